@@ -1,0 +1,116 @@
+//! Chinese first, English switchable. The language travels in the `lang`
+//! cookie; the server renders in it and islands receive it as a prop.
+
+use serde::{Deserialize, Serialize};
+
+/// Interface language (界面语言).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    /// 简体中文 — the default.
+    #[default]
+    Zh,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Name of the cookie that keeps the choice.
+    pub const COOKIE: &'static str = "lang";
+
+    /// Picks the text for this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The short code used in the cookie and the switch URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a cookie value or URL segment; anything unknown is Chinese.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// Reads the language from a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, _)| name.trim() == Self::COOKIE)
+            .map(|(_, value)| Lang::from_code(value))
+            .unwrap_or_default()
+    }
+}
+
+/// A sentence in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// The language of the page being rendered: on the server, from the
+/// request's `lang` cookie.
+pub fn use_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(Lang::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::use_context::<Lang>().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_header_picks_the_language() {
+        assert_eq!(Lang::from_cookie_header("a=1; lang=en; b=2"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("lang=zh"), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header("other=en"), Lang::Zh);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Zh);
+    }
+}

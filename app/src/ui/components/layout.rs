@@ -1,0 +1,84 @@
+//! The page frame: skip link, header with the platform's name, language
+//! switch, account links, main landmark and footer. Rendered on the server.
+
+use crate::api::auth::Logout;
+use crate::i18n::{use_lang, Lang};
+use crate::ui::session_account;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub fn Page(
+    /// Page heading (h1) in both languages.
+    title_zh: &'static str,
+    title_en: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let lang = use_lang();
+    let account = session_account();
+    let title = lang.pick(title_zh, title_en).to_string();
+    let other = match lang {
+        Lang::Zh => ("/lang/en", "English"),
+        Lang::En => ("/lang/zh", "中文"),
+    };
+    let account_links = match account {
+        Some(acc) => {
+            let home = if acc.is_staff() { "/staff" } else { "/account" };
+            view! {
+                <a class="header__link" href=home>
+                    {acc.display_name.clone()}
+                </a>
+                <form class="header__logout" method="post" action=Logout::PATH>
+                    <button class="link-button" type="submit">
+                        {lang.pick("退出", "Log out")}
+                    </button>
+                </form>
+            }
+            .into_any()
+        }
+        None => view! {
+            <a class="header__link" href="/login">
+                {lang.pick("登录", "Log in")}
+            </a>
+            <a class="header__link" href="/register">
+                {lang.pick("注册", "Register")}
+            </a>
+        }
+        .into_any(),
+    };
+    view! {
+        <leptos_meta::Title text=format!("{} - {}", title, lang.pick("互联网交通安全综合服务管理平台", "Traffic Safety Service Platform")) />
+        <a class="skip-link" href="#main">
+            {lang.pick("跳到正文", "Skip to main content")}
+        </a>
+        <header class="header">
+            <div class="header__inner">
+                <a class="header__brand" href="/">
+                    <span class="header__emblem" aria-hidden="true">"122"</span>
+                    <span>{lang.pick("互联网交通安全综合服务管理平台", "Internet Traffic Safety Service Platform")}</span>
+                </a>
+                <nav class="header__nav" aria-label=lang.pick("账户", "Account")>
+                    {account_links}
+                    <a class="header__link" href=other.0 lang=if lang == Lang::Zh { "en" } else { "zh-CN" }>
+                        {other.1}
+                    </a>
+                </nav>
+            </div>
+        </header>
+        <main class="main" id="main" tabindex="-1">
+            <h1 class="heading-xl">{title}</h1>
+            {children()}
+        </main>
+        <footer class="footer">
+            <p>
+                {lang.pick(
+                    "河北省石家庄市公安局交通警察支队 · 服务热线 122",
+                    "Shijiazhuang Traffic Police, Hebei · Helpline 122",
+                )}
+            </p>
+            <p>
+                <a href="/windows">{lang.pick("注册窗口", "Registration windows")}</a>
+            </p>
+        </footer>
+    }
+}

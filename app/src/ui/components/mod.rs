@@ -1,0 +1,6 @@
+//! Reusable pieces of the interface, following the GOV.UK Design System
+//! patterns: label above field, hint, error tied by `aria-describedby`,
+//! error summary at the top with links to the fields.
+
+pub mod form;
+pub mod layout;

@@ -1,0 +1,183 @@
+//! The user interface: the HTML shell, the routes, components and pages.
+//!
+//! Pages render on the server. Only components marked `#[island]` are
+//! hydrated in the browser, which keeps the WASM small for phones on weak
+//! networks.
+
+pub mod components;
+pub mod pages;
+
+use crate::api::SessionAccount;
+use crate::i18n::use_lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use leptos_router::SsrMode;
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = use_lang();
+    #[cfg(feature = "ssr")]
+    set_security_headers();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" id="leptos" href="/pkg/platform.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Content-Security-Policy with this response's nonce, so that only the
+/// framework's own bootstrap script runs inline; WASM needs
+/// 'wasm-unsafe-eval'.
+#[cfg(feature = "ssr")]
+fn set_security_headers() {
+    use http::header::HeaderValue;
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&csp),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The routes of the portal, the unit dashboard and the staff console.
+/// Pages render completely before the response starts (`SsrMode::Async`),
+/// so redirects and status codes set while rendering take effect and no
+/// streaming scripts are needed.
+#[component]
+pub fn App() -> impl IntoView {
+    use pages::*;
+    provide_meta_context();
+    view! {
+        <Router>
+            <Routes fallback=public::NotFound>
+                <Route path=path!("/") view=public::Home ssr=SsrMode::Async />
+                <Route path=path!("/windows") view=public::Windows ssr=SsrMode::Async />
+                <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=register::RegisterChoice ssr=SsrMode::Async />
+                <Route path=path!("/register/unit") view=register::UnitRegistrationInfo ssr=SsrMode::Async />
+                <Route path=path!("/register/online") view=register::OnlineRegistrationPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=account::AccountHome ssr=SsrMode::Async />
+                <Route path=path!("/staff") view=staff::StaffHome ssr=SsrMode::Async />
+                <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The logged-in account while rendering on the server (pages are not
+/// rendered in the browser, so there it is always None).
+pub fn session_account() -> Option<SessionAccount> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::server::current_account()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// Sends the visitor to the login page when nobody is logged in (server side).
+pub fn require_login_redirect() {
+    #[cfg(feature = "ssr")]
+    if session_account().is_none() {
+        // A page request is always a navigation: answer 303 whatever it accepts.
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SEE_OTHER);
+            response.insert_header(
+                http::header::LOCATION,
+                http::HeaderValue::from_static("/login"),
+            );
+        }
+    }
+}
+
+/// Today's date in China Standard Time, from the server's clock.
+pub fn today() -> crate::domain::Date {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(ports) = use_context::<crate::ports::Ports>() {
+            return ports.clock.today();
+        }
+    }
+    crate::domain::Date::new(2026, 1, 1).expect("valid date")
+}
+
+/// The error a server function reported for a form posted without
+/// JavaScript: the server redirects back to the form with the error in the
+/// query (`__path`, `__err`). Pages hand it to their island so the person
+/// sees the same error summary as with JavaScript.
+pub fn form_error_from_url(server_fn_path: &str) -> Option<crate::error::AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos::server_fn::error::ServerFnUrlError;
+        let parts = use_context::<http::request::Parts>()?;
+        let query = parts.uri.query()?;
+        let value = |key: &str| {
+            query
+                .split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| percent_decode(v))
+        };
+        if value("__path")? != server_fn_path {
+            return None;
+        }
+        Some(ServerFnUrlError::<crate::error::AppError>::decode_err(
+            &value("__err")?,
+        ))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = server_fn_path;
+        None
+    }
+}
+
+/// Decodes `%XX` escapes and `+` of a query value.
+#[cfg(feature = "ssr")]
+fn percent_decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,139 @@
+//! The account home (我的主页) for individuals and units: who you are, how you
+//! registered, and what you may and may not do here — with the reason and
+//! the remedy for each refusal.
+
+use crate::api::{AccountRole, SessionAccount};
+use crate::domain::{may_use, Actor, RegistrationChannel, ServiceCode};
+use crate::i18n::{use_lang, Lang};
+use crate::ui::components::layout::Page;
+use crate::ui::{require_login_redirect, session_account, today};
+use leptos::prelude::*;
+
+#[component]
+pub fn AccountHome() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let body = match session_account() {
+        None => view! { <p>{lang.pick("请先登录。", "Please log in first.")}</p> }.into_any(),
+        Some(account) if account.is_staff() => view! {
+            <p><a href="/staff">{lang.pick("进入民警工作台", "Go to the staff console")}</a></p>
+        }
+        .into_any(),
+        Some(account) => account_view(lang, account).into_any(),
+    };
+    view! {
+        <Page title_zh="我的主页" title_en="My account">
+            {body}
+        </Page>
+    }
+}
+
+/// The domain's view of who is acting, for the eligibility rules.
+pub fn actor_of(account: &SessionAccount) -> Option<Actor> {
+    match &account.role {
+        AccountRole::Individual { kind, channel, .. } => Some(Actor::Individual {
+            kind: *kind,
+            channel: *channel,
+        }),
+        AccountRole::Unit { kind, granted, .. } => Some(Actor::Unit {
+            kind: *kind,
+            granted: granted.clone(),
+        }),
+        AccountRole::Staff { .. } => None,
+    }
+}
+
+fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
+    let today = today();
+    let actor = actor_of(&account);
+    let (kind, channel, id_label, id_value, window) = match &account.role {
+        AccountRole::Individual {
+            kind,
+            channel,
+            id_number_masked,
+            window,
+        } => (
+            lang.pick(kind.zh(), kind.en()).to_string(),
+            *channel,
+            lang.pick("公民身份号码", "Resident ID number"),
+            id_number_masked.clone(),
+            window.clone(),
+        ),
+        AccountRole::Unit {
+            kind,
+            credit_code,
+            window,
+            ..
+        } => (
+            lang.pick(kind.zh(), kind.en()).to_string(),
+            RegistrationChannel::Window,
+            lang.pick("统一社会信用代码", "Unified social credit code"),
+            credit_code.clone(),
+            window.clone(),
+        ),
+        AccountRole::Staff { .. } => unreachable!("staff go to the console"),
+    };
+    let (allowed, refused): (Vec<_>, Vec<_>) = ServiceCode::ALL
+        .iter()
+        .filter_map(|s| actor.as_ref().map(|a| (*s, may_use(a, *s, today))))
+        .partition(|(_, verdict)| verdict.is_ok());
+    let allowed_view = allowed
+        .into_iter()
+        .map(|(s, _)| {
+            view! {
+                <li class="service-list__item">
+                    <span class="service-list__code">{s.code()}</span>
+                    <span class="service-list__name">{lang.pick(s.zh(), s.en()).to_string()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let refused_view = refused
+        .into_iter()
+        .filter_map(|(s, verdict)| verdict.err().map(|r| (s, r)))
+        .map(|(s, refusal)| {
+            view! {
+                <li class="service-list__item service-list__item--refused">
+                    <span class="service-list__code">{s.code()}</span>
+                    <span class="service-list__name">{lang.pick(s.zh(), s.en()).to_string()}</span>
+                    <span class="service-list__why">
+                        {lang.pick(&refusal.rule_zh, &refusal.rule_en).to_string()}
+                        " "
+                        <strong>{lang.pick(&refusal.remedy_zh, &refusal.remedy_en).to_string()}</strong>
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <dl class="summary-list">
+            <div class="summary-list__row">
+                <dt>{lang.pick("姓名/名称", "Name")}</dt>
+                <dd>{account.display_name.clone()}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>{lang.pick("用户类别", "Kind of user")}</dt>
+                <dd>{kind}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>{id_label}</dt>
+                <dd>{id_value}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>{lang.pick("注册方式", "Registered")}</dt>
+                <dd data-testid="channel">
+                    {lang.pick(channel.zh(), channel.en()).to_string()}
+                    {window.map(|w| format!(" · {w}"))}
+                </dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>{lang.pick("手机号码", "Phone")}</dt>
+                <dd>{account.phone_masked.clone()}</dd>
+            </div>
+        </dl>
+        <h2 class="heading-l">{lang.pick("您可以办理的业务", "What you can do")}</h2>
+        <ul class="service-list" data-testid="allowed-services">{allowed_view}</ul>
+        <h2 class="heading-l">{lang.pick("暂不能办理的业务", "What you cannot do yet")}</h2>
+        <ul class="service-list" data-testid="refused-services">{refused_view}</ul>
+    }
+}

@@ -1,0 +1,84 @@
+//! Login (登录) for citizens, units and staff.
+
+use crate::api::auth::Login;
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
+use crate::ui::components::layout::Page;
+use crate::ui::form_error_from_url;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Page title_zh="登录" title_en="Log in">
+            <LoginForm lang initial_error=form_error_from_url(Login::PATH) />
+            <p>
+                {lang.pick("还没有账户？", "No account yet? ")}
+                <a href="/register">{lang.pick("注册", "Register")}</a>
+            </p>
+        </Page>
+    }
+}
+
+fn labels() -> Vec<(&'static str, Text)> {
+    vec![
+        ("identifier", Text::new("账号", "Account")),
+        ("password", Text::new("密码", "Password")),
+    ]
+}
+
+#[island]
+pub fn LoginForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let identifier = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = latest_error(action, initial_error);
+    Effect::new(move |_| {
+        if let Some(Ok(home)) = action.value().get() {
+            go_to(&home);
+        }
+    });
+    let pending = action.pending();
+    let labels = labels();
+    view! {
+        <form
+            class="form"
+            method="post"
+            action=Login::PATH
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(Login { identifier: identifier.get(), password: password.get() });
+            }
+        >
+            <ErrorSummary lang error labels=labels.clone() />
+            <TextField
+                lang
+                name="identifier"
+                label=labels[0].1.clone()
+                hint=Text::new(
+                    "个人用户填身份证号码或手机号码；单位用户填统一社会信用代码；民警填工作账号",
+                    "Individuals: ID number or phone number. Units: unified social credit code. Staff: staff username.",
+                )
+                value=identifier
+                server_error=server_problem(error, "identifier")
+                autocomplete="username"
+            />
+            <TextField
+                lang
+                name="password"
+                label=labels[1].1.clone()
+                value=password
+                server_error=server_problem(error, "password")
+                input_type="password"
+                autocomplete="current-password"
+            />
+            <button class="button" type="submit" disabled=move || pending.get()>
+                {move || if pending.get() { lang.pick("正在登录…", "Logging in…") } else { lang.pick("登录", "Log in") }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per area: public pages, login, registration, the account home
+//! and the staff console.
+
+pub mod account;
+pub mod login;
+pub mod public;
+pub mod register;
+pub mod staff;

@@ -1,0 +1,403 @@
+//! Registration pages: choose the kind of user, online registration for
+//! individuals (网上注册), and the notice that units register at the window.
+
+use crate::api::registration::{registration_windows, CompleteRegistration, SendRegistrationCode};
+use crate::api::RegistrationWindow;
+use crate::domain::{IndividualKind, Password, PersonName, PhoneNumber, ResidentId, Rule};
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
+use crate::ui::components::layout::Page;
+use crate::ui::form_error_from_url;
+use crate::ui::pages::public::{window_tables, WindowList};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+
+/// Choose who you are (选择用户类别).
+#[component]
+pub fn RegisterChoice() -> impl IntoView {
+    let lang = use_lang();
+    let kinds = IndividualKind::ALL
+        .iter()
+        .map(|k| {
+            let href = format!("/register/online?kind={}", k.code());
+            view! {
+                <li>
+                    <a class="choice" href=href>
+                        <span class="choice__title">{lang.pick(k.zh(), k.en()).to_string()}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Page title_zh="用户注册" title_en="Register">
+            <h2 class="heading-m">{lang.pick("个人用户网上注册", "Individuals: register online")}</h2>
+            <p>
+                {lang.pick(
+                    "网上注册时填写的手机号码必须与办理机动车登记或驾驶证申领业务时登记的手机号码一致；不一致的，请到注册窗口注册。",
+                    "The phone number you give must be the one recorded when you registered your vehicle or applied for your driving licence. If it is not, register at a window.",
+                )}
+            </p>
+            <ul class="choice-list">{kinds}</ul>
+            <h2 class="heading-m">{lang.pick("单位用户", "Units")}</h2>
+            <p>
+                <a href="/register/unit">
+                    {lang.pick("单位用户只能到单位用户注册窗口注册", "Units register only at the unit registration window")}
+                </a>
+            </p>
+        </Page>
+    }
+}
+
+/// Units cannot register online (SPEC §2): where to go and what to bring.
+#[component]
+pub fn UnitRegistrationInfo() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Page title_zh="单位用户注册" title_en="Registering a unit">
+            <p class="lead">
+                {lang.pick(
+                    "单位用户不能网上注册，只能到单位用户注册窗口注册。",
+                    "Units cannot register online. They register only at the unit registration window.",
+                )}
+            </p>
+            <h2 class="heading-m">{lang.pick("需要携带", "What to bring")}</h2>
+            <ul class="list list--bullet">
+                <li>{lang.pick("单位组织机构代码证，或含统一社会信用代码的营业执照", "The organisation code certificate, or the business licence with the unified social credit code")}</li>
+                <li>{lang.pick("委托书", "A power of attorney")}</li>
+                <li>{lang.pick("代理人身份证明", "The agent's identity document")}</li>
+            </ul>
+            <WindowList />
+        </Page>
+    }
+}
+
+/// Online registration for one kind of individual user.
+#[component]
+pub fn OnlineRegistrationPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let kind = query
+        .read_untracked()
+        .get("kind")
+        .and_then(|k| IndividualKind::from_code(&k))
+        .unwrap_or(IndividualKind::OwnerOrDriver);
+    let windows = Resource::new_blocking(|| (), |_| registration_windows());
+    view! {
+        <Page title_zh="个人用户网上注册" title_en="Register online">
+            <p class="caption">{lang.pick(kind.zh(), kind.en()).to_string()}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let windows = windows.await.unwrap_or_default();
+                    let initial_error = form_error_from_url(SendRegistrationCode::PATH)
+                        .or_else(|| form_error_from_url(CompleteRegistration::PATH));
+                    view! { <OnlineRegistrationForm lang kind=kind.code().to_string() windows initial_error /> }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+fn check_id(v: &str) -> Option<Text> {
+    ResidentId::parse(v)
+        .err()
+        .map(|e| Text::new(e.zh(), e.en()))
+}
+fn check_name(v: &str) -> Option<Text> {
+    PersonName::parse(v)
+        .err()
+        .map(|e| Text::new(e.zh(), e.en()))
+}
+fn check_phone(v: &str) -> Option<Text> {
+    PhoneNumber::parse(v)
+        .err()
+        .map(|e| Text::new(e.zh(), e.en()))
+}
+fn check_password(v: &str) -> Option<Text> {
+    Password::parse(v).err().map(|e| Text::new(e.zh(), e.en()))
+}
+
+/// The live checks the browser runs as the person types.
+pub const ID_CHECK: LiveCheck = check_id;
+pub const NAME_CHECK: LiveCheck = check_name;
+pub const PHONE_CHECK: LiveCheck = check_phone;
+pub const PASSWORD_CHECK: LiveCheck = check_password;
+
+fn labels() -> Vec<(&'static str, Text)> {
+    vec![
+        ("kind", Text::new("用户类别", "Kind of user")),
+        ("id_number", Text::new("公民身份号码", "Resident ID number")),
+        ("name", Text::new("姓名", "Full name")),
+        ("phone", Text::new("手机号码", "Mobile phone number")),
+        (
+            "code",
+            Text::new("短信验证码", "Code from the text message"),
+        ),
+        ("password", Text::new("设置登录密码", "Choose a password")),
+        (
+            "password_confirm",
+            Text::new("再次输入密码", "Enter the password again"),
+        ),
+    ]
+}
+
+/// The two-step online registration form.
+#[island]
+pub fn OnlineRegistrationForm(
+    lang: Lang,
+    kind: String,
+    windows: Vec<RegistrationWindow>,
+    initial_error: Option<AppError>,
+) -> impl IntoView {
+    let send = ServerAction::<SendRegistrationCode>::new();
+    let complete = ServerAction::<CompleteRegistration>::new();
+    let id_number = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    // Step 2 once a code was sent; the person may go back and keep what they typed.
+    let step_two = RwSignal::new(false);
+    let resend_in = RwSignal::new(0i64);
+    let sent_to = RwSignal::new(String::new());
+    let last_error = RwSignal::new(initial_error);
+
+    Effect::new(move |_| {
+        if let Some(result) = send.value().get() {
+            match result {
+                Ok(sent) => {
+                    sent_to.set(sent.phone_masked.clone());
+                    resend_in.set(sent.resend_after_secs);
+                    step_two.set(true);
+                    last_error.set(None);
+                }
+                Err(e) => last_error.set(Some(e)),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = complete.value().get() {
+            match result {
+                Ok(()) => go_to("/account"),
+                Err(e) => {
+                    // A changed identity check sends the person back to step 1.
+                    if e.field_problems()
+                        .iter()
+                        .any(|p| ["id_number", "name", "phone", "kind"].contains(&p.field.as_str()))
+                        || matches!(e, AppError::NotAllowed(_))
+                    {
+                        step_two.set(false);
+                    }
+                    last_error.set(Some(e));
+                }
+            }
+        }
+    });
+    // One ticking clock for the resend countdown (browser only).
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(
+            move || {
+                if resend_in.get_untracked() > 0 {
+                    resend_in.update(|s| *s -= 1);
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+    });
+
+    let can_resend = Memo::new(move |_| resend_in.get() <= 0);
+    let error = Signal::derive(move || last_error.get());
+    let pending = Signal::derive(move || send.pending().get() || complete.pending().get());
+    let show_windows = Signal::derive(
+        move || matches!(last_error.get(), Some(AppError::NotAllowed(ref r)) if r.see_windows),
+    );
+    let labels = labels();
+    let kind_for_send = kind.clone();
+    let request_code = move || {
+        send.dispatch(SendRegistrationCode {
+            kind: kind_for_send.clone(),
+            id_number: id_number.get_untracked(),
+            name: name.get_untracked(),
+            phone: phone.get_untracked(),
+        });
+    };
+    let request_code_again = request_code.clone();
+    // (Event handlers exist only in the browser build.)
+    let _ = &request_code_again;
+    let kind_for_complete = kind.clone();
+    let windows_view = windows.clone();
+
+    view! {
+        <ErrorSummary lang error labels=labels.clone() />
+        <div class:hidden=move || !show_windows.get()>
+            <h2 class="heading-m">{lang.pick("个人用户注册窗口", "Individual registration windows")}</h2>
+            {window_tables(lang, windows_view.clone())}
+        </div>
+        <form
+            class="form"
+            method="post"
+            action=SendRegistrationCode::PATH
+            novalidate
+            class:hidden=move || step_two.get()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                request_code();
+            }
+        >
+            <input type="hidden" name="kind" value=kind.clone() />
+            <TextField
+                lang
+                name="id_number"
+                label=labels[1].1.clone()
+                hint=Text::new("18位，最后一位可能是X", "18 characters; the last may be X")
+                value=id_number
+                server_error=server_problem(error, "id_number")
+                live_check=ID_CHECK
+                maxlength=18
+                width_class="input--w20"
+            />
+            <TextField
+                lang
+                name="name"
+                label=labels[2].1.clone()
+                hint=Text::new("与身份证上的姓名一致", "As on your identity card")
+                value=name
+                server_error=server_problem(error, "name")
+                live_check=NAME_CHECK
+                autocomplete="name"
+                width_class="input--w20"
+            />
+            <TextField
+                lang
+                name="phone"
+                label=labels[3].1.clone()
+                hint=Text::new(
+                    "必须是办理机动车登记或驾驶证申领业务时登记的手机号码，验证码将发送到该号码",
+                    "Must be the number recorded when you registered your vehicle or applied for your licence; the code is sent there",
+                )
+                value=phone
+                server_error=server_problem(error, "phone")
+                live_check=PHONE_CHECK
+                input_type="tel"
+                autocomplete="tel-national"
+                inputmode="tel"
+                width_class="input--w20"
+            />
+            <button class="button" type="submit" disabled=move || pending.get()>
+                {lang.pick("获取短信验证码", "Send me a code")}
+            </button>
+        </form>
+        <form
+            class="form"
+            method="post"
+            action=CompleteRegistration::PATH
+            novalidate
+            class:hidden=move || !step_two.get()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                complete.dispatch(CompleteRegistration {
+                    kind: kind_for_complete.clone(),
+                    id_number: id_number.get_untracked(),
+                    name: name.get_untracked(),
+                    phone: phone.get_untracked(),
+                    code: code.get_untracked(),
+                    password: password.get_untracked(),
+                    password_confirm: password_confirm.get_untracked(),
+                });
+            }
+        >
+            <p class="inset" role="status" aria-live="polite">
+                {move || {
+                    let to = sent_to.get();
+                    if to.is_empty() {
+                        String::new()
+                    } else {
+                        match lang {
+                            Lang::Zh => format!("验证码已发送至 {to}，5分钟内有效。"),
+                            Lang::En => format!("We sent a code to {to}. It is valid for 5 minutes."),
+                        }
+                    }
+                }}
+            </p>
+            <TextField
+                lang
+                name="code"
+                label=labels[4].1.clone()
+                value=code
+                server_error=server_problem(error, "code")
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                maxlength=6
+                width_class="input--w5"
+            />
+            <p>
+                <button
+                    class="button button--secondary"
+                    type="button"
+                    disabled=move || resend_in.get() > 0 || pending.get()
+                    aria-describedby="resend-status"
+                    on:click=move |_| request_code_again()
+                >
+                    {lang.pick("重新获取验证码", "Send a new code")}
+                </button>
+                <span id="resend-status" class="hint" aria-hidden="true">
+                    {move || {
+                        let s = resend_in.get();
+                        if s <= 0 {
+                            String::new()
+                        } else {
+                            match lang {
+                                Lang::Zh => format!("{s}秒后可重新获取"),
+                                Lang::En => format!("New code available in {s} s"),
+                            }
+                        }
+                    }}
+                </span>
+                // Screen readers hear only the start and the end of the countdown.
+                <span class="visually-hidden" aria-live="polite">
+                    {move || {
+                        if can_resend.get() {
+                            lang.pick("现在可以重新获取验证码。", "You can ask for a new code now.")
+                        } else {
+                            lang.pick("60秒后可以重新获取验证码。", "You can ask for a new code in 60 seconds.")
+                        }
+                    }}
+                </span>
+            </p>
+            <TextField
+                lang
+                name="password"
+                label=labels[5].1.clone()
+                hint=Text::new(
+                    "至少8个字符；不能使用常见密码，不能包含身份证号码或手机号码",
+                    "At least 8 characters; not a common password; must not contain your ID or phone number",
+                )
+                value=password
+                server_error=server_problem(error, "password")
+                live_check=PASSWORD_CHECK
+                input_type="password"
+                autocomplete="new-password"
+            />
+            <TextField
+                lang
+                name="password_confirm"
+                label=labels[6].1.clone()
+                value=password_confirm
+                server_error=server_problem(error, "password_confirm")
+                input_type="password"
+                autocomplete="new-password"
+            />
+            <div class="button-group">
+                <button class="button" type="submit" disabled=move || pending.get()>
+                    {lang.pick("完成注册", "Create account")}
+                </button>
+                <button class="button button--secondary" type="button" on:click=move |_| step_two.set(false)>
+                    {lang.pick("返回修改信息", "Change my details")}
+                </button>
+            </div>
+        </form>
+    }
+}

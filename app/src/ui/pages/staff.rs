@@ -1,0 +1,304 @@
+//! The staff console (民警工作台): window registration of individuals and
+//! units. The server checks that the user is a clerk at the right window;
+//! these pages only explain.
+
+use crate::api::staff::{RegisterIndividual, RegisterUnit};
+use crate::api::AccountRole;
+use crate::domain::{CreditCode, IndividualKind, Rule, SpecialService, UnitKind};
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::form::{
+    group_class, latest_error, server_problem, ErrorSummary, LiveCheck, RadioGroup, TextField,
+};
+use crate::ui::components::layout::Page;
+use crate::ui::form_error_from_url;
+use crate::ui::pages::register::{ID_CHECK, NAME_CHECK, PASSWORD_CHECK, PHONE_CHECK};
+use crate::ui::{require_login_redirect, session_account};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// Only staff see the console; others are told so.
+fn staff_only(lang: Lang) -> Result<(Option<String>, bool), AnyView> {
+    require_login_redirect();
+    match session_account().map(|a| a.role) {
+        Some(AccountRole::Staff { window, window_id, .. }) => {
+            Ok((window, window_id.is_some()))
+        }
+        _ => Err(view! {
+            <p>{lang.pick("此页面仅供窗口民警和管理员使用。", "This page is for window clerks and administrators only.")}</p>
+        }
+        .into_any()),
+    }
+}
+
+#[component]
+pub fn StaffHome() -> impl IntoView {
+    let lang = use_lang();
+    let body = match staff_only(lang) {
+        Err(v) => v,
+        Ok((window, _)) => view! {
+            <p class="lead">
+                {match window {
+                    Some(w) => format!("{}{}", lang.pick("当前窗口：", "Your window: "), w),
+                    None => lang.pick("您未分配注册窗口，不能办理窗口注册。", "You have no registration window, so you cannot register users.").to_string(),
+                }}
+            </p>
+            <ul class="choice-list">
+                <li><a class="choice" href="/staff/register/individual">{lang.pick("个人用户窗口注册", "Register an individual")}</a></li>
+                <li><a class="choice" href="/staff/register/unit">{lang.pick("单位用户窗口注册", "Register a unit")}</a></li>
+            </ul>
+        }
+        .into_any(),
+    };
+    view! { <Page title_zh="民警工作台" title_en="Staff console">{body}</Page> }
+}
+
+#[component]
+pub fn RegisterIndividualPage() -> impl IntoView {
+    let lang = use_lang();
+    let body = match staff_only(lang) {
+        Err(v) => v,
+        Ok(_) => view! { <RegisterIndividualForm lang initial_error=form_error_from_url(RegisterIndividual::PATH) /> }.into_any(),
+    };
+    view! { <Page title_zh="个人用户窗口注册" title_en="Register an individual at the window">{body}</Page> }
+}
+
+#[component]
+pub fn RegisterUnitPage() -> impl IntoView {
+    let lang = use_lang();
+    let body = match staff_only(lang) {
+        Err(v) => v,
+        Ok(_) => view! { <RegisterUnitForm lang initial_error=form_error_from_url(RegisterUnit::PATH) /> }.into_any(),
+    };
+    view! { <Page title_zh="单位用户窗口注册" title_en="Register a unit at the window">{body}</Page> }
+}
+
+fn check_credit_code(v: &str) -> Option<Text> {
+    CreditCode::parse(v)
+        .err()
+        .map(|e| Text::new(e.zh(), e.en()))
+}
+const CREDIT_CODE_CHECK: LiveCheck = check_credit_code;
+
+fn success_panel(lang: Lang, account_id: i64, what: &'static str) -> impl IntoView {
+    view! {
+        <div class="panel panel--confirmation" role="status">
+            <h2 class="panel__title">{lang.pick("注册成功", "Registered")}</h2>
+            <p class="panel__body">
+                {match lang {
+                    Lang::Zh => format!("{what}账户已建立，账户编号 {account_id}。请告知申请人使用证件号码和所设密码登录。"),
+                    Lang::En => format!("The account was created: number {account_id}. Tell the applicant to log in with their identifier and the password they chose."),
+                }}
+            </p>
+        </div>
+    }
+}
+
+#[island]
+pub fn RegisterIndividualForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+    let action = ServerAction::<RegisterIndividual>::new();
+    let kind = RwSignal::new(IndividualKind::OwnerOrDriver.code().to_string());
+    let id_number = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    let error = latest_error(action, initial_error);
+    let created = Signal::derive(move || action.value().get().and_then(Result::ok));
+    let labels = vec![
+        ("kind", Text::new("用户类别", "Kind of user")),
+        ("id_number", Text::new("公民身份号码", "Resident ID number")),
+        ("name", Text::new("姓名", "Full name")),
+        ("phone", Text::new("手机号码", "Mobile phone number")),
+        (
+            "password",
+            Text::new("申请人设置的登录密码", "Password chosen by the applicant"),
+        ),
+        (
+            "password_confirm",
+            Text::new("再次输入密码", "Password again"),
+        ),
+    ];
+    let kinds = IndividualKind::ALL
+        .iter()
+        .map(|k| (k.code(), Text::new(k.zh(), k.en())))
+        .collect();
+    view! {
+        {move || created.get().map(|id| success_panel(lang, id, "个人用户"))}
+        <form
+            class="form"
+            method="post"
+            action=RegisterIndividual::PATH
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(RegisterIndividual {
+                    kind: kind.get_untracked(),
+                    id_number: id_number.get_untracked(),
+                    name: name.get_untracked(),
+                    phone: phone.get_untracked(),
+                    password: password.get_untracked(),
+                    password_confirm: password_confirm.get_untracked(),
+                });
+            }
+        >
+            <ErrorSummary lang error labels=labels.clone() />
+            <RadioGroup lang name="kind" legend=labels[0].1.clone() options=kinds value=kind server_error=server_problem(error, "kind") />
+            <TextField lang name="id_number" label=labels[1].1.clone() hint=Text::new("按申请人身份证件录入", "As on the applicant's identity document") value=id_number server_error=server_problem(error, "id_number") live_check=ID_CHECK maxlength=18 width_class="input--w20" />
+            <TextField lang name="name" label=labels[2].1.clone() value=name server_error=server_problem(error, "name") live_check=NAME_CHECK width_class="input--w20" />
+            <TextField lang name="phone" label=labels[3].1.clone() hint=Text::new("申请人本人使用的手机号码", "The applicant's own mobile number") value=phone server_error=server_problem(error, "phone") live_check=PHONE_CHECK input_type="tel" inputmode="tel" width_class="input--w20" />
+            <TextField lang name="password" label=labels[4].1.clone() hint=Text::new("由申请人在密码键盘上输入，至少8个字符", "Typed by the applicant on the keypad; at least 8 characters") value=password server_error=server_problem(error, "password") live_check=PASSWORD_CHECK input_type="password" autocomplete="new-password" />
+            <TextField lang name="password_confirm" label=labels[5].1.clone() value=password_confirm server_error=server_problem(error, "password_confirm") input_type="password" autocomplete="new-password" />
+            <button class="button" type="submit" disabled=move || action.pending().get()>{lang.pick("确认注册", "Register")}</button>
+        </form>
+    }
+}
+
+#[island]
+pub fn RegisterUnitForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+    let action = ServerAction::<RegisterUnit>::new();
+    let unit_kind = RwSignal::new(String::new());
+    let unit_name = RwSignal::new(String::new());
+    let credit_code = RwSignal::new(String::new());
+    let attorney_ref = RwSignal::new(String::new());
+    let agent_id_number = RwSignal::new(String::new());
+    let agent_name = RwSignal::new(String::new());
+    let agent_phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    let granted = RwSignal::new(Vec::<String>::new());
+    let error = latest_error(action, initial_error);
+    let created = Signal::derive(move || action.value().get().and_then(Result::ok));
+    let labels = vec![
+        ("unit_kind", Text::new("单位类别", "Kind of unit")),
+        ("unit_name", Text::new("单位名称", "Unit name")),
+        (
+            "credit_code",
+            Text::new("统一社会信用代码", "Unified social credit code"),
+        ),
+        (
+            "attorney_ref",
+            Text::new("委托书编号", "Power-of-attorney reference"),
+        ),
+        (
+            "agent_id_number",
+            Text::new("代理人公民身份号码", "Agent's resident ID number"),
+        ),
+        ("agent_name", Text::new("代理人姓名", "Agent's name")),
+        (
+            "agent_phone",
+            Text::new("代理人手机号码", "Agent's mobile number"),
+        ),
+        (
+            "password",
+            Text::new("单位账户登录密码", "Unit account password"),
+        ),
+        (
+            "password_confirm",
+            Text::new("再次输入密码", "Password again"),
+        ),
+        (
+            "granted",
+            Text::new(
+                "授权的委托业务和专项服务",
+                "Granted entrusted and special services",
+            ),
+        ),
+    ];
+    let kinds = UnitKind::ALL
+        .iter()
+        .map(|k| (k.code(), Text::new(k.zh(), k.en())))
+        .collect();
+    // Only the services the chosen kind may be granted are offered.
+    let offered = move || {
+        let kind = UnitKind::from_code(&unit_kind.get());
+        SpecialService::ALL
+            .iter()
+            .copied()
+            .filter(|s| kind.map(|k| s.allowed_for(k)).unwrap_or(false))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        {move || created.get().map(|id| success_panel(lang, id, "单位用户"))}
+        <form
+            class="form"
+            method="post"
+            action=RegisterUnit::PATH
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let kind = UnitKind::from_code(&unit_kind.get_untracked());
+                let chosen: Vec<String> = granted
+                    .get_untracked()
+                    .into_iter()
+                    .filter(|c| {
+                        SpecialService::from_code(c)
+                            .zip(kind)
+                            .map(|(s, k)| s.allowed_for(k))
+                            .unwrap_or(false)
+                    })
+                    .collect();
+                action.dispatch(RegisterUnit {
+                    unit_kind: unit_kind.get_untracked(),
+                    unit_name: unit_name.get_untracked(),
+                    credit_code: credit_code.get_untracked(),
+                    attorney_ref: attorney_ref.get_untracked(),
+                    agent_id_number: agent_id_number.get_untracked(),
+                    agent_name: agent_name.get_untracked(),
+                    agent_phone: agent_phone.get_untracked(),
+                    password: password.get_untracked(),
+                    password_confirm: password_confirm.get_untracked(),
+                    granted: Some(chosen.join(",")),
+                });
+            }
+        >
+            <ErrorSummary lang error labels=labels.clone() />
+            <RadioGroup lang name="unit_kind" legend=labels[0].1.clone() options=kinds value=unit_kind server_error=server_problem(error, "unit_kind") />
+            <TextField lang name="unit_name" label=labels[1].1.clone() hint=Text::new("与营业执照或组织机构代码证一致", "As on the business licence or organisation code certificate") value=unit_name server_error=server_problem(error, "unit_name") />
+            <TextField lang name="credit_code" label=labels[2].1.clone() hint=Text::new("18位，含校验码", "18 characters including the check character") value=credit_code server_error=server_problem(error, "credit_code") live_check=CREDIT_CODE_CHECK maxlength=18 width_class="input--w20" />
+            <TextField lang name="attorney_ref" label=labels[3].1.clone() value=attorney_ref server_error=server_problem(error, "attorney_ref") width_class="input--w20" />
+            <TextField lang name="agent_id_number" label=labels[4].1.clone() value=agent_id_number server_error=server_problem(error, "agent_id_number") live_check=ID_CHECK maxlength=18 width_class="input--w20" />
+            <TextField lang name="agent_name" label=labels[5].1.clone() value=agent_name server_error=server_problem(error, "agent_name") live_check=NAME_CHECK width_class="input--w20" />
+            <TextField lang name="agent_phone" label=labels[6].1.clone() value=agent_phone server_error=server_problem(error, "agent_phone") live_check=PHONE_CHECK input_type="tel" inputmode="tel" width_class="input--w20" />
+            <div class=move || group_class(server_problem(error, "granted").get().is_some())>
+                <fieldset class="fieldset" id="granted">
+                    <legend class="fieldset__legend">{labels[9].1.get(lang).to_string()}</legend>
+                    <p class="hint">
+                        {move || if offered().is_empty() {
+                            lang.pick("该类别单位没有可授权的专项服务。", "This kind of unit has no special services to grant.")
+                        } else {
+                            lang.pick("按交管部门批准的范围勾选。", "Tick what the traffic authority approved.")
+                        }}
+                    </p>
+                    <p class="error-message" aria-live="polite">{move || server_problem(error, "granted").get().map(|m| m.get(lang).to_string())}</p>
+                    <div class="checkboxes">
+                        {move || offered()
+                            .into_iter()
+                            .map(|s| {
+                                let code = s.code();
+                                let id = format!("granted-{code}");
+                                view! {
+                                    <div class="checkboxes__item">
+                                        <input class="checkboxes__input" type="checkbox" id=id.clone() name="granted" value=code
+                                            prop:checked=move || granted.get().iter().any(|g| g == code)
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                granted.update(|list| {
+                                                    list.retain(|g| g != code);
+                                                    if on { list.push(code.to_string()); }
+                                                });
+                                            } />
+                                        <label class="checkboxes__label" for=id>{lang.pick(s.zh(), s.en()).to_string()}</label>
+                                    </div>
+                                }
+                            })
+                            .collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <TextField lang name="password" label=labels[7].1.clone() hint=Text::new("由代理人设置，至少8个字符", "Chosen by the agent; at least 8 characters") value=password server_error=server_problem(error, "password") live_check=PASSWORD_CHECK input_type="password" autocomplete="new-password" />
+            <TextField lang name="password_confirm" label=labels[8].1.clone() value=password_confirm server_error=server_problem(error, "password_confirm") input_type="password" autocomplete="new-password" />
+            <button class="button" type="submit" disabled=move || action.pending().get()>{lang.pick("确认注册", "Register")}</button>
+        </form>
+    }
+}

@@ -1,0 +1,49 @@
+// Browser journeys against a release build, in Debian's Chromium
+// (Playwright's own browser download is not available on these machines).
+const { defineConfig } = require('@playwright/test');
+
+const PORT = 3100;
+
+module.exports = defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    trace: 'off',
+  },
+  projects: [
+    {
+      name: 'phone',
+      use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+    { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
+  ],
+  webServer: {
+    command:
+      'rm -rf .tmp && mkdir -p .tmp && ' +
+      `DATABASE_URL=sqlite://.tmp/e2e.db DEMO_DATA=1 DEMO_SUMMARY_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 ` +
+      `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${PORT} ../target/release/server`,
+    url: `http://127.0.0.1:${PORT}/healthz`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,32 @@
+// Size budget of the first page: WASM + JS of the release build, after
+// brotli (quality 11), must stay within 180 KB (issue: foundation, item 11).
+// Usage: node end2end/size-budget.js [site-root]
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const root = process.argv[2] || path.join(__dirname, '..', 'target', 'site');
+const pkg = path.join(root, 'pkg');
+const BUDGET = 180 * 1024;
+
+function brotli(buf) {
+  return zlib.brotliCompressSync(buf, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+  }).length;
+}
+
+let rawTotal = 0;
+let brTotal = 0;
+for (const name of fs.readdirSync(pkg).sort()) {
+  if (!/\.(wasm|js)$/.test(name)) continue;
+  const buf = fs.readFileSync(path.join(pkg, name));
+  const br = brotli(buf);
+  rawTotal += buf.length;
+  brTotal += br;
+  console.log(`${name.padEnd(24)} raw ${(buf.length / 1024).toFixed(1).padStart(8)} KB   brotli ${(br / 1024).toFixed(1).padStart(7)} KB`);
+}
+console.log(`${'total'.padEnd(24)} raw ${(rawTotal / 1024).toFixed(1).padStart(8)} KB   brotli ${(brTotal / 1024).toFixed(1).padStart(7)} KB   (budget ${BUDGET / 1024} KB)`);
+if (brTotal > BUDGET) {
+  console.error(`size budget exceeded: ${(brTotal / 1024).toFixed(1)} KB > ${BUDGET / 1024} KB`);
+  process.exit(1);
+}

@@ -1,0 +1,109 @@
+//! Password hashing with argon2id (OWASP parameters: 19 MiB, 2 passes, 1
+//! lane), on the blocking thread pool so hashing never stalls requests.
+
+use app::ports::{PasswordHasher, PortError, PortResult};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use async_trait::async_trait;
+
+#[derive(Clone)]
+pub struct Argon2Hasher {
+    params: Params,
+    /// A hash to verify against when the account does not exist, so that
+    /// both cases take the same time.
+    dummy: String,
+}
+
+impl Argon2Hasher {
+    /// OWASP-recommended argon2id parameters.
+    pub fn owasp() -> Argon2Hasher {
+        Self::with_params(Params::new(19 * 1024, 2, 1, None).expect("valid argon2 params"))
+    }
+
+    /// Cheap parameters for tests only (the algorithm stays argon2id).
+    pub fn fast_for_tests() -> Argon2Hasher {
+        Self::with_params(Params::new(256, 1, 1, None).expect("valid argon2 params"))
+    }
+
+    fn with_params(params: Params) -> Argon2Hasher {
+        let mut hasher = Argon2Hasher {
+            params,
+            dummy: String::new(),
+        };
+        hasher.dummy = hasher.hash_now("not a real password").expect("hash dummy");
+        hasher
+    }
+
+    fn argon(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    /// Hashes synchronously (CLI and demo data).
+    pub fn hash_now(&self, password: &str) -> Result<String, String> {
+        use argon2::PasswordHasher as _;
+        let salt = SaltString::generate(&mut OsRng);
+        self.argon()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    fn verify_now(&self, password: &str, hash: Option<&str>) -> bool {
+        use argon2::PasswordVerifier as _;
+        let (hash, real) = match hash {
+            Some(h) => (h, true),
+            None => (self.dummy.as_str(), false),
+        };
+        let Ok(parsed) = PasswordHash::new(hash) else {
+            return false;
+        };
+        // Verification uses the parameters stored in the hash itself.
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        ok && real
+    }
+}
+
+#[async_trait]
+impl PasswordHasher for Argon2Hasher {
+    async fn hash(&self, password: &str) -> PortResult<String> {
+        let me = self.clone();
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || me.hash_now(&password))
+            .await
+            .map_err(|e| PortError::Internal(format!("hash task: {e}")))?
+            .map_err(PortError::Internal)
+    }
+
+    async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+        let me = self.clone();
+        let password = password.to_string();
+        let hash = hash.map(str::to_string);
+        tokio::task::spawn_blocking(move || me.verify_now(&password, hash.as_deref()))
+            .await
+            .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_wrong_passwords_fail() {
+        let h = Argon2Hasher::fast_for_tests();
+        let hash = h.hash_now("Correct horse 1").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(h.verify_now("Correct horse 1", Some(&hash)));
+        assert!(!h.verify_now("correct horse 1", Some(&hash)));
+        assert!(!h.verify_now("not a real password", None));
+    }
+
+    #[test]
+    fn owasp_parameters_are_used() {
+        let h = Argon2Hasher::owasp();
+        let hash = h.hash_now("Correct horse 1").unwrap();
+        assert!(hash.contains("m=19456,t=2,p=1"), "{hash}");
+    }
+}

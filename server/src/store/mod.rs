@@ -1,0 +1,770 @@
+//! The sqlx store: one implementation of the ports over SQLite and
+//! PostgreSQL (`sqlx::Any`, portable SQL, `$n` placeholders, BIGINT instants).
+//! Rows are converted to domain values here and nowhere else.
+
+use crate::db::Backend;
+use app::api::{AccountRole, RegistrationWindow, SessionAccount};
+use app::domain::{
+    IndividualKind, PhoneNumber, RegistrationChannel, ResidentId, SpecialService, StaffRole,
+    UnitKind,
+};
+use app::policy;
+use app::ports::*;
+use async_trait::async_trait;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row, Transaction};
+
+/// The database behind every port.
+#[derive(Clone)]
+pub struct Store {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Maps a database error: unique/foreign-key violations become conflicts
+/// named by their constraint; the rest is internal with context.
+pub fn db_error(context: &str) -> impl Fn(sqlx::Error) -> PortError + '_ {
+    move |err| {
+        if let sqlx::Error::Database(db) = &err {
+            use sqlx::error::ErrorKind;
+            if matches!(db.kind(), ErrorKind::UniqueViolation) {
+                let name = db
+                    .constraint()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| db.message().to_string());
+                return PortError::Conflict(name);
+            }
+        }
+        PortError::Internal(format!("{context}: {err}"))
+    }
+}
+
+pub fn sha256_hex(input: &str) -> String {
+    hex::encode(Sha256::digest(input.as_bytes()))
+}
+
+impl Store {
+    pub fn new(pool: AnyPool, backend: Backend) -> Store {
+        Store { pool, backend }
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock first
+    /// (so concurrent writers queue on the busy timeout instead of failing
+    /// on a lock upgrade).
+    pub async fn begin_write(&self) -> PortResult<Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await.map_err(db_error("begin"))?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("UPDATE write_gate SET n = n + 1 WHERE id = 1")
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error("take write lock"))?;
+        }
+        Ok(tx)
+    }
+
+    async fn audit_in(
+        tx: &mut Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> PortResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(crate::clock::unix_ms())
+        .bind(actor.account_id)
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .bind(&actor.ip)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error("write audit"))?;
+        Ok(())
+    }
+
+    fn window_of(row: &AnyRow) -> Result<RegistrationWindow, sqlx::Error> {
+        Ok(RegistrationWindow {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            address: row.try_get("address")?,
+            phone: row.try_get("phone")?,
+            serves_units: row.try_get::<String, _>("serves")? == "unit",
+        })
+    }
+}
+
+#[async_trait]
+impl Registry for Store {
+    async fn person(&self, id_number: &ResidentId) -> PortResult<Option<PersonRecord>> {
+        let row = sqlx::query(
+            "SELECT p.id_number, p.name, p.phone,
+                    (SELECT COUNT(*) FROM vehicles v WHERE v.owner_kind = 'person' AND v.owner_id = p.id_number) AS vehicles,
+                    (SELECT COUNT(*) FROM driving_licences l WHERE l.id_number = p.id_number) AS licences
+             FROM persons p WHERE p.id_number = $1",
+        )
+        .bind(id_number.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load person"))?;
+        let Some(row) = row else { return Ok(None) };
+        let read = || -> Result<PersonRecord, sqlx::Error> {
+            Ok(PersonRecord {
+                id_number: id_number.clone(),
+                name: row.try_get("name")?,
+                phone_on_record: row.try_get("phone")?,
+                vehicles: row.try_get("vehicles")?,
+                has_licence: row.try_get::<i64, _>("licences")? > 0,
+            })
+        };
+        read().map(Some).map_err(db_error("read person"))
+    }
+
+    async fn windows(&self) -> PortResult<Vec<RegistrationWindow>> {
+        let rows = sqlx::query(
+            "SELECT id, name, address, phone, serves FROM registration_windows ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error("list windows"))?;
+        rows.iter()
+            .map(Store::window_of)
+            .collect::<Result<_, _>>()
+            .map_err(db_error("read window"))
+    }
+
+    async fn window(&self, id: i64) -> PortResult<Option<RegistrationWindow>> {
+        let row = sqlx::query(
+            "SELECT id, name, address, phone, serves FROM registration_windows WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load window"))?;
+        row.as_ref()
+            .map(Store::window_of)
+            .transpose()
+            .map_err(db_error("read window"))
+    }
+}
+
+#[async_trait]
+impl Accounts for Store {
+    async fn has_account(&self, id_number: &ResidentId) -> PortResult<bool> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts WHERE id_number = $1")
+            .bind(id_number.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(db_error("count accounts"))?;
+        Ok(n > 0)
+    }
+
+    async fn unit_registered(&self, credit_code: &app::domain::CreditCode) -> PortResult<bool> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts WHERE credit_code = $1")
+            .bind(credit_code.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get("n"))
+            .map_err(db_error("count unit accounts"))?;
+        Ok(n > 0)
+    }
+
+    async fn create_individual(&self, new: NewIndividual, actor: &Actor) -> PortResult<i64> {
+        let now = crate::clock::unix_ms();
+        let mut tx = self.begin_write().await?;
+        // A person registered at a window may not be in the registry yet
+        // (a learner before the first application): record them.
+        if new.channel == RegistrationChannel::Window {
+            let sex = if new.id_number.sex() == app::domain::Sex::Male {
+                "男"
+            } else {
+                "女"
+            };
+            let insert = match self.backend {
+                Backend::Sqlite => "INSERT OR IGNORE INTO persons (id_number, name, sex, birth_date, phone, address, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                Backend::Postgres => "INSERT INTO persons (id_number, name, sex, birth_date, phone, address, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id_number) DO NOTHING",
+            };
+            sqlx::query(insert)
+                .bind(new.id_number.as_str())
+                .bind(new.name.as_str())
+                .bind(sex)
+                .bind(new.id_number.birth_date().to_iso())
+                .bind(new.phone.as_str())
+                .bind("")
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error("record person"))?;
+        }
+        let (window_id, clerk) = match new.window {
+            Some((w, c)) => (Some(w), Some(c)),
+            None => (None, None),
+        };
+        let id: i64 = sqlx::query(
+            "INSERT INTO accounts (kind, channel, individual_kind, id_number, display_name, phone, password_hash, window_id, registered_by, created_at)
+             VALUES ('individual', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(new.channel.code())
+        .bind(new.kind.code())
+        .bind(new.id_number.as_str())
+        .bind(new.name.as_str())
+        .bind(new.phone.as_str())
+        .bind(&new.password_hash)
+        .bind(window_id)
+        .bind(clerk)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(db_error("create individual account"))?;
+        let detail = format!(
+            "account {id}; kind {}; channel {}; window {:?}",
+            new.kind.code(),
+            new.channel.code(),
+            window_id
+        );
+        Store::audit_in(
+            &mut tx,
+            actor,
+            "account.registered",
+            new.id_number.as_str(),
+            &detail,
+        )
+        .await?;
+        tx.commit()
+            .await
+            .map_err(db_error("commit individual account"))?;
+        Ok(id)
+    }
+
+    async fn create_unit(&self, new: NewUnit, actor: &Actor) -> PortResult<i64> {
+        let now = crate::clock::unix_ms();
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO accounts (kind, channel, credit_code, display_name, phone, password_hash, window_id, registered_by, created_at)
+             VALUES ('unit', 'window', $1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(new.credit_code.as_str())
+        .bind(&new.name)
+        .bind(new.agent_phone.as_str())
+        .bind(&new.password_hash)
+        .bind(new.window_id)
+        .bind(new.clerk_account_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(db_error("create unit account"))?;
+        sqlx::query(
+            "INSERT INTO unit_accounts (account_id, unit_kind, unit_name, attorney_ref, agent_id_number, agent_name, agent_phone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(new.kind.code())
+        .bind(&new.name)
+        .bind(&new.attorney_ref)
+        .bind(new.agent_id_number.as_str())
+        .bind(new.agent_name.as_str())
+        .bind(new.agent_phone.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error("create unit details"))?;
+        for service in &new.granted {
+            sqlx::query(
+                "INSERT INTO unit_special_services (account_id, service, granted_at, granted_by) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(service.code())
+            .bind(now)
+            .bind(new.clerk_account_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("grant special service"))?;
+        }
+        let granted: Vec<&str> = new.granted.iter().map(|s| s.code()).collect();
+        let detail = format!(
+            "account {id}; unit kind {}; attorney {}; agent {}; granted [{}]; window {}",
+            new.kind.code(),
+            new.attorney_ref,
+            new.agent_id_number.masked(),
+            granted.join(","),
+            new.window_id
+        );
+        Store::audit_in(
+            &mut tx,
+            actor,
+            "account.unit_registered",
+            new.credit_code.as_str(),
+            &detail,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error("commit unit account"))?;
+        Ok(id)
+    }
+
+    async fn credentials(&self, identifier: &LoginIdentifier) -> PortResult<Vec<Credential>> {
+        let (sql, value) = match identifier {
+            LoginIdentifier::IdNumber(id) => (
+                "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'individual' AND id_number = $1",
+                id.as_str().to_string(),
+            ),
+            LoginIdentifier::CreditCode(code) => (
+                "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'unit' AND credit_code = $1",
+                code.as_str().to_string(),
+            ),
+            LoginIdentifier::Phone(phone) => (
+                "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'individual' AND phone = $1",
+                phone.as_str().to_string(),
+            ),
+            LoginIdentifier::StaffUsername(name) => (
+                "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'staff' AND staff_username = $1",
+                name.clone(),
+            ),
+        };
+        let rows = sqlx::query(sql)
+            .bind(value)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("load credentials"))?;
+        rows.iter()
+            .map(|r| {
+                Ok(Credential {
+                    account_id: r.try_get("id")?,
+                    password_hash: r.try_get("password_hash")?,
+                    disabled: r.try_get::<Option<i64>, _>("disabled_at")?.is_some(),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(db_error("read credentials"))
+    }
+
+    async fn session_account(&self, account_id: i64) -> PortResult<Option<SessionAccount>> {
+        let row = sqlx::query(
+            "SELECT a.id, a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
+                    a.display_name, a.phone, a.window_id, w.name AS window_name, u.unit_kind
+             FROM accounts a
+             LEFT JOIN registration_windows w ON w.id = a.window_id
+             LEFT JOIN unit_accounts u ON u.account_id = a.id
+             WHERE a.id = $1 AND a.disabled_at IS NULL",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load account"))?;
+        let Some(row) = row else { return Ok(None) };
+        let granted: Vec<SpecialService> =
+            if row.try_get::<String, _>("kind").unwrap_or_default() == "unit" {
+                sqlx::query(
+                "SELECT service FROM unit_special_services WHERE account_id = $1 ORDER BY service",
+            )
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error("load granted services"))?
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>("service").ok())
+            .filter_map(|c| SpecialService::from_code(&c))
+            .collect()
+            } else {
+                Vec::new()
+            };
+        let read = || -> Result<Option<SessionAccount>, String> {
+            let get_s = |c: &str| {
+                row.try_get::<Option<String>, _>(c)
+                    .map_err(|e| e.to_string())
+            };
+            let kind: String = row.try_get("kind").map_err(|e| e.to_string())?;
+            let window: Option<String> = get_s("window_name")?;
+            let phone: String = row.try_get("phone").map_err(|e| e.to_string())?;
+            let phone_masked = PhoneNumber::parse(&phone)
+                .map(|p| p.masked())
+                .unwrap_or(phone);
+            let role = match kind.as_str() {
+                "individual" => {
+                    let id = get_s("id_number")?.unwrap_or_default();
+                    AccountRole::Individual {
+                        kind: get_s("individual_kind")?
+                            .and_then(|k| IndividualKind::from_code(&k))
+                            .ok_or("bad individual kind")?,
+                        channel: get_s("channel")?
+                            .and_then(|c| RegistrationChannel::from_code(&c))
+                            .ok_or("bad channel")?,
+                        id_number_masked: ResidentId::parse(&id).map(|i| i.masked()).unwrap_or(id),
+                        window,
+                    }
+                }
+                "unit" => AccountRole::Unit {
+                    kind: get_s("unit_kind")?
+                        .and_then(|k| UnitKind::from_code(&k))
+                        .ok_or("bad unit kind")?,
+                    credit_code: get_s("credit_code")?.unwrap_or_default(),
+                    granted,
+                    window,
+                },
+                "staff" => AccountRole::Staff {
+                    role: get_s("staff_role")?
+                        .and_then(|r| StaffRole::from_code(&r))
+                        .ok_or("bad staff role")?,
+                    window_id: row
+                        .try_get::<Option<i64>, _>("window_id")
+                        .map_err(|e| e.to_string())?,
+                    window,
+                },
+                other => return Err(format!("unknown account kind {other}")),
+            };
+            Ok(Some(SessionAccount {
+                account_id,
+                display_name: row.try_get("display_name").map_err(|e| e.to_string())?,
+                phone_masked,
+                role,
+            }))
+        };
+        read().map_err(|e| PortError::Internal(format!("read account {account_id}: {e}")))
+    }
+
+    async fn create_session(
+        &self,
+        account_id: i64,
+        actor: &Actor,
+        user_agent: &str,
+        now_ms: i64,
+    ) -> PortResult<String> {
+        let token: [u8; 32] = rand::thread_rng().gen();
+        let token = hex::encode(token);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sha256_hex(&token))
+        .bind(account_id)
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(&actor.ip)
+        .bind(user_agent)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error("create session"))?;
+        Store::audit_in(
+            &mut tx,
+            actor,
+            "session.login",
+            &format!("account:{account_id}"),
+            "",
+        )
+        .await?;
+        tx.commit().await.map_err(db_error("commit session"))?;
+        Ok(token)
+    }
+
+    async fn resolve_session(&self, token_hash: &str, now_ms: i64) -> PortResult<Option<i64>> {
+        let row = sqlx::query(
+            "SELECT account_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load session"))?;
+        let Some(row) = row else { return Ok(None) };
+        let (account_id, created, last_seen): (i64, i64, i64) = (|| {
+            Ok::<_, sqlx::Error>((
+                row.try_get("account_id")?,
+                row.try_get("created_at")?,
+                row.try_get("last_seen_at")?,
+            ))
+        })()
+        .map_err(db_error("read session"))?;
+        if !policy::session_alive(created, last_seen, now_ms) {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error("end expired session"))?;
+            return Ok(None);
+        }
+        // Refresh the idle timer at most once a minute (fewer writes).
+        if now_ms - last_seen > 60_000 {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now_ms)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error("touch session"))?;
+        }
+        Ok(Some(account_id))
+    }
+
+    async fn end_session(&self, token_hash: &str, actor: &Actor) -> PortResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("end session"))?;
+        let subject = actor
+            .account_id
+            .map(|id| format!("account:{id}"))
+            .unwrap_or_default();
+        Store::audit_in(&mut tx, actor, "session.logout", &subject, "").await?;
+        tx.commit().await.map_err(db_error("commit logout"))
+    }
+
+    async fn record_login(
+        &self,
+        identifier: &str,
+        ip: &str,
+        ok: bool,
+        now_ms: i64,
+    ) -> PortResult<()> {
+        sqlx::query(
+            "INSERT INTO login_attempts (identifier, ip, at, succeeded) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .bind(now_ms)
+        .bind(i64::from(ok))
+        .execute(&self.pool)
+        .await
+        .map_err(db_error("record login attempt"))?;
+        Ok(())
+    }
+
+    async fn recent_login_failures(
+        &self,
+        identifier: &str,
+        ip: &str,
+        since_ms: i64,
+    ) -> PortResult<(i64, i64)> {
+        // Failures after the last success of this pair count; a success resets.
+        let row = sqlx::query(
+            "SELECT
+               (SELECT COUNT(*) FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 0 AND at >= $3
+                  AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE identifier = $4 AND ip = $5 AND succeeded = 1), 0)) AS pair,
+               (SELECT COUNT(*) FROM login_attempts WHERE ip = $6 AND succeeded = 0 AND at >= $7) AS by_ip",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .bind(since_ms)
+        .bind(identifier)
+        .bind(ip)
+        .bind(ip)
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error("count login failures"))?;
+        Ok((
+            row.try_get("pair")
+                .map_err(db_error("read pair failures"))?,
+            row.try_get("by_ip").map_err(db_error("read ip failures"))?,
+        ))
+    }
+
+    async fn last_login_failure(&self, identifier: &str, ip: &str) -> PortResult<Option<i64>> {
+        sqlx::query("SELECT MAX(at) AS at FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 0")
+            .bind(identifier)
+            .bind(ip)
+            .fetch_one(&self.pool)
+            .await
+            .and_then(|r| r.try_get::<Option<i64>, _>("at"))
+            .map_err(db_error("last login failure"))
+    }
+
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> PortResult<()> {
+        let mut tx = self.begin_write().await?;
+        Store::audit_in(&mut tx, actor, action, subject, detail).await?;
+        tx.commit().await.map_err(db_error("commit audit"))
+    }
+}
+
+fn code_hash(phone: &PhoneNumber, purpose: &str, subject: &str, code: &str) -> String {
+    sha256_hex(&format!("{}|{purpose}|{subject}|{code}", phone.as_str()))
+}
+
+#[async_trait]
+impl SmsCodes for Store {
+    async fn send_code(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        ip: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<(), i64>> {
+        let mut tx = self.begin_write().await?;
+        let hour_ago = now_ms - 3_600_000;
+        let row = sqlx::query(
+            "SELECT (SELECT MAX(created_at) FROM sms_codes WHERE phone = $1) AS last_at,
+                    (SELECT COUNT(*) FROM sms_codes WHERE phone = $2 AND created_at >= $3) AS by_phone,
+                    (SELECT COUNT(*) FROM sms_codes WHERE ip = $4 AND created_at >= $5) AS by_ip",
+        )
+        .bind(phone.as_str())
+        .bind(phone.as_str())
+        .bind(hour_ago)
+        .bind(ip)
+        .bind(hour_ago)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error("count sms codes"))?;
+        let last: Option<i64> = row.try_get("last_at").map_err(db_error("read last code"))?;
+        let by_phone: i64 = row
+            .try_get("by_phone")
+            .map_err(db_error("read phone count"))?;
+        let by_ip: i64 = row.try_get("by_ip").map_err(db_error("read ip count"))?;
+        if let policy::SmsQuota::Wait(secs) = policy::sms_quota(now_ms, last, by_phone, by_ip) {
+            tx.rollback().await.map_err(db_error("rollback sms"))?;
+            return Ok(Err(secs));
+        }
+        let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
+        // A new code replaces any older live one for the same purpose.
+        sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE phone = $2 AND purpose = $3 AND used_at IS NULL")
+            .bind(now_ms)
+            .bind(phone.as_str())
+            .bind(purpose)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("retire old codes"))?;
+        sqlx::query(
+            "INSERT INTO sms_codes (phone, purpose, subject, code_hash, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(phone.as_str())
+        .bind(purpose)
+        .bind(subject)
+        .bind(code_hash(phone, purpose, subject, &code))
+        .bind(now_ms)
+        .bind(now_ms + policy::SMS_CODE_TTL_SECS * 1000)
+        .bind(ip)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error("store sms code"))?;
+        let body = format!(
+            "【石家庄交警】您的验证码为{code}，{}分钟内有效。请勿告诉他人。",
+            policy::SMS_CODE_TTL_SECS / 60
+        );
+        sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+            .bind(phone.as_str())
+            .bind(&body)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("queue sms"))?;
+        tx.commit().await.map_err(db_error("commit sms"))?;
+        // The development SMS gateway: the outbox table and the log.
+        tracing::info!(phone = %phone.masked(), purpose, "SMS queued to {}: {body}", phone.as_str());
+        Ok(Ok(()))
+    }
+
+    async fn use_code(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        code: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<(), CodeRejection>> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "SELECT id, code_hash, attempts FROM sms_codes
+             WHERE phone = $1 AND purpose = $2 AND subject = $3 AND used_at IS NULL AND expires_at > $4
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(phone.as_str())
+        .bind(purpose)
+        .bind(subject)
+        .bind(now_ms)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error("load sms code"))?;
+        let Some(row) = row else {
+            tx.rollback().await.map_err(db_error("rollback"))?;
+            return Ok(Err(CodeRejection::NoLiveCode));
+        };
+        let id: i64 = row.try_get("id").map_err(db_error("read code id"))?;
+        let stored: String = row
+            .try_get("code_hash")
+            .map_err(db_error("read code hash"))?;
+        let attempts: i64 = row.try_get("attempts").map_err(db_error("read attempts"))?;
+        let verdict = if stored == code_hash(phone, purpose, subject, code) {
+            // Single use: only the request that flips used_at wins.
+            let done =
+                sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+                    .bind(now_ms)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error("use code"))?;
+            if done.rows_affected() == 1 {
+                Ok(())
+            } else {
+                Err(CodeRejection::NoLiveCode)
+            }
+        } else {
+            let attempts = attempts + 1;
+            let void = attempts >= policy::SMS_MAX_ATTEMPTS;
+            sqlx::query("UPDATE sms_codes SET attempts = $1, used_at = $2 WHERE id = $3")
+                .bind(attempts)
+                .bind(if void { Some(now_ms) } else { None })
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error("count wrong code"))?;
+            if void {
+                Err(CodeRejection::Exhausted)
+            } else {
+                Err(CodeRejection::Wrong {
+                    attempts_left: policy::SMS_MAX_ATTEMPTS - attempts,
+                })
+            }
+        };
+        tx.commit().await.map_err(db_error("commit code check"))?;
+        Ok(verdict)
+    }
+}
+
+/// Creates a staff account (administrator bootstrap and clerks).
+pub async fn create_staff(
+    store: &Store,
+    username: &str,
+    display_name: &str,
+    role: StaffRole,
+    window_id: Option<i64>,
+    password_hash: &str,
+) -> PortResult<i64> {
+    let mut tx = store.begin_write().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, window_id, created_at)
+         VALUES ('staff', $1, $2, $3, '', $4, $5, $6) RETURNING id",
+    )
+    .bind(username)
+    .bind(role.code())
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(window_id)
+    .bind(crate::clock::unix_ms())
+    .fetch_one(&mut *tx)
+    .await
+    .and_then(|r| r.try_get("id"))
+    .map_err(db_error("create staff"))?;
+    let actor = Actor {
+        account_id: None,
+        ip: "cli".into(),
+    };
+    Store::audit_in(
+        &mut tx,
+        &actor,
+        "account.staff_created",
+        &format!("staff:{username}"),
+        role.code(),
+    )
+    .await?;
+    tx.commit().await.map_err(db_error("commit staff"))?;
+    Ok(id)
+}
