@@ -167,6 +167,13 @@ pub fn TextField(
         }
     };
     let input_class = format!("input {}", width_class.unwrap_or(""));
+    let input = NodeRef::<leptos::html::Input>::new();
+    adopt_typed_value(input, move |el| {
+        let typed = el.value();
+        if typed != value.get_untracked() {
+            value.set(typed);
+        }
+    });
     view! {
         <div class=move || group_class(message.get().is_some())>
             <label class="label" for=name>
@@ -196,7 +203,8 @@ pub fn TextField(
                 spellcheck="false"
                 aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
                 aria-describedby=described
-                prop:value=move || value.get()
+                node_ref=input
+                value=value.get_untracked()
                 on:input=move |ev| {
                     value.set(event_target_value(&ev));
                     typed_since_server.set(true);
@@ -232,6 +240,12 @@ pub fn RadioGroup(
                         .into_iter()
                         .map(|(code, text)| {
                             let id = format!("{name}-{code}");
+                            let input = NodeRef::<leptos::html::Input>::new();
+                            adopt_typed_value(input, move |el| {
+                                if el.checked() && value.get_untracked() != code {
+                                    value.set(code.to_string());
+                                }
+                            });
                             view! {
                                 <div class="radios__item">
                                     <input
@@ -240,7 +254,8 @@ pub fn RadioGroup(
                                         id=id.clone()
                                         name=name
                                         value=code
-                                        prop:checked=move || value.get() == code
+                                        node_ref=input
+                                        checked=value.get_untracked() == code
                                         on:change=move |_| value.set(code.to_string())
                                     />
                                     <label class="radios__label" for=id>
@@ -254,6 +269,21 @@ pub fn RadioGroup(
             </fieldset>
         </div>
     }
+}
+
+/// Inputs are uncontrolled: the server renders the starting value and the
+/// signal follows what the person types. A person on a slow phone may type
+/// before the page has hydrated; once it has, this reads what is already in
+/// the input (`adopt`) so nothing typed is lost or ignored.
+pub fn adopt_typed_value(
+    input: NodeRef<leptos::html::Input>,
+    adopt: impl Fn(&leptos::web_sys::HtmlInputElement) + 'static,
+) {
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            adopt(&el);
+        }
+    });
 }
 
 /// The error to show: the last answer of the action, or — before any —

@@ -8,7 +8,8 @@ use crate::domain::{CreditCode, IndividualKind, Rule, SpecialService, UnitKind};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
-    group_class, latest_error, server_problem, ErrorSummary, LiveCheck, RadioGroup, TextField,
+    adopt_typed_value, group_class, latest_error, server_problem, ErrorSummary, LiveCheck,
+    RadioGroup, TextField,
 };
 use crate::ui::components::layout::Page;
 use crate::ui::form_error_from_url;
@@ -277,10 +278,21 @@ pub fn RegisterUnitForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
                             .map(|s| {
                                 let code = s.code();
                                 let id = format!("granted-{code}");
+                                let input = NodeRef::<leptos::html::Input>::new();
+                                adopt_typed_value(input, move |el| {
+                                    let on = el.checked();
+                                    if on != granted.get_untracked().iter().any(|g| g == code) {
+                                        granted.update(|list| {
+                                            list.retain(|g| g != code);
+                                            if on { list.push(code.to_string()); }
+                                        });
+                                    }
+                                });
                                 view! {
                                     <div class="checkboxes__item">
                                         <input class="checkboxes__input" type="checkbox" id=id.clone() name="granted" value=code
-                                            prop:checked=move || granted.get().iter().any(|g| g == code)
+                                            node_ref=input
+                                            checked=granted.get_untracked().iter().any(|g| g == code)
                                             on:change=move |ev| {
                                                 let on = event_target_checked(&ev);
                                                 granted.update(|list| {
