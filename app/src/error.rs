@@ -119,6 +119,18 @@ impl AppError {
     }
 }
 
+impl From<crate::domain::Refusal> for AppError {
+    /// A domain rule's refusal, with its remedy.
+    fn from(r: crate::domain::Refusal) -> AppError {
+        let see_windows = r.remedy_zh.contains("注册窗口");
+        AppError::NotAllowed(Refusal {
+            rule: Text::new(r.rule_zh, r.rule_en),
+            remedy: Text::new(r.remedy_zh, r.remedy_en),
+            see_windows,
+        })
+    }
+}
+
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.summary(Lang::En))

@@ -86,6 +86,10 @@ pub fn sms_quota(
     SmsQuota::Allowed
 }
 
+/// A fine-payment order can be paid for 15 minutes; then a new one is opened
+/// (a late bank payment of the old one is still accepted, never lost).
+pub const PAYMENT_ORDER_TTL_SECS: i64 = 15 * 60;
+
 #[cfg(test)]
 mod tests {
     use super::*;

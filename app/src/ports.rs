@@ -2,8 +2,12 @@
 //! depends on `server`). Server functions find them in the Leptos context as
 //! one [`Ports`] value.
 
+pub use crate::api::messages::Message;
+pub use crate::api::vehicles::{MyLicence, MyVehicle, UnboundVehicle};
+pub use crate::api::violations::{Receipt, ViolationItem};
 pub use crate::api::RegistrationWindow;
 use crate::api::SessionAccount;
+use crate::domain::{BindingKind, PlateNumber, VehicleType};
 use crate::domain::{CreditCode, Date, IndividualKind, PhoneNumber, ResidentId, UnitKind};
 use crate::domain::{PersonName, RegistrationChannel, SpecialService};
 use async_trait::async_trait;
@@ -199,11 +203,187 @@ pub trait Clock: Send + Sync {
     }
 }
 
+/// Whose name a vehicle is registered in (机动车所有人), or who an account is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerKey {
+    /// A person, by resident ID number.
+    Person(String),
+    /// An organisation, by unified social credit code.
+    Organisation(String),
+}
+
+/// A vehicle as the registry holds it, for the binding rules.
+#[derive(Clone, Debug)]
+pub struct RegistryVehicle {
+    pub id: i64,
+    pub plate: Option<String>,
+    pub vin: String,
+    pub vehicle_type: VehicleType,
+    pub owner: OwnerKey,
+    /// The owner's phone on record (预留手机号码), for the owner's consent.
+    pub owner_phone: String,
+}
+
+/// Why a binding was not made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BindRejection {
+    AlreadyBound,
+    /// All three slots for vehicles not in the holder's name are taken.
+    NonOwnSlotsFull,
+}
+
+/// Bindings (绑定) and the holder's view of the registry (我的机动车/驾驶证).
+#[async_trait]
+pub trait Bindings: Send + Sync {
+    /// Who the account is in the registry (its ID number or credit code).
+    async fn account_owner(&self, account_id: i64) -> PortResult<Option<OwnerKey>>;
+    /// The vehicles bound to the account, with unhandled-violation counts.
+    async fn bound_vehicles(&self, account_id: i64) -> PortResult<Vec<MyVehicle>>;
+    /// Registered vehicles in the owner's name that the account has not bound.
+    async fn unbound_own_vehicles(
+        &self,
+        account_id: i64,
+        owner: &OwnerKey,
+    ) -> PortResult<Vec<UnboundVehicle>>;
+    async fn vehicle_by_plate(&self, plate: &PlateNumber) -> PortResult<Option<RegistryVehicle>>;
+    async fn vehicle_by_id(&self, vehicle_id: i64) -> PortResult<Option<RegistryVehicle>>;
+    /// Binds a vehicle. A vehicle not in the holder's name takes a free slot
+    /// (the database refuses a fourth).
+    async fn bind_vehicle(
+        &self,
+        account_id: i64,
+        vehicle_id: i64,
+        kind: BindingKind,
+        actor: &Actor,
+    ) -> PortResult<Result<(), BindRejection>>;
+    /// Unbinds; false when it was not bound.
+    async fn unbind_vehicle(
+        &self,
+        account_id: i64,
+        vehicle_id: i64,
+        actor: &Actor,
+    ) -> PortResult<bool>;
+    /// The licence held by this person (bound or not).
+    async fn licence(&self, account_id: i64, id_number: &str) -> PortResult<Option<MyLicence>>;
+    async fn bind_licence(
+        &self,
+        account_id: i64,
+        id_number: &str,
+        actor: &Actor,
+    ) -> PortResult<Result<(), BindRejection>>;
+    async fn unbind_licence(&self, account_id: i64, actor: &Actor) -> PortResult<bool>;
+}
+
+/// A payment order (缴款订单) for one violation's fine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentOrder {
+    pub order_no: String,
+    pub violation_id: i64,
+    pub amount_fen: i64,
+    pub status: String,
+    pub expires_at: i64,
+    pub receipt_no: Option<String>,
+}
+
+/// What the bank says happened (a signed callback or browser return).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentNotice {
+    pub order_no: String,
+    pub amount_fen: i64,
+    pub bank_ref: String,
+    pub signature: String,
+}
+
+/// The outcome of settling a bank notice. Settling is idempotent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// This notice paid the fine now.
+    Paid {
+        receipt_no: String,
+        account_id: i64,
+    },
+    /// The order was already settled (a replayed callback, a second tab).
+    AlreadyPaid {
+        receipt_no: String,
+        account_id: i64,
+    },
+    /// The money arrived for a fine another order had already paid: it is
+    /// kept on record for refund (退款), never dropped.
+    RefundDue {
+        account_id: i64,
+    },
+    UnknownOrder,
+    /// The amount differs from the order's: nothing is recorded as paid.
+    AmountMismatch,
+}
+
+/// Why a payment order was not opened.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PayRejection {
+    NotHandledYet,
+    AlreadyPaid { receipt_no: Option<String> },
+}
+
+/// Violations, decisions and fine payments (违法处理与罚款缴纳).
+#[async_trait]
+pub trait Fines: Send + Sync {
+    /// Violations of the account's bound vehicles, newest first.
+    async fn violations(&self, account_id: i64) -> PortResult<Vec<ViolationItem>>;
+    async fn violation(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+    ) -> PortResult<Option<ViolationItem>>;
+    /// Issues the penalty decision (unhandled → handled, unpaid). False when
+    /// it was not unhandled any more (handled in another tab, say).
+    async fn decide(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+        decided_on: Date,
+        actor: &Actor,
+    ) -> PortResult<bool>;
+    /// Opens the payment order for a handled fine, or returns the open one
+    /// (so a double click or a second tab pays the same order).
+    async fn open_payment(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+        fine_fen: i64,
+        surcharge_fen: i64,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<PaymentOrder, PayRejection>>;
+    async fn payment_order(&self, order_no: &str) -> PortResult<Option<PaymentOrder>>;
+    /// Records a verified bank notice (idempotent).
+    async fn settle_payment(&self, notice: &PaymentNotice, now_ms: i64) -> PortResult<Settlement>;
+    async fn receipt(&self, account_id: i64, receipt_no: &str) -> PortResult<Option<Receipt>>;
+}
+
+/// The payment gateway (支付平台). In development a simulated bank.
+pub trait PaymentGateway: Send + Sync {
+    /// Where the payer's browser goes to pay this order.
+    fn checkout_url(&self, order: &PaymentOrder) -> String;
+    /// Whether the notice carries the bank's valid signature.
+    fn verify(&self, notice: &PaymentNotice) -> bool;
+}
+
+/// The message centre (消息中心).
+#[async_trait]
+pub trait Messages: Send + Sync {
+    async fn messages(&self, account_id: i64, limit: i64) -> PortResult<Vec<Message>>;
+    async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()>;
+}
+
 /// Everything the server functions need, provided as Leptos context.
 #[derive(Clone)]
 pub struct Ports {
     pub registry: Arc<dyn Registry>,
     pub accounts: Arc<dyn Accounts>,
+    pub bindings: Arc<dyn Bindings>,
+    pub fines: Arc<dyn Fines>,
+    pub payments: Arc<dyn PaymentGateway>,
+    pub messages: Arc<dyn Messages>,
     pub sms: Arc<dyn SmsCodes>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,

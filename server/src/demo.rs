@@ -730,6 +730,14 @@ pub async fn load(
         &mut violation_rows,
         &mut rng,
         &car,
+        VIOLATIONS[1],
+        false,
+        "unhandled",
+    ); // 100 yuan, no points (for a non-owner to settle)
+    add_violation(
+        &mut violation_rows,
+        &mut rng,
+        &car,
         VIOLATIONS[2],
         false,
         "unhandled",
@@ -796,6 +804,23 @@ pub async fn load(
         &violation_rows,
     )
     .await?;
+    // Handled ones carry their penalty decision (a few days to months old).
+    let handled: Vec<i64> =
+        sqlx::query("SELECT id FROM violations WHERE status <> 'unhandled' ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+    for id in handled {
+        let decided = today.add_days(-(rng.below(120) as i64 + 1));
+        sqlx::query("UPDATE violations SET decided_on = $1, decision_no = $2 WHERE id = $3")
+            .bind(decided.to_iso())
+            .bind(app::domain::violation::decision_number(decided, id))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
 
     // Staff: the administrator, and one clerk per window.
     let staff_hash = hash_password(DEMO_PASSWORD);

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod passwords;
+pub mod payments;
 pub mod store;
 pub mod web;
 
@@ -28,7 +29,13 @@ pub struct Config {
     pub fast_hashing: bool,
     /// Expose the development SMS outbox at /dev/sms-outbox.
     pub dev_sms_outbox: bool,
+    /// Key the payment gateway signs its notices with (shared by the bank
+    /// and every app server).
+    pub payment_signing_key: String,
 }
+
+/// The simulated bank's key when none is configured (development only).
+pub const DEV_PAYMENT_KEY: &str = "dev-simulated-bank-key";
 
 impl Config {
     pub fn from_env() -> Config {
@@ -46,6 +53,8 @@ impl Config {
                 .unwrap_or(10),
             fast_hashing: false,
             dev_sms_outbox: var("DEV_SMS_OUTBOX").is_some_and(|v| v == "1"),
+            payment_signing_key: var("PAYMENT_SIGNING_KEY")
+                .unwrap_or_else(|| DEV_PAYMENT_KEY.into()),
         }
     }
 
@@ -65,6 +74,7 @@ pub struct Platform {
     pub store: store::Store,
     pub ports: Ports,
     pub hasher: passwords::Argon2Hasher,
+    pub bank: payments::SimulatedBank,
 }
 
 /// Connects, migrates and wires the ports.
@@ -80,9 +90,14 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
         passwords::Argon2Hasher::owasp()
     };
     let shared = Arc::new(store.clone());
+    let bank = payments::SimulatedBank::new(&config.payment_signing_key);
     let ports = Ports {
         registry: shared.clone(),
         accounts: shared.clone(),
+        bindings: shared.clone(),
+        fines: shared.clone(),
+        payments: Arc::new(bank.clone()),
+        messages: shared.clone(),
         sms: shared,
         passwords: Arc::new(hasher.clone()),
         clock: Arc::new(clock::SystemClock),
@@ -92,6 +107,7 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
         store,
         ports,
         hasher,
+        bank,
     })
 }
 
@@ -123,6 +139,7 @@ pub async fn serve(
         leptos: config.leptos_options(),
         ports: platform.ports.clone(),
         dev_outbox: config.dev_sms_outbox.then(|| platform.store.pool.clone()),
+        bank: platform.bank.clone(),
     };
     let app = web::router(state);
     axum::serve(

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -26,6 +26,8 @@ pub struct WebState {
     /// The development SMS gateway's outbox, readable over HTTP only when
     /// `DEV_SMS_OUTBOX=1` (local runs and browser tests; never in production).
     pub dev_outbox: Option<sqlx::AnyPool>,
+    /// The simulated bank behind the payment gateway port.
+    pub bank: crate::payments::SimulatedBank,
 }
 
 impl axum::extract::FromRef<WebState> for LeptosOptions {
@@ -51,6 +53,10 @@ pub fn router(state: WebState) -> Router {
     router
         .route("/lang/{code}", get(switch_language))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/payments/notify", post(crate::payments::notify))
+        .route("/payments/return", get(crate::payments::browser_return))
+        .route("/dev/bank/checkout", get(crate::payments::bank_checkout))
+        .route("/dev/bank/pay", post(crate::payments::bank_pay))
         .leptos_routes_with_context(&state, routes, context, move || {
             app::shell(leptos_options.clone())
         })

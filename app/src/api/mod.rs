@@ -2,8 +2,11 @@
 //! into domain types, take the session's account, call a port, map errors.
 
 pub mod auth;
+pub mod messages;
 pub mod registration;
 pub mod staff;
+pub mod vehicles;
+pub mod violations;
 
 use crate::domain::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
 use serde::{Deserialize, Serialize};

@@ -125,6 +125,14 @@ impl Date {
     }
 }
 
+/// A Unix instant in milliseconds as China Standard Time, "2026-11-24 09:05".
+pub fn cst_date_time(unix_ms: i64) -> String {
+    let secs = unix_ms.div_euclid(1000) + 8 * 3600;
+    let date = Date::from_days_since_epoch(secs.div_euclid(86_400));
+    let minute_of_day = secs.rem_euclid(86_400) / 60;
+    format!("{date} {:02}:{:02}", minute_of_day / 60, minute_of_day % 60)
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_iso())
@@ -148,6 +156,12 @@ impl TryFrom<String> for Date {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn china_time_is_utc_plus_eight() {
+        // 2026-11-24 16:30 UTC is 2026-11-25 00:30 in Beijing.
+        assert_eq!(cst_date_time(1_795_537_800_000), "2026-11-25 00:30");
+    }
 
     #[test]
     fn calendar_rules() {

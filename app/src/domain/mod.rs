@@ -4,6 +4,7 @@
 //! (to explain mistakes early) and the server (which decides).
 
 pub mod account;
+pub mod binding;
 pub mod date;
 pub mod fulfilment;
 pub mod identity;
@@ -12,6 +13,7 @@ pub mod password;
 pub mod plate;
 pub mod services;
 pub mod vehicle;
+pub mod violation;
 
 pub use account::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
 pub use date::Date;
@@ -21,6 +23,7 @@ pub use password::Password;
 pub use plate::PlateNumber;
 pub use services::{may_use, Actor, Refusal, ServiceCode};
 pub use vehicle::{VehicleStatus, VehicleType, Vin};
+pub use violation::{BindingKind, ViolationFacts, ViolationStatus};
 
 /// A broken domain rule, explained in both languages.
 pub trait Rule {

@@ -77,6 +77,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register/unit") view=register::UnitRegistrationInfo ssr=SsrMode::Async />
                 <Route path=path!("/register/online") view=register::OnlineRegistrationPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=account::AccountHome ssr=SsrMode::Async />
+                <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
+                <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
+                <Route path=path!("/account/licence") view=vehicles::LicencePage ssr=SsrMode::Async />
+                <Route path=path!("/account/violations") view=violations::ViolationsPage ssr=SsrMode::Async />
+                <Route path=path!("/account/violations/:id") view=violations::ViolationPage ssr=SsrMode::Async />
+                <Route path=path!("/account/receipts/:no") view=violations::ReceiptPage ssr=SsrMode::Async />
+                <Route path=path!("/account/messages") view=violations::MessagesPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=staff::StaffHome ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />

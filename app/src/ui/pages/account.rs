@@ -106,6 +106,7 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
         })
         .collect_view();
     view! {
+        <crate::ui::pages::vehicles::AccountNav lang current="/account" />
         <dl class="summary-list">
             <div class="summary-list__row">
                 <dt>{lang.pick("姓名/名称", "Name")}</dt>

@@ -6,3 +6,5 @@ pub mod login;
 pub mod public;
 pub mod register;
 pub mod staff;
+pub mod vehicles;
+pub mod violations;

@@ -1,0 +1,486 @@
+//! My vehicles (我的机动车) and my driving licence (我的驾驶证): what is
+//! bound, what can be bound, and what to do next. Plain forms: they work
+//! before (and without) the WASM.
+
+use crate::api::vehicles::{
+    licence_hints, licence_overview, my_vehicles, vehicle_hints, BindLicence, BindOwnVehicle,
+    ConfirmOtherVehicle, RequestOtherVehicle, UnbindLicence, UnbindVehicle,
+};
+use crate::domain::BindingKind;
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
+use crate::ui::components::layout::Page;
+use crate::ui::{form_error_from_url, require_login_redirect, today};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+
+/// A success banner (announced politely) when the query says something was done.
+#[component]
+pub fn DoneBanner(text: Option<Text>, lang: Lang) -> impl IntoView {
+    text.map(|t| {
+        view! {
+            <div class="notice notice--success" role="status">
+                {t.get(lang).to_string()}
+            </div>
+        }
+    })
+}
+
+/// The error a plain form came back with (no-JavaScript post), if any.
+#[component]
+pub fn PostedError(lang: Lang, paths: Vec<&'static str>) -> impl IntoView {
+    let error = paths.into_iter().find_map(form_error_from_url);
+    error.map(|e| view! { <ErrorSummary lang error=Signal::stored(Some(e)) labels=vec![] /> })
+}
+
+/// Shows a failure to load a page's data (never the internals).
+pub fn load_failed(lang: Lang, err: AppError) -> AnyView {
+    view! { <ErrorSummary lang error=Signal::stored(Some(err)) labels=vec![] /> }.into_any()
+}
+
+/// The account pages' local navigation.
+#[component]
+pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
+    let items = [
+        ("/account", "我的主页", "My account"),
+        ("/account/vehicles", "我的机动车", "My vehicles"),
+        ("/account/licence", "我的驾驶证", "My licence"),
+        ("/account/violations", "违法处理", "Violations"),
+        ("/account/messages", "消息中心", "Messages"),
+    ];
+    view! {
+        <nav class="subnav" aria-label=lang.pick("我的业务", "My services")>
+            <ul class="subnav__list">
+                {items
+                    .into_iter()
+                    .map(|(href, zh, en)| {
+                        let here = href == current;
+                        view! {
+                            <li class="subnav__item">
+                                <a
+                                    class=if here { "subnav__link subnav__link--current" } else { "subnav__link" }
+                                    href=href
+                                    aria-current=here.then_some("page")
+                                >
+                                    {lang.pick(zh, en)}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+pub fn VehiclesPage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let query = use_query_map();
+    let done = query.with_untracked(|q| {
+        if q.get("bound").is_some() {
+            Some(Text::new("绑定成功。", "The vehicle is bound."))
+        } else if q.get("unbound").is_some() {
+            Some(Text::new("已解除绑定。", "The vehicle is unbound."))
+        } else {
+            None
+        }
+    });
+    let data = Resource::new_blocking(|| (), |_| my_vehicles());
+    view! {
+        <Page title_zh="我的机动车" title_en="My vehicles">
+            <AccountNav lang current="/account/vehicles" />
+            <DoneBanner text=done lang />
+            <PostedError lang paths=vec![BindOwnVehicle::PATH, UnbindVehicle::PATH] />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(overview) => vehicles_view(lang, overview).into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+fn vehicles_view(lang: Lang, overview: crate::api::vehicles::VehiclesOverview) -> impl IntoView {
+    let today = today();
+    let bound = if overview.bound.is_empty() {
+        view! { <p>{lang.pick("您还没有绑定机动车。", "You have not bound any vehicle yet.")}</p> }
+            .into_any()
+    } else {
+        overview
+            .bound
+            .into_iter()
+            .map(|v| {
+                let hints = vehicle_hints(&v, today)
+                    .into_iter()
+                    .map(|h| view! { <li>{h.get(lang).to_string()}</li> })
+                    .collect_view();
+                let own = match v.binding {
+                    BindingKind::Own => lang.pick("本人名下", "In your name"),
+                    BindingKind::NonOwn => lang.pick("非本人名下", "Not in your name"),
+                };
+                let small = if v.vehicle_type.is_small() {
+                    lang.pick("小型机动车", "small motor vehicle")
+                } else {
+                    lang.pick("非小型机动车：网上只能办理变更联系方式", "not a small vehicle: online, only contact changes")
+                };
+                view! {
+                    <section class="card" aria-labelledby=format!("plate-{}", v.vehicle_id)>
+                        <h3 class="card__title" id=format!("plate-{}", v.vehicle_id)>
+                            <span class="plate">{v.plate.clone()}</span>
+                            " "
+                            <span class="tag">{own}</span>
+                        </h3>
+                        <dl class="summary-list">
+                            <div class="summary-list__row">
+                                <dt>{lang.pick("车辆类型", "Vehicle type")}</dt>
+                                <dd>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()} " · " {small}</dd>
+                            </div>
+                            <div class="summary-list__row">
+                                <dt>{lang.pick("品牌/颜色", "Make / colour")}</dt>
+                                <dd>{format!("{} · {}", v.brand, v.colour)}</dd>
+                            </div>
+                            <div class="summary-list__row">
+                                <dt>{lang.pick("机动车状态", "Status")}</dt>
+                                <dd>{lang.pick(v.status.zh(), v.status.en()).to_string()}</dd>
+                            </div>
+                            <div class="summary-list__row">
+                                <dt>{lang.pick("检验有效期至", "Inspection valid until")}</dt>
+                                <dd>{v.inspection_due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</dd>
+                            </div>
+                            <div class="summary-list__row">
+                                <dt>{lang.pick("未处理违法", "Violations not handled")}</dt>
+                                <dd>
+                                    {v.unhandled_violations}
+                                    {(v.unhandled_violations > 0).then(|| view! {
+                                        " " <a href="/account/violations">{lang.pick("去处理", "Handle them")}</a>
+                                    })}
+                                </dd>
+                            </div>
+                        </dl>
+                        <ul class="list--bullet hints">{hints}</ul>
+                        <form method="post" action=UnbindVehicle::PATH class="inline-form">
+                            <input type="hidden" name="vehicle_id" value=v.vehicle_id.to_string() />
+                            <button class="button button--secondary" type="submit">
+                                {lang.pick("解除绑定", "Unbind")}
+                                <span class="visually-hidden">{format!(" {}", v.plate)}</span>
+                            </button>
+                        </form>
+                    </section>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let unbound = (!overview.unbound_own.is_empty()).then(|| {
+        let rows = overview
+            .unbound_own
+            .into_iter()
+            .map(|v| {
+                view! {
+                    <tr>
+                        <td class="plate">{v.plate.clone()}</td>
+                        <td>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()}</td>
+                        <td>{v.brand.clone()}</td>
+                        <td>
+                            <form method="post" action=BindOwnVehicle::PATH class="inline-form">
+                                <input type="hidden" name="vehicle_id" value=v.vehicle_id.to_string() />
+                                <button class="button" type="submit">
+                                    {lang.pick("绑定", "Bind")}
+                                    <span class="visually-hidden">{format!(" {}", v.plate)}</span>
+                                </button>
+                            </form>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2 class="heading-l">{lang.pick("名下未绑定的机动车", "Vehicles in your name, not bound yet")}</h2>
+            <p>{lang.pick("以下机动车登记在您的名下，绑定后即可在网上办理业务。", "These vehicles are registered in your name. Bind them to use online services.")}</p>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="visually-hidden">{lang.pick("名下未绑定的机动车", "Vehicles in your name")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.pick("号牌号码", "Plate")}</th>
+                            <th scope="col">{lang.pick("车辆类型", "Type")}</th>
+                            <th scope="col">{lang.pick("品牌", "Make")}</th>
+                            <th scope="col">{lang.pick("操作", "Action")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
+    let other = match overview.non_own_refusal {
+        Some(refusal) => view! {
+            <div class="inset">
+                <p>{refusal.rule.get(lang).to_string()}</p>
+                <p><strong>{refusal.remedy.get(lang).to_string()}</strong></p>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <p>
+                {format!(
+                    "{}{}{}",
+                    lang.pick("窗口注册用户可以绑定3辆非本人名下的机动车，您还可以绑定", "Window-registered users can bind 3 vehicles not in their name. You can bind "),
+                    3 - overview.non_own_bound,
+                    lang.pick("辆。绑定需车主手机号码接收的验证码确认。", " more. The owner confirms with a code sent to the owner's phone."),
+                )}
+            </p>
+            <OtherVehicleForm lang initial_error=form_error_from_url(RequestOtherVehicle::PATH) />
+        }
+        .into_any(),
+    };
+    view! {
+        <h2 class="heading-l">{lang.pick("已绑定的机动车", "Bound vehicles")}</h2>
+        {bound}
+        {unbound}
+        <h2 class="heading-l">{lang.pick("绑定他人名下的机动车", "Bind a vehicle not in your name")}</h2>
+        {other}
+    }
+}
+
+fn other_labels() -> Vec<(&'static str, Text)> {
+    vec![
+        ("plate", Text::new("号牌号码", "Plate number")),
+        (
+            "vin_suffix",
+            Text::new("车辆识别代号后6位", "Last 6 characters of the VIN"),
+        ),
+        (
+            "code",
+            Text::new("车主收到的短信验证码", "Code the owner received"),
+        ),
+    ]
+}
+
+fn check_plate(v: &str) -> Option<Text> {
+    use crate::domain::Rule;
+    crate::domain::PlateNumber::parse(v)
+        .err()
+        .map(|e| Text::new(e.zh(), e.en()))
+}
+
+/// Step 1 of binding someone else's vehicle: plate and VIN suffix.
+#[island]
+pub fn OtherVehicleForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+    let action = ServerAction::<RequestOtherVehicle>::new();
+    let plate = RwSignal::new(String::new());
+    let vin_suffix = RwSignal::new(String::new());
+    let error = latest_error(action, initial_error);
+    Effect::new(move |_| {
+        if let Some(Ok(phone)) = action.value().get() {
+            go_to(&format!(
+                "/account/vehicles/confirm?plate={}&phone={}",
+                plate.get_untracked().trim().to_uppercase(),
+                phone
+            ));
+        }
+    });
+    let labels = other_labels();
+    view! {
+        <form
+            class="form"
+            method="post"
+            action=RequestOtherVehicle::PATH
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(RequestOtherVehicle { plate: plate.get_untracked(), vin_suffix: vin_suffix.get_untracked() });
+            }
+        >
+            <ErrorSummary lang error labels=labels.clone() />
+            <TextField
+                lang
+                name="plate"
+                label=labels[0].1.clone()
+                hint=Text::new("例如：冀A12345", "For example 冀A12345")
+                value=plate
+                server_error=server_problem(error, "plate")
+                live_check=check_plate
+                width_class="input--w10"
+            />
+            <TextField
+                lang
+                name="vin_suffix"
+                label=labels[1].1.clone()
+                hint=Text::new("见机动车行驶证“车辆识别代号”栏", "See \"VIN\" on the vehicle licence")
+                value=vin_suffix
+                server_error=server_problem(error, "vin_suffix")
+                maxlength=6
+                width_class="input--w5"
+            />
+            <button class="button" type="submit" disabled=move || action.pending().get()>
+                {lang.pick("向车主发送验证码", "Send a code to the owner")}
+            </button>
+        </form>
+    }
+}
+
+/// Step 2: the owner's code.
+#[component]
+pub fn ConfirmOtherVehiclePage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let (plate, phone) = use_query_map().with_untracked(|q| {
+        (
+            q.get("plate").unwrap_or_default(),
+            q.get("phone").unwrap_or_default(),
+        )
+    });
+    view! {
+        <Page title_zh="车主确认" title_en="Owner's confirmation">
+            <AccountNav lang current="/account/vehicles" />
+            <p class="lead">
+                {match lang {
+                    Lang::Zh => format!("验证码已发送到机动车{plate}登记的车主手机{phone}。请向车主索取验证码，5分钟内有效。"),
+                    Lang::En => format!("A code was sent to the owner's phone on record for {plate} ({phone}). Ask the owner for it; it is valid for 5 minutes."),
+                }}
+            </p>
+            <ConfirmOtherVehicleForm lang plate initial_error=form_error_from_url(ConfirmOtherVehicle::PATH) />
+            <p><a href="/account/vehicles">{lang.pick("返回我的机动车", "Back to my vehicles")}</a></p>
+        </Page>
+    }
+}
+
+#[island]
+pub fn ConfirmOtherVehicleForm(
+    lang: Lang,
+    plate: String,
+    initial_error: Option<AppError>,
+) -> impl IntoView {
+    let action = ServerAction::<ConfirmOtherVehicle>::new();
+    let code = RwSignal::new(String::new());
+    let error = latest_error(action, initial_error);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            go_to("/account/vehicles?bound=1");
+        }
+    });
+    let labels = other_labels();
+    let plate_for_submit = plate.clone();
+    view! {
+        <form
+            class="form"
+            method="post"
+            action=ConfirmOtherVehicle::PATH
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(ConfirmOtherVehicle { plate: plate_for_submit.clone(), code: code.get_untracked() });
+            }
+        >
+            <ErrorSummary lang error labels=labels.clone() />
+            <input type="hidden" name="plate" value=plate />
+            <TextField
+                lang
+                name="code"
+                label=labels[2].1.clone()
+                value=code
+                server_error=server_problem(error, "code")
+                input_type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength=6
+                width_class="input--w5"
+            />
+            <button class="button" type="submit" disabled=move || action.pending().get()>
+                {lang.pick("确认绑定", "Confirm binding")}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn LicencePage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let done = use_query_map().with_untracked(|q| {
+        q.get("bound")
+            .map(|_| Text::new("驾驶证绑定成功。", "The licence is bound."))
+    });
+    let data = Resource::new_blocking(|| (), |_| licence_overview());
+    view! {
+        <Page title_zh="我的驾驶证" title_en="My driving licence">
+            <AccountNav lang current="/account/licence" />
+            <DoneBanner text=done lang />
+            <PostedError lang paths=vec![BindLicence::PATH, UnbindLicence::PATH] />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(l)) => licence_view(lang, l).into_any(),
+                        Ok(None) => view! {
+                            <p>{lang.pick(
+                                "没有查到登记在您身份证号码下的机动车驾驶证。如已在外省取得驾驶证，请登录发证地的平台查询。",
+                                "No driving licence is registered under your ID number here. If another province issued it, use that province's platform.",
+                            )}</p>
+                        }
+                        .into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+fn licence_view(lang: Lang, l: crate::api::vehicles::MyLicence) -> impl IntoView {
+    if !l.bound {
+        return view! {
+            <p>
+                {match lang {
+                    Lang::Zh => format!("查到您的驾驶证（准驾车型{}），绑定后可以查询记分、有效期并办理驾驶证业务。", l.class.code()),
+                    Lang::En => format!("We found your licence (class {}). Bind it to see points and validity and to use licence services.", l.class.code()),
+                }}
+            </p>
+            <form method="post" action=BindLicence::PATH>
+                <button class="button" type="submit">{lang.pick("绑定本人驾驶证", "Bind my licence")}</button>
+            </form>
+        }
+        .into_any();
+    }
+    let hints = licence_hints(&l, today())
+        .into_iter()
+        .map(|h| view! { <li>{h.get(lang).to_string()}</li> })
+        .collect_view();
+    let row = |dt: &'static str, dt_en: &'static str, dd: String| {
+        view! {
+            <div class="summary-list__row">
+                <dt>{lang.pick(dt, dt_en)}</dt>
+                <dd>{dd}</dd>
+            </div>
+        }
+    };
+    let opt =
+        |d: Option<crate::domain::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+    view! {
+        <dl class="summary-list" data-testid="licence">
+            {row("驾驶证号", "Licence number", l.number_masked.clone())}
+            {row("准驾车型", "Class", format!("{} {}", l.class.code(), lang.pick(l.class.zh(), l.class.en())))}
+            {row("状态", "Status", lang.pick(l.status.zh(), l.status.en()).to_string())}
+            {row("有效期", "Valid", format!("{} — {}", l.valid_from, l.valid_until))}
+            {row("初次领证日期", "First issued", l.first_issued.to_string())}
+            {row("累积记分", "Points this cycle", format!("{} / 12", l.points))}
+            {row("记分周期截止", "Cycle ends", l.cycle_ends.to_string())}
+            {row("审验日期", "Review due", opt(l.review_due))}
+            {row("提交身体条件证明日期", "Physical certificate due", opt(l.physical_due))}
+            {row("发证机关", "Issued by", l.issuing_authority.clone())}
+        </dl>
+        <h2 class="heading-m">{lang.pick("提示", "What to do next")}</h2>
+        <ul class="list--bullet hints">{hints}</ul>
+        <form method="post" action=UnbindLicence::PATH>
+            <button class="button button--secondary" type="submit">{lang.pick("解除绑定", "Unbind")}</button>
+        </form>
+    }
+    .into_any()
+}

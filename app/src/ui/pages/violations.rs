@@ -1,0 +1,353 @@
+//! Surveillance violations (违法处理): the list, one violation with its
+//! handling and payment, the receipt (缴款凭证), and the message centre.
+
+use crate::api::messages::my_messages;
+use crate::api::violations::{
+    fine_receipt, my_violations, violation_detail, HandleViolation, PayFine, ViolationItem,
+};
+use crate::domain::date::cst_date_time;
+use crate::domain::violation::{payment_due, yuan_text};
+use crate::domain::ViolationStatus;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::layout::Page;
+use crate::ui::pages::vehicles::{load_failed, AccountNav, DoneBanner, PostedError};
+use crate::ui::{require_login_redirect, today};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn penalty_text(lang: Lang, v: &ViolationItem) -> String {
+    match (v.fine_yuan, v.points, lang) {
+        (0, 0, Lang::Zh) => "警告".into(),
+        (0, 0, Lang::En) => "warning".into(),
+        (f, p, Lang::Zh) => format!("罚款{f}元，记{p}分"),
+        (f, p, Lang::En) => format!("fine {f} yuan, {p} points"),
+    }
+}
+
+#[component]
+pub fn ViolationsPage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let failed =
+        use_query_map().with_untracked(|q| q.get("payment").is_some_and(|v| v == "failed"));
+    let data = Resource::new_blocking(|| (), |_| my_violations());
+    view! {
+        <Page title_zh="电子监控违法处理" title_en="Camera-recorded violations">
+            <AccountNav lang current="/account/violations" />
+            {failed.then(|| view! {
+                <div class="error-summary" role="alert">
+                    <h2 class="error-summary__title">{lang.pick("支付没有完成，没有扣款记录。请重新缴纳。", "The payment was not completed and nothing was recorded. Please try again.")}</h2>
+                </div>
+            })}
+            <p>{lang.pick(
+                "这里列出您已绑定机动车的电子监控违法记录。处理前请核对违法事实；处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。",
+                "These are the camera-recorded violations of your bound vehicles. Check the facts before handling; then pay within 15 days — after that 3% of the fine is added per day.",
+            )}</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(overview) => list_view(lang, overview).into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+fn list_view(lang: Lang, overview: crate::api::violations::ViolationsOverview) -> impl IntoView {
+    let hidden = (overview.hidden_for_owner > 0).then(|| {
+        view! {
+            <div class="inset">
+                {match lang {
+                    Lang::Zh => format!("您绑定的非本人名下机动车另有{}条违法记录，按规定只能由机动车所有人或驾驶人本人处理（非本人名下机动车只能处理警告或200元以下罚款且未记分的违法）。", overview.hidden_for_owner),
+                    Lang::En => format!("Vehicles not in your name have {} more violations that only the owner or driver may handle (for such vehicles you can handle only warnings or fines of at most 200 yuan with no points).", overview.hidden_for_owner),
+                }}
+            </div>
+        }
+    });
+    if overview.items.is_empty() {
+        return view! {
+            <p>{lang.pick("没有违法记录。", "No violations.")}</p>
+            {hidden}
+        }
+        .into_any();
+    }
+    let rows = overview
+        .items
+        .into_iter()
+        .map(|v| {
+            let verdict = v.may_handle();
+            let status = lang.pick(v.status.zh(), v.status.en()).to_string();
+            let action = match (&verdict, v.status) {
+                (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
+                    <span class="refused">{lang.pick(&r.rule_zh, &r.rule_en).to_string()}</span>
+                }
+                .into_any(),
+                (_, ViolationStatus::Unhandled) => view! {
+                    <a href=format!("/account/violations/{}", v.id)>{lang.pick("处理", "Handle")}<span class="visually-hidden">{format!(" {}", v.code)}</span></a>
+                }
+                .into_any(),
+                (_, ViolationStatus::HandledUnpaid) => view! {
+                    <a href=format!("/account/violations/{}", v.id)>{lang.pick("缴款", "Pay")}<span class="visually-hidden">{format!(" {}", v.code)}</span></a>
+                }
+                .into_any(),
+                (_, ViolationStatus::Paid) => match &v.receipt_no {
+                    Some(no) => view! { <a href=format!("/account/receipts/{no}")>{lang.pick("缴款凭证", "Receipt")}</a> }.into_any(),
+                    None => view! { <span>"—"</span> }.into_any(),
+                },
+            };
+            view! {
+                <tr>
+                    <td class="plate">{v.plate.clone()}</td>
+                    <td>{cst_date_time(v.occurred_at_ms)}</td>
+                    <td>{v.place.clone()}</td>
+                    <td>{v.description.clone()}</td>
+                    <td>{penalty_text(lang, &v)}</td>
+                    <td>{status}</td>
+                    <td>{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="violations">
+                <caption class="visually-hidden">{lang.pick("违法记录", "Violations")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.pick("号牌号码", "Plate")}</th>
+                        <th scope="col">{lang.pick("违法时间", "When")}</th>
+                        <th scope="col">{lang.pick("违法地点", "Where")}</th>
+                        <th scope="col">{lang.pick("违法行为", "What")}</th>
+                        <th scope="col">{lang.pick("处罚", "Penalty")}</th>
+                        <th scope="col">{lang.pick("状态", "Status")}</th>
+                        <th scope="col">{lang.pick("操作", "Action")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {hidden}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ViolationPage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()));
+    let handled = use_query_map().with_untracked(|q| {
+        q.get("handled").map(|_| {
+            Text::new(
+                "处理成功，处罚决定书已生成。",
+                "Handled. The penalty decision is issued.",
+            )
+        })
+    });
+    let data = Resource::new_blocking(move || id, |id| violation_detail(id.unwrap_or(-1)));
+    view! {
+        <Page title_zh="违法详情" title_en="Violation">
+            <AccountNav lang current="/account/violations" />
+            <DoneBanner text=handled lang />
+            <PostedError lang paths=vec![HandleViolation::PATH, PayFine::PATH] />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(v) => detail_view(lang, v).into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+            <p><a href="/account/violations">{lang.pick("返回违法列表", "Back to violations")}</a></p>
+        </Page>
+    }
+}
+
+fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
+    let today = today();
+    let row = |dt: &'static str, dt_en: &'static str, dd: String| {
+        view! {
+            <div class="summary-list__row">
+                <dt>{lang.pick(dt, dt_en)}</dt>
+                <dd>{dd}</dd>
+            </div>
+        }
+    };
+    let facts = view! {
+        <dl class="summary-list">
+            {row("号牌号码", "Plate", v.plate.clone())}
+            {row("违法时间", "When", cst_date_time(v.occurred_at_ms))}
+            {row("违法地点", "Where", v.place.clone())}
+            {row("违法代码", "Code", v.code.clone())}
+            {row("违法行为", "What", v.description.clone())}
+            {row("处罚", "Penalty", penalty_text(lang, &v))}
+            {row("采集机关", "Recorded by", format!("{}{}", v.recorded_province, lang.pick("省公安交通管理部门", " traffic authority")))}
+            {row("状态", "Status", lang.pick(v.status.zh(), v.status.en()).to_string())}
+            {v.decision_no.clone().map(|no| row("处罚决定书编号", "Decision number", no))}
+        </dl>
+    };
+    let next = match (v.may_handle(), v.status) {
+        (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
+            <div class="inset" data-testid="refusal">
+                <p>{lang.pick(&r.rule_zh, &r.rule_en).to_string()}</p>
+                <p><strong>{lang.pick(&r.remedy_zh, &r.remedy_en).to_string()}</strong></p>
+            </div>
+        }
+        .into_any(),
+        (Ok(()), ViolationStatus::Unhandled) => view! {
+            <form method="post" action=HandleViolation::PATH class="form">
+                <input type="hidden" name="violation_id" value=v.id.to_string() />
+                <div class="form-group">
+                    <fieldset class="fieldset" id="confirm">
+                        <legend class="fieldset__legend">{lang.pick("确认违法事实", "Confirm the facts")}</legend>
+                        <div class="checkboxes__item">
+                            <input class="checkboxes__input" type="checkbox" id="confirm-yes" name="confirm" value="yes" />
+                            <label class="checkboxes__label" for="confirm-yes">
+                                {lang.pick("本人对上述违法事实无异议，接受处理", "I do not dispute the facts above and accept the penalty")}
+                            </label>
+                        </div>
+                    </fieldset>
+                </div>
+                <p class="hint">{lang.pick(
+                    "如有异议，请不要在网上处理，携带证据到违法行为发生地的交警大队申辩。",
+                    "If you dispute it, do not handle it online: bring evidence to the traffic police team where it happened.",
+                )}</p>
+                <button class="button" type="submit">{lang.pick("确认处理", "Handle it")}</button>
+            </form>
+        }
+        .into_any(),
+        (Ok(()), ViolationStatus::HandledUnpaid) => {
+            let decided = v.decided_on.unwrap_or(today);
+            let surcharge = v.surcharge_fen(today);
+            let due = v.amount_due_fen(today);
+            view! {
+                <h2 class="heading-m">{lang.pick("缴纳罚款", "Pay the fine")}</h2>
+                <dl class="summary-list" data-testid="amount">
+                    {row("罚款", "Fine", format!("¥{}", yuan_text(i64::from(v.fine_yuan) * 100)))}
+                    {row("加处罚款", "Late surcharge", format!("¥{}", yuan_text(surcharge)))}
+                    {row("应缴金额", "Total due", format!("¥{}", yuan_text(due)))}
+                    {row("缴款期限", "Pay by", payment_due(decided).to_string())}
+                </dl>
+                <form method="post" action=PayFine::PATH>
+                    <input type="hidden" name="violation_id" value=v.id.to_string() />
+                    <button class="button" type="submit">{lang.pick("去缴款", "Pay now")}</button>
+                </form>
+                <p class="hint">{lang.pick(
+                    "将跳转到银行支付页面。重复点击或在多个窗口支付都不会重复扣款。",
+                    "You will go to the bank's payment page. Clicking twice or paying in two windows never charges twice.",
+                )}</p>
+            }
+            .into_any()
+        }
+        (_, ViolationStatus::Paid) => match v.receipt_no.clone() {
+            Some(no) => view! {
+                <p>{lang.pick("该罚款已缴清。", "This fine is paid.")} " " <a href=format!("/account/receipts/{no}")>{lang.pick("查看缴款凭证", "See the receipt")}</a></p>
+            }
+            .into_any(),
+            None => view! { <p>{lang.pick("该违法已处理完毕。", "This violation is settled.")}</p> }.into_any(),
+        },
+    };
+    view! {
+        {facts}
+        {next}
+    }
+}
+
+#[component]
+pub fn ReceiptPage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let no = use_params_map().with_untracked(|p| p.get("no").unwrap_or_default());
+    let data = Resource::new_blocking(move || no.clone(), fine_receipt);
+    view! {
+        <Page title_zh="罚款缴纳凭证" title_en="Fine payment receipt">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(r) => receipt_view(lang, r).into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+            <p class="no-print"><a href="/account/violations">{lang.pick("返回违法列表", "Back to violations")}</a></p>
+        </Page>
+    }
+}
+
+fn receipt_view(lang: Lang, r: crate::api::violations::Receipt) -> impl IntoView {
+    let row = |dt: &'static str, dt_en: &'static str, dd: String| {
+        view! {
+            <div class="summary-list__row">
+                <dt>{lang.pick(dt, dt_en)}</dt>
+                <dd>{dd}</dd>
+            </div>
+        }
+    };
+    view! {
+        <div class="panel--confirmation" role="status">
+            <p class="panel__title">{lang.pick("缴款成功", "Paid")}</p>
+            <p class="panel__body">
+                {lang.pick("凭证编号", "Receipt number")} " " <strong data-testid="receipt-no">{r.receipt_no.clone()}</strong>
+            </p>
+        </div>
+        <dl class="summary-list receipt">
+            {row("缴款人", "Payer", r.payer.clone())}
+            {row("处罚决定书编号", "Decision number", r.decision_no.clone())}
+            {row("号牌号码", "Plate", r.plate.clone())}
+            {row("违法时间", "When", cst_date_time(r.occurred_at_ms))}
+            {row("违法地点", "Where", r.place.clone())}
+            {row("违法行为", "What", format!("{} {}", r.violation_code, r.description))}
+            {row("罚款", "Fine", format!("¥{}", yuan_text(r.fine_fen)))}
+            {row("加处罚款", "Late surcharge", format!("¥{}", yuan_text(r.surcharge_fen)))}
+            {row("实缴金额", "Amount paid", format!("¥{}", yuan_text(r.amount_fen)))}
+            {row("缴款时间", "Paid at", cst_date_time(r.paid_at_ms))}
+            {row("订单号", "Order number", r.order_no.clone())}
+            {row("银行流水号", "Bank reference", r.bank_ref.clone())}
+            {row("收款单位", "Payee", lang.pick("石家庄市公安局交通管理局", "Shijiazhuang Traffic Police").to_string())}
+        </dl>
+        <p class="hint">{lang.pick("本凭证可用浏览器的“打印”功能打印或保存为PDF。", "Print this receipt or save it as PDF with your browser's Print command.")}</p>
+        <crate::ui::components::print::PrintButton lang />
+    }
+}
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let data = Resource::new_blocking(|| (), |_| my_messages());
+    view! {
+        <Page title_zh="消息中心" title_en="Messages">
+            <AccountNav lang current="/account/messages" />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(list) if list.is_empty() => view! { <p>{lang.pick("暂无消息。", "No messages.")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="messages" data-testid="messages">
+                                {list
+                                    .into_iter()
+                                    .map(|m| view! {
+                                        <li class=if m.read { "message" } else { "message message--unread" }>
+                                            <h2 class="heading-m">
+                                                {(!m.read).then(|| view! { <span class="tag">{lang.pick("新", "New")}</span> " " })}
+                                                {m.title.clone()}
+                                            </h2>
+                                            <p class="caption">{cst_date_time(m.created_at_ms)}</p>
+                                            <p>{m.body.clone()}</p>
+                                            {(!m.link.is_empty()).then(|| view! { <p><a href=m.link.clone()>{lang.pick("查看", "Open")}</a></p> })}
+                                        </li>
+                                    })
+                                    .collect_view()}
+                            </ol>
+                        }
+                        .into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
