@@ -2,11 +2,17 @@
 //! depends on `server`). Server functions find them in the Leptos context as
 //! one [`Ports`] value.
 
+pub use crate::api::applications::{
+    ApplicationDetail, ApplicationStep, ApplicationSummary, AuditEntry, BlacklistEntry,
+};
 pub use crate::api::messages::Message;
 pub use crate::api::vehicles::{MyLicence, MyVehicle, UnboundVehicle};
 pub use crate::api::violations::{Receipt, ViolationItem};
 pub use crate::api::RegistrationWindow;
 use crate::api::SessionAccount;
+use crate::domain::application::{ApplicationEvent, ApplicationStatus, TransitionRefused};
+use crate::domain::fulfilment::Fulfilment;
+use crate::domain::ServiceCode;
 use crate::domain::{BindingKind, PlateNumber, VehicleType};
 use crate::domain::{CreditCode, Date, IndividualKind, PhoneNumber, ResidentId, UnitKind};
 use crate::domain::{PersonName, RegistrationChannel, SpecialService};
@@ -375,6 +381,57 @@ pub trait Messages: Send + Sync {
     async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()>;
 }
 
+/// A new application, checked against the rules.
+#[derive(Clone, Debug)]
+pub struct NewApplication {
+    pub account_id: i64,
+    pub service: ServiceCode,
+    pub vehicle_id: Option<i64>,
+    pub licence_id_number: Option<String>,
+    pub subject_label: String,
+    pub reason: Option<String>,
+    pub new_date: Option<Date>,
+    pub fulfilment: Option<Fulfilment>,
+    /// For postal delivery: (recipient, phone, address).
+    pub post: Option<(String, String, String)>,
+    pub fee_fen: i64,
+    pub postage_fen: i64,
+    pub today: Date,
+}
+
+/// Document applications, their processing and the blacklist.
+#[async_trait]
+pub trait Applications: Send + Sync {
+    /// Stores it with its first history step; answers the application number.
+    async fn submit(&self, new: NewApplication, actor: &Actor) -> PortResult<String>;
+    async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>>;
+    async fn detail(&self, application_no: &str) -> PortResult<Option<ApplicationDetail>>;
+    /// Open applications (or those in one status), oldest first.
+    async fn queue(
+        &self,
+        status: Option<ApplicationStatus>,
+        limit: i64,
+    ) -> PortResult<Vec<ApplicationSummary>>;
+    /// Moves the application on by a conditional update (None: no such
+    /// application; Err: not possible from its status).
+    async fn record_event(
+        &self,
+        application_no: &str,
+        event: ApplicationEvent,
+        note: &str,
+        today: Date,
+        actor: &Actor,
+    ) -> PortResult<Option<Result<ApplicationStatus, TransitionRefused>>>;
+    /// Blacklists applicants with 3 refused deliveries or an uncollected
+    /// pick-up past its deadline. Safe to run on several servers at once.
+    /// Answers how many new entries it made.
+    async fn sweep_blacklist(&self, today: Date) -> PortResult<usize>;
+    async fn blacklist_of(&self, account_id: i64) -> PortResult<Vec<BlacklistEntry>>;
+    async fn lift_blacklist(&self, entry_id: i64, reason: &str, actor: &Actor) -> PortResult<bool>;
+    /// The account's audit trail, newest first.
+    async fn audit_trail(&self, account_id: i64, limit: i64) -> PortResult<Vec<AuditEntry>>;
+}
+
 /// Everything the server functions need, provided as Leptos context.
 #[derive(Clone)]
 pub struct Ports {
@@ -384,6 +441,7 @@ pub struct Ports {
     pub fines: Arc<dyn Fines>,
     pub payments: Arc<dyn PaymentGateway>,
     pub messages: Arc<dyn Messages>,
+    pub applications: Arc<dyn Applications>,
     pub sms: Arc<dyn SmsCodes>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,

@@ -37,6 +37,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "citizen services",
         include_str!("../migrations/sqlite/0002_citizen_services.sql"),
     ),
+    (
+        3,
+        "applications",
+        include_str!("../migrations/sqlite/0003_applications.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -48,6 +53,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "citizen services",
         include_str!("../migrations/postgres/0002_citizen_services.sql"),
+    ),
+    (
+        3,
+        "applications",
+        include_str!("../migrations/postgres/0003_applications.sql"),
     ),
 ];
 

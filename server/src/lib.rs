@@ -4,6 +4,7 @@
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod jobs;
 pub mod passwords;
 pub mod payments;
 pub mod store;
@@ -32,6 +33,9 @@ pub struct Config {
     /// Key the payment gateway signs its notices with (shared by the bank
     /// and every app server).
     pub payment_signing_key: String,
+    /// How often the scheduled jobs (the blacklist sweep) run; None: never
+    /// (tests run them by hand).
+    pub sweep_every: Option<std::time::Duration>,
 }
 
 /// The simulated bank's key when none is configured (development only).
@@ -55,6 +59,12 @@ impl Config {
             dev_sms_outbox: var("DEV_SMS_OUTBOX").is_some_and(|v| v == "1"),
             payment_signing_key: var("PAYMENT_SIGNING_KEY")
                 .unwrap_or_else(|| DEV_PAYMENT_KEY.into()),
+            sweep_every: Some(std::time::Duration::from_secs(
+                var("SWEEP_EVERY_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(300),
+            ))
+            .filter(|d| !d.is_zero()),
         }
     }
 
@@ -98,6 +108,7 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
         fines: shared.clone(),
         payments: Arc::new(bank.clone()),
         messages: shared.clone(),
+        applications: shared.clone(),
         sms: shared,
         passwords: Arc::new(hasher.clone()),
         clock: Arc::new(clock::SystemClock),
@@ -141,6 +152,7 @@ pub async fn serve(
         dev_outbox: config.dev_sms_outbox.then(|| platform.store.pool.clone()),
         bank: platform.bank.clone(),
     };
+    jobs::start(platform.ports.clone(), config.sweep_every);
     let app = web::router(state);
     axum::serve(
         listener,

@@ -135,6 +135,26 @@ async fn write_demo_json(
     .await
     .and_then(|r| r.try_get("staff_username"))
     .map_err(|e| format!("finding the unit-window clerk: {e}"))?;
+    // The online owner's small car (with camera-recorded violations), for
+    // the binding and fine journeys.
+    let owner = s
+        .logins
+        .iter()
+        .find(|l| l.role_en.starts_with("Online-registered individual"))
+        .map(|l| l.login.clone())
+        .unwrap_or_default();
+    let car = sqlx::query(
+        "SELECT plate, vin, phone FROM vehicles WHERE owner_id = $1 AND vehicle_type = 'K33' ORDER BY id LIMIT 1",
+    )
+    .bind(&owner)
+    .fetch_one(&platform.store.pool)
+    .await
+    .map_err(|e| format!("finding the demo car: {e}"))?;
+    let car = serde_json::json!({
+        "plate": car.try_get::<String, _>("plate").unwrap_or_default(),
+        "vin": car.try_get::<String, _>("vin").unwrap_or_default(),
+        "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
+    });
     let password = s
         .logins
         .first()
@@ -146,6 +166,7 @@ async fn write_demo_json(
         })).collect::<Vec<_>>(),
         "can_register_online": s.can_register_online,
         "clerk_unit_window": { "login": clerk, "password": password },
+        "owner_car": car,
     });
     std::fs::write(
         path,

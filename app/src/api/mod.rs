@@ -1,6 +1,7 @@
 //! Server functions, one module per area. They stay thin: parse the input
 //! into domain types, take the session's account, call a port, map errors.
 
+pub mod applications;
 pub mod auth;
 pub mod messages;
 pub mod registration;
@@ -61,6 +62,23 @@ pub enum AccountRole {
 impl SessionAccount {
     pub fn is_staff(&self) -> bool {
         matches!(self.role, AccountRole::Staff { .. })
+    }
+
+    /// The domain's view of who is acting, for the eligibility rules
+    /// (None for staff).
+    pub fn service_actor(&self) -> Option<crate::domain::Actor> {
+        use crate::domain::Actor;
+        match &self.role {
+            AccountRole::Individual { kind, channel, .. } => Some(Actor::Individual {
+                kind: *kind,
+                channel: *channel,
+            }),
+            AccountRole::Unit { kind, granted, .. } => Some(Actor::Unit {
+                kind: *kind,
+                granted: granted.clone(),
+            }),
+            AccountRole::Staff { .. } => None,
+        }
     }
 
     /// The clerk's window id, when this is a clerk at a window.
@@ -128,6 +146,19 @@ pub mod server {
                     .map(|s| s.chars().take(200).collect())
             })
             .unwrap_or_default()
+    }
+
+    /// The staff account (窗口民警/管理员), or a refusal.
+    pub fn require_staff() -> Result<SessionAccount, AppError> {
+        let account = require_account()?;
+        if account.is_staff() {
+            Ok(account)
+        } else {
+            Err(AppError::not_allowed(
+                crate::i18n::Text::new("该功能仅限民警使用。", "This is for staff only."),
+                crate::i18n::Text::new("请使用民警账户登录。", "Log in with a staff account."),
+            ))
+        }
     }
 
     /// The actor for audit records: the logged-in account (if any) and address.

@@ -4,6 +4,7 @@
 //! (to explain mistakes early) and the server (which decides).
 
 pub mod account;
+pub mod application;
 pub mod binding;
 pub mod date;
 pub mod fulfilment;

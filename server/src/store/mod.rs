@@ -15,6 +15,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row, Transaction};
+mod applications;
 mod citizen;
 
 /// The database behind every port.

@@ -123,6 +123,7 @@ pub async fn spawn(backend: &'static str) -> TestApp {
     config.fast_hashing = true;
     config.dev_sms_outbox = true;
     config.max_connections = 5;
+    config.sweep_every = None;
     let platform = prepare(&config).await.expect("prepare platform");
     let demo = server::load_demo_if_empty(&platform)
         .await

@@ -30,17 +30,7 @@ pub fn AccountHome() -> impl IntoView {
 
 /// The domain's view of who is acting, for the eligibility rules.
 pub fn actor_of(account: &SessionAccount) -> Option<Actor> {
-    match &account.role {
-        AccountRole::Individual { kind, channel, .. } => Some(Actor::Individual {
-            kind: *kind,
-            channel: *channel,
-        }),
-        AccountRole::Unit { kind, granted, .. } => Some(Actor::Unit {
-            kind: *kind,
-            granted: granted.clone(),
-        }),
-        AccountRole::Staff { .. } => None,
-    }
+    account.service_actor()
 }
 
 fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {

@@ -1,0 +1,90 @@
+// Bind a vehicle → handle a camera-recorded violation → pay at the bank →
+// see the receipt. On the phone: the owner binds their own car. On the
+// desktop: a window-registered user binds the same car (not theirs) with
+// the owner's SMS code and settles a 100-yuan violation without points.
+const { test, expect, demo, latestCode } = require('./helpers');
+
+function login(role) {
+  return demo().logins.find((l) => l.role_en.startsWith(role));
+}
+
+async function logIn(page, user) {
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(user.login);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+async function handleAndPay(page, code) {
+  await page.getByRole('link', { name: '违法处理' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('电子监控违法处理');
+  await page.getByRole('link', { name: `处理 ${code}` }).first().click();
+
+  // Submitting without confirming the facts is refused, with the reason.
+  await page.getByRole('button', { name: '确认处理' }).click();
+  await expect(page.getByRole('alert')).toContainText('无异议');
+  await page.getByLabel('本人对上述违法事实无异议，接受处理').check();
+  await page.getByRole('button', { name: '确认处理' }).click();
+  await expect(page.getByRole('status')).toContainText('处理成功');
+  await expect(page.getByTestId('amount')).toContainText('¥100.00');
+
+  await page.getByRole('button', { name: '去缴款' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('模拟银行支付');
+  await expect(page.getByTestId('bank-amount')).toHaveText('¥100.00');
+  await page.getByRole('button', { name: '确认支付' }).click();
+
+  await expect(page).toHaveURL(/\/account\/receipts\/JK\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('罚款缴纳凭证');
+  await expect(page.getByTestId('receipt-no')).toHaveText(/^JK\d+$/);
+  await expect(page.getByText('¥100.00').first()).toBeVisible();
+  // The print button appears once the page is interactive (hydrated).
+  await expect(page.getByRole('button', { name: '打印凭证' })).toBeVisible();
+
+  // Paying again from the bank page never charges twice.
+  await page.goBack();
+  await expect(page.getByText('已经支付，不会重复扣款')).toBeVisible();
+
+  await page.goto('/account/messages');
+  await expect(page.getByTestId('messages')).toContainText('罚款缴纳成功');
+}
+
+test('the owner binds their car, handles a violation and pays the fine', async ({ page }, info) => {
+  test.skip(info.project.name !== 'phone', 'the owner journey runs on the phone');
+  const car = demo().owner_car;
+  await logIn(page, login('Online-registered individual'));
+  await page.getByRole('link', { name: '我的机动车' }).click();
+  await page.getByRole('button', { name: `绑定 ${car.plate}` }).click();
+  await expect(page.getByRole('status')).toContainText('绑定成功');
+  await expect(page.getByRole('heading', { name: new RegExp(car.plate) })).toBeVisible();
+  // Online users are told why they cannot bind other people's vehicles.
+  await expect(page.getByText('绑定他人机动车仅限窗口注册用户')).toBeVisible();
+
+  await handleAndPay(page, '1039');
+});
+
+test('a window user binds a car not in their name with the owner code and pays a small fine', async ({ page, request }, info) => {
+  test.skip(info.project.name !== 'desktop', 'the non-owner journey runs on the desktop');
+  const car = demo().owner_car;
+  await logIn(page, login('Window-registered individual'));
+  await page.getByRole('link', { name: '我的机动车' }).click();
+  await page.getByLabel('号牌号码').fill(car.plate);
+  await page.getByLabel('车辆识别代号后6位').fill('000000');
+  await page.getByRole('button', { name: '向车主发送验证码' }).click();
+  await expect(page.getByRole('alert')).toContainText('不匹配');
+  await expect(page.getByLabel('号牌号码')).toHaveValue(car.plate);
+
+  await page.getByLabel('车辆识别代号后6位').fill(car.vin.slice(-6));
+  await page.getByRole('button', { name: '向车主发送验证码' }).click();
+  await expect(page).toHaveURL(/\/account\/vehicles\/confirm/);
+  const code = await latestCode(request, car.owner_phone);
+  await page.getByLabel('车主收到的短信验证码').fill(code);
+  await page.getByRole('button', { name: '确认绑定' }).click();
+  await expect(page.getByRole('status')).toContainText('绑定成功');
+  await expect(page.getByText('非本人名下').first()).toBeVisible();
+
+  await handleAndPay(page, '1019');
+  await page.goto('/account/violations');
+  // The owner's point-carrying violations stay private.
+  await expect(page.getByText(/只能由机动车所有人或驾驶人本人处理/)).toBeVisible();
+});
