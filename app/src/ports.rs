@@ -230,6 +230,14 @@ pub struct RegistryVehicle {
     pub owner_phone: String,
 }
 
+/// Whose contact details change: the driver (D3, by ID number) or the
+/// owner's phone on one vehicle record (V4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContactTarget {
+    Driver(String),
+    Owner(i64),
+}
+
 /// Why a binding was not made.
 #[derive(Debug, PartialEq, Eq)]
 pub enum BindRejection {
@@ -278,6 +286,16 @@ pub trait Bindings: Send + Sync {
         actor: &Actor,
     ) -> PortResult<Result<(), BindRejection>>;
     async fn unbind_licence(&self, account_id: i64, actor: &Actor) -> PortResult<bool>;
+    /// Records the new phone on the registry record; tells the new and the
+    /// old number.
+    async fn change_contact(
+        &self,
+        account_id: i64,
+        target: &ContactTarget,
+        label: &str,
+        phone: &crate::domain::PhoneNumber,
+        actor: &Actor,
+    ) -> PortResult<()>;
 }
 
 /// A payment order (缴款订单) for one violation's fine.

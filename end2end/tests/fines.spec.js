@@ -32,6 +32,7 @@ async function handleAndPay(page, code) {
   await page.getByRole('button', { name: '去缴款' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('模拟银行支付');
   await expect(page.getByTestId('bank-amount')).toHaveText('¥100.00');
+  const bank = page.url();
   await page.getByRole('button', { name: '确认支付' }).click();
 
   await expect(page).toHaveURL(/\/account\/receipts\/JK\d+$/);
@@ -41,8 +42,8 @@ async function handleAndPay(page, code) {
   // The print button appears once the page is interactive (hydrated).
   await expect(page.getByRole('button', { name: '打印凭证' })).toBeVisible();
 
-  // Paying again from the bank page never charges twice.
-  await page.goBack();
+  // Coming back to the bank page (another tab, a bookmark) never charges twice.
+  await page.goto(bank);
   await expect(page.getByText('已经支付，不会重复扣款')).toBeVisible();
 
   await page.goto('/account/messages');

@@ -159,7 +159,11 @@ pub async fn bank_checkout(State(state): State<WebState>, Query(q): Query<OrderQ
              <p><a href=\"/account/violations\">取消支付，返回平台</a></p>"
         )
     };
-    Html(bank_page("模拟银行支付", &body)).into_response()
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(bank_page("模拟银行支付", &body)),
+    )
+        .into_response()
 }
 
 #[derive(serde::Deserialize)]

@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod contact;
 pub mod messages;
 pub mod registration;
 pub mod staff;

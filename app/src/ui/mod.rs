@@ -84,6 +84,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/violations/:id") view=violations::ViolationPage ssr=SsrMode::Async />
                 <Route path=path!("/account/receipts/:no") view=violations::ReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/account/messages") view=violations::MessagesPage ssr=SsrMode::Async />
+                <Route path=path!("/account/contact") view=contact::ContactChangePage ssr=SsrMode::Async />
+                <Route path=path!("/account/applications") view=applications::ApplicationsPage ssr=SsrMode::Async />
+                <Route path=path!("/account/applications/:no") view=applications::ApplicationPage ssr=SsrMode::Async />
+                <Route path=path!("/account/apply/:code") view=applications::ApplyPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/applications") view=staff_applications::StaffApplicationsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/applications/:no") view=staff_applications::StaffApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=staff::StaffHome ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />

@@ -510,6 +510,18 @@ impl Bindings for Store {
         Ok(Ok(()))
     }
 
+    async fn change_contact(
+        &self,
+        account_id: i64,
+        target: &ContactTarget,
+        label: &str,
+        phone: &app::domain::PhoneNumber,
+        actor: &Actor,
+    ) -> PortResult<()> {
+        self.change_contact_in(account_id, target, label, phone, actor)
+            .await
+    }
+
     async fn unbind_licence(&self, account_id: i64, actor: &Actor) -> PortResult<bool> {
         let mut tx = self.begin_write().await?;
         let removed = sqlx::query("DELETE FROM licence_bindings WHERE account_id = $1")
@@ -532,6 +544,105 @@ impl Bindings for Store {
             .await
             .map_err(db_error("commit licence unbinding"))?;
         Ok(removed > 0)
+    }
+}
+
+impl Store {
+    async fn change_contact_in(
+        &self,
+        account_id: i64,
+        target: &ContactTarget,
+        label: &str,
+        phone: &app::domain::PhoneNumber,
+        actor: &Actor,
+    ) -> PortResult<()> {
+        let now = crate::clock::unix_ms();
+        let mut tx = self.begin_write().await?;
+        let (old, service): (Option<String>, &str) = match target {
+            ContactTarget::Driver(id) => {
+                let old = sqlx::query("SELECT phone FROM persons WHERE id_number = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error("load driver phone"))?
+                    .map(|r| r.try_get("phone"))
+                    .transpose()
+                    .map_err(db_error("read driver phone"))?;
+                sqlx::query("UPDATE persons SET phone = $1, updated_at = $2 WHERE id_number = $3")
+                    .bind(phone.as_str())
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error("change driver phone"))?;
+                (old, "D3")
+            }
+            ContactTarget::Owner(vehicle_id) => {
+                let old = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+                    .bind(vehicle_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error("load owner phone"))?
+                    .map(|r| r.try_get("phone"))
+                    .transpose()
+                    .map_err(db_error("read owner phone"))?;
+                sqlx::query("UPDATE vehicles SET phone = $1 WHERE id = $2")
+                    .bind(phone.as_str())
+                    .bind(vehicle_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error("change owner phone"))?;
+                (old, "V4")
+            }
+        };
+        Store::audit_in(
+            &mut tx,
+            actor,
+            &format!("contact.change.{service}"),
+            &format!("account:{account_id}"),
+            &format!(
+                "{label}: {} -> {}",
+                old.as_deref().map(mask).unwrap_or_default(),
+                mask(phone.as_str())
+            ),
+        )
+        .await?;
+        let body = format!(
+            "{label}登记的联系电话已变更为{}。如非本人操作，请立即拨打122。",
+            phone.masked()
+        );
+        Store::notify_in(
+            &mut tx,
+            account_id,
+            "联系方式已变更",
+            &body,
+            "/account",
+            now,
+        )
+        .await?;
+        // The old number is told too (it may not be the account's).
+        if let Some(old) = old.filter(|o| o != phone.as_str() && !o.is_empty()) {
+            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+                .bind(old)
+                .bind(format!("{SMS_SIGNATURE}{body}"))
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error("tell old number"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(db_error("commit contact change"))?;
+        Ok(())
+    }
+}
+
+/// 138****0001
+fn mask(phone: &str) -> String {
+    if phone.len() == 11 {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "****".into()
     }
 }
 

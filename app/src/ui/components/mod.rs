@@ -4,4 +4,5 @@
 
 pub mod form;
 pub mod layout;
+pub mod page_data;
 pub mod print;

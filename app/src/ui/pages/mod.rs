@@ -2,9 +2,12 @@
 //! and the staff console.
 
 pub mod account;
+pub mod applications;
+pub mod contact;
 pub mod login;
 pub mod public;
 pub mod register;
 pub mod staff;
+pub mod staff_applications;
 pub mod vehicles;
 pub mod violations;

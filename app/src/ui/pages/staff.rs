@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 /// Only staff see the console; others are told so.
-fn staff_only(lang: Lang) -> Result<(Option<String>, bool), AnyView> {
+pub fn staff_only(lang: Lang) -> Result<(Option<String>, bool), AnyView> {
     require_login_redirect();
     match session_account().map(|a| a.role) {
         Some(AccountRole::Staff { window, window_id, .. }) => {
@@ -47,6 +47,7 @@ pub fn StaffHome() -> impl IntoView {
             <ul class="choice-list">
                 <li><a class="choice" href="/staff/register/individual">{lang.pick("个人用户窗口注册", "Register an individual")}</a></li>
                 <li><a class="choice" href="/staff/register/unit">{lang.pick("单位用户窗口注册", "Register a unit")}</a></li>
+                <li><a class="choice" href="/staff/applications">{lang.pick("网上业务受理", "Online applications")}</a></li>
             </ul>
         }
         .into_any(),

@@ -11,34 +11,13 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
+pub use crate::ui::components::page_data::{
+    load_failed, summary_row, when_loaded, DoneBanner, PostedError,
+};
 use crate::ui::{form_error_from_url, require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
-
-/// A success banner (announced politely) when the query says something was done.
-#[component]
-pub fn DoneBanner(text: Option<Text>, lang: Lang) -> impl IntoView {
-    text.map(|t| {
-        view! {
-            <div class="notice notice--success" role="status">
-                {t.get(lang).to_string()}
-            </div>
-        }
-    })
-}
-
-/// The error a plain form came back with (no-JavaScript post), if any.
-#[component]
-pub fn PostedError(lang: Lang, paths: Vec<&'static str>) -> impl IntoView {
-    let error = paths.into_iter().find_map(form_error_from_url);
-    error.map(|e| view! { <ErrorSummary lang error=Signal::stored(Some(e)) labels=vec![] /> })
-}
-
-/// Shows a failure to load a page's data (never the internals).
-pub fn load_failed(lang: Lang, err: AppError) -> AnyView {
-    view! { <ErrorSummary lang error=Signal::stored(Some(err)) labels=vec![] /> }.into_any()
-}
 
 /// The account pages' local navigation.
 #[component]
@@ -48,6 +27,7 @@ pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
         ("/account/vehicles", "我的机动车", "My vehicles"),
         ("/account/licence", "我的驾驶证", "My licence"),
         ("/account/violations", "违法处理", "Violations"),
+        ("/account/applications", "补换证业务", "Documents"),
         ("/account/messages", "消息中心", "Messages"),
     ];
     view! {
@@ -95,14 +75,7 @@ pub fn VehiclesPage() -> impl IntoView {
             <AccountNav lang current="/account/vehicles" />
             <DoneBanner text=done lang />
             <PostedError lang paths=vec![BindOwnVehicle::PATH, UnbindVehicle::PATH] />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(overview) => vehicles_view(lang, overview).into_any(),
-                        Err(err) => load_failed(lang, err),
-                    }
-                })}
-            </Suspense>
+            {when_loaded(lang, data, vehicles_view)}
         </Page>
     }
 }
@@ -165,6 +138,9 @@ fn vehicles_view(lang: Lang, overview: crate::api::vehicles::VehiclesOverview) -
                             </div>
                         </dl>
                         <ul class="list--bullet hints">{hints}</ul>
+                        {(v.binding == BindingKind::Own).then(|| view! {
+                            <p><a href=format!("/account/contact?target=v:{}", v.vehicle_id)>{lang.pick("变更车主联系方式", "Change the owner's phone")}<span class="visually-hidden">{format!(" {}", v.plate)}</span></a></p>
+                        })}
                         <form method="post" action=UnbindVehicle::PATH class="inline-form">
                             <input type="hidden" name="vehicle_id" value=v.vehicle_id.to_string() />
                             <button class="button button--secondary" type="submit">
@@ -453,14 +429,7 @@ fn licence_view(lang: Lang, l: crate::api::vehicles::MyLicence) -> impl IntoView
         .into_iter()
         .map(|h| view! { <li>{h.get(lang).to_string()}</li> })
         .collect_view();
-    let row = |dt: &'static str, dt_en: &'static str, dd: String| {
-        view! {
-            <div class="summary-list__row">
-                <dt>{lang.pick(dt, dt_en)}</dt>
-                <dd>{dd}</dd>
-            </div>
-        }
-    };
+    let row = summary_row(lang);
     let opt =
         |d: Option<crate::domain::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     view! {
@@ -478,6 +447,8 @@ fn licence_view(lang: Lang, l: crate::api::vehicles::MyLicence) -> impl IntoView
         </dl>
         <h2 class="heading-m">{lang.pick("提示", "What to do next")}</h2>
         <ul class="list--bullet hints">{hints}</ul>
+        <p><a href="/account/contact?target=licence">{lang.pick("变更驾驶人联系方式", "Change the driver's phone")}</a></p>
+        <p><a href="/account/licence/photo">{lang.pick("提交驾驶证专用照片", "Submit a licence photo")}</a></p>
         <form method="post" action=UnbindLicence::PATH>
             <button class="button button--secondary" type="submit">{lang.pick("解除绑定", "Unbind")}</button>
         </form>

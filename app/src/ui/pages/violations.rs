@@ -10,6 +10,7 @@ use crate::domain::violation::{payment_due, yuan_text};
 use crate::domain::ViolationStatus;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
+use crate::ui::components::page_data::{summary_row, when_loaded};
 use crate::ui::pages::vehicles::{load_failed, AccountNav, DoneBanner, PostedError};
 use crate::ui::{require_login_redirect, today};
 use leptos::prelude::*;
@@ -44,14 +45,7 @@ pub fn ViolationsPage() -> impl IntoView {
                 "这里列出您已绑定机动车的电子监控违法记录。处理前请核对违法事实；处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。",
                 "These are the camera-recorded violations of your bound vehicles. Check the facts before handling; then pay within 15 days — after that 3% of the fine is added per day.",
             )}</p>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(overview) => list_view(lang, overview).into_any(),
-                        Err(err) => load_failed(lang, err),
-                    }
-                })}
-            </Suspense>
+            {when_loaded(lang, data, list_view)}
         </Page>
     }
 }
@@ -153,14 +147,7 @@ pub fn ViolationPage() -> impl IntoView {
             <AccountNav lang current="/account/violations" />
             <DoneBanner text=handled lang />
             <PostedError lang paths=vec![HandleViolation::PATH, PayFine::PATH] />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(v) => detail_view(lang, v).into_any(),
-                        Err(err) => load_failed(lang, err),
-                    }
-                })}
-            </Suspense>
+            {when_loaded(lang, data, detail_view)}
             <p><a href="/account/violations">{lang.pick("返回违法列表", "Back to violations")}</a></p>
         </Page>
     }
@@ -168,14 +155,7 @@ pub fn ViolationPage() -> impl IntoView {
 
 fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
     let today = today();
-    let row = |dt: &'static str, dt_en: &'static str, dd: String| {
-        view! {
-            <div class="summary-list__row">
-                <dt>{lang.pick(dt, dt_en)}</dt>
-                <dd>{dd}</dd>
-            </div>
-        }
-    };
+    let row = summary_row(lang);
     let facts = view! {
         <dl class="summary-list">
             {row("号牌号码", "Plate", v.plate.clone())}
@@ -264,28 +244,14 @@ pub fn ReceiptPage() -> impl IntoView {
     let data = Resource::new_blocking(move || no.clone(), fine_receipt);
     view! {
         <Page title_zh="罚款缴纳凭证" title_en="Fine payment receipt">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(r) => receipt_view(lang, r).into_any(),
-                        Err(err) => load_failed(lang, err),
-                    }
-                })}
-            </Suspense>
+            {when_loaded(lang, data, receipt_view)}
             <p class="no-print"><a href="/account/violations">{lang.pick("返回违法列表", "Back to violations")}</a></p>
         </Page>
     }
 }
 
 fn receipt_view(lang: Lang, r: crate::api::violations::Receipt) -> impl IntoView {
-    let row = |dt: &'static str, dt_en: &'static str, dd: String| {
-        view! {
-            <div class="summary-list__row">
-                <dt>{lang.pick(dt, dt_en)}</dt>
-                <dd>{dd}</dd>
-            </div>
-        }
-    };
+    let row = summary_row(lang);
     view! {
         <div class="panel--confirmation" role="status">
             <p class="panel__title">{lang.pick("缴款成功", "Paid")}</p>

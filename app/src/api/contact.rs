@@ -1,0 +1,157 @@
+//! Changing contact details (变更联系方式): the driver's phone on the
+//! licence record (D3) and the owner's phone on a vehicle record (V4, open
+//! to every vehicle type). The new number confirms with an SMS code; the
+//! old number is told.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// What the contact change is for: "licence" (D3) or "v:<vehicle id>" (V4).
+#[cfg(feature = "ssr")]
+async fn target_label(
+    ports: &crate::ports::Ports,
+    account: &super::SessionAccount,
+    target: &str,
+) -> Result<(crate::ports::ContactTarget, String), AppError> {
+    use super::server::port;
+    use crate::domain::{may_use, BindingKind, ServiceCode};
+    use crate::i18n::Text;
+    use crate::ports::{ContactTarget, OwnerKey};
+    let not_yours = || {
+        AppError::NotFound(Text::new(
+            "请选择已绑定的本人驾驶证或本人名下的机动车。",
+            "Choose your bound licence or a bound vehicle in your name.",
+        ))
+    };
+    let actor = account.service_actor().ok_or_else(not_yours)?;
+    let today = ports.clock.today();
+    if target == "licence" {
+        may_use(&actor, ServiceCode::D3, today)?;
+        let Some(OwnerKey::Person(id)) = ports
+            .bindings
+            .account_owner(account.account_id)
+            .await
+            .map_err(port("load owner"))?
+        else {
+            return Err(not_yours());
+        };
+        let licence = ports
+            .bindings
+            .licence(account.account_id, &id)
+            .await
+            .map_err(port("load licence"))?
+            .filter(|l| l.bound)
+            .ok_or_else(not_yours)?;
+        return Ok((
+            ContactTarget::Driver(id),
+            format!("{} {}", licence.class.code(), licence.number_masked),
+        ));
+    }
+    may_use(&actor, ServiceCode::V4, today)?;
+    let vehicle_id = target
+        .strip_prefix("v:")
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or_else(not_yours)?;
+    let vehicle = ports
+        .bindings
+        .bound_vehicles(account.account_id)
+        .await
+        .map_err(port("list bound vehicles"))?
+        .into_iter()
+        .find(|v| v.vehicle_id == vehicle_id && v.binding == BindingKind::Own)
+        .ok_or_else(not_yours)?;
+    Ok((ContactTarget::Owner(vehicle.vehicle_id), vehicle.plate))
+}
+
+/// Step 1: the new mobile number; a code goes to it. Answers the masked
+/// number.
+#[server(prefix = "/api", endpoint = "request_contact_change")]
+pub async fn request_contact_change(target: String, phone: String) -> Result<String, AppError> {
+    use super::server::*;
+    use crate::domain::PhoneNumber;
+    use crate::i18n::Text;
+    let ports = ports()?;
+    let account = require_account()?;
+    target_label(&ports, &account, &target).await?;
+    let phone = PhoneNumber::parse(&phone)
+        .map_err(|e| AppError::Fields(vec![crate::error::FieldProblem::rule("phone", &e)]))?;
+    let subject = format!("{}:{}", account.account_id, target);
+    match ports
+        .sms
+        .send_code(
+            &phone,
+            CONTACT_PURPOSE,
+            &subject,
+            &client_ip(),
+            ports.clock.now_ms(),
+        )
+        .await
+        .map_err(port("send contact code"))?
+    {
+        Ok(()) => Ok(phone.masked()),
+        Err(wait) => Err(AppError::RateLimited {
+            retry_after_secs: wait as u64,
+            message: Text::new(
+                format!("验证码已发送，请{wait}秒后再重新获取"),
+                format!("A code was sent; you can ask again in {wait} seconds"),
+            ),
+        }),
+    }
+}
+
+/// Step 2: the code from the new number. Changes the record.
+#[server(prefix = "/api", endpoint = "confirm_contact_change")]
+pub async fn confirm_contact_change(
+    target: String,
+    phone: String,
+    code: String,
+) -> Result<(), AppError> {
+    use super::server::*;
+    use crate::domain::PhoneNumber;
+    use crate::i18n::Text;
+    use crate::ports::CodeRejection;
+    let ports = ports()?;
+    let account = require_account()?;
+    let (which, label) = target_label(&ports, &account, &target).await?;
+    let phone = PhoneNumber::parse(&phone)
+        .map_err(|e| AppError::Fields(vec![crate::error::FieldProblem::rule("phone", &e)]))?;
+    let subject = format!("{}:{}", account.account_id, target);
+    let verdict = ports
+        .sms
+        .use_code(
+            &phone,
+            CONTACT_PURPOSE,
+            &subject,
+            code.trim(),
+            ports.clock.now_ms(),
+        )
+        .await
+        .map_err(port("check contact code"))?;
+    if let Err(rejection) = verdict {
+        let message = match rejection {
+            CodeRejection::NoLiveCode => Text::new(
+                "验证码已失效，请重新获取",
+                "The code has expired; ask for a new one",
+            ),
+            CodeRejection::Wrong { attempts_left } => Text::new(
+                format!("验证码不正确，还可以再试{attempts_left}次"),
+                format!("The code is wrong. {attempts_left} tries left"),
+            ),
+            CodeRejection::Exhausted => Text::new(
+                "验证码错误次数过多已作废，请重新获取",
+                "Too many wrong tries; the code is void. Ask for a new one",
+            ),
+        };
+        return Err(AppError::field("code", message));
+    }
+    ports
+        .bindings
+        .change_contact(account.account_id, &which, &label, &phone, &actor())
+        .await
+        .map_err(port("change contact"))?;
+    redirect_to("/account?contact=1");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+const CONTACT_PURPOSE: &str = "contact_change";

@@ -1,0 +1,125 @@
+//! Changing contact details (变更联系方式, V4/D3): the new number, then the
+//! code sent to it.
+
+use crate::api::contact::{ConfirmContactChange, RequestContactChange};
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
+use crate::ui::components::layout::Page;
+use crate::ui::pages::register::PHONE_CHECK;
+use crate::ui::pages::vehicles::AccountNav;
+use crate::ui::{form_error_from_url, require_login_redirect};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ContactChangePage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let target = use_query_map().with_untracked(|q| q.get("target").unwrap_or_default());
+    let what = if target == "licence" {
+        lang.pick(
+            "变更驾驶证档案登记的驾驶人联系电话。",
+            "Change the driver's phone on the licence record.",
+        )
+    } else {
+        lang.pick(
+            "变更该机动车档案登记的车主联系电话（所有车型均可办理）。",
+            "Change the owner's phone on this vehicle's record (any vehicle type).",
+        )
+    };
+    let initial_error = form_error_from_url(RequestContactChange::PATH)
+        .or_else(|| form_error_from_url(ConfirmContactChange::PATH));
+    view! {
+        <Page title_zh="变更联系方式" title_en="Change contact details">
+            <AccountNav lang current="/account" />
+            <p class="lead">{what}</p>
+            <ContactChangeForm lang target initial_error />
+        </Page>
+    }
+}
+
+fn labels() -> Vec<(&'static str, Text)> {
+    vec![
+        ("phone", Text::new("新的手机号码", "New mobile number")),
+        (
+            "code",
+            Text::new("短信验证码", "Code from the text message"),
+        ),
+    ]
+}
+
+#[island]
+pub fn ContactChangeForm(
+    lang: Lang,
+    target: String,
+    initial_error: Option<AppError>,
+) -> impl IntoView {
+    let request = ServerAction::<RequestContactChange>::new();
+    let confirm = ServerAction::<ConfirmContactChange>::new();
+    let phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let sent_to = RwSignal::new(None::<String>);
+    let error = RwSignal::new(initial_error);
+    Effect::new(move |_| match request.value().get() {
+        Some(Ok(masked)) => {
+            error.set(None);
+            sent_to.set(Some(masked));
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    Effect::new(move |_| match confirm.value().get() {
+        Some(Ok(())) => go_to("/account?contact=1"),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let error = Signal::from(error);
+    let labels = labels();
+    let target_for_request = target.clone();
+    let target_for_confirm = target.clone();
+    view! {
+        <ErrorSummary lang error labels=labels.clone() />
+        <form
+            class="form"
+            method="post"
+            action=RequestContactChange::PATH
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                request.dispatch(RequestContactChange { target: target_for_request.clone(), phone: phone.get_untracked() });
+            }
+        >
+            <input type="hidden" name="target" value=target.clone() />
+            <TextField lang name="phone" label=labels[0].1.clone() value=phone server_error=server_problem(error, "phone")
+                live_check=PHONE_CHECK input_type="tel" inputmode="tel" autocomplete="tel" width_class="input--w10" />
+            <button class="button button--secondary" type="submit" disabled=move || request.pending().get()>
+                {move || if sent_to.get().is_some() { lang.pick("重新发送验证码", "Send the code again") } else { lang.pick("发送验证码", "Send a code") }}
+            </button>
+        </form>
+        <div role="status" aria-live="polite">
+            {move || sent_to.get().map(|m| match lang {
+                Lang::Zh => format!("验证码已发送到{m}，5分钟内有效。"),
+                Lang::En => format!("A code was sent to {m}; it is valid for 5 minutes."),
+            })}
+        </div>
+        <form
+            class="form"
+            method="post"
+            action=ConfirmContactChange::PATH
+            novalidate
+            hidden=move || sent_to.get().is_none()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                confirm.dispatch(ConfirmContactChange { target: target_for_confirm.clone(), phone: phone.get_untracked(), code: code.get_untracked() });
+            }
+        >
+            <TextField lang name="code" label=labels[1].1.clone() value=code server_error=server_problem(error, "code")
+                inputmode="numeric" autocomplete="one-time-code" maxlength=6 width_class="input--w5" />
+            <button class="button" type="submit" disabled=move || confirm.pending().get()>
+                {lang.pick("确认变更", "Confirm the change")}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,239 @@
+//! The staff console's online-application desk (网上业务受理): the queue,
+//! one application with the steps a clerk may record now, the applicant's
+//! blacklist entries (with lifting) and audit trail. Plain forms; the
+//! server checks the clerk and every transition.
+
+use crate::api::applications::{
+    staff_application, staff_applications, StaffApplicationEvent, StaffLiftBlacklist,
+};
+use crate::domain::application::{ApplicationEvent, ApplicationStatus};
+use crate::domain::date::cst_date_time;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::layout::Page;
+use crate::ui::components::page_data::when_loaded;
+use crate::ui::pages::applications::application_facts;
+use crate::ui::pages::staff::staff_only;
+use crate::ui::pages::vehicles::{load_failed, DoneBanner, PostedError};
+use crate::ui::today;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+const FILTERS: &[Option<ApplicationStatus>] = &[
+    None,
+    Some(ApplicationStatus::Submitted),
+    Some(ApplicationStatus::Accepted),
+    Some(ApplicationStatus::Produced),
+    Some(ApplicationStatus::Dispatched),
+    Some(ApplicationStatus::DeliveryRefused),
+    Some(ApplicationStatus::ReadyForPickup),
+];
+
+#[component]
+pub fn StaffApplicationsPage() -> impl IntoView {
+    let lang = use_lang();
+    let status = use_query_map().with_untracked(|q| q.get("status"));
+    let current = status.clone();
+    let data = Resource::new_blocking(move || status.clone(), staff_applications);
+    let body = match staff_only(lang) {
+        Err(v) => v,
+        Ok(_) => {
+            let filters = FILTERS
+                .iter()
+                .map(|f| {
+                    let (href, label) = match f {
+                        None => ("/staff/applications".to_string(), lang.pick("全部待办", "All open").to_string()),
+                        Some(s) => (format!("/staff/applications?status={}", s.code()), lang.pick(s.zh(), s.en()).to_string()),
+                    };
+                    let here = f.map(|s| s.code().to_string()) == current;
+                    view! {
+                        <li class="subnav__item">
+                            <a class=if here { "subnav__link subnav__link--current" } else { "subnav__link" } href=href aria-current=here.then_some("page")>{label}</a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <nav class="subnav" aria-label=lang.pick("按状态筛选", "Filter by status")>
+                    <ul class="subnav__list">{filters}</ul>
+                </nav>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match data.await {
+                            Ok(list) if list.is_empty() => view! { <p>{lang.pick("没有待办业务。", "Nothing to do.")}</p> }.into_any(),
+                            Ok(list) => view! {
+                                <div class="table-wrap">
+                                    <table class="table" data-testid="queue">
+                                        <caption class="visually-hidden">{lang.pick("网上业务", "Online applications")}</caption>
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{lang.pick("业务流水号", "Number")}</th>
+                                                <th scope="col">{lang.pick("业务", "Service")}</th>
+                                                <th scope="col">{lang.pick("申请人", "Applicant")}</th>
+                                                <th scope="col">{lang.pick("领取方式", "Delivery")}</th>
+                                                <th scope="col">{lang.pick("状态", "Status")}</th>
+                                                <th scope="col">{lang.pick("申请时间", "Applied")}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list.into_iter().map(|a| view! {
+                                                <tr>
+                                                    <td><a href=format!("/staff/applications/{}", a.application_no)>{a.application_no.clone()}</a></td>
+                                                    <td>{lang.pick(a.service.zh(), a.service.en()).to_string()}</td>
+                                                    <td>{a.applicant.clone()}</td>
+                                                    <td>{a.fulfilment.map(|f| lang.pick(f.zh(), f.en()).to_string()).unwrap_or_else(|| "—".into())}</td>
+                                                    <td>{lang.pick(a.status.zh(), a.status.en()).to_string()}</td>
+                                                    <td>{cst_date_time(a.created_at_ms)}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                            .into_any(),
+                            Err(err) => load_failed(lang, err),
+                        }
+                    })}
+                </Suspense>
+            }
+            .into_any()
+        }
+    };
+    view! { <Page title_zh="网上业务受理" title_en="Online applications">{body}</Page> }
+}
+
+#[component]
+pub fn StaffApplicationPage() -> impl IntoView {
+    let lang = use_lang();
+    let no = use_params_map().with_untracked(|p| p.get("no").unwrap_or_default());
+    let done = use_query_map().with_untracked(|q| {
+        if q.get("done").is_some() {
+            Some(Text::new(
+                "已记录。申请人已收到短信和站内消息。",
+                "Recorded. The applicant was told by SMS and message.",
+            ))
+        } else if q.get("lifted").is_some() {
+            Some(Text::new(
+                "黑名单已解除，原因已记入审计记录。",
+                "The blacklisting is lifted; the reason is in the audit trail.",
+            ))
+        } else {
+            None
+        }
+    });
+    let data = Resource::new_blocking(move || no.clone(), staff_application);
+    let body = match staff_only(lang) {
+        Err(v) => v,
+        Ok(_) => view! {
+            <p><a href="/staff/applications">{lang.pick("返回业务列表", "Back to the queue")}</a></p>
+            <DoneBanner text=done lang />
+            <PostedError lang paths=vec![StaffApplicationEvent::PATH, StaffLiftBlacklist::PATH] />
+            {when_loaded(lang, data, staff_view)}
+        }
+        .into_any(),
+    };
+    view! { <Page title_zh="业务办理" title_en="Process an application">{body}</Page> }
+}
+
+fn staff_view(lang: Lang, v: crate::api::applications::StaffApplicationView) -> impl IntoView {
+    let no = v.detail.summary.application_no.clone();
+    let actions = if v.events.is_empty() {
+        view! { <p>{lang.pick("该业务已办结，没有可记录的步骤。", "This application is finished.")}</p> }.into_any()
+    } else {
+        v.events
+            .iter()
+            .map(|e| {
+                let e = *e;
+                let needs_note = e == ApplicationEvent::Reject;
+                let button_class = if needs_note || e == ApplicationEvent::DeliveryRefused { "button button--warning" } else { "button" };
+                let note_id = format!("note-{}", e.code());
+                view! {
+                    <form method="post" action=StaffApplicationEvent::PATH class="action-form">
+                        <input type="hidden" name="application_no" value=no.clone() />
+                        <input type="hidden" name="event" value=e.code() />
+                        {needs_note.then(|| view! {
+                            <div class="form-group">
+                                <label class="label" for=note_id.clone()>{lang.pick("退办原因（申请人会收到）", "Reason (sent to the applicant)")}</label>
+                                <textarea class="input textarea" id=note_id.clone() name="note" rows="2" maxlength="200"></textarea>
+                            </div>
+                        })}
+                        <button class=button_class type="submit">{lang.pick(e.zh(), e.en()).to_string()}</button>
+                    </form>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let today = today();
+    let blacklist = if v.blacklist.is_empty() {
+        view! { <p>{lang.pick("申请人没有黑名单记录。", "The applicant has no blacklist entries.")}</p> }.into_any()
+    } else {
+        v.blacklist
+            .iter()
+            .map(|b| {
+                let active = b.is_active(today);
+                let reason_id = format!("lift-reason-{}", b.id);
+                view! {
+                    <div class="card" data-testid="blacklist-entry">
+                        <p>
+                            <strong>{if active { lang.pick("生效中", "Active") } else { lang.pick("已失效", "Not active") }}</strong>
+                            " · " {b.cause_text().get(lang).to_string()}
+                            " · " {format!("{} — {}", b.since, b.until)}
+                        </p>
+                        {b.lifted.clone().map(|l| view! { <p>{lang.pick("已解除：", "Lifted: ")} {l}</p> })}
+                        {active.then(|| view! {
+                            <form method="post" action=StaffLiftBlacklist::PATH>
+                                <input type="hidden" name="entry_id" value=b.id.to_string() />
+                                <input type="hidden" name="application_no" value=no.clone() />
+                                <div class="form-group">
+                                    <label class="label" for=reason_id.clone()>{lang.pick("解除原因（记入审计记录）", "Reason for lifting (recorded)")}</label>
+                                    <textarea class="input textarea" id=reason_id.clone() name="reason" rows="2" maxlength="200"></textarea>
+                                </div>
+                                <button class="button button--secondary" type="submit">{lang.pick("解除黑名单", "Lift the blacklisting")}</button>
+                            </form>
+                        })}
+                    </div>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let audit = v
+        .audit
+        .iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <td>{cst_date_time(a.at_ms)}</td>
+                    <td>{a.actor.clone()}</td>
+                    <td>{a.action.clone()}</td>
+                    <td>{a.detail.clone()}</td>
+                    <td>{a.ip.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {application_facts(lang, &v.detail)}
+        <h2 class="heading-l">{lang.pick("记录办理结果", "Record what happened")}</h2>
+        <div class="actions" data-testid="actions">{actions}</div>
+        <h2 class="heading-l">{lang.pick("申请人黑名单", "Applicant's blacklist")}</h2>
+        {blacklist}
+        <h2 class="heading-l">{lang.pick("申请人审计记录", "Applicant's audit trail")}</h2>
+        <div class="table-wrap">
+            <table class="table" data-testid="audit">
+                <caption class="visually-hidden">{lang.pick("审计记录", "Audit trail")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.pick("时间", "When")}</th>
+                        <th scope="col">{lang.pick("操作人", "Who")}</th>
+                        <th scope="col">{lang.pick("操作", "What")}</th>
+                        <th scope="col">{lang.pick("内容", "Detail")}</th>
+                        <th scope="col">{lang.pick("来源地址", "From")}</th>
+                    </tr>
+                </thead>
+                <tbody>{audit}</tbody>
+            </table>
+        </div>
+    }
+}

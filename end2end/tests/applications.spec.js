@@ -1,0 +1,73 @@
+// Apply for a lost-licence replacement by post → a clerk processes it →
+// the post is refused three times → the applicant sees the blacklist.
+const { test, expect, demo } = require('./helpers');
+
+function login(role) {
+  return demo().logins.find((l) => l.role_en.startsWith(role));
+}
+
+async function logIn(page, user, home) {
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(user.login);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(home);
+}
+
+test('a lost licence by post, refused three times, blacklists the applicant', async ({ page }, info) => {
+  test.skip(info.project.name !== 'phone', 'one applicant in the demo data; the journey runs on the phone');
+  const applicant = login('Window-registered individual');
+  await logIn(page, applicant, /\/account$/);
+
+  // Bind the licence, then apply.
+  await page.getByRole('link', { name: '我的驾驶证' }).click();
+  await page.getByRole('button', { name: '绑定本人驾驶证' }).click();
+  await expect(page.getByRole('status')).toContainText('绑定成功');
+  await page.getByRole('link', { name: '补换证业务' }).click();
+  await page.getByRole('link', { name: '遗失补领驾驶证' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '遗失补领驾驶证' })).toBeVisible();
+  await expect(page.getByTestId('fees')).toContainText('工本费10.00元');
+
+  await page.getByLabel('邮递').check();
+  await expect(page.getByTestId('fees')).toContainText('邮递费20.00元');
+  await page.getByLabel('收件人姓名').fill('张伟');
+  await page.getByLabel('收件人手机号码').fill('13803110001');
+  await page.getByLabel('收件地址').fill('河北省石家庄市长安区中山东路100号3单元502室');
+  await page.getByRole('button', { name: '继续' }).click();
+
+  await expect(page.getByRole('heading', { name: '请核对您的申请' })).toBeVisible();
+  await expect(page.getByTestId('check-answers')).toContainText('中山东路100号');
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.getByRole('status')).toContainText('申请已提交');
+  const number = (await page.getByTestId('application-no').textContent()).trim();
+  expect(number).toMatch(/^D1\d{14}$/);
+  await page.getByRole('button', { name: '退出' }).click();
+
+  // The clerk processes it; the post comes back refused three times.
+  const clerk = demo().logins.find((l) => l.role_en === 'Window clerk');
+  await logIn(page, clerk, /\/staff$/);
+  await page.getByRole('link', { name: '网上业务受理' }).click();
+  await page.getByRole('link', { name: number }).click();
+  const step = async (name) => {
+    await page.getByTestId('actions').getByRole('button', { name }).click();
+    await expect(page.getByRole('status')).toContainText('已记录');
+  };
+  await step('受理');
+  await step('制证完成');
+  for (let i = 0; i < 3; i += 1) {
+    await step('交邮寄出');
+    await step('邮件被拒收');
+  }
+  await expect(page.getByTestId('blacklist-entry')).toContainText('邮件被拒收3次');
+  await expect(page.getByTestId('audit')).toContainText('blacklist.add');
+  await page.getByRole('button', { name: '退出' }).click();
+
+  // The applicant sees why and until when, and cannot apply again online.
+  await logIn(page, applicant, /\/account$/);
+  await page.getByRole('link', { name: '补换证业务' }).click();
+  await expect(page.getByTestId('blacklist')).toContainText('您已被列入黑名单');
+  await expect(page.getByTestId('blacklist')).toContainText(/\d{4}-\d{2}-\d{2}前不能在网上申请补牌换证业务/);
+  await expect(page.getByTestId('application-services')).toContainText('黑名单');
+  await page.getByRole('link', { name: number }).click();
+  await expect(page.getByTestId('progress')).toContainText('拒收退回');
+});
