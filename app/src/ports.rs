@@ -420,8 +420,28 @@ pub struct NewApplication {
 /// Document applications, their processing and the blacklist.
 #[async_trait]
 pub trait Applications: Send + Sync {
-    /// Stores it with its first history step; answers the application number.
-    async fn submit(&self, new: NewApplication, actor: &Actor) -> PortResult<String>;
+    /// Stores it with its first history step; answers the application
+    /// number. With a draft, uses the draft up in the same transaction
+    /// (None: the draft was already submitted).
+    async fn submit(
+        &self,
+        new: NewApplication,
+        draft: Option<i64>,
+        actor: &Actor,
+    ) -> PortResult<Option<String>>;
+    /// Creates or updates a draft (草稿) of this account; answers its id.
+    async fn save_draft(
+        &self,
+        account_id: i64,
+        draft: Option<i64>,
+        service: ServiceCode,
+        input_json: &str,
+    ) -> PortResult<i64>;
+    async fn load_draft(
+        &self,
+        account_id: i64,
+        draft: i64,
+    ) -> PortResult<Option<(ServiceCode, String)>>;
     async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>>;
     async fn detail(&self, application_no: &str) -> PortResult<Option<ApplicationDetail>>;
     /// Open applications (or those in one status), oldest first.

@@ -27,11 +27,16 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
   await page.getByRole('link', { name: '遗失补领驾驶证' }).click();
   await expect(page.getByRole('heading', { level: 2, name: '遗失补领驾驶证' })).toBeVisible();
   await expect(page.getByTestId('fees')).toContainText('工本费10.00元');
-
-  await page.getByLabel('邮递').check();
   await expect(page.getByTestId('fees')).toContainText('邮递费20.00元');
+
+  // Forgetting the address brings the form back with everything typed.
+  await page.getByLabel('邮递', { exact: true }).check();
   await page.getByLabel('收件人姓名').fill('张伟');
   await page.getByLabel('收件人手机号码').fill('13803110001');
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.getByRole('alert')).toContainText('收件地址');
+  await expect(page.getByLabel('收件人姓名')).toHaveValue('张伟');
+  await expect(page.getByLabel('邮递', { exact: true })).toBeChecked();
   await page.getByLabel('收件地址').fill('河北省石家庄市长安区中山东路100号3单元502室');
   await page.getByRole('button', { name: '继续' }).click();
 

@@ -42,6 +42,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "applications",
         include_str!("../migrations/sqlite/0003_applications.sql"),
     ),
+    (
+        4,
+        "application drafts",
+        include_str!("../migrations/sqlite/0004_application_drafts.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -58,6 +63,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "applications",
         include_str!("../migrations/postgres/0003_applications.sql"),
+    ),
+    (
+        4,
+        "application drafts",
+        include_str!("../migrations/postgres/0004_application_drafts.sql"),
     ),
 ];
 

@@ -490,3 +490,90 @@ async fn an_uncollected_pickup_blacklists_once_however_many_sweeps_run_at_once()
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_keeps_what_was_typed_and_is_submitted_once() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let (client, _) = window_user_ready(&app).await;
+        // Missing address: saved as a draft, with the problem and the input.
+        let draft = app
+            .call_with(
+                &client,
+                "save_application_draft",
+                &[
+                    ("service", "D1"),
+                    ("subject", "licence"),
+                    ("fulfilment", "post"),
+                    ("recipient", "张伟"),
+                    ("recipient_phone", "13803110001"),
+                ],
+            )
+            .await
+            .expect("a draft is saved even when incomplete");
+        let id = draft.as_i64().unwrap().to_string();
+        let loaded = app
+            .call_with(&client, "load_application_draft", &[("draft", &id)])
+            .await
+            .unwrap();
+        assert_eq!(loaded["input"]["recipient"], "张伟", "{backend}: {loaded}");
+        assert_eq!(
+            fields(&loaded["problems"]),
+            vec!["address"],
+            "{backend}: {loaded}"
+        );
+        let err = app
+            .call_with(&client, "confirm_application", &[("draft", &id)])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            fields(&err),
+            vec!["address"],
+            "{backend}: an incomplete draft is not submitted"
+        );
+
+        // Completed, then confirmed twice (a double click): one application.
+        app.call_with(
+            &client,
+            "save_application_draft",
+            &[
+                ("service", "D1"),
+                ("draft", &id),
+                ("subject", "licence"),
+                ("fulfilment", "post"),
+                ("recipient", "张伟"),
+                ("recipient_phone", "13803110001"),
+                ("address", "河北省石家庄市长安区中山东路100号"),
+            ],
+        )
+        .await
+        .unwrap();
+        let loaded = app
+            .call_with(&client, "load_application_draft", &[("draft", &id)])
+            .await
+            .unwrap();
+        assert!(loaded["problems"].is_null(), "{backend}: {loaded}");
+        let form = [("draft", id.as_str())];
+        let (a, b) = tokio::join!(
+            app.call_with(&client, "confirm_application", &form),
+            app.call_with(&client, "confirm_application", &form)
+        );
+        assert_eq!(
+            a.is_ok() as u8 + b.is_ok() as u8,
+            1,
+            "{backend}: {a:?} {b:?}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM applications").await,
+            1,
+            "{backend}"
+        );
+        // Someone else cannot read or submit the draft.
+        let other = client_for(&app, "Online-registered individual").await;
+        let err = app
+            .call_with(&other, "load_application_draft", &[("draft", &id)])
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&err), "NotFound", "{backend}");
+    }
+}

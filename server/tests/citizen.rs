@@ -710,3 +710,107 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contact_changes_need_the_new_numbers_code_and_tell_the_old_number() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let owner = logged_in(&app, "Online-registered individual").await;
+        let (car, _, truck) = online_owner_fleet(&app).await;
+        for v in [car, truck] {
+            app.call_with(&owner, "bind_own_vehicle", &[("vehicle_id", &id_str(v))])
+                .await
+                .unwrap();
+        }
+        // V4 is open to every vehicle type: the truck's owner phone changes.
+        let target = format!("v:{truck}");
+        let old: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+            .bind(truck)
+            .fetch_one(&app.platform.store.pool)
+            .await
+            .unwrap()
+            .get("phone");
+        let err = app
+            .call_with(
+                &owner,
+                "request_contact_change",
+                &[("target", &target), ("phone", "1380")],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), vec!["phone"], "{backend}");
+        app.call_with(
+            &owner,
+            "request_contact_change",
+            &[("target", &target), ("phone", "139 3110 7788")],
+        )
+        .await
+        .expect("code sent");
+        let err = app
+            .call_with(
+                &owner,
+                "confirm_contact_change",
+                &[
+                    ("target", &target),
+                    ("phone", "13931107788"),
+                    ("code", "000000"),
+                ],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), vec!["code"], "{backend}");
+        let code = app.latest_code("13931107788").await;
+        app.call_with(
+            &owner,
+            "confirm_contact_change",
+            &[
+                ("target", &target),
+                ("phone", "13931107788"),
+                ("code", &code),
+            ],
+        )
+        .await
+        .expect("changed");
+        let now: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+            .bind(truck)
+            .fetch_one(&app.platform.store.pool)
+            .await
+            .unwrap()
+            .get("phone");
+        assert_eq!(now, "13931107788", "{backend}");
+        let told = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM sms_outbox WHERE phone = '{old}' AND body LIKE '%已变更%'"
+            ))
+            .await;
+        assert!(told >= 1, "{backend}: the old number is told");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'contact.change.V4'")
+                .await,
+            1,
+            "{backend}"
+        );
+
+        // Someone else's vehicle is not a target.
+        let other = logged_in(&app, "Window-registered individual").await;
+        let err = app
+            .call_with(
+                &other,
+                "request_contact_change",
+                &[("target", &target), ("phone", "13931107789")],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&err), "NotFound", "{backend}");
+        // D3 needs the licence bound.
+        let err = app
+            .call_with(
+                &owner,
+                "request_contact_change",
+                &[("target", "licence"), ("phone", "13931107789")],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&err), "NotFound", "{backend}");
+    }
+}

@@ -203,7 +203,31 @@ pub async fn application_form(service: String) -> Result<ApplyOptions, AppError>
     options_for(&ports, &account, service).await
 }
 
-/// Submits an application after the person checked their answers.
+/// What the person typed into the application form, kept as typed (a
+/// draft may be incomplete; nothing typed is lost on an error).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationInput {
+    pub subject: String,
+    pub reason: Option<String>,
+    pub new_date: Option<String>,
+    pub fulfilment: Option<String>,
+    pub recipient: Option<String>,
+    pub recipient_phone: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A saved draft with the form's options and what is still wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDraft {
+    pub draft_id: i64,
+    pub options: ApplyOptions,
+    pub input: ApplicationInput,
+    /// None when the draft is ready to submit.
+    pub problems: Option<AppError>,
+}
+
+/// Submits an application in one call (for unit systems and tests; the
+/// browser goes through a draft and the check-your-answers page).
 /// Answers the application number.
 #[server(prefix = "/api", endpoint = "submit_application")]
 pub async fn submit_application(
@@ -217,21 +241,157 @@ pub async fn submit_application(
     address: Option<String>,
 ) -> Result<String, AppError> {
     use super::server::*;
+    let ports = ports()?;
+    let account = require_account()?;
+    let service = parse_service(&service)?;
+    let input = ApplicationInput {
+        subject,
+        reason,
+        new_date,
+        fulfilment,
+        recipient,
+        recipient_phone,
+        address,
+    };
+    let new = validate_input(&ports, &account, service, &input).await?;
+    let no = ports
+        .applications
+        .submit(new, None, &actor())
+        .await
+        .map_err(port("submit application"))?
+        .ok_or_else(application_not_found)?;
+    redirect_to(&format!("/account/applications/{no}?submitted=1"));
+    Ok(no)
+}
+
+/// Saves what the form holds as a draft (草稿), then goes to the
+/// check-your-answers page, or back to the form with the problems and
+/// everything typed. Answers the draft id.
+#[server(prefix = "/api", endpoint = "save_application_draft")]
+pub async fn save_application_draft(
+    service: String,
+    draft: Option<i64>,
+    subject: Option<String>,
+    reason: Option<String>,
+    new_date: Option<String>,
+    fulfilment: Option<String>,
+    recipient: Option<String>,
+    recipient_phone: Option<String>,
+    address: Option<String>,
+) -> Result<i64, AppError> {
+    use super::server::*;
+    let ports = ports()?;
+    let account = require_account()?;
+    let service = parse_service(&service)?;
+    let keep = |v: Option<String>| v.map(|s| s.chars().take(200).collect::<String>());
+    let input = ApplicationInput {
+        subject: subject.unwrap_or_default(),
+        reason: keep(reason),
+        new_date: keep(new_date),
+        fulfilment: keep(fulfilment),
+        recipient: keep(recipient),
+        recipient_phone: keep(recipient_phone),
+        address: keep(address),
+    };
+    let json = serde_json::to_string(&input).map_err(|e| internal("encode draft", e))?;
+    let id = ports
+        .applications
+        .save_draft(account.account_id, draft, service, &json)
+        .await
+        .map_err(port("save draft"))?;
+    let page = match validate_input(&ports, &account, service, &input).await {
+        Ok(_) => format!("/account/apply/{}/check?draft={id}", service.code()),
+        Err(_) => format!("/account/apply/{}?draft={id}", service.code()),
+    };
+    redirect_to(&page);
+    Ok(id)
+}
+
+/// A draft of this account, with the form's options and its problems.
+#[server(prefix = "/api", endpoint = "load_application_draft")]
+pub async fn load_application_draft(draft: i64) -> Result<ApplicationDraft, AppError> {
+    use super::server::*;
+    let ports = ports()?;
+    let account = require_account()?;
+    let (service, input) = load_draft(&ports, account.account_id, draft).await?;
+    let options = options_for(&ports, &account, service).await?;
+    let problems = validate_input(&ports, &account, service, &input)
+        .await
+        .err();
+    Ok(ApplicationDraft {
+        draft_id: draft,
+        options,
+        input,
+        problems,
+    })
+}
+
+/// Submits a checked draft. Twice (a double click, a second tab) submits
+/// once: the draft is used up in the same transaction.
+#[server(prefix = "/api", endpoint = "confirm_application")]
+pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
+    use super::server::*;
+    let ports = ports()?;
+    let account = require_account()?;
+    let (service, input) = load_draft(&ports, account.account_id, draft).await?;
+    let new = validate_input(&ports, &account, service, &input).await?;
+    let no = ports
+        .applications
+        .submit(new, Some(draft), &actor())
+        .await
+        .map_err(port("submit application"))?
+        .ok_or_else(|| {
+            AppError::Conflict(crate::i18n::Text::new(
+                "这份申请已经提交过了，请在“我的业务”中查看。",
+                "This application was already submitted; see My applications.",
+            ))
+        })?;
+    redirect_to(&format!("/account/applications/{no}?submitted=1"));
+    Ok(no)
+}
+
+#[cfg(feature = "ssr")]
+async fn load_draft(
+    ports: &crate::ports::Ports,
+    account_id: i64,
+    draft: i64,
+) -> Result<(ServiceCode, ApplicationInput), AppError> {
+    use super::server::{internal, port};
+    let (service, json) = ports
+        .applications
+        .load_draft(account_id, draft)
+        .await
+        .map_err(port("load draft"))?
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::Text::new(
+                "没有找到这份草稿，可能已经提交。请在“我的业务”中查看。",
+                "That draft was not found; it may have been submitted. See My applications.",
+            ))
+        })?;
+    let input = serde_json::from_str(&json).map_err(|e| internal("decode draft", e))?;
+    Ok((service, input))
+}
+
+/// Checks an application against every rule; answers what to store.
+#[cfg(feature = "ssr")]
+async fn validate_input(
+    ports: &crate::ports::Ports,
+    account: &super::SessionAccount,
+    service: ServiceCode,
+    input: &ApplicationInput,
+) -> Result<crate::ports::NewApplication, AppError> {
     use crate::domain::application::{check_deferral, DeferralReason};
     use crate::domain::{PersonName, PhoneNumber};
     use crate::error::FieldCheck;
     use crate::i18n::Text;
     use crate::ports::NewApplication;
-    let ports = ports()?;
-    let account = require_account()?;
-    let service = parse_service(&service)?;
-    let options = options_for(&ports, &account, service).await?;
+    let options = options_for(ports, account, service).await?;
     if let Some(refusal) = options.refusal.clone() {
         return Err(AppError::NotAllowed(refusal));
     }
     let today = ports.clock.today();
     let mut check = FieldCheck::new();
-    let chosen = options.subjects.iter().find(|s| s.key == subject);
+    let chosen = options.subjects.iter().find(|s| s.key == input.subject);
     match chosen {
         None => check.push(
             "subject",
@@ -249,14 +409,20 @@ pub async fn submit_application(
     let mut reason_code = None;
     let mut new_due = None;
     if options.is_deferral {
-        reason_code = reason
+        reason_code = input
+            .reason
             .as_deref()
             .and_then(DeferralReason::from_code)
             .map(|r| r.code().to_string());
         if reason_code.is_none() {
             check.push("reason", Text::new("请选择延期理由", "Choose the reason"));
         }
-        match new_date.as_deref().map(str::trim).and_then(Date::parse_iso) {
+        match input
+            .new_date
+            .as_deref()
+            .map(str::trim)
+            .and_then(Date::parse_iso)
+        {
             None => check.push(
                 "new_date",
                 Text::new(
@@ -275,7 +441,7 @@ pub async fn submit_application(
     let mut how = None;
     let mut post = None;
     if options.offers_fulfilment {
-        how = fulfilment.as_deref().and_then(Fulfilment::from_code);
+        how = input.fulfilment.as_deref().and_then(Fulfilment::from_code);
         match how {
             None => check.push(
                 "fulfilment",
@@ -284,13 +450,18 @@ pub async fn submit_application(
             Some(Fulfilment::Post) => {
                 let name = check.take(
                     "recipient",
-                    PersonName::parse(recipient.as_deref().unwrap_or("")),
+                    PersonName::parse(input.recipient.as_deref().unwrap_or("")),
                 );
                 let phone = check.take(
                     "recipient_phone",
-                    PhoneNumber::parse(recipient_phone.as_deref().unwrap_or("")),
+                    PhoneNumber::parse(input.recipient_phone.as_deref().unwrap_or("")),
                 );
-                let addr = address.as_deref().map(str::trim).unwrap_or("").to_string();
+                let addr = input
+                    .address
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or("")
+                    .to_string();
                 if addr.chars().count() < 8 || addr.chars().count() > 120 {
                     check.push(
                         "address",
@@ -313,39 +484,28 @@ pub async fn submit_application(
         .key
         .strip_prefix("v:")
         .and_then(|id| id.parse::<i64>().ok());
-    let licence_id_number = match (&vehicle_id, owner_id(&ports, account.account_id).await?) {
+    let licence_id_number = match (&vehicle_id, owner_id(ports, account.account_id).await?) {
         (None, Some(id)) => Some(id),
         _ => None,
     };
-    let application_no = ports
-        .applications
-        .submit(
-            NewApplication {
-                account_id: account.account_id,
-                service,
-                vehicle_id,
-                licence_id_number,
-                subject_label: chosen.label.clone(),
-                reason: reason_code,
-                new_date: new_due,
-                fulfilment: how,
-                post,
-                fee_fen: options.fee_fen,
-                postage_fen: if how == Some(Fulfilment::Post) {
-                    options.postage_fen
-                } else {
-                    0
-                },
-                today,
-            },
-            &actor(),
-        )
-        .await
-        .map_err(port("submit application"))?;
-    redirect_to(&format!(
-        "/account/applications/{application_no}?submitted=1"
-    ));
-    Ok(application_no)
+    Ok(NewApplication {
+        account_id: account.account_id,
+        service,
+        vehicle_id,
+        licence_id_number,
+        subject_label: chosen.label.clone(),
+        reason: reason_code,
+        new_date: new_due,
+        fulfilment: how,
+        post,
+        fee_fen: options.fee_fen,
+        postage_fen: if how == Some(Fulfilment::Post) {
+            options.postage_fen
+        } else {
+            0
+        },
+        today,
+    })
 }
 
 /// One of the person's applications with its status history.

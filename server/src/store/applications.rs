@@ -103,9 +103,88 @@ impl Store {
 
 #[async_trait]
 impl Applications for Store {
-    async fn submit(&self, new: NewApplication, actor: &Actor) -> PortResult<String> {
+    async fn save_draft(
+        &self,
+        account_id: i64,
+        draft: Option<i64>,
+        service: ServiceCode,
+        input_json: &str,
+    ) -> PortResult<i64> {
         let now = crate::clock::unix_ms();
         let mut tx = self.begin_write().await?;
+        if let Some(id) = draft {
+            let updated = sqlx::query(
+                "UPDATE application_drafts SET input = $1, updated_at = $2 WHERE id = $3 AND account_id = $4 AND service = $5",
+            )
+            .bind(input_json)
+            .bind(now)
+            .bind(id)
+            .bind(account_id)
+            .bind(service.code())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("update draft"))?
+            .rows_affected();
+            if updated == 1 {
+                tx.commit().await.map_err(db_error("commit draft"))?;
+                return Ok(id);
+            }
+        }
+        let id: i64 = sqlx::query(
+            "INSERT INTO application_drafts (account_id, service, input, updated_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(account_id)
+        .bind(service.code())
+        .bind(input_json)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .and_then(|r| r.try_get("id"))
+        .map_err(db_error("insert draft"))?;
+        tx.commit().await.map_err(db_error("commit draft"))?;
+        Ok(id)
+    }
+
+    async fn load_draft(
+        &self,
+        account_id: i64,
+        draft: i64,
+    ) -> PortResult<Option<(ServiceCode, String)>> {
+        let row = sqlx::query(
+            "SELECT service, input FROM application_drafts WHERE id = $1 AND account_id = $2",
+        )
+        .bind(draft)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load draft"))?;
+        let Some(row) = row else { return Ok(None) };
+        let service: String = row.try_get("service").map_err(db_error("read draft"))?;
+        let input: String = row.try_get("input").map_err(db_error("read draft"))?;
+        Ok(ServiceCode::from_code(&service).map(|s| (s, input)))
+    }
+
+    async fn submit(
+        &self,
+        new: NewApplication,
+        draft: Option<i64>,
+        actor: &Actor,
+    ) -> PortResult<Option<String>> {
+        let now = crate::clock::unix_ms();
+        let mut tx = self.begin_write().await?;
+        if let Some(draft) = draft {
+            let used =
+                sqlx::query("DELETE FROM application_drafts WHERE id = $1 AND account_id = $2")
+                    .bind(draft)
+                    .bind(new.account_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error("use draft"))?
+                    .rows_affected();
+            if used == 0 {
+                return Ok(None);
+            }
+        }
         let (recipient, phone, address) = match &new.post {
             Some((r, p, a)) => (Some(r.clone()), Some(p.clone()), Some(a.clone())),
             None => (None, None, None),
@@ -159,7 +238,7 @@ impl Applications for Store {
         )
         .await?;
         tx.commit().await.map_err(db_error("commit application"))?;
-        Ok(no)
+        Ok(Some(no))
     }
 
     async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>> {

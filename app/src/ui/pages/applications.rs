@@ -3,23 +3,20 @@
 //! step, the confirmation and the status history.
 
 use crate::api::applications::{
-    active_until, application_form, applications_overview, my_application, ApplyOptions,
-    SubmitApplication,
+    active_until, application_form, applications_overview, load_application_draft, my_application,
+    ApplicationDraft, ApplicationInput, ConfirmApplication, SaveApplicationDraft,
 };
 use crate::domain::application::DeferralReason;
 use crate::domain::date::cst_date_time;
 use crate::domain::fulfilment::Fulfilment;
 use crate::domain::violation::yuan_text;
 use crate::domain::ServiceCode;
-use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{
-    adopt_typed_value, go_to, group_class, latest_error, server_problem, ErrorSummary, TextField,
-};
+use crate::ui::components::form::{group_class, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::components::page_data::{summary_row, when_loaded};
+use crate::ui::components::page_data::{summary_row, when_loaded, PostedError};
 use crate::ui::pages::vehicles::AccountNav;
-use crate::ui::{form_error_from_url, require_login_redirect, today};
+use crate::ui::{require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -135,16 +132,36 @@ pub fn ApplyPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
     let code = use_params_map().with_untracked(|p| p.get("code").unwrap_or_default());
-    let data = Resource::new_blocking(move || code.clone(), application_form);
+    let draft =
+        use_query_map().with_untracked(|q| q.get("draft").and_then(|d| d.parse::<i64>().ok()));
+    // A saved draft carries the options, what was typed and its problems.
+    let data = Resource::new_blocking(
+        move || (code.clone(), draft),
+        |(code, draft)| async move {
+            match draft {
+                Some(id) => load_application_draft(id).await,
+                None => application_form(code)
+                    .await
+                    .map(|options| ApplicationDraft {
+                        draft_id: 0,
+                        options,
+                        input: ApplicationInput::default(),
+                        problems: None,
+                    }),
+            }
+        },
+    );
     view! {
         <Page title_zh="申请办理" title_en="Apply">
             <AccountNav lang current="/account/applications" />
+            <PostedError lang paths=vec![SaveApplicationDraft::PATH] />
             {when_loaded(lang, data, apply_view)}
         </Page>
     }
 }
 
-fn apply_view(lang: Lang, options: ApplyOptions) -> impl IntoView {
+fn apply_view(lang: Lang, draft: ApplicationDraft) -> impl IntoView {
+    let options = draft.options.clone();
     let service = options.service;
     let heading =
         view! { <h2 class="heading-l">{lang.pick(service.zh(), service.en()).to_string()}</h2> };
@@ -181,7 +198,7 @@ fn apply_view(lang: Lang, options: ApplyOptions) -> impl IntoView {
     }
     view! {
         {heading}
-        <ApplicationForm lang options initial_error=form_error_from_url(SubmitApplication::PATH) />
+        {application_form_view(lang, draft)}
     }
     .into_any()
 }
@@ -204,282 +221,249 @@ fn labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-/// The application form and its check-your-answers step (an island: the
-/// check step happens in the browser; without JavaScript the form posts
-/// straight to the server, which checks everything again).
-#[island]
-pub fn ApplicationForm(
-    lang: Lang,
-    options: ApplyOptions,
-    initial_error: Option<AppError>,
+/// Radio buttons for dynamic values, rendered on the server.
+fn radios(
+    name: &'static str,
+    chosen: &str,
+    items: Vec<(String, String, Option<String>, bool)>,
 ) -> impl IntoView {
-    let action = ServerAction::<SubmitApplication>::new();
-    let error = latest_error(action, initial_error);
-    let checking = RwSignal::new(false);
-    let service = options.service;
-    let first_ok = options
-        .subjects
-        .iter()
-        .find(|s| s.refusal.is_none())
-        .map(|s| s.key.clone())
-        .unwrap_or_default();
-    let subject = RwSignal::new(if options.subjects.len() == 1 {
-        first_ok
-    } else {
-        String::new()
-    });
-    let reason = RwSignal::new(String::new());
-    let new_date = RwSignal::new(String::new());
-    let fulfilment = RwSignal::new(String::new());
-    let recipient = RwSignal::new(String::new());
-    let recipient_phone = RwSignal::new(String::new());
-    let address = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(Ok(no)) = action.value().get() {
-            go_to(&format!("/account/applications/{no}?submitted=1"));
-        }
-    });
-    // Back to the form when the server refuses something.
-    Effect::new(move |_| {
-        if error.get().is_some() {
-            checking.set(false);
-        }
-    });
-    let labels = labels();
-    let submit = move || SubmitApplication {
-        service: service.code().to_string(),
-        subject: subject.get_untracked(),
-        reason: Some(reason.get_untracked()).filter(|s| !s.is_empty()),
-        new_date: Some(new_date.get_untracked()).filter(|s| !s.is_empty()),
-        fulfilment: Some(fulfilment.get_untracked()).filter(|s| !s.is_empty()),
-        recipient: Some(recipient.get_untracked()).filter(|s| !s.is_empty()),
-        recipient_phone: Some(recipient_phone.get_untracked()).filter(|s| !s.is_empty()),
-        address: Some(address.get_untracked()).filter(|s| !s.is_empty()),
-    };
-    let subjects = options.subjects.clone();
-    let subject_label = move || {
-        subjects
-            .iter()
-            .find(|s| s.key == subject.get())
-            .map(|s| s.label.clone())
-            .unwrap_or_default()
-    };
-    let fee = options.fee_fen;
-    let postage = options.postage_fen;
-    let fees = move || {
-        let mut parts = vec![format!(
-            "{}{}{}",
-            lang.pick("工本费", "Production fee "),
-            yuan_text(fee),
-            lang.pick("元", " yuan")
-        )];
-        if fulfilment.get() == Fulfilment::Post.code() {
-            parts.push(format!(
-                "{}{}{}",
-                lang.pick("邮递费", "postage "),
-                yuan_text(postage),
-                lang.pick(
-                    "元（签收时向邮政人员支付）",
-                    " yuan (paid to the courier on delivery)"
-                )
-            ));
-        } else if fee > 0 {
-            parts.push(
-                lang.pick("自取时在窗口缴纳", "paid at the counter when you collect")
-                    .to_string(),
-            );
-        }
-        parts.join(lang.pick("，", ", "))
-    };
-    let returns = options.documents_to_return.clone();
-    let pickup = options.pickup_address.clone();
-    let offers_fulfilment = options.offers_fulfilment;
-    let is_deferral = options.is_deferral;
-    let form_labels = labels.clone();
-    let subjects_view = options
-        .subjects
-        .iter()
-        .map(|s| {
-            let id = format!("subject-{}", s.key.replace(':', "-"));
-            let key = s.key.clone();
-            let key_for_change = key.clone();
-            let key_for_adopt = key.clone();
-            let input = NodeRef::<leptos::html::Input>::new();
-            adopt_typed_value(input, move |el| {
-                if el.checked() && subject.get_untracked() != key_for_adopt {
-                    subject.set(key_for_adopt.clone());
-                }
-            });
-            let disabled = s.refusal.is_some();
-            let due = s.current_due.map(|d| match lang {
-                Lang::Zh => format!("（原定日期{d}）"),
-                Lang::En => format!(" (currently due {d})"),
-            });
+    items
+        .into_iter()
+        .map(|(value, label, note, disabled)| {
+            let id = format!("{name}-{}", value.replace(':', "-"));
+            let checked = value == chosen;
             view! {
                 <div class="radios__item">
-                    <input class="radios__input" type="radio" id=id.clone() name="subject" value=key.clone()
-                        node_ref=input
-                        checked=subject.get_untracked() == key
-                        disabled=disabled
-                        on:change=move |_| subject.set(key_for_change.clone()) />
+                    <input class="radios__input" type="radio" id=id.clone() name=name value=value checked=checked disabled=disabled />
                     <label class="radios__label" for=id>
-                        <span class="plate">{s.label.clone()}</span>
-                        {due}
-                        {s.refusal.as_ref().map(|r| view! { <span class="hint">" — " {r.rule.get(lang).to_string()}</span> })}
+                        {label}
+                        {note.map(|n| view! { <span class="hint">" — " {n}</span> })}
                     </label>
                 </div>
             }
         })
-        .collect_view();
-    let radio = move |name: &'static str,
-                      code: &'static str,
-                      text: String,
-                      value: RwSignal<String>| {
-        let id = format!("{name}-{code}");
-        let input = NodeRef::<leptos::html::Input>::new();
-        adopt_typed_value(input, move |el| {
-            if el.checked() && value.get_untracked() != code {
-                value.set(code.to_string());
+        .collect_view()
+}
+
+/// The application form, rendered on the server: it posts a draft, so it
+/// works without JavaScript and nothing typed is lost when something is
+/// wrong — the page comes back with the problems beside the fields.
+fn application_form_view(lang: Lang, draft: ApplicationDraft) -> impl IntoView {
+    let ApplicationDraft {
+        draft_id,
+        options,
+        input,
+        problems,
+    } = draft;
+    let labels = labels();
+    let error = Signal::stored(problems);
+    let service = options.service;
+    let field_error = move |field: &'static str| {
+        server_problem(error, field)
+            .get()
+            .map(|m| m.get(lang).to_string())
+    };
+    let subjects = options
+        .subjects
+        .iter()
+        .map(|s| {
+            let mut note = s.current_due.map(|d| match lang {
+                Lang::Zh => format!("原定日期{d}"),
+                Lang::En => format!("currently due {d}"),
+            });
+            if let Some(r) = &s.refusal {
+                note = Some(r.rule.get(lang).to_string());
             }
-        });
-        view! {
-            <div class="radios__item">
-                <input class="radios__input" type="radio" id=id.clone() name=name value=code node_ref=input
-                    checked=value.get_untracked() == code
-                    on:change=move |_| value.set(code.to_string()) />
-                <label class="radios__label" for=id>{text}</label>
-            </div>
-        }
+            (s.key.clone(), s.label.clone(), note, s.refusal.is_some())
+        })
+        .collect::<Vec<_>>();
+    let only = (subjects.len() == 1 && !subjects[0].3).then(|| subjects[0].0.clone());
+    let chosen_subject = if input.subject.is_empty() {
+        only.unwrap_or_default()
+    } else {
+        input.subject.clone()
     };
     let reasons = DeferralReason::ALL
         .iter()
         .map(|r| {
-            radio(
-                "reason",
-                r.code(),
+            (
+                r.code().to_string(),
                 lang.pick(r.zh(), r.en()).to_string(),
-                reason,
+                None,
+                false,
             )
         })
-        .collect_view();
-    let how = [Fulfilment::SelfPickup, Fulfilment::Post]
+        .collect::<Vec<_>>();
+    let ways = [Fulfilment::SelfPickup, Fulfilment::Post]
         .into_iter()
         .map(|f| {
-            radio(
-                "fulfilment",
-                f.code(),
+            (
+                f.code().to_string(),
                 lang.pick(f.zh(), f.en()).to_string(),
-                fulfilment,
+                None,
+                false,
             )
         })
-        .collect_view();
-    let answer_labels = labels.clone();
-    let check_view = move || {
-        let row = |i: usize, value: String| {
-            view! {
-                <div class="summary-list__row">
-                    <dt>{answer_labels[i].1.get(lang).to_string()}</dt>
-                    <dd>{value}</dd>
-                </div>
-            }
-        };
-        let post = fulfilment.get() == Fulfilment::Post.code();
+        .collect::<Vec<_>>();
+    let text = |v: &Option<String>| RwSignal::new(v.clone().unwrap_or_default());
+    let fees = match lang {
+        Lang::Zh => format!(
+            "工本费{}元{}。选择邮递的，另收邮递费{}元，签收时一并向邮政人员支付。",
+            yuan_text(options.fee_fen),
+            if options.fee_fen > 0 { "（自取时在窗口缴纳）" } else { "" },
+            yuan_text(options.postage_fen)
+        ),
+        Lang::En => format!(
+            "Production fee {} yuan{}. By post, postage of {} yuan is added; pay both to the courier on delivery.",
+            yuan_text(options.fee_fen),
+            if options.fee_fen > 0 { " (paid at the counter if you collect)" } else { "" },
+            yuan_text(options.postage_fen)
+        ),
+    };
+    let deferral = options.is_deferral.then(|| {
         view! {
-            <h2 class="heading-l">{lang.pick("请核对您的申请", "Check your answers")}</h2>
-            <dl class="summary-list" data-testid="check-answers">
-                {row(0, subject_label())}
-                {is_deferral.then(|| row(1, DeferralReason::from_code(&reason.get()).map(|r| lang.pick(r.zh(), r.en()).to_string()).unwrap_or_default()))}
-                {is_deferral.then(|| row(2, new_date.get()))}
-                {offers_fulfilment.then(|| row(3, Fulfilment::from_code(&fulfilment.get()).map(|f| lang.pick(f.zh(), f.en()).to_string()).unwrap_or_default()))}
-                {post.then(|| row(4, recipient.get()))}
-                {post.then(|| row(5, recipient_phone.get()))}
-                {post.then(|| row(6, address.get()))}
-                <div class="summary-list__row">
-                    <dt>{lang.pick("费用", "Fees")}</dt>
-                    <dd>{fees()}</dd>
-                </div>
-            </dl>
-            <div class="button-group">
-                <button class="button" type="button" disabled=move || action.pending().get()
-                    on:click=move |_| { action.dispatch(submit()); }>
-                    {lang.pick("提交申请", "Submit the application")}
-                </button>
-                <button class="button button--secondary" type="button" on:click=move |_| checking.set(false)>
-                    {lang.pick("返回修改", "Change my answers")}
-                </button>
+            <div class=group_class(field_error("reason").is_some())>
+                <fieldset class="fieldset" id="reason">
+                    <legend class="fieldset__legend">{labels[1].1.get(lang).to_string()}</legend>
+                    <p class="error-message">{field_error("reason")}</p>
+                    <div class="radios">{radios("reason", input.reason.as_deref().unwrap_or(""), reasons)}</div>
+                </fieldset>
             </div>
+            <TextField lang name="new_date" label=labels[2].1.clone()
+                hint=Text::new(
+                    format!("按“年-月-日”填写，例如{}。延期换证、延期审验最长3年，延期提交身体条件证明最长1年", today().add_days(180)),
+                    format!("As year-month-day, for example {}. Renewal and review: at most 3 years; physical certificate: at most 1 year", today().add_days(180)),
+                )
+                value=text(&input.new_date) server_error=server_problem(error, "new_date") width_class="input--w10" />
         }
         .into_any()
-    };
-    view! {
-        <ErrorSummary lang error labels=form_labels.clone() />
-        <div hidden=move || !checking.get()>{move || checking.get().then(&check_view)}</div>
-        <form
-            class="form"
-            method="post"
-            action=SubmitApplication::PATH
-            novalidate
-            hidden=move || checking.get()
-            on:submit=move |ev| {
-                ev.prevent_default();
-                checking.set(true);
-            }
-        >
-            <input type="hidden" name="service" value=service.code() />
-            <div class=move || group_class(server_problem(error, "subject").get().is_some())>
-                <fieldset class="fieldset" id="subject">
-                    <legend class="fieldset__legend">{form_labels[0].1.get(lang).to_string()}</legend>
-                    <p class="error-message" aria-live="polite">{move || server_problem(error, "subject").get().map(|m| m.get(lang).to_string())}</p>
-                    <div class="radios">{subjects_view.into_any()}</div>
+    });
+    let pickup = options.pickup_address.clone();
+    let fulfilment = options.offers_fulfilment.then(|| {
+        view! {
+            <div class=group_class(field_error("fulfilment").is_some())>
+                <fieldset class="fieldset" id="fulfilment">
+                    <legend class="fieldset__legend">{labels[3].1.get(lang).to_string()}</legend>
+                    <div class="hint">
+                        {match lang {
+                            Lang::Zh => format!("自取：制证完成后一个月内到互联网业务办理中心（{}）领取，逾期未领将被列入黑名单6个月。邮递：邮件拒收3次将被列入黑名单6个月。", pickup.zh),
+                            Lang::En => format!("Collect: within one month of the documents being made, at the internet business centre ({}); not collecting blacklists you for 6 months. Post: refusing delivery 3 times blacklists you for 6 months.", pickup.en),
+                        }}
+                    </div>
+                    <p class="error-message">{field_error("fulfilment")}</p>
+                    <div class="radios">{radios("fulfilment", input.fulfilment.as_deref().unwrap_or(""), ways)}</div>
                 </fieldset>
             </div>
-            {is_deferral.then(|| view! {
-                <div class=move || group_class(server_problem(error, "reason").get().is_some())>
-                    <fieldset class="fieldset" id="reason">
-                        <legend class="fieldset__legend">{form_labels[1].1.get(lang).to_string()}</legend>
-                        <p class="error-message" aria-live="polite">{move || server_problem(error, "reason").get().map(|m| m.get(lang).to_string())}</p>
-                        <div class="radios">{reasons}</div>
-                    </fieldset>
-                </div>
-                <TextField lang name="new_date" label=form_labels[2].1.clone()
-                    hint=Text::new(
-                        format!("按“年-月-日”填写，例如{}。延期换证、延期审验最长3年，延期提交身体条件证明最长1年", today().add_days(180)),
-                        format!("As year-month-day, for example {}. Renewal and review: at most 3 years; physical certificate: at most 1 year", today().add_days(180)),
-                    )
-                    value=new_date server_error=server_problem(error, "new_date") width_class="input--w10" />
-            }.into_any())}
-            {offers_fulfilment.then(|| view! {
-                <div class=move || group_class(server_problem(error, "fulfilment").get().is_some())>
-                    <fieldset class="fieldset" id="fulfilment">
-                        <legend class="fieldset__legend">{form_labels[3].1.get(lang).to_string()}</legend>
-                        <div class="hint">
-                            {match lang {
-                                Lang::Zh => format!("自取：请在制证完成后一个月内到互联网业务办理中心（{}）领取，逾期未领将被列入黑名单6个月。邮递：工本费和邮递费在签收时向邮政人员支付；邮件拒收3次将被列入黑名单6个月。", pickup.zh),
-                                Lang::En => format!("Collect: within one month of the documents being made, at the internet business centre ({}); not collecting blacklists you for 6 months. Post: pay the fees to the courier on delivery; refusing delivery 3 times blacklists you for 6 months.", pickup.en),
-                            }}
-                        </div>
-                        <p class="error-message" aria-live="polite">{move || server_problem(error, "fulfilment").get().map(|m| m.get(lang).to_string())}</p>
-                        <div class="radios">{how}</div>
-                    </fieldset>
-                </div>
-                <fieldset class="fieldset">
-                    <legend class="fieldset__legend">{lang.pick("邮寄信息（选择邮递时填写）", "Postal details (for postal delivery)")}</legend>
-                    <TextField lang name="recipient" label=form_labels[4].1.clone() value=recipient server_error=server_problem(error, "recipient") autocomplete="name" width_class="input--w10" />
-                    <TextField lang name="recipient_phone" label=form_labels[5].1.clone() value=recipient_phone server_error=server_problem(error, "recipient_phone") input_type="tel" inputmode="tel" autocomplete="tel" width_class="input--w10" />
-                    <TextField lang name="address" label=form_labels[6].1.clone() hint=Text::new("省、市、区县、街道和门牌号", "Province, city, district, street and number") value=address server_error=server_problem(error, "address") autocomplete="street-address" />
+            <fieldset class="fieldset">
+                <legend class="fieldset__legend">{lang.pick("邮寄信息（选择邮递时填写）", "Postal details (for postal delivery)")}</legend>
+                <TextField lang name="recipient" label=labels[4].1.clone() value=text(&input.recipient) server_error=server_problem(error, "recipient") autocomplete="name" width_class="input--w10" />
+                <TextField lang name="recipient_phone" label=labels[5].1.clone() value=text(&input.recipient_phone) server_error=server_problem(error, "recipient_phone") input_type="tel" inputmode="tel" autocomplete="tel" width_class="input--w10" />
+                <TextField lang name="address" label=labels[6].1.clone() hint=Text::new("省、市、区县、街道和门牌号", "Province, city, district, street and number") value=text(&input.address) server_error=server_problem(error, "address") autocomplete="street-address" />
+            </fieldset>
+        }
+        .into_any()
+    });
+    let returns = options.documents_to_return.clone().map(|t| {
+        view! {
+            <div class="inset">
+                <strong>{lang.pick("需返还的资料：", "Hand back: ")}</strong>
+                {t.get(lang).to_string()}
+                {lang.pick("（邮递时交给邮政人员，自取时带到窗口）", " (to the courier, or at the counter when you collect)")}
+            </div>
+        }
+    });
+    view! {
+        <ErrorSummary lang error labels=labels.clone() />
+        <form class="form" method="post" action=SaveApplicationDraft::PATH novalidate>
+            <input type="hidden" name="service" value=service.code() />
+            {(draft_id > 0).then(|| view! { <input type="hidden" name="draft" value=draft_id.to_string() /> })}
+            <div class=group_class(field_error("subject").is_some())>
+                <fieldset class="fieldset" id="subject">
+                    <legend class="fieldset__legend">{labels[0].1.get(lang).to_string()}</legend>
+                    <p class="error-message">{field_error("subject")}</p>
+                    <div class="radios">{radios("subject", &chosen_subject, subjects)}</div>
                 </fieldset>
-            }.into_any())}
-            {returns.map(|t| view! {
-                <div class="inset">
-                    <strong>{lang.pick("需返还的资料：", "Hand back: ")}</strong>
-                    {t.get(lang).to_string()}
-                    {lang.pick("（邮递时交给邮政人员，自取时带到窗口）", " (to the courier, or at the counter when you collect)")}
-                </div>
-            })}
+            </div>
+            {deferral}
+            {fulfilment}
+            {returns}
             <p class="lead" data-testid="fees">{fees}</p>
             <button class="button" type="submit">{lang.pick("继续", "Continue")}</button>
         </form>
     }
+}
+
+/// Check your answers (请核对您的申请) before submitting a draft.
+#[component]
+pub fn CheckApplicationPage() -> impl IntoView {
+    require_login_redirect();
+    let lang = use_lang();
+    let draft =
+        use_query_map().with_untracked(|q| q.get("draft").and_then(|d| d.parse::<i64>().ok()));
+    let data = Resource::new_blocking(move || draft, |d| load_application_draft(d.unwrap_or(-1)));
+    view! {
+        <Page title_zh="请核对您的申请" title_en="Check your answers">
+            <AccountNav lang current="/account/applications" />
+            <PostedError lang paths=vec![ConfirmApplication::PATH] />
+            {when_loaded(lang, data, check_view)}
+        </Page>
+    }
+}
+
+fn check_view(lang: Lang, draft: ApplicationDraft) -> impl IntoView {
+    let options = &draft.options;
+    let service = options.service;
+    let input = &draft.input;
+    let edit = format!("/account/apply/{}?draft={}", service.code(), draft.draft_id);
+    if draft.problems.is_some() {
+        return view! {
+            <p>{lang.pick("申请还有需要修改的地方。", "Some answers still need changing.")} " " <a href=edit>{lang.pick("返回修改", "Change them")}</a></p>
+        }
+        .into_any();
+    }
+    let row = summary_row(lang);
+    let subject = options
+        .subjects
+        .iter()
+        .find(|s| s.key == input.subject)
+        .map(|s| s.label.clone())
+        .unwrap_or_default();
+    let post = input.fulfilment.as_deref() == Some(Fulfilment::Post.code());
+    let mut fees = format!("¥{}", yuan_text(options.fee_fen));
+    if post {
+        fees = match lang {
+            Lang::Zh => format!(
+                "工本费¥{}，邮递费¥{}（签收时支付）",
+                yuan_text(options.fee_fen),
+                yuan_text(options.postage_fen)
+            ),
+            Lang::En => format!(
+                "fee ¥{}, postage ¥{} (paid on delivery)",
+                yuan_text(options.fee_fen),
+                yuan_text(options.postage_fen)
+            ),
+        };
+    }
+    view! {
+        <h2 class="heading-l">{lang.pick(service.zh(), service.en()).to_string()}</h2>
+        <dl class="summary-list" data-testid="check-answers">
+            {row("办理对象", "Vehicle or licence", subject)}
+            {options.is_deferral.then(|| row("延期理由", "Reason", input.reason.as_deref().and_then(DeferralReason::from_code).map(|r| lang.pick(r.zh(), r.en()).to_string()).unwrap_or_default()))}
+            {options.is_deferral.then(|| row("延期至", "Defer until", input.new_date.clone().unwrap_or_default()))}
+            {options.offers_fulfilment.then(|| row("领取方式", "Delivery", input.fulfilment.as_deref().and_then(Fulfilment::from_code).map(|f| lang.pick(f.zh(), f.en()).to_string()).unwrap_or_default()))}
+            {post.then(|| row("收件人姓名", "Recipient", input.recipient.clone().unwrap_or_default()))}
+            {post.then(|| row("收件人手机号码", "Recipient's phone", input.recipient_phone.clone().unwrap_or_default()))}
+            {post.then(|| row("收件地址", "Address", input.address.clone().unwrap_or_default()))}
+            {row("费用", "Fees", fees)}
+        </dl>
+        <p><a href=edit>{lang.pick("返回修改", "Change my answers")}</a></p>
+        <form method="post" action=ConfirmApplication::PATH>
+            <input type="hidden" name="draft" value=draft.draft_id.to_string() />
+            <p>{lang.pick("提交即表示您确认以上信息真实有效。", "By submitting you confirm these answers are true.")}</p>
+            <button class="button" type="submit">{lang.pick("提交申请", "Submit the application")}</button>
+        </form>
+    }
+    .into_any()
 }
 
 #[component]
