@@ -470,6 +470,24 @@ pub trait Applications: Send + Sync {
     async fn audit_trail(&self, account_id: i64, limit: i64) -> PortResult<Vec<AuditEntry>>;
 }
 
+/// Licence photos (驾驶证专用照片, D4).
+#[async_trait]
+pub trait LicencePhotos: Send + Sync {
+    /// Keeps the newest photo for the driver (replacing an older one).
+    async fn save_photo(
+        &self,
+        account_id: i64,
+        id_number: &str,
+        info: crate::domain::photo::PhotoInfo,
+        bytes: &[u8],
+        actor: &Actor,
+    ) -> PortResult<()>;
+    /// (MIME type, bytes) of the driver's photo.
+    async fn photo(&self, id_number: &str) -> PortResult<Option<(String, Vec<u8>)>>;
+    async fn photo_meta(&self, id_number: &str)
+        -> PortResult<Option<crate::api::photo::PhotoMeta>>;
+}
+
 /// Everything the server functions need, provided as Leptos context.
 #[derive(Clone)]
 pub struct Ports {
@@ -480,6 +498,7 @@ pub struct Ports {
     pub payments: Arc<dyn PaymentGateway>,
     pub messages: Arc<dyn Messages>,
     pub applications: Arc<dyn Applications>,
+    pub photos: Arc<dyn LicencePhotos>,
     pub sms: Arc<dyn SmsCodes>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,

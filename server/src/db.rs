@@ -47,6 +47,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "application drafts",
         include_str!("../migrations/sqlite/0004_application_drafts.sql"),
     ),
+    (
+        5,
+        "licence photos",
+        include_str!("../migrations/sqlite/0005_licence_photos.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -68,6 +73,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "application drafts",
         include_str!("../migrations/postgres/0004_application_drafts.sql"),
+    ),
+    (
+        5,
+        "licence photos",
+        include_str!("../migrations/postgres/0005_licence_photos.sql"),
     ),
 ];
 

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod jobs;
 pub mod passwords;
 pub mod payments;
+pub mod photos;
 pub mod store;
 pub mod web;
 
@@ -109,6 +110,7 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
         payments: Arc::new(bank.clone()),
         messages: shared.clone(),
         applications: shared.clone(),
+        photos: shared.clone(),
         sms: shared,
         passwords: Arc::new(hasher.clone()),
         clock: Arc::new(clock::SystemClock),

@@ -57,6 +57,13 @@ pub fn router(state: WebState) -> Router {
         .route("/payments/return", get(crate::payments::browser_return))
         .route("/dev/bank/checkout", get(crate::payments::bank_checkout))
         .route("/dev/bank/pay", post(crate::payments::bank_pay))
+        .route(
+            "/account/licence/photo/upload",
+            post(crate::photos::upload).layer(axum::extract::DefaultBodyLimit::max(
+                app::domain::photo::PHOTO_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/account/licence/photo/image", get(crate::photos::image))
         .leptos_routes_with_context(&state, routes, context, move || {
             app::shell(leptos_options.clone())
         })

@@ -814,3 +814,106 @@ async fn contact_changes_need_the_new_numbers_code_and_tell_the_old_number() {
         assert_eq!(kind(&err), "NotFound", "{backend}");
     }
 }
+
+/// A PNG header of the given size, padded to `bytes` long.
+fn png(width: u32, height: u32, bytes: usize) -> Vec<u8> {
+    let mut v = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+    v.extend_from_slice(&width.to_be_bytes());
+    v.extend_from_slice(&height.to_be_bytes());
+    v.resize(bytes, 7);
+    v
+}
+
+async fn upload(app: &TestApp, client: &reqwest::Client, name: &str, bytes: Vec<u8>) -> String {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let res = client
+        .post(format!("{}/account/licence/photo/upload", app.base))
+        .multipart(reqwest::multipart::Form::new().part("photo", part))
+        .send()
+        .await
+        .unwrap();
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn licence_photos_are_checked_by_their_content_and_shown_only_to_their_holder() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let owner = logged_in(&app, "Online-registered individual").await;
+        // Without a bound licence nothing is stored.
+        assert_eq!(
+            upload(&app, &owner, "me.png", png(358, 441, 20_000)).await,
+            "/account/licence/photo",
+            "{backend}"
+        );
+        app.call_with(&owner, "bind_licence", &[]).await.unwrap();
+
+        // A renamed text file, a landscape picture, a huge file: refused.
+        assert!(
+            upload(
+                &app,
+                &owner,
+                "me.jpg",
+                b"<script>alert(1)</script>".repeat(800)
+            )
+            .await
+            .ends_with("error=photo.not_image"),
+            "{backend}"
+        );
+        assert!(
+            upload(&app, &owner, "me.png", png(441, 358, 20_000))
+                .await
+                .ends_with("error=photo.not_portrait"),
+            "{backend}"
+        );
+        assert!(
+            upload(&app, &owner, "me.png", png(358, 441, 500 * 1024))
+                .await
+                .ends_with("error=photo.too_large"),
+            "{backend}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM licence_photos").await,
+            0,
+            "{backend}"
+        );
+
+        let photo = png(358, 441, 20_000);
+        assert_eq!(
+            upload(&app, &owner, "whatever.exe", photo.clone()).await,
+            "/account/licence/photo?uploaded=1",
+            "{backend}"
+        );
+        let status = app
+            .call_with(&owner, "licence_photo_status", &[])
+            .await
+            .unwrap();
+        assert_eq!(status["photo"]["width"], 358, "{backend}: {status}");
+        let res = owner
+            .get(format!("{}/account/licence/photo/image", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-type"], "image/png", "{backend}");
+        assert_eq!(
+            res.headers()["x-content-type-options"],
+            "nosniff",
+            "{backend}"
+        );
+        assert_eq!(res.bytes().await.unwrap().to_vec(), photo, "{backend}");
+        // Another person sees nothing.
+        let other = logged_in(&app, "Window-registered individual").await;
+        let res = other
+            .get(format!("{}/account/licence/photo/image", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{backend}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'licence.photo'")
+                .await,
+            1,
+            "{backend}"
+        );
+    }
+}

@@ -5,6 +5,7 @@ pub mod applications;
 pub mod auth;
 pub mod contact;
 pub mod messages;
+pub mod photo;
 pub mod registration;
 pub mod staff;
 pub mod vehicles;

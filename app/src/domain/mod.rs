@@ -11,6 +11,7 @@ pub mod fulfilment;
 pub mod identity;
 pub mod licence;
 pub mod password;
+pub mod photo;
 pub mod plate;
 pub mod services;
 pub mod vehicle;

@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence") view=vehicles::LicencePage ssr=SsrMode::Async />
+                <Route path=path!("/account/licence/photo") view=photo::LicencePhotoPage ssr=SsrMode::Async />
                 <Route path=path!("/account/violations") view=violations::ViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/violations/:id") view=violations::ViolationPage ssr=SsrMode::Async />
                 <Route path=path!("/account/receipts/:no") view=violations::ReceiptPage ssr=SsrMode::Async />

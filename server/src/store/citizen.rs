@@ -1113,3 +1113,96 @@ impl Messages for Store {
         Ok(())
     }
 }
+
+#[async_trait]
+impl LicencePhotos for Store {
+    async fn save_photo(
+        &self,
+        account_id: i64,
+        id_number: &str,
+        info: app::domain::photo::PhotoInfo,
+        bytes: &[u8],
+        actor: &Actor,
+    ) -> PortResult<()> {
+        let now = crate::clock::unix_ms();
+        let digest = super::sha256_bytes_hex(bytes);
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM licence_photos WHERE id_number = $1")
+            .bind(id_number)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error("replace photo"))?;
+        sqlx::query(
+            "INSERT INTO licence_photos (id_number, account_id, mime, width, height, bytes, sha256, uploaded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id_number)
+        .bind(account_id)
+        .bind(info.format.mime())
+        .bind(i64::from(info.width))
+        .bind(i64::from(info.height))
+        .bind(bytes.to_vec())
+        .bind(&digest)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error("store photo"))?;
+        Store::audit_in(
+            &mut tx,
+            actor,
+            "licence.photo",
+            &format!("account:{account_id}"),
+            &format!(
+                "{} {}x{} {} bytes sha256 {digest}",
+                info.format.mime(),
+                info.width,
+                info.height,
+                bytes.len()
+            ),
+        )
+        .await?;
+        Store::notify_in(
+            &mut tx,
+            account_id,
+            "驾驶证照片已提交",
+            "您的驾驶证专用照片已提交，换证时将使用该照片。",
+            "/account/licence/photo",
+            now,
+        )
+        .await?;
+        tx.commit().await.map_err(db_error("commit photo"))?;
+        Ok(())
+    }
+
+    async fn photo(&self, id_number: &str) -> PortResult<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query("SELECT mime, bytes FROM licence_photos WHERE id_number = $1")
+            .bind(id_number)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error("load photo"))?;
+        let Some(row) = row else { return Ok(None) };
+        let mime: String = row.try_get("mime").map_err(db_error("read photo"))?;
+        let bytes: Vec<u8> = row.try_get("bytes").map_err(db_error("read photo"))?;
+        Ok(Some((mime, bytes)))
+    }
+
+    async fn photo_meta(&self, id_number: &str) -> PortResult<Option<app::api::photo::PhotoMeta>> {
+        let row = sqlx::query(
+            "SELECT mime, width, height, uploaded_at FROM licence_photos WHERE id_number = $1",
+        )
+        .bind(id_number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load photo"))?;
+        let Some(row) = row else { return Ok(None) };
+        let read = || -> Result<app::api::photo::PhotoMeta, sqlx::Error> {
+            Ok(app::api::photo::PhotoMeta {
+                mime: row.try_get("mime")?,
+                width: row.try_get::<i64, _>("width")? as u32,
+                height: row.try_get::<i64, _>("height")? as u32,
+                uploaded_at_ms: row.try_get("uploaded_at")?,
+            })
+        };
+        read().map(Some).map_err(db_error("read photo"))
+    }
+}

@@ -44,7 +44,11 @@ pub fn db_error(context: &str) -> impl Fn(sqlx::Error) -> PortError + '_ {
 }
 
 pub fn sha256_hex(input: &str) -> String {
-    hex::encode(Sha256::digest(input.as_bytes()))
+    sha256_bytes_hex(input.as_bytes())
+}
+
+pub fn sha256_bytes_hex(input: &[u8]) -> String {
+    hex::encode(Sha256::digest(input))
 }
 
 impl Store {

@@ -5,6 +5,7 @@ pub mod account;
 pub mod applications;
 pub mod contact;
 pub mod login;
+pub mod photo;
 pub mod public;
 pub mod register;
 pub mod staff;
