@@ -21,8 +21,17 @@ pub fn AccountHome() -> impl IntoView {
         .into_any(),
         Some(account) => account_view(lang, account).into_any(),
     };
+    let done = leptos_router::hooks::use_query_map().with_untracked(|q| {
+        q.get("contact").map(|_| {
+            crate::i18n::Text::new(
+                "联系方式已变更，新号码会收到以后的通知。",
+                "Contact details changed; notices now go to the new number.",
+            )
+        })
+    });
     view! {
         <Page title_zh="我的主页" title_en="My account">
+            <crate::ui::components::page_data::DoneBanner text=done lang />
             {body}
         </Page>
     }

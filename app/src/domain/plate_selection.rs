@@ -1,0 +1,233 @@
+//! Plate pre-selection (机动车预选号牌, V7): the city's pattern for custom
+//! numbers, the numbers withheld by rule, the limits, and the fair random
+//! draw.
+//!
+//! ## The fair draw (公开可验证的随机选号)
+//! Before a batch is drawn the server picks a random 32-byte seed and
+//! publishes its commitment `SHA-256(seed)` (hex). It then draws the batch
+//! with [`draw_batch`] from the pool's available numbers sorted in
+//! ascending order, and reveals the seed with the batch. Anyone can check
+//! that the revealed seed hashes to the commitment and re-run the draw:
+//!
+//! 1. `candidates` = the available numbers, sorted ascending (byte order).
+//! 2. For `i = 0, 1, 2, …` until the batch is full or `candidates` is empty:
+//!    `h = SHA-256(seed ‖ u32_be(i))`; `r` = the first 8 bytes of `h` as a
+//!    big-endian u64; take `candidates[r mod len]` and remove it.
+//!
+//! The server cannot choose the batch after seeing who asks (the seed is
+//! fixed first), and the person cannot predict it (the seed is secret until
+//! the draw).
+
+use super::coded_enum;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Characters a plate serial may use: digits and letters without I and O.
+pub const SERIAL_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// An ordinary small-car serial has five characters.
+pub const SERIAL_LEN: usize = 5;
+/// At most two letters in a custom (自编自选) serial.
+pub const MAX_LETTERS: usize = 2;
+/// Numbers offered in one random batch (随机选号).
+pub const BATCH_SIZE: usize = 10;
+/// Random batches per vehicle (VIN).
+pub const MAX_BATCHES_PER_VIN: u32 = 3;
+/// Seconds to pick a number from a live batch.
+pub const PICK_SECS: i64 = 120;
+/// Seconds a chosen number is held until confirmed.
+pub const HOLD_SECS: i64 = 300;
+/// Extra seconds a person may ask for, once per hold.
+pub const EXTENSION_SECS: i64 = 120;
+
+/// How a number was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SelectionWay {
+    Random,
+    Custom,
+}
+
+coded_enum!(SelectionWay {
+    Random => ("random", "随机选号", "Random choice"),
+    Custom => ("custom", "自编自选", "Custom choice"),
+});
+
+/// Why a custom serial is not possible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SerialProblem {
+    Length,
+    Character,
+    TooManyLetters,
+    /// Withheld by rule (reserved series): all the same, or a straight run.
+    Withheld,
+}
+
+impl SerialProblem {
+    pub fn zh(self) -> &'static str {
+        match self {
+            SerialProblem::Length => "号牌号码序号应为5位",
+            SerialProblem::Character => "只能使用数字和字母，不能使用I和O",
+            SerialProblem::TooManyLetters => "自编号码最多包含2个字母",
+            SerialProblem::Withheld => "该号码属于保留号段（五位相同或顺序连号），不对外发放",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            SerialProblem::Length => "The serial has 5 characters",
+            SerialProblem::Character => "Only digits and letters other than I and O",
+            SerialProblem::TooManyLetters => "A custom serial has at most 2 letters",
+            SerialProblem::Withheld => "This number is in a reserved series (all the same, or a straight run) and is not issued",
+        }
+    }
+}
+
+fn allowed(c: char) -> bool {
+    SERIAL_ALPHABET.contains(c)
+}
+
+/// Numbers withheld by rule (保留号段): five identical characters, or a
+/// straight ascending or descending run of digits (12345, 98765).
+pub fn is_withheld(serial: &str) -> bool {
+    let b = serial.as_bytes();
+    if b.len() != SERIAL_LEN {
+        return false;
+    }
+    let same = b.iter().all(|c| *c == b[0]);
+    let digits = b.iter().all(u8::is_ascii_digit);
+    let up = digits && b.windows(2).all(|w| w[1] == w[0] + 1);
+    let down = digits && b.windows(2).all(|w| w[0] == w[1] + 1);
+    same || up || down
+}
+
+/// Checks a custom serial (uppercased, spaces removed) under the pattern.
+pub fn check_custom_serial(input: &str) -> Result<String, SerialProblem> {
+    let s: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if !s.chars().all(allowed) {
+        return Err(SerialProblem::Character);
+    }
+    if s.chars().count() != SERIAL_LEN {
+        return Err(SerialProblem::Length);
+    }
+    if s.chars().filter(char::is_ascii_alphabetic).count() > MAX_LETTERS {
+        return Err(SerialProblem::TooManyLetters);
+    }
+    if is_withheld(&s) {
+        return Err(SerialProblem::Withheld);
+    }
+    Ok(s)
+}
+
+/// The characters that may come next after `prefix` (what the custom
+/// choice page shows as still possible), ignoring which numbers are taken.
+pub fn possible_next(prefix: &str) -> Vec<char> {
+    let prefix = prefix.to_ascii_uppercase();
+    if prefix.chars().count() >= SERIAL_LEN || !prefix.chars().all(allowed) {
+        return Vec::new();
+    }
+    let letters = prefix.chars().filter(char::is_ascii_alphabetic).count();
+    let last = prefix.chars().count() + 1 == SERIAL_LEN;
+    SERIAL_ALPHABET
+        .chars()
+        .filter(|c| !(c.is_ascii_alphabetic() && letters >= MAX_LETTERS))
+        .filter(|c| !last || !is_withheld(&format!("{prefix}{c}")))
+        .collect()
+}
+
+/// The published commitment to a seed: SHA-256, hex.
+pub fn commitment(seed: &[u8; 32]) -> String {
+    hex_of(&Sha256::digest(seed))
+}
+
+/// Draws a batch fairly and reproducibly from `available` (see the module
+/// documentation for the algorithm anyone can re-run).
+pub fn draw_batch(seed: &[u8; 32], available: &[String], size: usize) -> Vec<String> {
+    let mut candidates: Vec<&String> = available.iter().collect();
+    candidates.sort();
+    candidates.dedup();
+    let mut batch = Vec::with_capacity(size.min(candidates.len()));
+    let mut i: u32 = 0;
+    while batch.len() < size && !candidates.is_empty() {
+        let mut h = Sha256::new();
+        h.update(seed);
+        h.update(i.to_be_bytes());
+        let digest = h.finalize();
+        let r = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        let pick = (r % candidates.len() as u64) as usize;
+        batch.push(candidates.remove(pick).clone());
+        i += 1;
+    }
+    batch
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn custom_serials_follow_the_city_pattern() {
+        assert_eq!(check_custom_serial(" a12 3b "), Ok("A123B".into()));
+        assert_eq!(check_custom_serial("A1234B"), Err(SerialProblem::Length));
+        assert_eq!(check_custom_serial("AI123"), Err(SerialProblem::Character));
+        assert_eq!(
+            check_custom_serial("ABC12"),
+            Err(SerialProblem::TooManyLetters)
+        );
+        assert_eq!(check_custom_serial("88888"), Err(SerialProblem::Withheld));
+        assert_eq!(check_custom_serial("12345"), Err(SerialProblem::Withheld));
+        assert_eq!(check_custom_serial("54321"), Err(SerialProblem::Withheld));
+        assert!(check_custom_serial("12346").is_ok());
+    }
+
+    #[test]
+    fn the_page_shows_which_characters_are_still_possible() {
+        let after_two_letters = possible_next("AB1");
+        assert!(after_two_letters.iter().all(char::is_ascii_digit));
+        assert!(!possible_next("1234").contains(&'5'), "12345 is withheld");
+        assert!(!possible_next("8888").contains(&'8'));
+        assert!(possible_next("A").contains(&'Z'));
+        assert!(!possible_next("").contains(&'I'));
+        assert!(possible_next("12345").is_empty());
+    }
+
+    #[test]
+    fn the_draw_is_reproducible_from_the_revealed_seed() {
+        let pool: Vec<String> = (0..100).map(|n| format!("{:05}", n * 7 + 10000)).collect();
+        let seed = [7u8; 32];
+        let a = draw_batch(&seed, &pool, BATCH_SIZE);
+        let mut shuffled = pool.clone();
+        shuffled.reverse();
+        assert_eq!(
+            a,
+            draw_batch(&seed, &shuffled, BATCH_SIZE),
+            "order of the pool does not matter"
+        );
+        assert_ne!(a, draw_batch(&[8u8; 32], &pool, BATCH_SIZE));
+        assert_eq!(commitment(&seed).len(), 64);
+        assert_eq!(
+            commitment(&[0u8; 32]),
+            "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_batch_has_distinct_available_numbers(seed in any::<[u8; 32]>(), n in 0usize..40) {
+            let pool: Vec<String> = (0..n).map(|k| format!("{:05}", 20000 + k)).collect();
+            let batch = draw_batch(&seed, &pool, BATCH_SIZE);
+            prop_assert_eq!(batch.len(), n.min(BATCH_SIZE));
+            let mut unique = batch.clone();
+            unique.sort();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), batch.len());
+            prop_assert!(batch.iter().all(|b| pool.contains(b)));
+        }
+    }
+}
