@@ -169,6 +169,29 @@ pub enum CodeRejection {
     Exhausted,
 }
 
+impl CodeRejection {
+    /// The error to show on the code field (the same words everywhere a
+    /// code is typed).
+    pub fn into_field_error(self, field: &str) -> crate::error::AppError {
+        use crate::i18n::Text;
+        let message = match self {
+            CodeRejection::NoLiveCode => Text::new(
+                "验证码已过期或已使用，请重新获取验证码",
+                "The code has expired or was already used. Ask for a new code.",
+            ),
+            CodeRejection::Wrong { attempts_left } => Text::new(
+                format!("验证码不正确，还可以再试{attempts_left}次"),
+                format!("The code is wrong. You have {attempts_left} more tries."),
+            ),
+            CodeRejection::Exhausted => Text::new(
+                "验证码错误次数过多已失效，请重新获取验证码",
+                "Too many wrong tries: the code is void. Ask for a new code.",
+            ),
+        };
+        crate::error::AppError::field(field, message)
+    }
+}
+
 /// One-time SMS codes and the outgoing SMS queue (短信验证码/短信发件箱).
 #[async_trait]
 pub trait SmsCodes: Send + Sync {

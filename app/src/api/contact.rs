@@ -108,8 +108,6 @@ pub async fn confirm_contact_change(
 ) -> Result<(), AppError> {
     use super::server::*;
     use crate::domain::PhoneNumber;
-    use crate::i18n::Text;
-    use crate::ports::CodeRejection;
     let ports = ports()?;
     let account = require_account()?;
     let (which, label) = target_label(&ports, &account, &target).await?;
@@ -128,21 +126,7 @@ pub async fn confirm_contact_change(
         .await
         .map_err(port("check contact code"))?;
     if let Err(rejection) = verdict {
-        let message = match rejection {
-            CodeRejection::NoLiveCode => Text::new(
-                "验证码已失效，请重新获取",
-                "The code has expired; ask for a new one",
-            ),
-            CodeRejection::Wrong { attempts_left } => Text::new(
-                format!("验证码不正确，还可以再试{attempts_left}次"),
-                format!("The code is wrong. {attempts_left} tries left"),
-            ),
-            CodeRejection::Exhausted => Text::new(
-                "验证码错误次数过多已作废，请重新获取",
-                "Too many wrong tries; the code is void. Ask for a new one",
-            ),
-        };
-        return Err(AppError::field("code", message));
+        return Err(rejection.into_field_error("code"));
     }
     ports
         .bindings

@@ -86,7 +86,7 @@ pub async fn complete_registration(
     use crate::domain::RegistrationChannel;
     use crate::error::FieldCheck;
     use crate::i18n::Text;
-    use crate::ports::{CodeRejection, NewIndividual, PortError};
+    use crate::ports::{NewIndividual, PortError};
     let ports = ports()?;
     let who = checks::identity(&ports, &kind, &id_number, &name, &phone).await?;
     let mut check = FieldCheck::new();
@@ -110,21 +110,7 @@ pub async fn complete_registration(
         .await
         .map_err(port("check registration code"))?;
     if let Err(rejection) = verdict {
-        let message = match rejection {
-            CodeRejection::NoLiveCode => Text::new(
-                "验证码已过期或已使用，请重新获取验证码",
-                "The code has expired or was already used. Ask for a new code.",
-            ),
-            CodeRejection::Wrong { attempts_left } => Text::new(
-                format!("验证码不正确，还可以再试{attempts_left}次"),
-                format!("The code is wrong. You have {attempts_left} more tries."),
-            ),
-            CodeRejection::Exhausted => Text::new(
-                "验证码错误次数过多已失效，请重新获取验证码",
-                "Too many wrong tries: the code is void. Ask for a new code.",
-            ),
-        };
-        return Err(AppError::field("code", message));
+        return Err(rejection.into_field_error("code"));
     }
     let password_hash = ports
         .passwords

@@ -156,23 +156,18 @@ pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
     use super::server::*;
     use crate::domain::binding::may_bind_vehicle;
     let ports = ports()?;
-    let account = require_account()?;
-    let binder = binder_of(&account)?;
-    let owner = owner_of(&ports, account.account_id).await?;
-    let bound = ports
-        .bindings
-        .bound_vehicles(account.account_id)
-        .await
-        .map_err(port("list bound vehicles"))?;
+    let BindingContext {
+        account,
+        binder,
+        owner,
+        bound,
+    } = binding_context(&ports).await?;
     let unbound_own = ports
         .bindings
         .unbound_own_vehicles(account.account_id, &owner)
         .await
         .map_err(port("list own vehicles"))?;
-    let non_own_bound = bound
-        .iter()
-        .filter(|v| v.binding == BindingKind::NonOwn)
-        .count();
+    let non_own_bound = non_own_count(&bound);
     let non_own_refusal = may_bind_vehicle(binder, BindingKind::NonOwn, non_own_bound)
         .err()
         .map(|r| match AppError::from(r) {
@@ -218,18 +213,13 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
     use crate::error::FieldCheck;
     use crate::i18n::Text;
     let ports = ports()?;
-    let account = require_account()?;
-    let binder = binder_of(&account)?;
-    let owner = owner_of(&ports, account.account_id).await?;
-    let bound = ports
-        .bindings
-        .bound_vehicles(account.account_id)
-        .await
-        .map_err(port("list bound vehicles"))?;
-    let non_own = bound
-        .iter()
-        .filter(|v| v.binding == BindingKind::NonOwn)
-        .count();
+    let BindingContext {
+        account,
+        binder,
+        owner,
+        bound,
+    } = binding_context(&ports).await?;
+    let non_own = non_own_count(&bound);
     may_bind_vehicle(binder, BindingKind::NonOwn, non_own)?;
 
     let mut check = FieldCheck::new();
@@ -317,8 +307,6 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
 pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), AppError> {
     use super::server::*;
     use crate::domain::{binding::may_bind_vehicle, PhoneNumber, PlateNumber};
-    use crate::i18n::Text;
-    use crate::ports::CodeRejection;
     let ports = ports()?;
     let account = require_account()?;
     let binder = binder_of(&account)?;
@@ -340,21 +328,7 @@ pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), Ap
         .await
         .map_err(port("check binding code"))?;
     if let Err(rejection) = verdict {
-        let message = match rejection {
-            CodeRejection::NoLiveCode => Text::new(
-                "验证码已失效，请返回重新获取",
-                "The code has expired. Go back and ask for a new one",
-            ),
-            CodeRejection::Wrong { attempts_left } => Text::new(
-                format!("验证码不正确，还可以再试{attempts_left}次"),
-                format!("The code is wrong. {attempts_left} tries left"),
-            ),
-            CodeRejection::Exhausted => Text::new(
-                "验证码错误次数过多已作废，请返回重新获取",
-                "Too many wrong tries; the code is void. Go back and ask for a new one",
-            ),
-        };
-        return Err(AppError::field("code", message));
+        return Err(rejection.into_field_error("code"));
     }
     bind(&ports, account.account_id, vehicle.id, BindingKind::NonOwn).await?;
     redirect_to("/account/vehicles?bound=1");
@@ -455,6 +429,42 @@ pub async fn unbind_licence() -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 const BIND_PURPOSE: &str = "bind_vehicle";
+
+/// Who is binding and what they hold already.
+#[cfg(feature = "ssr")]
+struct BindingContext {
+    account: super::SessionAccount,
+    binder: crate::domain::binding::Binder,
+    owner: crate::ports::OwnerKey,
+    bound: Vec<MyVehicle>,
+}
+
+#[cfg(feature = "ssr")]
+async fn binding_context(ports: &crate::ports::Ports) -> Result<BindingContext, AppError> {
+    use super::server::{port, require_account};
+    let account = require_account()?;
+    let binder = binder_of(&account)?;
+    let owner = owner_of(ports, account.account_id).await?;
+    let bound = ports
+        .bindings
+        .bound_vehicles(account.account_id)
+        .await
+        .map_err(port("list bound vehicles"))?;
+    Ok(BindingContext {
+        account,
+        binder,
+        owner,
+        bound,
+    })
+}
+
+/// How many bound vehicles are not in the holder's name.
+pub fn non_own_count(bound: &[MyVehicle]) -> usize {
+    bound
+        .iter()
+        .filter(|v| v.binding == BindingKind::NonOwn)
+        .count()
+}
 
 #[cfg(feature = "ssr")]
 fn binder_of(account: &super::SessionAccount) -> Result<crate::domain::binding::Binder, AppError> {
