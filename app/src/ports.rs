@@ -511,6 +511,63 @@ pub trait LicencePhotos: Send + Sync {
         -> PortResult<Option<crate::api::photo::PhotoMeta>>;
 }
 
+/// Plate pre-selection (机动车预选号牌): the pool, batches, holds and
+/// confirmed choices. Every allocation is a conditional update or guarded
+/// by a unique index; nothing is decided by reading then writing.
+#[async_trait]
+pub trait PlateSelection: Send + Sync {
+    /// The owner's registered-to-be (no plate yet) vehicles with their state.
+    async fn vehicles(
+        &self,
+        account_id: i64,
+        owner: &OwnerKey,
+        now_ms: i64,
+    ) -> PortResult<Vec<crate::api::plates::PlateVehicle>>;
+    /// Takes one of the vehicle's three batch slots and stores the seed.
+    async fn prepare(
+        &self,
+        account_id: i64,
+        vin: &str,
+        city: &str,
+        commitment: &str,
+        server_seed_hex: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<i64, crate::api::plates::PlateRefusal>>;
+    async fn draw(
+        &self,
+        account_id: i64,
+        batch_id: i64,
+        client_nonce: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<crate::api::plates::DrawnBatch, crate::api::plates::PlateRefusal>>;
+    /// Holds a number for the vehicle: from a live batch (Some) or, for a
+    /// custom number, straight from the pool (None).
+    async fn hold(
+        &self,
+        account_id: i64,
+        vin: &str,
+        plate: &str,
+        batch_id: Option<i64>,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<crate::api::plates::PlateHold, crate::api::plates::PlateRefusal>>;
+    async fn extend(
+        &self,
+        vin: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<crate::api::plates::PlateHold, crate::api::plates::PlateRefusal>>;
+    async fn confirm(
+        &self,
+        account_id: i64,
+        vin: &str,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<String, crate::api::plates::PlateRefusal>>;
+    /// Loads numbers into a city's pool (withheld ones are skipped by the
+    /// caller); answers how many were new.
+    async fn load_pool(&self, city: &str, plates: &[String], now_ms: i64) -> PortResult<usize>;
+}
+
 /// Everything the server functions need, provided as Leptos context.
 #[derive(Clone)]
 pub struct Ports {
@@ -522,6 +579,7 @@ pub struct Ports {
     pub messages: Arc<dyn Messages>,
     pub applications: Arc<dyn Applications>,
     pub photos: Arc<dyn LicencePhotos>,
+    pub plates: Arc<dyn PlateSelection>,
     pub sms: Arc<dyn SmsCodes>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,

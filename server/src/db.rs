@@ -52,6 +52,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "licence photos",
         include_str!("../migrations/sqlite/0005_licence_photos.sql"),
     ),
+    (
+        6,
+        "plate selection",
+        include_str!("../migrations/sqlite/0006_plate_selection.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -78,6 +83,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "licence photos",
         include_str!("../migrations/postgres/0005_licence_photos.sql"),
+    ),
+    (
+        6,
+        "plate selection",
+        include_str!("../migrations/postgres/0006_plate_selection.sql"),
     ),
 ];
 

@@ -269,6 +269,26 @@ fn ordinary_serial(rng: &mut Rng) -> String {
     String::from_utf8(chars).expect("ascii")
 }
 
+/// Numbers for a city's plate pool (号牌号码资源): ordinary serials not yet
+/// issued, without the series withheld by rule. Deterministic for a seed.
+pub fn plate_pool(city: &str, count: usize, seed: u64, issued: &HashSet<String>) -> Vec<String> {
+    use app::domain::plate_selection::is_withheld;
+    let mut rng = Rng(seed);
+    let mut out = HashSet::new();
+    let mut tries = 0;
+    while out.len() < count && tries < count * 20 {
+        tries += 1;
+        let serial = ordinary_serial(&mut rng);
+        let plate = format!("{city}{serial}");
+        if !is_withheld(&serial) && !issued.contains(&plate) {
+            out.insert(plate);
+        }
+    }
+    let mut pool: Vec<String> = out.into_iter().collect();
+    pool.sort();
+    pool
+}
+
 fn new_energy_serial(rng: &mut Rng) -> String {
     let second = if rng.chance(50) {
         *rng.pick(LETTERS) as char

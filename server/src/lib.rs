@@ -111,6 +111,7 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
         messages: shared.clone(),
         applications: shared.clone(),
         photos: shared.clone(),
+        plates: shared.clone(),
         sms: shared,
         passwords: Arc::new(hasher.clone()),
         clock: Arc::new(clock::SystemClock),
@@ -136,10 +137,36 @@ pub async fn load_demo_if_empty(platform: &Platform) -> Result<Option<demo::Demo
     let hasher = platform.hasher.clone();
     let hash = move |p: &str| hasher.hash_now(p).expect("hashing works");
     let clock = clock::SystemClock;
-    demo::load(&platform.store.pool, clock.today(), clock.now_ms(), &hash)
+    let summary = demo::load(&platform.store.pool, clock.today(), clock.now_ms(), &hash)
         .await
-        .map(Some)
-        .map_err(|e| format!("loading demo data: {e}"))
+        .map_err(|e| format!("loading demo data: {e}"))?;
+    load_plate_pool(platform, "冀A", 3000, 2026).await?;
+    Ok(Some(summary))
+}
+
+/// Loads `count` unissued numbers of a city into the plate pool.
+pub async fn load_plate_pool(
+    platform: &Platform,
+    city: &str,
+    count: usize,
+    seed: u64,
+) -> Result<usize, String> {
+    use sqlx::Row;
+    let issued: std::collections::HashSet<String> =
+        sqlx::query("SELECT plate FROM vehicles WHERE plate IS NOT NULL")
+            .fetch_all(&platform.store.pool)
+            .await
+            .map_err(|e| format!("listing issued plates: {e}"))?
+            .iter()
+            .filter_map(|r| r.try_get("plate").ok())
+            .collect();
+    let pool = demo::plate_pool(city, count, seed, &issued);
+    platform
+        .ports
+        .plates
+        .load_pool(city, &pool, clock::unix_ms())
+        .await
+        .map_err(|e| format!("loading the plate pool: {e}"))
 }
 
 /// Serves on a bound listener until the process ends.

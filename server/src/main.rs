@@ -55,6 +55,17 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
+        Some("load-plates") => {
+            let city = args.get(1).ok_or("missing CITY (e.g. 冀A)")?;
+            let count: usize = args
+                .get(2)
+                .and_then(|c| c.parse().ok())
+                .ok_or("COUNT must be a number")?;
+            let seed = server::clock::unix_ms() as u64;
+            let added = server::load_plate_pool(&platform, city, count, seed).await?;
+            println!("{added} numbers added to the {city} pool");
+            Ok(())
+        }
         Some("demo") => {
             print_demo(load_demo_if_empty(&platform).await?);
             Ok(())

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod contact;
 pub mod messages;
 pub mod photo;
+pub mod plates;
 pub mod registration;
 pub mod staff;
 pub mod vehicles;

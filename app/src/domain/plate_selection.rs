@@ -162,7 +162,47 @@ pub fn draw_batch(seed: &[u8; 32], available: &[String], size: usize) -> Vec<Str
     batch
 }
 
-fn hex_of(bytes: &[u8]) -> String {
+/// The seed a batch is drawn with: SHA-256 of the server's committed seed
+/// and the person's own nonce (sent after seeing the commitment), so that
+/// neither side alone decides the batch.
+pub fn effective_seed(server_seed: &[u8; 32], client_nonce: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(server_seed);
+    h.update(client_nonce.as_bytes());
+    h.finalize().into()
+}
+
+/// A digest of the pool a batch was drawn from: SHA-256 (hex) of the
+/// sorted available numbers joined by newlines.
+pub fn pool_digest(available: &[String]) -> String {
+    let mut sorted: Vec<&String> = available.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut h = Sha256::new();
+    for (i, plate) in sorted.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\n");
+        }
+        h.update(plate.as_bytes());
+    }
+    hex_of(&h.finalize())
+}
+
+/// Parses a 64-character hex seed.
+pub fn parse_seed(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
+        let s = std::str::from_utf8(chunk).ok()?;
+        out[i] = u8::from_str_radix(s, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// Hex of bytes (seeds and digests).
+pub fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
