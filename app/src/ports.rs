@@ -551,6 +551,11 @@ pub trait PlateSelection: Send + Sync {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<crate::api::plates::PlateHold, crate::api::plates::PlateRefusal>>;
+    async fn batch(
+        &self,
+        account_id: i64,
+        batch_id: i64,
+    ) -> PortResult<Option<crate::api::plates::BatchView>>;
     async fn extend(
         &self,
         vin: &str,

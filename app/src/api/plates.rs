@@ -123,6 +123,7 @@ pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
         .await
         .map_err(port("prepare draw"))?
         .map_err(PlateRefusal::into_error)?;
+    redirect_to(&format!("/account/plates/draw?batch={batch_id}"));
     Ok(PreparedDraw {
         batch_id,
         commitment,
@@ -147,6 +148,31 @@ pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<Dra
         .await
         .map_err(port("draw batch"))?
         .map_err(PlateRefusal::into_error)
+        .inspect(|_| redirect_to(&format!("/account/plates/draw?batch={batch_id}")))
+}
+
+/// A batch as the person sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchView {
+    pub batch_id: i64,
+    pub vin: String,
+    pub commitment: String,
+    /// Present once drawn.
+    pub drawn: Option<DrawnBatch>,
+}
+
+/// A batch of the person's: prepared (commitment only) or drawn.
+#[server(prefix = "/api", endpoint = "plates/batch")]
+pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
+    use super::server::*;
+    let ports = ports()?;
+    let account = require_account()?;
+    ports
+        .plates
+        .batch(account.account_id, batch_id)
+        .await
+        .map_err(port("load batch"))?
+        .ok_or_else(|| PlateRefusal::NoSuchBatch.into_error())
 }
 
 /// Holds a number from a live batch (随机选号) for the vehicle.
@@ -169,6 +195,7 @@ pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<Pla
         .await
         .map_err(port("hold plate"))?
         .map_err(PlateRefusal::into_error)
+        .inspect(|_| redirect_to(&format!("/account/plates/hold?vin={}", vehicle.vin)))
 }
 
 /// Holds a custom number (自编自选) composed under the city's pattern.
@@ -195,6 +222,7 @@ pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold,
         .await
         .map_err(port("hold custom plate"))?
         .map_err(PlateRefusal::into_error)
+        .inspect(|_| redirect_to(&format!("/account/plates/hold?vin={}", vehicle.vin)))
 }
 
 /// Asks for more time once.
@@ -210,6 +238,12 @@ pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
         .await
         .map_err(port("extend hold"))?
         .map_err(PlateRefusal::into_error)
+        .inspect(|_| {
+            redirect_to(&format!(
+                "/account/plates/hold?vin={}&extended=1",
+                vehicle.vin
+            ))
+        })
 }
 
 /// Confirms the held number: final, one per vehicle.
@@ -230,6 +264,7 @@ pub async fn confirm_plate(vin: String) -> Result<String, AppError> {
         .await
         .map_err(port("confirm plate"))?
         .map_err(PlateRefusal::into_error)
+        .inspect(|_| redirect_to("/account/plates?confirmed=1"))
 }
 
 #[cfg(feature = "ssr")]

@@ -86,6 +86,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/receipts/:no") view=violations::ReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/account/messages") view=violations::MessagesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/contact") view=contact::ContactChangePage ssr=SsrMode::Async />
+                <Route path=path!("/account/plates") view=plates::PlatesPage ssr=SsrMode::Async />
+                <Route path=path!("/account/plates/draw") view=plates::PlateDrawPage ssr=SsrMode::Async />
+                <Route path=path!("/account/plates/custom") view=plates::PlateCustomPage ssr=SsrMode::Async />
+                <Route path=path!("/account/plates/hold") view=plates::PlateHoldPage ssr=SsrMode::Async />
                 <Route path=path!("/account/applications") view=applications::ApplicationsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/applications/:no") view=applications::ApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/account/apply/:code") view=applications::ApplyPage ssr=SsrMode::Async />

@@ -215,6 +215,59 @@ impl PlateSelection for Store {
         }))
     }
 
+    async fn batch(
+        &self,
+        account_id: i64,
+        batch_id: i64,
+    ) -> PortResult<Option<app::api::plates::BatchView>> {
+        let row = sqlx::query(
+            "SELECT vin, commitment, server_seed, client_nonce, pool_size, pool_digest, plates, drawn_at, expires_at
+             FROM plate_batches WHERE id = $1 AND account_id = $2",
+        )
+        .bind(batch_id)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error("load batch"))?;
+        let Some(r) = row else { return Ok(None) };
+        let read = || -> Result<app::api::plates::BatchView, sqlx::Error> {
+            let commitment: String = r.try_get("commitment")?;
+            let drawn = match r.try_get::<Option<i64>, _>("drawn_at")? {
+                None => None,
+                Some(_) => Some(DrawnBatch {
+                    batch_id,
+                    commitment: commitment.clone(),
+                    server_seed: r.try_get("server_seed")?,
+                    client_nonce: r
+                        .try_get::<Option<String>, _>("client_nonce")?
+                        .unwrap_or_default(),
+                    pool_size: r
+                        .try_get::<Option<i64>, _>("pool_size")?
+                        .unwrap_or_default(),
+                    pool_digest: r
+                        .try_get::<Option<String>, _>("pool_digest")?
+                        .unwrap_or_default(),
+                    plates: r
+                        .try_get::<String, _>("plates")?
+                        .split(',')
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    expires_at_ms: r
+                        .try_get::<Option<i64>, _>("expires_at")?
+                        .unwrap_or_default(),
+                }),
+            };
+            Ok(app::api::plates::BatchView {
+                batch_id,
+                vin: r.try_get("vin")?,
+                commitment,
+                drawn,
+            })
+        };
+        read().map(Some).map_err(db_error("read batch"))
+    }
+
     async fn hold(
         &self,
         account_id: i64,

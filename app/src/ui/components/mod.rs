@@ -2,6 +2,7 @@
 //! patterns: label above field, hint, error tied by `aria-describedby`,
 //! error summary at the top with links to the fields.
 
+pub mod countdown;
 pub mod form;
 pub mod layout;
 pub mod page_data;

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod contact;
 pub mod login;
 pub mod photo;
+pub mod plates;
 pub mod public;
 pub mod register;
 pub mod staff;

@@ -28,6 +28,7 @@ pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
         ("/account/licence", "我的驾驶证", "My licence"),
         ("/account/violations", "违法处理", "Violations"),
         ("/account/applications", "补换证业务", "Documents"),
+        ("/account/plates", "预选号牌", "Plate numbers"),
         ("/account/messages", "消息中心", "Messages"),
     ];
     view! {
