@@ -75,5 +75,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
-bench: build-release
+bench: build-release postgres
 	node end2end/size-budget.js
+	cargo bench -p server --bench plate_rush
+	BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench plate_rush
