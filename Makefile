@@ -75,7 +75,9 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+# LEPTOS_OUTPUT_NAME as cargo-leptos sets it, so the release server that
+# cargo bench rebuilds still preloads the right WASM file.
 bench: build-release postgres
 	node end2end/size-budget.js
-	cargo bench -p server --bench plate_rush
-	BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench plate_rush
+	LEPTOS_OUTPUT_NAME=platform cargo bench -p server --bench plate_rush
+	LEPTOS_OUTPUT_NAME=platform BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench plate_rush
