@@ -42,6 +42,21 @@ pub fn actor_of(account: &SessionAccount) -> Option<Actor> {
     account.service_actor()
 }
 
+/// Where each service is done on this portal, if it is online yet.
+fn service_page(s: ServiceCode) -> Option<String> {
+    use crate::domain::application::APPLICATION_SERVICES;
+    use ServiceCode::*;
+    match s {
+        V4 => Some("/account/vehicles".into()),
+        V7 => Some("/account/plates".into()),
+        V8 => Some("/account/violations".into()),
+        D3 => Some("/account/contact?target=licence".into()),
+        D4 => Some("/account/licence/photo".into()),
+        _ if APPLICATION_SERVICES.contains(&s) => Some(format!("/account/apply/{}", s.code())),
+        _ => None,
+    }
+}
+
 fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
     let today = today();
     let actor = actor_of(&account);
@@ -79,10 +94,17 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
     let allowed_view = allowed
         .into_iter()
         .map(|(s, _)| {
+            let name = lang.pick(s.zh(), s.en()).to_string();
+            let name = match service_page(s) {
+                Some(href) => {
+                    view! { <a class="service-list__name" href=href>{name}</a> }.into_any()
+                }
+                None => view! { <span class="service-list__name">{name}</span> }.into_any(),
+            };
             view! {
                 <li class="service-list__item">
                     <span class="service-list__code">{s.code()}</span>
-                    <span class="service-list__name">{lang.pick(s.zh(), s.en()).to_string()}</span>
+                    {name}
                 </li>
             }
         })
