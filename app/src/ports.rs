@@ -573,6 +573,36 @@ pub trait PlateSelection: Send + Sync {
     async fn load_pool(&self, city: &str, plates: &[String], now_ms: i64) -> PortResult<usize>;
 }
 
+/// Driving-test booking (驾考预约).
+#[async_trait]
+pub trait ExamBookings: Send + Sync {
+    /// The learner's file with results, booking counts and pending subjects.
+    async fn record(
+        &self,
+        id_number: &str,
+    ) -> PortResult<Option<crate::domain::exam::LearnerRecord>>;
+    /// Sessions still collecting bookings.
+    async fn open_sessions(&self, now_ms: i64) -> PortResult<Vec<crate::api::exams::ExamSession>>;
+    /// Books; None when the learner already has an open booking for the
+    /// subject (the unique index decides).
+    async fn book(
+        &self,
+        account_id: i64,
+        id_number: &str,
+        session: &crate::api::exams::ExamSession,
+        priority: Date,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Option<i64>>;
+    async fn cancel(&self, account_id: i64, booking_id: i64, actor: &Actor) -> PortResult<bool>;
+    async fn bookings(&self, account_id: i64) -> PortResult<Vec<crate::api::exams::ExamBooking>>;
+    /// Allocates every session whose booking has closed (once each, safe on
+    /// many servers). Answers how many sessions it allocated.
+    async fn allocate_closed(&self, now_ms: i64) -> PortResult<usize>;
+    /// Closes one session now and allocates it; answers the seats given.
+    async fn close_and_allocate(&self, session_id: i64, now_ms: i64) -> PortResult<usize>;
+}
+
 /// Everything the server functions need, provided as Leptos context.
 #[derive(Clone)]
 pub struct Ports {
@@ -585,6 +615,7 @@ pub struct Ports {
     pub applications: Arc<dyn Applications>,
     pub photos: Arc<dyn LicencePhotos>,
     pub plates: Arc<dyn PlateSelection>,
+    pub exams: Arc<dyn ExamBookings>,
     pub sms: Arc<dyn SmsCodes>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,

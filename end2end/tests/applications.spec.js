@@ -20,10 +20,10 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
   await logIn(page, applicant, /\/account$/);
 
   // Bind the licence, then apply.
-  await page.getByRole('link', { name: '我的驾驶证' }).click();
+  await page.getByRole('link', { name: '我的驾驶证', exact: true }).click();
   await page.getByRole('button', { name: '绑定本人驾驶证' }).click();
   await expect(page.getByRole('status')).toContainText('绑定成功');
-  await page.getByRole('link', { name: '补换证业务' }).click();
+  await page.getByRole('link', { name: '补换证业务', exact: true }).click();
   await page.getByRole('link', { name: '遗失补领驾驶证' }).click();
   await expect(page.getByRole('heading', { level: 2, name: '遗失补领驾驶证' })).toBeVisible();
   await expect(page.getByTestId('fees')).toContainText('工本费10.00元');
@@ -69,7 +69,7 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
 
   // The applicant sees why and until when, and cannot apply again online.
   await logIn(page, applicant, /\/account$/);
-  await page.getByRole('link', { name: '补换证业务' }).click();
+  await page.getByRole('link', { name: '补换证业务', exact: true }).click();
   await expect(page.getByTestId('blacklist')).toContainText('您已被列入黑名单');
   await expect(page.getByTestId('blacklist')).toContainText(/\d{4}-\d{2}-\d{2}前不能在网上申请补牌换证业务/);
   await expect(page.getByTestId('application-services')).toContainText('黑名单');

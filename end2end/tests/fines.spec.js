@@ -17,7 +17,7 @@ async function logIn(page, user) {
 }
 
 async function handleAndPay(page, code) {
-  await page.getByRole('link', { name: '违法处理' }).click();
+  await page.getByRole('link', { name: '违法处理', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('电子监控违法处理');
   await page.getByRole('link', { name: `处理 ${code}` }).first().click();
 
@@ -54,7 +54,7 @@ test('the owner binds their car, handles a violation and pays the fine', async (
   test.skip(info.project.name !== 'phone', 'the owner journey runs on the phone');
   const car = demo().owner_car;
   await logIn(page, login('Online-registered individual'));
-  await page.getByRole('link', { name: '我的机动车' }).click();
+  await page.getByRole('link', { name: '我的机动车', exact: true }).click();
   await page.getByRole('button', { name: `绑定 ${car.plate}` }).click();
   await expect(page.getByRole('status')).toContainText('绑定成功');
   await expect(page.getByRole('heading', { name: new RegExp(car.plate) })).toBeVisible();
@@ -68,7 +68,7 @@ test('a window user binds a car not in their name with the owner code and pays a
   test.skip(info.project.name !== 'desktop', 'the non-owner journey runs on the desktop');
   const car = demo().owner_car;
   await logIn(page, login('Window-registered individual'));
-  await page.getByRole('link', { name: '我的机动车' }).click();
+  await page.getByRole('link', { name: '我的机动车', exact: true }).click();
   await page.getByLabel('号牌号码').fill(car.plate);
   await page.getByLabel('车辆识别代号后6位').fill('000000');
   await page.getByRole('button', { name: '向车主发送验证码' }).click();

@@ -11,7 +11,7 @@ test('a new-car owner draws a batch, holds a number and confirms it', async ({ p
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/account$/);
 
-  await page.getByRole('link', { name: '预选号牌' }).click();
+  await page.getByRole('link', { name: '预选号牌', exact: true }).click();
   await page.getByRole('button', { name: /随机选号/ }).click();
   const commitment = (await page.getByTestId('commitment').textContent()).trim();
   expect(commitment).toMatch(/^[0-9a-f]{64}$/);

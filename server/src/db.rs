@@ -57,6 +57,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "plate selection",
         include_str!("../migrations/sqlite/0006_plate_selection.sql"),
     ),
+    (
+        7,
+        "exam booking",
+        include_str!("../migrations/sqlite/0007_exam_booking.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -88,6 +93,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "plate selection",
         include_str!("../migrations/postgres/0006_plate_selection.sql"),
+    ),
+    (
+        7,
+        "exam booking",
+        include_str!("../migrations/postgres/0007_exam_booking.sql"),
     ),
 ];
 

@@ -5,7 +5,8 @@
 use app::ports::Ports;
 use std::time::Duration;
 
-/// Starts the blacklist sweep (逾期未领/三次拒收 → 黑名单) on a timer.
+/// Starts the blacklist sweep (逾期未领/三次拒收 → 黑名单) and the
+/// allocation of closed exam sessions (驾考名额分配) on a timer.
 pub fn start(ports: Ports, every: Option<Duration>) {
     let Some(every) = every else { return };
     tokio::spawn(async move {

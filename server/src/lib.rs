@@ -112,6 +112,7 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
         applications: shared.clone(),
         photos: shared.clone(),
         plates: shared.clone(),
+        exams: shared.clone(),
         sms: shared,
         passwords: Arc::new(hasher.clone()),
         clock: Arc::new(clock::SystemClock),

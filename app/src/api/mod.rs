@@ -4,6 +4,7 @@
 pub mod applications;
 pub mod auth;
 pub mod contact;
+pub mod exams;
 pub mod messages;
 pub mod photo;
 pub mod plates;

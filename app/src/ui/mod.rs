@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/messages") view=violations::MessagesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/contact") view=contact::ContactChangePage ssr=SsrMode::Async />
                 <Route path=path!("/account/plates") view=plates::PlatesPage ssr=SsrMode::Async />
+                <Route path=path!("/account/exams") view=exams::ExamsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/plates/draw") view=plates::PlateDrawPage ssr=SsrMode::Async />
                 <Route path=path!("/account/plates/custom") view=plates::PlateCustomPage ssr=SsrMode::Async />
                 <Route path=path!("/account/plates/hold") view=plates::PlateHoldPage ssr=SsrMode::Async />

@@ -17,6 +17,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row, Transaction};
 mod applications;
 mod citizen;
+mod exams;
 mod plates;
 
 /// The database behind every port.

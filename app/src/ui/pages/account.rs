@@ -50,6 +50,7 @@ fn service_page(s: ServiceCode) -> Option<String> {
         V4 => Some("/account/vehicles".into()),
         V7 => Some("/account/plates".into()),
         V8 => Some("/account/violations".into()),
+        D12 => Some("/account/exams".into()),
         D3 => Some("/account/contact?target=licence".into()),
         D4 => Some("/account/licence/photo".into()),
         _ if APPLICATION_SERVICES.contains(&s) => Some(format!("/account/apply/{}", s.code())),

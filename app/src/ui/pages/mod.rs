@@ -4,6 +4,7 @@
 pub mod account;
 pub mod applications;
 pub mod contact;
+pub mod exams;
 pub mod login;
 pub mod photo;
 pub mod plates;

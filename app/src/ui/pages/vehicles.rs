@@ -29,6 +29,7 @@ pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
         ("/account/violations", "违法处理", "Violations"),
         ("/account/applications", "补换证业务", "Documents"),
         ("/account/plates", "预选号牌", "Plate numbers"),
+        ("/account/exams", "驾考预约", "Driving tests"),
         ("/account/messages", "消息中心", "Messages"),
     ];
     view! {
