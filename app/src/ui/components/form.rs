@@ -171,6 +171,15 @@ pub fn TextField(
     adopt_typed_value(input, move |el| {
         let typed = el.value();
         if typed != value.get_untracked() {
+            // Typed before the page was ready: check it now, unless the
+            // person is still typing in it.
+            let focused = el
+                .owner_document()
+                .and_then(|d| d.active_element())
+                .is_some_and(|a| a == ***el);
+            if !typed.is_empty() && !focused {
+                touched.set(true);
+            }
             value.set(typed);
         }
     });
