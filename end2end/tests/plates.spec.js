@@ -35,4 +35,13 @@ test('a new-car owner draws a batch, holds a number and confirms it', async ({ p
   await page.getByRole('button', { name: /确认选用/ }).click();
   await expect(page.getByRole('status')).toContainText('号牌预选成功');
   await expect(page.getByTestId('selected-plate')).toHaveText(plate);
+
+  // Custom choice: the page shows which characters can still come next.
+  await page.goto('/account/plates/custom');
+  await page.getByLabel('已想好的开头（可选）').fill('ab1');
+  await page.getByRole('button', { name: '查看下一位可用字符' }).click();
+  await expect(page.getByTestId('possible-next')).toContainText('冀AAB1');
+  await expect(page.getByTestId('possible-next')).toContainText('0 1 2 3 4 5 6 7 8 9');
+  await expect(page.getByTestId('possible-next')).not.toContainText('C');
+  await expect(page.getByLabel('号码序号（冀A后5位）')).toHaveValue('AB1');
 });

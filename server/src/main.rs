@@ -8,6 +8,12 @@
 //!                            create an administrator (ROLE=admin) or a clerk
 //!                            (ROLE=clerk); the password is read from
 //!                            STAFF_PASSWORD or standard input
+//! server load-plates CITY COUNT
+//!                            add COUNT unissued numbers (withheld series
+//!                            skipped) to a city's plate pool, e.g. 冀A
+//! server add-exam-session CENTRE_ID SUBJECT DAY PERIOD CAPACITY
+//!                            add a driving-test session (booking closes two
+//!                            days before at 17:00 Beijing time)
 //! ```
 
 use app::domain::{Password, StaffRole};
@@ -64,6 +70,37 @@ async fn run(args: Vec<String>) -> Result<(), String> {
             let seed = server::clock::unix_ms() as u64;
             let added = server::load_plate_pool(&platform, city, count, seed).await?;
             println!("{added} numbers added to the {city} pool");
+            Ok(())
+        }
+        Some("add-exam-session") => {
+            // add-exam-session CENTRE_ID SUBJECT(1-4) DAY(YYYY-MM-DD) PERIOD CAPACITY
+            // Booking closes two days before the test at 17:00 Beijing time.
+            let arg = |i: usize, what: &str| args.get(i).cloned().ok_or(format!("missing {what}"));
+            let centre: i64 = arg(1, "CENTRE_ID")?
+                .parse()
+                .map_err(|_| "CENTRE_ID must be a number")?;
+            let subject = arg(2, "SUBJECT")?;
+            if app::domain::exam::Subject::from_code(&subject).is_none() {
+                return Err("SUBJECT must be 1, 2, 3 or 4".into());
+            }
+            let day =
+                app::domain::Date::parse_iso(&arg(3, "DAY")?).ok_or("DAY must be YYYY-MM-DD")?;
+            let period = arg(4, "PERIOD")?;
+            let capacity: i64 = arg(5, "CAPACITY")?
+                .parse()
+                .map_err(|_| "CAPACITY must be a number")?;
+            let closes = (day.add_days(-2).days_since_epoch() * 86_400 + 9 * 3600) * 1000;
+            sqlx::query("INSERT INTO exam_sessions (centre_id, subject, day, period, capacity, closes_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(centre)
+                .bind(&subject)
+                .bind(day.to_iso())
+                .bind(&period)
+                .bind(capacity)
+                .bind(closes)
+                .execute(&platform.store.pool)
+                .await
+                .map_err(|e| format!("adding the session: {e}"))?;
+            println!("session added: centre {centre}, subject {subject}, {day} {period}, {capacity} seats");
             Ok(())
         }
         Some("demo") => {

@@ -194,8 +194,32 @@ fn draw_view(lang: Lang, b: crate::api::plates::BatchView) -> impl IntoView {
 pub fn PlateCustomPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
-    let vin = use_query_map().with_untracked(|q| q.get("vin").unwrap_or_default());
+    let (vin, prefix) = use_query_map().with_untracked(|q| {
+        (
+            q.get("vin").unwrap_or_default(),
+            q.get("prefix")
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_uppercase()
+                .chars()
+                .take(4)
+                .collect::<String>(),
+        )
+    });
     let typed = crate::ui::form_error_from_url(HoldCustomPlate::PATH);
+    let next = possible_next(&prefix);
+    let next_text = if next.is_empty() {
+        lang.pick(
+            "这样开头的号码不符合规则，请换一个开头。",
+            "No valid number starts like this; try another start.",
+        )
+        .to_string()
+    } else {
+        next.iter()
+            .map(char::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let letters: String = SERIAL_ALPHABET
         .chars()
         .filter(char::is_ascii_alphabetic)
@@ -216,10 +240,26 @@ pub fn PlateCustomPage() -> impl IntoView {
                     Lang::En => format!("{first} characters are possible in the first place; after you submit, the page says whether the number is free."),
                 }}</li>
             </ul>
+            <form method="get" action="/account/plates/custom" class="form">
+                <input type="hidden" name="vin" value=vin.clone() />
+                <TextField lang name="prefix" label=Text::new("已想好的开头（可选）", "The start you have in mind (optional)")
+                    hint=Text::new("输入开头的1至4位，查看下一位还能用哪些字符", "Type the first 1 to 4 characters to see which can come next")
+                    value=RwSignal::new(prefix.clone()) server_error=Signal::stored(None) maxlength=4 width_class="input--w5" />
+                <button class="button button--secondary" type="submit">{lang.pick("查看下一位可用字符", "Show what can come next")}</button>
+            </form>
+            {(!prefix.is_empty()).then(|| view! {
+                <div class="inset" role="status" data-testid="possible-next">
+                    <p>{match lang {
+                        Lang::Zh => format!("“{CITY}{prefix}”之后还可以用："),
+                        Lang::En => format!("After “{CITY}{prefix}” you can use:"),
+                    }}</p>
+                    <p class="code">{next_text.clone()}</p>
+                </div>
+            })}
             <form method="post" action=HoldCustomPlate::PATH class="form">
                 <input type="hidden" name="vin" value=vin />
                 <TextField lang name="serial" label=Text::new(format!("号码序号（{CITY}后5位）"), format!("Serial (5 characters after {CITY})"))
-                    value=RwSignal::new(String::new())
+                    value=RwSignal::new(prefix.clone())
                     server_error=crate::ui::components::form::server_problem(Signal::stored(typed), "serial")
                     maxlength=5 width_class="input--w5" />
                 <button class="button" type="submit">{lang.pick("查询并保留", "Check and hold")}</button>
