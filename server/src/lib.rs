@@ -94,7 +94,12 @@ pub async fn prepare(config: &Config) -> Result<Platform, String> {
     db::migrate(&pool, backend)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
-    let store = store::Store::new(pool, backend);
+    // SQLite: one more connection, for write transactions only.
+    let writer = match backend {
+        db::Backend::Sqlite => Some(db::connect(&config.database_url, 1).await?.0),
+        db::Backend::Postgres => None,
+    };
+    let store = store::Store::new(pool, writer, backend);
     let hasher = if config.fast_hashing {
         passwords::Argon2Hasher::fast_for_tests()
     } else {

@@ -24,6 +24,12 @@ mod plates;
 #[derive(Clone)]
 pub struct Store {
     pub pool: AnyPool,
+    /// Where write transactions run. On SQLite, which has one writer at a
+    /// time, a pool of one connection: writers queue for it first come,
+    /// first served, and never wait behind readers for a connection (waiting
+    /// in SQLite's busy handler instead sleeps in growing steps and makes
+    /// the slowest requests far slower). On PostgreSQL, the same pool.
+    writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -54,15 +60,21 @@ pub fn sha256_bytes_hex(input: &[u8]) -> String {
 }
 
 impl Store {
-    pub fn new(pool: AnyPool, backend: Backend) -> Store {
-        Store { pool, backend }
+    /// `writer`: the pool for write transactions (see [`Store`]); `None`
+    /// uses `pool`.
+    pub fn new(pool: AnyPool, writer: Option<AnyPool>, backend: Backend) -> Store {
+        Store {
+            writer: writer.unwrap_or_else(|| pool.clone()),
+            pool,
+            backend,
+        }
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock first
-    /// (so concurrent writers queue on the busy timeout instead of failing
-    /// on a lock upgrade).
+    /// (so a transaction never fails half-way on a lock upgrade; the busy
+    /// timeout covers other processes, such as the command-line tools).
     pub async fn begin_write(&self) -> PortResult<Transaction<'static, sqlx::Any>> {
-        let mut tx = self.pool.begin().await.map_err(db_error("begin"))?;
+        let mut tx = self.writer.begin().await.map_err(db_error("begin"))?;
         if self.backend == Backend::Sqlite {
             sqlx::query("UPDATE write_gate SET n = n + 1 WHERE id = 1")
                 .execute(&mut *tx)

@@ -23,6 +23,50 @@ fn free(now_param: &str) -> String {
     FREE.replace("$NOW", now_param)
 }
 
+/// Why a hold for `vin` is refused before trying, if it is: the vehicle
+/// already has its number, or holds one that is still live, or (for a
+/// custom number) the number is not free now. One read, so it works on the
+/// pool and inside a transaction alike.
+async fn standing_refusal<'e, E>(
+    db: E,
+    vin: &str,
+    custom: Option<&str>,
+    now_ms: i64,
+) -> PortResult<Option<PlateRefusal>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT (SELECT plate FROM plate_selections WHERE vin = $1) AS selected,
+                (SELECT plate FROM plate_pool WHERE vin = $1 AND status = 'held' AND until_ms >= $2) AS holding,
+                (SELECT COUNT(*) FROM plate_pool WHERE plate = $3 AND {}) AS free_now",
+        free("$2")
+    ))
+    .bind(vin)
+    .bind(now_ms)
+    .bind(custom.unwrap_or(""))
+    .fetch_one(db)
+    .await
+    .map_err(db_error("check standing"))?;
+    let read = || -> Result<_, sqlx::Error> {
+        Ok((
+            row.try_get::<Option<String>, _>("selected")?,
+            row.try_get::<Option<String>, _>("holding")?,
+            row.try_get::<i64, _>("free_now")?,
+        ))
+    };
+    let (selected, holding, free_now) = read().map_err(db_error("read standing"))?;
+    Ok(if let Some(plate) = selected {
+        Some(PlateRefusal::AlreadySelected(plate))
+    } else if let Some(plate) = holding {
+        Some(PlateRefusal::AlreadyHolding(plate))
+    } else if custom.is_some() && free_now == 0 {
+        Some(PlateRefusal::Unavailable)
+    } else {
+        None
+    })
+}
+
 #[async_trait]
 impl PlateSelection for Store {
     async fn vehicles(
@@ -277,16 +321,14 @@ impl PlateSelection for Store {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<PlateHold, PlateRefusal>> {
-        let mut tx = self.begin_write().await?;
-        if let Some(p) = sqlx::query("SELECT plate FROM plate_selections WHERE vin = $1")
-            .bind(vin)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error("check selection"))?
-        {
-            let plate: String = p.try_get("plate").map_err(db_error("read selection"))?;
-            return Ok(Err(PlateRefusal::AlreadySelected(plate)));
+        let custom = batch_id.is_none().then_some(plate);
+        // In a rush most attempts are for numbers already gone: refuse those
+        // from a read, without queueing for the write lock. Only refusals
+        // are decided here; a hold is given by the conditional update below.
+        if let Some(refusal) = standing_refusal(&self.pool, vin, custom, now_ms).await? {
+            return Ok(Err(refusal));
         }
+        let mut tx = self.begin_write().await?;
         // The vehicle's lapsed hold goes back to the pool first.
         sqlx::query(
             "UPDATE plate_pool SET status = 'available', vin = NULL, batch_id = NULL, updated_at = $1
@@ -297,15 +339,8 @@ impl PlateSelection for Store {
         .execute(&mut *tx)
         .await
         .map_err(db_error("release lapsed hold"))?;
-        if let Some(r) =
-            sqlx::query("SELECT plate FROM plate_pool WHERE vin = $1 AND status = 'held'")
-                .bind(vin)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_error("check hold"))?
-        {
-            let held: String = r.try_get("plate").map_err(db_error("read hold"))?;
-            return Ok(Err(PlateRefusal::AlreadyHolding(held)));
+        if let Some(refusal) = standing_refusal(&mut *tx, vin, None, now_ms).await? {
+            return Ok(Err(refusal));
         }
         let until = now_ms + HOLD_SECS * 1000;
         let changed = match batch_id {
