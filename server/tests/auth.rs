@@ -187,6 +187,24 @@ async fn the_account_home_explains_what_an_online_user_cannot_do() {
             html.contains("窗口注册"),
             "{backend}: refusals name the remedy"
         );
+        // A window user may submit a physical-condition certificate (D9),
+        // which is not online here yet: the home says where it is done.
+        let (login, password) = app.demo_login("Window-registered individual");
+        let window_user = new_client();
+        app.login(&window_user, &login, &password).await.unwrap();
+        let html = window_user
+            .get(format!("{}/account", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let d9 = html.find("提交身体条件证明").expect("D9 is listed");
+        assert!(
+            html[d9..].contains("请到车辆管理所业务窗口办理"),
+            "{backend}: a service with no online page says where it is done"
+        );
         // Not logged in: sent to the login page.
         let res = new_client()
             .get(format!("{}/account", app.base))

@@ -100,7 +100,18 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
                 Some(href) => {
                     view! { <a class="service-list__name" href=href>{name}</a> }.into_any()
                 }
-                None => view! { <span class="service-list__name">{name}</span> }.into_any(),
+                // Allowed, but this platform has no online page for it yet:
+                // say so and where it is done, rather than a dead entry.
+                None => view! {
+                    <span class="service-list__name">{name}</span>
+                    <span class="service-list__why">
+                        {lang.pick(
+                            "本平台暂未开通网上办理，请到车辆管理所业务窗口办理。",
+                            "Not yet available online on this platform: please go to a counter of the vehicle administration office.",
+                        )}
+                    </span>
+                }
+                .into_any(),
             };
             view! {
                 <li class="service-list__item">
