@@ -167,21 +167,26 @@ async fn pages_carry_security_headers_and_cross_site_posts_are_refused() {
     }
 }
 
+/// The account home page as the demo user of `role` sees it.
+async fn account_home(app: &TestApp, role: &str) -> String {
+    let (login, password) = app.demo_login(role);
+    let client = new_client();
+    app.login(&client, &login, &password).await.unwrap();
+    client
+        .get(format!("{}/account", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_home_explains_what_an_online_user_cannot_do() {
     for backend in backends() {
         let app = spawn(backend).await;
-        let (login, password) = app.demo_login("Online-registered individual");
-        let client = new_client();
-        app.login(&client, &login, &password).await.unwrap();
-        let html = client
-            .get(format!("{}/account", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = account_home(&app, "Online-registered individual").await;
         assert!(html.contains("网上注册"), "{backend}");
         assert!(
             html.contains("窗口注册"),
@@ -189,17 +194,7 @@ async fn the_account_home_explains_what_an_online_user_cannot_do() {
         );
         // A window user may submit a physical-condition certificate (D9),
         // which is not online here yet: the home says where it is done.
-        let (login, password) = app.demo_login("Window-registered individual");
-        let window_user = new_client();
-        app.login(&window_user, &login, &password).await.unwrap();
-        let html = window_user
-            .get(format!("{}/account", app.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = account_home(&app, "Window-registered individual").await;
         let d9 = html.find("提交身体条件证明").expect("D9 is listed");
         assert!(
             html[d9..].contains("请到车辆管理所业务窗口办理"),
