@@ -109,12 +109,15 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Backen
         .ok_or_else(|| format!("DATABASE_URL must start with sqlite: or postgres: (got {url})"))?;
     let url = match backend {
         Backend::Sqlite => {
-            if let Some(path) = sqlite_path(url) {
-                if let Some(dir) = std::path::Path::new(&path).parent() {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir)
-                            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-                    }
+            // Every connection (readers and the writer) must see one
+            // database, so it has to be a file.
+            let path = sqlite_path(url).ok_or_else(|| {
+                format!("DATABASE_URL must name a SQLite file, e.g. sqlite://data/platform.db (got {url})")
+            })?;
+            if let Some(dir) = std::path::Path::new(&path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
                 }
             }
             if url.contains('?') {
@@ -261,5 +264,7 @@ mod tests {
             sqlite_path("sqlite://data/x.db?mode=rwc").as_deref(),
             Some("data/x.db")
         );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://"), None);
     }
 }
