@@ -368,7 +368,11 @@ pub enum Settlement {
 #[derive(Debug, PartialEq, Eq)]
 pub enum PayRejection {
     NotHandledYet,
-    AlreadyPaid { receipt_no: Option<String> },
+    AlreadyPaid {
+        receipt_no: Option<String>,
+    },
+    /// No fine (a warning): there is nothing to pay.
+    NothingToPay,
 }
 
 /// Violations, decisions and fine payments (违法处理与罚款缴纳).

@@ -179,6 +179,9 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
     let account = require_account()?;
     let item = load(&ports, account.account_id, violation_id).await?;
     item.may_handle()?;
+    if item.fine_yuan == 0 {
+        return Err(nothing_to_pay());
+    }
     let today = ports.clock.today();
     let fine_fen = i64::from(item.fine_yuan) * 100;
     let surcharge = item.surcharge_fen(today);
@@ -204,6 +207,7 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
             "请先处理该违法，再缴纳罚款。",
             "Handle the violation first, then pay the fine.",
         ))),
+        Err(PayRejection::NothingToPay) => Err(nothing_to_pay()),
         Err(PayRejection::AlreadyPaid { receipt_no }) => {
             if let Some(no) = receipt_no {
                 redirect_to(&format!("/account/receipts/{no}"));
@@ -234,6 +238,16 @@ pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
                 "That receipt was not found.",
             ))
         })
+}
+
+/// A warning (or any decision without a fine) has nothing to pay: no
+/// payment order is opened for it.
+#[cfg(feature = "ssr")]
+fn nothing_to_pay() -> AppError {
+    AppError::Conflict(crate::i18n::Text::new(
+        "该违法的处罚是警告，没有罚款，无需缴款。处理后即处理完毕。",
+        "This violation carries a warning and no fine: there is nothing to pay. Once handled it is done.",
+    ))
 }
 
 #[cfg(feature = "ssr")]

@@ -20,13 +20,42 @@ pub enum ViolationStatus {
     HandledUnpaid,
     /// Handled and paid (已处理已缴款).
     Paid,
+    /// Handled, with nothing to pay: a warning (警告) is finished once it is
+    /// handled (处理完毕).
+    Done,
 }
 
 coded_enum!(ViolationStatus {
     Unhandled => ("unhandled", "未处理", "not handled"),
     HandledUnpaid => ("handled_unpaid", "已处理，未缴款", "handled, fine not paid"),
     Paid => ("paid", "已缴款", "paid"),
+    Done => ("done", "处理完毕", "done, nothing to pay"),
 });
+
+impl ViolationStatus {
+    /// The recorded status read with the rule of [`status_once_handled`]: a
+    /// handled violation without a fine never waits for payment nor counts
+    /// as paid (records written before the rule say so).
+    pub fn with_fine(self, fine_yuan: u32) -> ViolationStatus {
+        match self {
+            ViolationStatus::HandledUnpaid | ViolationStatus::Paid if fine_yuan == 0 => {
+                ViolationStatus::Done
+            }
+            other => other,
+        }
+    }
+}
+
+/// What a violation needs once it is handled (处理后): a fine is paid
+/// within 15 days; a warning (or any penalty without a fine) has nothing
+/// to pay, so handling it finishes it.
+pub fn status_once_handled(fine_yuan: u32) -> ViolationStatus {
+    if fine_yuan == 0 {
+        ViolationStatus::Done
+    } else {
+        ViolationStatus::HandledUnpaid
+    }
+}
 
 /// How the account came to hold the vehicle (绑定方式).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -179,6 +208,30 @@ mod tests {
         assert_eq!(surcharge_fen(200, decided, decided.add_days(400)), 20000);
         assert_eq!(amount_due_fen(50, decided, decided), 5000);
         assert_eq!(yuan_text(20_050), "200.50");
+    }
+
+    #[test]
+    fn a_warning_is_done_once_handled_and_never_waits_for_payment() {
+        assert_eq!(status_once_handled(0), ViolationStatus::Done);
+        assert_eq!(status_once_handled(50), ViolationStatus::HandledUnpaid);
+        // Older records of handled warnings read as done, not as owing ¥0.00.
+        assert_eq!(
+            ViolationStatus::HandledUnpaid.with_fine(0),
+            ViolationStatus::Done
+        );
+        assert_eq!(ViolationStatus::Paid.with_fine(0), ViolationStatus::Done);
+        assert_eq!(
+            ViolationStatus::HandledUnpaid.with_fine(100),
+            ViolationStatus::HandledUnpaid
+        );
+        assert_eq!(
+            ViolationStatus::Unhandled.with_fine(0),
+            ViolationStatus::Unhandled
+        );
+        assert_eq!(
+            ViolationStatus::from_code("done"),
+            Some(ViolationStatus::Done)
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use super::{db_error, Store};
 use crate::db::Backend;
-use app::domain::violation::decision_number;
+use app::domain::violation::{decision_number, status_once_handled};
 use app::domain::{
     BindingKind, Date, LicenceClass, LicenceStatus, VehicleStatus, VehicleType, ViolationStatus,
 };
@@ -123,6 +123,9 @@ fn registry_vehicle(row: &AnyRow) -> Result<RegistryVehicle, sqlx::Error> {
 }
 
 fn violation_item(row: &AnyRow) -> Result<ViolationItem, sqlx::Error> {
+    let fine_yuan = row
+        .try_get::<i64, _>("fine_yuan")?
+        .clamp(0, u32::MAX as i64) as u32;
     Ok(ViolationItem {
         id: row.try_get("id")?,
         vehicle_id: row.try_get("vehicle_id")?,
@@ -134,11 +137,9 @@ fn violation_item(row: &AnyRow) -> Result<ViolationItem, sqlx::Error> {
         recorded_province: row.try_get("recorded_province")?,
         code: row.try_get("code")?,
         description: row.try_get("description")?,
-        fine_yuan: row
-            .try_get::<i64, _>("fine_yuan")?
-            .clamp(0, u32::MAX as i64) as u32,
+        fine_yuan,
         points: row.try_get::<i64, _>("points")?.clamp(0, 12) as u8,
-        status: coded(row, "status", ViolationStatus::from_code)?,
+        status: coded(row, "status", ViolationStatus::from_code)?.with_fine(fine_yuan),
         decided_on: date_opt(row, "decided_on")?,
         decision_no: row.try_get("decision_no")?,
         receipt_no: row.try_get("receipt_no")?,
@@ -689,16 +690,28 @@ impl Fines for Store {
         let now = crate::clock::unix_ms();
         let decision_no = decision_number(decided_on, violation_id);
         let mut tx = self.begin_write().await?;
+        let fine: Option<i64> = sqlx::query("SELECT fine_yuan FROM violations WHERE id = $1")
+            .bind(violation_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error("load violation fine"))?
+            .map(|r| r.try_get("fine_yuan"))
+            .transpose()
+            .map_err(db_error("read violation fine"))?;
+        let Some(fine) = fine else { return Ok(false) };
+        // A fine waits for payment; a warning is finished once handled.
+        let next = status_once_handled(fine.clamp(0, u32::MAX as i64) as u32);
         let changed = sqlx::query(
-            "UPDATE violations SET status = 'handled_unpaid', decided_on = $1, decision_no = $2,
-                    handled_by = $3, handled_at = $4
-             WHERE id = $5 AND status = 'unhandled'
+            "UPDATE violations SET decided_on = $1, decision_no = $2,
+                    handled_by = $3, handled_at = $4, status = $5
+             WHERE id = $6 AND status = 'unhandled'
                AND EXISTS (SELECT 1 FROM vehicle_bindings b WHERE b.account_id = $3 AND b.vehicle_id = violations.vehicle_id)",
         )
         .bind(decided_on.to_iso())
         .bind(&decision_no)
         .bind(account_id)
         .bind(now)
+        .bind(next.code())
         .bind(violation_id)
         .execute(&mut *tx)
         .await
@@ -707,15 +720,14 @@ impl Fines for Store {
         if changed == 0 {
             return Ok(false);
         }
-        let row = sqlx::query("SELECT vehicle_id, plate, fine_yuan FROM violations WHERE id = $1")
+        let row = sqlx::query("SELECT vehicle_id, plate FROM violations WHERE id = $1")
             .bind(violation_id)
             .fetch_one(&mut *tx)
             .await
             .map_err(db_error("load decided violation"))?;
-        let (vehicle_id, plate, fine): (i64, String, i64) = (
+        let (vehicle_id, plate): (i64, String) = (
             row.try_get("vehicle_id").map_err(db_error("read"))?,
             row.try_get("plate").map_err(db_error("read"))?,
-            row.try_get("fine_yuan").map_err(db_error("read"))?,
         );
         // The vehicle is back to normal once nothing is left unhandled.
         sqlx::query(
@@ -742,7 +754,7 @@ impl Fines for Store {
                 app::domain::violation::payment_due(decided_on)
             )
         } else {
-            format!("机动车{plate}的交通违法已处理（警告），处罚决定书编号{decision_no}。")
+            format!("机动车{plate}的交通违法已处理（警告），处罚决定书编号{decision_no}。警告无需缴款，该违法已处理完毕。")
         };
         Store::notify_in(
             &mut tx,
@@ -753,15 +765,6 @@ impl Fines for Store {
             now,
         )
         .await?;
-        if fine == 0 {
-            // A warning needs no payment: it is settled at once.
-            sqlx::query("UPDATE violations SET status = 'paid', paid_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(violation_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error("settle warning"))?;
-        }
         tx.commit().await.map_err(db_error("commit decision"))?;
         Ok(true)
     }
@@ -778,14 +781,19 @@ impl Fines for Store {
         let amount = fine_fen + surcharge_fen;
         let mut tx = self.begin_write().await?;
         self.lock_row(&mut tx, "violations", violation_id).await?;
-        let status: String = sqlx::query("SELECT status FROM violations WHERE id = $1")
+        let row = sqlx::query("SELECT status, fine_yuan FROM violations WHERE id = $1")
             .bind(violation_id)
             .fetch_one(&mut *tx)
             .await
-            .and_then(|r| r.try_get("status"))
             .map_err(db_error("load violation status"))?;
-        match ViolationStatus::from_code(&status) {
+        let (status, fine): (String, i64) = (
+            row.try_get("status").map_err(db_error("read status"))?,
+            row.try_get("fine_yuan").map_err(db_error("read fine"))?,
+        );
+        let fine = fine.clamp(0, u32::MAX as i64) as u32;
+        match ViolationStatus::from_code(&status).map(|s| s.with_fine(fine)) {
             Some(ViolationStatus::HandledUnpaid) => {}
+            Some(ViolationStatus::Done) => return Ok(Err(PayRejection::NothingToPay)),
             Some(ViolationStatus::Paid) => {
                 let receipt_no: Option<String> = sqlx::query(
                     "SELECT receipt_no FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",

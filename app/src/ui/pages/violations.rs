@@ -42,8 +42,8 @@ pub fn ViolationsPage() -> impl IntoView {
                 </div>
             })}
             <p>{lang.pick(
-                "这里列出您已绑定机动车的电子监控违法记录。处理前请核对违法事实；处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。",
-                "These are the camera-recorded violations of your bound vehicles. Check the facts before handling; then pay within 15 days — after that 3% of the fine is added per day.",
+                "这里列出您已绑定机动车的电子监控违法记录。处理前请核对违法事实；处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。处罚为警告的，没有罚款，处理后即处理完毕。",
+                "These are the camera-recorded violations of your bound vehicles. Check the facts before handling; then pay within 15 days — after that 3% of the fine is added per day. A warning has no fine: once handled it is done.",
             )}</p>
             {when_loaded(lang, data, list_view)}
         </Page>
@@ -91,6 +91,10 @@ fn list_view(lang: Lang, overview: crate::api::violations::ViolationsOverview) -
                     Some(no) => view! { <a href=format!("/account/receipts/{no}")>{lang.pick("缴款凭证", "Receipt")}</a> }.into_any(),
                     None => view! { <span>"—"</span> }.into_any(),
                 },
+                (_, ViolationStatus::Done) => view! {
+                    <span>{lang.pick("无需缴款", "Nothing to pay")}</span>
+                }
+                .into_any(),
             };
             view! {
                 <tr>
@@ -229,6 +233,13 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
             .into_any(),
             None => view! { <p>{lang.pick("该违法已处理完毕。", "This violation is settled.")}</p> }.into_any(),
         },
+        (_, ViolationStatus::Done) => view! {
+            <p data-testid="done">{lang.pick(
+                "处罚为警告，没有罚款，无需缴款。该违法已处理完毕。",
+                "The penalty is a warning with no fine, so there is nothing to pay. This violation is done.",
+            )}</p>
+        }
+        .into_any(),
     };
     view! {
         {facts}
