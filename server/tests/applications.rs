@@ -251,6 +251,122 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window() {
     }
 }
 
+/// The D10 page as the applicant sees it.
+async fn renewal_page(app: &TestApp, client: &reqwest::Client) -> String {
+    client
+        .get(format!("{}/account/apply/D10", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_licence_is_told_which_case_applies_never_a_day_already_past() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let pool = &app.platform.store.pool;
+        let (client, _) = window_user_ready(&app).await;
+        let (id, _) = app.demo_login(WINDOW);
+        let today = app.platform.ports.clock.today();
+        let set_expiry = |until: app::domain::Date| {
+            let id = id.clone();
+            async move {
+                sqlx::query("UPDATE driving_licences SET valid_until = $1 WHERE id_number = $2")
+                    .bind(until.to_iso())
+                    .bind(&id)
+                    .execute(pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        let past_window_start = |until: app::domain::Date| until.add_days(-90).to_iso();
+
+        // Expired 200 days ago: still renewed online (逾期未换证), with the
+        // last day and a warning not to drive; the form is there.
+        let until = today.add_days(-200);
+        set_expiry(until).await;
+        let form = app
+            .call_with(&client, "application_form", &[("service", "D10")])
+            .await
+            .unwrap();
+        let subject = &form["subjects"][0];
+        assert!(subject["refusal"].is_null(), "{backend}: {form}");
+        let notice = subject["notice"]["zh"].as_str().unwrap_or_default();
+        assert!(notice.contains("逾期未换证"), "{backend}: {form}");
+        assert!(
+            notice.contains(&format!("{}前", until.add_years(1))),
+            "{backend}: {notice}"
+        );
+        let page = renewal_page(&app, &client).await;
+        assert!(page.contains("逾期未换证"), "{backend}");
+        assert!(page.contains(r#"name="subject""#), "{backend}: the form");
+        assert!(
+            !page.contains(&past_window_start(until)),
+            "{backend}: a day already past"
+        );
+        app.call_with(
+            &client,
+            "submit_application",
+            &[
+                ("service", "D10"),
+                ("subject", "licence"),
+                ("fulfilment", "self_pickup"),
+            ],
+        )
+        .await
+        .expect("an overdue licence is renewed");
+
+        // Expired more than a year: cancelled; subject 1 at the office,
+        // by a day still to come; no form.
+        let until = today.add_days(-500);
+        set_expiry(until).await;
+        let page = renewal_page(&app, &client).await;
+        assert!(page.contains("注销"), "{backend}");
+        assert!(page.contains("科目一"), "{backend}");
+        assert!(page.contains("车辆管理所"), "{backend}");
+        let restore_until = until.add_years(1).add_days(1).add_years(2);
+        assert!(
+            page.contains(&format!("{restore_until}前")),
+            "{backend}: {restore_until}"
+        );
+        assert!(!page.contains(r#"name="subject""#), "{backend}: no form");
+        assert!(!page.contains(&past_window_start(until)), "{backend}");
+        let err = app
+            .call_with(
+                &client,
+                "submit_application",
+                &[
+                    ("service", "D10"),
+                    ("subject", "licence"),
+                    ("fulfilment", "self_pickup"),
+                ],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&err), "NotAllowed", "{backend}: {err}");
+        // Nor is a cancelled licence deferred (D5) or replaced (D1) online.
+        for service in ["D5", "D1"] {
+            let form = app
+                .call_with(&client, "application_form", &[("service", service)])
+                .await
+                .unwrap();
+            let why = form["subjects"][0]["refusal"]["rule"]["zh"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(why.contains("注销"), "{backend} {service}: {form}");
+        }
+
+        // Cancelled more than two years ago: nothing can be restored.
+        set_expiry(today.add_days(-(365 * 4))).await;
+        let page = renewal_page(&app, &client).await;
+        assert!(page.contains("不能恢复驾驶资格"), "{backend}");
+        assert!(!page.contains(r#"name="subject""#), "{backend}: no form");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it() {
     for backend in backends() {

@@ -24,6 +24,9 @@ pub struct Subject {
     pub refusal: Option<Refusal>,
     /// For deferrals: the date being deferred.
     pub current_due: Option<Date>,
+    /// What the applicant must know before applying (an expired licence
+    /// still renewed), if anything.
+    pub notice: Option<crate::i18n::Text>,
 }
 
 /// Everything the application form needs for one service.
@@ -806,6 +809,7 @@ async fn options_for(
             .await
             .map_err(port("load licence"))?
             .filter(|l| l.bound);
+                notice: None,
         if let Some(l) = licence {
             let birth = crate::domain::ResidentId::parse(&id)
                 .map(|r| r.birth_date())
@@ -839,6 +843,7 @@ async fn options_for(
         subjects,
         fee_fen: i64::from(production_fee_yuan(service)) * 100,
         postage_fen: i64::from(POSTAGE_YUAN) * 100,
+                notice: application_notice(service, &facts).map(|(zh, en)| Text::new(zh, en)),
         offers_fulfilment: service.offers_fulfilment_choice(),
         is_deferral: matches!(service, ServiceCode::D5 | ServiceCode::D6 | ServiceCode::D7),
         documents_to_return: documents_to_return(service).map(|(zh, en)| Text::new(zh, en)),

@@ -64,16 +64,19 @@ pub struct MyLicence {
 
 /// What the person should do next about a licence, if anything.
 pub fn licence_hints(l: &MyLicence, today: Date) -> Vec<crate::i18n::Text> {
-    use crate::domain::licence::{in_renewal_window, renewal_window_opens};
+    use crate::domain::licence::{renewal_stage, RenewalStage};
     use crate::i18n::Text;
     let mut hints = Vec::new();
-    if l.valid_until < today {
-        hints.push(Text::new(
-            "驾驶证已超过有效期，请尽快到车辆管理所办理换证。",
-            "The licence has expired. Renew it at a vehicle management office soon.",
-        ));
-    } else if in_renewal_window(l.valid_until, today) {
-        hints.push(Text::new(
+    let stage = renewal_stage(l.valid_until, today);
+    match stage {
+        RenewalStage::TooEarly { opens } if opens.add_days(-30) <= today => {
+            hints.push(Text::new(
+                format!("自{opens}起可以申请期满换证。"),
+                format!("You can renew from {opens}."),
+            ));
+        }
+        RenewalStage::TooEarly { .. } => {}
+        RenewalStage::Due => hints.push(Text::new(
             format!(
                 "驾驶证将于{}到期，现在可以申请期满换领驾驶证。",
                 l.valid_until
@@ -82,18 +85,20 @@ pub fn licence_hints(l: &MyLicence, today: Date) -> Vec<crate::i18n::Text> {
                 "The licence expires on {}; you can renew it now.",
                 l.valid_until
             ),
-        ));
-    } else if renewal_window_opens(l.valid_until).add_days(-30) <= today {
-        hints.push(Text::new(
-            format!(
-                "自{}起可以申请期满换证。",
-                renewal_window_opens(l.valid_until)
-            ),
-            format!(
-                "You can renew from {}.",
-                renewal_window_opens(l.valid_until)
-            ),
-        ));
+        )),
+        RenewalStage::Overdue { .. } => {
+            if let Some((zh, en)) = stage.overdue_notice(l.valid_until) {
+                hints.push(Text::new(zh, en));
+            }
+        }
+        RenewalStage::Cancelled { .. } | RenewalStage::Lapsed { .. } => {
+            if let Some(r) = stage.refusal(l.valid_until) {
+                hints.push(Text::new(
+                    format!("{}{}", r.rule_zh, r.remedy_zh),
+                    format!("{} {}", r.rule_en, r.remedy_en),
+                ));
+            }
+        }
     }
     if let Some(d) = l.review_due {
         if d <= today.add_days(90) {

@@ -5,7 +5,7 @@
 use super::coded_enum;
 use super::date::Date;
 use super::fulfilment::Fulfilment;
-use super::licence::{in_renewal_window, over_age_renewal_due, renewal_window_opens, LicenceClass};
+use super::licence::{over_age_renewal_due, renewal_stage, LicenceClass};
 use super::services::{vehicle_service_allowed, Refusal, ServiceCode};
 use super::vehicle::VehicleType;
 use serde::{Deserialize, Serialize};
@@ -248,30 +248,15 @@ pub fn application_allowed(service: ServiceCode, facts: &ApplicationFacts) -> Re
     let Some(licence) = &facts.licence else {
         return Ok(());
     };
-    match service {
-        ServiceCode::D10 if !in_renewal_window(licence.valid_until, facts.today) => {
-            let opens = renewal_window_opens(licence.valid_until);
-            Err(Refusal {
-                rule_zh: format!(
-                    "期满换证在驾驶证有效期满前90日内办理。您的驾驶证有效期至{}，自{opens}起可以申请。",
-                    licence.valid_until
-                ),
-                rule_en: format!(
-                    "An expiring licence is renewed in the 90 days before expiry. Yours is valid until {}; you can apply from {opens}.",
-                    licence.valid_until
-                ),
-                remedy_zh: if facts.today > licence.valid_until {
-                    "驾驶证已过有效期，请到车辆管理所窗口办理。".into()
-                } else {
-                    format!("请在{opens}以后再申请。")
-                },
-                remedy_en: if facts.today > licence.valid_until {
-                    "The licence has expired; apply at a vehicle management office.".into()
-                } else {
-                    format!("Please apply on or after {opens}.")
-                },
-            })
+    let stage = renewal_stage(licence.valid_until, facts.today);
+    // A cancelled licence (expired more than a year) is neither renewed,
+    // replaced nor deferred online: the refusal says what can still be done.
+    if stage.cancelled() || service == ServiceCode::D10 {
+        if let Some(refusal) = stage.refusal(licence.valid_until) {
+            return Err(refusal);
         }
+    }
+    match service {
         ServiceCode::D11
             if !over_age_renewal_due(licence.holder_birth, licence.class, facts.today) =>
         {
@@ -290,6 +275,21 @@ pub fn application_allowed(service: ServiceCode, facts: &ApplicationFacts) -> Re
             })
         }
         _ => Ok(()),
+    }
+}
+
+/// What an applicant may apply for but should know first (zh, en): a
+/// licence that has expired but can still be renewed may not be driven on.
+pub fn application_notice(
+    service: ServiceCode,
+    facts: &ApplicationFacts,
+) -> Option<(String, String)> {
+    let licence = facts.licence.as_ref()?;
+    match service {
+        ServiceCode::D10 => {
+            renewal_stage(licence.valid_until, facts.today).overdue_notice(licence.valid_until)
+        }
+        _ => None,
     }
 }
 
@@ -394,17 +394,61 @@ mod tests {
     }
 
     #[test]
-    fn renewal_only_in_the_ninety_days_before_expiry() {
+    fn renewal_from_ninety_days_before_expiry_to_a_year_after() {
         assert!(application_allowed(ServiceCode::D10, &facts(d(2026, 10, 12))).is_ok());
         let early = application_allowed(ServiceCode::D10, &facts(d(2026, 10, 11))).unwrap_err();
-        assert!(early.rule_zh.contains("2026-10-12"), "{}", early.rule_zh);
-        assert!(application_allowed(ServiceCode::D10, &facts(d(2027, 1, 11))).is_err());
+        assert!(
+            early.remedy_zh.contains("2026-10-12"),
+            "{}",
+            early.remedy_zh
+        );
+        assert!(application_notice(ServiceCode::D10, &facts(d(2027, 1, 10))).is_none());
+        // Expired less than a year ago: still renewed, with a warning not to drive.
+        let overdue = facts(d(2027, 1, 11));
+        assert!(application_allowed(ServiceCode::D10, &overdue).is_ok());
+        let (zh, _) = application_notice(ServiceCode::D10, &overdue).unwrap();
+        assert!(
+            zh.contains("逾期未换证") && zh.contains("2028-01-10前"),
+            "{zh}"
+        );
+        assert!(application_allowed(ServiceCode::D10, &facts(d(2028, 1, 10))).is_ok());
+        // More than a year: cancelled; subject 1 at the office, not online.
+        let cancelled = application_allowed(ServiceCode::D10, &facts(d(2028, 1, 11))).unwrap_err();
+        assert!(cancelled.rule_zh.contains("注销"), "{}", cancelled.rule_zh);
+        assert!(
+            cancelled.remedy_zh.contains("科目一"),
+            "{}",
+            cancelled.remedy_zh
+        );
+    }
+
+    #[test]
+    fn a_cancelled_licence_is_neither_replaced_nor_deferred_online() {
+        for service in [
+            ServiceCode::D1,
+            ServiceCode::D2,
+            ServiceCode::D5,
+            ServiceCode::D11,
+        ] {
+            let err = application_allowed(service, &facts(d(2060, 5, 1))).unwrap_err();
+            assert!(err.rule_zh.contains("注销"), "{service:?}: {}", err.rule_zh);
+            // Not told to wait for a day that has passed.
+            assert!(
+                !err.remedy_zh.contains("以后"),
+                "{service:?}: {}",
+                err.remedy_zh
+            );
+        }
+        assert!(application_allowed(ServiceCode::D1, &facts(d(2027, 6, 1))).is_ok());
+        assert!(application_allowed(ServiceCode::D5, &facts(d(2027, 6, 1))).is_ok());
     }
 
     #[test]
     fn over_age_exchange_needs_the_age_and_blacklists_block_replacements() {
         assert!(application_allowed(ServiceCode::D11, &facts(d(2026, 11, 24))).is_err());
-        assert!(application_allowed(ServiceCode::D11, &facts(d(2060, 5, 1))).is_ok());
+        let mut old = facts(d(2060, 5, 1));
+        old.licence.as_mut().unwrap().valid_until = d(2063, 1, 1);
+        assert!(application_allowed(ServiceCode::D11, &old).is_ok());
         let mut f = facts(d(2026, 11, 24));
         f.blacklisted_until = Some(d(2027, 3, 1));
         assert!(application_allowed(ServiceCode::D1, &f).is_err());

@@ -196,8 +196,46 @@ fn apply_view(lang: Lang, draft: ApplicationDraft) -> impl IntoView {
         }
         .into_any();
     }
+    // Nothing here can be applied for online: say why and what to do
+    // instead, and show no form.
+    if options.subjects.iter().all(|s| s.refusal.is_some()) {
+        let refusals = options
+            .subjects
+            .iter()
+            .filter_map(|s| s.refusal.clone().map(|r| (s.label.clone(), r)))
+            .map(|(label, r)| {
+                view! {
+                    <div class="inset" data-testid="refusal">
+                        <p><strong>{label}</strong></p>
+                        <p>{r.rule.get(lang).to_string()}</p>
+                        <p><strong>{r.remedy.get(lang).to_string()}</strong></p>
+                    </div>
+                }
+            })
+            .collect_view();
+        return view! {
+            {heading}
+            {refusals}
+            <p><a href="/account/applications">{lang.pick("返回", "Back")}</a></p>
+        }
+        .into_any();
+    }
+    let notices = options
+        .subjects
+        .iter()
+        .filter(|s| s.refusal.is_none())
+        .filter_map(|s| s.notice.clone())
+        .map(|n| {
+            view! {
+                <div class="notice" data-testid="notice">
+                    <p>{n.get(lang).to_string()}</p>
+                </div>
+            }
+        })
+        .collect_view();
     view! {
         {heading}
+        {notices}
         {application_form_view(lang, draft)}
     }
     .into_any()
@@ -267,9 +305,12 @@ fn application_form_view(lang: Lang, draft: ApplicationDraft) -> impl IntoView {
         .subjects
         .iter()
         .map(|s| {
-            let mut note = s.current_due.map(|d| match lang {
-                Lang::Zh => format!("原定日期{d}"),
-                Lang::En => format!("currently due {d}"),
+            let past = s.current_due.is_some_and(|d| d < today());
+            let mut note = s.current_due.map(|d| match (lang, past) {
+                (Lang::Zh, false) => format!("原定日期{d}"),
+                (Lang::Zh, true) => format!("原定日期{d}，已过期"),
+                (Lang::En, false) => format!("currently due {d}"),
+                (Lang::En, true) => format!("was due {d}, now overdue"),
             });
             if let Some(r) = &s.refusal {
                 note = Some(r.rule.get(lang).to_string());
