@@ -2,6 +2,8 @@
 //! persons, organisations, vehicles, licences, violations and demo accounts.
 //! Deterministic (fixed seed) and entirely invented: no real person's data.
 
+use app::domain::licence::{renewal_stage, RenewalStage};
+use app::domain::violation::status_once_handled;
 use app::domain::{
     CreditCode, Date, IndividualKind, LicenceClass, LicenceStatus, ResidentId, UnitKind,
     VehicleStatus, VehicleType, Vin,
@@ -152,6 +154,33 @@ const DISTRICTS: &[(&str, &str)] = &[
     ("130183", "晋州市"),
     ("130184", "新乐市"),
 ];
+/// The traffic police brigades (交警大队) with a registration window, and
+/// the district (or development zone) their hall is in.
+const BRIGADES: &[(&str, &str)] = &[
+    ("长安", "长安区"),
+    ("桥西", "桥西区"),
+    ("新华", "新华区"),
+    ("裕华", "裕华区"),
+    ("井陉矿区", "井陉矿区"),
+    ("藁城", "藁城区"),
+    ("鹿泉", "鹿泉区"),
+    ("栾城", "栾城区"),
+    ("井陉", "井陉县"),
+    ("正定", "正定县"),
+    ("行唐", "行唐县"),
+    ("灵寿", "灵寿县"),
+    ("高邑", "高邑县"),
+    ("深泽", "深泽县"),
+    ("赞皇", "赞皇县"),
+    ("无极", "无极县"),
+    ("平山", "平山县"),
+    ("元氏", "元氏县"),
+    ("赵县", "赵县"),
+    ("辛集", "辛集市"),
+    ("晋州", "晋州市"),
+    ("新乐", "新乐市"),
+    ("高新区", "高新技术产业开发区"),
+];
 const STREETS: &[&str] = &[
     "中山路",
     "裕华路",
@@ -242,6 +271,48 @@ fn phone(rng: &mut Rng, used: &mut HashSet<String>) -> String {
             return p;
         }
     }
+}
+
+/// A Shijiazhuang landline (区号0311, eight digits starting with 8).
+fn window_phone(rng: &mut Rng) -> String {
+    format!("0311-8{:07}", rng.below(10_000_000))
+}
+
+/// The dates of a driving licence whose current period ends on
+/// `valid_until`: the first licence is valid 6 years, each renewal 10
+/// (GA rules). The first issue is at 18 or later, near `preferred_first`,
+/// and never after the current period began, nor after `today`. Answers
+/// (first issued, valid from, valid until); `valid_until` moves only when
+/// the holder is too young for it (their first period then ends later).
+fn licence_dates(
+    birth: Date,
+    preferred_first: Date,
+    valid_until: Date,
+    today: Date,
+) -> (Date, Date, Date) {
+    let earliest = birth.add_years(18);
+    let preferred = preferred_first.max(earliest).min(today);
+    // Period starts counted back from the end: 6 years, then 10 more each.
+    let start = |k: i32| valid_until.add_years(-(6 + 10 * k));
+    let mut k = 0;
+    while start(k) > preferred {
+        k += 1;
+    }
+    if start(k) < earliest {
+        if k == 0 || start(k - 1) > today {
+            // Too young for a period ending then: the first licence at the
+            // preferred date, valid 6 years.
+            return (preferred, preferred, preferred.add_years(6));
+        }
+        k -= 1;
+    }
+    let first = start(k);
+    let valid_from = if k == 0 {
+        first
+    } else {
+        valid_until.add_years(-10)
+    };
+    (first, valid_from, valid_until)
 }
 
 fn address(rng: &mut Rng, district: &str) -> String {
@@ -335,35 +406,10 @@ pub async fn load(
     let mut tx = pool.begin().await?;
     let mut phones = HashSet::new();
 
-    // Registration windows: 26 for individuals, 1 for units.
-    let brigades = [
-        "长安",
-        "桥西",
-        "新华",
-        "裕华",
-        "井陉矿区",
-        "藁城",
-        "鹿泉",
-        "栾城",
-        "井陉",
-        "正定",
-        "行唐",
-        "灵寿",
-        "高邑",
-        "深泽",
-        "赞皇",
-        "无极",
-        "平山",
-        "元氏",
-        "赵县",
-        "辛集",
-        "晋州",
-        "新乐",
-        "高新区",
-    ];
+    // Registration windows: 26 for individuals, 1 for units. Each brigade's
+    // hall is in its own district.
     let mut windows: Vec<Vec<V>> = Vec::new();
-    for (i, b) in brigades.iter().enumerate() {
-        let district = DISTRICTS[i % DISTRICTS.len()].1;
+    for (i, (b, district)) in BRIGADES.iter().enumerate() {
         windows.push(vec![
             V::I(i as i64 + 1),
             s(format!("W{:02}", i + 1)),
@@ -374,11 +420,11 @@ pub async fn load(
                 rng.below(300) + 1
             )),
             s("individual"),
-            s(format!("0311-8{:06}", rng.below(1_000_000))),
+            s(window_phone(&mut rng)),
         ]);
     }
     for (k, n) in ["第一", "第二", "第三"].iter().enumerate() {
-        let i = brigades.len() + k;
+        let i = BRIGADES.len() + k;
         windows.push(vec![
             V::I(i as i64 + 1),
             s(format!("W{:02}", i + 1)),
@@ -388,7 +434,7 @@ pub async fn load(
                 DISTRICTS[k].1
             )),
             s("individual"),
-            s(format!("0311-8{:06}", rng.below(1_000_000))),
+            s(window_phone(&mut rng)),
         ]);
     }
     windows.push(vec![
@@ -635,30 +681,32 @@ pub async fn load(
         } else {
             LicenceClass::C1
         };
-        let first_issued = p
+        let preferred_first = p
             .birth
             .add_years(18 + rng.below((age - 17).max(1) as u64) as i32);
-        // States: most valid; some expiring within 90 days; some expired.
+        // States: most valid; some expiring within 90 days; some expired
+        // (less than a year: still renewed; more: cancelled).
         let valid_until = match i % 20 {
             0 | 1 => today.add_days(5 + rng.below(80) as i64),
             2 => today.add_days(-(10 + rng.below(300) as i64)),
+            12 => today.add_days(-(380 + rng.below(900) as i64)),
             _ => today.add_days(120 + rng.below(3000) as i64),
         };
-        let valid_from = valid_until.add_years(-if i % 3 == 0 { 10 } else { 6 });
+        let (first_issued, valid_from, valid_until) =
+            licence_dates(p.birth, preferred_first, valid_until, today);
         let points = match i % 11 {
             0 => 12,
             1 | 2 => 3 + rng.below(6) as i64,
             3 => 1 + rng.below(2) as i64,
             _ => 0,
         };
-        let status = if valid_until < today {
-            LicenceStatus::RenewalOverdue
-        } else if points >= 12 {
-            LicenceStatus::PointsFull
-        } else if i % 37 == 5 {
-            LicenceStatus::Suspended
-        } else {
-            LicenceStatus::Valid
+        let status = match renewal_stage(valid_until, today) {
+            RenewalStage::Overdue { .. } => LicenceStatus::RenewalOverdue,
+            RenewalStage::Cancelled { .. } => LicenceStatus::CancelledRecoverable,
+            RenewalStage::Lapsed { .. } => LicenceStatus::Cancelled,
+            _ if points >= 12 => LicenceStatus::PointsFull,
+            _ if i % 37 == 5 => LicenceStatus::Suspended,
+            _ => LicenceStatus::Valid,
         };
         let needs_review = class.is_professional();
         let needs_physical = class.is_professional() || age >= 60;
@@ -720,6 +768,13 @@ pub async fn load(
             place.to_string()
         } else {
             format!("石家庄市{}与{}交叉口", rng.pick(STREETS), rng.pick(STREETS))
+        };
+        // Handled ones stand where the rule puts them: a warning has
+        // nothing to pay, so it is done, never "unpaid" or "paid".
+        let status = if status != "unhandled" && spec.2 == 0 {
+            status_once_handled(0).code()
+        } else {
+            status
         };
         violation_rows.push(vec![
             V::I(vehicle.0),
@@ -1111,5 +1166,57 @@ mod tests {
             .is_ok());
             assert!(Vin::parse(&vin(&mut rng, 42)).is_ok());
         }
+    }
+
+    #[test]
+    fn window_phones_are_shijiazhuang_landlines() {
+        let mut rng = Rng(3);
+        for _ in 0..1000 {
+            let p = window_phone(&mut rng);
+            let (area, number) = p.split_once('-').unwrap();
+            assert_eq!(area, "0311");
+            assert_eq!(number.len(), 8, "{p}");
+            assert!(number.starts_with('8') && number.chars().all(|c| c.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn every_brigade_hall_is_in_its_own_district() {
+        for (brigade, district) in BRIGADES {
+            assert!(
+                district.starts_with(brigade.trim_end_matches("区")),
+                "{brigade}: {district}"
+            );
+        }
+        let yuhua = BRIGADES.iter().find(|b| b.0 == "裕华").unwrap();
+        assert_eq!(yuhua.1, "裕华区");
+    }
+
+    #[test]
+    fn licences_are_never_valid_before_they_were_first_issued() {
+        let today = Date::new(2026, 11, 26).unwrap();
+        let mut rng = Rng(11);
+        for _ in 0..20_000 {
+            let birth = today.add_days(-(18 * 365 + 30 + rng.below(62 * 365) as i64));
+            let age = Date::years_between(birth, today);
+            let preferred = birth.add_years(18 + rng.below((age - 17).max(1) as u64) as i32);
+            let wanted = today.add_days(rng.below(4500) as i64 - 1300);
+            let (first, from, until) = licence_dates(birth, preferred, wanted, today);
+            let case = format!("born {birth}, wanted {wanted}: {first} {from} {until}");
+            assert!(first >= birth.add_years(18), "{case}");
+            assert!(first <= from && from <= today, "{case}");
+            let years = if from == first { 6 } else { 10 };
+            // (A period ending on 29 February starts on the 28th.)
+            let drift = until.days_since_epoch() - from.add_years(years).days_since_epoch();
+            assert!((0..=1).contains(&drift), "{case}");
+        }
+        // The reported case: valid from 2020-07-12, first issued 2021-08-24.
+        let (first, from, _) = licence_dates(
+            Date::new(1990, 3, 1).unwrap(),
+            Date::new(2021, 8, 24).unwrap(),
+            Date::new(2026, 7, 12).unwrap(),
+            today,
+        );
+        assert!(first <= from, "{first} {from}");
     }
 }

@@ -47,7 +47,7 @@ pub fn Page(
         .into_any(),
     };
     view! {
-        <leptos_meta::Title text=format!("{} - {}", title, lang.pick("互联网交通安全综合服务管理平台", "Traffic Safety Service Platform")) />
+        <leptos_meta::Title text=document_title(lang, &title) />
         <a class="skip-link" href="#main">
             {lang.pick("跳到正文", "Skip to main content")}
         </a>
@@ -80,5 +80,22 @@ pub fn Page(
                 <a href="/windows">{lang.pick("注册窗口", "Registration windows")}</a>
             </p>
         </footer>
+    }
+}
+
+/// The browser tab's title: the page's heading, then the platform's name;
+/// the home page, whose heading is the platform's name, shows it once.
+fn document_title(lang: Lang, heading: &str) -> String {
+    let platform = lang.pick(
+        "互联网交通安全综合服务管理平台",
+        "Internet Traffic Safety Service Platform",
+    );
+    if heading == platform {
+        heading.to_string()
+    } else {
+        format!(
+            "{heading} - {}",
+            lang.pick("互联网交通安全综合服务管理平台", "Traffic Safety Service Platform")
+        )
     }
 }
