@@ -48,6 +48,30 @@ pub fn login_delay_secs(failures_for_identifier_from_ip: i64, failures_from_ip: 
     }
 }
 
+/// Seconds a password-reset code request must wait, from this requester's
+/// own history only (one ID number from one address, and the address), so
+/// that the answer never depends on whether an account exists: at least the
+/// SMS resend gap since the last request, and the login delays once the
+/// requests add up.
+pub fn reset_request_wait_secs(
+    now_ms: i64,
+    last_request_ms: Option<i64>,
+    requests_for_identifier_from_ip: i64,
+    failures_from_ip: i64,
+) -> i64 {
+    let Some(last) = last_request_ms else {
+        return 0;
+    };
+    let delay = login_delay_secs(requests_for_identifier_from_ip, failures_from_ip)
+        .max(SMS_RESEND_GAP_SECS);
+    let wait_ms = last + delay * 1000 - now_ms;
+    if wait_ms <= 0 {
+        0
+    } else {
+        (wait_ms + 999) / 1000
+    }
+}
+
 /// Whether a session created at `created_ms` and last used at `last_seen_ms`
 /// is still alive at `now_ms`.
 pub fn session_alive(created_ms: i64, last_seen_ms: i64, now_ms: i64) -> bool {
@@ -86,6 +110,45 @@ pub fn sms_quota(
     SmsQuota::Allowed
 }
 
+/// Longest return path (`next`, `back`) accepted.
+pub const RETURN_PATH_MAX_CHARS: usize = 512;
+
+/// The one check for a path this site redirects to after login or a
+/// language switch (`?next=`, `?back=`, the Referer): a path on this site,
+/// never another site. Accepts `/` alone or a path that starts with a single
+/// `/` followed by neither `/` nor `\`; refuses control characters and
+/// whitespace (browsers drop tabs and newlines, turning `/\t/x` into
+/// `//x`), `//` and `/\` anywhere, and percent-encoded slashes and
+/// backslashes (which a second decoding would turn into the same). A scheme
+/// (`https:`, `javascript:`) cannot pass because the first character must
+/// be `/`.
+pub fn safe_return_path(raw: &str) -> Option<&str> {
+    if raw.is_empty() || raw.chars().count() > RETURN_PATH_MAX_CHARS {
+        return None;
+    }
+    if raw
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\u{FEFF}')
+    {
+        return None;
+    }
+    let mut chars = raw.chars();
+    if chars.next() != Some('/') {
+        return None;
+    }
+    if matches!(chars.next(), Some('/') | Some('\\')) {
+        return None;
+    }
+    if raw.contains("//") || raw.contains("/\\") || raw.contains("\\/") {
+        return None;
+    }
+    let lower = raw.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") {
+        return None;
+    }
+    Some(raw)
+}
+
 /// A fine-payment order can be paid for 15 minutes; then a new one is opened
 /// (a late bank payment of the old one is still accepted, never lost).
 pub const PAYMENT_ORDER_TTL_SECS: i64 = 15 * 60;
@@ -93,6 +156,49 @@ pub const PAYMENT_ORDER_TTL_SECS: i64 = 15 * 60;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn return_paths_stay_on_this_site() {
+        for good in [
+            "/",
+            "/account",
+            "/account/vehicles",
+            "/account/contact?target=licence",
+            "/account/apply/D2?draft=3#top",
+            "/account/violations/12",
+        ] {
+            assert_eq!(safe_return_path(good), Some(good), "{good}");
+        }
+        for bad in [
+            "",
+            "account",
+            "//evil.example",
+            "//evil.example/account",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/%5Cevil",
+            "/%5cevil.example",
+            "/%2F%2Fevil.example",
+            "/%2fevil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,x",
+            "/account//x",
+            "/account/\\x",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/account\r\nSet-Cookie: x=1",
+            " /account",
+            "/account page",
+            "/\u{0}x",
+        ] {
+            assert_eq!(safe_return_path(bad), None, "{bad:?}");
+        }
+        let long = format!("/{}", "a".repeat(RETURN_PATH_MAX_CHARS));
+        assert_eq!(safe_return_path(&long), None);
+    }
 
     #[test]
     fn a_few_failures_cost_nothing_then_delays_double_and_cap() {
@@ -107,6 +213,24 @@ mod tests {
     fn one_address_trying_many_accounts_is_slowed() {
         assert_eq!(login_delay_secs(1, 30), 0);
         assert!(login_delay_secs(1, 40) > 0);
+    }
+
+    #[test]
+    fn reset_requests_wait_for_the_resend_gap_then_slow_down() {
+        assert_eq!(reset_request_wait_secs(1_000_000, None, 0, 0), 0);
+        // A second request 20 s after the first waits the rest of the minute.
+        assert_eq!(
+            reset_request_wait_secs(1_020_000, Some(1_000_000), 1, 1),
+            40
+        );
+        assert_eq!(reset_request_wait_secs(1_060_000, Some(1_000_000), 1, 1), 0);
+        // Many requests: the login delay, capped at a minute, still applies.
+        assert_eq!(
+            reset_request_wait_secs(1_000_500, Some(1_000_000), 20, 20),
+            60
+        );
+        // One address asking for very many ID numbers is slowed too.
+        assert!(reset_request_wait_secs(1_000_000, Some(1_000_000), 1, 200) > 0);
     }
 
     #[test]

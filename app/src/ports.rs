@@ -149,6 +149,19 @@ pub trait Accounts: Send + Sync {
     ) -> PortResult<(i64, i64)>;
     /// The newest login failure for (identifier, ip), to time the delay from.
     async fn last_login_failure(&self, identifier: &str, ip: &str) -> PortResult<Option<i64>>;
+    /// The individual account with this ID number that may reset its
+    /// password online, with the phone on the account: (account id, phone).
+    /// None when there is none or it is disabled.
+    async fn reset_target(&self, id_number: &ResidentId) -> PortResult<Option<(i64, String)>>;
+    /// In one transaction: stores the new password hash, ends every session
+    /// of the account, tells the owner (message centre and SMS) and audits.
+    async fn reset_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> PortResult<()>;
     async fn audit(
         &self,
         actor: &Actor,
@@ -424,6 +437,8 @@ pub trait PaymentGateway: Send + Sync {
 pub trait Messages: Send + Sync {
     async fn messages(&self, account_id: i64, limit: i64) -> PortResult<Vec<Message>>;
     async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()>;
+    /// How many messages the account has not read (for the menu).
+    async fn unread_count(&self, account_id: i64) -> PortResult<i64>;
 }
 
 /// A new application, checked against the rules.

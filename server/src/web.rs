@@ -151,7 +151,7 @@ async fn switch_language(
                         .and_then(|r| r.find('/').map(|j| r[j..].to_string()))
                 })
         })
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .filter(|p| app::policy::safe_return_path(p).is_some())
         .unwrap_or_else(|| "/".to_string());
     let mut response = Redirect::to(&target).into_response();
     let cookie = format!(

@@ -209,3 +209,196 @@ async fn the_account_home_explains_what_an_online_user_cannot_do() {
         assert!(res.status().is_redirection(), "{backend}: {}", res.status());
     }
 }
+
+/// GET without following redirects; answers (status, Location).
+async fn location(client: &reqwest::Client, url: String) -> (u16, String) {
+    let res = client.get(url).send().await.unwrap();
+    let to = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (res.status().as_u16(), to)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_opened_logged_out_comes_back_after_login() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let anon = new_client();
+        let (status, to) = location(&anon, format!("{}/account/vehicles", app.base)).await;
+        assert_eq!(
+            (status, to.as_str()),
+            (303, "/login?next=%2Faccount%2Fvehicles"),
+            "{backend}"
+        );
+        let (_, to) = location(
+            &anon,
+            format!("{}/account/contact?target=licence", app.base),
+        )
+        .await;
+        assert_eq!(
+            to, "/login?next=%2Faccount%2Fcontact%3Ftarget%3Dlicence",
+            "{backend}"
+        );
+
+        // The login page says why, and carries the path in the form.
+        let html = anon
+            .get(format!("{}/login?next=%2Faccount%2Fvehicles", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("请先登录，登录后将返回您要访问的页面"),
+            "{backend}"
+        );
+        assert!(
+            html.contains(r#"name="next" value="/account/vehicles""#),
+            "{backend}"
+        );
+        assert!(
+            html.contains(r#"href="/password-reset""#),
+            "{backend}: 忘记密码 link"
+        );
+        for evil in [
+            "%2F%2Fevil.example",
+            "%2F%5Cevil.example",
+            "https%3A%2F%2Fevil.example",
+        ] {
+            let html = anon
+                .get(format!("{}/login?next={evil}", app.base))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(!html.contains("evil.example"), "{backend}: {evil}");
+            assert!(!html.contains("登录后将返回"), "{backend}: {evil}");
+        }
+
+        // Without JavaScript: the form posts and the server redirects.
+        let (id, password) = app.demo_login("Online-registered individual");
+        for (next, expected) in [
+            ("/account/vehicles", "/account/vehicles"),
+            ("//evil.example", "/account"),
+            ("/\\evil.example", "/account"),
+            ("javascript:alert(1)", "/account"),
+        ] {
+            let client = new_client();
+            let res = client
+                .post(format!("{}/api/login", app.base))
+                .header("accept", "text/html")
+                .header("referer", format!("{}/login", app.base))
+                .form(&[
+                    ("identifier", id.as_str()),
+                    ("password", password.as_str()),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_redirection(), "{backend}: {}", res.status());
+            assert_eq!(res.headers()["location"], expected, "{backend}: {next}");
+        }
+        // With JavaScript: the answer names the page.
+        let answer = app
+            .call_with(
+                &new_client(),
+                "login",
+                &[
+                    ("identifier", &id),
+                    ("password", &password),
+                    ("next", "/account/messages"),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer, "/account/messages", "{backend}");
+
+        // The language switch goes back only to a page on this site.
+        for (back, expected) in [
+            ("%2Faccount", "/account"),
+            ("%2F%5Cevil.example", "/"),
+            ("%2F%2Fevil.example", "/"),
+            ("%2F%09%2Fevil.example", "/"),
+        ] {
+            let (_, to) = location(&anon, format!("{}/lang/en?back={back}", app.base)).await;
+            assert_eq!(to, expected, "{backend}: {back}");
+        }
+        let res = anon
+            .get(format!("{}/lang/zh", app.base))
+            .header("referer", "http://127.0.0.1/\\evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/", "{backend}");
+    }
+}
+
+async fn page(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_and_the_menu_follow_who_is_logged_in() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let html = page(&new_client(), format!("{}/", app.base)).await;
+        assert!(html.contains("先注册，再登录办理"), "{backend}");
+
+        let (id, password) = app.demo_login("Online-registered individual");
+        let client = new_client();
+        app.login(&client, &id, &password).await.unwrap();
+        let html = page(&client, format!("{}/", app.base)).await;
+        assert!(!html.contains("先注册，再登录办理"), "{backend}");
+        assert!(
+            html.contains(r#"<a href="/account" class="button">进入我的账户</a>"#),
+            "{backend}"
+        );
+        assert!(
+            html.contains(">消息</a>"),
+            "{backend}: no unread messages yet"
+        );
+
+        // Two new messages: the menu counts them on every page.
+        let account_id: i64 = sqlx::query("SELECT id FROM accounts WHERE id_number = $1")
+            .bind(&id)
+            .fetch_one(&app.platform.store.pool)
+            .await
+            .map(|r| sqlx::Row::get(&r, 0))
+            .unwrap();
+        for title in ["一", "二"] {
+            sqlx::query("INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, 1, $2, '', '')")
+                .bind(account_id)
+                .bind(title)
+                .execute(&app.platform.store.pool)
+                .await
+                .unwrap();
+        }
+        let html = page(&client, format!("{}/account/vehicles", app.base)).await;
+        assert!(html.contains("消息（2条未读）"), "{backend}");
+        // The message centre marks them read.
+        let html = page(&client, format!("{}/account/messages", app.base)).await;
+        assert!(html.contains(r#"aria-current="page""#), "{backend}");
+        let html = page(&client, format!("{}/account", app.base)).await;
+        assert!(!html.contains("条未读"), "{backend}");
+
+        // Just registered: the account home says so.
+        let html = page(&client, format!("{}/account?welcome=1", app.base)).await;
+        assert!(html.contains("注册成功"), "{backend}");
+
+        let (clerk, password) = app.demo_login("Window clerk");
+        let staff = new_client();
+        app.login(&staff, &clerk, &password).await.unwrap();
+        let html = page(&staff, format!("{}/", app.base)).await;
+        assert!(html.contains("进入民警工作台"), "{backend}");
+        assert!(
+            !html.contains("messages-link"),
+            "{backend}: staff get no messages"
+        );
+    }
+}

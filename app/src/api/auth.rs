@@ -13,9 +13,14 @@ pub async fn my_account() -> Result<Option<SessionAccount>, AppError> {
 /// Logs in with an ID number, phone number, unified social credit code or
 /// staff username, and a password. Wrong credentials get one message that
 /// does not say which part was wrong; repeated failures slow down (never lock).
-/// Answers the path of the account's home page.
+/// Answers where to go: `next` (the page the person was sent here from)
+/// when it is a path on this site, otherwise the account's home page.
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(identifier: String, password: String) -> Result<String, AppError> {
+pub async fn login(
+    identifier: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<String, AppError> {
     use super::server::*;
     use crate::i18n::Text;
     use crate::policy::{login_delay_secs, LOGIN_WINDOW_SECS};
@@ -109,8 +114,13 @@ pub async fn login(identifier: String, password: String) -> Result<String, AppEr
         LoginIdentifier::StaffUsername(_) => "/staff",
         _ => "/account",
     };
-    redirect_to(home);
-    Ok(home.to_string())
+    let target = next
+        .as_deref()
+        .and_then(crate::policy::safe_return_path)
+        .unwrap_or(home)
+        .to_string();
+    redirect_to(&target);
+    Ok(target)
 }
 
 /// Ends the session.
@@ -173,7 +183,7 @@ fn parse_identifier(raw: &str) -> Result<crate::ports::LoginIdentifier, AppError
 
 /// The canonical text an identifier is throttled under.
 #[cfg(feature = "ssr")]
-fn identifier_key(identifier: &crate::ports::LoginIdentifier) -> String {
+pub(crate) fn identifier_key(identifier: &crate::ports::LoginIdentifier) -> String {
     use crate::ports::LoginIdentifier::*;
     match identifier {
         IdNumber(id) => format!("id:{}", id.as_str()),

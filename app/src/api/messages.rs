@@ -35,3 +35,18 @@ pub async fn my_messages() -> Result<Vec<Message>, AppError> {
         .map_err(port("mark messages read"))?;
     Ok(messages)
 }
+
+/// How many messages the logged-in person has not read (0 when nobody is
+/// logged in or for staff, who get no messages). Shown in the menu.
+#[server(prefix = "/api", endpoint = "unread_message_count")]
+pub async fn unread_message_count() -> Result<i64, AppError> {
+    use super::server::*;
+    let Some(account) = current_account().filter(|a| !a.is_staff()) else {
+        return Ok(0);
+    };
+    ports()?
+        .messages
+        .unread_count(account.account_id)
+        .await
+        .map_err(port("count unread messages"))
+}

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod contact;
 pub mod exams;
 pub mod messages;
+pub mod password_reset;
 pub mod photo;
 pub mod plates;
 pub mod registration;

@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=public::Home ssr=SsrMode::Async />
                 <Route path=path!("/windows") view=public::Windows ssr=SsrMode::Async />
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/password-reset") view=password_reset::PasswordResetPage ssr=SsrMode::Async />
                 <Route path=path!("/register") view=register::RegisterChoice ssr=SsrMode::Async />
                 <Route path=path!("/register/unit") view=register::UnitRegistrationInfo ssr=SsrMode::Async />
                 <Route path=path!("/register/online") view=register::OnlineRegistrationPage ssr=SsrMode::Async />
@@ -118,19 +119,46 @@ pub fn session_account() -> Option<SessionAccount> {
     }
 }
 
-/// Sends the visitor to the login page when nobody is logged in (server side).
+/// Sends the visitor to the login page when nobody is logged in (server
+/// side), with the page they asked for as `next` so that login brings them
+/// back to it.
 pub fn require_login_redirect() {
     #[cfg(feature = "ssr")]
     if session_account().is_none() {
+        let asked_for = use_context::<http::request::Parts>()
+            .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_string()));
+        let location = login_location(asked_for.as_deref());
         // A page request is always a navigation: answer 303 whatever it accepts.
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&location),
+        ) {
             response.set_status(http::StatusCode::SEE_OTHER);
-            response.insert_header(
-                http::header::LOCATION,
-                http::HeaderValue::from_static("/login"),
-            );
+            response.insert_header(http::header::LOCATION, value);
         }
     }
+}
+
+/// The login page's address for someone who asked for `asked_for`: with
+/// `?next=` when that is a page on this site worth returning to.
+pub fn login_location(asked_for: Option<&str>) -> String {
+    match asked_for.and_then(crate::policy::safe_return_path) {
+        Some(path) if path != "/" => format!("/login?next={}", encode_query_value(path)),
+        _ => "/login".to_string(),
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Today's date in China Standard Time, from the server's clock.

@@ -1086,43 +1086,6 @@ impl Fines for Store {
 }
 
 #[async_trait]
-impl Messages for Store {
-    async fn messages(&self, account_id: i64, limit: i64) -> PortResult<Vec<Message>> {
-        sqlx::query(
-            "SELECT id, created_at, title, body, link, read_at FROM messages WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(account_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error("list messages"))?
-        .iter()
-        .map(|row| {
-            Ok(Message {
-                id: row.try_get("id")?,
-                created_at_ms: row.try_get("created_at")?,
-                title: row.try_get("title")?,
-                body: row.try_get("body")?,
-                link: row.try_get("link")?,
-                read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_error("read message"))
-    }
-
-    async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()> {
-        sqlx::query("UPDATE messages SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL")
-            .bind(now_ms)
-            .bind(account_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error("mark messages read"))?;
-        Ok(())
-    }
-}
-
-#[async_trait]
 impl LicencePhotos for Store {
     async fn save_photo(
         &self,

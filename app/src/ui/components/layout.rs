@@ -24,10 +24,12 @@ pub fn Page(
     let account_links = match account {
         Some(acc) => {
             let home = if acc.is_staff() { "/staff" } else { "/account" };
+            let messages = (!acc.is_staff()).then(|| view! { <MessagesLink lang /> });
             view! {
                 <a class="header__link" href=home>
                     {acc.display_name.clone()}
                 </a>
+                {messages}
                 <form class="header__logout" method="post" action=Logout::PATH>
                     <button class="link-button" type="submit">
                         {lang.pick("退出", "Log out")}
@@ -97,5 +99,49 @@ fn document_title(lang: Lang, heading: &str) -> String {
             "{heading} - {}",
             lang.pick("互联网交通安全综合服务管理平台", "Traffic Safety Service Platform")
         )
+    }
+}
+
+/// The message centre in the menu with the number of unread messages,
+/// counted on the server (no JavaScript needed). On the message centre
+/// itself, which marks them read, it is the current page instead.
+#[component]
+fn MessagesLink(lang: Lang) -> impl IntoView {
+    let here = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked()
+        == "/account/messages";
+    let unread = Resource::new_blocking(
+        || (),
+        move |_| async move {
+            if here {
+                Ok(0)
+            } else {
+                crate::api::messages::unread_message_count().await
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                let text = match (lang, n) {
+                    (Lang::Zh, 0) => "消息".to_string(),
+                    (Lang::En, 0) => "Messages".to_string(),
+                    (Lang::Zh, n) => format!("消息（{n}条未读）"),
+                    (Lang::En, n) => format!("Messages ({n} unread)"),
+                };
+                view! {
+                    <a
+                        class="header__link"
+                        href="/account/messages"
+                        aria-current=here.then_some("page")
+                        data-testid="messages-link"
+                    >
+                        {text}
+                    </a>
+                }
+            })}
+        </Suspense>
     }
 }

@@ -22,12 +22,20 @@ pub fn AccountHome() -> impl IntoView {
         Some(account) => account_view(lang, account).into_any(),
     };
     let done = leptos_router::hooks::use_query_map().with_untracked(|q| {
-        q.get("contact").map(|_| {
+        let contact = q.get("contact").map(|_| {
             crate::i18n::Text::new(
                 "联系方式已变更，新号码会收到以后的通知。",
                 "Contact details changed; notices now go to the new number.",
             )
-        })
+        });
+        // Just registered online (the registration form comes here).
+        let welcome = q.get("welcome").map(|_| {
+            crate::i18n::Text::new(
+                "注册成功，您已登录。下面是您可以办理的业务。",
+                "You are registered and logged in. Below is what you can do.",
+            )
+        });
+        contact.or(welcome)
     });
     view! {
         <Page title_zh="我的主页" title_en="My account">

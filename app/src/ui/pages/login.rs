@@ -12,9 +12,43 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
+    let query = leptos_router::hooks::use_query_map();
+    // The page the person was sent here from, only if it is on this site.
+    let next = query.with_untracked(|q| {
+        q.get("next")
+            .and_then(|n| crate::policy::safe_return_path(&n).map(str::to_string))
+    });
+    let reset_done = query.with_untracked(|q| q.get("reset").is_some());
+    let notice = if reset_done {
+        Some(view! {
+            <div class="notice notice--success" role="status" data-testid="login-notice">
+                {lang.pick(
+                    "密码已重置，所有已登录的设备均已退出。请用新密码登录。",
+                    "Your password has been reset and every device has been logged out. Log in with the new password.",
+                )}
+            </div>
+        }
+        .into_any())
+    } else {
+        next.as_ref().map(|_| {
+            view! {
+                <div class="notice" role="status" data-testid="login-notice">
+                    {lang.pick(
+                        "请先登录，登录后将返回您要访问的页面。",
+                        "Please log in first. You will then go back to the page you asked for.",
+                    )}
+                </div>
+            }
+            .into_any()
+        })
+    };
     view! {
         <Page title_zh="登录" title_en="Log in">
-            <LoginForm lang initial_error=form_error_from_url(Login::PATH) />
+            {notice}
+            <LoginForm lang next initial_error=form_error_from_url(Login::PATH) />
+            <p>
+                <a href="/password-reset">{lang.pick("忘记密码？", "Forgotten your password?")}</a>
+            </p>
             <p>
                 {lang.pick("还没有账户？", "No account yet? ")}
                 <a href="/register">{lang.pick("注册", "Register")}</a>
@@ -31,7 +65,12 @@ fn labels() -> Vec<(&'static str, Text)> {
 }
 
 #[island]
-pub fn LoginForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+pub fn LoginForm(
+    lang: Lang,
+    /// Where to go after login (already checked to be a path on this site).
+    next: Option<String>,
+    initial_error: Option<AppError>,
+) -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let identifier = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -43,6 +82,7 @@ pub fn LoginForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
     });
     let pending = action.pending();
     let labels = labels();
+    let next_for_login = next.clone();
     view! {
         <form
             class="form"
@@ -51,9 +91,14 @@ pub fn LoginForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                action.dispatch(Login { identifier: identifier.get(), password: password.get() });
+                action.dispatch(Login {
+                    identifier: identifier.get(),
+                    password: password.get(),
+                    next: next_for_login.clone(),
+                });
             }
         >
+            {next.map(|n| view! { <input type="hidden" name="next" value=n /> })}
             <ErrorSummary lang error labels=labels.clone() />
             <TextField
                 lang

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod contact;
 pub mod exams;
 pub mod login;
+pub mod password_reset;
 pub mod photo;
 pub mod plates;
 pub mod public;

@@ -28,8 +28,28 @@ pub fn Home() -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <Page title_zh="互联网交通安全综合服务管理平台" title_en="Internet Traffic Safety Service Platform">
+    // Logged in: the way on, not the call to register.
+    let start = match crate::ui::session_account() {
+        Some(account) => {
+            let (href, zh, en) = if account.is_staff() {
+                ("/staff", "进入民警工作台", "Go to the staff console")
+            } else {
+                ("/account", "进入我的账户", "Go to my account")
+            };
+            view! {
+                <p class="lead">
+                    {match lang {
+                        Lang::Zh => format!("您好，{}。您已登录，可以继续办理业务。", account.display_name),
+                        Lang::En => format!("Hello, {}. You are logged in and can carry on with your business.", account.display_name),
+                    }}
+                </p>
+                <div class="button-group">
+                    <a class="button" href=href>{lang.pick(zh, en)}</a>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
             <p class="lead">
                 {lang.pick(
                     "在网上办理机动车、驾驶证和交通违法业务。先注册，再登录办理。",
@@ -40,6 +60,12 @@ pub fn Home() -> impl IntoView {
                 <a class="button" href="/register">{lang.pick("注册", "Register")}</a>
                 <a class="button button--secondary" href="/login">{lang.pick("登录", "Log in")}</a>
             </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <Page title_zh="互联网交通安全综合服务管理平台" title_en="Internet Traffic Safety Service Platform">
+            {start}
             <h2 class="heading-l">{lang.pick("可以办理的业务", "Services")}</h2>
             <p>
                 {lang.pick(

@@ -181,7 +181,7 @@ pub fn OnlineRegistrationForm(
     Effect::new(move |_| {
         if let Some(result) = complete.value().get() {
             match result {
-                Ok(()) => go_to("/account"),
+                Ok(()) => go_to("/account?welcome=1"),
                 Err(e) => {
                     // A changed identity check sends the person back to step 1.
                     if e.field_problems()

@@ -1,0 +1,333 @@
+//! Forgotten password (忘记密码): an individual user resets the login
+//! password with a code sent to the phone on the account. Units reset at the
+//! unit window; staff ask an administrator.
+//!
+//! One form in two steps. With JavaScript the island shows one step at a
+//! time; without it, step 1 comes back as `?sent=1` and the page shows the
+//! identity fields together with the code and the new password.
+
+use crate::api::password_reset::{RequestPasswordReset, ResetPassword};
+use crate::error::AppError;
+use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
+use crate::ui::components::layout::Page;
+use crate::ui::form_error_from_url;
+use crate::ui::pages::register::{ID_CHECK, PASSWORD_CHECK, PHONE_CHECK};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+#[component]
+pub fn PasswordResetPage() -> impl IntoView {
+    let lang = use_lang();
+    let sent = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("sent").is_some());
+    let initial_error = form_error_from_url(RequestPasswordReset::PATH)
+        .or_else(|| form_error_from_url(ResetPassword::PATH));
+    view! {
+        <Page title_zh="忘记密码" title_en="Forgotten password">
+            <p class="lead">
+                {lang.pick(
+                    "个人用户可以用账户登记的手机号码接收短信验证码，重新设置登录密码。",
+                    "Individual users can set a new password with a code sent to the phone number on their account.",
+                )}
+            </p>
+            <ul class="list list--bullet">
+                <li>
+                    {lang.pick(
+                        "手机号码已经更换、收不到短信的，请携带本人身份证明到任一注册窗口重置密码。",
+                        "If you have changed your phone number and cannot receive the text, reset the password at any registration window with your identity document.",
+                    )}
+                </li>
+                <li>
+                    {lang.pick(
+                        "单位用户请由代理人携带委托书和本人身份证明到单位用户注册窗口重置密码。",
+                        "Units: the agent resets the password at the unit registration window, bringing the power of attorney and their identity document.",
+                    )}
+                </li>
+                <li>
+                    {lang.pick(
+                        "民警工作账号的密码由系统管理员重置。",
+                        "Staff accounts: a system administrator resets the password.",
+                    )}
+                </li>
+            </ul>
+            <p>
+                <a href="/windows">{lang.pick("查看注册窗口地址和电话", "Registration windows: addresses and phone numbers")}</a>
+            </p>
+            <PasswordResetForm lang sent initial_error />
+            <p>
+                <a href="/login">{lang.pick("想起密码了？返回登录", "Remembered it? Back to log in")}</a>
+            </p>
+        </Page>
+    }
+}
+
+fn labels() -> Vec<(&'static str, Text)> {
+    vec![
+        ("id_number", Text::new("公民身份号码", "Resident ID number")),
+        ("phone", Text::new("手机号码", "Mobile phone number")),
+        (
+            "code",
+            Text::new("短信验证码", "Code from the text message"),
+        ),
+        ("password", Text::new("新的登录密码", "New password")),
+        (
+            "password_confirm",
+            Text::new("再次输入新密码", "Enter the new password again"),
+        ),
+    ]
+}
+
+/// The reset form: step 1 asks who, step 2 takes the code and the password.
+#[island]
+pub fn PasswordResetForm(
+    lang: Lang,
+    /// Step 1 was posted without JavaScript (`?sent=1`).
+    sent: bool,
+    initial_error: Option<AppError>,
+) -> impl IntoView {
+    let request = ServerAction::<RequestPasswordReset>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let id_number = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password_confirm = RwSignal::new(String::new());
+    let step_two = RwSignal::new(sent);
+    // Without JavaScript step 2 must ask again who it is for.
+    let identity_in_step_two = RwSignal::new(sent);
+    let resend_in = RwSignal::new(0i64);
+    let sent_to = RwSignal::new(String::new());
+    let last_error = RwSignal::new(initial_error);
+
+    Effect::new(move |_| {
+        if let Some(result) = request.value().get() {
+            match result {
+                Ok(answer) => {
+                    sent_to.set(answer.phone_masked.clone());
+                    resend_in.set(answer.resend_after_secs);
+                    step_two.set(true);
+                    identity_in_step_two.set(false);
+                    last_error.set(None);
+                }
+                Err(e) => last_error.set(Some(e)),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = reset.value().get() {
+            match result {
+                Ok(next) => go_to(&next),
+                Err(e) => {
+                    if e.field_problems()
+                        .iter()
+                        .any(|p| ["id_number", "phone"].contains(&p.field.as_str()))
+                    {
+                        step_two.set(false);
+                    }
+                    last_error.set(Some(e));
+                }
+            }
+        }
+    });
+    // One ticking clock for the resend countdown (browser only).
+    Effect::new(move |_| {
+        let _ = set_interval_with_handle(
+            move || {
+                if resend_in.get_untracked() > 0 {
+                    resend_in.update(|s| *s -= 1);
+                }
+            },
+            std::time::Duration::from_secs(1),
+        );
+    });
+
+    let can_resend = Memo::new(move |_| resend_in.get() <= 0);
+    let error = Signal::derive(move || last_error.get());
+    let pending = Signal::derive(move || request.pending().get() || reset.pending().get());
+    let resend_blocked = Signal::derive(move || !can_resend.get() || pending.get());
+    let show_identity = Signal::derive(move || !step_two.get() || identity_in_step_two.get());
+    let labels = labels();
+    let ask_for_code = move || {
+        request.dispatch(RequestPasswordReset {
+            id_number: id_number.get_untracked(),
+            phone: phone.get_untracked(),
+        });
+    };
+    let ask_again = ask_for_code;
+    // (Event handlers exist only in the browser build.)
+    let _ = &ask_again;
+
+    view! {
+        <ErrorSummary lang error labels=labels.clone() />
+        <form
+            class="form"
+            method="post"
+            action=move || if step_two.get() { ResetPassword::PATH } else { RequestPasswordReset::PATH }
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                if step_two.get_untracked() {
+                    reset.dispatch(ResetPassword {
+                        id_number: id_number.get_untracked(),
+                        phone: phone.get_untracked(),
+                        code: code.get_untracked(),
+                        password: password.get_untracked(),
+                        password_confirm: password_confirm.get_untracked(),
+                    });
+                } else {
+                    ask_for_code();
+                }
+            }
+        >
+            <div class:hidden=move || !show_identity.get()>
+                <TextField
+                    lang
+                    name="id_number"
+                    label=labels[0].1.clone()
+                    hint=Text::new(
+                        "注册账户时使用的18位身份证号码",
+                        "The 18-character ID number you registered with",
+                    )
+                    value=id_number
+                    server_error=server_problem(error, "id_number")
+                    live_check=ID_CHECK
+                    width_class="input--w20"
+                />
+                <TextField
+                    lang
+                    name="phone"
+                    label=labels[1].1.clone()
+                    hint=Text::new(
+                        "账户登记的手机号码，验证码将发送到该号码",
+                        "The phone number on your account; the code is sent there",
+                    )
+                    value=phone
+                    server_error=server_problem(error, "phone")
+                    live_check=PHONE_CHECK
+                    input_type="tel"
+                    autocomplete="tel-national"
+                    inputmode="tel"
+                    width_class="input--w20"
+                />
+            </div>
+            {move || {
+                (!step_two.get())
+                    .then(|| {
+                        view! {
+                            <button class="button" type="submit" disabled=move || pending.get()>
+                                {lang.pick("获取短信验证码", "Send me a code")}
+                            </button>
+                        }
+                    })
+            }}
+            <div class:hidden=move || !step_two.get()>
+                <p class="inset" role="status" aria-live="polite" data-testid="reset-sent">
+                    {move || {
+                        if !step_two.get() {
+                            return String::new();
+                        }
+                        let to = sent_to.get();
+                        match (lang, to.is_empty()) {
+                            (Lang::Zh, false) => format!("如果公民身份号码和手机号码与账户登记的一致，验证码已发送至 {to}，5分钟内有效。"),
+                            (Lang::En, false) => format!("If the ID number and the phone number match an account, a code was sent to {to}. It is valid for 5 minutes."),
+                            (Lang::Zh, true) => "如果公民身份号码和手机号码与账户登记的一致，验证码已发送到该手机号码，5分钟内有效。请再次填写身份证号码和手机号码。".to_string(),
+                            (Lang::En, true) => "If the ID number and the phone number match an account, a code was sent to that phone. It is valid for 5 minutes. Enter the ID number and the phone number again.".to_string(),
+                        }
+                    }}
+                </p>
+                <TextField
+                    lang
+                    name="code"
+                    label=labels[2].1.clone()
+                    hint=Text::new(
+                        "没有收到的，请核对身份证号码和手机号码，60秒后可重新获取",
+                        "No text? Check the ID and phone numbers; you can ask for a new code after 60 seconds",
+                    )
+                    value=code
+                    server_error=server_problem(error, "code")
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    width_class="input--w5"
+                />
+                <p class:hidden=move || !identity_in_step_two.get()>
+                    <a href="/password-reset">{lang.pick("重新获取验证码", "Send a new code")}</a>
+                </p>
+                <p class:hidden=move || identity_in_step_two.get()>
+                    <button
+                        class="button button--secondary"
+                        type="button"
+                        disabled=move || resend_blocked.get()
+                        aria-describedby="resend-status"
+                        on:click=move |_| ask_again()
+                    >
+                        {lang.pick("重新获取验证码", "Send a new code")}
+                    </button>
+                    <span id="resend-status" class="hint" aria-hidden="true">
+                        {move || {
+                            let s = resend_in.get();
+                            if s <= 0 {
+                                String::new()
+                            } else {
+                                match lang {
+                                    Lang::Zh => format!("{s}秒后可重新获取"),
+                                    Lang::En => format!("New code available in {s} s"),
+                                }
+                            }
+                        }}
+                    </span>
+                    // Screen readers hear only the start and the end of the countdown.
+                    <span class="visually-hidden" aria-live="polite">
+                        {move || {
+                            if !step_two.get() {
+                                ""
+                            } else if can_resend.get() {
+                                lang.pick("现在可以重新获取验证码。", "You can ask for a new code now.")
+                            } else {
+                                lang.pick("60秒后可以重新获取验证码。", "You can ask for a new code in 60 seconds.")
+                            }
+                        }}
+                    </span>
+                </p>
+                <TextField
+                    lang
+                    name="password"
+                    label=labels[3].1.clone()
+                    hint=Text::new(
+                        "至少8个字符；不能使用常见密码，不能包含身份证号码或手机号码",
+                        "At least 8 characters; not a common password; must not contain your ID or phone number",
+                    )
+                    value=password
+                    server_error=server_problem(error, "password")
+                    live_check=PASSWORD_CHECK
+                    input_type="password"
+                    autocomplete="new-password"
+                />
+                <TextField
+                    lang
+                    name="password_confirm"
+                    label=labels[4].1.clone()
+                    value=password_confirm
+                    server_error=server_problem(error, "password_confirm")
+                    input_type="password"
+                    autocomplete="new-password"
+                />
+                <div class="button-group">
+                    <button class="button" type="submit" disabled=move || pending.get()>
+                        {lang.pick("重置密码", "Reset password")}
+                    </button>
+                    <button
+                        class="button button--secondary"
+                        type="button"
+                        class:hidden=move || identity_in_step_two.get()
+                        on:click=move |_| {
+                            step_two.set(false);
+                            last_error.set(None);
+                        }
+                    >
+                        {lang.pick("返回修改信息", "Change my details")}
+                    </button>
+                </div>
+            </div>
+        </form>
+    }
+}

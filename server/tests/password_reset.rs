@@ -1,0 +1,299 @@
+//! Forgotten password (忘记密码): reset by SMS code to the phone on the
+//! account, on both databases.
+
+mod common;
+use common::*;
+
+/// The phone on the account with this ID number.
+async fn account_phone(app: &TestApp, id_number: &str) -> String {
+    sqlx::query("SELECT phone FROM accounts WHERE id_number = $1")
+        .bind(id_number)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .map(|r| sqlx::Row::get(&r, 0))
+        .unwrap()
+}
+
+async fn sms_count(app: &TestApp, phone: &str) -> i64 {
+    app.count(&format!(
+        "SELECT COUNT(*) FROM sms_outbox WHERE phone = '{phone}'"
+    ))
+    .await
+}
+
+fn reset_form<'a>(
+    id: &'a str,
+    phone: &'a str,
+    code: &'a str,
+    password: &'a str,
+) -> [(&'static str, &'a str); 5] {
+    [
+        ("id_number", id),
+        ("phone", phone),
+        ("code", code),
+        ("password", password),
+        ("password_confirm", password),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_password_is_reset_by_sms_code_and_every_session_ends() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let (id, old_password) = app.demo_login("Online-registered individual");
+        let phone = account_phone(&app, &id).await;
+        // Logged in on another device.
+        let other_device = new_client();
+        app.login(&other_device, &id, &old_password).await.unwrap();
+
+        let client = new_client();
+        let sent = app
+            .call_with(
+                &client,
+                "request_password_reset",
+                &[("id_number", &id), ("phone", &phone)],
+            )
+            .await
+            .expect("code requested");
+        assert_eq!(
+            sent["phone_masked"],
+            format!("{}****{}", &phone[..3], &phone[7..])
+        );
+        let code = app.latest_code(&phone).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+
+        // A wrong code is refused on the code field, and nothing changes.
+        let err = app
+            .call_with(
+                &client,
+                "reset_password",
+                &reset_form(&id, &phone, wrong, "Xin-mima-2026"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), vec!["code"], "{backend}: {err}");
+        assert!(err.to_string().contains("验证码不正确"), "{backend}: {err}");
+        // The password rules apply (checked before the code is used up).
+        let err = app
+            .call_with(
+                &client,
+                "reset_password",
+                &reset_form(&id, &phone, &code, "12345678"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), vec!["password"], "{backend}: {err}");
+        let mut mismatch = reset_form(&id, &phone, &code, "Xin-mima-2026");
+        mismatch[4].1 = "Xin-mima-2027";
+        let err = app
+            .call_with(&client, "reset_password", &mismatch)
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), vec!["password_confirm"], "{backend}: {err}");
+
+        let next = app
+            .call_with(
+                &client,
+                "reset_password",
+                &reset_form(&id, &phone, &code, "Xin-mima-2026"),
+            )
+            .await
+            .expect("password reset");
+        assert_eq!(next, "/login?reset=1");
+
+        // Every session of the account ended; the old password is gone.
+        let me = app
+            .call_with(&other_device, "my_account", &[])
+            .await
+            .unwrap();
+        assert!(me.is_null(), "{backend}: the other device is logged out");
+        assert!(app.login(&new_client(), &id, &old_password).await.is_err());
+        app.login(&new_client(), &id, "Xin-mima-2026")
+            .await
+            .expect("the new password works");
+        // The code was used up.
+        let err = app
+            .call_with(
+                &client,
+                "reset_password",
+                &reset_form(&id, &phone, &code, "Xin-mima-2028"),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("已过期或已使用"),
+            "{backend}: {err}"
+        );
+        // The owner is told by SMS, and it is audited.
+        let body: String =
+            sqlx::query("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
+                .bind(&phone)
+                .fetch_one(&app.platform.store.pool)
+                .await
+                .map(|r| sqlx::Row::get(&r, 0))
+                .unwrap();
+        assert!(
+            body.contains("登录密码已通过短信验证码重置"),
+            "{backend}: {body}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'account.password_reset'")
+                .await,
+            1,
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_answers_the_same_whether_or_not_the_account_exists() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let (id, _) = app.demo_login("Window-registered individual");
+        let phone = account_phone(&app, &id).await;
+        let (stranger_id, _, _) = app.demo.can_register_online[5].clone();
+        let other_phone = if phone.starts_with("139") {
+            "13800000001"
+        } else {
+            "13900000001"
+        };
+
+        let ask = |id: String, phone: String| {
+            let app = &app;
+            async move {
+                app.call_with(
+                    &new_client(),
+                    "request_password_reset",
+                    &[("id_number", id.as_str()), ("phone", phone.as_str())],
+                )
+                .await
+            }
+        };
+        let real = ask(id.clone(), phone.clone())
+            .await
+            .expect("matching account");
+        assert_eq!(
+            sms_count(&app, &phone).await,
+            1,
+            "{backend}: a code went out"
+        );
+        // No account with this ID number, same phone typed: the same answer.
+        let unknown = ask(stranger_id.clone(), phone.clone())
+            .await
+            .expect("unknown account");
+        assert_eq!(real, unknown, "{backend}");
+        // An account exists but the phone is another: the same answer again,
+        // and no SMS to either phone. (Another account: the same ID number
+        // from the same address must wait a minute.)
+        let (other_id, _) = app.demo_login("Online-registered individual");
+        let wrong_phone = ask(other_id, other_phone.to_string())
+            .await
+            .expect("wrong phone");
+        assert_eq!(
+            wrong_phone["phone_masked"],
+            format!("{}****{}", &other_phone[..3], &other_phone[7..])
+        );
+        assert_eq!(wrong_phone["valid_for_secs"], real["valid_for_secs"]);
+        assert_eq!(sms_count(&app, &phone).await, 1, "{backend}");
+        assert_eq!(sms_count(&app, other_phone).await, 0, "{backend}");
+
+        // Step 2 for an account that does not exist says what an expired code says.
+        let no_account = app
+            .call_with(
+                &new_client(),
+                "reset_password",
+                &reset_form(&stranger_id, &phone, "123456", "Xin-mima-2026"),
+            )
+            .await
+            .unwrap_err();
+        let expired = app
+            .call_with(
+                &new_client(),
+                "reset_password",
+                &reset_form(&id, other_phone, "123456", "Xin-mima-2026"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(no_account, expired, "{backend}");
+        assert!(
+            expired.to_string().contains("已过期或已使用"),
+            "{backend}: {expired}"
+        );
+
+        // Units and staff are told where to reset, by the shape of what was typed.
+        let (unit, _) = app.demo_login("Car dealer");
+        let err = ask(unit, phone.clone()).await.unwrap_err();
+        assert_eq!(kind(&err), "NotAllowed", "{backend}: {err}");
+        assert!(
+            err.to_string().contains("单位用户注册窗口"),
+            "{backend}: {err}"
+        );
+        let err = ask("clerk01".into(), phone.clone()).await.unwrap_err();
+        assert!(err.to_string().contains("管理员"), "{backend}: {err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_reset_requests_and_codes_are_throttled() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let (id, _) = app.demo_login("Online-registered individual");
+        let phone = account_phone(&app, &id).await;
+        let (stranger_id, _, _) = app.demo.can_register_online[6].clone();
+        let client = new_client();
+        for who in [&id, &stranger_id] {
+            let form = [("id_number", who.as_str()), ("phone", phone.as_str())];
+            app.call_with(&client, "request_password_reset", &form)
+                .await
+                .expect("first request");
+            // Asked again at once: wait, whether or not the account exists.
+            let err = app
+                .call_with(&client, "request_password_reset", &form)
+                .await
+                .unwrap_err();
+            assert_eq!(kind(&err), "RateLimited", "{backend}: {err}");
+        }
+        // Guessing codes slows down like login, even with the right code.
+        let code = app.latest_code(&phone).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for _ in 0..4 {
+            let err = app
+                .call_with(
+                    &client,
+                    "reset_password",
+                    &reset_form(&id, &phone, wrong, "Xin-mima-2026"),
+                )
+                .await
+                .unwrap_err();
+            assert_eq!(fields(&err), vec!["code"], "{backend}: {err}");
+        }
+        let err = app
+            .call_with(
+                &client,
+                "reset_password",
+                &reset_form(&id, &phone, &code, "Xin-mima-2026"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&err), "RateLimited", "{backend}: {err}");
+        // The same for an ID number with no account.
+        for _ in 0..4 {
+            app.call_with(
+                &client,
+                "reset_password",
+                &reset_form(&stranger_id, &phone, wrong, "Xin-mima-2026"),
+            )
+            .await
+            .unwrap_err();
+        }
+        let err = app
+            .call_with(
+                &client,
+                "reset_password",
+                &reset_form(&stranger_id, &phone, wrong, "Xin-mima-2026"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(kind(&err), "RateLimited", "{backend}: {err}");
+    }
+}
