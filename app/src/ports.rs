@@ -217,6 +217,18 @@ pub trait SmsCodes: Send + Sync {
         ip: &str,
         now_ms: i64,
     ) -> PortResult<Result<(), i64>>;
+    /// Like `send_code`, worded for its purpose: `text` makes the message
+    /// (without the signature) from the code, so that whoever receives it
+    /// knows who asks for it and why.
+    async fn send_code_worded(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        ip: &str,
+        now_ms: i64,
+        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
+    ) -> PortResult<Result<(), i64>>;
     /// Checks and, when right, uses up the code (single use).
     async fn use_code(
         &self,

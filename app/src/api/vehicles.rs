@@ -282,9 +282,15 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
     })?;
     let subject = format!("{}:{}", account.account_id, vehicle.id);
     let now = ports.clock.now_ms();
+    // The owner learns who asks, for which vehicle and why.
+    let (binder, plate_text) = (account.display_name.clone(), plate.as_str().to_string());
+    let minutes = crate::policy::SMS_CODE_TTL_SECS / 60;
+    let wording = move |code: &str| {
+        crate::domain::binding::owner_consent_sms(&binder, &plate_text, code, minutes)
+    };
     match ports
         .sms
-        .send_code(&phone, BIND_PURPOSE, &subject, &client_ip(), now)
+        .send_code_worded(&phone, BIND_PURPOSE, &subject, &client_ip(), now, &wording)
         .await
         .map_err(port("send binding code"))?
     {

@@ -73,6 +73,51 @@ pub fn parse_vin_suffix(input: &str) -> Option<String> {
         .then_some(s)
 }
 
+/// A person's name as shown to someone else: the surname and one asterisk
+/// for every other character (张三 → 张*, 欧阳明华 → 欧***).
+pub fn masked_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first)
+            .chain(chars.map(|_| '*'))
+            .collect(),
+        None => "*".into(),
+    }
+}
+
+/// The SMS that asks a vehicle's owner to agree to a binding: who asks,
+/// for which vehicle, what the binding allows, the code and its lifetime.
+/// The code is the only run of six digits in it (phones offer to fill it in).
+pub fn owner_consent_sms(binder: &str, plate: &str, code: &str, minutes: i64) -> String {
+    format!(
+        "{binder}申请将您名下的机动车{plate}绑定到其交通安全综合服务管理平台账户，绑定后可代为处理该车的警告或200元以下罚款且未记分的电子监控违法。验证码{code}，{minutes}分钟内有效。同意请将验证码告诉对方；不同意请勿告诉任何人。",
+        binder = masked_name(binder),
+    )
+}
+
+/// What the owner is told once someone bound their vehicle.
+pub fn owner_told_of_binding(binder: &str, plate: &str) -> String {
+    format!(
+        "{binder}已将您名下的机动车{plate}绑定到其交通安全综合服务管理平台账户，可代为处理该车的警告或200元以下罚款且未记分的电子监控违法。如您没有同意，请拨打服务热线122。",
+        binder = masked_name(binder),
+    )
+}
+
+/// What the owner is told when someone else handled a violation of their
+/// vehicle.
+pub fn owner_told_of_handling(
+    handler: &str,
+    plate: &str,
+    occurred: &str,
+    description: &str,
+    decision_no: &str,
+) -> String {
+    format!(
+        "您名下的机动车{plate}于{occurred}的交通违法（{description}）已由{handler}在交通安全综合服务管理平台处理，处罚决定书编号{decision_no}。如有异议，请拨打服务热线122。",
+        handler = masked_name(handler),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +147,33 @@ mod tests {
         )
         .is_err());
         assert!(may_bind_vehicle(Binder::Unit, BindingKind::NonOwn, 0).is_err());
+    }
+
+    #[test]
+    fn names_are_masked_after_the_first_character() {
+        assert_eq!(masked_name("张三"), "张*");
+        assert_eq!(masked_name(" 欧阳明华 "), "欧***");
+        assert_eq!(masked_name("李"), "李");
+        assert_eq!(masked_name(""), "*");
+    }
+
+    #[test]
+    fn the_owner_is_told_who_binds_which_vehicle_and_why() {
+        let sms = owner_consent_sms("张三丰", "冀A12345", "482483", 10);
+        assert!(sms.starts_with("张**申请"), "{sms}");
+        assert!(!sms.contains("三丰"), "{sms}");
+        assert!(sms.contains("冀A12345") && sms.contains("绑定"), "{sms}");
+        assert!(sms.contains("验证码482483，10分钟内有效"), "{sms}");
+        // The only run of six digits is the code (phones offer to fill it in).
+        let runs: Vec<&str> = sms
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|run| run.len() >= 6)
+            .collect();
+        assert_eq!(runs, vec!["482483"], "{sms}");
+        let after = owner_told_of_binding("张三丰", "冀A12345");
+        assert!(after.contains("张**已将") && after.contains("冀A12345"), "{after}");
+        let handled = owner_told_of_handling("王五", "冀A12345", "2026-11-20 08:15", "机动车违反禁止标线指示的", "1301002026112600000042");
+        assert!(handled.contains("王*") && handled.contains("机动车违反禁止标线指示的"), "{handled}");
     }
 
     #[test]

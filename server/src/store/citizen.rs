@@ -9,6 +9,7 @@
 
 use super::{db_error, Store};
 use crate::db::Backend;
+use app::domain::binding::{owner_told_of_binding, owner_told_of_handling};
 use app::domain::violation::{decision_number, status_once_handled};
 use app::domain::{
     BindingKind, Date, LicenceClass, LicenceStatus, VehicleStatus, VehicleType, ViolationStatus,
@@ -22,7 +23,7 @@ use sqlx::{Row, Transaction};
 type Tx = Transaction<'static, sqlx::Any>;
 
 /// SMS signature of the city's traffic police.
-const SMS_SIGNATURE: &str = "【石家庄交警】";
+pub(super) const SMS_SIGNATURE: &str = "【石家庄交警】";
 
 impl Store {
     /// Tells the account holder: a message-centre entry and an SMS to the
@@ -382,6 +383,17 @@ impl Bindings for Store {
             now,
         )
         .await?;
+        if kind == BindingKind::NonOwn {
+            let binder = Store::account_name_in(&mut tx, account_id).await?;
+            Store::tell_owner_in(
+                &mut tx,
+                vehicle_id,
+                "您名下的机动车已被他人绑定",
+                &owner_told_of_binding(&binder, &plate),
+                now,
+            )
+            .await?;
+        }
         tx.commit().await.map_err(db_error("commit binding"))?;
         Ok(Ok(()))
     }
@@ -720,15 +732,27 @@ impl Fines for Store {
         if changed == 0 {
             return Ok(false);
         }
-        let row = sqlx::query("SELECT vehicle_id, plate FROM violations WHERE id = $1")
-            .bind(violation_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error("load decided violation"))?;
-        let (vehicle_id, plate): (i64, String) = (
-            row.try_get("vehicle_id").map_err(db_error("read"))?,
-            row.try_get("plate").map_err(db_error("read"))?,
-        );
+        let row = sqlx::query(
+            "SELECT x.vehicle_id, x.plate, x.occurred_at, x.description, b.own
+             FROM violations x JOIN vehicle_bindings b ON b.vehicle_id = x.vehicle_id AND b.account_id = $1
+             WHERE x.id = $2",
+        )
+        .bind(account_id)
+        .bind(violation_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error("load decided violation"))?;
+        let read = || -> Result<(i64, String, i64, String, i64), sqlx::Error> {
+            Ok((
+                row.try_get("vehicle_id")?,
+                row.try_get("plate")?,
+                row.try_get("occurred_at")?,
+                row.try_get("description")?,
+                row.try_get("own")?,
+            ))
+        };
+        let (vehicle_id, plate, occurred_at, description, own) =
+            read().map_err(db_error("read decided violation"))?;
         // The vehicle is back to normal once nothing is left unhandled.
         sqlx::query(
             "UPDATE vehicles SET status = $1 WHERE id = $2 AND status = $3
@@ -765,6 +789,24 @@ impl Fines for Store {
             now,
         )
         .await?;
+        if own != 1 {
+            // Someone else handled a violation of the owner's vehicle.
+            let handler = Store::account_name_in(&mut tx, account_id).await?;
+            Store::tell_owner_in(
+                &mut tx,
+                vehicle_id,
+                "您名下机动车的交通违法已由他人处理",
+                &owner_told_of_handling(
+                    &handler,
+                    &plate,
+                    &app::domain::date::cst_date_time(occurred_at),
+                    &description,
+                    &decision_no,
+                ),
+                now,
+            )
+            .await?;
+        }
         tx.commit().await.map_err(db_error("commit decision"))?;
         Ok(true)
     }

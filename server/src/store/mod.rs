@@ -17,6 +17,7 @@ mod applications;
 mod citizen;
 mod exams;
 mod messages;
+mod owner_notices;
 mod plates;
 
 /// The database behind every port.
@@ -184,6 +185,21 @@ impl SmsCodes for Store {
         ip: &str,
         now_ms: i64,
     ) -> PortResult<Result<(), i64>> {
+    ) -> PortResult<Result<(), i64>> {
+        let minutes = policy::SMS_CODE_TTL_SECS / 60;
+        let text = move |code: &str| format!("您的验证码为{code}，{minutes}分钟内有效。请勿告诉他人。");
+        self.send_code_worded(phone, purpose, subject, ip, now_ms, &text)
+            .await
+    }
+
+    async fn send_code_worded(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        ip: &str,
+        now_ms: i64,
+        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
         let mut tx = self.begin_write().await?;
         let hour_ago = now_ms - 3_600_000;
         let row = sqlx::query(
@@ -230,10 +246,7 @@ impl SmsCodes for Store {
         .execute(&mut *tx)
         .await
         .map_err(db_error("store sms code"))?;
-        let body = format!(
-            "【石家庄交警】您的验证码为{code}，{}分钟内有效。请勿告诉他人。",
-            policy::SMS_CODE_TTL_SECS / 60
-        );
+        let body = format!("【石家庄交警】{}", text(&code));
         sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
             .bind(phone.as_str())
             .bind(&body)

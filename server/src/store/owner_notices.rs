@@ -1,0 +1,82 @@
+//! Telling a vehicle's owner (机动车所有人) what someone else did with their
+//! vehicle — bound it, handled one of its violations: an SMS to the phone
+//! on record for the vehicle, and a message-centre entry for every account
+//! of the owner. Inside the caller's transaction.
+
+use super::{db_error, Store};
+use app::ports::PortResult;
+use sqlx::{Row, Transaction};
+
+type Tx = Transaction<'static, sqlx::Any>;
+
+impl Store {
+    /// Tells the owner of the vehicle; the texts come from the domain.
+    pub(crate) async fn tell_owner_in(
+        tx: &mut Tx,
+        vehicle_id: i64,
+        title: &str,
+        body: &str,
+        now_ms: i64,
+    ) -> PortResult<()> {
+        let row = sqlx::query("SELECT owner_kind, owner_id, phone FROM vehicles WHERE id = $1")
+            .bind(vehicle_id)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_error("load vehicle owner"))?;
+        let read = || -> Result<(String, String, Option<String>), sqlx::Error> {
+            Ok((
+                row.try_get("owner_kind")?,
+                row.try_get("owner_id")?,
+                row.try_get("phone")?,
+            ))
+        };
+        let (owner_kind, owner_id, phone) = read().map_err(db_error("read vehicle owner"))?;
+        let accounts = if owner_kind == "person" {
+            "SELECT id FROM accounts WHERE kind = 'individual' AND id_number = $1"
+        } else {
+            "SELECT id FROM accounts WHERE kind = 'unit' AND credit_code = $1"
+        };
+        let owners: Vec<i64> = sqlx::query(accounts)
+            .bind(&owner_id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(db_error("find owner accounts"))?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()
+            .map_err(db_error("read owner account"))?;
+        for account_id in owners {
+            sqlx::query(
+                "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(account_id)
+            .bind(now_ms)
+            .bind(title)
+            .bind(body)
+            .bind("/account/vehicles")
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error("write owner message"))?;
+        }
+        if let Some(phone) = phone.filter(|p| !p.is_empty()) {
+            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+                .bind(phone)
+                .bind(format!("{}{body}", super::citizen::SMS_SIGNATURE))
+                .bind(now_ms)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error("queue owner sms"))?;
+        }
+        Ok(())
+    }
+
+    /// The name an account is shown by (for a masked mention).
+    pub(crate) async fn account_name_in(tx: &mut Tx, account_id: i64) -> PortResult<String> {
+        sqlx::query("SELECT display_name FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(&mut **tx)
+            .await
+            .and_then(|r| r.try_get("display_name"))
+            .map_err(db_error("load account name"))
+    }
+}
