@@ -39,6 +39,10 @@ pub struct Refusal {
     pub remedy: Text,
     /// Show the list of registration windows with the remedy.
     pub see_windows: bool,
+    /// The district (区/县) of the person's address on record, so that the
+    /// windows there are shown first.
+    #[serde(default)]
+    pub near_district: Option<String>,
 }
 
 /// Every error a server function can return.
@@ -75,6 +79,7 @@ impl AppError {
             rule,
             remedy,
             see_windows: false,
+            near_district: None,
         })
     }
 
@@ -127,6 +132,7 @@ impl From<crate::domain::Refusal> for AppError {
             rule: Text::new(r.rule_zh, r.rule_en),
             remedy: Text::new(r.remedy_zh, r.remedy_en),
             see_windows,
+            near_district: None,
         })
     }
 }

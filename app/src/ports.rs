@@ -53,6 +53,8 @@ pub struct PersonRecord {
     pub id_number: ResidentId,
     pub name: String,
     pub phone_on_record: String,
+    /// Address on record (住址), to suggest the nearest windows.
+    pub address: String,
     pub vehicles: i64,
     pub has_licence: bool,
 }
@@ -229,6 +231,16 @@ pub trait SmsCodes: Send + Sync {
         now_ms: i64,
         text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
     ) -> PortResult<Result<(), i64>>;
+    /// When the newest live (unused, unexpired) code for this purpose and
+    /// subject was sent, if there is one: a person who reloads the page may
+    /// go on with the code already on its way.
+    async fn live_code_sent_at(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<i64>>;
     /// Checks and, when right, uses up the code (single use).
     async fn use_code(
         &self,
@@ -496,6 +508,9 @@ pub trait Applications: Send + Sync {
         account_id: i64,
         draft: i64,
     ) -> PortResult<Option<(ServiceCode, String)>>;
+    /// The number of the application submitted from this (now used) draft.
+    async fn submitted_from_draft(&self, account_id: i64, draft: i64)
+        -> PortResult<Option<String>>;
     async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>>;
     async fn detail(&self, application_no: &str) -> PortResult<Option<ApplicationDetail>>;
     /// Open applications (or those in one status), oldest first.

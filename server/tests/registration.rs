@@ -103,6 +103,18 @@ async fn a_different_phone_is_refused_with_the_window_list() {
             .unwrap_err();
         assert_eq!(kind(&err), "NotAllowed", "{backend}: {err}");
         assert_eq!(err["NotAllowed"]["see_windows"], true);
+        // The windows near the person's address on record are suggested first.
+        let address: String = sqlx::query("SELECT address FROM persons WHERE id_number = $1")
+            .bind(&id)
+            .fetch_one(&app.platform.store.pool)
+            .await
+            .map(|r| sqlx::Row::get(&r, 0))
+            .unwrap();
+        let district = app::domain::window::district_of(&address).expect("a district");
+        assert_eq!(
+            err["NotAllowed"]["near_district"], district,
+            "{backend}: {err}"
+        );
         assert!(err["NotAllowed"]["rule"]["zh"]
             .as_str()
             .unwrap()
@@ -168,14 +180,27 @@ async fn codes_are_rate_limited_and_weak_passwords_refused() {
     for backend in backends() {
         let app = spawn(backend).await;
         let (id, name, phone) = app.demo.can_register_online[3].clone();
-        send_code(&app, "owner_or_driver", &id, &name, &phone)
+        let first = send_code(&app, "owner_or_driver", &id, &name, &phone)
             .await
             .expect("first code");
-        let err = send_code(&app, "owner_or_driver", &id, &name, &phone)
+        assert_eq!(first["already_sent"], false, "{backend}: {first}");
+        // Asking again (a reload) goes on with the live code: no new SMS.
+        let again = send_code(&app, "owner_or_driver", &id, &name, &phone)
+            .await
+            .expect("the live code stands");
+        assert_eq!(again["already_sent"], true, "{backend}: {again}");
+        let wait = again["resend_after_secs"].as_i64().unwrap();
+        assert!((55..=60).contains(&wait), "{backend}: {again}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM sms_outbox").await, 1);
+        // Another person's registration on the same phone is still told to wait.
+        let (other_id, other_name, _) = app.demo.can_register_online[4].clone();
+        let err = send_code(&app, "owner_or_driver", &other_id, &other_name, &phone)
             .await
             .unwrap_err();
-        assert_eq!(kind(&err), "RateLimited", "{backend}: {err}");
-        assert_eq!(app.count("SELECT COUNT(*) FROM sms_outbox").await, 1);
+        assert!(
+            matches!(kind(&err).as_str(), "RateLimited" | "NotAllowed"),
+            "{backend}: {err}"
+        );
 
         let code = app.latest_code(&phone).await;
         let err = complete(&app, &id, &name, &phone, &code, "12345678")
@@ -247,5 +272,211 @@ async fn an_expired_code_is_refused() {
             Ok(()),
             "{backend}"
         );
+    }
+}
+
+/// Full-width digits (Chinese input methods), spaces from pasting and a
+/// code typed with a space all reach the same account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_phones_and_codes_are_taken_as_people_type_and_paste_them() {
+    fn full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                other => other,
+            })
+            .collect()
+    }
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let (id, name, phone) = app.demo.can_register_online[5].clone();
+        let pasted_id = format!("{} {} {}", &id[..6], &id[6..14], id[14..].to_lowercase());
+        let typed_phone = full_width(&phone);
+        send_code(&app, "owner_or_driver", &pasted_id, &name, &typed_phone)
+            .await
+            .expect("code sent");
+        let code = app.latest_code(&phone).await;
+        let typed_code = format!("{} {}", full_width(&code[..3]), &code[3..]);
+        app.call(
+            "complete_registration",
+            &[
+                ("kind", "owner_or_driver"),
+                ("id_number", &pasted_id),
+                ("name", &name),
+                ("phone", &typed_phone),
+                ("code", &typed_code),
+                ("password", "Lvse-chuxing-2026"),
+                ("password_confirm", "Lvse-chuxing-2026"),
+            ],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{backend}: registered, got {e}"));
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM accounts WHERE id_number = '{id}' AND phone = '{phone}'"
+            ))
+            .await,
+            1,
+            "{backend}: stored in the canonical form"
+        );
+    }
+}
+
+/// The text a person sees on a page: the HTML without scripts, styles and tags.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let lower = tail.get(..7).unwrap_or("").to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<script") {
+            tail.find("</script>").map(|i| i + 9)
+        } else if lower.starts_with("<style") {
+            tail.find("</style>").map(|i| i + 8)
+        } else {
+            tail.find('>').map(|i| i + 1)
+        };
+        match skip_to {
+            Some(n) => {
+                out.push(' ');
+                rest = &tail[n..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every route of the app, rendered for every kind of visitor, shows no
+/// Rust source as text (a `>` inside a `view!` attribute closure once ended
+/// the tag and printed the closure on the page) and never fails with a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_renders_without_leaked_source_for_every_visitor() {
+    const LEAKS: &[&str] = &[
+        "move |",
+        "move||",
+        ".get()",
+        "get_untracked",
+        "on : click",
+        "on:click",
+        "aria - ",
+        "class:",
+        "=> ",
+    ];
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let violation_id = app
+            .count("SELECT MIN(id) FROM violations")
+            .await
+            .to_string();
+        let routes: Vec<String> = leptos_axum::generate_route_list(app::App)
+            .iter()
+            .map(|r| r.path().to_string())
+            .collect();
+        assert!(routes.len() >= 25, "{backend}: route list {routes:?}");
+        let mut paths = Vec::new();
+        for route in &routes {
+            let values: &[&str] = if route.contains("code") {
+                &["V1", "V4", "D1", "D10", "D11", "ZZ"]
+            } else if route.contains("id") {
+                &[violation_id.as_str()]
+            } else if route.contains(":no") || route.contains("{no}") {
+                &["NO-SUCH-NUMBER"]
+            } else {
+                &[""]
+            };
+            for v in values {
+                let path = route
+                    .split('/')
+                    .map(|seg| {
+                        if seg.starts_with(':') || seg.starts_with('{') {
+                            v.to_string()
+                        } else {
+                            seg.to_string()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                paths.push(if path.is_empty() { "/".into() } else { path });
+            }
+        }
+        paths.push("/register/online?kind=learner".into());
+        paths.push("/no/such/page".into());
+        let visitors = [
+            None,
+            Some("Online-registered"),
+            Some("Window-registered"),
+            Some("Car dealer"),
+            Some("Window clerk"),
+        ];
+        for visitor in visitors {
+            let client = new_client();
+            if let Some(role) = visitor {
+                let (login, password) = app.demo_login(role);
+                app.login(&client, &login, &password)
+                    .await
+                    .unwrap_or_else(|e| panic!("{backend}: {role} logs in: {e}"));
+            }
+            for path in &paths {
+                let res = client
+                    .get(format!("{}{path}", app.base))
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{backend} {visitor:?} {path}: {e}"));
+                let status = res.status();
+                assert!(
+                    !status.is_server_error(),
+                    "{backend} {visitor:?} {path}: {status}"
+                );
+                let text = visible_text(&res.text().await.unwrap());
+                for leak in LEAKS {
+                    assert!(
+                        !text.contains(leak),
+                        "{backend} {visitor:?} {path}: page text shows source `{leak}`: …{}…",
+                        text.split(leak)
+                            .next()
+                            .unwrap_or("")
+                            .chars()
+                            .rev()
+                            .take(80)
+                            .collect::<String>()
+                            .chars()
+                            .rev()
+                            .collect::<String>()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An unknown address gets the platform's own 404 page, in the visitor's
+/// language, with the way home — not an empty answer the browser replaces.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_addresses_get_the_platform_404_page() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        for (cookie, heading) in [("lang=zh", "页面不存在"), ("lang=en", "Page not found")] {
+            let res = app
+                .client
+                .get(format!("{}/no/such/page?x=1", app.base))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(res.status(), 404, "{backend}");
+            assert!(res
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html")));
+            let body = res.text().await.unwrap();
+            assert!(body.contains(heading), "{backend}: {body}");
+            assert!(body.contains("href=\"/\""), "{backend}: a link home");
+        }
     }
 }

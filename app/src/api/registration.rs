@@ -18,6 +18,8 @@ pub struct CodeSent {
     pub phone_masked: String,
     pub valid_for_secs: i64,
     pub resend_after_secs: i64,
+    /// True when no new code was sent because the last one is still valid.
+    pub already_sent: bool,
 }
 
 /// The registration windows (注册窗口), individual windows first.
@@ -52,7 +54,24 @@ pub async fn send_registration_code(
         .map_err(port("send registration code"))?
     {
         Ok(()) => {}
-        Err(wait) => return Err(checks::wait_for_code(wait)),
+        Err(wait) => {
+            // Asked again (a reload, a second tab) while the code sent for
+            // this registration is still valid: go on with that code.
+            let live = ports
+                .sms
+                .live_code_sent_at(&who.phone, PURPOSE, who.id.as_str(), now)
+                .await
+                .map_err(port("find live registration code"))?;
+            return match live {
+                Some(sent_at) => Ok(CodeSent {
+                    phone_masked: who.phone.masked(),
+                    valid_for_secs: (SMS_CODE_TTL_SECS - (now - sent_at) / 1000).max(1),
+                    resend_after_secs: wait,
+                    already_sent: true,
+                }),
+                None => Err(checks::wait_for_code(wait)),
+            };
+        }
     }
     ports
         .accounts
@@ -68,6 +87,7 @@ pub async fn send_registration_code(
         phone_masked: who.phone.masked(),
         valid_for_secs: SMS_CODE_TTL_SECS,
         resend_after_secs: SMS_RESEND_GAP_SECS,
+        already_sent: false,
     })
 }
 
@@ -91,8 +111,8 @@ pub async fn complete_registration(
     let who = checks::identity(&ports, &kind, &id_number, &name, &phone).await?;
     let mut check = FieldCheck::new();
     let password = checks::new_password(&mut check, &password, &password_confirm, &who);
-    let code = code.trim().to_string();
-    if code.len() != crate::policy::SMS_CODE_DIGITS || !code.bytes().all(|b| b.is_ascii_digit()) {
+    let code = crate::domain::text::code_digits(&code).unwrap_or_default();
+    if code.len() != crate::policy::SMS_CODE_DIGITS {
         check.push(
             "code",
             Text::new(
@@ -222,6 +242,7 @@ pub(crate) mod checks {
                     "Please register at any individual registration window, bringing your identity document.",
                 ),
                 see_windows: true,
+                near_district: None,
             }));
         };
         if record.name != who.name.as_str() {
@@ -248,10 +269,12 @@ pub(crate) mod checks {
                     "The phone number you entered is not the one recorded when you registered your vehicle or applied for your driving licence, so you cannot register online.",
                 ),
                 remedy: Text::new(
-                    "请携带本人身份证明到任一个人用户注册窗口办理注册（窗口列表见下方）。",
-                    "Please register at any individual registration window with your identity document (see the list below).",
+                    "请携带本人身份证明到任一个人用户注册窗口办理注册（离您较近的窗口见下方）。",
+                    "Please register at any individual registration window with your identity document (the windows near you are listed below).",
                 ),
                 see_windows: true,
+                near_district: crate::domain::window::district_of(&record.address)
+                    .map(str::to_string),
             }));
         }
         Ok(who)

@@ -2,17 +2,9 @@
 //! (GB 32100) and 姓名.
 
 use super::date::Date;
+use super::text::{compact_upper, fold_width};
 use super::{rules, string_newtype};
 use serde::{Deserialize, Serialize};
-
-/// Drops white space and upper-cases: how people type long codes.
-fn compact_upper(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
 
 // ---------------------------------------------------------------- ResidentId
 
@@ -82,7 +74,8 @@ impl Sex {
 }
 
 impl ResidentId {
-    /// Parses an ID number; spaces are ignored and a lowercase x accepted.
+    /// Parses an ID number as typed or pasted: spaces of every kind are
+    /// ignored, full-width digits folded and a lowercase x accepted.
     pub fn parse(input: &str) -> Result<ResidentId, ResidentIdError> {
         let s = compact_upper(input);
         if s.is_empty() {
@@ -196,16 +189,18 @@ rules!(PhoneNumberError {
 });
 
 impl PhoneNumber {
-    /// Accepts "+86 138-0311-2233", "0086…", "86…" and plain 11 digits.
+    /// Accepts "+86 138-0311-2233", "0086…", "86…" and plain 11 digits,
+    /// typed in full-width characters too.
     pub fn parse(input: &str) -> Result<PhoneNumber, PhoneNumberError> {
-        let trimmed = input.trim();
+        let folded = fold_width(input);
+        let trimmed = folded.trim();
         if trimmed.is_empty() {
             return Err(PhoneNumberError::Empty);
         }
         let rest = trimmed.strip_prefix('+').unwrap_or(trimmed);
         if !rest
             .chars()
-            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+            .all(|c| c.is_ascii_digit() || c.is_whitespace() || c == '-')
         {
             return Err(PhoneNumberError::BadCharacters);
         }
@@ -390,6 +385,26 @@ mod tests {
     use super::*;
     use crate::domain::Rule;
     use proptest::prelude::*;
+
+    #[test]
+    fn ids_and_phones_are_taken_as_people_paste_and_type_them() {
+        let id = ResidentId::parse("130104199001010018").unwrap();
+        assert_eq!(ResidentId::parse("130104 19900101 0018").unwrap(), id);
+        assert_eq!(
+            ResidentId::parse("１３０１０４１９９００１０１００１８").unwrap(),
+            id
+        );
+        assert_eq!(
+            ResidentId::parse("\u{3000}130104199001010018 ").unwrap(),
+            id
+        );
+        let phone = PhoneNumber::parse("13803112233").unwrap();
+        assert_eq!(PhoneNumber::parse("１３８０３１１２２３３").unwrap(), phone);
+        assert_eq!(
+            PhoneNumber::parse("＋８６ 138\u{3000}0311 2233").unwrap(),
+            phone
+        );
+    }
 
     #[test]
     fn resident_ids_are_checked() {

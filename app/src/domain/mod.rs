@@ -16,8 +16,10 @@ pub mod photo;
 pub mod plate;
 pub mod plate_selection;
 pub mod services;
+pub mod text;
 pub mod vehicle;
 pub mod violation;
+pub mod window;
 
 pub use account::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
 pub use date::Date;

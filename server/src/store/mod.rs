@@ -121,7 +121,7 @@ impl Store {
 impl Registry for Store {
     async fn person(&self, id_number: &ResidentId) -> PortResult<Option<PersonRecord>> {
         let row = sqlx::query(
-            "SELECT p.id_number, p.name, p.phone,
+            "SELECT p.id_number, p.name, p.phone, p.address,
                     (SELECT COUNT(*) FROM vehicles v WHERE v.owner_kind = 'person' AND v.owner_id = p.id_number) AS vehicles,
                     (SELECT COUNT(*) FROM driving_licences l WHERE l.id_number = p.id_number) AS licences
              FROM persons p WHERE p.id_number = $1",
@@ -136,6 +136,7 @@ impl Registry for Store {
                 id_number: id_number.clone(),
                 name: row.try_get("name")?,
                 phone_on_record: row.try_get("phone")?,
+                address: row.try_get("address")?,
                 vehicles: row.try_get("vehicles")?,
                 has_licence: row.try_get::<i64, _>("licences")? > 0,
             })
@@ -185,9 +186,9 @@ impl SmsCodes for Store {
         ip: &str,
         now_ms: i64,
     ) -> PortResult<Result<(), i64>> {
-    ) -> PortResult<Result<(), i64>> {
         let minutes = policy::SMS_CODE_TTL_SECS / 60;
-        let text = move |code: &str| format!("您的验证码为{code}，{minutes}分钟内有效。请勿告诉他人。");
+        let text =
+            move |code: &str| format!("您的验证码为{code}，{minutes}分钟内有效。请勿告诉他人。");
         self.send_code_worded(phone, purpose, subject, ip, now_ms, &text)
             .await
     }
@@ -200,6 +201,7 @@ impl SmsCodes for Store {
         ip: &str,
         now_ms: i64,
         text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
+    ) -> PortResult<Result<(), i64>> {
         let mut tx = self.begin_write().await?;
         let hour_ago = now_ms - 3_600_000;
         let row = sqlx::query(
@@ -260,6 +262,26 @@ impl SmsCodes for Store {
         Ok(Ok(()))
     }
 
+    async fn live_code_sent_at(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT MAX(created_at) FROM sms_codes
+             WHERE phone = $1 AND purpose = $2 AND subject = $3 AND used_at IS NULL AND expires_at > $4",
+        )
+        .bind(phone.as_str())
+        .bind(purpose)
+        .bind(subject)
+        .bind(now_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error("find live sms code"))
+    }
+
     async fn use_code(
         &self,
         phone: &PhoneNumber,
@@ -268,6 +290,10 @@ impl SmsCodes for Store {
         code: &str,
         now_ms: i64,
     ) -> PortResult<Result<(), CodeRejection>> {
+        // As typed or pasted ("482 483", full-width digits); anything else
+        // simply does not match.
+        let code = app::domain::text::code_digits(code).unwrap_or_default();
+        let code = code.as_str();
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT id, code_hash, attempts FROM sms_codes

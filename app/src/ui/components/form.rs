@@ -23,7 +23,16 @@ pub fn ErrorSummary(
         }
     });
     view! {
-        <div node_ref=node tabindex="-1" class="error-summary-slot" role="alert" aria-live="assertive">
+        // A page that comes back with an error (a plain form post) puts the
+        // focus on the summary at once (HTML `autofocus`, before any WASM).
+        <div
+            node_ref=node
+            tabindex="-1"
+            class="error-summary-slot"
+            role="alert"
+            aria-live="assertive"
+            autofocus=error.get_untracked().is_some()
+        >
             {move || {
                 error
                     .get()
@@ -170,7 +179,13 @@ pub fn TextField(
     let input = NodeRef::<leptos::html::Input>::new();
     adopt_typed_value(input, move |el| {
         let typed = el.value();
-        if typed != value.get_untracked() {
+        let kept = value.get_untracked();
+        if typed.is_empty() && !kept.is_empty() {
+            // The island brought back what was typed before a reload.
+            el.set_value(&kept);
+            return;
+        }
+        if typed != kept {
             // Typed before the page was ready: check it now, unless the
             // person is still typing in it.
             let focused = el
@@ -181,6 +196,18 @@ pub fn TextField(
                 touched.set(true);
             }
             value.set(typed);
+        }
+    });
+    // Later changes the island makes to the value (bringing back what was
+    // typed before a reload) show in the input; typing itself is a no-op here.
+    Effect::new(move |first_run_done: Option<()>| {
+        let v = value.get();
+        if first_run_done.is_some() {
+            if let Some(el) = input.get_untracked() {
+                if el.value() != v {
+                    el.set_value(&v);
+                }
+            }
         }
     });
     view! {

@@ -7,3 +7,5 @@ pub mod form;
 pub mod layout;
 pub mod page_data;
 pub mod print;
+pub mod tab_memory;
+pub mod window_cards;

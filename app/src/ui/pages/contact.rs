@@ -116,7 +116,7 @@ pub fn ContactChangeForm(
             }
         >
             <TextField lang name="code" label=labels[1].1.clone() value=code server_error=server_problem(error, "code")
-                inputmode="numeric" autocomplete="one-time-code" maxlength=6 width_class="input--w5" />
+                inputmode="numeric" autocomplete="one-time-code" width_class="input--w5" />
             <button class="button" type="submit" disabled=move || confirm.pending().get()>
                 {lang.pick("确认变更", "Confirm the change")}
             </button>

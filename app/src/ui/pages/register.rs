@@ -8,8 +8,10 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
 use crate::ui::components::layout::Page;
+use crate::ui::components::tab_memory;
+use crate::ui::components::window_cards::suggested_windows;
 use crate::ui::form_error_from_url;
-use crate::ui::pages::public::{window_tables, WindowList};
+use crate::ui::pages::public::WindowList;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -143,6 +145,9 @@ fn labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
+/// Where the typed identity waits in this tab while the code is on its way.
+const TAB_MEMORY: &str = "register.online";
+
 /// The two-step online registration form.
 #[island]
 pub fn OnlineRegistrationForm(
@@ -164,15 +169,55 @@ pub fn OnlineRegistrationForm(
     let resend_in = RwSignal::new(0i64);
     let sent_to = RwSignal::new(String::new());
     let last_error = RwSignal::new(initial_error);
+    let already_sent = RwSignal::new(false);
 
+    // After a reload: what was typed, and the step, come back from this tab.
+    let kind_for_memory = kind.clone();
+    Effect::new(move |_| {
+        let Some(kept) = tab_memory::recall(TAB_MEMORY) else {
+            return;
+        };
+        if kept.len() != 6 || kept[0] != kind_for_memory {
+            return;
+        }
+        for (signal, value) in [(id_number, &kept[1]), (name, &kept[2]), (phone, &kept[3])] {
+            if signal.get_untracked().is_empty() {
+                signal.set(value.clone());
+            }
+        }
+        if !kept[4].is_empty() {
+            let deadline: i64 = kept[5].parse().unwrap_or(0);
+            sent_to.set(kept[4].clone());
+            resend_in.set(((deadline - tab_memory::now_ms()) / 1000).max(0));
+            step_two.set(true);
+        }
+    });
+    let kind_for_keep = kind.clone();
+    let keep = move |masked: &str, resend_after_secs: i64| {
+        let deadline = tab_memory::now_ms() + resend_after_secs * 1000;
+        tab_memory::remember(
+            TAB_MEMORY,
+            &[
+                &kind_for_keep,
+                &id_number.get_untracked(),
+                &name.get_untracked(),
+                &phone.get_untracked(),
+                masked,
+                &deadline.to_string(),
+            ],
+        );
+    };
+    let keep_on_send = keep.clone();
     Effect::new(move |_| {
         if let Some(result) = send.value().get() {
             match result {
                 Ok(sent) => {
                     sent_to.set(sent.phone_masked.clone());
                     resend_in.set(sent.resend_after_secs);
+                    already_sent.set(sent.already_sent);
                     step_two.set(true);
                     last_error.set(None);
+                    keep_on_send(&sent.phone_masked, sent.resend_after_secs);
                 }
                 Err(e) => last_error.set(Some(e)),
             }
@@ -181,7 +226,10 @@ pub fn OnlineRegistrationForm(
     Effect::new(move |_| {
         if let Some(result) = complete.value().get() {
             match result {
-                Ok(()) => go_to("/account?welcome=1"),
+                Ok(()) => {
+                    tab_memory::forget(TAB_MEMORY);
+                    go_to("/account?welcome=1");
+                }
                 Err(e) => {
                     // A changed identity check sends the person back to step 1.
                     if e.field_problems()
@@ -211,9 +259,11 @@ pub fn OnlineRegistrationForm(
     let can_resend = Memo::new(move |_| resend_in.get() <= 0);
     let error = Signal::derive(move || last_error.get());
     let pending = Signal::derive(move || send.pending().get() || complete.pending().get());
-    let show_windows = Signal::derive(
-        move || matches!(last_error.get(), Some(AppError::NotAllowed(ref r)) if r.see_windows),
-    );
+    // A "register at a window" answer shows the nearest windows.
+    let windows_near = Signal::derive(move || match last_error.get() {
+        Some(AppError::NotAllowed(r)) if r.see_windows => Some(r.near_district),
+        _ => None,
+    });
     let labels = labels();
     let kind_for_send = kind.clone();
     let request_code = move || {
@@ -228,14 +278,20 @@ pub fn OnlineRegistrationForm(
     // (Event handlers exist only in the browser build.)
     let _ = &request_code_again;
     let kind_for_complete = kind.clone();
-    let windows_view = windows.clone();
+    let change_details = move || {
+        // Back to step 1: the code step's errors no longer apply.
+        last_error.set(None);
+        step_two.set(false);
+        keep("", 0);
+    };
 
     view! {
         <ErrorSummary lang error labels=labels.clone() />
-        <div class:hidden=move || !show_windows.get()>
-            <h2 class="heading-m">{lang.pick("个人用户注册窗口", "Individual registration windows")}</h2>
-            {window_tables(lang, windows_view.clone())}
-        </div>
+        {move || {
+            windows_near
+                .get()
+                .map(|near| suggested_windows(lang, &windows, near.as_deref()))
+        }}
         <form
             class="form"
             method="post"
@@ -256,7 +312,6 @@ pub fn OnlineRegistrationForm(
                 value=id_number
                 server_error=server_problem(error, "id_number")
                 live_check=ID_CHECK
-                maxlength=18
                 width_class="input--w20"
             />
             <TextField
@@ -315,9 +370,11 @@ pub fn OnlineRegistrationForm(
                     if to.is_empty() {
                         String::new()
                     } else {
-                        match lang {
-                            Lang::Zh => format!("验证码已发送至 {to}，5分钟内有效。"),
-                            Lang::En => format!("We sent a code to {to}. It is valid for 5 minutes."),
+                        match (lang, already_sent.get()) {
+                            (Lang::Zh, false) => format!("验证码已发送至 {to}，5分钟内有效。"),
+                            (Lang::En, false) => format!("We sent a code to {to}. It is valid for 5 minutes."),
+                            (Lang::Zh, true) => format!("刚才发送至 {to} 的验证码仍然有效，请输入该验证码。"),
+                            (Lang::En, true) => format!("The code we sent to {to} a moment ago is still valid. Enter that code."),
                         }
                     }
                 }}
@@ -330,14 +387,13 @@ pub fn OnlineRegistrationForm(
                 server_error=server_problem(error, "code")
                 autocomplete="one-time-code"
                 inputmode="numeric"
-                maxlength=6
                 width_class="input--w5"
             />
             <p>
                 <button
                     class="button button--secondary"
                     type="button"
-                    disabled=move || resend_in.get() > 0 || pending.get()
+                    disabled=move || !can_resend.get() || pending.get()
                     aria-describedby="resend-status"
                     on:click=move |_| request_code_again()
                 >
@@ -394,7 +450,7 @@ pub fn OnlineRegistrationForm(
                 <button class="button" type="submit" disabled=move || pending.get()>
                     {lang.pick("完成注册", "Create account")}
                 </button>
-                <button class="button button--secondary" type="button" on:click=move |_| step_two.set(false)>
+                <button class="button button--secondary" type="button" on:click=move |_| change_details()>
                     {lang.pick("返回修改信息", "Change my details")}
                 </button>
             </div>

@@ -84,7 +84,7 @@ const CREDIT_CODE_CHECK: LiveCheck = check_credit_code;
 
 fn success_panel(lang: Lang, account_id: i64, what: &'static str) -> impl IntoView {
     view! {
-        <div class="panel panel--confirmation" role="status">
+        <div class="panel panel--confirmation" role="status" tabindex="-1" autofocus>
             <h2 class="panel__title">{lang.pick("注册成功", "Registered")}</h2>
             <p class="panel__body">
                 {match lang {
@@ -146,7 +146,7 @@ pub fn RegisterIndividualForm(lang: Lang, initial_error: Option<AppError>) -> im
         >
             <ErrorSummary lang error labels=labels.clone() />
             <RadioGroup lang name="kind" legend=labels[0].1.clone() options=kinds value=kind server_error=server_problem(error, "kind") />
-            <TextField lang name="id_number" label=labels[1].1.clone() hint=Text::new("按申请人身份证件录入", "As on the applicant's identity document") value=id_number server_error=server_problem(error, "id_number") live_check=ID_CHECK maxlength=18 width_class="input--w20" />
+            <TextField lang name="id_number" label=labels[1].1.clone() hint=Text::new("按申请人身份证件录入", "As on the applicant's identity document") value=id_number server_error=server_problem(error, "id_number") live_check=ID_CHECK width_class="input--w20" />
             <TextField lang name="name" label=labels[2].1.clone() value=name server_error=server_problem(error, "name") live_check=NAME_CHECK width_class="input--w20" />
             <TextField lang name="phone" label=labels[3].1.clone() hint=Text::new("申请人本人使用的手机号码", "The applicant's own mobile number") value=phone server_error=server_problem(error, "phone") live_check=PHONE_CHECK input_type="tel" inputmode="tel" width_class="input--w20" />
             <TextField lang name="password" label=labels[4].1.clone() hint=Text::new("由申请人在密码键盘上输入，至少8个字符", "Typed by the applicant on the keypad; at least 8 characters") value=password server_error=server_problem(error, "password") live_check=PASSWORD_CHECK input_type="password" autocomplete="new-password" />
@@ -257,9 +257,9 @@ pub fn RegisterUnitForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
             <ErrorSummary lang error labels=labels.clone() />
             <RadioGroup lang name="unit_kind" legend=labels[0].1.clone() options=kinds value=unit_kind server_error=server_problem(error, "unit_kind") />
             <TextField lang name="unit_name" label=labels[1].1.clone() hint=Text::new("与营业执照或组织机构代码证一致", "As on the business licence or organisation code certificate") value=unit_name server_error=server_problem(error, "unit_name") />
-            <TextField lang name="credit_code" label=labels[2].1.clone() hint=Text::new("18位，含校验码", "18 characters including the check character") value=credit_code server_error=server_problem(error, "credit_code") live_check=CREDIT_CODE_CHECK maxlength=18 width_class="input--w20" />
+            <TextField lang name="credit_code" label=labels[2].1.clone() hint=Text::new("18位，含校验码", "18 characters including the check character") value=credit_code server_error=server_problem(error, "credit_code") live_check=CREDIT_CODE_CHECK width_class="input--w20" />
             <TextField lang name="attorney_ref" label=labels[3].1.clone() value=attorney_ref server_error=server_problem(error, "attorney_ref") width_class="input--w20" />
-            <TextField lang name="agent_id_number" label=labels[4].1.clone() value=agent_id_number server_error=server_problem(error, "agent_id_number") live_check=ID_CHECK maxlength=18 width_class="input--w20" />
+            <TextField lang name="agent_id_number" label=labels[4].1.clone() value=agent_id_number server_error=server_problem(error, "agent_id_number") live_check=ID_CHECK width_class="input--w20" />
             <TextField lang name="agent_name" label=labels[5].1.clone() value=agent_name server_error=server_problem(error, "agent_name") live_check=NAME_CHECK width_class="input--w20" />
             <TextField lang name="agent_phone" label=labels[6].1.clone() value=agent_phone server_error=server_problem(error, "agent_phone") live_check=PHONE_CHECK input_type="tel" inputmode="tel" width_class="input--w20" />
             <div class=move || group_class(server_problem(error, "granted").get().is_some())>

@@ -1,0 +1,86 @@
+//! Registration windows (注册窗口): which ones to suggest first. A person
+//! told to register at a window sees the windows in the district (区/县/县级市)
+//! of their address on record first, then the vehicle administration
+//! offices, then a link to the full list — not a list of every window.
+
+/// How many windows to suggest before the link to the full list.
+pub const SUGGESTED_WINDOWS: usize = 3;
+
+/// The district of a mainland address: the part after the city (…市) that
+/// ends in 区, 县 or 市, e.g. "桥西区" in "石家庄市桥西区中山路12号".
+pub fn district_of(address: &str) -> Option<&str> {
+    let after_city = match address.find('市') {
+        Some(i) => &address[i + '市'.len_utf8()..],
+        None => address,
+    };
+    let end = after_city
+        .char_indices()
+        .find(|(_, c)| matches!(c, '区' | '县' | '市'))
+        .map(|(i, c)| i + c.len_utf8())?;
+    let district = &after_city[..end];
+    // A district name has two to six characters (高新区, 井陉矿区, 经济技术开发区).
+    (2..=8)
+        .contains(&district.chars().count())
+        .then_some(district)
+}
+
+/// Orders windows for a person near `district`: windows whose address is in
+/// that district first, then vehicle administration offices (车辆管理所),
+/// then the rest, each group in its original order; at most `limit`.
+pub fn suggest<'a, T>(
+    windows: &'a [T],
+    address_of: impl Fn(&T) -> &str,
+    name_of: impl Fn(&T) -> &str,
+    district: Option<&str>,
+    limit: usize,
+) -> Vec<&'a T> {
+    let rank = |w: &T| {
+        let in_district = district.is_some_and(|d| district_of(address_of(w)) == Some(d));
+        if in_district {
+            0
+        } else if name_of(w).contains("车辆管理所") {
+            1
+        } else {
+            2
+        }
+    };
+    let mut ranked: Vec<(usize, &T)> = windows.iter().map(|w| (rank(w), w)).collect();
+    ranked.sort_by_key(|(r, _)| *r);
+    ranked.into_iter().take(limit).map(|(_, w)| w).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn districts_are_read_from_addresses() {
+        assert_eq!(district_of("石家庄市桥西区中山路12号"), Some("桥西区"));
+        assert_eq!(district_of("石家庄市井陉矿区矿市街1号"), Some("井陉矿区"));
+        assert_eq!(district_of("石家庄市正定县燕赵大街3号"), Some("正定县"));
+        assert_eq!(district_of("河北省石家庄市辛集市教育路8号"), Some("辛集市"));
+        assert_eq!(district_of("不详"), None);
+    }
+
+    #[test]
+    fn windows_in_the_district_come_first_then_the_vehicle_offices() {
+        let windows = [
+            ("长安交警大队个人用户注册窗口", "石家庄市长安区建设大街1号"),
+            ("车辆管理所第一分所个人用户注册窗口", "石家庄市长安区车管所"),
+            ("桥西交警大队个人用户注册窗口", "石家庄市桥西区中山路12号"),
+            ("正定交警大队个人用户注册窗口", "石家庄市正定县燕赵大街3号"),
+        ];
+        let picked = suggest(&windows, |w| w.1, |w| w.0, Some("桥西区"), 3);
+        let names: Vec<&str> = picked.iter().map(|w| w.0).collect();
+        assert_eq!(
+            names,
+            [
+                "桥西交警大队个人用户注册窗口",
+                "车辆管理所第一分所个人用户注册窗口",
+                "长安交警大队个人用户注册窗口"
+            ]
+        );
+        let unknown = suggest(&windows, |w| w.1, |w| w.0, None, 1);
+        assert_eq!(unknown[0].0, "车辆管理所第一分所个人用户注册窗口");
+    }
+}
