@@ -62,11 +62,28 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once() {
             .iter()
             .map(|r| r.get("plate"))
             .collect();
+        let too_long = "运".repeat(65);
+        let err = app
+            .call_with(
+                &client,
+                "plates/draw",
+                &[("batch_id", &batch_id), ("client_nonce", &too_long)],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            fields(&err),
+            vec!["client_nonce"],
+            "{backend}: a nonce that is too long is refused, never cut"
+        );
         let batch = app
             .call_with(
                 &client,
                 "plates/draw",
-                &[("batch_id", &batch_id), ("client_nonce", "my-lucky-nonce")],
+                &[
+                    ("batch_id", &batch_id),
+                    ("client_nonce", " 我的幸运😀 OR 1=1 "),
+                ],
             )
             .await
             .unwrap();
@@ -87,7 +104,10 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once() {
             "{backend}"
         );
         let nonce = batch["client_nonce"].as_str().unwrap();
-        assert_eq!(nonce, "myluckynonce", "{backend}: the nonce as used");
+        assert_eq!(
+            nonce, "我的幸运😀 OR 1=1",
+            "{backend}: the nonce is used as typed, only the outer spaces dropped"
+        );
         assert_eq!(
             draw_batch(&effective_seed(&seed, nonce), &pool, 10),
             plates,
@@ -193,7 +213,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry() {
             "{backend}: three batches per vehicle"
         );
 
-        for bad in ["ABC12", "12345", "88888", "A1", "AI123"] {
+        for bad in ["ABC12", "12345", "88888", "A1", "AI123", "京A12346"] {
             let err = app
                 .call_with(&client, "plates/custom", &[("vin", &vin), ("serial", bad)])
                 .await
@@ -207,14 +227,24 @@ async fn batch_limits_custom_patterns_and_hold_expiry() {
         .await
         .unwrap()
         .get("plate");
-        let serial = free.trim_start_matches(CITY).to_string();
-        app.call_with(
-            &client,
-            "plates/custom",
-            &[("vin", &vin), ("serial", &serial)],
-        )
-        .await
-        .expect("custom hold");
+        // Typed as people do: the city in front, a dot, lower case, full width.
+        let typed: String = free
+            .trim_start_matches(CITY)
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        let held = app
+            .call_with(
+                &client,
+                "plates/custom",
+                &[("vin", &vin), ("serial", &format!("冀a·{typed}"))],
+            )
+            .await
+            .expect("custom hold");
+        assert_eq!(held["plate"], free.as_str(), "{backend}");
 
         // The hold lapses: the number goes back to the pool for others.
         let store = &app.platform.store;

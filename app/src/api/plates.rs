@@ -131,17 +131,16 @@ pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
 }
 
 /// Step 2: the person's nonce (any text, sent after seeing the commitment)
-/// is mixed in, the batch is drawn and the seed revealed.
+/// is mixed in as typed (`domain::plate_selection::client_nonce`), the
+/// batch is drawn and the seed revealed.
 #[server(prefix = "/api", endpoint = "plates/draw")]
 pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<DrawnBatch, AppError> {
     use super::server::*;
+    use crate::i18n::Text;
     let ports = ports()?;
     let account = require_account()?;
-    let nonce: String = client_nonce
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .take(64)
-        .collect();
+    let nonce = crate::domain::plate_selection::client_nonce(&client_nonce)
+        .map_err(|p| AppError::field("client_nonce", Text::new(p.zh(), p.en())))?;
     ports
         .plates
         .draw(account.account_id, batch_id, &nonce, ports.clock.now_ms())
@@ -207,7 +206,7 @@ pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold,
     let ports = ports()?;
     let (account, owner) = selector().await?;
     let vehicle = eligible(&ports, account.account_id, &owner, &vin).await?;
-    let serial = check_custom_serial(&serial)
+    let serial = check_custom_serial(&serial, CITY)
         .map_err(|p| AppError::field("serial", Text::new(p.zh(), p.en())))?;
     ports
         .plates

@@ -44,13 +44,39 @@ rules!(PlateNumberError {
         "A new-energy serial starts with D or F and ends in four digits, or has five digits then D or F"),
 });
 
+/// Separators people type inside a plate number: the dot printed on the
+/// plate (·, and the look-alikes input methods produce), hyphens and full
+/// stops.
+const SEPARATORS: &[char] = &[
+    '\u{00B7}', // · middle dot, as printed
+    '\u{2022}', // • bullet
+    '\u{2027}', // ‧ hyphenation point
+    '\u{2219}', // ∙ bullet operator
+    '\u{22C5}', // ⋅ dot operator
+    '\u{30FB}', // ・ katakana middle dot (Chinese and Japanese input methods)
+    '\u{FF65}', // ･ half-width katakana middle dot
+    '.', '-', '\u{2010}', // ‐ hyphen
+    '\u{2013}', // – en dash
+    '\u{2014}', // — em dash
+];
+
+/// A plate (or a part of one) as typed, in canonical form: full-width
+/// forms folded to ASCII, white space and separators dropped, ASCII letters
+/// upper-cased. "冀ａ·１２３４５" and "冀A 12345" both become "冀A12345".
+pub fn fold_typed(input: &str) -> String {
+    super::text::fold_width(input)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !SEPARATORS.contains(c))
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 impl PlateNumber {
+    /// Parses a plate as people type it: full-width letters and digits,
+    /// lower case, spaces and the dot printed on the plate are all accepted
+    /// (see [`fold_typed`]).
     pub fn parse(input: &str) -> Result<PlateNumber, PlateNumberError> {
-        let s: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '·' && *c != '•' && *c != '-')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let s = fold_typed(input);
         let mut chars = s.chars();
         let province = chars.next().ok_or(PlateNumberError::Empty)?;
         if !PROVINCES.contains(province) {
@@ -124,6 +150,42 @@ impl PlateNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plates_are_accepted_as_people_type_them() {
+        for typed in [
+            "冀a·12345",
+            "冀A 12345",
+            "冀A12345",
+            " 冀a12345 ",
+            "冀Ａ１２３４５",
+            "冀ａ・１２３４５",
+            "冀A\u{3000}12345",
+            "冀A-12345",
+            "冀A.12345",
+            "冀A•12345",
+        ] {
+            assert_eq!(
+                PlateNumber::parse(typed).map(|p| p.as_str().to_string()),
+                Ok("冀A12345".to_string()),
+                "{typed:?}"
+            );
+        }
+        assert_eq!(
+            PlateNumber::parse("冀ａｄ１２３４５").unwrap().as_str(),
+            "冀AD12345"
+        );
+        assert_eq!(fold_typed("ａｂ１"), "AB1");
+        assert_eq!(
+            PlateNumber::parse("冀Ａ１２３４Ｏ"),
+            Err(PlateNumberError::ForbiddenLetter),
+            "folding does not hide a forbidden letter"
+        );
+        assert_eq!(
+            PlateNumber::parse("冀A12#45"),
+            Err(PlateNumberError::BadSerialCharacter)
+        );
+    }
 
     #[test]
     fn plates() {

@@ -16,9 +16,12 @@
 //!
 //! The server cannot choose the batch after seeing who asks (the seed is
 //! fixed first), and the person cannot predict it (the seed is secret until
-//! the draw).
+//! the draw). The seed the batch is drawn with mixes in the person's own
+//! characters ([`effective_seed`], [`client_nonce`]): used as typed, as
+//! UTF-8, and shown with their bytes after the draw.
 
 use super::coded_enum;
+use super::plate::fold_typed;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -98,13 +101,15 @@ pub fn is_withheld(serial: &str) -> bool {
     same || up || down
 }
 
-/// Checks a custom serial (uppercased, spaces removed) under the pattern.
-pub fn check_custom_serial(input: &str) -> Result<String, SerialProblem> {
-    let s: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
+/// Checks a custom serial under the pattern, as typed (full-width, lower
+/// case, spaces and separators folded by [`fold_typed`]); the city prefix
+/// may be typed in front ("冀a·12346" for the 冀A pool).
+pub fn check_custom_serial(input: &str, city: &str) -> Result<String, SerialProblem> {
+    let folded = fold_typed(input);
+    let s = folded
+        .strip_prefix(&fold_typed(city))
+        .unwrap_or(&folded)
+        .to_string();
     if !s.chars().all(allowed) {
         return Err(SerialProblem::Character);
     }
@@ -123,7 +128,7 @@ pub fn check_custom_serial(input: &str) -> Result<String, SerialProblem> {
 /// The characters that may come next after `prefix` (what the custom
 /// choice page shows as still possible), ignoring which numbers are taken.
 pub fn possible_next(prefix: &str) -> Vec<char> {
-    let prefix = prefix.to_ascii_uppercase();
+    let prefix = fold_typed(prefix);
     if prefix.chars().count() >= SERIAL_LEN || !prefix.chars().all(allowed) {
         return Vec::new();
     }
@@ -172,6 +177,61 @@ pub fn effective_seed(server_seed: &[u8; 32], client_nonce: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// The most characters (Unicode scalar values) the person's own nonce may
+/// have; the page's field stops there too.
+pub const MAX_NONCE_CHARS: usize = 64;
+
+/// Why the person's own characters cannot be used as typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NonceProblem {
+    TooLong {
+        chars: usize,
+    },
+    /// Line breaks, tabs and other control characters cannot be seen on the
+    /// page, so nobody could check the draw with them.
+    ControlCharacter,
+}
+
+impl NonceProblem {
+    pub fn zh(self) -> String {
+        match self {
+            NonceProblem::TooLong { chars } => {
+                format!("随机字符最多{MAX_NONCE_CHARS}个，您输入了{chars}个")
+            }
+            NonceProblem::ControlCharacter => "随机字符不能包含换行、制表符等控制字符".into(),
+        }
+    }
+    pub fn en(self) -> String {
+        match self {
+            NonceProblem::TooLong { chars } => {
+                format!("At most {MAX_NONCE_CHARS} characters; you typed {chars}")
+            }
+            NonceProblem::ControlCharacter => {
+                "Your characters cannot include line breaks, tabs or other control characters"
+                    .into()
+            }
+        }
+    }
+}
+
+/// The person's own characters (the nonce) exactly as the draw uses them:
+/// what they typed, without leading and trailing white space. Nothing else
+/// is changed — Chinese, emoji and punctuation all count — because any text
+/// is sound here: [`effective_seed`] hashes its UTF-8 bytes, and the page
+/// shows the nonce and those bytes after the draw. Refused, never cut:
+/// more than [`MAX_NONCE_CHARS`] characters, or a control character.
+pub fn client_nonce(typed: &str) -> Result<String, NonceProblem> {
+    let nonce = typed.trim();
+    let chars = nonce.chars().count();
+    if chars > MAX_NONCE_CHARS {
+        return Err(NonceProblem::TooLong { chars });
+    }
+    if nonce.chars().any(char::is_control) {
+        return Err(NonceProblem::ControlCharacter);
+    }
+    Ok(nonce.to_string())
+}
+
 /// A digest of the pool a batch was drawn from: SHA-256 (hex) of the
 /// sorted available numbers joined by newlines.
 pub fn pool_digest(available: &[String]) -> String {
@@ -213,17 +273,30 @@ mod tests {
 
     #[test]
     fn custom_serials_follow_the_city_pattern() {
-        assert_eq!(check_custom_serial(" a12 3b "), Ok("A123B".into()));
-        assert_eq!(check_custom_serial("A1234B"), Err(SerialProblem::Length));
-        assert_eq!(check_custom_serial("AI123"), Err(SerialProblem::Character));
+        let check = |s: &str| check_custom_serial(s, "冀A");
+        assert_eq!(check(" a12 3b "), Ok("A123B".into()));
+        assert_eq!(check("A1234B"), Err(SerialProblem::Length));
+        assert_eq!(check("AI123"), Err(SerialProblem::Character));
+        assert_eq!(check("ABC12"), Err(SerialProblem::TooManyLetters));
+        assert_eq!(check("88888"), Err(SerialProblem::Withheld));
+        assert_eq!(check("12345"), Err(SerialProblem::Withheld));
+        assert_eq!(check("54321"), Err(SerialProblem::Withheld));
+        assert!(check("12346").is_ok());
+    }
+
+    #[test]
+    fn custom_serials_are_accepted_as_people_type_them() {
+        let check = |s: &str| check_custom_serial(s, "冀A");
+        assert_eq!(check("ａ１２３ｂ"), Ok("A123B".into()));
+        assert_eq!(check("冀a·12346"), Ok("12346".into()));
+        assert_eq!(check("冀Ａ　１２３４６"), Ok("12346".into()));
+        assert_eq!(check("A1-23B"), Ok("A123B".into()));
         assert_eq!(
-            check_custom_serial("ABC12"),
-            Err(SerialProblem::TooManyLetters)
+            check("京A12346"),
+            Err(SerialProblem::Character),
+            "another city's prefix is not this pool's"
         );
-        assert_eq!(check_custom_serial("88888"), Err(SerialProblem::Withheld));
-        assert_eq!(check_custom_serial("12345"), Err(SerialProblem::Withheld));
-        assert_eq!(check_custom_serial("54321"), Err(SerialProblem::Withheld));
-        assert!(check_custom_serial("12346").is_ok());
+        assert_eq!(possible_next("ａｂ１"), possible_next("AB1"));
     }
 
     #[test]
@@ -254,6 +327,41 @@ mod tests {
         assert_eq!(
             commitment(&[0u8; 32]),
             "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925"
+        );
+    }
+
+    #[test]
+    fn the_nonce_is_used_as_typed() {
+        assert_eq!(
+            client_nonce("我的幸运😀 OR 1=1").as_deref(),
+            Ok("我的幸运😀 OR 1=1")
+        );
+        assert_eq!(
+            client_nonce("  E2E 2026\u{3000}").as_deref(),
+            Ok("E2E 2026")
+        );
+        assert_eq!(client_nonce("").as_deref(), Ok(""));
+        assert_eq!(
+            client_nonce(&"字".repeat(MAX_NONCE_CHARS)).map(|n| n.chars().count()),
+            Ok(MAX_NONCE_CHARS)
+        );
+        assert_eq!(
+            client_nonce(&"字".repeat(MAX_NONCE_CHARS + 1)),
+            Err(NonceProblem::TooLong {
+                chars: MAX_NONCE_CHARS + 1
+            })
+        );
+        assert_eq!(client_nonce("a\tb"), Err(NonceProblem::ControlCharacter));
+        // Different text, different batch: every character counts.
+        let seed = [3u8; 32];
+        assert_ne!(
+            effective_seed(&seed, "我的幸运😀 OR 1=1"),
+            effective_seed(&seed, "OR11")
+        );
+        assert_eq!(
+            hex_of("😀".as_bytes()),
+            "f09f9880",
+            "the page shows the nonce's UTF-8 bytes"
         );
     }
 

@@ -8,9 +8,10 @@ use crate::api::plates::{
     HoldPlate, PlateVehicle, PreparePlateDraw, CITY,
 };
 use crate::domain::date::cst_date_time;
+use crate::domain::plate::fold_typed;
 use crate::domain::plate_selection::{
-    possible_next, BATCH_SIZE, EXTENSION_SECS, HOLD_SECS, MAX_BATCHES_PER_VIN, PICK_SECS,
-    SERIAL_ALPHABET,
+    hex_of, possible_next, BATCH_SIZE, EXTENSION_SECS, HOLD_SECS, MAX_BATCHES_PER_VIN,
+    MAX_NONCE_CHARS, PICK_SECS, SERIAL_ALPHABET,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::countdown::Countdown;
@@ -131,13 +132,19 @@ fn draw_view(lang: Lang, b: crate::api::plates::BatchView) -> impl IntoView {
         </div>
     };
     let Some(d) = b.drawn else {
+        let typed = crate::ui::form_error_from_url(DrawPlateBatch::PATH);
         return view! {
             {commitment}
             <form method="post" action=DrawPlateBatch::PATH class="form">
                 <input type="hidden" name="batch_id" value=b.batch_id.to_string() />
                 <TextField lang name="client_nonce" label=Text::new("您的随机字符（可选）", "Your own random characters (optional)")
-                    hint=Text::new("输入任意字母或数字，它会和上面的种子一起决定本批号码，任何一方都无法单独控制结果", "Type any letters or digits; with the seed above they decide the batch, so neither side controls it alone")
-                    value=RwSignal::new(String::new()) server_error=Signal::stored(None) width_class="input--w10" />
+                    hint=Text::new(
+                        format!("可以输入任意文字，汉字、字母、数字、标点和表情符号都算数，最多{MAX_NONCE_CHARS}个字符；除去首尾空格后原样使用，和上面的种子一起决定本批号码，任何一方都无法单独控制结果。产生号码后页面会显示所用的字符。"),
+                        format!("Type any text — Chinese, letters, digits, punctuation and emoji all count — up to {MAX_NONCE_CHARS} characters. It is used exactly as typed (without leading and trailing spaces) and, with the seed above, decides the batch, so neither side controls it alone. The page shows what was used after the draw."),
+                    )
+                    value=RwSignal::new(String::new())
+                    server_error=crate::ui::components::form::server_problem(Signal::stored(typed), "client_nonce")
+                    maxlength=MAX_NONCE_CHARS as u32 width_class="input--w20" />
                 <button class="button" type="submit">{lang.pick("产生号码", "Draw the numbers")}</button>
             </form>
         }
@@ -160,6 +167,21 @@ fn draw_view(lang: Lang, b: crate::api::plates::BatchView) -> impl IntoView {
             }
         })
         .collect_view();
+    let row = summary_row(lang);
+    let nonce_shown = if d.client_nonce.is_empty() {
+        lang.pick(
+            "（未输入，按空字符计算）",
+            "(none typed; the empty text is used)",
+        )
+        .to_string()
+    } else {
+        format!("“{}”", d.client_nonce)
+    };
+    let nonce_bytes = if d.client_nonce.is_empty() {
+        "—".to_string()
+    } else {
+        hex_of(d.client_nonce.as_bytes())
+    };
     view! {
         {commitment}
         <Countdown lang until_ms=d.expires_at_ms deadline_text=deadline.get(lang).to_string() />
@@ -172,17 +194,19 @@ fn draw_view(lang: Lang, b: crate::api::plates::BatchView) -> impl IntoView {
             </fieldset>
             <button class="button" type="submit">{lang.pick("保留该号码", "Hold this number")}</button>
         </form>
-        <details class="details">
+        <p>{lang.pick("本批号码使用的您的随机字符：", "Your characters used for this batch: ")}<strong class="nonce" data-testid="nonce-used">{nonce_shown}</strong></p>
+        <details class="details verify">
             <summary>{lang.pick("如何验证本批号码", "How to verify this batch")}</summary>
-            <p>{lang.pick("公布的种子：", "Revealed seed: ")}<span class="code" data-testid="seed">{d.server_seed.clone()}</span></p>
-            <p>{lang.pick("您的随机字符：", "Your characters: ")}<span class="code">{d.client_nonce.clone()}</span></p>
-            <p>{match lang {
-                Lang::Zh => format!("号码池：{}个可选号码，摘要 {}。", d.pool_size, d.pool_digest),
-                Lang::En => format!("Pool: {} available numbers, digest {}.", d.pool_size, d.pool_digest),
-            }}</p>
+            <dl class="summary-list">
+                {row("公布的种子", "Revealed seed", d.server_seed.clone())}
+                {row("您的随机字符", "Your characters", d.client_nonce.clone())}
+                {row("随机字符的UTF-8编码（十六进制）", "Your characters as UTF-8 (hex)", nonce_bytes)}
+                {row("号码池可选号码数", "Available numbers in the pool", d.pool_size.to_string())}
+                {row("号码池摘要（SHA-256）", "Pool digest (SHA-256)", d.pool_digest.clone())}
+            </dl>
             <p>{lang.pick(
-                "验证方法：SHA-256(种子) 应等于承诺值；以 SHA-256(种子‖随机字符) 为起点，对按字节升序排列的可选号码，依次取 SHA-256(起点‖序号) 前8字节对剩余数量取余，抽出号码。",
-                "Check: SHA-256(seed) equals the commitment; from SHA-256(seed ‖ your characters), over the available numbers sorted by bytes, take SHA-256(start ‖ counter)'s first 8 bytes modulo the count left, one number at a time.",
+                "验证方法：SHA-256(种子) 应等于承诺值；以 SHA-256(种子‖随机字符的UTF-8编码) 为起点，对按字节升序排列的可选号码，依次取 SHA-256(起点‖序号) 前8字节对剩余数量取余，抽出号码。号码池摘要是按字节升序、以换行分隔的全部可选号码的 SHA-256。",
+                "Check: SHA-256(seed) equals the commitment; from SHA-256(seed ‖ your characters as UTF-8), over the available numbers sorted by bytes, take SHA-256(start ‖ counter)'s first 8 bytes modulo the count left, one number at a time. The pool digest is the SHA-256 of all available numbers, sorted by bytes and joined by newlines.",
             )}</p>
         </details>
     }
@@ -195,16 +219,15 @@ pub fn PlateCustomPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
     let (vin, prefix) = use_query_map().with_untracked(|q| {
-        (
-            q.get("vin").unwrap_or_default(),
-            q.get("prefix")
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_uppercase()
+        (q.get("vin").unwrap_or_default(), {
+            let typed = fold_typed(&q.get("prefix").unwrap_or_default());
+            typed
+                .strip_prefix(&fold_typed(CITY))
+                .unwrap_or(&typed)
                 .chars()
                 .take(4)
-                .collect::<String>(),
-        )
+                .collect::<String>()
+        })
     });
     let typed = crate::ui::form_error_from_url(HoldCustomPlate::PATH);
     let next = possible_next(&prefix);
@@ -244,7 +267,7 @@ pub fn PlateCustomPage() -> impl IntoView {
                 <input type="hidden" name="vin" value=vin.clone() />
                 <TextField lang name="prefix" label=Text::new("已想好的开头（可选）", "The start you have in mind (optional)")
                     hint=Text::new("输入开头的1至4位，查看下一位还能用哪些字符", "Type the first 1 to 4 characters to see which can come next")
-                    value=RwSignal::new(prefix.clone()) server_error=Signal::stored(None) maxlength=4 width_class="input--w5" />
+                    value=RwSignal::new(prefix.clone()) server_error=Signal::stored(None) width_class="input--w5" />
                 <button class="button button--secondary" type="submit">{lang.pick("查看下一位可用字符", "Show what can come next")}</button>
             </form>
             {(!prefix.is_empty()).then(|| view! {
@@ -260,8 +283,9 @@ pub fn PlateCustomPage() -> impl IntoView {
                 <input type="hidden" name="vin" value=vin />
                 <TextField lang name="serial" label=Text::new(format!("号码序号（{CITY}后5位）"), format!("Serial (5 characters after {CITY})"))
                     value=RwSignal::new(prefix.clone())
+                    hint=Text::new(format!("例如：12B46，也可以连同“{CITY}”一起输入"), format!("For example 12B46; you may type “{CITY}” in front"))
                     server_error=crate::ui::components::form::server_problem(Signal::stored(typed), "serial")
-                    maxlength=5 width_class="input--w5" />
+                    width_class="input--w10" />
                 <button class="button" type="submit">{lang.pick("查询并保留", "Check and hold")}</button>
             </form>
         </Page>
