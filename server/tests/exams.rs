@@ -41,6 +41,18 @@ async fn a_learner_books_within_the_rules_and_may_cancel_while_pending() {
         let (s2, ok2) = session_of(&overview, "Two");
         assert!(ok1, "{backend}: subject 1 is open to a new learner");
         assert!(!ok2, "{backend}: subject 2 needs subject 1");
+        let reason = overview["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s[0]["id"] == s2)
+            .map(|s| s[1].clone())
+            .unwrap();
+        assert_eq!(
+            reason,
+            serde_json::json!({ "NeedsSubject": "One" }),
+            "{backend}: the list says why, so the page can group the sessions by reason"
+        );
         let err = app
             .call_with(&client, "exams/book", &[("session_id", &s2.to_string())])
             .await

@@ -2,7 +2,7 @@
 //! rules (`domain::exam`), the learner's rank while bookings are collected,
 //! cancellation while pending, and the result after allocation.
 
-use crate::domain::exam::{LearnerRecord, Subject};
+use crate::domain::exam::{BookingRefusal, LearnerRecord, Subject};
 use crate::domain::Date;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -37,7 +37,8 @@ pub struct ExamBooking {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExamOverview {
     pub record: Option<LearnerRecord>,
-    pub sessions: Vec<(ExamSession, Option<crate::error::Refusal>)>,
+    /// Every open session, with the reason this learner cannot book it.
+    pub sessions: Vec<(ExamSession, Option<BookingRefusal>)>,
     pub bookings: Vec<ExamBooking>,
 }
 
@@ -61,15 +62,10 @@ pub async fn my_exams() -> Result<ExamOverview, AppError> {
         .map_err(port("list sessions"))?
         .into_iter()
         .map(|s| {
-            let verdict = match &record {
+            let refusal = match &record {
                 Some(r) => may_book(r, s.subject, s.day, today).err(),
-                None => Some(crate::domain::exam::BookingRefusal::NoPermit),
+                None => Some(BookingRefusal::NoPermit),
             };
-            let refusal = verdict.map(|r| crate::error::Refusal {
-                rule: crate::i18n::Text::new(r.zh(), r.en()),
-                remedy: crate::i18n::Text::new("", ""),
-                see_windows: false,
-            });
             (s, refusal)
         })
         .collect();

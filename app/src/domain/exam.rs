@@ -5,6 +5,8 @@ use super::coded_enum;
 use super::date::Date;
 use serde::{Deserialize, Serialize};
 
+pub mod list;
+
 /// The four test subjects (考试科目).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Subject {
@@ -20,6 +22,26 @@ coded_enum!(Subject {
     Three => ("3", "科目三（道路驾驶技能）", "Subject 3 (driving on the road)"),
     Four => ("4", "科目四（安全文明驾驶常识）", "Subject 4 (safe and courteous driving)"),
 });
+
+impl Subject {
+    /// The short name used in lists: 科目一 … 科目四.
+    pub fn short_zh(self) -> &'static str {
+        match self {
+            Subject::One => "科目一",
+            Subject::Two => "科目二",
+            Subject::Three => "科目三",
+            Subject::Four => "科目四",
+        }
+    }
+    pub fn short_en(self) -> &'static str {
+        match self {
+            Subject::One => "Subject 1",
+            Subject::Two => "Subject 2",
+            Subject::Three => "Subject 3",
+            Subject::Four => "Subject 4",
+        }
+    }
+}
 
 /// Bookings per subject while the learner permit is valid (有效期内每科
 /// 预约考试次数上限).

@@ -90,11 +90,11 @@ fn overview_view(lang: Lang, o: crate::api::applications::MyApplications) -> imp
             .map(|a| {
                 view! {
                     <tr>
-                        <td><a href=format!("/account/applications/{}", a.application_no)>{a.application_no.clone()}</a></td>
-                        <td>{lang.pick(a.service.zh(), a.service.en()).to_string()}</td>
-                        <td>{a.subject_label.clone()}</td>
-                        <td>{lang.pick(a.status.zh(), a.status.en()).to_string()}</td>
-                        <td>{cst_date_time(a.created_at_ms)}</td>
+                        <td data-label=lang.pick("业务流水号", "Number")><a href=format!("/account/applications/{}", a.application_no)>{a.application_no.clone()}</a></td>
+                        <td data-label=lang.pick("业务", "Service")>{lang.pick(a.service.zh(), a.service.en()).to_string()}</td>
+                        <td data-label=lang.pick("机动车/驾驶证", "Vehicle / licence")>{a.subject_label.clone()}</td>
+                        <td data-label=lang.pick("状态", "Status")>{lang.pick(a.status.zh(), a.status.en()).to_string()}</td>
+                        <td data-label=lang.pick("申请时间", "Applied")>{cst_date_time(a.created_at_ms)}</td>
                     </tr>
                 }
             })

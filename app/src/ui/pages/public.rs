@@ -125,9 +125,9 @@ pub fn window_tables(lang: Lang, list: Vec<RegistrationWindow>) -> impl IntoView
                         .map(|w| {
                             view! {
                                 <tr>
-                                    <td>{w.name}</td>
-                                    <td>{w.address}</td>
-                                    <td>{w.phone}</td>
+                                    <td data-label=lang.pick("窗口", "Window")>{w.name}</td>
+                                    <td data-label=lang.pick("地址", "Address")>{w.address}</td>
+                                    <td data-label=lang.pick("电话", "Phone")>{w.phone}</td>
                                 </tr>
                             }
                         })

@@ -78,12 +78,12 @@ pub fn StaffApplicationsPage() -> impl IntoView {
                                         <tbody>
                                             {list.into_iter().map(|a| view! {
                                                 <tr>
-                                                    <td><a href=format!("/staff/applications/{}", a.application_no)>{a.application_no.clone()}</a></td>
-                                                    <td>{lang.pick(a.service.zh(), a.service.en()).to_string()}</td>
-                                                    <td>{a.applicant.clone()}</td>
-                                                    <td>{a.fulfilment.map(|f| lang.pick(f.zh(), f.en()).to_string()).unwrap_or_else(|| "—".into())}</td>
-                                                    <td>{lang.pick(a.status.zh(), a.status.en()).to_string()}</td>
-                                                    <td>{cst_date_time(a.created_at_ms)}</td>
+                                                    <td data-label=lang.pick("业务流水号", "Number")><a href=format!("/staff/applications/{}", a.application_no)>{a.application_no.clone()}</a></td>
+                                                    <td data-label=lang.pick("业务", "Service")>{lang.pick(a.service.zh(), a.service.en()).to_string()}</td>
+                                                    <td data-label=lang.pick("申请人", "Applicant")>{a.applicant.clone()}</td>
+                                                    <td data-label=lang.pick("领取方式", "Delivery")>{a.fulfilment.map(|f| lang.pick(f.zh(), f.en()).to_string()).unwrap_or_else(|| "—".into())}</td>
+                                                    <td data-label=lang.pick("状态", "Status")>{lang.pick(a.status.zh(), a.status.en()).to_string()}</td>
+                                                    <td data-label=lang.pick("申请时间", "Applied")>{cst_date_time(a.created_at_ms)}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
@@ -204,11 +204,11 @@ fn staff_view(lang: Lang, v: crate::api::applications::StaffApplicationView) -> 
         .map(|a| {
             view! {
                 <tr>
-                    <td>{cst_date_time(a.at_ms)}</td>
-                    <td>{a.actor.clone()}</td>
-                    <td>{a.action.clone()}</td>
-                    <td>{a.detail.clone()}</td>
-                    <td>{a.ip.clone()}</td>
+                    <td data-label=lang.pick("时间", "When")>{cst_date_time(a.at_ms)}</td>
+                    <td data-label=lang.pick("操作人", "Who")>{a.actor.clone()}</td>
+                    <td data-label=lang.pick("操作", "What")>{a.action.clone()}</td>
+                    <td data-label=lang.pick("内容", "Detail")>{a.detail.clone()}</td>
+                    <td data-label=lang.pick("来源地址", "From")>{a.ip.clone()}</td>
                 </tr>
             }
         })

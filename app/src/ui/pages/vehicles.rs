@@ -163,10 +163,10 @@ fn vehicles_view(lang: Lang, overview: crate::api::vehicles::VehiclesOverview) -
             .map(|v| {
                 view! {
                     <tr>
-                        <td class="plate">{v.plate.clone()}</td>
-                        <td>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()}</td>
-                        <td>{v.brand.clone()}</td>
-                        <td>
+                        <td data-label=lang.pick("号牌号码", "Plate") class="plate">{v.plate.clone()}</td>
+                        <td data-label=lang.pick("车辆类型", "Type")>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()}</td>
+                        <td data-label=lang.pick("品牌", "Make")>{v.brand.clone()}</td>
+                        <td data-label=lang.pick("操作", "Action")>
                             <form method="post" action=BindOwnVehicle::PATH class="inline-form">
                                 <input type="hidden" name="vehicle_id" value=v.vehicle_id.to_string() />
                                 <button class="button" type="submit">

@@ -98,13 +98,13 @@ fn list_view(lang: Lang, overview: crate::api::violations::ViolationsOverview) -
             };
             view! {
                 <tr>
-                    <td class="plate">{v.plate.clone()}</td>
-                    <td>{cst_date_time(v.occurred_at_ms)}</td>
-                    <td>{v.place.clone()}</td>
-                    <td>{v.description.clone()}</td>
-                    <td>{penalty_text(lang, &v)}</td>
-                    <td>{status}</td>
-                    <td>{action}</td>
+                    <td data-label=lang.pick("号牌号码", "Plate") class="plate">{v.plate.clone()}</td>
+                    <td data-label=lang.pick("违法时间", "When")>{cst_date_time(v.occurred_at_ms)}</td>
+                    <td data-label=lang.pick("违法地点", "Where")>{v.place.clone()}</td>
+                    <td data-label=lang.pick("违法行为", "What")>{v.description.clone()}</td>
+                    <td data-label=lang.pick("处罚", "Penalty")>{penalty_text(lang, &v)}</td>
+                    <td data-label=lang.pick("状态", "Status")>{status}</td>
+                    <td data-label=lang.pick("操作", "Action")>{action}</td>
                 </tr>
             }
         })
