@@ -59,9 +59,9 @@ pub fn router(state: WebState) -> Router {
         .route("/dev/bank/pay", post(crate::payments::bank_pay))
         .route(
             "/account/licence/photo/upload",
-            post(crate::photos::upload).layer(axum::extract::DefaultBodyLimit::max(
-                app::domain::photo::PHOTO_MAX_BYTES + 64 * 1024,
-            )),
+            // The handler reads every upload to its end itself (a phone
+            // photo of several MB gets the reason, a huge file a 413 page).
+            post(crate::photos::upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/account/licence/photo/image", get(crate::photos::image))
         .leptos_routes_with_context(&state, routes, context, move || {

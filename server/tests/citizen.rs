@@ -917,3 +917,53 @@ async fn licence_photos_are_checked_by_their_content_and_shown_only_to_their_hol
         );
     }
 }
+
+/// Phone photos are several megabytes: such an upload is read to its end
+/// and answered with the reason on the photo page (a reset connection shows
+/// the browser's "site can't be reached"); beyond 20 MB a 413 page says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_megabyte_photos_are_answered_with_the_reason_not_a_reset() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+        let owner = logged_in(&app, "Online-registered individual").await;
+        app.call_with(&owner, "bind_licence", &[]).await.unwrap();
+        for mb in [2, 10] {
+            assert_eq!(
+                upload(&app, &owner, "IMG_0001.jpg", png(358, 441, mb << 20)).await,
+                "/account/licence/photo?error=photo.too_large",
+                "{backend}: {mb} MB"
+            );
+        }
+        let part = reqwest::multipart::Part::bytes(png(358, 441, 21 << 20)).file_name("video.mp4");
+        let res = owner
+            .post(format!("{}/account/licence/photo/upload", app.base))
+            .multipart(reqwest::multipart::Form::new().part("photo", part))
+            .send()
+            .await
+            .expect("an answer, not a reset connection");
+        assert_eq!(res.status(), 413, "{backend}");
+        let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(
+            content_type.starts_with("text/html"),
+            "{backend}: {content_type}"
+        );
+        let page = res.text().await.unwrap();
+        assert!(page.contains("照片文件太大"), "{backend}: {page}");
+        assert!(page.contains("too large"), "{backend}: {page}");
+        assert!(
+            page.contains(r#"href="/account/licence/photo""#),
+            "{backend}: {page}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM licence_photos").await,
+            0,
+            "{backend}"
+        );
+        // The same client goes on working.
+        assert_eq!(
+            upload(&app, &owner, "me.png", png(358, 441, 20_000)).await,
+            "/account/licence/photo?uploaded=1",
+            "{backend}"
+        );
+    }
+}
