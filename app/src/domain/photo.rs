@@ -34,6 +34,12 @@ pub const PHOTO_MIN_WIDTH: u32 = 260;
 pub const PHOTO_MIN_HEIGHT: u32 = 320;
 pub const PHOTO_MAX_WIDTH: u32 = 1200;
 pub const PHOTO_MAX_HEIGHT: u32 = 1600;
+/// The recommended size (358×441 pixels, about 4:5).
+pub const PHOTO_RECOMMENDED_WIDTH: u32 = 358;
+pub const PHOTO_RECOMMENDED_HEIGHT: u32 = 441;
+/// Portrait: width × 100 / height (rounded down) within this range.
+pub const PHOTO_MIN_RATIO_X100: u32 = 70;
+pub const PHOTO_MAX_RATIO_X100: u32 = 90;
 
 /// Why a photo file was not accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +103,7 @@ pub fn check_photo(bytes: &[u8]) -> Result<PhotoInfo, PhotoError> {
     }
     // Width / height between 0.70 and 0.90 (358×441 is 0.81).
     let ratio_x100 = width * 100 / height;
-    if !(70..=90).contains(&ratio_x100) {
+    if !(PHOTO_MIN_RATIO_X100..=PHOTO_MAX_RATIO_X100).contains(&ratio_x100) {
         return Err(PhotoError::NotPortrait);
     }
     Ok(PhotoInfo {
@@ -178,6 +184,21 @@ pub mod tests {
         let j = check_photo(&jpeg(358, 441, 30_000)).unwrap();
         assert_eq!((j.format, j.width, j.height), (PhotoFormat::Jpeg, 358, 441));
         assert_eq!(j.format.mime(), "image/jpeg");
+    }
+
+    #[test]
+    fn the_recommended_size_and_the_ratio_edges() {
+        let (w, h) = (PHOTO_RECOMMENDED_WIDTH, PHOTO_RECOMMENDED_HEIGHT);
+        assert!(check_photo(&png(w, h, 20_000)).is_ok());
+        // 700×1000 and 909×1000 are inside, 699×1000 and 910×1000 not.
+        assert!(check_photo(&png(700, 1000, 20_000)).is_ok());
+        assert!(check_photo(&png(909, 1000, 20_000)).is_ok());
+        for width in [699, 910] {
+            assert_eq!(
+                check_photo(&png(width, 1000, 20_000)),
+                Err(PhotoError::NotPortrait)
+            );
+        }
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Submitting the licence photo (提交驾驶证专用照片, D4): the requirements,
 //! the photo on record, and a plain upload form (works without JavaScript).
+//! On this page only, `public/licence-photo.js` turns a phone photo upright,
+//! crops and compresses it before the form sends it; the form gives it the
+//! rules of `domain::photo` and the messages in the page's language.
 
 use crate::api::photo::{licence_photo_status, PhotoStatus};
 use crate::domain::date::cst_date_time;
-use crate::domain::photo::PhotoError;
+use crate::domain::photo::{self as rules, PhotoError};
 use crate::domain::Rule;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
@@ -66,14 +69,50 @@ fn photo_view(lang: Lang, status: PhotoStatus) -> impl IntoView {
             <li>{lang.pick("竖幅，推荐358×441像素（宽260至1200、高320至1600像素）", "Portrait, 358×441 pixels recommended (260–1200 wide, 320–1600 high)")}</li>
         </ul>
         {current}
-        <form class="form" method="post" action="/account/licence/photo/upload" enctype="multipart/form-data">
-            <div class="form-group">
+        <PhotoForm lang />
+    }
+    .into_any()
+}
+
+/// The upload form. Its data-* attributes carry the rules, and the status
+/// line's the messages, for `public/licence-photo.js` (loaded here only).
+#[component]
+fn PhotoForm(lang: Lang) -> impl IntoView {
+    let error = move |e: PhotoError| lang.pick(&e.zh(), &e.en()).to_string();
+    view! {
+        <form class="form" id="photo-form" method="post" action="/account/licence/photo/upload" enctype="multipart/form-data"
+            data-min-bytes=rules::PHOTO_MIN_BYTES data-max-bytes=rules::PHOTO_MAX_BYTES
+            data-min-width=rules::PHOTO_MIN_WIDTH data-min-height=rules::PHOTO_MIN_HEIGHT
+            data-max-width=rules::PHOTO_MAX_WIDTH data-max-height=rules::PHOTO_MAX_HEIGHT
+            data-ratio-min=f64::from(rules::PHOTO_MIN_RATIO_X100) / 100.0
+            data-ratio-max=f64::from(rules::PHOTO_MAX_RATIO_X100) / 100.0
+            data-target-width=rules::PHOTO_RECOMMENDED_WIDTH data-target-height=rules::PHOTO_RECOMMENDED_HEIGHT>
+            <div class="form-group" id="photo-group">
                 <label class="label" for="photo">{lang.pick("选择照片", "Choose the photo")}</label>
-                <div class="hint" id="photo-hint">{lang.pick("提交新照片会替换已提交的照片", "A new photo replaces the one on record")}</div>
-                <input class="file-input" type="file" id="photo" name="photo" accept="image/jpeg,image/png" aria-describedby="photo-hint" />
+                <div class="hint" id="photo-hint">{lang.pick(
+                    "可以直接选择手机拍摄的照片，提交前会自动摆正、压缩。提交新照片会替换已提交的照片。",
+                    "You can choose a photo straight from your phone: it is turned upright and compressed before it is sent. A new photo replaces the one on record.",
+                )}</div>
+                <p class="error-message" id="photo-error" role="alert"></p>
+                <input class="file-input" type="file" id="photo" name="photo" accept="image/jpeg,image/png"
+                    aria-describedby="photo-hint photo-error photo-status" />
+                <p class="photo-status" id="photo-status" role="status"
+                    data-msg-working=lang.pick("正在处理照片……", "Preparing the photo…")
+                    data-msg-kept=lang.pick("照片符合要求，将按原文件提交。", "The photo meets the requirements and will be sent as it is.")
+                    data-msg-done=lang.pick("照片已自动压缩为{width}×{height}像素、{size}（原文件{original}）。", "The photo was resized to {width}×{height} pixels, {size} (the original was {original}). ")
+                    data-msg-turned=lang.pick("已按拍摄方向摆正。", "It was turned upright as it was taken. ")
+                    data-msg-cropped=lang.pick("已从中间裁剪为竖幅。", "It was cropped to portrait from the middle. ")
+                    data-msg-ready=lang.pick("请查看下面的照片，无误后点击“提交照片”。", "Check the photo below, then choose “Submit the photo”.")
+                    data-msg-sending=lang.pick("正在上传照片……", "Uploading the photo…")
+                    data-msg-preview=lang.pick("将要提交的照片", "The photo to be submitted")
+                    data-msg-not-image=lang.pick("无法读取这个文件。只能上传JPG或PNG格式的照片。", "This file cannot be read. Only JPG or PNG photos are accepted.")
+                    data-msg-dimensions=error(PhotoError::Dimensions)
+                    data-msg-too-large=error(PhotoError::TooLarge)
+                    data-msg-too-small=error(PhotoError::TooSmall)
+                    data-msg-failed=lang.pick("照片没有处理成功，请重新选择照片，或换用其他浏览器。", "The photo could not be prepared. Choose it again, or use another browser.")></p>
             </div>
             <button class="button" type="submit">{lang.pick("提交照片", "Submit the photo")}</button>
         </form>
+        <script src="/licence-photo.js" defer></script>
     }
-    .into_any()
 }
