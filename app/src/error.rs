@@ -40,9 +40,9 @@ pub struct Refusal {
     /// Show the list of registration windows with the remedy.
     pub see_windows: bool,
     /// The district (区/县) of the person's address on record, so that the
-    /// windows there are shown first.
+    /// windows there are shown first (boxed: errors stay small).
     #[serde(default)]
-    pub near_district: Option<String>,
+    pub near_district: Option<Box<str>>,
 }
 
 /// Every error a server function can return.

@@ -273,8 +273,7 @@ pub(crate) mod checks {
                     "Please register at any individual registration window with your identity document (the windows near you are listed below).",
                 ),
                 see_windows: true,
-                near_district: crate::domain::window::district_of(&record.address)
-                    .map(str::to_string),
+                near_district: crate::domain::window::district_of(&record.address).map(Box::from),
             }));
         }
         Ok(who)

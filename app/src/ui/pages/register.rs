@@ -166,7 +166,10 @@ pub fn OnlineRegistrationForm(
     let password_confirm = RwSignal::new(String::new());
     // Step 2 once a code was sent; the person may go back and keep what they typed.
     let step_two = RwSignal::new(false);
-    let resend_in = RwSignal::new(0i64);
+    // The resend countdown runs from a deadline, so a tab the phone put to
+    // sleep (timers throttled) still shows the true time left.
+    let resend_until_ms = RwSignal::new(0i64);
+    let clock_ms = RwSignal::new(0i64);
     let sent_to = RwSignal::new(String::new());
     let last_error = RwSignal::new(initial_error);
     let already_sent = RwSignal::new(false);
@@ -188,7 +191,7 @@ pub fn OnlineRegistrationForm(
         if !kept[4].is_empty() {
             let deadline: i64 = kept[5].parse().unwrap_or(0);
             sent_to.set(kept[4].clone());
-            resend_in.set(((deadline - tab_memory::now_ms()) / 1000).max(0));
+            resend_until_ms.set(deadline);
             step_two.set(true);
         }
     });
@@ -213,7 +216,9 @@ pub fn OnlineRegistrationForm(
             match result {
                 Ok(sent) => {
                     sent_to.set(sent.phone_masked.clone());
-                    resend_in.set(sent.resend_after_secs);
+                    let now = tab_memory::now_ms();
+                    clock_ms.set(now);
+                    resend_until_ms.set(now + sent.resend_after_secs * 1000);
                     already_sent.set(sent.already_sent);
                     step_two.set(true);
                     last_error.set(None);
@@ -246,14 +251,19 @@ pub fn OnlineRegistrationForm(
     });
     // One ticking clock for the resend countdown (browser only).
     Effect::new(move |_| {
+        clock_ms.set(tab_memory::now_ms());
         let _ = set_interval_with_handle(
-            move || {
-                if resend_in.get_untracked() > 0 {
-                    resend_in.update(|s| *s -= 1);
-                }
-            },
+            move || clock_ms.set(tab_memory::now_ms()),
             std::time::Duration::from_secs(1),
         );
+    });
+    let resend_in = Memo::new(move |_| {
+        let left_ms = resend_until_ms.get() - clock_ms.get();
+        if left_ms <= 0 {
+            0
+        } else {
+            (left_ms + 999) / 1000
+        }
     });
 
     let can_resend = Memo::new(move |_| resend_in.get() <= 0);

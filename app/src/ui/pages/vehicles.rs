@@ -295,7 +295,6 @@ pub fn OtherVehicleForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
                 hint=Text::new("见机动车行驶证“车辆识别代号”栏", "See \"VIN\" on the vehicle licence")
                 value=vin_suffix
                 server_error=server_problem(error, "vin_suffix")
-                maxlength=6
                 width_class="input--w5"
             />
             <button class="button" type="submit" disabled=move || action.pending().get()>
@@ -369,7 +368,6 @@ pub fn ConfirmOtherVehicleForm(
                 input_type="text"
                 inputmode="numeric"
                 autocomplete="one-time-code"
-                maxlength=6
                 width_class="input--w5"
             />
             <button class="button" type="submit" disabled=move || action.pending().get()>
