@@ -61,6 +61,70 @@ impl Lang {
     }
 }
 
+/// Text size (字号): the large-text mode (适老化) for older people and anyone
+/// who reads better with bigger letters. Kept in the `text` cookie, like the
+/// language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextSize {
+    #[default]
+    Standard,
+    /// 大字版
+    Large,
+}
+
+impl TextSize {
+    /// Name of the cookie that keeps the choice.
+    pub const COOKIE: &'static str = "text";
+
+    /// The code used in the cookie and the switch URL.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextSize::Standard => "standard",
+            TextSize::Large => "large",
+        }
+    }
+
+    /// Parses a cookie value or URL segment; anything unknown is standard.
+    pub fn from_code(code: &str) -> TextSize {
+        if code.trim().eq_ignore_ascii_case("large") {
+            TextSize::Large
+        } else {
+            TextSize::Standard
+        }
+    }
+
+    /// Reads the text size from a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> TextSize {
+        header
+            .split(';')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(name, _)| name.trim() == Self::COOKIE)
+            .map(|(_, value)| TextSize::from_code(value))
+            .unwrap_or_default()
+    }
+}
+
+/// The text size of the page being rendered (server side; standard in the
+/// browser, where pages are not rendered).
+pub fn use_text_size() -> TextSize {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::COOKIE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(TextSize::from_cookie_header)
+            })
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        TextSize::Standard
+    }
+}
+
 /// A sentence in both languages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
@@ -112,5 +176,18 @@ mod tests {
         assert_eq!(Lang::from_cookie_header("lang=zh"), Lang::Zh);
         assert_eq!(Lang::from_cookie_header("other=en"), Lang::Zh);
         assert_eq!(Lang::from_cookie_header(""), Lang::Zh);
+    }
+
+    #[test]
+    fn cookie_header_picks_the_text_size() {
+        assert_eq!(
+            TextSize::from_cookie_header("lang=en; text=large"),
+            TextSize::Large
+        );
+        assert_eq!(
+            TextSize::from_cookie_header("text=standard"),
+            TextSize::Standard
+        );
+        assert_eq!(TextSize::from_cookie_header("lang=en"), TextSize::Standard);
     }
 }

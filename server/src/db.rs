@@ -62,6 +62,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "exam booking",
         include_str!("../migrations/sqlite/0007_exam_booking.sql"),
     ),
+    (
+        8,
+        "application from draft",
+        include_str!("../migrations/sqlite/0008_application_from_draft.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -98,6 +103,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "exam booking",
         include_str!("../migrations/postgres/0007_exam_booking.sql"),
+    ),
+    (
+        8,
+        "application from draft",
+        include_str!("../migrations/postgres/0008_application_from_draft.sql"),
     ),
 ];
 

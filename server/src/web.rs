@@ -3,7 +3,7 @@
 
 use crate::store::sha256_hex;
 use app::api::server::{ClientIp, CurrentSession};
-use app::i18n::Lang;
+use app::i18n::{Lang, TextSize};
 use app::policy::SESSION_COOKIE;
 use app::ports::Ports;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -52,6 +52,7 @@ pub fn router(state: WebState) -> Router {
     }
     router
         .route("/lang/{code}", get(switch_language))
+        .route("/text-size/{size}", get(switch_text_size))
         .route("/healthz", get(|| async { "ok" }))
         .route("/payments/notify", post(crate::payments::notify))
         .route("/payments/return", get(crate::payments::browser_return))
@@ -67,7 +68,7 @@ pub fn router(state: WebState) -> Router {
         .leptos_routes_with_context(&state, routes, context, move || {
             app::shell(leptos_options.clone())
         })
-        .fallback_service(ServeDir::new(site_root))
+        .fallback_service(ServeDir::new(site_root).not_found_service(not_found_page(state.clone())))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer))
         .layer(middleware::from_fn(same_origin_only))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -88,6 +89,38 @@ pub fn router(state: WebState) -> Router {
         ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .with_state(state)
+}
+
+/// Any address that is neither a page nor a file: the app's own 404 page
+/// (the router's fallback, in the visitor's language, with the header and
+/// the way home), not the browser's.
+fn not_found_page(
+    state: WebState,
+) -> impl tower::Service<
+    Request,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Send + 'static,
+> + Clone
+       + Send
+       + 'static {
+    let ports = state.ports.clone();
+    let options = state.leptos.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(ports.clone());
+            leptos::nonce::provide_nonce();
+        },
+        move || app::shell(options.clone()),
+    );
+    tower::service_fn(move |request: Request| {
+        let render = render.clone();
+        async move {
+            let mut response = render(request).await.into_response();
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            Ok(response)
+        }
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -139,6 +172,28 @@ async fn switch_language(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let lang = Lang::from_code(&code);
+    remember_preference(Lang::COOKIE, lang.code(), back, &headers)
+}
+
+/// `/text-size/large` or `/text-size/standard`: the large-text mode (大字版),
+/// kept in a cookie like the language.
+async fn switch_text_size(
+    Path(code): Path<String>,
+    Query(back): Query<Back>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let size = TextSize::from_code(&code);
+    remember_preference(TextSize::COOKIE, size.code(), back, &headers)
+}
+
+/// Keeps a display preference in a cookie for a year and goes back to the
+/// page the switch was on (`?back=` or the Referer), only ever on this site.
+fn remember_preference(
+    cookie: &str,
+    value: &str,
+    back: Back,
+    headers: &axum::http::HeaderMap,
+) -> Response {
     let target = back
         .back
         .or_else(|| {
@@ -154,11 +209,7 @@ async fn switch_language(
         .filter(|p| app::policy::safe_return_path(p).is_some())
         .unwrap_or_else(|| "/".to_string());
     let mut response = Redirect::to(&target).into_response();
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        Lang::COOKIE,
-        lang.code()
-    );
+    let cookie = format!("{cookie}={value}; Path=/; Max-Age=31536000; SameSite=Lax");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

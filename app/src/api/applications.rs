@@ -345,8 +345,8 @@ pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
         .map_err(port("submit application"))?
         .ok_or_else(|| {
             AppError::Conflict(crate::i18n::Text::new(
-                "这份申请已经提交过了，请在“我的业务”中查看。",
-                "This application was already submitted; see My applications.",
+                "这份申请已经提交过了，请在“补换证业务”中查看。",
+                "This application was already submitted; see Documents.",
             ))
         })?;
     redirect_to(&format!("/account/applications/{no}?submitted=1"));
@@ -359,18 +359,27 @@ async fn load_draft(
     account_id: i64,
     draft: i64,
 ) -> Result<(ServiceCode, ApplicationInput), AppError> {
-    use super::server::{internal, port};
-    let (service, json) = ports
+    use super::server::{internal, port, redirect_to};
+    let found = ports
         .applications
         .load_draft(account_id, draft)
         .await
-        .map_err(port("load draft"))?
-        .ok_or_else(|| {
-            AppError::NotFound(crate::i18n::Text::new(
-                "没有找到这份草稿，可能已经提交。请在“我的业务”中查看。",
-                "That draft was not found; it may have been submitted. See My applications.",
-            ))
-        })?;
+        .map_err(port("load draft"))?;
+    let Some((service, json)) = found else {
+        // Back after submitting: the draft became an application; go there.
+        let submitted = ports
+            .applications
+            .submitted_from_draft(account_id, draft)
+            .await
+            .map_err(port("find application of draft"))?;
+        if let Some(no) = &submitted {
+            redirect_to(&format!("/account/applications/{no}?already=1"));
+        }
+        return Err(AppError::NotFound(crate::i18n::Text::new(
+            "没有找到这份草稿，可能已经提交。请在“补换证业务”中查看您的申请。",
+            "That draft was not found; it may have been submitted. See your applications under Documents.",
+        )));
+    };
     let input = serde_json::from_str(&json).map_err(|e| internal("decode draft", e))?;
     Ok((service, input))
 }
@@ -800,6 +809,7 @@ async fn options_for(
                 label: v.plate.clone(),
                 refusal: application_allowed(service, &facts).err().map(refusal_of),
                 current_due: None,
+                notice: None,
             });
         }
     } else if let Some(id) = owner_id(ports, account.account_id).await? {
@@ -809,7 +819,6 @@ async fn options_for(
             .await
             .map_err(port("load licence"))?
             .filter(|l| l.bound);
-                notice: None,
         if let Some(l) = licence {
             let birth = crate::domain::ResidentId::parse(&id)
                 .map(|r| r.birth_date())
@@ -834,6 +843,7 @@ async fn options_for(
                 label: format!("{} {}", l.class.code(), l.number_masked),
                 refusal: application_allowed(service, &facts).err().map(refusal_of),
                 current_due: due,
+                notice: application_notice(service, &facts).map(|(zh, en)| Text::new(zh, en)),
             });
         }
     }
@@ -843,7 +853,6 @@ async fn options_for(
         subjects,
         fee_fen: i64::from(production_fee_yuan(service)) * 100,
         postage_fen: i64::from(POSTAGE_YUAN) * 100,
-                notice: application_notice(service, &facts).map(|(zh, en)| Text::new(zh, en)),
         offers_fulfilment: service.offers_fulfilment_choice(),
         is_deferral: matches!(service, ServiceCode::D5 | ServiceCode::D6 | ServiceCode::D7),
         documents_to_return: documents_to_return(service).map(|(zh, en)| Text::new(zh, en)),

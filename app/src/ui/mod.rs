@@ -18,11 +18,12 @@ use leptos_router::SsrMode;
 /// The HTML document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = use_lang();
+    let large_text = crate::i18n::use_text_size() == crate::i18n::TextSize::Large;
     #[cfg(feature = "ssr")]
     set_security_headers();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag()>
+        <html lang=lang.tag() class=large_text.then_some("text-large")>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

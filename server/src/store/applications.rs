@@ -164,6 +164,22 @@ impl Applications for Store {
         Ok(ServiceCode::from_code(&service).map(|s| (s, input)))
     }
 
+    async fn submitted_from_draft(
+        &self,
+        account_id: i64,
+        draft: i64,
+    ) -> PortResult<Option<String>> {
+        sqlx::query_scalar(
+            "SELECT application_no FROM applications WHERE account_id = $1 AND draft_id = $2",
+        )
+        .bind(account_id)
+        .bind(draft)
+        .fetch_optional(&self.pool)
+        .await
+        .map(Option::flatten)
+        .map_err(db_error("find application of draft"))
+    }
+
     async fn submit(
         &self,
         new: NewApplication,
@@ -191,8 +207,8 @@ impl Applications for Store {
         };
         let id: i64 = sqlx::query(
             "INSERT INTO applications (account_id, service, vehicle_id, licence_id_number, subject_label, reason, new_date,
-                fulfilment, recipient, recipient_phone, address, fee_fen, postage_fen, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $14) RETURNING id",
+                fulfilment, recipient, recipient_phone, address, fee_fen, postage_fen, status, created_at, updated_at, draft_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $14, $15) RETURNING id",
         )
         .bind(new.account_id)
         .bind(new.service.code())
@@ -208,6 +224,7 @@ impl Applications for Store {
         .bind(new.fee_fen)
         .bind(new.postage_fen)
         .bind(now)
+        .bind(draft)
         .fetch_one(&mut *tx)
         .await
         .and_then(|r| r.try_get("id"))

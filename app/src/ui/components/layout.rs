@@ -64,6 +64,7 @@ pub fn Page(
                     <a class="header__link" href=other.0 lang=if lang == Lang::Zh { "en" } else { "zh-CN" }>
                         {other.1}
                     </a>
+                    {text_size_switch(lang)}
                 </nav>
             </div>
         </header>
@@ -82,23 +83,6 @@ pub fn Page(
                 <a href="/windows">{lang.pick("注册窗口", "Registration windows")}</a>
             </p>
         </footer>
-    }
-}
-
-/// The browser tab's title: the page's heading, then the platform's name;
-/// the home page, whose heading is the platform's name, shows it once.
-fn document_title(lang: Lang, heading: &str) -> String {
-    let platform = lang.pick(
-        "互联网交通安全综合服务管理平台",
-        "Internet Traffic Safety Service Platform",
-    );
-    if heading == platform {
-        heading.to_string()
-    } else {
-        format!(
-            "{heading} - {}",
-            lang.pick("互联网交通安全综合服务管理平台", "Traffic Safety Service Platform")
-        )
     }
 }
 
@@ -143,5 +127,40 @@ fn MessagesLink(lang: Lang) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The switch between standard and large text (大字版, 适老化), next to the
+/// language switch; the server keeps the choice in a cookie.
+fn text_size_switch(lang: Lang) -> impl IntoView {
+    use crate::i18n::{use_text_size, TextSize};
+    let (href, zh, en) = match use_text_size() {
+        TextSize::Standard => ("/text-size/large", "大字版", "Large text"),
+        TextSize::Large => ("/text-size/standard", "标准字号", "Standard text"),
+    };
+    view! {
+        <a class="header__link" href=href data-testid="text-size-switch">
+            {lang.pick(zh, en)}
+        </a>
+    }
+}
+
+/// The browser tab's title: the page's heading, then the platform's name;
+/// the home page, whose heading is the platform's name, shows it once.
+fn document_title(lang: Lang, heading: &str) -> String {
+    let platform = lang.pick(
+        "互联网交通安全综合服务管理平台",
+        "Internet Traffic Safety Service Platform",
+    );
+    if heading == platform {
+        heading.to_string()
+    } else {
+        format!(
+            "{heading} - {}",
+            lang.pick(
+                "互联网交通安全综合服务管理平台",
+                "Traffic Safety Service Platform"
+            )
+        )
     }
 }

@@ -54,11 +54,13 @@ pub fn summary_row(lang: Lang) -> impl Fn(&'static str, &'static str, String) ->
 }
 
 /// A success banner (announced politely) when something was just done.
+/// It takes the focus when the page loads (HTML `autofocus`, no script), so
+/// after a redirect the next Tab goes on from the message, not from the top.
 #[component]
 pub fn DoneBanner(text: Option<Text>, lang: Lang) -> impl IntoView {
     text.map(|t| {
         view! {
-            <div class="notice notice--success" role="status">
+            <div class="notice notice--success" role="status" tabindex="-1" autofocus>
                 {t.get(lang).to_string()}
             </div>
         }

@@ -102,7 +102,7 @@ fn overview_view(lang: Lang, o: crate::api::applications::MyApplications) -> imp
         view! {
             <div class="table-wrap">
                 <table class="table" data-testid="applications">
-                    <caption class="visually-hidden">{lang.pick("我的业务", "My applications")}</caption>
+                    <caption class="visually-hidden">{lang.pick("我的申请", "My applications")}</caption>
                     <thead>
                         <tr>
                             <th scope="col">{lang.pick("业务流水号", "Number")}</th>
@@ -120,7 +120,7 @@ fn overview_view(lang: Lang, o: crate::api::applications::MyApplications) -> imp
     };
     view! {
         {banner}
-        <h2 class="heading-l">{lang.pick("我的业务", "My applications")}</h2>
+        <h2 class="heading-l">{lang.pick("我的申请", "My applications")}</h2>
         {items}
         <h2 class="heading-l">{lang.pick("申请办理", "Apply")}</h2>
         <ul class="service-list" data-testid="application-services">{services}</ul>
@@ -512,13 +512,14 @@ pub fn ApplicationPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
     let no = use_params_map().with_untracked(|p| p.get("no").unwrap_or_default());
-    let submitted = use_query_map().with_untracked(|q| q.get("submitted").is_some());
+    let (submitted, already) = use_query_map()
+        .with_untracked(|q| (q.get("submitted").is_some(), q.get("already").is_some()));
     let data = Resource::new_blocking(move || no.clone(), my_application);
     view! {
         <Page title_zh="业务详情" title_en="Application">
             <AccountNav lang current="/account/applications" />
-            {when_loaded(lang, data, move |lang, d| detail_view(lang, d, submitted))}
-            <p><a href="/account/applications">{lang.pick("返回我的业务", "Back to my applications")}</a></p>
+            {when_loaded(lang, data, move |lang, d| detail_view(lang, d, submitted, already))}
+            <p><a href="/account/applications">{lang.pick("返回我的申请", "Back to my applications")}</a></p>
         </Page>
     }
 }
@@ -569,11 +570,24 @@ fn detail_view(
     lang: Lang,
     d: crate::api::applications::ApplicationDetail,
     submitted: bool,
+    already: bool,
 ) -> impl IntoView {
     let no = d.summary.application_no.clone();
+    // Back to a draft that was already submitted leads here.
+    let already_note = (already && !submitted).then(|| {
+        view! {
+            <div class="inset" role="status" tabindex="-1" autofocus>
+                <p>
+                    {lang.pick("这份申请已经提交，不能再次提交。业务流水号", "This application has already been submitted and cannot be submitted again. Application number")}
+                    " " <strong data-testid="application-no">{no.clone()}</strong>
+                </p>
+                <p>{lang.pick("以下是它的办理进度。", "Its progress is below.")}</p>
+            </div>
+        }
+    });
     let confirmation = submitted.then(|| {
         view! {
-            <div class="panel--confirmation" role="status">
+            <div class="panel--confirmation" role="status" tabindex="-1" autofocus>
                 <p class="panel__title">{lang.pick("申请已提交", "Application submitted")}</p>
                 <p class="panel__body">{lang.pick("业务流水号", "Application number")} " " <strong data-testid="application-no">{no.clone()}</strong></p>
             </div>
@@ -591,6 +605,7 @@ fn detail_view(
         }
     });
     view! {
+        {already_note}
         {confirmation}
         {pickup}
         {application_facts(lang, &d)}

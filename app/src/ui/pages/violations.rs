@@ -264,7 +264,7 @@ pub fn ReceiptPage() -> impl IntoView {
 fn receipt_view(lang: Lang, r: crate::api::violations::Receipt) -> impl IntoView {
     let row = summary_row(lang);
     view! {
-        <div class="panel--confirmation" role="status">
+        <div class="panel--confirmation" role="status" tabindex="-1" autofocus>
             <p class="panel__title">{lang.pick("缴款成功", "Paid")}</p>
             <p class="panel__body">
                 {lang.pick("凭证编号", "Receipt number")} " " <strong data-testid="receipt-no">{r.receipt_no.clone()}</strong>
