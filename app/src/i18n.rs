@@ -52,13 +52,27 @@ impl Lang {
 
     /// Reads the language from a `Cookie` header value.
     pub fn from_cookie_header(header: &str) -> Lang {
-        header
-            .split(';')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(name, _)| name.trim() == Self::COOKIE)
-            .map(|(_, value)| Lang::from_code(value))
+        cookie_in(header, Self::COOKIE)
+            .map(Lang::from_code)
             .unwrap_or_default()
     }
+}
+
+/// The value of the cookie `name` in a `Cookie` header value.
+fn cookie_in<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(n, _)| n.trim() == name)
+        .map(|(_, value)| value)
+}
+
+/// The value of the cookie `name` of the request being rendered (server).
+#[cfg(feature = "ssr")]
+fn request_cookie(name: &str) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
+    cookie_in(header, name).map(str::to_string)
 }
 
 /// Text size (字号): the large-text mode (适老化) for older people and anyone
@@ -95,11 +109,8 @@ impl TextSize {
 
     /// Reads the text size from a `Cookie` header value.
     pub fn from_cookie_header(header: &str) -> TextSize {
-        header
-            .split(';')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(name, _)| name.trim() == Self::COOKIE)
-            .map(|(_, value)| TextSize::from_code(value))
+        cookie_in(header, Self::COOKIE)
+            .map(TextSize::from_code)
             .unwrap_or_default()
     }
 }
@@ -109,14 +120,8 @@ impl TextSize {
 pub fn use_text_size() -> TextSize {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(TextSize::from_cookie_header)
-            })
+        request_cookie(TextSize::COOKIE)
+            .map(|v| TextSize::from_code(&v))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
@@ -150,14 +155,8 @@ impl Text {
 pub fn use_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
-        leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(http::header::COOKIE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(Lang::from_cookie_header)
-            })
+        request_cookie(Lang::COOKIE)
+            .map(|v| Lang::from_code(&v))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
