@@ -62,6 +62,19 @@ test('the owner binds their car, handles a violation and pays the fine', async (
   await expect(page.getByText('绑定他人机动车仅限窗口注册用户')).toBeVisible();
 
   await handleAndPay(page, '1039');
+
+  // A warning has nothing to pay: handled, it is done — no bank page.
+  await page.goto('/account/violations');
+  await page.getByRole('link', { name: '处理 1344' }).first().click();
+  await page.getByLabel('本人对上述违法事实无异议，接受处理').check();
+  await page.getByRole('button', { name: '确认处理' }).click();
+  await expect(page.getByRole('status')).toContainText('处理成功');
+  await expect(page.getByTestId('done')).toContainText('无需缴款');
+  await expect(page.getByRole('button', { name: '去缴款' })).toHaveCount(0);
+  await expect(page.getByText('处理完毕').first()).toBeVisible();
+  await page.goto('/account/messages');
+  await expect(page.getByTestId('messages')).toContainText('警告无需缴款');
+  await expect(page.getByTestId('messages')).not.toContainText('缴纳罚款0.00元');
 });
 
 test('a window user binds a car not in their name with the owner code and pays a small fine', async ({ page, request }, info) => {

@@ -24,7 +24,7 @@ test('an online user logs in, sees what they may do, and logs out', async ({ pag
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: '登录' }).first()).toBeVisible();
   await page.goto('/account');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page).toHaveURL(/\/login\?next=%2Faccount$/);
 });
 
 test('the page switches to English and back', async ({ page }) => {

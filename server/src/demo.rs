@@ -462,6 +462,10 @@ pub async fn load(
         let age_days = if persons.len().is_multiple_of(9) {
             // older drivers
             (60 * 365 + rng.below(20 * 365)) as i64
+        } else if persons.len() < 3 {
+            // The demo owners have driven for years, so their licences can
+            // be in any state (a first licence lasts 6 years).
+            (27 * 365 + rng.below(30 * 365)) as i64
         } else {
             (18 * 365 + 30 + rng.below(45 * 365)) as i64
         };

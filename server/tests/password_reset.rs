@@ -220,6 +220,18 @@ async fn a_reset_answers_the_same_whether_or_not_the_account_exists() {
             "{backend}: {expired}"
         );
 
+        // An ID number that also has the shape of a credit code is an ID number.
+        let both = app
+            .demo
+            .can_register_online
+            .iter()
+            .map(|(id, _, _)| id.clone())
+            .find(|id| app::domain::CreditCode::parse(id).is_ok())
+            .expect("a demo ID number shaped like a credit code");
+        ask(both, phone.clone())
+            .await
+            .expect("treated as an ID number");
+
         // Units and staff are told where to reset, by the shape of what was typed.
         let (unit, _) = app.demo_login("Car dealer");
         let err = ask(unit, phone.clone()).await.unwrap_err();

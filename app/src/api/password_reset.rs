@@ -234,7 +234,8 @@ mod rules {
     /// the way to reset for that kind of account — decided by the shape of
     /// what was typed, never by looking anything up.
     pub fn parse(id_number: &str, phone: &str) -> Result<(ResidentId, PhoneNumber), AppError> {
-        if CreditCode::parse(id_number).is_ok() {
+        // Some ID numbers also have the shape of a credit code: an ID first.
+        if ResidentId::parse(id_number).is_err() && CreditCode::parse(id_number).is_ok() {
             let mut refusal = AppError::not_allowed(
                 Text::new(
                     "单位用户不能在网上重置密码。",

@@ -108,6 +108,8 @@ pub fn PasswordResetForm(
                     step_two.set(true);
                     identity_in_step_two.set(false);
                     last_error.set(None);
+                    // The button pressed is gone: carry on at the code.
+                    focus_after_render("code");
                 }
                 Err(e) => last_error.set(Some(e)),
             }
@@ -322,6 +324,7 @@ pub fn PasswordResetForm(
                         on:click=move |_| {
                             step_two.set(false);
                             last_error.set(None);
+                            focus_after_render("id_number");
                         }
                     >
                         {lang.pick("返回修改信息", "Change my details")}
@@ -330,4 +333,21 @@ pub fn PasswordResetForm(
             </div>
         </form>
     }
+}
+
+/// Moves the keyboard focus to the element with this id once the step it
+/// is in has been shown (browser only).
+fn focus_after_render(id: &'static str) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document()
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
