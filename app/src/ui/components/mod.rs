@@ -7,5 +7,6 @@ pub mod form;
 pub mod layout;
 pub mod page_data;
 pub mod print;
+pub mod sms_code;
 pub mod tab_memory;
 pub mod window_cards;

@@ -11,8 +11,10 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
+use crate::ui::components::sms_code::{NewPasswordFields, ResendCodeButton};
+use crate::ui::components::tab_memory::now_ms;
 use crate::ui::form_error_from_url;
-use crate::ui::pages::register::{ID_CHECK, PASSWORD_CHECK, PHONE_CHECK};
+use crate::ui::pages::register::{ID_CHECK, PHONE_CHECK};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -95,7 +97,7 @@ pub fn PasswordResetForm(
     let step_two = RwSignal::new(sent);
     // Without JavaScript step 2 must ask again who it is for.
     let identity_in_step_two = RwSignal::new(sent);
-    let resend_in = RwSignal::new(0i64);
+    let resend_until_ms = RwSignal::new(0i64);
     let sent_to = RwSignal::new(String::new());
     let last_error = RwSignal::new(initial_error);
 
@@ -104,7 +106,7 @@ pub fn PasswordResetForm(
             match result {
                 Ok(answer) => {
                     sent_to.set(answer.phone_masked.clone());
-                    resend_in.set(answer.resend_after_secs);
+                    resend_until_ms.set(now_ms() + answer.resend_after_secs * 1000);
                     step_two.set(true);
                     identity_in_step_two.set(false);
                     last_error.set(None);
@@ -131,22 +133,8 @@ pub fn PasswordResetForm(
             }
         }
     });
-    // One ticking clock for the resend countdown (browser only).
-    Effect::new(move |_| {
-        let _ = set_interval_with_handle(
-            move || {
-                if resend_in.get_untracked() > 0 {
-                    resend_in.update(|s| *s -= 1);
-                }
-            },
-            std::time::Duration::from_secs(1),
-        );
-    });
-
-    let can_resend = Memo::new(move |_| resend_in.get() <= 0);
     let error = Signal::derive(move || last_error.get());
     let pending = Signal::derive(move || request.pending().get() || reset.pending().get());
-    let resend_blocked = Signal::derive(move || !can_resend.get() || pending.get());
     let show_identity = Signal::derive(move || !step_two.get() || identity_in_step_two.get());
     let labels = labels();
     let ask_for_code = move || {
@@ -156,8 +144,6 @@ pub fn PasswordResetForm(
         });
     };
     let ask_again = ask_for_code;
-    // (Event handlers exist only in the browser build.)
-    let _ = &ask_again;
 
     view! {
         <ErrorSummary lang error labels=labels.clone() />
@@ -255,63 +241,15 @@ pub fn PasswordResetForm(
                     <a href="/password-reset">{lang.pick("重新获取验证码", "Send a new code")}</a>
                 </p>
                 <p class:hidden=move || identity_in_step_two.get()>
-                    <button
-                        class="button button--secondary"
-                        type="button"
-                        disabled=move || resend_blocked.get()
-                        aria-describedby="resend-status"
-                        on:click=move |_| ask_again()
-                    >
-                        {lang.pick("重新获取验证码", "Send a new code")}
-                    </button>
-                    <span id="resend-status" class="hint" aria-hidden="true">
-                        {move || {
-                            let s = resend_in.get();
-                            if s <= 0 {
-                                String::new()
-                            } else {
-                                match lang {
-                                    Lang::Zh => format!("{s}秒后可重新获取"),
-                                    Lang::En => format!("New code available in {s} s"),
-                                }
-                            }
-                        }}
-                    </span>
-                    // Screen readers hear only the start and the end of the countdown.
-                    <span class="visually-hidden" aria-live="polite">
-                        {move || {
-                            if !step_two.get() {
-                                ""
-                            } else if can_resend.get() {
-                                lang.pick("现在可以重新获取验证码。", "You can ask for a new code now.")
-                            } else {
-                                lang.pick("60秒后可以重新获取验证码。", "You can ask for a new code in 60 seconds.")
-                            }
-                        }}
-                    </span>
+                    <ResendCodeButton lang until_ms=resend_until_ms busy=pending showing=step_two on_resend=ask_again />
                 </p>
-                <TextField
+                <NewPasswordFields
                     lang
-                    name="password"
+                    password
+                    password_confirm
+                    error
                     label=labels[3].1.clone()
-                    hint=Text::new(
-                        "至少8个字符；不能使用常见密码，不能包含身份证号码或手机号码",
-                        "At least 8 characters; not a common password; must not contain your ID or phone number",
-                    )
-                    value=password
-                    server_error=server_problem(error, "password")
-                    live_check=PASSWORD_CHECK
-                    input_type="password"
-                    autocomplete="new-password"
-                />
-                <TextField
-                    lang
-                    name="password_confirm"
-                    label=labels[4].1.clone()
-                    value=password_confirm
-                    server_error=server_problem(error, "password_confirm")
-                    input_type="password"
-                    autocomplete="new-password"
+                    confirm_label=labels[4].1.clone()
                 />
                 <div class="button-group">
                     <button class="button" type="submit" disabled=move || pending.get()>

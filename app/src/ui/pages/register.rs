@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
 use crate::ui::components::layout::Page;
+use crate::ui::components::sms_code::{NewPasswordFields, ResendCodeButton};
 use crate::ui::components::tab_memory;
 use crate::ui::components::window_cards::suggested_windows;
 use crate::ui::form_error_from_url;
@@ -166,10 +167,8 @@ pub fn OnlineRegistrationForm(
     let password_confirm = RwSignal::new(String::new());
     // Step 2 once a code was sent; the person may go back and keep what they typed.
     let step_two = RwSignal::new(false);
-    // The resend countdown runs from a deadline, so a tab the phone put to
-    // sleep (timers throttled) still shows the true time left.
+    // When a new code may be asked for (the countdown runs from it).
     let resend_until_ms = RwSignal::new(0i64);
-    let clock_ms = RwSignal::new(0i64);
     let sent_to = RwSignal::new(String::new());
     let last_error = RwSignal::new(initial_error);
     let already_sent = RwSignal::new(false);
@@ -216,9 +215,7 @@ pub fn OnlineRegistrationForm(
             match result {
                 Ok(sent) => {
                     sent_to.set(sent.phone_masked.clone());
-                    let now = tab_memory::now_ms();
-                    clock_ms.set(now);
-                    resend_until_ms.set(now + sent.resend_after_secs * 1000);
+                    resend_until_ms.set(tab_memory::now_ms() + sent.resend_after_secs * 1000);
                     already_sent.set(sent.already_sent);
                     step_two.set(true);
                     last_error.set(None);
@@ -249,24 +246,6 @@ pub fn OnlineRegistrationForm(
             }
         }
     });
-    // One ticking clock for the resend countdown (browser only).
-    Effect::new(move |_| {
-        clock_ms.set(tab_memory::now_ms());
-        let _ = set_interval_with_handle(
-            move || clock_ms.set(tab_memory::now_ms()),
-            std::time::Duration::from_secs(1),
-        );
-    });
-    let resend_in = Memo::new(move |_| {
-        let left_ms = resend_until_ms.get() - clock_ms.get();
-        if left_ms <= 0 {
-            0
-        } else {
-            (left_ms + 999) / 1000
-        }
-    });
-
-    let can_resend = Memo::new(move |_| resend_in.get() <= 0);
     let error = Signal::derive(move || last_error.get());
     let pending = Signal::derive(move || send.pending().get() || complete.pending().get());
     // A "register at a window" answer shows the nearest windows.
@@ -285,8 +264,6 @@ pub fn OnlineRegistrationForm(
         });
     };
     let request_code_again = request_code.clone();
-    // (Event handlers exist only in the browser build.)
-    let _ = &request_code_again;
     let kind_for_complete = kind.clone();
     let change_details = move || {
         // Back to step 1: the code step's errors no longer apply.
@@ -400,61 +377,15 @@ pub fn OnlineRegistrationForm(
                 width_class="input--w5"
             />
             <p>
-                <button
-                    class="button button--secondary"
-                    type="button"
-                    disabled=move || !can_resend.get() || pending.get()
-                    aria-describedby="resend-status"
-                    on:click=move |_| request_code_again()
-                >
-                    {lang.pick("重新获取验证码", "Send a new code")}
-                </button>
-                <span id="resend-status" class="hint" aria-hidden="true">
-                    {move || {
-                        let s = resend_in.get();
-                        if s <= 0 {
-                            String::new()
-                        } else {
-                            match lang {
-                                Lang::Zh => format!("{s}秒后可重新获取"),
-                                Lang::En => format!("New code available in {s} s"),
-                            }
-                        }
-                    }}
-                </span>
-                // Screen readers hear only the start and the end of the countdown.
-                <span class="visually-hidden" aria-live="polite">
-                    {move || {
-                        if can_resend.get() {
-                            lang.pick("现在可以重新获取验证码。", "You can ask for a new code now.")
-                        } else {
-                            lang.pick("60秒后可以重新获取验证码。", "You can ask for a new code in 60 seconds.")
-                        }
-                    }}
-                </span>
+                <ResendCodeButton lang until_ms=resend_until_ms busy=pending showing=step_two on_resend=request_code_again />
             </p>
-            <TextField
+            <NewPasswordFields
                 lang
-                name="password"
+                password
+                password_confirm
+                error
                 label=labels[5].1.clone()
-                hint=Text::new(
-                    "至少8个字符；不能使用常见密码，不能包含身份证号码或手机号码",
-                    "At least 8 characters; not a common password; must not contain your ID or phone number",
-                )
-                value=password
-                server_error=server_problem(error, "password")
-                live_check=PASSWORD_CHECK
-                input_type="password"
-                autocomplete="new-password"
-            />
-            <TextField
-                lang
-                name="password_confirm"
-                label=labels[6].1.clone()
-                value=password_confirm
-                server_error=server_problem(error, "password_confirm")
-                input_type="password"
-                autocomplete="new-password"
+                confirm_label=labels[6].1.clone()
             />
             <div class="button-group">
                 <button class="button" type="submit" disabled=move || pending.get()>
