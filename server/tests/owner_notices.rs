@@ -173,14 +173,19 @@ async fn the_owner_is_told_when_someone_else_handles_a_violation_of_their_vehicl
         let told = sms.last().unwrap();
         assert!(told.contains(&owner.plate), "{backend}: {told}");
         assert!(told.contains(&format!("已由{who}")), "{backend}: {told}");
-        assert!(told.contains("机动车违反禁止标线指示的"), "{backend}: {told}");
+        assert!(
+            told.contains("机动车违反禁止标线指示的"),
+            "{backend}: {told}"
+        );
         assert!(told.contains(&decision), "{backend}: {told}");
         let messages = app
             .call_with(&owner.client, "my_messages", &[])
             .await
             .unwrap();
         assert!(
-            messages.to_string().contains("您名下机动车的交通违法已由他人处理"),
+            messages
+                .to_string()
+                .contains("您名下机动车的交通违法已由他人处理"),
             "{backend}: {messages}"
         );
 

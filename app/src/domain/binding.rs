@@ -78,9 +78,7 @@ pub fn parse_vin_suffix(input: &str) -> Option<String> {
 pub fn masked_name(name: &str) -> String {
     let mut chars = name.trim().chars();
     match chars.next() {
-        Some(first) => std::iter::once(first)
-            .chain(chars.map(|_| '*'))
-            .collect(),
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
         None => "*".into(),
     }
 }
@@ -171,9 +169,21 @@ mod tests {
             .collect();
         assert_eq!(runs, vec!["482483"], "{sms}");
         let after = owner_told_of_binding("张三丰", "冀A12345");
-        assert!(after.contains("张**已将") && after.contains("冀A12345"), "{after}");
-        let handled = owner_told_of_handling("王五", "冀A12345", "2026-11-20 08:15", "机动车违反禁止标线指示的", "1301002026112600000042");
-        assert!(handled.contains("王*") && handled.contains("机动车违反禁止标线指示的"), "{handled}");
+        assert!(
+            after.contains("张**已将") && after.contains("冀A12345"),
+            "{after}"
+        );
+        let handled = owner_told_of_handling(
+            "王五",
+            "冀A12345",
+            "2026-11-20 08:15",
+            "机动车违反禁止标线指示的",
+            "1301002026112600000042",
+        );
+        assert!(
+            handled.contains("王*") && handled.contains("机动车违反禁止标线指示的"),
+            "{handled}"
+        );
     }
 
     #[test]
