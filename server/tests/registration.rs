@@ -353,7 +353,8 @@ fn visible_text(html: &str) -> String {
 
 /// Every route of the app, rendered for every kind of visitor, shows no
 /// Rust source as text (a `>` inside a `view!` attribute closure once ended
-/// the tag and printed the closure on the page) and never fails with a 500.
+/// the tag and printed the closure on the page), never fails with a 500,
+/// and is not kept by the browser when it shows a logged-in visitor's page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_renders_without_leaked_source_for_every_visitor() {
     const LEAKS: &[&str] = &[
@@ -432,6 +433,19 @@ async fn every_page_renders_without_leaked_source_for_every_visitor() {
                     !status.is_server_error(),
                     "{backend} {visitor:?} {path}: {status}"
                 );
+                // Someone's records are never kept by the browser (Back after
+                // logging out, Back to a submitted form).
+                if visitor.is_some() && status == 200 {
+                    let cache = res
+                        .headers()
+                        .get("cache-control")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    assert!(
+                        cache.contains("no-store"),
+                        "{backend} {visitor:?} {path}: cache-control {cache:?}"
+                    );
+                }
                 let text = visible_text(&res.text().await.unwrap());
                 for leak in LEAKS {
                     assert!(

@@ -57,6 +57,15 @@ fn set_security_headers() {
         HeaderValue::from_str(&csp),
     ) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        // A page with someone's records is never kept by the browser: after
+        // logging out, Back must not show it, and Back to a form that was
+        // submitted asks the server again (which knows it was submitted).
+        let cache = if session_account().is_some() {
+            "private, no-store"
+        } else {
+            "no-cache"
+        };
+        response.insert_header(http::header::CACHE_CONTROL, HeaderValue::from_static(cache));
     }
 }
 
