@@ -23,6 +23,8 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
   await page.getByRole('link', { name: '我的驾驶证', exact: true }).click();
   await page.getByRole('button', { name: '绑定本人驾驶证' }).click();
   await expect(page.getByRole('status')).toContainText('绑定成功');
+  // After the redirect the message has the focus, not the top of the page.
+  await expect(page.getByRole('status').filter({ hasText: '绑定成功' })).toBeFocused();
   // The licence expired months ago: it is still renewed online, and the
   // page says so — never "apply from" a day already past.
   await page.goto('/account/apply/D10');
@@ -53,6 +55,13 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
   await expect(page.getByRole('status')).toContainText('申请已提交');
   const number = (await page.getByTestId('application-no').textContent()).trim();
   expect(number).toMatch(/^D1\d{14}$/);
+  // The confirmation has the focus, so the next Tab goes on from there.
+  await expect(page.getByRole('status').filter({ hasText: '申请已提交' })).toBeFocused();
+  // Back to the used draft leads to the submitted application, not a dead end.
+  await page.goBack();
+  await expect(page.getByRole('status')).toContainText('这份申请已经提交');
+  await expect(page.getByTestId('application-no')).toHaveText(number);
+  await expect(page.getByText('没有找到这份草稿')).toHaveCount(0);
   await page.getByRole('button', { name: '退出' }).click();
 
   // The clerk processes it; the post comes back refused three times.
