@@ -149,6 +149,8 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A server that stops answering fails the test instead of hanging it.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }

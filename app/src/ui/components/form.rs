@@ -126,6 +126,8 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(optional)] width_class: Option<&'static str>,
 ) -> impl IntoView {
+    // An empty hint is no hint (wrappers pass theirs on as they got it).
+    let hint = hint.filter(|h| !h.zh.is_empty() || !h.en.is_empty());
     // Checked after the first blur, then on every keystroke.
     let touched = RwSignal::new(false);
     let typed_since_server = RwSignal::new(false);

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{Lang, Text};
 use crate::ui::components::form::{server_problem, TextField};
 use crate::ui::components::tab_memory::now_ms;
-use crate::ui::pages::register::PASSWORD_CHECK;
+use crate::ui::pages::register::{PASSWORD_CHECK, PHONE_CHECK};
 use leptos::prelude::*;
 
 /// The seconds left before a new code may be asked for, ticking in the
@@ -117,6 +117,58 @@ pub fn NewPasswordFields(
             server_error=server_problem(error, "password_confirm")
             input_type="password"
             autocomplete="new-password"
+        />
+    }
+}
+
+/// A mobile phone number field (手机号码): a telephone keypad on phones,
+/// the browser's own number offered, checked as it is typed.
+#[component]
+pub fn PhoneField(
+    lang: Lang,
+    label: Text,
+    #[prop(optional)] hint: Option<Text>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            lang
+            name="phone"
+            label=label
+            hint=hint.unwrap_or_else(|| Text::new("", ""))
+            value=value
+            server_error=server_problem(error, "phone")
+            live_check=PHONE_CHECK
+            input_type="tel"
+            autocomplete="tel-national"
+            inputmode="tel"
+            width_class="input--w20"
+        />
+    }
+}
+
+/// The field for the code from the text message: a number keypad, and the
+/// phone offers the code it just received (`one-time-code`).
+#[component]
+pub fn CodeField(
+    lang: Lang,
+    label: Text,
+    #[prop(optional)] hint: Option<Text>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            lang
+            name="code"
+            label=label
+            hint=hint.unwrap_or_else(|| Text::new("", ""))
+            value=value
+            server_error=server_problem(error, "code")
+            autocomplete="one-time-code"
+            inputmode="numeric"
+            width_class="input--w5"
         />
     }
 }

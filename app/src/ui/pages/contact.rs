@@ -4,9 +4,9 @@
 use crate::api::contact::{ConfirmContactChange, RequestContactChange};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{go_to, ErrorSummary};
 use crate::ui::components::layout::Page;
-use crate::ui::pages::register::PHONE_CHECK;
+use crate::ui::components::sms_code::{CodeField, PhoneField};
 use crate::ui::pages::vehicles::AccountNav;
 use crate::ui::{form_error_from_url, require_login_redirect};
 use leptos::prelude::*;
@@ -75,7 +75,7 @@ pub fn ContactChangeForm(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
-    let error = Signal::from(error);
+    let error: Signal<Option<AppError>> = Signal::from(error);
     let labels = labels();
     let target_for_request = target.clone();
     let target_for_confirm = target.clone();
@@ -92,8 +92,7 @@ pub fn ContactChangeForm(
             }
         >
             <input type="hidden" name="target" value=target.clone() />
-            <TextField lang name="phone" label=labels[0].1.clone() value=phone server_error=server_problem(error, "phone")
-                live_check=PHONE_CHECK input_type="tel" inputmode="tel" autocomplete="tel" width_class="input--w10" />
+            <PhoneField lang label=labels[0].1.clone() value=phone error />
             <button class="button button--secondary" type="submit" disabled=move || request.pending().get()>
                 {move || if sent_to.get().is_some() { lang.pick("重新发送验证码", "Send the code again") } else { lang.pick("发送验证码", "Send a code") }}
             </button>
@@ -115,8 +114,7 @@ pub fn ContactChangeForm(
                 confirm.dispatch(ConfirmContactChange { target: target_for_confirm.clone(), phone: phone.get_untracked(), code: code.get_untracked() });
             }
         >
-            <TextField lang name="code" label=labels[1].1.clone() value=code server_error=server_problem(error, "code")
-                inputmode="numeric" autocomplete="one-time-code" width_class="input--w5" />
+            <CodeField lang label=labels[1].1.clone() value=code error />
             <button class="button" type="submit" disabled=move || confirm.pending().get()>
                 {lang.pick("确认变更", "Confirm the change")}
             </button>

@@ -11,10 +11,10 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::components::sms_code::{NewPasswordFields, ResendCodeButton};
+use crate::ui::components::sms_code::{CodeField, NewPasswordFields, PhoneField, ResendCodeButton};
 use crate::ui::components::tab_memory::now_ms;
 use crate::ui::form_error_from_url;
-use crate::ui::pages::register::{ID_CHECK, PHONE_CHECK};
+use crate::ui::pages::register::ID_CHECK;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -181,21 +181,15 @@ pub fn PasswordResetForm(
                     live_check=ID_CHECK
                     width_class="input--w20"
                 />
-                <TextField
+                <PhoneField
                     lang
-                    name="phone"
                     label=labels[1].1.clone()
                     hint=Text::new(
                         "账户登记的手机号码，验证码将发送到该号码",
                         "The phone number on your account; the code is sent there",
                     )
                     value=phone
-                    server_error=server_problem(error, "phone")
-                    live_check=PHONE_CHECK
-                    input_type="tel"
-                    autocomplete="tel-national"
-                    inputmode="tel"
-                    width_class="input--w20"
+                    error
                 />
             </div>
             {move || {
@@ -223,19 +217,15 @@ pub fn PasswordResetForm(
                         }
                     }}
                 </p>
-                <TextField
+                <CodeField
                     lang
-                    name="code"
                     label=labels[2].1.clone()
                     hint=Text::new(
                         "没有收到的，请核对身份证号码和手机号码，60秒后可重新获取",
                         "No text? Check the ID and phone numbers; you can ask for a new code after 60 seconds",
                     )
                     value=code
-                    server_error=server_problem(error, "code")
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    width_class="input--w5"
+                    error
                 />
                 <p class:hidden=move || !identity_in_step_two.get()>
                     <a href="/password-reset">{lang.pick("重新获取验证码", "Send a new code")}</a>

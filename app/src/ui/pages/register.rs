@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::components::sms_code::{NewPasswordFields, ResendCodeButton};
+use crate::ui::components::sms_code::{CodeField, NewPasswordFields, PhoneField, ResendCodeButton};
 use crate::ui::components::tab_memory;
 use crate::ui::components::window_cards::suggested_windows;
 use crate::ui::form_error_from_url;
@@ -312,21 +312,15 @@ pub fn OnlineRegistrationForm(
                 autocomplete="name"
                 width_class="input--w20"
             />
-            <TextField
+            <PhoneField
                 lang
-                name="phone"
                 label=labels[3].1.clone()
                 hint=Text::new(
                     "必须是办理机动车登记或驾驶证申领业务时登记的手机号码，验证码将发送到该号码",
                     "Must be the number recorded when you registered your vehicle or applied for your licence; the code is sent there",
                 )
                 value=phone
-                server_error=server_problem(error, "phone")
-                live_check=PHONE_CHECK
-                input_type="tel"
-                autocomplete="tel-national"
-                inputmode="tel"
-                width_class="input--w20"
+                error
             />
             <button class="button" type="submit" disabled=move || pending.get()>
                 {lang.pick("获取短信验证码", "Send me a code")}
@@ -366,16 +360,7 @@ pub fn OnlineRegistrationForm(
                     }
                 }}
             </p>
-            <TextField
-                lang
-                name="code"
-                label=labels[4].1.clone()
-                value=code
-                server_error=server_problem(error, "code")
-                autocomplete="one-time-code"
-                inputmode="numeric"
-                width_class="input--w5"
-            />
+            <CodeField lang label=labels[4].1.clone() value=code error />
             <p>
                 <ResendCodeButton lang until_ms=resend_until_ms busy=pending showing=step_two on_resend=request_code_again />
             </p>

@@ -14,6 +14,7 @@ use crate::ui::components::layout::Page;
 pub use crate::ui::components::page_data::{
     load_failed, summary_row, when_loaded, DoneBanner, PostedError,
 };
+use crate::ui::components::sms_code::CodeField;
 use crate::ui::{form_error_from_url, require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -359,17 +360,7 @@ pub fn ConfirmOtherVehicleForm(
         >
             <ErrorSummary lang error labels=labels.clone() />
             <input type="hidden" name="plate" value=plate />
-            <TextField
-                lang
-                name="code"
-                label=labels[2].1.clone()
-                value=code
-                server_error=server_problem(error, "code")
-                input_type="text"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                width_class="input--w5"
-            />
+            <CodeField lang label=labels[2].1.clone() value=code error />
             <button class="button" type="submit" disabled=move || action.pending().get()>
                 {lang.pick("确认绑定", "Confirm binding")}
             </button>
