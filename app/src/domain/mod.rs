@@ -6,6 +6,7 @@
 pub mod account;
 pub mod application;
 pub mod binding;
+pub mod credit_code;
 pub mod date;
 pub mod exam;
 pub mod fulfilment;
@@ -22,8 +23,9 @@ pub mod violation;
 pub mod window;
 
 pub use account::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
+pub use credit_code::CreditCode;
 pub use date::Date;
-pub use identity::{CreditCode, PersonName, PhoneNumber, ResidentId, Sex};
+pub use identity::{PersonName, PhoneNumber, ResidentId, Sex};
 pub use licence::{LicenceClass, LicenceNumber, LicenceStatus};
 pub use password::Password;
 pub use plate::PlateNumber;
