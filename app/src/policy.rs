@@ -126,10 +126,10 @@ pub fn safe_return_path(raw: &str) -> Option<&str> {
     if raw.is_empty() || raw.chars().count() > RETURN_PATH_MAX_CHARS {
         return None;
     }
-    if raw
-        .chars()
-        .any(|c| c.is_control() || c.is_whitespace() || c == '\u{FEFF}')
-    {
+    // Only visible ASCII: a redirect's Location header can carry nothing
+    // else (browsers send other characters percent-encoded), and it rules
+    // out control characters, white space and look-alikes in one step.
+    if !raw.bytes().all(|b| b.is_ascii_graphic()) {
         return None;
     }
     let mut chars = raw.chars();
@@ -193,6 +193,8 @@ mod tests {
             " /account",
             "/account page",
             "/\u{0}x",
+            "/account/中文",
+            "/\u{FEFF}account",
         ] {
             assert_eq!(safe_return_path(bad), None, "{bad:?}");
         }
