@@ -15,6 +15,8 @@ pub mod error;
 pub mod i18n;
 pub mod policy;
 #[cfg(feature = "ssr")]
+pub mod port_error;
+#[cfg(feature = "ssr")]
 pub mod ports;
 pub mod ui;
 

@@ -19,25 +19,7 @@ use crate::domain::{PersonName, RegistrationChannel, SpecialService};
 use async_trait::async_trait;
 use std::sync::Arc;
 
-/// A failure inside an adapter. Never shown to users; logged with a reference.
-#[derive(Debug)]
-pub enum PortError {
-    /// A uniqueness or other constraint refused the change; names the constraint.
-    Conflict(String),
-    /// Anything else (connection lost, bad SQL…), with context for the log.
-    Internal(String),
-}
-
-impl std::fmt::Display for PortError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PortError::Conflict(c) => write!(f, "constraint {c}"),
-            PortError::Internal(m) => f.write_str(m),
-        }
-    }
-}
-
-pub type PortResult<T> = Result<T, PortError>;
+pub use crate::port_error::{PortError, PortResult};
 
 /// Who did something and from where (for the audit trail, 审计日志).
 #[derive(Clone, Debug)]
