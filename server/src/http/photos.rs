@@ -11,10 +11,11 @@
 //! upload gets a 413 page at once while the rest is read and thrown away in
 //! the background (for at most [`DRAIN_FOR`]).
 
-use crate::web::WebState;
-use app::api::server::{ClientIp, CurrentSession};
+use super::WebState;
 use app::domain::photo::{check_photo, PhotoError, PHOTO_MAX_BYTES};
 use app::domain::Rule;
+use app::features::accounts::session::CurrentSession;
+use app::features::request::ClientIp;
 use app::ports::Actor;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
@@ -33,7 +34,7 @@ pub const UPLOAD_READ_MAX: u64 = 20 * 1024 * 1024;
 const DRAIN_FOR: Duration = Duration::from_secs(120);
 const DRAIN_MAX: u64 = 1024 * 1024 * 1024;
 
-/// `POST /account/licence/photo/upload`
+/// `POST /account/licence/photo/upload` (the photo form).
 pub async fn upload(
     State(state): State<WebState>,
     session: Option<Extension<CurrentSession>>,
@@ -60,7 +61,8 @@ pub async fn upload(
         return Redirect::to("/login").into_response();
     };
     let account_id = session.account.account_id;
-    let holder = match app::api::photo::photo_holder(&state.ports, account_id).await {
+    let holder = match app::features::photos::service::photo_holder(&state.ports, account_id).await
+    {
         Ok(Some(id)) => id,
         Ok(None) => return Redirect::to(PAGE).into_response(),
         Err(err) => {
@@ -223,7 +225,11 @@ pub async fn image(
     let Some(Extension(session)) = session else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let holder = match app::api::photo::photo_holder(&state.ports, session.account.account_id).await
+    let holder = match app::features::photos::service::photo_holder(
+        &state.ports,
+        session.account.account_id,
+    )
+    .await
     {
         Ok(Some(id)) => id,
         _ => return StatusCode::NOT_FOUND.into_response(),

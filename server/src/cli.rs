@@ -1,0 +1,343 @@
+//! The command line (命令行), with `clap`. Every command first connects and
+//! migrates (so `migrate` only does that).
+//!
+//! ```text
+//! server                     serve (migrates; loads demo data when empty if DEMO_DATA=1)
+//! server migrate             apply migrations and exit
+//! server demo                load the demo registry into an empty database
+//! server create-staff USERNAME ROLE NAME [WINDOW_ID]
+//!                            create an administrator (ROLE=admin) or a clerk
+//!                            (ROLE=clerk); the password is read from
+//!                            STAFF_PASSWORD or standard input
+//! server load-plates CITY COUNT
+//!                            add COUNT unissued numbers (withheld series
+//!                            skipped) to a city's plate pool, e.g. 冀A
+//! server add-exam-session CENTRE_ID SUBJECT DAY PERIOD CAPACITY
+//!                            add a driving-test session (booking closes two
+//!                            days before at 17:00 Beijing time)
+//! ```
+//! Settings come from the environment (`config`).
+
+use crate::{load_demo_if_empty, prepare, Config, Platform};
+use app::domain::exam::Subject;
+use app::domain::{Date, Password, StaffRole};
+use clap::{Parser, Subcommand};
+
+/// 互联网交通安全综合服务管理平台 — the platform's server.
+#[derive(Debug, Parser)]
+#[command(name = "server", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve (the default): migrates first; with DEMO_DATA=1 loads the demo
+    /// registry into an empty database.
+    Serve,
+    /// Apply the migrations and exit.
+    Migrate,
+    /// Load the demo registry into an empty database.
+    Demo,
+    /// Create an administrator or a clerk (窗口民警); the password is read
+    /// from STAFF_PASSWORD or standard input.
+    CreateStaff {
+        username: String,
+        /// admin or clerk
+        #[arg(value_parser = staff_role)]
+        role: StaffRole,
+        name: String,
+        /// The clerk's registration window.
+        window_id: Option<i64>,
+    },
+    /// Add COUNT unissued numbers (withheld series skipped) to a city's
+    /// plate pool (号池), e.g. 冀A.
+    LoadPlates { city: String, count: usize },
+    /// Add a driving-test session (考试场次); booking closes two days before
+    /// at 17:00 Beijing time.
+    AddExamSession {
+        centre_id: i64,
+        /// 1, 2, 3 or 4
+        #[arg(value_parser = subject)]
+        subject: String,
+        /// YYYY-MM-DD
+        #[arg(value_parser = day)]
+        day: Date,
+        /// e.g. "上午 08:30"
+        period: String,
+        capacity: i64,
+    },
+}
+
+fn staff_role(raw: &str) -> Result<StaffRole, String> {
+    StaffRole::from_code(raw).ok_or_else(|| "ROLE must be admin or clerk".into())
+}
+
+fn subject(raw: &str) -> Result<String, String> {
+    Subject::from_code(raw)
+        .map(|_| raw.to_string())
+        .ok_or_else(|| "SUBJECT must be 1, 2, 3 or 4".into())
+}
+
+fn day(raw: &str) -> Result<Date, String> {
+    Date::parse_iso(raw).ok_or_else(|| "DAY must be YYYY-MM-DD".into())
+}
+
+/// Runs a command to its end (serving: until Ctrl-C or SIGTERM).
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env();
+    let platform = prepare(&config).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&config, &platform).await,
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            print_demo(load_demo_if_empty(&platform).await?);
+            Ok(())
+        }
+        Command::CreateStaff {
+            username,
+            role,
+            name,
+            window_id,
+        } => create_staff(&platform, &username, role, &name, window_id).await,
+        Command::LoadPlates { city, count } => {
+            let seed: u64 = rand::random();
+            let added = crate::load_plate_pool(&platform, &city, count, seed).await?;
+            println!("{added} numbers added to the {city} pool");
+            Ok(())
+        }
+        Command::AddExamSession {
+            centre_id,
+            subject,
+            day,
+            period,
+            capacity,
+        } => add_exam_session(&platform, centre_id, &subject, day, &period, capacity).await,
+    }
+}
+
+async fn serve(config: &Config, platform: &Platform) -> Result<(), String> {
+    if std::env::var("DEMO_DATA").is_ok_and(|v| v == "1") {
+        let summary = load_demo_if_empty(platform).await?;
+        if let (Some(s), Ok(path)) = (&summary, std::env::var("DEMO_SUMMARY_JSON")) {
+            write_demo_json(platform, s, &path).await?;
+        }
+        print_demo(summary);
+    }
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    println!(
+        "互联网交通安全综合服务管理平台 listening on http://{}",
+        config.addr
+    );
+    crate::serve_until(listener, config, platform, crate::http::shutdown_signal())
+        .await
+        .map_err(|e| format!("server stopped: {e}"))
+}
+
+async fn create_staff(
+    platform: &Platform,
+    username: &str,
+    role: StaffRole,
+    name: &str,
+    window: Option<i64>,
+) -> Result<(), String> {
+    let username = username.to_ascii_lowercase();
+    let password = match std::env::var("STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let password = Password::parse(&password).map_err(|e| {
+        use app::domain::Rule;
+        e.en()
+    })?;
+    let hash = platform.hasher.hash_now(password.expose())?;
+    let id = crate::store::create_staff(&platform.store, &username, name, role, window, &hash)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("created {} account {username} (id {id})", role.code());
+    Ok(())
+}
+
+async fn add_exam_session(
+    platform: &Platform,
+    centre: i64,
+    subject: &str,
+    day: Date,
+    period: &str,
+    capacity: i64,
+) -> Result<(), String> {
+    // Booking closes two days before the test at 17:00 Beijing time (09:00 UTC).
+    let closes = (day.add_days(-2).days_since_epoch() * 86_400 + 9 * 3600) * 1000;
+    sqlx::query("INSERT INTO exam_sessions (centre_id, subject, day, period, capacity, closes_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(centre)
+        .bind(subject)
+        .bind(day.to_iso())
+        .bind(period)
+        .bind(capacity)
+        .bind(closes)
+        .execute(&platform.store.pool)
+        .await
+        .map_err(|e| format!("adding the session: {e}"))?;
+    println!("session added: centre {centre}, subject {subject}, {day} {period}, {capacity} seats");
+    Ok(())
+}
+
+fn print_demo(summary: Option<crate::demo::DemoSummary>) {
+    let Some(s) = summary else {
+        println!("demo data already present");
+        return;
+    };
+    println!(
+        "demo registry loaded: {} persons, {} organisations, {} vehicles, {} licences, {} violations",
+        s.persons, s.organisations, s.vehicles, s.licences, s.violations
+    );
+    println!("demo logins (login  /  password):");
+    for login in &s.logins {
+        println!(
+            "  {:<28} {:<22} {}  /  {}",
+            login.role_zh, login.role_en, login.login, login.password
+        );
+    }
+    println!("try online registration with (ID number, name, phone on record):");
+    for (id, name, phone) in s.can_register_online.iter().take(3) {
+        println!("  {id}  {name}  {phone}");
+    }
+}
+
+/// Writes the demo identities for the browser tests.
+async fn write_demo_json(
+    platform: &Platform,
+    s: &crate::demo::DemoSummary,
+    path: &str,
+) -> Result<(), String> {
+    use sqlx::Row;
+    let clerk: String = sqlx::query(
+        "SELECT a.staff_username FROM accounts a JOIN registration_windows w ON w.id = a.window_id
+         WHERE a.kind = 'staff' AND w.serves = 'unit' ORDER BY a.id LIMIT 1",
+    )
+    .fetch_one(&platform.store.pool)
+    .await
+    .and_then(|r| r.try_get("staff_username"))
+    .map_err(|e| format!("finding the unit-window clerk: {e}"))?;
+    // The online owner's small car (with camera-recorded violations), for
+    // the binding and fine journeys.
+    let owner = s
+        .logins
+        .iter()
+        .find(|l| l.role_en.starts_with("Online-registered individual"))
+        .map(|l| l.login.clone())
+        .unwrap_or_default();
+    let car = sqlx::query(
+        "SELECT plate, vin, phone FROM vehicles WHERE owner_id = $1 AND vehicle_type = 'K33' ORDER BY id LIMIT 1",
+    )
+    .bind(&owner)
+    .fetch_one(&platform.store.pool)
+    .await
+    .map_err(|e| format!("finding the demo car: {e}"))?;
+    let car = serde_json::json!({
+        "plate": car.try_get::<String, _>("plate").unwrap_or_default(),
+        "vin": car.try_get::<String, _>("vin").unwrap_or_default(),
+        "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
+    });
+    let password = s
+        .logins
+        .first()
+        .map(|l| l.password.clone())
+        .unwrap_or_default();
+    let json = serde_json::json!({
+        "logins": s.logins.iter().map(|l| serde_json::json!({
+            "role_zh": l.role_zh, "role_en": l.role_en, "login": l.login, "password": l.password,
+        })).collect::<Vec<_>>(),
+        "can_register_online": s.can_register_online,
+        "clerk_unit_window": { "login": clerk, "password": password },
+        "owner_car": car,
+        "owner_cars": s.owner_cars,
+    });
+    std::fs::write(
+        path,
+        serde_json::to_string_pretty(&json).unwrap_or_default(),
+    )
+    .map_err(|e| format!("writing {path}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_commands_of_the_readme_parse() {
+        Cli::command().debug_assert();
+        let parse = |args: &[&str]| Cli::try_parse_from(["server"].iter().chain(args));
+        assert!(parse(&[]).unwrap().command.is_none());
+        assert!(matches!(
+            parse(&["serve"]).unwrap().command,
+            Some(Command::Serve)
+        ));
+        assert!(matches!(
+            parse(&["migrate"]).unwrap().command,
+            Some(Command::Migrate)
+        ));
+        assert!(matches!(
+            parse(&["demo"]).unwrap().command,
+            Some(Command::Demo)
+        ));
+        assert!(matches!(
+            parse(&["create-staff", "clerk05", "clerk", "窗口民警 王强", "5"])
+                .unwrap()
+                .command,
+            Some(Command::CreateStaff {
+                role: StaffRole::Clerk,
+                window_id: Some(5),
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(&["create-staff", "admin", "admin", "系统管理员"])
+                .unwrap()
+                .command,
+            Some(Command::CreateStaff {
+                window_id: None,
+                ..
+            })
+        ));
+        assert!(parse(&["create-staff", "x", "boss", "n"]).is_err());
+        assert!(matches!(
+            parse(&["load-plates", "冀A", "5000"]).unwrap().command,
+            Some(Command::LoadPlates { count: 5000, .. })
+        ));
+        assert!(parse(&["load-plates", "冀A", "many"]).is_err());
+        assert!(matches!(
+            parse(&[
+                "add-exam-session",
+                "1",
+                "2",
+                "2026-12-10",
+                "上午 08:30",
+                "40"
+            ])
+            .unwrap()
+            .command,
+            Some(Command::AddExamSession {
+                centre_id: 1,
+                capacity: 40,
+                ..
+            })
+        ));
+        assert!(parse(&["add-exam-session", "1", "5", "2026-12-10", "x", "40"]).is_err());
+        assert!(parse(&["add-exam-session", "1", "2", "10.12.2026", "x", "40"]).is_err());
+        assert!(parse(&["unknown"]).is_err());
+    }
+}

@@ -1,0 +1,136 @@
+//! The HTTP side (HTTP 接口层): the router built from the project route
+//! table ([`routes`]), the layers every request passes (session, origin
+//! check, security headers, compression, tracing) and serving with a
+//! graceful shutdown.
+//!
+//! | module | what |
+//! | --- | --- |
+//! | [`routes`] | the one table of every entry the platform answers |
+//! | [`session`] | session cookie → the account, the client's address |
+//! | [`origin`] | refuses cross-site state changes (CSRF) |
+//! | [`display`] | language (中文/English) and text size (大字版) switches |
+//! | [`payments`] | the payment gateway's notice and return, the simulated bank |
+//! | [`photos`] | licence photo upload and image |
+//! | [`dev`] | development-only pages (the SMS outbox) |
+//! | [`not_found`] | the app's own 404 page |
+
+pub mod dev;
+pub mod display;
+pub mod not_found;
+pub mod origin;
+pub mod payments;
+pub mod photos;
+pub mod routes;
+pub mod session;
+
+use app::ports::Ports;
+use axum::http::{header, HeaderValue};
+use axum::middleware;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct WebState {
+    pub leptos: LeptosOptions,
+    pub ports: Ports,
+    /// The development SMS gateway's outbox, readable over HTTP only when
+    /// `DEV_SMS_OUTBOX=1` (local runs and browser tests; never in production).
+    pub dev_outbox: Option<sqlx::AnyPool>,
+    /// The simulated bank behind the payment gateway port.
+    pub bank: crate::payments::SimulatedBank,
+}
+
+impl axum::extract::FromRef<WebState> for LeptosOptions {
+    fn from_ref(state: &WebState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// Builds the whole application router: the hand-added routes of the
+/// route table, the Leptos pages and server functions, static files, and
+/// the app's own 404 page for anything else.
+pub fn router(state: WebState) -> Router {
+    let pages = generate_route_list(app::App);
+    let ports = state.ports.clone();
+    let context = move || {
+        provide_context(ports.clone());
+        leptos::nonce::provide_nonce();
+    };
+    let leptos_options = state.leptos.clone();
+    let site_root = leptos_options.site_root.to_string();
+    let mut router = Router::new();
+    for entry in routes::table() {
+        if let Some(mount) = entry.mount {
+            if entry.availability.is_on(&state) {
+                router = router.route(entry.path, mount());
+            }
+        }
+    }
+    router
+        .leptos_routes_with_context(&state, pages, context, move || {
+            app::shell(leptos_options.clone())
+        })
+        .fallback_service(
+            ServeDir::new(site_root).not_found_service(not_found::service(state.clone())),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::session_layer,
+        ))
+        .layer(middleware::from_fn(origin::same_origin_only))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C, or SIGTERM from a
+/// service manager): the server then finishes the requests in flight.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

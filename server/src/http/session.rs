@@ -1,0 +1,86 @@
+//! Sessions (登录会话): resolves the session cookie into the account and
+//! records the client's address, as request extensions the server
+//! functions and handlers read (`CurrentSession`, `ClientIp`).
+
+use super::WebState;
+use crate::store::sha256_hex;
+use app::features::accounts::session::CurrentSession;
+use app::features::request::ClientIp;
+use app::policy::SESSION_COOKIE;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum_extra::extract::cookie::CookieJar;
+use std::net::SocketAddr;
+
+/// A session token as the login hands it out: 64 hexadecimal characters.
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The middleware: every request passes here before its handler.
+pub async fn session_layer(
+    State(state): State<WebState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    request.extensions_mut().insert(ClientIp(ip));
+    let token = CookieJar::from_headers(request.headers())
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|t| well_formed(t));
+    if let Some(token) = token {
+        if let Some(session) = resolve(&state, &token).await {
+            request.extensions_mut().insert(session);
+        }
+    }
+    next.run(request).await
+}
+
+/// The account behind a token, when the session is still open.
+async fn resolve(state: &WebState, token: &str) -> Option<CurrentSession> {
+    let token_hash = sha256_hex(token);
+    let now = state.ports.clock.now_ms();
+    let account_id = match state.ports.accounts.resolve_session(&token_hash, now).await {
+        Ok(found) => found?,
+        Err(e) => {
+            tracing::error!(error = %e, "resolving session failed");
+            return None;
+        }
+    };
+    match state.ports.accounts.session_account(account_id).await {
+        Ok(account) => account.map(|account| CurrentSession {
+            token_hash,
+            account,
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "loading session account failed");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        let token = "ab".repeat(32);
+        let cookie = format!("a=1; {SESSION_COOKIE}={token}; lang=en");
+        h.insert("cookie", HeaderValue::from_str(&cookie).unwrap());
+        let jar = CookieJar::from_headers(&h);
+        assert_eq!(jar.get(SESSION_COOKIE).map(|c| c.value()), Some(&*token));
+        assert!(jar.get("x").is_none());
+        assert!(well_formed(&token));
+        assert!(!well_formed("abc"));
+        assert!(!well_formed(&"zz".repeat(32)));
+    }
+}
