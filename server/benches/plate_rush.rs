@@ -4,9 +4,11 @@
 //! registers N new-car owners with one new car each and a pool of P
 //! numbers, then fires every owner at once through the real server-function
 //! endpoints: hold a random number (`/api/plates/custom`), retrying another
-//! when it is taken, then confirm it (`/api/plates/confirm`). Afterwards it
-//! audits the database: no number with two owners, no vehicle with two
-//! numbers, never more confirmed numbers than the pool.
+//! when it is taken, then confirm it (`/api/plates/confirm`). Any transport
+//! error or internal error fails the bench (a dead server must not pass).
+//! Afterwards it compares what the owners were told with the database:
+//! every confirmation told is a recorded selection and a taken number, and
+//! every number held or taken belongs to an owner who was told so.
 //!
 //! ```sh
 //! cargo bench -p server --bench plate_rush                      # SQLite, 2000 owners, 500 numbers
@@ -15,7 +17,9 @@
 //! ```
 
 mod common;
+use app::features::plates::api::{ConfirmPlate, HoldCustomPlate};
 use common::*;
+use leptos::server_fn::ServerFn;
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Instant;
@@ -56,82 +60,112 @@ async fn main() {
             );
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.unwrap();
-                let cookie = format!("jgsid={token}");
-                let mut latencies = Vec::new();
+                let cookie = session_cookie(&token);
+                let post = |path: &'static str, form: Vec<(&'static str, String)>| {
+                    client
+                        .post(format!("{base}{path}"))
+                        .header("cookie", &cookie)
+                        .header("accept", "application/json")
+                        .form(&form)
+                        .send()
+                };
+                let (mut holds, mut confirms) = (Tally::default(), Tally::default());
                 let mut state = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
                 let mut held = false;
                 for _ in 0..6 {
                     let plate = &pool[(xorshift(&mut state) % pool.len() as u64) as usize];
+                    let serial = plate.trim_start_matches("冀A").to_string();
                     let t = Instant::now();
-                    let res = client
-                        .post(format!("{base}/api/plates/custom"))
-                        .header("cookie", &cookie)
-                        .header("accept", "application/json")
-                        .form(&[
-                            ("vin", vin.as_str()),
-                            ("serial", plate.trim_start_matches("冀A")),
-                        ])
-                        .send()
-                        .await;
-                    latencies.push(t.elapsed());
-                    if res.map(|r| r.status().is_success()).unwrap_or(false) {
-                        held = true;
-                        break;
+                    let answer = outcome(
+                        post(
+                            HoldCustomPlate::PATH,
+                            vec![("vin", vin.clone()), ("serial", serial)],
+                        )
+                        .await,
+                    )
+                    .await;
+                    holds.record(&answer, t.elapsed());
+                    match answer {
+                        Outcome::Done(_) => {
+                            held = true;
+                            break;
+                        }
+                        Outcome::Refused(_) => {}
+                        Outcome::Failed(_) => break,
                     }
                 }
-                let mut confirmed = false;
+                let mut told = None;
                 if held {
                     let t = Instant::now();
-                    let res = client
-                        .post(format!("{base}/api/plates/confirm"))
-                        .header("cookie", &cookie)
-                        .header("accept", "application/json")
-                        .form(&[("vin", vin.as_str())])
-                        .send()
-                        .await;
-                    latencies.push(t.elapsed());
-                    confirmed = res.map(|r| r.status().is_success()).unwrap_or(false);
+                    let answer =
+                        outcome(post(ConfirmPlate::PATH, vec![("vin", vin.clone())]).await).await;
+                    confirms.record(&answer, t.elapsed());
+                    if let Outcome::Done(plate) = answer {
+                        told = plate.as_str().map(|p| (vin.clone(), p.to_string()));
+                    }
                 }
-                (held, confirmed, latencies)
+                (holds, confirms, told)
             })
         })
         .collect();
-    let (mut holds, mut confirms, mut latencies) = (0, 0, Vec::new());
+    let (mut holds, mut confirms, mut told) = (Tally::default(), Tally::default(), Vec::new());
     for t in tasks {
-        let (h, c, l) = t.await.unwrap();
-        holds += h as usize;
-        confirms += c as usize;
-        latencies.extend(l);
+        let (h, c, plate) = t.await.unwrap();
+        holds.merge(h);
+        confirms.merge(c);
+        told.extend(plate);
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let requests = latencies.len();
-    let (p50, p99) = percentiles(latencies);
 
-    let two_owners = bench.count("SELECT COUNT(*) FROM (SELECT plate FROM plate_selections GROUP BY plate HAVING COUNT(*) > 1) d").await;
-    let two_numbers = bench.count("SELECT COUNT(*) FROM (SELECT vin FROM plate_pool WHERE status IN ('held', 'taken') GROUP BY vin HAVING COUNT(*) > 1) d").await;
-    let selections = bench.count("SELECT COUNT(*) FROM plate_selections").await;
-    let taken = bench
-        .count("SELECT COUNT(*) FROM plate_pool WHERE status = 'taken'")
-        .await;
+    let mut recorded: Vec<(String, String)> =
+        sqlx::query("SELECT vin, plate FROM plate_selections ORDER BY vin")
+            .fetch_all(&bench.platform.store.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("vin"), r.get("plate")))
+            .collect();
+    let mut taken: Vec<(String, String)> =
+        sqlx::query("SELECT vin, plate FROM plate_pool WHERE status = 'taken' ORDER BY vin")
+            .fetch_all(&bench.platform.store.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| (r.get("vin"), r.get("plate")))
+            .collect();
+    told.sort();
+    recorded.sort();
+    taken.sort();
     println!(
-        "plate rush on {}: {users} owners, {plates} numbers, {in_flight} connections",
+        "plate rush on {}: {users} owners, {plates} numbers, {in_flight} connections, {elapsed:.2} s",
         bench.backend
     );
-    println!("  requests            {requests}");
-    println!(
-        "  successful holds    {holds} ({:.0} holds/s)",
-        holds as f64 / elapsed
+    println!(" holds (/api/plates/custom)");
+    let hold_failures = holds.failed;
+    holds.report("held", elapsed);
+    println!(" confirmations (/api/plates/confirm)");
+    let (confirm_failures, confirmed) = (confirms.failed, confirms.done);
+    confirms.report("confirmed", elapsed);
+    let mut ok = check(
+        "no failed requests",
+        hold_failures + confirm_failures == 0,
+        format!("{hold_failures} holds, {confirm_failures} confirmations failed"),
     );
-    println!("  confirmed           {confirms}");
-    println!("  wall time           {elapsed:.2} s");
-    println!(
-        "  throughput          {:.0} requests/s",
-        requests as f64 / elapsed
+    ok &= check(
+        "someone got a number",
+        confirmed > 0,
+        format!("{confirmed} confirmed"),
     );
-    println!("  latency p50 / p99   {p50:.1} ms / {p99:.1} ms");
-    println!("  audit: numbers with two owners {two_owners}, vehicles with two numbers {two_numbers}, selections {selections} (pool {plates}, taken {taken})");
-    let ok =
-        two_owners == 0 && two_numbers == 0 && selections as usize <= plates && selections == taken;
+    ok &= check(
+        "confirms == selections",
+        told == recorded,
+        format!("{} told, {} recorded", told.len(), recorded.len()),
+    );
+    ok &= check(
+        "selections == taken numbers",
+        recorded == taken,
+        format!("{} selections, {} taken", recorded.len(), taken.len()),
+    );
     bench.finish(ok).await;
 }
 

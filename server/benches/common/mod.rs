@@ -135,12 +135,124 @@ pub async fn person_with_session(
     (token, id, account)
 }
 
-/// p50 and p99 in milliseconds.
+/// p50 and p99 in milliseconds (0 when nothing was answered).
 pub fn percentiles(mut latencies: Vec<Duration>) -> (f64, f64) {
+    if latencies.is_empty() {
+        return (0.0, 0.0);
+    }
     latencies.sort();
     let pct =
         |p: f64| latencies[((latencies.len() as f64 - 1.0) * p) as usize].as_secs_f64() * 1000.0;
     (pct(0.5), pct(0.99))
+}
+
+/// The `Cookie` header of a live session, named as the app names it.
+pub fn session_cookie(token: &str) -> String {
+    format!("{}={token}", app::policy::SESSION_COOKIE)
+}
+
+/// What one request came to (结果): done, refused by a rule (a lost race
+/// is a refusal), or failed — a transport error, a non-JSON answer or an
+/// internal error. Failures fail the bench: a dead server must not pass.
+#[derive(Debug)]
+pub enum Outcome {
+    Done(serde_json::Value),
+    Refused(app::error::AppError),
+    Failed(String),
+}
+
+/// Reads a server-function answer into an [`Outcome`].
+pub async fn outcome(res: Result<reqwest::Response, reqwest::Error>) -> Outcome {
+    use app::error::AppError;
+    let res = match res {
+        Ok(res) => res,
+        Err(e) => return Outcome::Failed(format!("transport: {e}")),
+    };
+    let status = res.status();
+    let text = match res.text().await {
+        Ok(text) => text,
+        Err(e) => return Outcome::Failed(format!("reading the answer: {e}")),
+    };
+    if status.is_success() {
+        return match serde_json::from_str(&text) {
+            Ok(value) => Outcome::Done(value),
+            Err(_) => Outcome::Failed(format!("{status}: not JSON: {text:.200}")),
+        };
+    }
+    match serde_json::from_str::<AppError>(&text) {
+        Ok(
+            err @ (AppError::Conflict(_) | AppError::NotAllowed(_) | AppError::RateLimited { .. }),
+        ) => Outcome::Refused(err),
+        Ok(other) => Outcome::Failed(format!("{status}: {other:?}")),
+        Err(_) => Outcome::Failed(format!("{status}: {text:.200}")),
+    }
+}
+
+/// Attempts and what they came to, with the latency of answered requests
+/// only (failures are counted, never timed).
+#[derive(Default)]
+pub struct Tally {
+    pub done: usize,
+    pub refused: usize,
+    pub failed: usize,
+    pub first_failure: Option<String>,
+    pub latencies: Vec<Duration>,
+}
+
+impl Tally {
+    pub fn record(&mut self, outcome: &Outcome, took: Duration) {
+        match outcome {
+            Outcome::Done(_) => self.done += 1,
+            Outcome::Refused(_) => self.refused += 1,
+            Outcome::Failed(why) => {
+                self.failed += 1;
+                self.first_failure.get_or_insert_with(|| why.clone());
+                return;
+            }
+        }
+        self.latencies.push(took);
+    }
+
+    pub fn merge(&mut self, other: Tally) {
+        self.done += other.done;
+        self.refused += other.refused;
+        self.failed += other.failed;
+        if self.first_failure.is_none() {
+            self.first_failure = other.first_failure;
+        }
+        self.latencies.extend(other.latencies);
+    }
+
+    pub fn attempts(&self) -> usize {
+        self.done + self.refused + self.failed
+    }
+
+    /// Prints attempts and successes per second, failures and latency.
+    pub fn report(self, what: &str, elapsed: f64) {
+        let attempts = self.attempts();
+        println!(
+            "  attempts            {attempts} ({:.0} requests/s)",
+            attempts as f64 / elapsed
+        );
+        println!(
+            "  {what:<19} {} ({:.0}/s)",
+            self.done,
+            self.done as f64 / elapsed
+        );
+        println!("  refused (lost race) {}", self.refused);
+        println!("  failed              {}", self.failed);
+        if let Some(why) = &self.first_failure {
+            println!("  first failure       {why}");
+        }
+        let (p50, p99) = percentiles(self.latencies);
+        println!("  latency p50 / p99   {p50:.1} ms / {p99:.1} ms (answered requests)");
+    }
+}
+
+/// One audit line: prints it and answers whether it holds.
+pub fn check(name: &str, holds: bool, detail: String) -> bool {
+    println!("  {} {name}: {detail}", if holds { "ok  " } else { "FAIL" });
+    holds
 }
 
 /// A small deterministic generator per client.

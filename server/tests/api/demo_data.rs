@@ -3,14 +3,13 @@
 //! first issued, windows in their own district with real eight-digit
 //! Shijiazhuang numbers, warnings never "unpaid".
 
-mod common;
-use common::*;
+use crate::helpers::*;
 use sqlx::Row;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_registry_is_consistent() {
     // One backend is enough: the generator is the same for both.
-    let app = spawn("sqlite").await;
+    let app = spawn(Backend::Sqlite).await;
     let pool = &app.platform.store.pool;
 
     let licences = sqlx::query(
@@ -84,7 +83,7 @@ async fn the_demo_registry_is_consistent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_home_page_names_the_platform_once_and_other_pages_add_it() {
-    let app = spawn("sqlite").await;
+    let app = spawn(Backend::Sqlite).await;
     let title = |page: String| {
         let start = page.find("<title>").expect("a title") + "<title>".len();
         let end = page[start..].find("</title>").unwrap() + start;

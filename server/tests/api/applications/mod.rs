@@ -1,0 +1,57 @@
+//! Document applications on both databases (业务申请): eligibility and
+//! renewal, the blacklist, drafts.
+
+mod blacklist;
+mod drafts;
+mod eligibility;
+
+use crate::helpers::*;
+use app::features::applications::api::{StaffApplicationEvent, SubmitApplication};
+use app::features::bindings::api::{BindLicence, BindOwnVehicle, MyVehicles};
+
+const WINDOW: &str = "Window-registered individual";
+
+/// The window user with their car and licence bound.
+async fn window_user_ready(app: &TestApp) -> (reqwest::Client, i64) {
+    let client = logged_in(app, WINDOW).await;
+    let overview = app.call_fn(&client, MyVehicles {}).await.unwrap();
+    let car = overview["unbound_own"][0]["vehicle_id"].as_i64().unwrap();
+    app.call_fn(&client, BindOwnVehicle { vehicle_id: car })
+        .await
+        .unwrap();
+    app.call_fn(&client, BindLicence {}).await.unwrap();
+    (client, car)
+}
+
+async fn clerk_event(app: &TestApp, clerk: &reqwest::Client, no: &str, event: &str) -> Answer {
+    app.call_fn(
+        clerk,
+        StaffApplicationEvent {
+            application_no: no.to_string(),
+            event: event.to_string(),
+            note: None,
+        },
+    )
+    .await
+}
+
+async fn apply_lost_licence_by_post(app: &TestApp, client: &reqwest::Client) -> String {
+    app.call_fn(
+        client,
+        SubmitApplication {
+            service: "D1".into(),
+            subject: "licence".into(),
+            reason: None,
+            new_date: None,
+            fulfilment: Some("post".into()),
+            recipient: Some("张伟".into()),
+            recipient_phone: Some("13803110001".into()),
+            address: Some("河北省石家庄市长安区中山东路100号3单元502室".into()),
+        },
+    )
+    .await
+    .expect("application accepted")
+    .as_str()
+    .unwrap()
+    .to_string()
+}

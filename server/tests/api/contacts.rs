@@ -1,0 +1,114 @@
+//! Contact changes on both databases: a new phone needs its own code and
+//! the old number is told (联系方式变更).
+
+use crate::helpers::*;
+use app::features::accounts::api::{ConfirmContactChange, RequestContactChange};
+use app::features::bindings::api::BindOwnVehicle;
+use sqlx::Row;
+
+async fn contact_changes_need_the_new_numbers_code_and_tell_the_old_number(app: TestApp) {
+    let owner = logged_in(&app, "Online-registered individual").await;
+    let (car, _, truck) = online_owner_fleet(&app).await;
+    for v in [car, truck] {
+        app.call_fn(&owner, BindOwnVehicle { vehicle_id: v })
+            .await
+            .unwrap();
+    }
+    // V4 is open to every vehicle type: the truck's owner phone changes.
+    let target = format!("v:{truck}");
+    let old: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+        .bind(truck)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("phone");
+    let err = app
+        .call_fn(
+            &owner,
+            RequestContactChange {
+                target: target.to_string(),
+                phone: "1380".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["phone"], "{app}");
+    app.call_fn(
+        &owner,
+        RequestContactChange {
+            target: target.to_string(),
+            phone: "139 3110 7788".into(),
+        },
+    )
+    .await
+    .expect("code sent");
+    let err = app
+        .call_fn(
+            &owner,
+            ConfirmContactChange {
+                target: target.to_string(),
+                phone: "13931107788".into(),
+                code: "000000".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["code"], "{app}");
+    let code = app.latest_code("13931107788").await;
+    app.call_fn(
+        &owner,
+        ConfirmContactChange {
+            target: target.to_string(),
+            phone: "13931107788".into(),
+            code: code.to_string(),
+        },
+    )
+    .await
+    .expect("changed");
+    let now: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+        .bind(truck)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("phone");
+    assert_eq!(now, "13931107788", "{app}");
+    let told = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM sms_outbox WHERE phone = '{old}' AND body LIKE '%已变更%'"
+        ))
+        .await;
+    assert!(told >= 1, "{app}: the old number is told");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'contact.change.V4'")
+            .await,
+        1,
+        "{app}"
+    );
+
+    // Someone else's vehicle is not a target.
+    let other = logged_in(&app, "Window-registered individual").await;
+    let err = app
+        .call_fn(
+            &other,
+            RequestContactChange {
+                target: target.to_string(),
+                phone: "13931107789".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotFound", "{app}");
+    // D3 needs the licence bound.
+    let err = app
+        .call_fn(
+            &owner,
+            RequestContactChange {
+                target: "licence".into(),
+                phone: "13931107789".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotFound", "{app}");
+}
+both_backends!(contact_changes_need_the_new_numbers_code_and_tell_the_old_number);

@@ -1,0 +1,180 @@
+//! Warnings (警告) on both databases: a handled warning is done, has
+//! nothing to pay, and no payment order, bank page or "paid" SMS follows —
+//! also for warnings recorded as "handled, unpaid" before the rule.
+
+use crate::helpers::*;
+use app::features::bindings::api::BindOwnVehicle;
+use app::features::fines::api::{HandleViolation, MyViolations, PayFine, ViolationDetail};
+use app::ports::{Actor, Fines, PayRejection};
+use sqlx::Row;
+
+async fn logged_in_owner(app: &TestApp) -> (reqwest::Client, i64, i64, String) {
+    let (login, password) = app.demo_login("Online-registered individual");
+    let client = new_client();
+    app.login(&client, &login, &password).await.expect("login");
+    let pool = &app.platform.store.pool;
+    let account: i64 = sqlx::query("SELECT id FROM accounts WHERE id_number = $1")
+        .bind(&login)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get("id");
+    let car = sqlx::query(
+        "SELECT id, plate FROM vehicles WHERE owner_id = $1 AND vehicle_type = 'K33' ORDER BY id",
+    )
+    .bind(&login)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let (car_id, plate): (i64, String) = (car.get("id"), car.get("plate"));
+    app.call_fn(&client, BindOwnVehicle { vehicle_id: car_id })
+        .await
+        .expect("bind car");
+    (client, account, car_id, plate)
+}
+
+/// The demo car's warning (code 1344: no fine, no points).
+async fn warning_on(app: &TestApp, plate: &str) -> i64 {
+    sqlx::query(
+        "SELECT MIN(id) AS id FROM violations WHERE plate = $1 AND fine_yuan = 0 AND status = 'unhandled'",
+    )
+    .bind(plate)
+    .fetch_one(&app.platform.store.pool)
+    .await
+    .unwrap()
+    .get("id")
+}
+
+async fn payment_sms(app: &TestApp, account: i64) -> i64 {
+    app.count(&format!(
+        "SELECT COUNT(*) FROM sms_outbox WHERE phone = (SELECT phone FROM accounts WHERE id = {account})
+           AND (body LIKE '%缴纳罚款0%' OR body LIKE '%0.00元%' OR body LIKE '%请在%缴纳罚款%')"
+    ))
+    .await
+}
+
+async fn a_handled_warning_is_done_with_nothing_to_pay(app: TestApp) {
+    let (owner, account, _, plate) = logged_in_owner(&app).await;
+    let warning = warning_on(&app, &plate).await;
+    let id = warning;
+
+    app.call_fn(
+        &owner,
+        HandleViolation {
+            violation_id: id,
+            confirm: Some("yes".into()),
+        },
+    )
+    .await
+    .expect("the owner handles the warning");
+    let detail = app
+        .call_fn(&owner, ViolationDetail { violation_id: id })
+        .await
+        .unwrap();
+    assert_eq!(detail["status"], "Done", "{app}: {detail}");
+    assert!(detail["decision_no"].is_string(), "{app}: {detail}");
+    let stored: String = sqlx::query("SELECT status FROM violations WHERE id = $1")
+        .bind(warning)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("status");
+    assert_eq!(stored, "done", "{app}");
+
+    // No payment order can be opened, through the page or the store.
+    let err = app
+        .call_fn(&owner, PayFine { violation_id: id })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: {err}");
+    assert!(err.to_string().contains("无需缴款"), "{app}: {err}");
+    let actor = Actor {
+        account_id: Some(account),
+        ip: "test".into(),
+    };
+    let order = app
+        .platform
+        .store
+        .open_payment(account, warning, 0, 0, app.clock.now_ms(), &actor)
+        .await
+        .unwrap();
+    assert_eq!(order, Err(PayRejection::NothingToPay), "{app}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM fine_payments WHERE violation_id = {warning}"
+        ))
+        .await,
+        0,
+        "{app}"
+    );
+    // The holder is told it is done, and never asked to pay.
+    assert_eq!(payment_sms(&app, account).await, 0, "{app}");
+    let told = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM sms_outbox WHERE phone = (SELECT phone FROM accounts WHERE id = {account})
+               AND body LIKE '%警告无需缴款%'"
+        ))
+        .await;
+    assert_eq!(told, 1, "{app}");
+
+    // The detail page says so and offers no payment.
+    let page = owner
+        .get(format!("{}/account/violations/{warning}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("处理完毕"), "{app}");
+    assert!(!page.contains("去缴款"), "{app}");
+}
+both_backends!(a_handled_warning_is_done_with_nothing_to_pay);
+
+async fn a_warning_recorded_as_unpaid_before_the_rule_is_not_paid_at_zero(app: TestApp) {
+    let (owner, account, _, plate) = logged_in_owner(&app).await;
+    let warning = warning_on(&app, &plate).await;
+    // As the old rule or an import left it: "handled, not paid".
+    sqlx::query(
+        "UPDATE violations SET status = 'handled_unpaid', decided_on = '2026-11-01', decision_no = '1301002026110100000001' WHERE id = $1",
+    )
+    .bind(warning)
+    .execute(&app.platform.store.pool)
+    .await
+    .unwrap();
+    let id = warning;
+    let list = app.call_fn(&owner, MyViolations {}).await.unwrap();
+    let item = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == warning)
+        .unwrap()
+        .clone();
+    assert_eq!(item["status"], "Done", "{app}: {item}");
+    let err = app
+        .call_fn(&owner, PayFine { violation_id: id })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: {err}");
+    assert!(err.to_string().contains("无需缴款"), "{app}: {err}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM fine_payments WHERE violation_id = {warning}"
+        ))
+        .await,
+        0,
+        "{app}: no ¥0.00 order"
+    );
+    assert_eq!(payment_sms(&app, account).await, 0, "{app}");
+    let page = owner
+        .get(format!("{}/account/violations", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("无需缴款"), "{app}");
+}
+both_backends!(a_warning_recorded_as_unpaid_before_the_rule_is_not_paid_at_zero);

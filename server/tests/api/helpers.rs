@@ -1,0 +1,446 @@
+//! Test harness: every case runs against SQLite and PostgreSQL, each on a
+//! fresh database, through the real HTTP app on a random port.
+//!
+//! A case is one plain `async fn case(app: TestApp)`; `both_backends!(case)`
+//! turns it into two named tests, `case::sqlite` and `case::postgres`, so a
+//! failure on one database never hides the other's result.
+
+use app::features::accounts::api::{Login, MyAccount};
+use app::features::accounts::SessionAccount;
+pub use app::ports::Clock;
+use leptos::server_fn::ServerFn;
+use server::{prepare_with_clock, Config, Platform};
+use sqlx::Row;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// The clock a test app runs on (测试时钟): it stands still unless a test
+/// moves it, so no rule depends on how fast the machine is.
+///
+/// It starts at the real time: the store still reads the system clock in
+/// places (sessions, audit entries), and both must agree. Once every
+/// timestamp comes through the `Clock` port, start it at a fixed instant
+/// away from Beijing midnight instead (see [`TestClock::at`]).
+pub struct TestClock(AtomicI64);
+
+impl TestClock {
+    pub fn at(ms: i64) -> Arc<TestClock> {
+        Arc::new(TestClock(AtomicI64::new(ms)))
+    }
+
+    pub fn advance_secs(&self, secs: i64) {
+        self.0.fetch_add(secs * 1000, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    pub platform: Platform,
+    pub client: reqwest::Client,
+    pub demo: server::demo::DemoSummary,
+    /// The platform's clock; `app.clock.now_ms()` is "now" for the app.
+    pub clock: Arc<TestClock>,
+    _guard: DbGuard,
+}
+
+/// Drops the per-test PostgreSQL database (or SQLite folder) afterwards.
+struct DbGuard {
+    cleanup: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin_url, name)) = self.cleanup.take() {
+            // Best effort, on a separate runtime (we may be inside one).
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async move {
+                    sqlx::any::install_default_drivers();
+                    if let Ok(pool) = sqlx::AnyPool::connect(&admin_url).await {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&pool)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+/// The database a test app runs on (数据库).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// Names the backend in assertion messages: `assert!(ok, "{app}: …")`.
+impl std::fmt::Display for TestApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.backend.fmt(f)
+    }
+}
+
+/// The PostgreSQL server to make test databases on: TEST_POSTGRES_URL.
+/// Unset, the PostgreSQL half of a case is skipped with a note — unless
+/// REQUIRE_POSTGRES=1, when it fails, so CI cannot skip it silently.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+            panic!("REQUIRE_POSTGRES=1 but TEST_POSTGRES_URL is not set")
+        }
+        _ => {
+            eprintln!("note: TEST_POSTGRES_URL is not set; skipping the PostgreSQL run");
+            None
+        }
+    }
+}
+
+/// Runs one case on a fresh app of the given backend (skipping PostgreSQL
+/// when it is not configured); used by `both_backends!`.
+pub async fn run_case<F, Fut>(backend: Backend, case: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    if backend == Backend::Postgres && postgres_admin_url().is_none() {
+        return;
+    }
+    case(spawn(backend).await).await
+}
+
+/// `both_backends!(case_a, case_b)`: for each `async fn case(app: TestApp)`
+/// in scope, a module `case` with the tests `case::sqlite` and
+/// `case::postgres`, each on its own fresh database.
+macro_rules! both_backends {
+    ($($case:ident),+ $(,)?) => {$(
+        mod $case {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run_case($crate::helpers::Backend::Sqlite, super::$case).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run_case($crate::helpers::Backend::Postgres, super::$case).await
+            }
+        }
+    )+};
+}
+
+async fn database_for(backend: Backend) -> (String, DbGuard) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(unique_name("platform_test"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let url = format!("sqlite://{}/test.db", dir.display());
+            (
+                url,
+                DbGuard {
+                    cleanup: None,
+                    dir: Some(dir),
+                },
+            )
+        }
+        Backend::Postgres => {
+            let admin = postgres_admin_url().expect("TEST_POSTGRES_URL");
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin}: {e}"));
+            let name = unique_name("platform_test");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .expect("create test database");
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            (
+                format!("{base}/{name}"),
+                DbGuard {
+                    cleanup: Some((admin.clone(), name)),
+                    dir: None,
+                },
+            )
+        }
+    }
+}
+
+/// Starts the app on a fresh database of the given backend, with demo data.
+pub async fn spawn(backend: Backend) -> TestApp {
+    let (url, guard) = database_for(backend).await;
+    let mut config = Config::from_env();
+    config.database_url = url;
+    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.fast_hashing = true;
+    config.dev_sms_outbox = true;
+    config.max_connections = 5;
+    config.sweep_every = None;
+    let clock = TestClock::at(server::clock::unix_ms());
+    let platform = prepare_with_clock(&config, clock.clone())
+        .await
+        .expect("prepare platform");
+    let demo = server::load_demo_if_empty(&platform)
+        .await
+        .expect("load demo")
+        .expect("fresh database gets demo data");
+    let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serve_platform = platform.clone();
+    tokio::spawn(async move {
+        let _ = server::serve(listener, &config, &serve_platform).await;
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        backend,
+        platform,
+        client: new_client(),
+        demo,
+        clock,
+        _guard: guard,
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        // A server that stops answering fails the test instead of hanging it.
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// What a server function answered: Ok(JSON) or Err(AppError as JSON).
+pub type Answer = Result<serde_json::Value, serde_json::Value>;
+
+impl TestApp {
+    /// Calls a server function by its own argument type, the way the
+    /// browser does (a form-encoded POST): the path and the argument names
+    /// come from the app, so renaming either breaks this crate's build.
+    pub async fn call_fn<F>(&self, client: &reqwest::Client, args: F) -> Answer
+    where
+        F: ServerFn + serde::Serialize,
+    {
+        self.post_form(client, F::url(), &args).await
+    }
+
+    /// Calls a server function by its endpoint with a hand-made form — for
+    /// malformed or incomplete requests only; use [`TestApp::call_fn`].
+    #[allow(dead_code)] // for the bad-input cases
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Answer {
+        self.post_form(client, &format!("/api/{endpoint}"), form)
+            .await
+    }
+
+    async fn post_form<T: serde::Serialize + ?Sized>(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &T,
+    ) -> Answer {
+        let res = client
+            .post(format!("{}{path}", self.base))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request");
+        let ok = res.status().is_success();
+        let text = res.text().await.unwrap();
+        let value: serde_json::Value = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+        };
+        if ok {
+            Ok(value)
+        } else {
+            Err(value)
+        }
+    }
+
+    /// The newest SMS code sent to a phone, from the outbox table.
+    pub async fn latest_code(&self, phone: &str) -> String {
+        let body: String =
+            sqlx::query("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
+                .bind(phone)
+                .fetch_one(&self.platform.store.pool)
+                .await
+                .expect("an SMS was queued")
+                .try_get("body")
+                .unwrap();
+        body.chars()
+            .collect::<Vec<_>>()
+            .windows(6)
+            .map(|w| w.iter().collect::<String>())
+            .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .expect("a 6-digit code in the SMS")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query(sql)
+            .fetch_one(&self.platform.store.pool)
+            .await
+            .unwrap()
+            .try_get::<i64, _>(0)
+            .unwrap()
+    }
+
+    pub fn demo_login(&self, role_en_prefix: &str) -> (String, String) {
+        let l = self
+            .demo
+            .logins
+            .iter()
+            .find(|l| l.role_en.starts_with(role_en_prefix))
+            .unwrap_or_else(|| panic!("demo login {role_en_prefix}"));
+        (l.login.clone(), l.password.clone())
+    }
+
+    /// Who the client is logged in as (`my_account`), read into the app's
+    /// own type.
+    pub async fn me(&self, client: &reqwest::Client) -> Option<SessionAccount> {
+        let me = self
+            .call_fn(client, MyAccount {})
+            .await
+            .expect("my_account");
+        serde_json::from_value(me.clone()).unwrap_or_else(|e| panic!("{self}: {me}: {e}"))
+    }
+
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        identifier: &str,
+        password: &str,
+    ) -> Answer {
+        let args = Login {
+            identifier: identifier.into(),
+            password: password.into(),
+            next: None,
+        };
+        self.call_fn(client, args).await
+    }
+}
+
+/// The variant name of an AppError in JSON (e.g. "Fields", "NotAllowed").
+pub fn kind(err: &serde_json::Value) -> String {
+    match err {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(map) => map.keys().next().cloned().unwrap_or_default(),
+        other => other.to_string(),
+    }
+}
+
+/// The error a refusal by a domain rule reaches the browser as.
+pub fn refused(refusal: app::domain::Refusal) -> serde_json::Value {
+    serde_json::to_value(app::error::AppError::from(refusal)).unwrap()
+}
+
+/// The fields named in a `Fields` error.
+pub fn fields(err: &serde_json::Value) -> Vec<String> {
+    err["Fields"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter_map(|p| p["field"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A client logged in as the demo account whose English role starts so.
+pub async fn logged_in(app: &TestApp, role: &str) -> reqwest::Client {
+    let (login, password) = app.demo_login(role);
+    let client = new_client();
+    app.login(&client, &login, &password).await.expect("login");
+    client
+}
+
+/// The account id of the demo account whose English role starts so.
+pub async fn account_id(app: &TestApp, role: &str) -> i64 {
+    let (login, _) = app.demo_login(role);
+    sqlx::query("SELECT id FROM accounts WHERE id_number = $1")
+        .bind(login)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get::<i64, _>("id")
+}
+
+/// The id of the violation with this code on the vehicle with this plate.
+pub async fn violation_id(app: &TestApp, plate: &str, code: &str) -> i64 {
+    sqlx::query(
+        "SELECT MIN(id) AS id FROM violations WHERE plate = $1 AND code = $2 AND status = 'unhandled'",
+    )
+    .bind(plate)
+    .bind(code)
+    .fetch_one(&app.platform.store.pool)
+    .await
+    .unwrap()
+    .get::<i64, _>("id")
+}
+
+/// The online owner's fleet: (car id, car plate, truck id).
+pub async fn online_owner_fleet(app: &TestApp) -> (i64, String, i64) {
+    let (login, _) = app.demo_login("Online-registered individual");
+    let rows =
+        sqlx::query("SELECT id, plate, vehicle_type FROM vehicles WHERE owner_id = $1 ORDER BY id")
+            .bind(login)
+            .fetch_all(&app.platform.store.pool)
+            .await
+            .unwrap();
+    let car = rows
+        .iter()
+        .find(|r| r.get::<String, _>("vehicle_type") == "K33")
+        .unwrap();
+    let truck = rows
+        .iter()
+        .find(|r| r.get::<String, _>("vehicle_type") == "H11")
+        .unwrap();
+    (car.get("id"), car.get("plate"), truck.get("id"))
+}

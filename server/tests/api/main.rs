@@ -1,0 +1,25 @@
+//! The server's integration tests: one binary (one link of leptos, axum and
+//! sqlx), one module per feature. Every case runs on SQLite and on
+//! PostgreSQL as two named tests, `<case>::sqlite` and `<case>::postgres`
+//! (see `helpers::both_backends!`).
+
+#[macro_use]
+mod helpers;
+
+mod applications;
+mod auth;
+mod authorization;
+mod bad_input;
+mod bindings;
+mod contacts;
+mod demo_data;
+mod exams;
+mod fines;
+mod licence_photos;
+mod migrations;
+mod owner_notices;
+mod password_reset;
+mod plates;
+mod registration;
+mod staff;
+mod violations;

@@ -1,0 +1,468 @@
+//! Online registration (网上注册), SPEC §2, on both databases.
+
+use crate::helpers::*;
+use app::features::accounts::api::{
+    CompleteRegistration, MyAccount, RegistrationWindows, SendRegistrationCode,
+};
+
+async fn send_code(app: &TestApp, kind: &str, id: &str, name: &str, phone: &str) -> Answer {
+    app.call_fn(
+        &app.client,
+        SendRegistrationCode {
+            kind: kind.to_string(),
+            id_number: id.to_string(),
+            name: name.to_string(),
+            phone: phone.to_string(),
+        },
+    )
+    .await
+}
+
+async fn complete(
+    app: &TestApp,
+    id: &str,
+    name: &str,
+    phone: &str,
+    code: &str,
+    password: &str,
+) -> Answer {
+    app.call_fn(
+        &app.client,
+        CompleteRegistration {
+            kind: "owner_or_driver".into(),
+            id_number: id.to_string(),
+            name: name.to_string(),
+            phone: phone.to_string(),
+            code: code.to_string(),
+            password: password.to_string(),
+            password_confirm: password.to_string(),
+        },
+    )
+    .await
+}
+
+async fn a_person_whose_phone_matches_registers_online_and_is_logged_in(app: TestApp) {
+    let (id, name, phone) = app.demo.can_register_online[0].clone();
+    let sent = send_code(&app, "owner_or_driver", &id, &name, &phone)
+        .await
+        .expect("code sent");
+    assert_eq!(sent["valid_for_secs"], 300, "{app}");
+    let code = app.latest_code(&phone).await;
+
+    // A wrong code is refused with the attempts left; the right one works once.
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let err = complete(&app, &id, &name, &phone, wrong, "Lvse-chuxing-2026")
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["code"], "{app}: {err}");
+    assert!(err.to_string().contains("还可以再试4次"), "{app}: {err}");
+
+    complete(&app, &id, &name, &phone, &code, "Lvse-chuxing-2026")
+        .await
+        .expect("registered");
+    let me = app.call_fn(&app.client, MyAccount {}).await.unwrap();
+    assert_eq!(me["role"]["Individual"]["channel"], "Online", "{app}: {me}");
+    assert_eq!(
+        me["role"]["Individual"]["kind"], "OwnerOrDriver",
+        "{app}: {me}"
+    );
+    assert_eq!(
+        app.count(&format!("SELECT COUNT(*) FROM accounts WHERE id_number = '{id}' AND channel = 'online' AND window_id IS NULL")).await,
+        1,
+        "{app}"
+    );
+    assert!(app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE subject = '{id}' AND action = 'account.registered'")).await == 1);
+
+    // The code was single-use, and the ID cannot register twice.
+    let again = complete(&app, &id, &name, &phone, &code, "Lvse-chuxing-2026")
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&again), "Conflict", "{app}: {again}");
+}
+both_backends!(a_person_whose_phone_matches_registers_online_and_is_logged_in);
+
+async fn a_different_phone_is_refused_with_the_window_list(app: TestApp) {
+    let (id, name, phone) = app.demo.can_register_online[1].clone();
+    let other = if phone == "13900000000" {
+        "13800000000"
+    } else {
+        "13900000000"
+    };
+    let err = send_code(&app, "owner_or_driver", &id, &name, other)
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    assert_eq!(err["NotAllowed"]["see_windows"], true);
+    // The windows near the person's address on record are suggested first.
+    let address: String = sqlx::query("SELECT address FROM persons WHERE id_number = $1")
+        .bind(&id)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .map(|r| sqlx::Row::get(&r, 0))
+        .unwrap();
+    let district = app::domain::window::district_of(&address).expect("a district");
+    assert_eq!(err["NotAllowed"]["near_district"], district, "{app}: {err}");
+    assert!(err["NotAllowed"]["rule"]["zh"]
+        .as_str()
+        .unwrap()
+        .contains("不一致"));
+    assert!(err["NotAllowed"]["remedy"]["zh"]
+        .as_str()
+        .unwrap()
+        .contains("注册窗口"));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sms_outbox").await,
+        0,
+        "{app}: no SMS to a stranger's phone"
+    );
+    let windows = app
+        .call_fn(&app.client, RegistrationWindows {})
+        .await
+        .unwrap();
+    let list = windows.as_array().unwrap();
+    assert_eq!(
+        list.iter().filter(|w| w["serves_units"] == false).count(),
+        26
+    );
+    assert_eq!(list.iter().filter(|w| w["serves_units"] == true).count(), 1);
+}
+both_backends!(a_different_phone_is_refused_with_the_window_list);
+
+async fn bad_input_names_every_wrong_field_and_unknown_people_go_to_a_window(app: TestApp) {
+    let err = send_code(&app, "", "13010419900101123", "张3", "1234")
+        .await
+        .unwrap_err();
+    let mut f = fields(&err);
+    f.sort();
+    assert_eq!(
+        f,
+        vec!["id_number", "kind", "name", "phone"],
+        "{app}: {err}"
+    );
+
+    // A valid ID that is not in the registry.
+    let err = send_code(
+        &app,
+        "learner",
+        "11010519491231002X",
+        "王小明",
+        "13912345678",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    assert_eq!(err["NotAllowed"]["see_windows"], true);
+
+    // The name must match the registry.
+    let (id, _, phone) = app.demo.can_register_online[2].clone();
+    let err = send_code(&app, "owner_or_driver", &id, "错名字", &phone)
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["name"], "{app}: {err}");
+}
+both_backends!(bad_input_names_every_wrong_field_and_unknown_people_go_to_a_window);
+
+async fn codes_are_rate_limited_and_weak_passwords_refused(app: TestApp) {
+    let (id, name, phone) = app.demo.can_register_online[3].clone();
+    let first = send_code(&app, "owner_or_driver", &id, &name, &phone)
+        .await
+        .expect("first code");
+    assert_eq!(first["already_sent"], false, "{app}: {first}");
+    // Asking again (a reload) goes on with the live code: no new SMS.
+    let again = send_code(&app, "owner_or_driver", &id, &name, &phone)
+        .await
+        .expect("the live code stands");
+    assert_eq!(again["already_sent"], true, "{app}: {again}");
+    let wait = again["resend_after_secs"].as_i64().unwrap();
+    assert!((55..=60).contains(&wait), "{app}: {again}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sms_outbox").await, 1);
+    // Another person's registration on the same phone is still told to wait.
+    let (other_id, other_name, _) = app.demo.can_register_online[4].clone();
+    let err = send_code(&app, "owner_or_driver", &other_id, &other_name, &phone)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(kind(&err).as_str(), "RateLimited" | "NotAllowed"),
+        "{app}: {err}"
+    );
+
+    let code = app.latest_code(&phone).await;
+    let err = complete(&app, &id, &name, &phone, &code, "12345678")
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["password"], "{app}: {err}");
+    let err = complete(&app, &id, &name, &phone, &code, &format!("x{phone}y"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&err),
+        vec!["password"],
+        "{app}: password containing the phone"
+    );
+    // The code is still good after password mistakes (they fail before it is checked).
+    complete(&app, &id, &name, &phone, &code, "Lvse-chuxing-2026")
+        .await
+        .expect("registered");
+}
+both_backends!(codes_are_rate_limited_and_weak_passwords_refused);
+
+async fn an_expired_code_is_refused(app: TestApp) {
+    use app::domain::PhoneNumber;
+    use app::ports::{CodeRejection, SmsCodes};
+    let store = &app.platform.store;
+    let phone = PhoneNumber::parse("13912340000").unwrap();
+    let t0 = 1_800_000_000_000;
+    store
+        .send_code(&phone, "register", "S", "10.0.0.1", t0)
+        .await
+        .unwrap()
+        .unwrap();
+    let body: String = sqlx::query("SELECT body FROM sms_outbox WHERE phone = '13912340000'")
+        .fetch_one(&store.pool)
+        .await
+        .map(|r| sqlx::Row::get(&r, 0))
+        .unwrap();
+    let code: String = body
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(6)
+        .collect();
+    let late = t0 + 5 * 60 * 1000 + 1;
+    assert_eq!(
+        store
+            .use_code(&phone, "register", "S", &code, late)
+            .await
+            .unwrap(),
+        Err(CodeRejection::NoLiveCode),
+        "{app}"
+    );
+    // Another subject cannot use this phone's code either.
+    assert_eq!(
+        store
+            .use_code(&phone, "register", "OTHER", &code, t0 + 1000)
+            .await
+            .unwrap(),
+        Err(CodeRejection::NoLiveCode),
+        "{app}"
+    );
+    assert_eq!(
+        store
+            .use_code(&phone, "register", "S", &code, t0 + 1000)
+            .await
+            .unwrap(),
+        Ok(()),
+        "{app}"
+    );
+}
+both_backends!(an_expired_code_is_refused);
+
+/// Full-width digits (Chinese input methods), spaces from pasting and a
+/// code typed with a space all reach the same account.
+async fn ids_phones_and_codes_are_taken_as_people_type_and_paste_them(app: TestApp) {
+    fn full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+                other => other,
+            })
+            .collect()
+    }
+    let (id, name, phone) = app.demo.can_register_online[5].clone();
+    let pasted_id = format!("{} {} {}", &id[..6], &id[6..14], id[14..].to_lowercase());
+    let typed_phone = full_width(&phone);
+    send_code(&app, "owner_or_driver", &pasted_id, &name, &typed_phone)
+        .await
+        .expect("code sent");
+    let code = app.latest_code(&phone).await;
+    let typed_code = format!("{} {}", full_width(&code[..3]), &code[3..]);
+    app.call_fn(
+        &app.client,
+        CompleteRegistration {
+            kind: "owner_or_driver".into(),
+            id_number: pasted_id.to_string(),
+            name: name.to_string(),
+            phone: typed_phone.to_string(),
+            code: typed_code.to_string(),
+            password: "Lvse-chuxing-2026".into(),
+            password_confirm: "Lvse-chuxing-2026".into(),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{app}: registered, got {e}"));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM accounts WHERE id_number = '{id}' AND phone = '{phone}'"
+        ))
+        .await,
+        1,
+        "{app}: stored in the canonical form"
+    );
+}
+both_backends!(ids_phones_and_codes_are_taken_as_people_type_and_paste_them);
+
+/// The text a person sees on a page: the HTML without scripts, styles and tags.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let lower = tail.get(..7).unwrap_or("").to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<script") {
+            tail.find("</script>").map(|i| i + 9)
+        } else if lower.starts_with("<style") {
+            tail.find("</style>").map(|i| i + 8)
+        } else {
+            tail.find('>').map(|i| i + 1)
+        };
+        match skip_to {
+            Some(n) => {
+                out.push(' ');
+                rest = &tail[n..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every route of the app, rendered for every kind of visitor, shows no
+/// Rust source as text (a `>` inside a `view!` attribute closure once ended
+/// the tag and printed the closure on the page), never fails with a 500,
+/// and is not kept by the browser when it shows a logged-in visitor's page.
+async fn every_page_renders_without_leaked_source_for_every_visitor(app: TestApp) {
+    const LEAKS: &[&str] = &[
+        "move |",
+        "move||",
+        ".get()",
+        "get_untracked",
+        "on : click",
+        "on:click",
+        "aria - ",
+        "class:",
+        "=> ",
+    ];
+    let violation_id = app
+        .count("SELECT MIN(id) FROM violations")
+        .await
+        .to_string();
+    let routes: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert!(routes.len() >= 25, "{app}: route list {routes:?}");
+    let mut paths = Vec::new();
+    for route in &routes {
+        let values: &[&str] = if route.contains("code") {
+            &["V1", "V4", "D1", "D10", "D11", "ZZ"]
+        } else if route.contains("id") {
+            &[violation_id.as_str()]
+        } else if route.contains(":no") || route.contains("{no}") {
+            &["NO-SUCH-NUMBER"]
+        } else {
+            &[""]
+        };
+        for v in values {
+            let path = route
+                .split('/')
+                .map(|seg| {
+                    if seg.starts_with(':') || seg.starts_with('{') {
+                        v.to_string()
+                    } else {
+                        seg.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            paths.push(if path.is_empty() { "/".into() } else { path });
+        }
+    }
+    paths.push("/register/online?kind=learner".into());
+    paths.push("/no/such/page".into());
+    let visitors = [
+        None,
+        Some("Online-registered"),
+        Some("Window-registered"),
+        Some("Car dealer"),
+        Some("Window clerk"),
+    ];
+    for visitor in visitors {
+        let client = new_client();
+        if let Some(role) = visitor {
+            let (login, password) = app.demo_login(role);
+            app.login(&client, &login, &password)
+                .await
+                .unwrap_or_else(|e| panic!("{app}: {role} logs in: {e}"));
+        }
+        for path in &paths {
+            let res = client
+                .get(format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{app} {visitor:?} {path}: {e}"));
+            let status = res.status();
+            assert!(
+                !status.is_server_error(),
+                "{app} {visitor:?} {path}: {status}"
+            );
+            // Someone's records are never kept by the browser (Back after
+            // logging out, Back to a submitted form).
+            if visitor.is_some() && status == 200 {
+                let cache = res
+                    .headers()
+                    .get("cache-control")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                assert!(
+                    cache.contains("no-store"),
+                    "{app} {visitor:?} {path}: cache-control {cache:?}"
+                );
+            }
+            let text = visible_text(&res.text().await.unwrap());
+            for leak in LEAKS {
+                assert!(
+                    !text.contains(leak),
+                    "{app} {visitor:?} {path}: page text shows source `{leak}`: …{}…",
+                    text.split(leak)
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .rev()
+                        .take(80)
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect::<String>()
+                );
+            }
+        }
+    }
+}
+both_backends!(every_page_renders_without_leaked_source_for_every_visitor);
+
+/// An unknown address gets the platform's own 404 page, in the visitor's
+/// language, with the way home — not an empty answer the browser replaces.
+async fn unknown_addresses_get_the_platform_404_page(app: TestApp) {
+    for (cookie, heading) in [("lang=zh", "页面不存在"), ("lang=en", "Page not found")] {
+        let res = app
+            .client
+            .get(format!("{}/no/such/page?x=1", app.base))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 404, "{app}");
+        assert!(res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html")));
+        let body = res.text().await.unwrap();
+        assert!(body.contains(heading), "{app}: {body}");
+        assert!(body.contains("href=\"/\""), "{app}: a link home");
+    }
+}
+both_backends!(unknown_addresses_get_the_platform_404_page);

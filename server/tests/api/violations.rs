@@ -1,0 +1,449 @@
+//! Violations on both databases: the rules on what may be handled online
+//! (small vehicles, this province, the 200-yuan rule), idempotent fine
+//! payment and the bank's notices (违法处理与罚款缴纳).
+
+use crate::helpers::*;
+use app::features::bindings::api::{BindOwnVehicle, ConfirmOtherVehicle, RequestOtherVehicle};
+use app::features::fines::api::{
+    FineReceipt, HandleViolation, MyViolations, PayFine, ViolationDetail,
+};
+use app::ports::{Actor, Fines, PaymentNotice, Settlement};
+use sqlx::Row;
+
+async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app: TestApp) {
+    let owner = logged_in(&app, "Online-registered individual").await;
+    let (car, plate, truck) = online_owner_fleet(&app).await;
+    for v in [car, truck] {
+        app.call_fn(&owner, BindOwnVehicle { vehicle_id: v })
+            .await
+            .unwrap();
+    }
+    let list = app.call_fn(&owner, MyViolations {}).await.unwrap();
+    assert!(
+        list["items"].as_array().unwrap().len() >= 6,
+        "{app}: {list}"
+    );
+
+    // A large vehicle: refused, small vehicles only.
+    let truck_plate: String = sqlx::query("SELECT plate FROM vehicles WHERE id = $1")
+        .bind(truck)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("plate");
+    let truck_violation: i64 = sqlx::query("SELECT MIN(id) AS id FROM violations WHERE plate = $1")
+        .bind(&truck_plate)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("id");
+    let err = app
+        .call_fn(
+            &owner,
+            HandleViolation {
+                violation_id: truck_violation,
+                confirm: Some("yes".into()),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    assert!(err.to_string().contains("小型机动车"), "{app}: {err}");
+
+    // Recorded in another province: handled there.
+    let elsewhere: i64 = sqlx::query(
+        "SELECT MIN(id) AS id FROM violations WHERE plate = $1 AND recorded_province <> '冀'",
+    )
+    .bind(&plate)
+    .fetch_one(&app.platform.store.pool)
+    .await
+    .unwrap()
+    .get("id");
+    let err = app
+        .call_fn(
+            &owner,
+            HandleViolation {
+                violation_id: elsewhere,
+                confirm: Some("yes".into()),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+
+    // The owner handles a 200-yuan, 3-point one; the facts must be confirmed.
+    let pointed = violation_id(&app, &plate, "1345").await;
+    let err = app
+        .call_fn(
+            &owner,
+            HandleViolation {
+                violation_id: pointed,
+                confirm: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["confirm"], "{app}: {err}");
+    app.call_fn(
+        &owner,
+        HandleViolation {
+            violation_id: pointed,
+            confirm: Some("yes".into()),
+        },
+    )
+    .await
+    .expect("owner handles");
+    let detail = app
+        .call_fn(
+            &owner,
+            ViolationDetail {
+                violation_id: pointed,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(detail["status"], "HandledUnpaid", "{app}: {detail}");
+    assert!(
+        detail["decision_no"]
+            .as_str()
+            .unwrap()
+            .starts_with("130100"),
+        "{app}"
+    );
+
+    // A window user binds the same car (not theirs): sees and handles
+    // only warnings and fines ≤ 200 yuan without points.
+    let window = logged_in(&app, "Window-registered individual").await;
+    let vin: String = sqlx::query("SELECT vin, phone FROM vehicles WHERE id = $1")
+        .bind(car)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("vin");
+    app.call_fn(
+        &window,
+        RequestOtherVehicle {
+            plate: plate.to_string(),
+            vin_suffix: vin[11..].to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let phone: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+        .bind(car)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("phone");
+    let code = app.latest_code(&phone).await;
+    app.call_fn(
+        &window,
+        ConfirmOtherVehicle {
+            plate: plate.to_string(),
+            code: code.to_string(),
+        },
+    )
+    .await
+    .unwrap();
+    let list = app.call_fn(&window, MyViolations {}).await.unwrap();
+    assert!(
+        list["hidden_for_owner"].as_u64().unwrap() >= 1,
+        "{app}: {list}"
+    );
+    for item in list["items"].as_array().unwrap() {
+        assert!(
+            item["fine_yuan"].as_u64().unwrap() <= 200 && item["points"] == 0,
+            "{app}: {item}"
+        );
+    }
+    let big = pointed;
+    let err = app
+        .call_fn(
+            &window,
+            HandleViolation {
+                violation_id: big,
+                confirm: Some("yes".into()),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    assert!(err.to_string().contains("200"), "{app}: {err}");
+    let small = violation_id(&app, &plate, "1019").await;
+    app.call_fn(
+        &window,
+        HandleViolation {
+            violation_id: small,
+            confirm: Some("yes".into()),
+        },
+    )
+    .await
+    .expect("window user handles a 100-yuan one");
+}
+both_backends!(violation_rules_small_vehicles_this_province_and_the_200_yuan_rule);
+
+async fn paying_twice_never_charges_twice_and_no_payment_is_lost(app: TestApp) {
+    let owner = logged_in(&app, "Online-registered individual").await;
+    let (car, plate, _) = online_owner_fleet(&app).await;
+    app.call_fn(&owner, BindOwnVehicle { vehicle_id: car })
+        .await
+        .unwrap();
+    let v = violation_id(&app, &plate, "1039").await;
+    let vid = v;
+
+    // Paying before handling is refused.
+    let err = app
+        .call_fn(&owner, PayFine { violation_id: vid })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: {err}");
+    app.call_fn(
+        &owner,
+        HandleViolation {
+            violation_id: vid,
+            confirm: Some("yes".into()),
+        },
+    )
+    .await
+    .unwrap();
+
+    // A double click opens one order.
+    let first = app
+        .call_fn(&owner, PayFine { violation_id: vid })
+        .await
+        .unwrap();
+    let second = app
+        .call_fn(&owner, PayFine { violation_id: vid })
+        .await
+        .unwrap();
+    assert_eq!(first, second, "{app}: the same checkout");
+    let checkout = first.as_str().unwrap().to_string();
+    let order_no = checkout.rsplit('=').next().unwrap().to_string();
+
+    // The bank: pay → notice → browser return → receipt.
+    let res = app
+        .client
+        .post(format!("{}/dev/bank/pay", app.base))
+        .form(&[("order_no", &order_no)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{app}");
+    let back = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.starts_with("/payments/return?"), "{app}: {back}");
+    let res = owner
+        .get(format!("{}{back}", app.base))
+        .send()
+        .await
+        .unwrap();
+    let receipt_path = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        receipt_path.starts_with("/account/receipts/JK"),
+        "{app}: {receipt_path}"
+    );
+    // The return replayed (reload, second tab): same receipt.
+    let res = owner
+        .get(format!("{}{back}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        receipt_path,
+        "{app}"
+    );
+    let receipt_no = receipt_path.rsplit('/').next().unwrap();
+    let receipt = app
+        .call_fn(
+            &owner,
+            FineReceipt {
+                receipt_no: receipt_no.to_string(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(receipt["amount_fen"], 10000, "{app}: {receipt}");
+
+    // A replayed server notice is acknowledged and changes nothing; a
+    // forged one is refused.
+    let query: std::collections::HashMap<String, String> = back
+        .split_once('?')
+        .unwrap()
+        .1
+        .split('&')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let replay = app
+        .client
+        .post(format!("{}/payments/notify", app.base))
+        .form(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.text().await.unwrap(), "success", "{app}");
+    let mut forged = query.clone();
+    forged.insert("amount_fen".into(), "1".into());
+    let res = app
+        .client
+        .post(format!("{}/payments/notify", app.base))
+        .form(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "{app}");
+    let paid = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM fine_payments WHERE violation_id = {v} AND status = 'paid'"
+        ))
+        .await;
+    assert_eq!(paid, 1, "{app}");
+    let err = app
+        .call_fn(&owner, PayFine { violation_id: vid })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: already paid");
+    // Someone else's receipt is not shown.
+    let other = logged_in(&app, "Window-registered individual").await;
+    let err = app
+        .call_fn(
+            &other,
+            FineReceipt {
+                receipt_no: receipt_no.to_string(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotFound", "{app}");
+}
+both_backends!(paying_twice_never_charges_twice_and_no_payment_is_lost);
+
+async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_for_refund(
+    app: TestApp,
+) {
+    let owner = logged_in(&app, "Online-registered individual").await;
+    let account = account_id(&app, "Online-registered individual").await;
+    let (car, plate, _) = online_owner_fleet(&app).await;
+    app.call_fn(&owner, BindOwnVehicle { vehicle_id: car })
+        .await
+        .unwrap();
+    let v = violation_id(&app, &plate, "1039").await;
+    app.call_fn(
+        &owner,
+        HandleViolation {
+            violation_id: v,
+            confirm: Some("yes".into()),
+        },
+    )
+    .await
+    .unwrap();
+
+    let store = app.platform.store.clone();
+    let actor = Actor {
+        account_id: Some(account),
+        ip: "test".into(),
+    };
+    let now = app.clock.now_ms();
+    let old = store
+        .open_payment(account, v, 10000, 0, now, &actor)
+        .await
+        .unwrap()
+        .unwrap();
+    // Twenty minutes later the order has expired: a new one replaces it.
+    let new = store
+        .open_payment(account, v, 10000, 0, now + 20 * 60 * 1000, &actor)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(old.order_no, new.order_no, "{app}");
+
+    let bank = &app.platform.bank;
+    let notice_of = |order: &str, amount_fen: i64| {
+        let bank_ref = server::payments::SimulatedBank::bank_ref(order);
+        PaymentNotice {
+            order_no: order.into(),
+            amount_fen,
+            signature: bank.sign(order, amount_fen, &bank_ref),
+            bank_ref,
+        }
+    };
+    let notice = |order: &str| notice_of(order, 10000);
+    // A correctly signed notice for the known order with the wrong amount
+    // settles nothing: the order stays open and the fine unpaid.
+    assert_eq!(
+        store
+            .settle_payment(&notice_of(&new.order_no, 9999), now)
+            .await
+            .unwrap(),
+        Settlement::AmountMismatch,
+        "{app}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM fine_payments WHERE violation_id = {v} AND status IN ('paid', 'refund_due')"
+        ))
+        .await,
+        0,
+        "{app}: nothing recorded for the wrong amount"
+    );
+    // The new order's notice arrives eight times at once.
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let store = store.clone();
+            let n = notice(&new.order_no);
+            tokio::spawn(async move { store.settle_payment(&n, now).await })
+        })
+        .collect();
+    let mut paid = 0;
+    for t in tasks {
+        match t.await.unwrap().expect("no internal error") {
+            Settlement::Paid { .. } => paid += 1,
+            Settlement::AlreadyPaid { .. } => {}
+            other => panic!("{app}: {other:?}"),
+        }
+    }
+    assert_eq!(paid, 1, "{app}");
+    // The payer had also paid the expired order at the bank: the money
+    // is recorded for refund, not lost and not a second fine.
+    let late = store
+        .settle_payment(&notice(&old.order_no), now)
+        .await
+        .unwrap();
+    assert!(
+        matches!(late, Settlement::RefundDue { .. }),
+        "{app}: {late:?}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM fine_payments WHERE violation_id = {v} AND status = 'paid'"
+        ))
+        .await,
+        1,
+        "{app}"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM fine_payments WHERE violation_id = {v} AND status = 'refund_due'"
+        ))
+        .await,
+        1,
+        "{app}"
+    );
+    let status: String = sqlx::query("SELECT status FROM violations WHERE id = $1")
+        .bind(v)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("status");
+    assert_eq!(status, "paid", "{app}");
+    // A notice for an order never opened is refused.
+    let third = notice("FK-unknown");
+    assert_eq!(
+        store.settle_payment(&third, 0).await.unwrap(),
+        Settlement::UnknownOrder,
+        "{app}"
+    );
+}
+both_backends!(concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_for_refund);
