@@ -1,0 +1,276 @@
+//! Demo accounts (账号): the administrator, one clerk per window, the demo
+//! citizens (each role a browser journey changes comes twice) and the demo
+//! units with their special services (特殊业务授权).
+
+use super::batch::Tx;
+use super::cast;
+use super::random::{name, Rng};
+use super::registry::{Organisation, Person, UNIT_WINDOW};
+use super::{DemoLogin, DEMO_PASSWORD};
+use app::domain::IndividualKind;
+use sqlx::Row;
+
+/// The staff accounts: the administrator's id and the clerks' ids, one per
+/// window in window order.
+pub(super) struct Staff {
+    pub(super) admin: i64,
+    pub(super) clerks: Vec<i64>,
+}
+
+/// Staff: the administrator, and one clerk per window.
+pub(super) async fn staff(
+    tx: &mut Tx,
+    rng: &mut Rng,
+    now_ms: i64,
+    hash_password: &(dyn Fn(&str) -> String + Sync),
+) -> Result<Staff, sqlx::Error> {
+    let admin: i64 = sqlx::query(
+        "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, created_at)
+         VALUES ('staff', 'admin', 'admin', '系统管理员', '', $1, $2) RETURNING id",
+    )
+    .bind(hash_password(DEMO_PASSWORD))
+    .bind(now_ms)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    let mut clerks = Vec::new();
+    for w in 1..=UNIT_WINDOW {
+        let badge = 130_100 + w * 7;
+        let id: i64 = sqlx::query(
+            "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, window_id, created_at)
+             VALUES ('staff', $1, 'clerk', $2, '', $3, $4, $5) RETURNING id",
+        )
+        .bind(format!("clerk{w:02}"))
+        .bind(format!("窗口民警 {} (警号 {badge})", name(rng)))
+        .bind(hash_password(DEMO_PASSWORD))
+        .bind(w)
+        .bind(now_ms)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        clerks.push(id);
+    }
+    Ok(Staff { admin, clerks })
+}
+
+fn login(role_zh: &'static str, role_en: &'static str, login: impl Into<String>) -> DemoLogin {
+    DemoLogin {
+        role_zh,
+        role_en,
+        login: login.into(),
+        password: DEMO_PASSWORD.into(),
+    }
+}
+
+/// A demo citizen: (person index, kind, channel, role in Chinese, in English).
+type Citizen = (
+    usize,
+    IndividualKind,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// The demo citizens, first of each role then the second ones (“二号”,
+/// “#2”), so a lookup by role finds the first.
+const CITIZENS: [Citizen; 8] = [
+    (
+        cast::ONLINE_OWNERS[0],
+        IndividualKind::OwnerOrDriver,
+        "online",
+        "网上注册个人用户（车主）",
+        "Online-registered individual (owner)",
+    ),
+    (
+        cast::WINDOW_OWNERS[0],
+        IndividualKind::OwnerOrDriver,
+        "window",
+        "窗口注册个人用户（车主）",
+        "Window-registered individual (owner)",
+    ),
+    (
+        cast::LEARNERS[0],
+        IndividualKind::Learner,
+        "online",
+        "学员",
+        "Learner",
+    ),
+    (
+        cast::NEW_CAR_OWNERS[0],
+        IndividualKind::NewCarOwner,
+        "online",
+        "新车车主",
+        "New-car owner",
+    ),
+    (
+        cast::ONLINE_OWNERS[1],
+        IndividualKind::OwnerOrDriver,
+        "online",
+        "网上注册个人用户（车主）二号",
+        "Online-registered individual (owner) #2",
+    ),
+    (
+        cast::WINDOW_OWNERS[1],
+        IndividualKind::OwnerOrDriver,
+        "window",
+        "窗口注册个人用户（车主）二号",
+        "Window-registered individual (owner) #2",
+    ),
+    (
+        cast::LEARNERS[1],
+        IndividualKind::Learner,
+        "online",
+        "学员二号",
+        "Learner #2",
+    ),
+    (
+        cast::NEW_CAR_OWNERS[1],
+        IndividualKind::NewCarOwner,
+        "online",
+        "新车车主二号",
+        "New-car owner #2",
+    ),
+];
+
+/// Individual accounts for the demo citizens (window-registered ones at
+/// window 1 by its clerk); answers the logins of (the first of each role,
+/// the second ones).
+pub(super) async fn citizens(
+    tx: &mut Tx,
+    persons: &[Person],
+    staff: &Staff,
+    now_ms: i64,
+    hash_password: &(dyn Fn(&str) -> String + Sync),
+) -> Result<(Vec<DemoLogin>, Vec<DemoLogin>), sqlx::Error> {
+    let mut logins = Vec::new();
+    for (idx, kind, channel, role_zh, role_en) in CITIZENS {
+        let p = &persons[idx];
+        let (window, clerk) = if channel == "window" {
+            (Some(1i64), Some(staff.clerks[0]))
+        } else {
+            (None, None)
+        };
+        sqlx::query(
+            "INSERT INTO accounts (kind, channel, individual_kind, id_number, display_name, phone, password_hash, window_id, registered_by, created_at)
+             VALUES ('individual', $1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(channel)
+        .bind(kind.code())
+        .bind(&p.id)
+        .bind(&p.name)
+        .bind(&p.phone)
+        .bind(hash_password(DEMO_PASSWORD))
+        .bind(window)
+        .bind(clerk)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+        logins.push(login(role_zh, role_en, &p.id));
+    }
+    let second = logins.split_off(CITIZENS.len() / 2);
+    Ok((logins, second))
+}
+
+/// A demo unit: (organisation index, special services, role in Chinese, in English).
+type Unit = (usize, &'static [&'static str], &'static str, &'static str);
+
+const UNITS: [Unit; 4] = [
+    (
+        0,
+        &["temporary_plates"],
+        "汽车销售商（单位）",
+        "Car dealer (unit)",
+    ),
+    (
+        2,
+        &["physical_exam", "submit_physical_certificate"],
+        "医院（单位）",
+        "Hospital (unit)",
+    ),
+    (
+        4,
+        &[
+            "learner_appointment_query",
+            "learner_pre_entry",
+            "learner_window_registration",
+        ],
+        "驾校（单位）",
+        "Driving school (unit)",
+    ),
+    (
+        6,
+        &[],
+        "道路运输企业（单位）",
+        "Road transport company (unit)",
+    ),
+];
+
+/// Demo units, registered at the unit window with their grants; answers
+/// their logins.
+pub(super) async fn units(
+    tx: &mut Tx,
+    persons: &[Person],
+    orgs: &[Organisation],
+    staff: &Staff,
+    now_ms: i64,
+    hash_password: &(dyn Fn(&str) -> String + Sync),
+) -> Result<Vec<DemoLogin>, sqlx::Error> {
+    let unit_window_clerk = staff.clerks[UNIT_WINDOW as usize - 1];
+    let mut logins = Vec::new();
+    for (n, (org_index, grants, role_zh, role_en)) in UNITS.into_iter().enumerate() {
+        let org = &orgs[org_index];
+        let agent = &persons[cast::UNIT_AGENTS_FROM + n];
+        let id: i64 = sqlx::query(
+            "INSERT INTO accounts (kind, channel, credit_code, display_name, phone, password_hash, window_id, registered_by, created_at)
+             VALUES ('unit', 'window', $1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&org.code)
+        .bind(&org.name)
+        .bind(&agent.phone)
+        .bind(hash_password(DEMO_PASSWORD))
+        .bind(UNIT_WINDOW)
+        .bind(unit_window_clerk)
+        .bind(now_ms)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+        sqlx::query(
+            "INSERT INTO unit_accounts (account_id, unit_kind, unit_name, attorney_ref, agent_id_number, agent_name, agent_phone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(org.kind.code())
+        .bind(&org.name)
+        .bind(format!("WTS-2026-{:04}", n + 1))
+        .bind(&agent.id)
+        .bind(&agent.name)
+        .bind(&agent.phone)
+        .execute(&mut **tx)
+        .await?;
+        for g in grants {
+            sqlx::query("INSERT INTO unit_special_services (account_id, service, granted_at, granted_by) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(*g)
+                .bind(now_ms)
+                .bind(staff.admin)
+                .execute(&mut **tx)
+                .await?;
+        }
+        logins.push(login(role_zh, role_en, &org.code));
+    }
+    Ok(logins)
+}
+
+/// The staff logins shown with the demo: a clerk, the unit-window clerk and
+/// the administrator.
+pub(super) fn staff_logins() -> Vec<DemoLogin> {
+    vec![
+        login("窗口民警", "Window clerk", "clerk01"),
+        login(
+            "单位窗口民警",
+            "Unit-window clerk",
+            format!("clerk{UNIT_WINDOW:02}"),
+        ),
+        login("管理员", "Administrator", "admin"),
+    ]
+}

@@ -1,0 +1,115 @@
+//! The synthetic demo registry for Shijiazhuang (冀A): windows, clerks,
+//! persons, organisations, vehicles, licences, violations and demo accounts.
+//! Deterministic (fixed seed) and entirely invented: no real person's data.
+//!
+//! One file per thing seeded, loaded in this order in one transaction:
+//! `registry` (windows, persons, organisations), `vehicles` (and the plate
+//! pool's numbers), `licences`, `violations`, `accounts`, `exams`. `cast`
+//! says which persons play the demo accounts; `random` is the one seeded
+//! source every draw comes from; `batch` writes the rows.
+
+mod accounts;
+mod batch;
+mod cast;
+mod exams;
+mod licences;
+mod random;
+mod registry;
+mod vehicles;
+mod violations;
+
+pub use vehicles::plate_pool;
+
+use app::domain::Date;
+use sqlx::{AnyPool, Row};
+use std::collections::HashSet;
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "Demo@2026";
+/// The seed of the demo registry.
+const SEED: u64 = 20151229;
+
+/// One demo login printed by `make run` and used by the browser tests.
+pub struct DemoLogin {
+    pub role_zh: &'static str,
+    pub role_en: &'static str,
+    pub login: String,
+    pub password: String,
+}
+
+/// An online owner's small car (小型轿车), with camera-recorded violations,
+/// for the binding and fine journeys.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DemoCar {
+    pub plate: String,
+    pub vin: String,
+    pub owner_phone: String,
+}
+
+pub struct DemoSummary {
+    pub persons: usize,
+    pub organisations: usize,
+    pub vehicles: usize,
+    pub licences: usize,
+    pub violations: usize,
+    /// The first login of each role comes before any second one (“#2”), so a
+    /// lookup by role prefix finds the first.
+    pub logins: Vec<DemoLogin>,
+    /// People in the registry with no account yet: (ID number, name, phone on record).
+    pub can_register_online: Vec<(String, String, String)>,
+    /// The online owners' small cars, in the order of their logins.
+    pub owner_cars: Vec<DemoCar>,
+}
+
+/// True when the registry already has persons.
+pub async fn is_loaded(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons")
+        .fetch_one(pool)
+        .await?
+        .try_get("n")?;
+    Ok(n > 0)
+}
+
+/// Loads the demo registry into an empty, migrated database in one transaction.
+pub async fn load(
+    pool: &AnyPool,
+    today: Date,
+    now_ms: i64,
+    hash_password: &(dyn Fn(&str) -> String + Sync),
+) -> Result<DemoSummary, sqlx::Error> {
+    let mut rng = random::Rng::seeded(SEED);
+    let mut tx = pool.begin().await?;
+    let mut phones = HashSet::new();
+
+    registry::windows(&mut tx, &mut rng).await?;
+    let persons = registry::persons(&mut tx, &mut rng, &mut phones, today, now_ms).await?;
+    let orgs = registry::organisations(&mut tx, &mut rng, &mut phones).await?;
+    let fleet = vehicles::vehicles(&mut tx, &mut rng, &persons, &orgs, today).await?;
+    let licences = licences::licences(&mut tx, &mut rng, &persons, today).await?;
+    let violations = violations::violations(&mut tx, &mut rng, today, now_ms).await?;
+
+    let staff = accounts::staff(&mut tx, &mut rng, now_ms, hash_password).await?;
+    let (mut logins, second) =
+        accounts::citizens(&mut tx, &persons, &staff, now_ms, hash_password).await?;
+    logins.extend(accounts::units(&mut tx, &persons, &orgs, &staff, now_ms, hash_password).await?);
+    logins.extend(accounts::staff_logins());
+    logins.extend(second);
+
+    exams::exams(&mut tx, &mut rng, &persons, today, now_ms).await?;
+    tx.commit().await?;
+
+    let can_register_online = persons[cast::CAN_REGISTER_ONLINE]
+        .iter()
+        .map(|p| (p.id.clone(), p.name.clone(), p.phone.clone()))
+        .collect();
+    Ok(DemoSummary {
+        persons: persons.len(),
+        organisations: orgs.len(),
+        vehicles: fleet.count,
+        licences,
+        violations,
+        logins,
+        can_register_online,
+        owner_cars: fleet.owner_cars,
+    })
+}
