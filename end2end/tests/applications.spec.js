@@ -1,10 +1,7 @@
 // Apply for a lost-licence replacement by post → a clerk processes it →
 // the post is refused three times → the applicant sees the blacklist.
-const { test, expect, demo } = require('./helpers');
-
-function login(role) {
-  return demo().logins.find((l) => l.role_en.startsWith(role));
-}
+// Each browser project has its own applicant.
+const { test, expect, demo, account } = require('./helpers');
 
 async function logIn(page, user, home) {
   await page.goto('/login');
@@ -15,8 +12,7 @@ async function logIn(page, user, home) {
 }
 
 test('a lost licence by post, refused three times, blacklists the applicant', async ({ page }, info) => {
-  test.skip(info.project.name !== 'phone', 'one applicant in the demo data; the journey runs on the phone');
-  const applicant = login('Window-registered individual');
+  const applicant = account(info, 'Window-registered individual');
   await logIn(page, applicant, /\/account$/);
 
   // Bind the licence, then apply.

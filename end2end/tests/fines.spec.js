@@ -1,12 +1,9 @@
 // Bind a vehicle → handle a camera-recorded violation → pay at the bank →
-// see the receipt. On the phone: the owner binds their own car. On the
-// desktop: a window-registered user binds the same car (not theirs) with
-// the owner's SMS code and settles a 100-yuan violation without points.
-const { test, expect, demo, latestCode } = require('./helpers');
-
-function login(role) {
-  return demo().logins.find((l) => l.role_en.startsWith(role));
-}
+// see the receipt. The owner binds their own car; a window-registered user
+// binds the same car (not theirs) with the owner's SMS code and settles a
+// 100-yuan violation without points. Each browser project has its own
+// owner, car and window user.
+const { test, expect, account, ownerCar, latestCode } = require('./helpers');
 
 async function logIn(page, user) {
   await page.goto('/login');
@@ -51,9 +48,8 @@ async function handleAndPay(page, code) {
 }
 
 test('the owner binds their car, handles a violation and pays the fine', async ({ page }, info) => {
-  test.skip(info.project.name !== 'phone', 'the owner journey runs on the phone');
-  const car = demo().owner_car;
-  await logIn(page, login('Online-registered individual'));
+  const car = ownerCar(info);
+  await logIn(page, account(info, 'Online-registered individual'));
   await page.getByRole('link', { name: '我的机动车', exact: true }).click();
   await page.getByRole('button', { name: `绑定 ${car.plate}` }).click();
   await expect(page.getByRole('status')).toContainText('绑定成功');
@@ -78,9 +74,8 @@ test('the owner binds their car, handles a violation and pays the fine', async (
 });
 
 test('a window user binds a car not in their name with the owner code and pays a small fine', async ({ page, request }, info) => {
-  test.skip(info.project.name !== 'desktop', 'the non-owner journey runs on the desktop');
-  const car = demo().owner_car;
-  await logIn(page, login('Window-registered individual'));
+  const car = ownerCar(info);
+  await logIn(page, account(info, 'Window-registered individual'));
   await page.getByRole('link', { name: '我的机动车', exact: true }).click();
   await page.getByLabel('号牌号码').fill(car.plate);
   await page.getByLabel('车辆识别代号后6位').fill('000000');

@@ -17,6 +17,32 @@ function demo() {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.tmp', 'demo.json'), 'utf8'));
 }
 
+// Journeys change the accounts they use (bind a car, book an exam, hold a
+// plate, get blacklisted), so each browser project has its own citizens:
+// the phone takes the first demo account of a role, the desktop the second
+// ("… #2"), and every journey runs on both.
+const PROJECTS = ['phone', 'desktop'];
+
+function projectIndex(info) {
+  const n = PROJECTS.indexOf(info.project.name);
+  if (n < 0) throw new Error(`no demo accounts for the project ${info.project.name}`);
+  return n;
+}
+
+/** This project's own demo account in a citizen role (by the start of its English role). */
+function account(info, role) {
+  const found = demo().logins.filter((l) => l.role_en.startsWith(role))[projectIndex(info)];
+  if (!found) throw new Error(`no demo ${role} for the project ${info.project.name}`);
+  return found;
+}
+
+/** The small car of this project's online owner: plate, VIN and the owner's phone. */
+function ownerCar(info) {
+  const car = demo().owner_cars[projectIndex(info)];
+  if (!car) throw new Error(`no demo owner car for the project ${info.project.name}`);
+  return car;
+}
+
 /** The newest SMS code sent to a phone (development outbox). */
 async function latestCode(request, phone) {
   const res = await request.get(`/dev/sms-outbox?phone=${phone}`);
@@ -50,4 +76,4 @@ function creditCode(seed) {
   return first17 + chars[c];
 }
 
-module.exports = { test, expect: base.expect, demo, latestCode, residentId, creditCode };
+module.exports = { test, expect: base.expect, demo, account, ownerCar, latestCode, residentId, creditCode };

@@ -1,12 +1,8 @@
 // Login and logout, and the language switch.
-const { test, expect, demo } = require('./helpers');
+const { test, expect, account } = require('./helpers');
 
-function login(role) {
-  return demo().logins.find((l) => l.role_en.startsWith(role));
-}
-
-test('an online user logs in, sees what they may do, and logs out', async ({ page }) => {
-  const user = login('Online-registered individual');
+test('an online user logs in, sees what they may do, and logs out', async ({ page }, info) => {
+  const user = account(info, 'Online-registered individual');
   await page.goto('/login');
   await page.getByLabel('账号').fill(user.login);
   await page.getByLabel('密码').fill('wrong-password-1');

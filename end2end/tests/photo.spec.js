@@ -4,16 +4,12 @@
 // why it was refused (a reset connection showed "This site can't be
 // reached"), and a huge one gets a 413 page with the way back.
 const path = require('path');
-const { test, expect, demo } = require('./helpers');
+const { test, expect, account } = require('./helpers');
 
-// The online owner: other journeys bind their car, not their licence,
-// and nothing else looks at their photo.
-function owner() {
-  return demo().logins.find((l) => l.role_en.startsWith('Online-registered individual'));
-}
-
-async function openPhotoPage(page) {
-  const user = owner();
+// This project's online owner: other journeys bind their car, not their
+// licence, and nothing else looks at their photo.
+async function openPhotoPage(page, info) {
+  const user = account(info, 'Online-registered individual');
   await page.goto('/login');
   await page.getByLabel('账号').fill(user.login);
   await page.getByLabel('密码').fill(user.password);
@@ -90,8 +86,8 @@ async function bandColours(page) {
   });
 }
 
-test('a multi-megabyte phone photo is compressed in the browser and accepted', async ({ page }) => {
-  await openPhotoPage(page);
+test('a multi-megabyte phone photo is compressed in the browser and accepted', async ({ page }, info) => {
+  await openPhotoPage(page, info);
   const field = page.getByLabel('选择照片');
 
   // A file that is not a picture is refused on the spot, with the reason.
@@ -123,8 +119,8 @@ test('a multi-megabyte phone photo is compressed in the browser and accepted', a
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
-test('a photo stored on its side with an EXIF rotation is turned upright', async ({ page }) => {
-  await openPhotoPage(page);
+test('a photo stored on its side with an EXIF rotation is turned upright', async ({ page }, info) => {
+  await openPhotoPage(page, info);
   // 441×358 pixels as stored, orientation 6: seen upright it is 358×441,
   // red at the top and blue at the bottom.
   await page.getByLabel('选择照片').setInputFiles(path.join(__dirname, 'fixtures', 'rotated-portrait.jpg'));
@@ -142,8 +138,8 @@ test('a photo stored on its side with an EXIF rotation is turned upright', async
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('a photo of several megabytes gets the reason, a huge file a 413 page', async ({ page }) => {
-    await openPhotoPage(page);
+  test('a photo of several megabytes gets the reason, a huge file a 413 page', async ({ page }, info) => {
+    await openPhotoPage(page, info);
     await page.getByLabel('选择照片').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: paddedPng(4 * 1024 * 1024) });
     await page.getByRole('button', { name: '提交照片' }).click();
     await expect(page).toHaveURL(/error=photo\.too_large$/);

@@ -2,12 +2,9 @@
 // commitment and their own characters, used exactly as typed) → hold with
 // an accessible countdown → more time → confirm. Plates are understood as
 // people type them (lower case, the printed dot, full-width characters),
-// and no plate page scrolls sideways on a phone.
-const { test, expect, demo } = require('./helpers');
-
-function login(role) {
-  return demo().logins.find((l) => l.role_en.startsWith(role));
-}
+// and no plate page scrolls sideways on a phone. Each browser project has
+// its own new-car owner (and new car).
+const { test, expect, account, ownerCar } = require('./helpers');
 
 async function logIn(page, user) {
   await page.goto('/login');
@@ -33,9 +30,8 @@ function asTyped(plate) {
 
 // Runs before the journey below and uses one of the vehicle's three batches
 // without holding a number.
-test('the draw uses my characters as typed and nothing scrolls sideways on a phone', async ({ page }, info) => {
-  test.skip(info.project.name !== 'phone', 'one new-car owner in the demo data; checked at 360 px');
-  await logIn(page, login('New-car owner'));
+test('the draw uses my characters as typed and nothing scrolls sideways', async ({ page }, info) => {
+  await logIn(page, account(info, 'New-car owner'));
   await page.goto('/account/plates');
   await noSidewaysScroll(page, 'plates');
   await page.getByRole('button', { name: /随机选号/ }).click();
@@ -58,8 +54,7 @@ test('the draw uses my characters as typed and nothing scrolls sideways on a pho
 });
 
 test('plates are understood as people type them', async ({ page }, info) => {
-  test.skip(info.project.name !== 'phone', 'the typing checks run on the phone');
-  await logIn(page, login('New-car owner'));
+  await logIn(page, account(info, 'New-car owner'));
   // The custom number: the city and the serial typed in full width with the dot.
   await page.getByRole('link', { name: '预选号牌', exact: true }).click();
   await page.getByRole('link', { name: '自编自选' }).click();
@@ -76,8 +71,8 @@ test('plates are understood as people type them', async ({ page }, info) => {
   // Binding someone else's car (window-registered user): the plate typed as
   // on the phone finds the car; only the wrong VIN is refused.
   await page.context().clearCookies();
-  const car = demo().owner_car;
-  await logIn(page, login('Window-registered individual'));
+  const car = ownerCar(info);
+  await logIn(page, account(info, 'Window-registered individual'));
   await page.getByRole('link', { name: '我的机动车', exact: true }).click();
   await page.getByLabel('号牌号码').fill(asTyped(car.plate));
   await page.getByLabel('车辆识别代号后6位').fill('000000');
@@ -89,8 +84,7 @@ test('plates are understood as people type them', async ({ page }, info) => {
 });
 
 test('a new-car owner draws a batch, holds a number and confirms it', async ({ page }, info) => {
-  test.skip(info.project.name !== 'phone', 'one new-car owner in the demo data; the journey runs on the phone');
-  await logIn(page, login('New-car owner'));
+  await logIn(page, account(info, 'New-car owner'));
 
   await page.getByRole('link', { name: '预选号牌', exact: true }).click();
   await page.getByRole('button', { name: /随机选号/ }).click();
