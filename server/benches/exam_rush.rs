@@ -104,7 +104,7 @@ async fn main() {
         .count("SELECT COUNT(*) FROM exam_bookings WHERE status = 'allocated'")
         .await as usize;
     let counted = bench
-        .count("SELECT COALESCE(SUM(allocated), 0) FROM exam_sessions")
+        .count("SELECT CAST(COALESCE(SUM(allocated), 0) AS BIGINT) FROM exam_sessions")
         .await as usize;
     let pending = bench
         .count("SELECT COUNT(*) FROM exam_bookings WHERE status = 'pending'")

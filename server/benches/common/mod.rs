@@ -152,8 +152,10 @@ pub fn session_cookie(token: &str) -> String {
 }
 
 /// What one request came to (结果): done, refused by a rule (a lost race
-/// is a refusal), or failed — a transport error, a non-JSON answer or an
-/// internal error. Failures fail the bench: a dead server must not pass.
+/// is a refusal), or failed — a transport error, a non-JSON answer, an
+/// internal error, or "not logged in" / "not found" (the bench's sessions
+/// and ids are valid, so those are faults too). Failures fail the bench: a
+/// dead server must not pass.
 #[derive(Debug)]
 pub enum Outcome {
     Done(serde_json::Value),
@@ -180,8 +182,13 @@ pub async fn outcome(res: Result<reqwest::Response, reqwest::Error>) -> Outcome 
         };
     }
     match serde_json::from_str::<AppError>(&text) {
+        // A rule said no (a number someone else holds is a field error on
+        // the number): the request was served.
         Ok(
-            err @ (AppError::Conflict(_) | AppError::NotAllowed(_) | AppError::RateLimited { .. }),
+            err @ (AppError::Fields(_)
+            | AppError::Conflict(_)
+            | AppError::NotAllowed(_)
+            | AppError::RateLimited { .. }),
         ) => Outcome::Refused(err),
         Ok(other) => Outcome::Failed(format!("{status}: {other:?}")),
         Err(_) => Outcome::Failed(format!("{status}: {text:.200}")),
