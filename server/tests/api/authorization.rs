@@ -1,0 +1,308 @@
+//! The authorization matrix (权限矩阵): every entry of the project route
+//! table (`server::http::routes::table()`: server functions, pages,
+//! hand-added routes) × every kind of visitor, with the outcome the
+//! platform gives today. The test fails when an entry has no row (or a row
+//! has no entry), when an outcome differs (status code and, for server
+//! functions, the error kind in the body), and on any transport error.
+//!
+//! Each request is harmless: arguments name nothing that exists (id
+//! 999999, order `NOPE`) or are refused by the rules, so the answer says
+//! whether the visitor got past the gate: `NotLoggedIn` and `NotAllowed`
+//! are the gate; `NotFound`, `Fields` and `Ok` mean the visitor was let in.
+//! The requests run in table order with `/api/logout` last, each visitor on
+//! one logged-in client; `bind_licence` then `unbind_licence` leave the
+//! licence as it was.
+//!
+//! `MATRIX_PRINT=1` prints the outcomes seen, as rows to paste.
+
+use crate::helpers::*;
+use server::http::routes::{table, RouteEntry, Via};
+use std::collections::BTreeSet;
+
+/// Who is asking (访问者).
+const VISITORS: [&str; 6] = [
+    "anonymous",
+    "Online-registered individual (owner)",
+    "Window-registered individual (owner)",
+    "Driving school (unit)",
+    "Window clerk",
+    "Administrator",
+];
+
+/// What a visitor gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum O {
+    /// 2xx.
+    Ok,
+    /// A server function's error, by kind: its status (400, 401, 403,
+    /// 404, 409, 429) and the kind in the JSON body.
+    Fields,
+    Malformed,
+    NotLoggedIn,
+    NotAllowed,
+    NotFound,
+    Conflict,
+    RateLimited,
+    /// A redirect (302/303/307) to an address starting so.
+    To(&'static str),
+    /// Any other status (pages and routes).
+    S(u16),
+}
+use O::*;
+
+impl O {
+    fn kind_and_status(self) -> Option<(&'static str, u16)> {
+        Some(match self {
+            Fields => ("Fields", 400),
+            Malformed => ("Malformed", 400),
+            NotLoggedIn => ("NotLoggedIn", 401),
+            NotAllowed => ("NotAllowed", 403),
+            NotFound => ("NotFound", 404),
+            Conflict => ("Conflict", 409),
+            RateLimited => ("RateLimited", 429),
+            _ => return None,
+        })
+    }
+}
+
+/// The matrix: entry (method, path) → outcome for
+/// [anonymous, online individual, window individual, unit, clerk, admin].
+#[rustfmt::skip]
+const MATRIX: &[(&str, &str, [O; 6])] = &[
+];
+
+/// The arguments each server function is called with.
+#[rustfmt::skip]
+const ARGS: &[(&str, &[(&str, &str)])] = &[
+    ("/api/login", &[("identifier", "nobody"), ("password", "wrong-password-1")]),
+    ("/api/request_password_reset", &[("id_number", "110101199003077777"), ("phone", "13800000000")]),
+    ("/api/reset_password", &[("id_number", "110101199003077777"), ("phone", "13800000000"), ("code", "000000"), ("password", "Abcdefgh1234"), ("password_confirm", "Abcdefgh1234")]),
+    ("/api/request_contact_change", &[("target", "account"), ("phone", "13800000000")]),
+    ("/api/confirm_contact_change", &[("target", "account"), ("phone", "13800000000"), ("code", "000000")]),
+    ("/api/send_registration_code", &[("kind", "owner"), ("id_number", "110101199003077777"), ("name", "张三"), ("phone", "13800000000")]),
+    ("/api/complete_registration", &[("kind", "owner"), ("id_number", "110101199003077777"), ("name", "张三"), ("phone", "13800000000"), ("code", "000000"), ("password", "Abcdefgh1234"), ("password_confirm", "Abcdefgh1234")]),
+    ("/api/staff/register_individual", &[("kind", ""), ("id_number", ""), ("name", ""), ("phone", ""), ("password", ""), ("password_confirm", "")]),
+    ("/api/staff/register_unit", &[("unit_kind", ""), ("unit_name", ""), ("credit_code", ""), ("attorney_ref", ""), ("agent_id_number", ""), ("agent_name", ""), ("agent_phone", ""), ("password", ""), ("password_confirm", "")]),
+    ("/api/bind_own_vehicle", &[("vehicle_id", "999999")]),
+    ("/api/request_other_vehicle", &[("plate", "冀A00000"), ("vin_suffix", "000000")]),
+    ("/api/confirm_other_vehicle", &[("plate", "冀A00000"), ("code", "000000")]),
+    ("/api/unbind_vehicle", &[("vehicle_id", "999999")]),
+    ("/api/violation_detail", &[("violation_id", "999999")]),
+    ("/api/handle_violation", &[("violation_id", "999999")]),
+    ("/api/pay_fine", &[("violation_id", "999999")]),
+    ("/api/fine_receipt", &[("receipt_no", "NOPE")]),
+    ("/api/application_form", &[("service", "V1")]),
+    ("/api/submit_application", &[("service", "V1"), ("subject", "")]),
+    ("/api/save_application_draft", &[("service", "V1"), ("subject", "")]),
+    ("/api/load_application_draft", &[("draft", "999999")]),
+    ("/api/confirm_application", &[("draft", "999999")]),
+    ("/api/my_application", &[("application_no", "NOPE")]),
+    ("/api/staff/application", &[("application_no", "NOPE")]),
+    ("/api/staff/application_event", &[("application_no", "NOPE"), ("event", "accept")]),
+    ("/api/staff/lift_blacklist", &[("entry_id", "999999"), ("reason", "核实无误"), ("application_no", "NOPE")]),
+    ("/api/plates/prepare", &[("vin", "NOPE")]),
+    ("/api/plates/draw", &[("batch_id", "999999"), ("client_nonce", "00")]),
+    ("/api/plates/batch", &[("batch_id", "999999")]),
+    ("/api/plates/hold", &[("vin", "NOPE"), ("plate", "冀A00000"), ("batch_id", "999999")]),
+    ("/api/plates/custom", &[("vin", "NOPE"), ("serial", "00000")]),
+    ("/api/plates/extend", &[("vin", "NOPE")]),
+    ("/api/plates/confirm", &[("vin", "NOPE")]),
+    ("/api/exams/book", &[("session_id", "999999")]),
+    ("/api/exams/cancel", &[("booking_id", "999999")]),
+    ("/api/staff/exams/allocate", &[("session_id", "999999")]),
+];
+
+/// What one request got.
+#[derive(Debug)]
+pub struct Seen {
+    pub status: u16,
+    pub kind: Option<String>,
+    pub location: Option<String>,
+}
+
+impl Seen {
+    /// The outcome it shows, to print as a row.
+    fn outcome(&self) -> String {
+        if (300..400).contains(&self.status) {
+            let to = self.location.clone().unwrap_or_default();
+            let to = to.split(['?', '#']).next().unwrap_or_default().to_string();
+            return format!("To({to:?})");
+        }
+        if (200..300).contains(&self.status) {
+            return "Ok".into();
+        }
+        match &self.kind {
+            Some(k) if k != "Internal" && k != "Transport" => k.clone(),
+            _ => format!("S({})", self.status),
+        }
+    }
+
+    fn is(&self, expected: O, via: Via) -> bool {
+        match expected {
+            Ok => (200..300).contains(&self.status),
+            To(prefix) => {
+                (300..400).contains(&self.status)
+                    && self
+                        .location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with(prefix))
+            }
+            S(status) => self.status == status,
+            kind => {
+                let (name, status) = kind.kind_and_status().expect("an error kind");
+                self.status == status
+                    && (via != Via::ServerFn || self.kind.as_deref() == Some(name))
+            }
+        }
+    }
+}
+
+/// A concrete address for an entry (sample values for path parameters).
+pub fn address(entry: &RouteEntry) -> String {
+    match entry.path {
+        "/lang/{code}" => "/lang/en".into(),
+        "/text-size/{size}" => "/text-size/large".into(),
+        "/payments/return" => {
+            "/payments/return?order_no=NOPE&amount_fen=1&bank_ref=B&signature=00".into()
+        }
+        "/dev/bank/checkout" => "/dev/bank/checkout?order_no=NOPE".into(),
+        "/dev/sms-outbox" => "/dev/sms-outbox?phone=13800000000".into(),
+        path => path
+            .replace("{id}", "999999")
+            .replace("{no}", "NOPE")
+            .replace("{code}", "V1"),
+    }
+}
+
+/// Sends one request as a browser would; a transport error fails the test.
+pub async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    entry: &RouteEntry,
+    form: &[(&str, &str)],
+) -> Seen {
+    let url = format!("{}{}", app.base, address(entry));
+    let request = match (entry.via, entry.path) {
+        (_, "/account/licence/photo/upload") => {
+            let part = reqwest::multipart::Part::bytes(b"not a photo".to_vec())
+                .file_name("x.jpg")
+                .mime_str("image/jpeg")
+                .unwrap();
+            client
+                .post(&url)
+                .multipart(reqwest::multipart::Form::new().part("photo", part))
+        }
+        (Via::ServerFn, _) => client
+            .post(&url)
+            .header("accept", "application/json")
+            .form(form),
+        _ if entry.method == reqwest::Method::POST => client.post(&url).form(form),
+        _ => client.get(&url),
+    };
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {entry:?}: transport error {e}"));
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {entry:?}: reading the body: {e}"));
+    let json = serde_json::from_str::<serde_json::Value>(&body).ok();
+    let kind = json.filter(|_| status >= 400).map(|v| kind(&v));
+    Seen {
+        status,
+        kind,
+        location,
+    }
+}
+
+/// The form a hand-added POST route gets in the matrix.
+fn route_form(path: &str) -> &'static [(&'static str, &'static str)] {
+    match path {
+        "/payments/notify" => &[
+            ("order_no", "NOPE"),
+            ("amount_fen", "1"),
+            ("bank_ref", "B"),
+            ("signature", "00"),
+        ],
+        "/dev/bank/pay" => &[("order_no", "NOPE")],
+        _ => &[],
+    }
+}
+
+fn entry_order(entries: &mut [RouteEntry]) {
+    // Logging out ends the visitor's session: last.
+    entries.sort_by_key(|e| e.path == "/api/logout");
+}
+
+async fn authorization_matrix(app: TestApp) {
+    let mut entries = table();
+    entry_order(&mut entries);
+    let listed: BTreeSet<(String, &str)> = entries
+        .iter()
+        .map(|e| (e.method.to_string(), e.path))
+        .collect();
+    let rows: BTreeSet<(String, &str)> =
+        MATRIX.iter().map(|(m, p, _)| (m.to_string(), *p)).collect();
+    let print = std::env::var("MATRIX_PRINT").is_ok_and(|v| v == "1");
+    let missing: Vec<_> = listed.difference(&rows).collect();
+    let stale: Vec<_> = rows.difference(&listed).collect();
+    assert!(
+        print || (missing.is_empty() && stale.is_empty()),
+        "{app}: route-table entries without a matrix row: {missing:?}; rows without an entry: {stale:?}"
+    );
+    let mut clients = vec![new_client()];
+    for who in &VISITORS[1..] {
+        clients.push(logged_in(&app, who).await);
+    }
+    let mut wrong = Vec::new();
+    for entry in &entries {
+        let form = match entry.via {
+            Via::ServerFn => ARGS
+                .iter()
+                .find(|(p, _)| *p == entry.path)
+                .map(|(_, f)| *f)
+                .unwrap_or(&[]),
+            _ => route_form(entry.path),
+        };
+        let expected = MATRIX
+            .iter()
+            .find(|(m, p, _)| *m == entry.method.as_str() && *p == entry.path)
+            .map(|(_, _, row)| row);
+        let mut seen_row = Vec::new();
+        for (i, client) in clients.iter().enumerate() {
+            let seen = send(&app, client, entry, form).await;
+            if let Some(row) = expected {
+                if !seen.is(row[i], entry.via) {
+                    wrong.push(format!(
+                        "{} {} as {}: expected {:?}, got {seen:?}",
+                        entry.method, entry.path, VISITORS[i], row[i]
+                    ));
+                }
+            }
+            seen_row.push(seen.outcome());
+        }
+        if print {
+            println!(
+                "    (\"{}\", \"{}\", [{}]),",
+                entry.method,
+                entry.path,
+                seen_row.join(", ")
+            );
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{app}: {} cells differ from the matrix:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+both_backends!(authorization_matrix);

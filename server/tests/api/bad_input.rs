@@ -1,0 +1,353 @@
+//! Bad input (错误输入): every server function and every hand-added route
+//! that takes input gets at least one malformed request (wrong types,
+//! missing fields, not the expected encoding) and one request with invalid
+//! values (bad ID numbers, phones, plates, oversized strings, ids that name
+//! nothing). Each must answer 4xx (or send the browser back with the reason)
+//! with a specific message — never a 500, never "check your network". The
+//! test fails when an entry of the route table has no row here.
+//!
+//! Pages take no input beyond their path and are covered by the
+//! authorization matrix. `BAD_INPUT_PRINT=1` prints what each case got.
+
+use crate::authorization::{address, send};
+use crate::helpers::*;
+use server::http::routes::{table, RouteEntry, Via};
+use std::collections::BTreeSet;
+
+const ANON: &str = "anonymous";
+const ONLINE: &str = "Online-registered individual (owner)";
+const WINDOW: &str = "Window-registered individual (owner)";
+const LEARNER: &str = "Learner";
+const NEW_CAR: &str = "New-car owner";
+const CLERK: &str = "Window clerk";
+const ADMIN: &str = "Administrator";
+
+/// What a bad request must get.
+#[derive(Clone, Copy, Debug)]
+enum E {
+    /// 400, `Malformed`: the arguments could not be read.
+    Malformed,
+    /// 400, `Fields`, naming this field with a Chinese message containing
+    /// the needle.
+    Field(&'static str, &'static str),
+    /// A refusal of this kind (`NotFound`, `NotAllowed`, `Conflict`…) whose
+    /// Chinese text contains the needle.
+    Kind(&'static str, &'static str),
+    /// This status, the body containing the needle (routes).
+    Status(u16, &'static str),
+    /// A redirect whose address starts so (plain-form routes send the
+    /// browser back with the reason in the query).
+    To(&'static str),
+}
+use E::*;
+
+/// Entries that take no input at all.
+const NO_INPUT: &[&str] = &[
+    "/api/my_account",
+    "/api/logout",
+    "/api/registration_windows",
+    "/api/my_vehicles",
+    "/api/licence_overview",
+    "/api/bind_licence",
+    "/api/unbind_licence",
+    "/api/licence_photo_status",
+    "/api/my_violations",
+    "/api/my_messages",
+    "/api/unread_message_count",
+    "/api/applications_overview",
+    "/api/plates/vehicles",
+    "/api/exams/overview",
+    "/healthz",
+    "/account/licence/photo/image",
+];
+
+/// (entry path, who, form or query, expected).
+#[rustfmt::skip]
+const CASES: &[(&str, &str, &[(&str, &str)], E)] = &[
+    ("/api/login", ANON, &[("identifier", "x")], Malformed),
+    ("/api/login", ANON, &[("identifier", ""), ("password", "")], Field("identifier", "")),
+    ("/api/request_password_reset", ANON, &[("id_number", "110101199003077777")], Malformed),
+    ("/api/request_password_reset", ANON, &[("id_number", "11010119900307777X"), ("phone", "1380000")], Field("id_number", "")),
+    ("/api/reset_password", ANON, &[("id_number", "x"), ("phone", "x")], Malformed),
+    ("/api/reset_password", ANON, &[("id_number", "110101199003077777"), ("phone", "23800000000"), ("code", "12"), ("password", "a"), ("password_confirm", "b")], Field("phone", "")),
+    ("/api/request_contact_change", ONLINE, &[("target", "account")], Malformed),
+    ("/api/request_contact_change", ONLINE, &[("target", "account"), ("phone", "138-0000")], Field("phone", "")),
+    ("/api/confirm_contact_change", ONLINE, &[("phone", "13800000000")], Malformed),
+    ("/api/confirm_contact_change", ONLINE, &[("target", "account"), ("phone", "13800000000"), ("code", "abcdef")], Field("code", "")),
+    ("/api/send_registration_code", ANON, &[("kind", "owner")], Malformed),
+    ("/api/send_registration_code", ANON, &[("kind", "owner"), ("id_number", "123"), ("name", "BIG"), ("phone", "999")], Field("id_number", "")),
+    ("/api/complete_registration", ANON, &[("kind", "owner"), ("id_number", "110101199003077777")], Malformed),
+    ("/api/complete_registration", ANON, &[("kind", "pilot"), ("id_number", "110101199003077777"), ("name", "张三"), ("phone", "13800000000"), ("code", "000000"), ("password", "short"), ("password_confirm", "short")], Field("kind", "")),
+    ("/api/staff/register_individual", CLERK, &[("kind", "owner"), ("id_number", "110101199003077777")], Malformed),
+    ("/api/staff/register_individual", CLERK, &[("kind", "owner"), ("id_number", "110101199003077770"), ("name", "BIG"), ("phone", "12345"), ("password", "Abcdefgh1234"), ("password_confirm", "Abcdefgh1234")], Field("id_number", "")),
+    ("/api/staff/register_unit", CLERK, &[("unit_kind", "school")], Malformed),
+    ("/api/staff/register_unit", CLERK, &[("unit_kind", "school"), ("unit_name", "BIG"), ("credit_code", "91130100MA0000000X"), ("attorney_ref", ""), ("agent_id_number", "1"), ("agent_name", "李四"), ("agent_phone", "1"), ("password", "Abcdefgh1234"), ("password_confirm", "Abcdefgh1234")], Field("credit_code", "")),
+    ("/api/bind_own_vehicle", ONLINE, &[("vehicle_id", "abc")], Malformed),
+    ("/api/bind_own_vehicle", ONLINE, &[("vehicle_id", "-1")], Kind("NotFound", "")),
+    ("/api/request_other_vehicle", ONLINE, &[("plate", "冀A12345")], Malformed),
+    ("/api/request_other_vehicle", ONLINE, &[("plate", "XX12345"), ("vin_suffix", "12")], Field("plate", "")),
+    ("/api/confirm_other_vehicle", ONLINE, &[("code", "123456")], Malformed),
+    ("/api/confirm_other_vehicle", ONLINE, &[("plate", "冀A"), ("code", "12")], Field("plate", "")),
+    ("/api/unbind_vehicle", ONLINE, &[("vehicle_id", "1.5")], Malformed),
+    ("/api/unbind_vehicle", ONLINE, &[("vehicle_id", "999999999999")], Kind("NotFound", "")),
+    ("/api/violation_detail", ONLINE, &[("violation_id", "")], Malformed),
+    ("/api/violation_detail", ONLINE, &[("violation_id", "0")], Kind("NotFound", "")),
+    ("/api/handle_violation", ONLINE, &[("violation_id", "x")], Malformed),
+    ("/api/handle_violation", ONLINE, &[("violation_id", "-5")], Kind("NotFound", "")),
+    ("/api/pay_fine", ONLINE, &[], Malformed),
+    ("/api/pay_fine", ONLINE, &[("violation_id", "0")], Kind("NotFound", "")),
+    ("/api/fine_receipt", ONLINE, &[], Malformed),
+    ("/api/fine_receipt", ONLINE, &[("receipt_no", "BIG")], Kind("NotFound", "")),
+    ("/api/application_form", ONLINE, &[], Malformed),
+    ("/api/application_form", ONLINE, &[("service", "ZZ9")], Kind("NotFound", "")),
+    ("/api/submit_application", ONLINE, &[("subject", "x")], Malformed),
+    ("/api/submit_application", ONLINE, &[("service", "V1"), ("subject", "BIG"), ("recipient_phone", "12")], Field("subject", "")),
+    ("/api/save_application_draft", ONLINE, &[("service", "V1"), ("draft", "abc")], Malformed),
+    ("/api/save_application_draft", ONLINE, &[("service", "ZZ9"), ("subject", "x")], Kind("NotFound", "")),
+    ("/api/load_application_draft", ONLINE, &[("draft", "one")], Malformed),
+    ("/api/load_application_draft", ONLINE, &[("draft", "0")], Kind("NotFound", "")),
+    ("/api/confirm_application", ONLINE, &[], Malformed),
+    ("/api/confirm_application", ONLINE, &[("draft", "-1")], Kind("NotFound", "")),
+    ("/api/my_application", ONLINE, &[], Malformed),
+    ("/api/my_application", ONLINE, &[("application_no", "BIG")], Kind("NotFound", "")),
+    ("/api/staff/applications", CLERK, &[("status", "BIG")], Field("status", "")),
+    ("/api/staff/applications", CLERK, &[("status", "nonsense")], Field("status", "")),
+    ("/api/staff/application", CLERK, &[], Malformed),
+    ("/api/staff/application", CLERK, &[("application_no", "<script>")], Kind("NotFound", "")),
+    ("/api/staff/application_event", CLERK, &[("application_no", "X")], Malformed),
+    ("/api/staff/application_event", CLERK, &[("application_no", "NOPE"), ("event", "explode")], Field("event", "")),
+    ("/api/staff/lift_blacklist", ADMIN, &[("entry_id", "x"), ("reason", "r"), ("application_no", "A")], Malformed),
+    ("/api/staff/lift_blacklist", ADMIN, &[("entry_id", "999999"), ("reason", ""), ("application_no", "NOPE")], Field("reason", "")),
+    ("/api/plates/prepare", NEW_CAR, &[], Malformed),
+    ("/api/plates/prepare", NEW_CAR, &[("vin", "BIG")], Kind("NotFound", "")),
+    ("/api/plates/draw", NEW_CAR, &[("batch_id", "x"), ("client_nonce", "00")], Malformed),
+    ("/api/plates/draw", NEW_CAR, &[("batch_id", "999999"), ("client_nonce", "BIG")], Field("client_nonce", "")),
+    ("/api/plates/batch", NEW_CAR, &[("batch_id", "1e3")], Malformed),
+    ("/api/plates/batch", NEW_CAR, &[("batch_id", "0")], Kind("NotFound", "")),
+    ("/api/plates/hold", NEW_CAR, &[("vin", "V"), ("plate", "冀A12345")], Malformed),
+    ("/api/plates/hold", NEW_CAR, &[("vin", "NOPE"), ("plate", "冀Z!!"), ("batch_id", "999999")], Field("plate", "")),
+    ("/api/plates/custom", NEW_CAR, &[("serial", "A1234")], Malformed),
+    ("/api/plates/custom", NEW_CAR, &[("vin", "NOPE"), ("serial", "IIIII")], Field("serial", "")),
+    ("/api/plates/extend", NEW_CAR, &[], Malformed),
+    ("/api/plates/extend", NEW_CAR, &[("vin", "BIG")], Kind("NotFound", "")),
+    ("/api/plates/confirm", NEW_CAR, &[], Malformed),
+    ("/api/plates/confirm", NEW_CAR, &[("vin", "BIG")], Kind("NotFound", "")),
+    ("/api/exams/book", LEARNER, &[("session_id", "first")], Malformed),
+    ("/api/exams/book", LEARNER, &[("session_id", "-1")], Kind("NotFound", "")),
+    ("/api/exams/cancel", LEARNER, &[], Malformed),
+    ("/api/exams/cancel", LEARNER, &[("booking_id", "0")], Kind("NotFound", "")),
+    ("/api/staff/exams/allocate", ADMIN, &[("session_id", "")], Malformed),
+    ("/api/staff/exams/allocate", ADMIN, &[("session_id", "0")], Kind("NotFound", "")),
+    ("/lang/{code}", ANON, &[("back", "//evil.example/")], To("/")),
+    ("/lang/{code}", ANON, &[("back", "https://evil.example/")], To("/")),
+    ("/text-size/{size}", ANON, &[("back", "//evil.example/")], To("/")),
+    ("/text-size/{size}", ANON, &[("back", "javascript:alert(1)")], To("/")),
+    ("/payments/notify", ANON, &[("order_no", "X")], Status(422, "")),
+    ("/payments/notify", ANON, &[("order_no", "X"), ("amount_fen", "1"), ("bank_ref", "B"), ("signature", "zz")], Status(403, "bad signature")),
+    ("/payments/return", ONLINE, &[("order_no", "X")], Status(400, "")),
+    ("/payments/return", ONLINE, &[("order_no", "X"), ("amount_fen", "-1"), ("bank_ref", "B"), ("signature", "00")], To("/account/violations?payment=failed")),
+    ("/dev/bank/checkout", ONLINE, &[], Status(400, "")),
+    ("/dev/bank/checkout", ONLINE, &[("order_no", "BIG")], Status(404, "订单不存在")),
+    ("/dev/bank/pay", ONLINE, &[], Status(422, "")),
+    ("/dev/bank/pay", ONLINE, &[("order_no", "BIG")], Status(404, "no such order")),
+    ("/account/licence/photo/upload", WINDOW, &[("photo", "not multipart")], To("/account/licence/photo?error=")),
+    ("/dev/sms-outbox", ANON, &[], Status(400, "")),
+    ("/dev/sms-outbox", ANON, &[("phone", "BIG")], Status(200, "[]")),
+];
+
+/// Everything a case got, to compare and to print.
+struct Got {
+    status: u16,
+    body: serde_json::Value,
+    text: String,
+    location: Option<String>,
+}
+
+impl Got {
+    fn describe(&self) -> String {
+        let zh: Vec<String> = match &self.body {
+            serde_json::Value::Object(map) => map
+                .values()
+                .flat_map(|v| match v {
+                    serde_json::Value::Array(list) => list
+                        .iter()
+                        .map(|p| format!("{}: {}", p["field"], p["message"]["zh"]))
+                        .collect::<Vec<_>>(),
+                    other => vec![other.to_string()],
+                })
+                .collect(),
+            _ => vec![self.text.chars().take(80).collect()],
+        };
+        format!(
+            "{} {} {:?} {}",
+            self.status,
+            kind(&self.body),
+            self.location,
+            zh.join(" | ")
+        )
+    }
+
+    /// The Chinese texts in an error body.
+    fn chinese(&self) -> String {
+        fn walk(v: &serde_json::Value, out: &mut String) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        if k == "zh" {
+                            out.push_str(v.as_str().unwrap_or_default());
+                            out.push('|');
+                        } else {
+                            walk(v, out);
+                        }
+                    }
+                }
+                serde_json::Value::Array(list) => list.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        let mut out = String::new();
+        walk(&self.body, &mut out);
+        out
+    }
+
+    fn is(&self, expected: E) -> bool {
+        match expected {
+            Malformed => self.status == 400 && kind(&self.body) == "Malformed",
+            Field(field, needle) => {
+                self.status == 400
+                    && self.body["Fields"].as_array().is_some_and(|list| {
+                        list.iter().any(|p| {
+                            p["field"] == field
+                                && p["message"]["zh"]
+                                    .as_str()
+                                    .is_some_and(|m| m.contains(needle))
+                                && p["message"]["en"].as_str().is_some_and(|m| !m.is_empty())
+                        })
+                    })
+            }
+            Kind(name, needle) => {
+                (400..500).contains(&self.status)
+                    && kind(&self.body) == name
+                    && self.chinese().contains(needle)
+            }
+            Status(status, needle) => self.status == status && self.text.contains(needle),
+            To(prefix) => {
+                (300..400).contains(&self.status)
+                    && self
+                        .location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with(prefix))
+            }
+        }
+    }
+}
+
+async fn send_case(
+    app: &TestApp,
+    client: &reqwest::Client,
+    entry: &RouteEntry,
+    form: &[(&str, &str)],
+) -> Got {
+    let url = format!("{}{}", app.base, address(entry));
+    // "BIG" stands for an oversized value (3,000 characters).
+    let big = "张".repeat(3000);
+    let form: Vec<(&str, &str)> = form
+        .iter()
+        .map(|&(k, v)| (k, if v == "BIG" { big.as_str() } else { v }))
+        .collect();
+    let form = form.as_slice();
+    let request = match entry.via {
+        Via::ServerFn => client
+            .post(&url)
+            .header("accept", "application/json")
+            .form(form),
+        _ if entry.method == reqwest::Method::POST => client.post(&url).form(form),
+        _ => {
+            let base = url.split('?').next().unwrap_or_default().to_string();
+            client.get(base).query(form)
+        }
+    };
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {entry:?}: transport error {e}"));
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_string);
+    let text = response.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    Got {
+        status,
+        body,
+        text,
+        location,
+    }
+}
+
+async fn bad_input_is_refused_with_a_reason(app: TestApp) {
+    let print = std::env::var("BAD_INPUT_PRINT").is_ok_and(|v| v == "1");
+    let entries: Vec<RouteEntry> = table().into_iter().filter(|e| e.via != Via::Page).collect();
+    let covered: BTreeSet<&str> = CASES
+        .iter()
+        .map(|c| c.0)
+        .chain(NO_INPUT.iter().copied())
+        .collect();
+    let listed: BTreeSet<&str> = entries.iter().map(|e| e.path).collect();
+    let missing: Vec<_> = listed.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&listed).collect();
+    assert!(
+        print || (missing.is_empty() && stale.is_empty()),
+        "{app}: entries without bad-input rows: {missing:?}; rows without an entry: {stale:?}"
+    );
+    // Each entry with input: one malformed and one invalid case at least.
+    for path in listed.iter().filter(|p| !NO_INPUT.contains(p)) {
+        let cases: Vec<_> = CASES.iter().filter(|c| c.0 == *path).collect();
+        let malformed = cases
+            .iter()
+            .any(|c| matches!(c.3, Malformed | Status(400..=422, _)));
+        assert!(
+            print || (cases.len() >= 2 && malformed),
+            "{path}: needs a malformed and an invalid case"
+        );
+    }
+    let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
+    for who in [ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, ADMIN] {
+        clients.push((who, logged_in(&app, who).await));
+    }
+    let mut wrong = Vec::new();
+    for (path, who, form, expected) in CASES {
+        let Some(entry) = entries.iter().find(|e| e.path == *path) else {
+            continue;
+        };
+        let client = &clients.iter().find(|(w, _)| w == who).expect("a visitor").1;
+        let got = send_case(&app, client, entry, form).await;
+        if print {
+            println!("{path} as {who} {form:?}: {}", got.describe());
+        }
+        let network = got.chinese().contains("检查网络") || got.text.contains("检查网络");
+        if got.status >= 500 || network || !got.is(*expected) {
+            wrong.push(format!(
+                "{path} as {who} with {form:?}: expected {expected:?}, got {}",
+                got.describe()
+            ));
+        }
+    }
+    // Entries without input answer a stray body without failing.
+    for entry in entries.iter().filter(|e| NO_INPUT.contains(&e.path)) {
+        let seen = send(&app, &clients[1].1, entry, &[("x", "%ZZ")]).await;
+        if seen.status >= 500 {
+            wrong.push(format!("{entry:?} with a stray body: {seen:?}"));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{app}: {} bad-input cases differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+both_backends!(bad_input_is_refused_with_a_reason);
