@@ -16,12 +16,10 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// The clock a test app runs on (测试时钟): it stands still unless a test
-/// moves it, so no rule depends on how fast the machine is.
-///
-/// It starts at the real time: the store still reads the system clock in
-/// places (sessions, audit entries), and both must agree. Once every
-/// timestamp comes through the `Clock` port, start it at a fixed instant
-/// away from Beijing midnight instead (see [`TestClock::at`]).
+/// moves it, so no rule depends on how fast the machine is, and it starts
+/// at noon in Beijing ([`beijing_noon_today`]), so no date a test compares
+/// changes under it at midnight. Every timestamp the platform takes goes
+/// through this `Clock` port.
 pub struct TestClock(AtomicI64);
 
 impl TestClock {
@@ -32,6 +30,15 @@ impl TestClock {
     pub fn advance_secs(&self, secs: i64) {
         self.0.fetch_add(secs * 1000, Ordering::SeqCst);
     }
+}
+
+/// 12:00 Beijing time (UTC+8) on today's date there, in Unix milliseconds:
+/// the demo data stays current, and hours either way stay on the same day.
+pub fn beijing_noon_today() -> i64 {
+    const DAY_MS: i64 = 86_400_000;
+    const HOUR_MS: i64 = 3_600_000;
+    let beijing_day = (server::clock::unix_ms() + 8 * HOUR_MS).div_euclid(DAY_MS);
+    beijing_day * DAY_MS + 4 * HOUR_MS
 }
 
 impl Clock for TestClock {
@@ -216,7 +223,7 @@ pub async fn spawn(backend: Backend) -> TestApp {
     config.dev_sms_outbox = true;
     config.max_connections = 5;
     config.sweep_every = None;
-    let clock = TestClock::at(server::clock::unix_ms());
+    let clock = TestClock::at(beijing_noon_today());
     let platform = prepare_with_clock(&config, clock.clone())
         .await
         .expect("prepare platform");
