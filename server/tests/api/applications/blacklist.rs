@@ -71,14 +71,8 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
         .call_fn(
             &client,
             SubmitApplication {
-                service: "D2".into(),
-                subject: "licence".into(),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("D2", "licence")
             },
         )
         .await
@@ -146,14 +140,8 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
     app.call_fn(
         &client,
         SubmitApplication {
-            service: "D2".into(),
-            subject: "licence".into(),
-            reason: None,
-            new_date: None,
             fulfilment: Some("self_pickup".into()),
-            recipient: None,
-            recipient_phone: None,
-            address: None,
+            ..application("D2", "licence")
         },
     )
     .await
@@ -171,14 +159,8 @@ async fn an_uncollected_pickup_blacklists_once_however_many_sweeps_run_at_once(a
         .call_fn(
             &client,
             SubmitApplication {
-                service: "V3".into(),
-                subject: format!("v:{car}"),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("V3", format!("v:{car}"))
             },
         )
         .await

@@ -30,14 +30,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .call_fn(
             &online,
             SubmitApplication {
-                service: "D1".into(),
-                subject: "licence".into(),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("D1", "licence")
             },
         )
         .await
@@ -85,14 +79,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .call_fn(
             &client,
             SubmitApplication {
-                service: "V1".into(),
-                subject: format!("v:{car}"),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("V1", format!("v:{car}"))
             },
         )
         .await
@@ -112,14 +100,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .call_fn(
             &client,
             SubmitApplication {
-                service: "D10".into(),
-                subject: "licence".into(),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("D10", "licence")
             },
         )
         .await
@@ -143,14 +125,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
     app.call_fn(
         &client,
         SubmitApplication {
-            service: "D10".into(),
-            subject: "licence".into(),
-            reason: None,
-            new_date: None,
             fulfilment: Some("self_pickup".into()),
-            recipient: None,
-            recipient_phone: None,
-            address: None,
+            ..application("D10", "licence")
         },
     )
     .await
@@ -161,14 +137,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .call_fn(
             &client,
             SubmitApplication {
-                service: "D11".into(),
-                subject: "licence".into(),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("D11", "licence")
             },
         )
         .await
@@ -180,14 +150,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .call_fn(
             &client,
             SubmitApplication {
-                service: "D7".into(),
-                subject: "licence".into(),
-                reason: None,
                 new_date: Some("2001-01-01".into()),
-                fulfilment: None,
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("D7", "licence")
             },
         )
         .await
@@ -199,14 +163,9 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
     app.call_fn(
         &client,
         SubmitApplication {
-            service: "D7".into(),
-            subject: "licence".into(),
             reason: Some("abroad".into()),
             new_date: Some(later.to_string()),
-            fulfilment: None,
-            recipient: None,
-            recipient_phone: None,
-            address: None,
+            ..application("D7", "licence")
         },
     )
     .await
@@ -218,14 +177,11 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .call_fn(
             &client,
             SubmitApplication {
-                service: "D1".into(),
-                subject: "licence".into(),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("post".into()),
                 recipient: Some("张".into()),
                 recipient_phone: Some("123".into()),
                 address: Some("短".into()),
+                ..application("D1", "licence")
             },
         )
         .await
@@ -301,14 +257,8 @@ async fn an_expired_licence_is_told_which_case_applies_never_a_day_already_past(
     app.call_fn(
         &client,
         SubmitApplication {
-            service: "D10".into(),
-            subject: "licence".into(),
-            reason: None,
-            new_date: None,
             fulfilment: Some("self_pickup".into()),
-            recipient: None,
-            recipient_phone: None,
-            address: None,
+            ..application("D10", "licence")
         },
     )
     .await
@@ -333,14 +283,8 @@ async fn an_expired_licence_is_told_which_case_applies_never_a_day_already_past(
         .call_fn(
             &client,
             SubmitApplication {
-                service: "D10".into(),
-                subject: "licence".into(),
-                reason: None,
-                new_date: None,
                 fulfilment: Some("self_pickup".into()),
-                recipient: None,
-                recipient_phone: None,
-                address: None,
+                ..application("D10", "licence")
             },
         )
         .await

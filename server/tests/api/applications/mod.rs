@@ -9,6 +9,21 @@ use crate::helpers::*;
 use app::features::applications::api::{StaffApplicationEvent, SubmitApplication};
 use app::features::bindings::api::{BindLicence, BindOwnVehicle, MyVehicles};
 
+/// An application for `service` about `subject`, nothing else filled in:
+/// `SubmitApplication { fulfilment: …, ..application("D1", "licence") }`.
+fn application(service: impl Into<String>, subject: impl Into<String>) -> SubmitApplication {
+    SubmitApplication {
+        service: service.into(),
+        subject: subject.into(),
+        reason: None,
+        new_date: None,
+        fulfilment: None,
+        recipient: None,
+        recipient_phone: None,
+        address: None,
+    }
+}
+
 const WINDOW: &str = "Window-registered individual";
 
 /// The window user with their car and licence bound.
@@ -39,14 +54,11 @@ async fn apply_lost_licence_by_post(app: &TestApp, client: &reqwest::Client) -> 
     app.call_fn(
         client,
         SubmitApplication {
-            service: "D1".into(),
-            subject: "licence".into(),
-            reason: None,
-            new_date: None,
             fulfilment: Some("post".into()),
             recipient: Some("张伟".into()),
             recipient_phone: Some("13803110001".into()),
             address: Some("河北省石家庄市长安区中山东路100号3单元502室".into()),
+            ..application("D1", "licence")
         },
     )
     .await
