@@ -1,10 +1,12 @@
 //! Database connection and migrations for both backends through `sqlx::Any`.
 //!
 //! SQLite (the embedded default) and PostgreSQL (scale-out) run the same
-//! portable SQL; each has its own migration files because DDL differs.
+//! portable SQL; each has its own migration files because DDL differs
+//! (`migrations/sqlite`, `migrations/postgres`, run by sqlx's migrator).
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::migrate::{Migrate, MigrateError, Migrator};
+use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
 /// Which database is behind the pool.
@@ -26,90 +28,18 @@ impl Backend {
     }
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "foundation",
-        include_str!("../migrations/sqlite/0001_foundation.sql"),
-    ),
-    (
-        2,
-        "citizen services",
-        include_str!("../migrations/sqlite/0002_citizen_services.sql"),
-    ),
-    (
-        3,
-        "applications",
-        include_str!("../migrations/sqlite/0003_applications.sql"),
-    ),
-    (
-        4,
-        "application drafts",
-        include_str!("../migrations/sqlite/0004_application_drafts.sql"),
-    ),
-    (
-        5,
-        "licence photos",
-        include_str!("../migrations/sqlite/0005_licence_photos.sql"),
-    ),
-    (
-        6,
-        "plate selection",
-        include_str!("../migrations/sqlite/0006_plate_selection.sql"),
-    ),
-    (
-        7,
-        "exam booking",
-        include_str!("../migrations/sqlite/0007_exam_booking.sql"),
-    ),
-    (
-        8,
-        "application from draft",
-        include_str!("../migrations/sqlite/0008_application_from_draft.sql"),
-    ),
-];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "foundation",
-        include_str!("../migrations/postgres/0001_foundation.sql"),
-    ),
-    (
-        2,
-        "citizen services",
-        include_str!("../migrations/postgres/0002_citizen_services.sql"),
-    ),
-    (
-        3,
-        "applications",
-        include_str!("../migrations/postgres/0003_applications.sql"),
-    ),
-    (
-        4,
-        "application drafts",
-        include_str!("../migrations/postgres/0004_application_drafts.sql"),
-    ),
-    (
-        5,
-        "licence photos",
-        include_str!("../migrations/postgres/0005_licence_photos.sql"),
-    ),
-    (
-        6,
-        "plate selection",
-        include_str!("../migrations/postgres/0006_plate_selection.sql"),
-    ),
-    (
-        7,
-        "exam booking",
-        include_str!("../migrations/postgres/0007_exam_booking.sql"),
-    ),
-    (
-        8,
-        "application from draft",
-        include_str!("../migrations/postgres/0008_application_from_draft.sql"),
-    ),
-];
+/// The migrations of each backend (`migrations/sqlite`, `migrations/postgres`),
+/// embedded at compile time with their checksums.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The migrator for a backend.
+pub fn migrator(backend: Backend) -> &'static Migrator {
+    match backend {
+        Backend::Sqlite => &SQLITE_MIGRATOR,
+        Backend::Postgres => &POSTGRES_MIGRATOR,
+    }
+}
 
 /// Opens a pool. For SQLite: creates the file and its folder, WAL mode,
 /// foreign keys, a busy timeout.
@@ -176,91 +106,72 @@ fn sqlite_path(url: &str) -> Option<String> {
     }
 }
 
-/// Applies the migrations not yet applied, each in its own transaction.
-pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<usize, sqlx::Error> {
-    pool.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
-    )
-    .await?;
-    let migrations = match backend {
-        Backend::Sqlite => SQLITE_MIGRATIONS,
-        Backend::Postgres => POSTGRES_MIGRATIONS,
-    };
-    let mut applied = 0;
-    for (version, name, sql) in migrations {
-        let mut tx = pool.begin().await?;
-        if backend == Backend::Postgres {
-            // Several app servers may start together: one migrates, the others wait.
-            sqlx::query("SELECT pg_advisory_xact_lock(7122)")
-                .execute(&mut *tx)
-                .await?;
-        }
-        let done: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM schema_migrations WHERE version = $1")
-                .bind(*version)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
-        if done > 0 {
-            tx.rollback().await?;
-            continue;
-        }
-        for statement in split_statements(sql) {
-            sqlx::query(&statement).execute(&mut *tx).await?;
-        }
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        )
-        .bind(*version)
-        .bind(*name)
-        .bind(crate::clock::unix_ms())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        applied += 1;
-    }
-    Ok(applied)
+/// Applies the migrations not yet applied (sqlx's migrator: each in its
+/// own transaction, checksums of applied ones verified, one migrator at a
+/// time on PostgreSQL). Returns how many were applied.
+pub async fn migrate(pool: &AnyPool, backend: Backend) -> Result<usize, MigrateError> {
+    bridge_old_runner(pool, backend).await?;
+    let migrator = migrator(backend);
+    let mut conn = pool.acquire().await?;
+    conn.ensure_migrations_table().await?;
+    let before = conn.list_applied_migrations().await?.len();
+    migrator.run_direct(&mut *conn).await?;
+    let after = conn.list_applied_migrations().await?.len();
+    Ok(after.saturating_sub(before))
 }
 
-/// Splits a migration file into statements (on `;` at the end of a line),
-/// dropping `--` comment lines.
-fn split_statements(sql: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in sql.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("--") || trimmed.is_empty() {
-            continue;
+/// Databases made before sqlx's migrator kept their history in
+/// `schema_migrations` (version, name, applied_at). Once, when that table
+/// exists and sqlx's does not: record those versions in sqlx's table with
+/// the migrator's checksums, so the migrator takes over where the old
+/// runner stopped. The old table stays, unused.
+async fn bridge_old_runner(pool: &AnyPool, backend: Backend) -> Result<(), MigrateError> {
+    let table_exists = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
         }
-        current.push_str(line);
-        current.push('\n');
-        if trimmed.ends_with(';') {
-            out.push(current.trim().trim_end_matches(';').to_string());
-            current.clear();
-        }
+    };
+    let mut tx = pool.begin().await?;
+    if backend == Backend::Postgres {
+        // Several app servers may start together: one bridges, the others
+        // wait and then find sqlx's table.
+        sqlx::query("SELECT pg_advisory_xact_lock(7122)")
+            .execute(&mut *tx)
+            .await?;
     }
-    if !current.trim().is_empty() {
-        out.push(current.trim().to_string());
+    let exists = |name: &'static str| sqlx::query_scalar::<_, i64>(table_exists).bind(name);
+    let old = exists("schema_migrations").fetch_one(&mut *tx).await? > 0;
+    let new = exists("_sqlx_migrations").fetch_one(&mut *tx).await? > 0;
+    if !old || new {
+        return Ok(tx.rollback().await?);
     }
-    out
+    tx.ensure_migrations_table().await?;
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
+            .fetch_all(&mut *tx)
+            .await?;
+    for version in applied {
+        let migration = migrator(backend)
+            .iter()
+            .find(|m| m.version == version)
+            .ok_or(MigrateError::VersionMissing(version))?;
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES ($1, $2, TRUE, $3, 0)",
+        )
+        .bind(version)
+        .bind(migration.description.to_string())
+        .bind(migration.checksum.to_vec())
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(tx.commit().await?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statements_split_on_line_end_semicolons() {
-        let sql = "-- c\nCREATE TABLE a (x BIGINT);\n\nCREATE INDEX i ON a (x);\nINSERT INTO a VALUES (1);";
-        assert_eq!(
-            split_statements(sql),
-            vec![
-                "CREATE TABLE a (x BIGINT)",
-                "CREATE INDEX i ON a (x)",
-                "INSERT INTO a VALUES (1)"
-            ]
-        );
-    }
 
     #[test]
     fn backend_follows_the_url() {

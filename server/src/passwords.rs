@@ -72,8 +72,8 @@ impl PasswordHasher for Argon2Hasher {
         let password = password.to_string();
         tokio::task::spawn_blocking(move || me.hash_now(&password))
             .await
-            .map_err(|e| PortError::Internal(format!("hash task: {e}")))?
-            .map_err(PortError::Internal)
+            .map_err(|e| PortError::internal("hash task", e))?
+            .map_err(|e| PortError::internal("hash", e))
     }
 
     async fn verify(&self, password: &str, hash: Option<&str>) -> bool {

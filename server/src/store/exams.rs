@@ -3,37 +3,66 @@
 //! `allocated_at` is claimed by a conditional update) and never above its
 //! capacity (the CHECK on `allocated`); the order is `domain::exam::allocate`.
 
-use super::{db_error, Store};
+use super::rows::{coded, date};
+use super::{port, Store, StoreError, StoreResult};
 use app::api::exams::{ExamBooking, ExamSession};
 use app::domain::exam::{allocate, LearnerRecord, Request, Subject};
 use app::domain::Date;
 use app::ports::*;
 use async_trait::async_trait;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-const SESSION_COLUMNS: &str = "s.id, c.name AS centre, s.subject, s.day, s.period, s.capacity, s.closes_at,
-    (SELECT COUNT(*) FROM exam_bookings b WHERE b.session_id = s.id AND b.status = 'pending') AS waiting";
+/// An exam session with its centre and the number waiting.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: i64,
+    centre: String,
+    subject: String,
+    day: String,
+    period: String,
+    capacity: i64,
+    closes_at: i64,
+    waiting: i64,
+}
 
-fn session(r: &AnyRow) -> Result<ExamSession, sqlx::Error> {
-    let subject: String = r.try_get("subject")?;
-    let day: String = r.try_get("day")?;
-    Ok(ExamSession {
-        id: r.try_get("id")?,
-        centre: r.try_get("centre")?,
-        subject: Subject::from_code(&subject)
-            .ok_or_else(|| sqlx::Error::ColumnNotFound("subject".into()))?,
-        day: Date::parse_iso(&day).ok_or_else(|| sqlx::Error::ColumnNotFound("day".into()))?,
-        period: r.try_get("period")?,
-        capacity: r.try_get("capacity")?,
-        closes_at_ms: r.try_get("closes_at")?,
-        waiting: r.try_get("waiting")?,
-    })
+impl TryFrom<SessionRow> for ExamSession {
+    type Error = StoreError;
+    fn try_from(row: SessionRow) -> StoreResult<ExamSession> {
+        Ok(ExamSession {
+            id: row.id,
+            centre: row.centre,
+            subject: coded("subject", &row.subject, Subject::from_code)?,
+            day: date("session day", &row.day)?,
+            period: row.period,
+            capacity: row.capacity,
+            closes_at_ms: row.closes_at,
+            waiting: row.waiting,
+        })
+    }
+}
+
+/// A booking of the account with its session.
+#[derive(sqlx::FromRow)]
+struct BookingRow {
+    booking_id: i64,
+    status: String,
+    rank: Option<i64>,
+    priority: String,
+    booked_at: i64,
+    #[sqlx(flatten)]
+    session: SessionRow,
+}
+
+/// The columns of [`SessionRow`] (a macro so that queries stay static).
+macro_rules! session_columns {
+    () => {
+        "s.id, c.name AS centre, s.subject, s.day, s.period, s.capacity, s.closes_at,
+         (SELECT COUNT(*) FROM exam_bookings b WHERE b.session_id = s.id AND b.status = 'pending') AS waiting"
+    };
 }
 
 impl Store {
     /// Allocates one session whose booking is closed, if nobody did yet.
-    async fn allocate_session(&self, session_id: i64, now_ms: i64) -> PortResult<usize> {
+    async fn allocate_session(&self, session_id: i64, now_ms: i64) -> StoreResult<usize> {
         let mut tx = self.begin_write().await?;
         let claimed = sqlx::query(
             "UPDATE exam_sessions SET allocated_at = $1 WHERE id = $2 AND allocated_at IS NULL AND closes_at <= $1",
@@ -41,37 +70,27 @@ impl Store {
         .bind(now_ms)
         .bind(session_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db_error("claim session"))?
+        .await?
         .rows_affected();
         if claimed == 0 {
             return Ok(0);
         }
-        let capacity: i64 = sqlx::query("SELECT capacity FROM exam_sessions WHERE id = $1")
+        let capacity: i64 = sqlx::query_scalar("SELECT capacity FROM exam_sessions WHERE id = $1")
             .bind(session_id)
             .fetch_one(&mut *tx)
-            .await
-            .and_then(|r| r.try_get("capacity"))
-            .map_err(db_error("load capacity"))?;
-        let pending = sqlx::query("SELECT id, account_id, priority, booked_at FROM exam_bookings WHERE session_id = $1 AND status = 'pending'")
+            .await?;
+        let pending: Vec<(i64, i64, String, i64)> = sqlx::query_as("SELECT id, account_id, priority, booked_at FROM exam_bookings WHERE session_id = $1 AND status = 'pending'")
             .bind(session_id)
             .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error("load pending bookings"))?;
+            .await?;
         let mut requests = Vec::new();
         let mut accounts = std::collections::HashMap::new();
-        for r in &pending {
-            let id: i64 = r.try_get("id").map_err(db_error("read booking"))?;
-            let priority: String = r.try_get("priority").map_err(db_error("read booking"))?;
-            accounts.insert(
-                id,
-                r.try_get::<i64, _>("account_id")
-                    .map_err(db_error("read booking"))?,
-            );
+        for (id, account_id, priority, booked_at) in pending {
+            accounts.insert(id, account_id);
             requests.push(Request {
                 booking_id: id,
                 priority: Date::parse_iso(&priority).unwrap_or(Date::from_days_since_epoch(0)),
-                booked_at_ms: r.try_get("booked_at").map_err(db_error("read booking"))?,
+                booked_at_ms: booked_at,
             });
         }
         let (yes, no) = allocate(capacity.max(0) as usize, requests);
@@ -86,8 +105,7 @@ impl Store {
                 .bind(rank as i64 + 1)
                 .bind(id)
                 .execute(&mut *tx)
-                .await
-                .map_err(db_error("allocate booking"))?;
+                .await?;
             let (title, body) = if status == "allocated" {
                 (
                     "考试预约成功",
@@ -107,13 +125,12 @@ impl Store {
             .bind(yes.len() as i64)
             .bind(session_id)
             .execute(&mut *tx)
-            .await
-            .map_err(db_error("record allocation"))?;
+            .await?;
         let system = Actor {
             account_id: None,
             ip: "scheduler".into(),
         };
-        Store::audit_in(
+        self.audit_in(
             &mut tx,
             &system,
             "exam.allocate",
@@ -125,7 +142,7 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await.map_err(db_error("commit allocation"))?;
+        tx.commit().await?;
         Ok(yes.len())
     }
 }
@@ -133,82 +150,73 @@ impl Store {
 #[async_trait]
 impl ExamBookings for Store {
     async fn record(&self, id_number: &str) -> PortResult<Option<LearnerRecord>> {
-        let row = sqlx::query(
-            "SELECT permit_issued, permit_valid_until FROM learner_records WHERE id_number = $1",
-        )
-        .bind(id_number)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error("load learner"))?;
-        let Some(row) = row else { return Ok(None) };
-        let date = |c: &str| -> PortResult<Option<Date>> {
-            let text: String = row.try_get(c).map_err(db_error("read learner"))?;
-            Ok(Date::parse_iso(&text))
-        };
-        let mut record = LearnerRecord {
-            permit_issued: date("permit_issued")?,
-            permit_valid_until: date("permit_valid_until")?,
-            ..Default::default()
-        };
-        for r in sqlx::query(
-            "SELECT subject, day, passed FROM exam_results WHERE id_number = $1 ORDER BY day",
-        )
-        .bind(id_number)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error("load results"))?
-        {
-            let subject: String = r.try_get("subject").map_err(db_error("read result"))?;
-            let day: String = r.try_get("day").map_err(db_error("read result"))?;
-            let (Some(s), Some(d)) = (Subject::from_code(&subject), Date::parse_iso(&day)) else {
-                continue;
+        port("record", async {
+            let row: Option<(String, String)> = sqlx::query_as(
+                "SELECT permit_issued, permit_valid_until FROM learner_records WHERE id_number = $1",
+            )
+            .bind(id_number)
+            .fetch_optional(&self.pool)
+            .await?;
+            let Some((issued, valid_until)) = row else {
+                return Ok(None);
             };
-            if r.try_get::<i64, _>("passed")
-                .map_err(db_error("read result"))?
-                == 1
-            {
-                record.passed.push((s, d));
-            } else {
-                record.failed.retain(|(f, _)| *f != s);
-                record.failed.push((s, d));
+            let mut record = LearnerRecord {
+                permit_issued: Date::parse_iso(&issued),
+                permit_valid_until: Date::parse_iso(&valid_until),
+                ..Default::default()
+            };
+            let results: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT subject, day, passed FROM exam_results WHERE id_number = $1 ORDER BY day",
+            )
+            .bind(id_number)
+            .fetch_all(&self.pool)
+            .await?;
+            for (subject, day, passed) in results {
+                let (Some(s), Some(d)) = (Subject::from_code(&subject), Date::parse_iso(&day)) else {
+                    continue;
+                };
+                if passed == 1 {
+                    record.passed.push((s, d));
+                } else {
+                    record.failed.retain(|(f, _)| *f != s);
+                    record.failed.push((s, d));
+                }
             }
-        }
-        for r in sqlx::query(
-            "SELECT subject, status, COUNT(*) AS n FROM exam_bookings WHERE id_number = $1 AND status <> 'cancelled' GROUP BY subject, status",
-        )
-        .bind(id_number)
-        .fetch_all(&self.pool)
+            let counts: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT subject, status, COUNT(*) AS n FROM exam_bookings WHERE id_number = $1 AND status <> 'cancelled' GROUP BY subject, status",
+            )
+            .bind(id_number)
+            .fetch_all(&self.pool)
+            .await?;
+            for (subject, status, n) in counts {
+                let Some(s) = Subject::from_code(&subject) else { continue };
+                match record.bookings.iter_mut().find(|(x, _)| *x == s) {
+                    Some((_, total)) => *total += n as u32,
+                    None => record.bookings.push((s, n as u32)),
+                }
+                if status == "pending" || status == "allocated" {
+                    record.pending.push(s);
+                }
+            }
+            Ok(Some(record))
+        })
         .await
-        .map_err(db_error("count bookings"))?
-        {
-            let subject: String = r.try_get("subject").map_err(db_error("read count"))?;
-            let status: String = r.try_get("status").map_err(db_error("read count"))?;
-            let n: i64 = r.try_get("n").map_err(db_error("read count"))?;
-            let Some(s) = Subject::from_code(&subject) else { continue };
-            match record.bookings.iter_mut().find(|(x, _)| *x == s) {
-                Some((_, total)) => *total += n as u32,
-                None => record.bookings.push((s, n as u32)),
-            }
-            if status == "pending" || status == "allocated" {
-                record.pending.push(s);
-            }
-        }
-        Ok(Some(record))
     }
 
     async fn open_sessions(&self, now_ms: i64) -> PortResult<Vec<ExamSession>> {
-        sqlx::query(&format!(
-            "SELECT {SESSION_COLUMNS} FROM exam_sessions s JOIN exam_centres c ON c.id = s.centre_id
-             WHERE s.closes_at > $1 AND s.allocated_at IS NULL ORDER BY s.day, s.subject, s.id"
-        ))
-        .bind(now_ms)
-        .fetch_all(&self.pool)
+        port("open_sessions", async {
+            let rows: Vec<SessionRow> = sqlx::query_as(concat!(
+                "SELECT ",
+                session_columns!(),
+                " FROM exam_sessions s JOIN exam_centres c ON c.id = s.centre_id
+                 WHERE s.closes_at > $1 AND s.allocated_at IS NULL ORDER BY s.day, s.subject, s.id"
+            ))
+            .bind(now_ms)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(TryInto::try_into).collect()
+        })
         .await
-        .map_err(db_error("list sessions"))?
-        .iter()
-        .map(session)
-        .collect::<Result<_, _>>()
-        .map_err(db_error("read session"))
     }
 
     async fn book(
@@ -220,142 +228,142 @@ impl ExamBookings for Store {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Option<i64>> {
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "INSERT INTO exam_bookings (account_id, id_number, session_id, subject, priority, booked_at, status)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(account_id)
-        .bind(id_number)
-        .bind(session.id)
-        .bind(session.subject.code())
-        .bind(priority.to_iso())
-        .bind(now_ms)
-        .fetch_optional(&mut *tx)
+        port("book", async {
+            let mut tx = self.begin_write().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO exam_bookings (account_id, id_number, session_id, subject, priority, booked_at, status)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(account_id)
+            .bind(id_number)
+            .bind(session.id)
+            .bind(session.subject.code())
+            .bind(priority.to_iso())
+            .bind(now_ms)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else { return Ok(None) };
+            self.audit_in(
+                &mut tx,
+                actor,
+                "exam.book",
+                &format!("account:{account_id}"),
+                &format!("session {} subject {}", session.id, session.subject.code()),
+            )
+            .await?;
+            Store::notify_in(
+                &mut tx,
+                account_id,
+                "考试预约已提交",
+                &format!(
+                    "您已预约{}（{} {}），预约截止后按受理日期先后分配名额，请留意结果。",
+                    session.subject.zh(),
+                    session.day,
+                    session.period
+                ),
+                "/account/exams",
+                now_ms,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Some(id))
+        })
         .await
-        .map_err(db_error("book exam"))?;
-        let Some(row) = row else { return Ok(None) };
-        let id: i64 = row.try_get("id").map_err(db_error("read booking id"))?;
-        Store::audit_in(
-            &mut tx,
-            actor,
-            "exam.book",
-            &format!("account:{account_id}"),
-            &format!("session {} subject {}", session.id, session.subject.code()),
-        )
-        .await?;
-        Store::notify_in(
-            &mut tx,
-            account_id,
-            "考试预约已提交",
-            &format!(
-                "您已预约{}（{} {}），预约截止后按受理日期先后分配名额，请留意结果。",
-                session.subject.zh(),
-                session.day,
-                session.period
-            ),
-            "/account/exams",
-            now_ms,
-        )
-        .await?;
-        tx.commit().await.map_err(db_error("commit booking"))?;
-        Ok(Some(id))
     }
 
     async fn cancel(&self, account_id: i64, booking_id: i64, actor: &Actor) -> PortResult<bool> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query("UPDATE exam_bookings SET status = 'cancelled' WHERE id = $1 AND account_id = $2 AND status = 'pending'")
-            .bind(booking_id)
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error("cancel booking"))?
-            .rows_affected();
-        if done == 1 {
-            Store::audit_in(
-                &mut tx,
-                actor,
-                "exam.cancel",
-                &format!("account:{account_id}"),
-                &format!("booking {booking_id}"),
-            )
-            .await?;
-        }
-        tx.commit().await.map_err(db_error("commit cancel"))?;
-        Ok(done == 1)
+        port("cancel", async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query("UPDATE exam_bookings SET status = 'cancelled' WHERE id = $1 AND account_id = $2 AND status = 'pending'")
+                .bind(booking_id)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 1 {
+                self.audit_in(
+                    &mut tx,
+                    actor,
+                    "exam.cancel",
+                    &format!("account:{account_id}"),
+                    &format!("booking {booking_id}"),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(done == 1)
+        })
+        .await
     }
 
     async fn bookings(&self, account_id: i64) -> PortResult<Vec<ExamBooking>> {
-        let rows = sqlx::query(&format!(
-            "SELECT b.id AS booking_id, b.status, b.rank, b.priority, b.booked_at, {SESSION_COLUMNS}
-             FROM exam_bookings b JOIN exam_sessions s ON s.id = b.session_id JOIN exam_centres c ON c.id = s.centre_id
-             WHERE b.account_id = $1 ORDER BY b.id DESC"
-        ))
-        .bind(account_id)
-        .fetch_all(&self.pool)
+        port("bookings", async {
+            let rows: Vec<BookingRow> = sqlx::query_as(concat!(
+                "SELECT b.id AS booking_id, b.status, b.rank, b.priority, b.booked_at, ",
+                session_columns!(),
+                " FROM exam_bookings b JOIN exam_sessions s ON s.id = b.session_id JOIN exam_centres c ON c.id = s.centre_id
+                 WHERE b.account_id = $1 ORDER BY b.id DESC"
+            ))
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut out = Vec::new();
+            for row in rows {
+                let session: ExamSession = row.session.try_into()?;
+                let rank = if row.status == "pending" {
+                    // The place in the queue now: those ahead by priority, then time.
+                    let ahead: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM exam_bookings WHERE session_id = $1 AND status = 'pending'
+                           AND (priority < $2 OR (priority = $2 AND (booked_at < $3 OR (booked_at = $3 AND id < $4))))",
+                    )
+                    .bind(session.id)
+                    .bind(&row.priority)
+                    .bind(row.booked_at)
+                    .bind(row.booking_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Some(ahead + 1)
+                } else {
+                    row.rank
+                };
+                out.push(ExamBooking {
+                    id: row.booking_id,
+                    session,
+                    status: row.status,
+                    rank,
+                });
+            }
+            Ok(out)
+        })
         .await
-        .map_err(db_error("list bookings"))?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let status: String = r.try_get("status").map_err(db_error("read booking"))?;
-            let id: i64 = r.try_get("booking_id").map_err(db_error("read booking"))?;
-            let session = session(r).map_err(db_error("read session"))?;
-            let rank = if status == "pending" {
-                // The place in the queue now: those ahead by priority, then time.
-                let priority: String = r.try_get("priority").map_err(db_error("read booking"))?;
-                let booked_at: i64 = r.try_get("booked_at").map_err(db_error("read booking"))?;
-                let ahead: i64 = sqlx::query(
-                    "SELECT COUNT(*) AS n FROM exam_bookings WHERE session_id = $1 AND status = 'pending'
-                       AND (priority < $2 OR (priority = $2 AND (booked_at < $3 OR (booked_at = $3 AND id < $4))))",
-                )
-                .bind(session.id)
-                .bind(&priority)
-                .bind(booked_at)
-                .bind(id)
-                .fetch_one(&self.pool)
-                .await
-                .and_then(|x| x.try_get("n"))
-                .map_err(db_error("rank"))?;
-                Some(ahead + 1)
-            } else {
-                r.try_get("rank").map_err(db_error("read rank"))?
-            };
-            out.push(ExamBooking {
-                id,
-                session,
-                status,
-                rank,
-            });
-        }
-        Ok(out)
     }
 
     async fn allocate_closed(&self, now_ms: i64) -> PortResult<usize> {
-        let due: Vec<i64> = sqlx::query("SELECT id FROM exam_sessions WHERE allocated_at IS NULL AND closes_at <= $1 ORDER BY id")
-            .bind(now_ms)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error("find closed sessions"))?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()
-            .map_err(db_error("read session id"))?;
-        let mut n = 0;
-        for id in due {
-            if self.allocate_session(id, now_ms).await? > 0 {
-                n += 1;
+        port("allocate_closed", async {
+            let due: Vec<i64> = sqlx::query_scalar("SELECT id FROM exam_sessions WHERE allocated_at IS NULL AND closes_at <= $1 ORDER BY id")
+                .bind(now_ms)
+                .fetch_all(&self.pool)
+                .await?;
+            let mut n = 0;
+            for id in due {
+                if self.allocate_session(id, now_ms).await? > 0 {
+                    n += 1;
+                }
             }
-        }
-        Ok(n)
+            Ok(n)
+        })
+        .await
     }
 
     async fn close_and_allocate(&self, session_id: i64, now_ms: i64) -> PortResult<usize> {
-        sqlx::query("UPDATE exam_sessions SET closes_at = $1 WHERE id = $2 AND allocated_at IS NULL AND closes_at > $1")
-            .bind(now_ms)
-            .bind(session_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error("close session"))?;
-        self.allocate_session(session_id, now_ms).await
+        port("close_and_allocate", async {
+            sqlx::query("UPDATE exam_sessions SET closes_at = $1 WHERE id = $2 AND allocated_at IS NULL AND closes_at > $1")
+                .bind(now_ms)
+                .bind(session_id)
+                .execute(&self.pool)
+                .await?;
+            self.allocate_session(session_id, now_ms).await
+        })
+        .await
     }
 }

@@ -1,53 +1,113 @@
 //! The message centre (消息中心) in the store: the list, marking read and
-//! the unread count shown in the menu on every page.
+//! the unread count shown in the menu on every page; and telling the
+//! account holder (a message and an SMS) inside the caller's transaction.
 
-use super::{db_error, Store};
+use super::{port, Store, StoreResult, Tx};
 use app::ports::*;
 use async_trait::async_trait;
-use sqlx::Row;
+
+/// SMS signature of the city's traffic police.
+pub(crate) const SMS_SIGNATURE: &str = "【石家庄交警】";
+
+impl Store {
+    /// Tells the account holder: a message-centre entry and an SMS to the
+    /// account's phone, inside the caller's transaction.
+    pub(crate) async fn notify_in(
+        tx: &mut Tx,
+        account_id: i64,
+        title: &str,
+        body: &str,
+        link: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account_id)
+        .bind(now_ms)
+        .bind(title)
+        .bind(body)
+        .bind(link)
+        .execute(&mut **tx)
+        .await?;
+        let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(phone) = phone.filter(|p| !p.is_empty()) {
+            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+                .bind(phone)
+                .bind(format!("{SMS_SIGNATURE}{body}"))
+                .bind(now_ms)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: i64,
+    created_at: i64,
+    title: String,
+    body: String,
+    link: String,
+    read_at: Option<i64>,
+}
+
+impl From<MessageRow> for Message {
+    fn from(row: MessageRow) -> Message {
+        Message {
+            id: row.id,
+            created_at_ms: row.created_at,
+            title: row.title,
+            body: row.body,
+            link: row.link,
+            read: row.read_at.is_some(),
+        }
+    }
+}
 
 #[async_trait]
 impl Messages for Store {
     async fn messages(&self, account_id: i64, limit: i64) -> PortResult<Vec<Message>> {
-        sqlx::query(
-            "SELECT id, created_at, title, body, link, read_at FROM messages WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
-        )
-        .bind(account_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_error("list messages"))?
-        .iter()
-        .map(|row| {
-            Ok(Message {
-                id: row.try_get("id")?,
-                created_at_ms: row.try_get("created_at")?,
-                title: row.try_get("title")?,
-                body: row.try_get("body")?,
-                link: row.try_get("link")?,
-                read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
-            })
+        port("messages", async {
+            let rows: Vec<MessageRow> = sqlx::query_as(
+                "SELECT id, created_at, title, body, link, read_at FROM messages WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(account_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            Ok(rows.into_iter().map(Into::into).collect())
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db_error("read message"))
+        .await
     }
 
     async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()> {
-        sqlx::query("UPDATE messages SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL")
+        port("mark_all_read", async {
+            sqlx::query(
+                "UPDATE messages SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL",
+            )
             .bind(now_ms)
             .bind(account_id)
             .execute(&self.pool)
-            .await
-            .map_err(db_error("mark messages read"))?;
-        Ok(())
+            .await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn unread_count(&self, account_id: i64) -> PortResult<i64> {
-        sqlx::query("SELECT COUNT(*) AS n FROM messages WHERE account_id = $1 AND read_at IS NULL")
+        port("unread_count", async {
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM messages WHERE account_id = $1 AND read_at IS NULL",
+            )
             .bind(account_id)
             .fetch_one(&self.pool)
-            .await
-            .and_then(|r| r.try_get("n"))
-            .map_err(db_error("count unread messages"))
+            .await?)
+        })
+        .await
     }
 }

@@ -3,11 +3,7 @@
 //! on record for the vehicle, and a message-centre entry for every account
 //! of the owner. Inside the caller's transaction.
 
-use super::{db_error, Store};
-use app::ports::PortResult;
-use sqlx::{Row, Transaction};
-
-type Tx = Transaction<'static, sqlx::Any>;
+use super::{Store, StoreResult, Tx};
 
 impl Store {
     /// Tells the owner of the vehicle; the texts come from the domain.
@@ -17,34 +13,21 @@ impl Store {
         title: &str,
         body: &str,
         now_ms: i64,
-    ) -> PortResult<()> {
-        let row = sqlx::query("SELECT owner_kind, owner_id, phone FROM vehicles WHERE id = $1")
-            .bind(vehicle_id)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_error("load vehicle owner"))?;
-        let read = || -> Result<(String, String, Option<String>), sqlx::Error> {
-            Ok((
-                row.try_get("owner_kind")?,
-                row.try_get("owner_id")?,
-                row.try_get("phone")?,
-            ))
-        };
-        let (owner_kind, owner_id, phone) = read().map_err(db_error("read vehicle owner"))?;
+    ) -> StoreResult<()> {
+        let (owner_kind, owner_id, phone): (String, String, Option<String>) =
+            sqlx::query_as("SELECT owner_kind, owner_id, phone FROM vehicles WHERE id = $1")
+                .bind(vehicle_id)
+                .fetch_one(&mut **tx)
+                .await?;
         let accounts = if owner_kind == "person" {
             "SELECT id FROM accounts WHERE kind = 'individual' AND id_number = $1"
         } else {
             "SELECT id FROM accounts WHERE kind = 'unit' AND credit_code = $1"
         };
-        let owners: Vec<i64> = sqlx::query(accounts)
+        let owners: Vec<i64> = sqlx::query_scalar(accounts)
             .bind(&owner_id)
             .fetch_all(&mut **tx)
-            .await
-            .map_err(db_error("find owner accounts"))?
-            .iter()
-            .map(|r| r.try_get("id"))
-            .collect::<Result<_, _>>()
-            .map_err(db_error("read owner account"))?;
+            .await?;
         for account_id in owners {
             sqlx::query(
                 "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
@@ -55,28 +38,26 @@ impl Store {
             .bind(body)
             .bind("/account/vehicles")
             .execute(&mut **tx)
-            .await
-            .map_err(db_error("write owner message"))?;
+            .await?;
         }
         if let Some(phone) = phone.filter(|p| !p.is_empty()) {
             sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
                 .bind(phone)
-                .bind(format!("{}{body}", super::citizen::SMS_SIGNATURE))
+                .bind(format!("{}{body}", super::messages::SMS_SIGNATURE))
                 .bind(now_ms)
                 .execute(&mut **tx)
-                .await
-                .map_err(db_error("queue owner sms"))?;
+                .await?;
         }
         Ok(())
     }
 
     /// The name an account is shown by (for a masked mention).
-    pub(crate) async fn account_name_in(tx: &mut Tx, account_id: i64) -> PortResult<String> {
-        sqlx::query("SELECT display_name FROM accounts WHERE id = $1")
-            .bind(account_id)
-            .fetch_one(&mut **tx)
-            .await
-            .and_then(|r| r.try_get("display_name"))
-            .map_err(db_error("load account name"))
+    pub(crate) async fn account_name_in(tx: &mut Tx, account_id: i64) -> StoreResult<String> {
+        Ok(
+            sqlx::query_scalar("SELECT display_name FROM accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_one(&mut **tx)
+                .await?,
+        )
     }
 }

@@ -1,0 +1,95 @@
+//! Changing the phone on record (D3 for a driver, V4 for a vehicle's owner):
+//! the registry, the audit record, and a notice to the account and to the
+//! old number.
+
+use super::messages::SMS_SIGNATURE;
+use super::{Store, StoreResult};
+use app::ports::*;
+
+impl Store {
+    pub(super) async fn change_contact_in(
+        &self,
+        account_id: i64,
+        target: &ContactTarget,
+        label: &str,
+        phone: &app::domain::PhoneNumber,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let now = self.clock.now_ms();
+        let mut tx = self.begin_write().await?;
+        let (old, service): (Option<String>, &str) = match target {
+            ContactTarget::Driver(id) => {
+                let old: Option<String> =
+                    sqlx::query_scalar("SELECT phone FROM persons WHERE id_number = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                sqlx::query("UPDATE persons SET phone = $1, updated_at = $2 WHERE id_number = $3")
+                    .bind(phone.as_str())
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                (old, "D3")
+            }
+            ContactTarget::Owner(vehicle_id) => {
+                let old: Option<String> =
+                    sqlx::query_scalar("SELECT phone FROM vehicles WHERE id = $1")
+                        .bind(vehicle_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                sqlx::query("UPDATE vehicles SET phone = $1 WHERE id = $2")
+                    .bind(phone.as_str())
+                    .bind(vehicle_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (old, "V4")
+            }
+        };
+        self.audit_in(
+            &mut tx,
+            actor,
+            &format!("contact.change.{service}"),
+            &format!("account:{account_id}"),
+            &format!(
+                "{label}: {} -> {}",
+                old.as_deref().map(mask).unwrap_or_default(),
+                mask(phone.as_str())
+            ),
+        )
+        .await?;
+        let body = format!(
+            "{label}登记的联系电话已变更为{}。如非本人操作，请立即拨打122。",
+            phone.masked()
+        );
+        Store::notify_in(
+            &mut tx,
+            account_id,
+            "联系方式已变更",
+            &body,
+            "/account",
+            now,
+        )
+        .await?;
+        // The old number is told too (it may not be the account's).
+        if let Some(old) = old.filter(|o| o != phone.as_str() && !o.is_empty()) {
+            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+                .bind(old)
+                .bind(format!("{SMS_SIGNATURE}{body}"))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// 138****0001
+fn mask(phone: &str) -> String {
+    if phone.len() == 11 {
+        format!("{}****{}", &phone[..3], &phone[7..])
+    } else {
+        "****".into()
+    }
+}

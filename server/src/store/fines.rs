@@ -1,0 +1,263 @@
+//! Traffic violations (交通违法) in the store: the holder's violations and
+//! the decision (处罚决定) by conditional update in one transaction; payment
+//! orders, settlement and receipts are in `payments.rs`.
+
+use super::rows::{binding_kind, coded, date_opt};
+use super::{port, Store, StoreError, StoreResult, Tx};
+use crate::db::Backend;
+use app::domain::binding::owner_told_of_handling;
+use app::domain::violation::{decision_number, status_once_handled};
+use app::domain::{Date, VehicleStatus, VehicleType, ViolationStatus};
+use app::ports::*;
+use async_trait::async_trait;
+
+/// A violation of a vehicle bound to the account, with its paid receipt.
+#[derive(sqlx::FromRow)]
+struct ViolationRow {
+    id: i64,
+    vehicle_id: i64,
+    plate: String,
+    vehicle_type: String,
+    own: i64,
+    occurred_at: i64,
+    place: String,
+    recorded_province: String,
+    code: String,
+    description: String,
+    fine_yuan: i64,
+    points: i64,
+    status: String,
+    decided_on: Option<String>,
+    decision_no: Option<String>,
+    receipt_no: Option<String>,
+}
+
+impl TryFrom<ViolationRow> for ViolationItem {
+    type Error = StoreError;
+    fn try_from(row: ViolationRow) -> StoreResult<ViolationItem> {
+        let fine_yuan = row.fine_yuan.clamp(0, u32::MAX as i64) as u32;
+        Ok(ViolationItem {
+            id: row.id,
+            vehicle_id: row.vehicle_id,
+            plate: row.plate,
+            vehicle_type: coded("vehicle type", &row.vehicle_type, VehicleType::from_code)?,
+            binding: binding_kind(row.own),
+            occurred_at_ms: row.occurred_at,
+            place: row.place,
+            recorded_province: row.recorded_province,
+            code: row.code,
+            description: row.description,
+            fine_yuan,
+            points: row.points.clamp(0, 12) as u8,
+            status: coded("violation status", &row.status, ViolationStatus::from_code)?
+                .with_fine(fine_yuan),
+            decided_on: date_opt(row.decided_on.as_deref()),
+            decision_no: row.decision_no,
+            receipt_no: row.receipt_no,
+        })
+    }
+}
+
+/// The holder's violations: one row per violation of a bound vehicle
+/// (`$1`: the account). A macro so that the queries stay static text.
+macro_rules! violation_select {
+    () => {
+        "SELECT x.id, x.vehicle_id, x.plate, v.vehicle_type, b.own, x.occurred_at, x.place,
+            x.recorded_province, x.code, x.description, x.fine_yuan, x.points, x.status, x.decided_on,
+            x.decision_no,
+            (SELECT p.receipt_no FROM fine_payments p WHERE p.violation_id = x.id AND p.status = 'paid') AS receipt_no
+         FROM vehicle_bindings b
+         JOIN vehicles v ON v.id = b.vehicle_id
+         JOIN violations x ON x.vehicle_id = v.id
+         WHERE b.account_id = $1"
+    };
+}
+
+impl Store {
+    /// On PostgreSQL, locks the violation for the rest of the transaction
+    /// (SQLite write transactions are already serialised by the write gate).
+    pub(super) async fn lock_violation(&self, tx: &mut Tx, id: i64) -> StoreResult<()> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT id FROM violations WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Fines for Store {
+    async fn violations(&self, account_id: i64) -> PortResult<Vec<ViolationItem>> {
+        port("violations", async {
+            let rows: Vec<ViolationRow> = sqlx::query_as(concat!(
+                violation_select!(),
+                " ORDER BY x.occurred_at DESC, x.id DESC"
+            ))
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(TryInto::try_into).collect()
+        })
+        .await
+    }
+
+    async fn violation(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+    ) -> PortResult<Option<ViolationItem>> {
+        port("violation", async {
+            let row: Option<ViolationRow> =
+                sqlx::query_as(concat!(violation_select!(), " AND x.id = $2"))
+                    .bind(account_id)
+                    .bind(violation_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            row.map(TryInto::try_into).transpose()
+        })
+        .await
+    }
+
+    async fn decide(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+        decided_on: Date,
+        actor: &Actor,
+    ) -> PortResult<bool> {
+        port("decide", async {
+            let now = self.clock.now_ms();
+            let decision_no = decision_number(decided_on, violation_id);
+            let mut tx = self.begin_write().await?;
+            let fine: Option<i64> =
+                sqlx::query_scalar("SELECT fine_yuan FROM violations WHERE id = $1")
+                    .bind(violation_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some(fine) = fine else { return Ok(false) };
+            // A fine waits for payment; a warning is finished once handled.
+            let next = status_once_handled(fine.clamp(0, u32::MAX as i64) as u32);
+            let changed = sqlx::query(
+                "UPDATE violations SET decided_on = $1, decision_no = $2,
+                        handled_by = $3, handled_at = $4, status = $5
+                 WHERE id = $6 AND status = 'unhandled'
+                   AND EXISTS (SELECT 1 FROM vehicle_bindings b WHERE b.account_id = $3 AND b.vehicle_id = violations.vehicle_id)",
+            )
+            .bind(decided_on.to_iso())
+            .bind(&decision_no)
+            .bind(account_id)
+            .bind(now)
+            .bind(next.code())
+            .bind(violation_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Ok(false);
+            }
+            let (vehicle_id, plate, occurred_at, description, own): (i64, String, i64, String, i64) =
+                sqlx::query_as(
+                "SELECT x.vehicle_id, x.plate, x.occurred_at, x.description, b.own
+                 FROM violations x JOIN vehicle_bindings b ON b.vehicle_id = x.vehicle_id AND b.account_id = $1
+                 WHERE x.id = $2",
+            )
+            .bind(account_id)
+            .bind(violation_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            // The vehicle is back to normal once nothing is left unhandled.
+            sqlx::query(
+                "UPDATE vehicles SET status = $1 WHERE id = $2 AND status = $3
+                   AND NOT EXISTS (SELECT 1 FROM violations x WHERE x.vehicle_id = $2 AND x.status = 'unhandled')",
+            )
+            .bind(VehicleStatus::Normal.code())
+            .bind(vehicle_id)
+            .bind(VehicleStatus::ViolationPending.code())
+            .execute(&mut *tx)
+            .await?;
+            self.audit_in(
+                &mut tx,
+                actor,
+                "violation.decide",
+                &format!("violation:{violation_id}"),
+                &format!("decision {decision_no}, {plate}"),
+            )
+            .await?;
+            let body = if fine > 0 {
+                format!(
+                    "机动车{plate}的交通违法已处理，处罚决定书编号{decision_no}。请在{}前缴纳罚款{fine}元，逾期每日加处3%罚款。",
+                    app::domain::violation::payment_due(decided_on)
+                )
+            } else {
+                format!("机动车{plate}的交通违法已处理（警告），处罚决定书编号{decision_no}。警告无需缴款，该违法已处理完毕。")
+            };
+            Store::notify_in(
+                &mut tx,
+                account_id,
+                "交通违法已处理",
+                &body,
+                &format!("/account/violations/{violation_id}"),
+                now,
+            )
+            .await?;
+            if own != 1 {
+                // Someone else handled a violation of the owner's vehicle.
+                let handler = Store::account_name_in(&mut tx, account_id).await?;
+                Store::tell_owner_in(
+                    &mut tx,
+                    vehicle_id,
+                    "您名下机动车的交通违法已由他人处理",
+                    &owner_told_of_handling(
+                        &handler,
+                        &plate,
+                        &app::domain::date::cst_date_time(occurred_at),
+                        &description,
+                        &decision_no,
+                    ),
+                    now,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn open_payment(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+        fine_fen: i64,
+        surcharge_fen: i64,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<PaymentOrder, PayRejection>> {
+        port(
+            "open_payment",
+            self.open_order(
+                account_id,
+                violation_id,
+                fine_fen,
+                surcharge_fen,
+                now_ms,
+                actor,
+            ),
+        )
+        .await
+    }
+
+    async fn payment_order(&self, order_no: &str) -> PortResult<Option<PaymentOrder>> {
+        port("payment_order", self.load_order(order_no)).await
+    }
+
+    async fn settle_payment(&self, notice: &PaymentNotice, now_ms: i64) -> PortResult<Settlement> {
+        port("settle_payment", self.settle(notice, now_ms)).await
+    }
+
+    async fn receipt(&self, account_id: i64, receipt_no: &str) -> PortResult<Option<Receipt>> {
+        port("receipt", self.load_receipt(account_id, receipt_no)).await
+    }
+}

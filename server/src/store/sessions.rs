@@ -1,0 +1,248 @@
+//! Sessions (登录会话) and login throttling in the store, and the account as
+//! a session sees it (role, masked numbers, the window it belongs to).
+
+use super::{sha256_hex, Store, StoreError, StoreResult};
+use app::api::{AccountRole, SessionAccount};
+use app::domain::{
+    IndividualKind, PhoneNumber, RegistrationChannel, ResidentId, SpecialService, StaffRole,
+    UnitKind,
+};
+use app::policy;
+use app::ports::Actor;
+use rand::Rng;
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    kind: String,
+    channel: Option<String>,
+    individual_kind: Option<String>,
+    id_number: Option<String>,
+    credit_code: Option<String>,
+    staff_role: Option<String>,
+    display_name: String,
+    phone: String,
+    window_id: Option<i64>,
+    window_name: Option<String>,
+    unit_kind: Option<String>,
+}
+
+/// A stored code as a domain value, or the store's error naming it.
+fn decode<T>(what: &str, code: Option<String>, from: fn(&str) -> Option<T>) -> StoreResult<T> {
+    code.as_deref()
+        .and_then(from)
+        .ok_or_else(|| StoreError::BadValue(format!("{what} {code:?}")))
+}
+
+impl AccountRow {
+    fn into_session(
+        self,
+        account_id: i64,
+        granted: Vec<SpecialService>,
+    ) -> StoreResult<SessionAccount> {
+        let window = self.window_name;
+        let role = match self.kind.as_str() {
+            "individual" => {
+                let id = self.id_number.unwrap_or_default();
+                AccountRole::Individual {
+                    kind: decode(
+                        "individual kind",
+                        self.individual_kind,
+                        IndividualKind::from_code,
+                    )?,
+                    channel: decode("channel", self.channel, RegistrationChannel::from_code)?,
+                    id_number_masked: ResidentId::parse(&id).map(|i| i.masked()).unwrap_or(id),
+                    window,
+                }
+            }
+            "unit" => AccountRole::Unit {
+                kind: decode("unit kind", self.unit_kind, UnitKind::from_code)?,
+                credit_code: self.credit_code.unwrap_or_default(),
+                granted,
+                window,
+            },
+            "staff" => AccountRole::Staff {
+                role: decode("staff role", self.staff_role, StaffRole::from_code)?,
+                window_id: self.window_id,
+                window,
+            },
+            other => return Err(StoreError::BadValue(format!("account kind {other}"))),
+        };
+        Ok(SessionAccount {
+            account_id,
+            display_name: self.display_name,
+            phone_masked: PhoneNumber::parse(&self.phone)
+                .map(|p| p.masked())
+                .unwrap_or(self.phone),
+            role,
+        })
+    }
+}
+
+impl Store {
+    pub(super) async fn load_session_account(
+        &self,
+        account_id: i64,
+    ) -> StoreResult<Option<SessionAccount>> {
+        let row: Option<AccountRow> = sqlx::query_as(
+            "SELECT a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
+                    a.display_name, a.phone, a.window_id, w.name AS window_name, u.unit_kind
+             FROM accounts a
+             LEFT JOIN registration_windows w ON w.id = a.window_id
+             LEFT JOIN unit_accounts u ON u.account_id = a.id
+             WHERE a.id = $1 AND a.disabled_at IS NULL",
+        )
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let granted = if row.kind == "unit" {
+            let codes: Vec<String> = sqlx::query_scalar(
+                "SELECT service FROM unit_special_services WHERE account_id = $1 ORDER BY service",
+            )
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+            codes
+                .iter()
+                .filter_map(|c| SpecialService::from_code(c))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        row.into_session(account_id, granted).map(Some)
+    }
+
+    pub(super) async fn open_session(
+        &self,
+        account_id: i64,
+        actor: &Actor,
+        user_agent: &str,
+        now_ms: i64,
+    ) -> StoreResult<String> {
+        let token: [u8; 32] = rand::thread_rng().gen();
+        let token = hex::encode(token);
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sha256_hex(&token))
+        .bind(account_id)
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(&actor.ip)
+        .bind(user_agent)
+        .execute(&mut *tx)
+        .await?;
+        self.audit_in(
+            &mut tx,
+            actor,
+            "session.login",
+            &format!("account:{account_id}"),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    pub(super) async fn live_session(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<i64>> {
+        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT account_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((account_id, created, last_seen)) = row else {
+            return Ok(None);
+        };
+        if !policy::session_alive(created, last_seen, now_ms) {
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+            return Ok(None);
+        }
+        // Refresh the idle timer at most once a minute (fewer writes).
+        if now_ms - last_seen > 60_000 {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now_ms)
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(Some(account_id))
+    }
+
+    pub(super) async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?;
+        let subject = actor
+            .account_id
+            .map(|id| format!("account:{id}"))
+            .unwrap_or_default();
+        self.audit_in(&mut tx, actor, "session.logout", &subject, "")
+            .await?;
+        Ok(tx.commit().await?)
+    }
+
+    pub(super) async fn log_login(
+        &self,
+        identifier: &str,
+        ip: &str,
+        ok: bool,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO login_attempts (identifier, ip, at, succeeded) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .bind(now_ms)
+        .bind(i64::from(ok))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Failures after the last success of this pair count (a success
+    /// resets), and all failures from the address.
+    pub(super) async fn login_failures(
+        &self,
+        identifier: &str,
+        ip: &str,
+        since_ms: i64,
+    ) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT
+               (SELECT COUNT(*) FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 0 AND at >= $3
+                  AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 1), 0)) AS pair,
+               (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at >= $3) AS by_ip",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .bind(since_ms)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    pub(super) async fn last_failure(
+        &self,
+        identifier: &str,
+        ip: &str,
+    ) -> StoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT MAX(at) FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 0",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+}
