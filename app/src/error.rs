@@ -65,6 +65,9 @@ pub enum AppError {
     },
     /// Something failed inside; the reference id finds the log entry.
     Internal { reference: String },
+    /// The request's arguments could not be read (a malformed or tampered
+    /// request, not the person's typing): 请求格式不正确.
+    Malformed(String),
     /// The request did not reach the server or could not be read.
     Transport(String),
 }
@@ -81,6 +84,29 @@ impl AppError {
             see_windows: false,
             near_district: None,
         })
+    }
+
+    /// The HTTP status a server function answers with this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Fields(_) | AppError::Malformed(_) => 400,
+            AppError::NotLoggedIn => 401,
+            AppError::NotAllowed(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited { .. } => 429,
+            AppError::Internal { .. } | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// Seconds to wait before trying again (`Retry-After`), if any.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited {
+                retry_after_secs, ..
+            } if *retry_after_secs > 0 => Some(*retry_after_secs),
+            _ => None,
+        }
     }
 
     /// The problems to show beside fields, if any.
@@ -114,6 +140,12 @@ impl AppError {
                     "Something went wrong on our side. Please try again later. If you contact us, quote reference {reference}."
                 ),
             },
+            AppError::Malformed(_) => lang
+                .pick(
+                    "请求格式不正确，请刷新页面后重新填写提交。",
+                    "The request was malformed. Please reload the page and submit the form again.",
+                )
+                .to_string(),
             AppError::Transport(_) => lang
                 .pick(
                     "网络连接出现问题，您填写的内容已保留，请检查网络后重试。",
@@ -124,16 +156,23 @@ impl AppError {
     }
 }
 
-impl From<crate::domain::Refusal> for AppError {
-    /// A domain rule's refusal, with its remedy.
-    fn from(r: crate::domain::Refusal) -> AppError {
+impl From<crate::domain::Refusal> for Refusal {
+    /// A domain rule's refusal in the form that crosses the wire.
+    fn from(r: crate::domain::Refusal) -> Refusal {
         let see_windows = r.remedy_zh.contains("注册窗口");
-        AppError::NotAllowed(Refusal {
+        Refusal {
             rule: Text::new(r.rule_zh, r.rule_en),
             remedy: Text::new(r.remedy_zh, r.remedy_en),
             see_windows,
             near_district: None,
-        })
+        }
+    }
+}
+
+impl From<crate::domain::Refusal> for AppError {
+    /// A domain rule's refusal, with its remedy.
+    fn from(r: crate::domain::Refusal) -> AppError {
+        AppError::NotAllowed(r.into())
     }
 }
 
@@ -149,7 +188,28 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // The server could not read the arguments: the request, not the
+            // network, is at fault.
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                AppError::Malformed(detail)
+            }
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(detail) => AppError::Malformed(detail),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+
+    /// Every error a server function answers is encoded here, once: on the
+    /// server this is where its HTTP status is set.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        server::set_response_status(self);
+        use leptos::server_fn::Encodes;
+        JsonEncoding::encode(self).unwrap_or_else(|e| {
+            JsonEncoding::encode(&AppError::Transport(e.to_string()))
+                .expect("a plain error variant always encodes")
+        })
     }
 }
 
@@ -190,6 +250,69 @@ impl FieldCheck {
             Ok(())
         } else {
             Err(AppError::Fields(self.problems))
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::internal;
+
+#[cfg(feature = "ssr")]
+mod server {
+    //! The server's side of errors: the reference ids, adapter failures,
+    //! the response status.
+
+    use super::AppError;
+    use crate::port_error::PortError;
+
+    impl From<PortError> for AppError {
+        /// An adapter failure becomes the generic error with a reference id;
+        /// the log gets the failure and where in the code it surfaced (the
+        /// `?` that converted it).
+        #[track_caller]
+        fn from(err: PortError) -> AppError {
+            let at = std::panic::Location::caller();
+            internal(&format!("{}:{}", at.file(), at.line()), err)
+        }
+    }
+
+    /// Logs an internal failure with context and returns the generic error
+    /// with its reference id. SQL and other details never reach the browser.
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+        let reference = reference_id();
+        tracing::error!(reference = %reference, context, error = %err, "internal error");
+        AppError::Internal { reference }
+    }
+
+    /// A short reference id for an error report, e.g. "E-7F3A9C21".
+    pub fn reference_id() -> String {
+        let n: u32 = rand::random();
+        format!("E-{n:08X}")
+    }
+
+    /// Sets the status (and `Retry-After`) of the server function's
+    /// response. A form posted without JavaScript is left alone: it is
+    /// redirected back to the form with the error in the query, and a
+    /// browser only follows a redirect.
+    pub(super) fn set_response_status(err: &AppError) {
+        use leptos::prelude::use_context;
+        let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+        });
+        let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        if plain_form {
+            return;
+        }
+        if let Ok(status) = http::StatusCode::from_u16(err.status()) {
+            response.set_status(status);
+        }
+        if let Some(secs) = err.retry_after_secs() {
+            response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
         }
     }
 }

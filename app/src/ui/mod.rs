@@ -7,7 +7,7 @@
 pub mod components;
 pub mod pages;
 
-use crate::api::SessionAccount;
+use crate::features::accounts::SessionAccount;
 use crate::i18n::use_lang;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
@@ -121,7 +121,7 @@ pub fn App() -> impl IntoView {
 pub fn session_account() -> Option<SessionAccount> {
     #[cfg(feature = "ssr")]
     {
-        crate::api::server::current_account()
+        crate::features::accounts::session::current_account()
     }
     #[cfg(not(feature = "ssr"))]
     {

@@ -1,7 +1,7 @@
 //! The page frame: skip link, header with the platform's name, language
 //! switch, account links, main landmark and footer. Rendered on the server.
 
-use crate::api::auth::Logout;
+use crate::features::accounts::Logout;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::session_account;
 use leptos::prelude::*;
@@ -101,7 +101,7 @@ fn MessagesLink(lang: Lang) -> impl IntoView {
             if here {
                 Ok(0)
             } else {
-                crate::api::messages::unread_message_count().await
+                crate::features::messages::unread_message_count().await
             }
         },
     );

@@ -2,7 +2,7 @@
 //! them: the few nearest as cards that fit a phone, and the way to the full
 //! list (the rule is `domain::window`).
 
-use crate::api::RegistrationWindow;
+use crate::features::accounts::RegistrationWindow;
 use crate::i18n::Lang;
 use leptos::prelude::*;
 

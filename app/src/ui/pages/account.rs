@@ -2,8 +2,8 @@
 //! registered, and what you may and may not do here — with the reason and
 //! the remedy for each refusal.
 
-use crate::api::{AccountRole, SessionAccount};
 use crate::domain::{may_use, Actor, RegistrationChannel, ServiceCode};
+use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::components::layout::Page;
 use crate::ui::{require_login_redirect, session_account, today};

@@ -2,15 +2,15 @@
 //! may apply for, the application form with fees and a check-your-answers
 //! step, the confirmation and the status history.
 
-use crate::api::applications::{
-    active_until, application_form, applications_overview, load_application_draft, my_application,
-    ApplicationDraft, ApplicationInput, ConfirmApplication, SaveApplicationDraft,
-};
 use crate::domain::application::DeferralReason;
 use crate::domain::date::cst_date_time;
 use crate::domain::fulfilment::Fulfilment;
 use crate::domain::violation::yuan_text;
 use crate::domain::ServiceCode;
+use crate::features::applications::{
+    active_until, application_form, applications_overview, load_application_draft, my_application,
+    ApplicationDraft, ApplicationInput, ConfirmApplication, SaveApplicationDraft,
+};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{group_class, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
@@ -34,7 +34,7 @@ pub fn ApplicationsPage() -> impl IntoView {
     }
 }
 
-fn overview_view(lang: Lang, o: crate::api::applications::MyApplications) -> impl IntoView {
+fn overview_view(lang: Lang, o: crate::features::applications::MyApplications) -> impl IntoView {
     let today = today();
     let banner = active_until(&o.blacklist, today).map(|until| {
         let causes = o
@@ -527,7 +527,7 @@ pub fn ApplicationPage() -> impl IntoView {
 /// The application's facts and history, for the applicant and the clerk.
 pub fn application_facts(
     lang: Lang,
-    d: &crate::api::applications::ApplicationDetail,
+    d: &crate::features::applications::ApplicationDetail,
 ) -> impl IntoView {
     let row = summary_row(lang);
     let s = &d.summary;
@@ -568,7 +568,7 @@ pub fn application_facts(
 
 fn detail_view(
     lang: Lang,
-    d: crate::api::applications::ApplicationDetail,
+    d: crate::features::applications::ApplicationDetail,
     submitted: bool,
     already: bool,
 ) -> impl IntoView {

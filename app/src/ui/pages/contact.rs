@@ -1,8 +1,8 @@
 //! Changing contact details (变更联系方式, V4/D3): the new number, then the
 //! code sent to it.
 
-use crate::api::contact::{ConfirmContactChange, RequestContactChange};
 use crate::error::AppError;
+use crate::features::accounts::{ConfirmContactChange, RequestContactChange};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, ErrorSummary};
 use crate::ui::components::layout::Page;

@@ -4,10 +4,10 @@
 //! choices live in the address), the bookable ones first, the others
 //! summarised by reason or listed after them, a page at a time.
 
-use crate::api::exams::{my_exams, BookExam, CancelExam, ExamOverview, ExamSession};
 use crate::domain::date::cst_date_time;
 use crate::domain::exam::list::{list, weekday, Listing, SessionFilter};
 use crate::domain::exam::{BookingRefusal, Subject};
+use crate::features::exams::{my_exams, BookExam, CancelExam, ExamOverview, ExamSession};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded, DoneBanner, PostedError};

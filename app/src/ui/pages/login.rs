@@ -1,7 +1,7 @@
 //! Login (登录) for citizens, units and staff.
 
-use crate::api::auth::Login;
 use crate::error::AppError;
+use crate::features::accounts::Login;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;

@@ -6,8 +6,8 @@
 //! time; without it, step 1 comes back as `?sent=1` and the page shows the
 //! identity fields together with the code and the new password.
 
-use crate::api::password_reset::{RequestPasswordReset, ResetPassword};
 use crate::error::AppError;
+use crate::features::accounts::{RequestPasswordReset, ResetPassword};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;

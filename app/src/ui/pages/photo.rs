@@ -4,10 +4,10 @@
 //! crops and compresses it before the form sends it; the form gives it the
 //! rules of `domain::photo` and the messages in the page's language.
 
-use crate::api::photo::{licence_photo_status, PhotoStatus};
 use crate::domain::date::cst_date_time;
 use crate::domain::photo::{self as rules, PhotoError};
 use crate::domain::Rule;
+use crate::features::photos::{licence_photo_status, PhotoStatus};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner};

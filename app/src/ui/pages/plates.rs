@@ -3,15 +3,15 @@
 //! custom number, and the hold with its countdown. Plain forms, rendered on
 //! the server; only the countdown is interactive.
 
-use crate::api::plates::{
-    plate_batch, plate_vehicles, ConfirmPlate, DrawPlateBatch, ExtendPlateHold, HoldCustomPlate,
-    HoldPlate, PlateVehicle, PreparePlateDraw, CITY,
-};
 use crate::domain::date::cst_date_time;
 use crate::domain::plate::fold_typed;
 use crate::domain::plate_selection::{
     hex_of, possible_next, BATCH_SIZE, EXTENSION_SECS, HOLD_SECS, MAX_BATCHES_PER_VIN,
     MAX_NONCE_CHARS, PICK_SECS, SERIAL_ALPHABET,
+};
+use crate::features::plates::{
+    plate_batch, plate_vehicles, ConfirmPlate, DrawPlateBatch, ExtendPlateHold, HoldCustomPlate,
+    HoldPlate, PlateVehicle, PreparePlateDraw, CITY,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::countdown::Countdown;
@@ -124,7 +124,7 @@ pub fn PlateDrawPage() -> impl IntoView {
     }
 }
 
-fn draw_view(lang: Lang, b: crate::api::plates::BatchView) -> impl IntoView {
+fn draw_view(lang: Lang, b: crate::features::plates::BatchView) -> impl IntoView {
     let commitment = view! {
         <div class="inset">
             <p>{lang.pick("本批号码的随机种子承诺值（SHA-256，在产生号码之前公布）：", "Commitment to this batch's random seed (SHA-256, published before the draw):")}</p>

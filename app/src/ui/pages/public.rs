@@ -1,8 +1,8 @@
 //! Public pages: the portal home, the registration windows, not found.
 
-use crate::api::registration::registration_windows;
-use crate::api::RegistrationWindow;
 use crate::domain::ServiceCode;
+use crate::features::accounts::registration_windows;
+use crate::features::accounts::RegistrationWindow;
 use crate::i18n::{use_lang, Lang};
 use crate::ui::components::layout::Page;
 use leptos::prelude::*;

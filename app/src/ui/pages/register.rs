@@ -1,10 +1,10 @@
 //! Registration pages: choose the kind of user, online registration for
 //! individuals (网上注册), and the notice that units register at the window.
 
-use crate::api::registration::{registration_windows, CompleteRegistration, SendRegistrationCode};
-use crate::api::RegistrationWindow;
 use crate::domain::{IndividualKind, Password, PersonName, PhoneNumber, ResidentId, Rule};
 use crate::error::AppError;
+use crate::features::accounts::RegistrationWindow;
+use crate::features::accounts::{registration_windows, CompleteRegistration, SendRegistrationCode};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
 use crate::ui::components::layout::Page;

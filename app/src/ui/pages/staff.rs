@@ -2,10 +2,10 @@
 //! units. The server checks that the user is a clerk at the right window;
 //! these pages only explain.
 
-use crate::api::staff::{RegisterIndividual, RegisterUnit};
-use crate::api::AccountRole;
 use crate::domain::{CreditCode, IndividualKind, Rule, SpecialService, UnitKind};
 use crate::error::AppError;
+use crate::features::accounts::AccountRole;
+use crate::features::staff::{RegisterIndividual, RegisterUnit};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
     adopt_typed_value, group_class, latest_error, server_problem, ErrorSummary, LiveCheck,

@@ -3,11 +3,11 @@
 //! blacklist entries (with lifting) and audit trail. Plain forms; the
 //! server checks the clerk and every transition.
 
-use crate::api::applications::{
-    staff_application, staff_applications, StaffApplicationEvent, StaffLiftBlacklist,
-};
 use crate::domain::application::{ApplicationEvent, ApplicationStatus};
 use crate::domain::date::cst_date_time;
+use crate::features::applications::{
+    staff_application, staff_applications, StaffApplicationEvent, StaffLiftBlacklist,
+};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
@@ -135,7 +135,7 @@ pub fn StaffApplicationPage() -> impl IntoView {
     view! { <Page title_zh="业务办理" title_en="Process an application">{body}</Page> }
 }
 
-fn staff_view(lang: Lang, v: crate::api::applications::StaffApplicationView) -> impl IntoView {
+fn staff_view(lang: Lang, v: crate::features::applications::StaffApplicationView) -> impl IntoView {
     let no = v.detail.summary.application_no.clone();
     let actions = if v.events.is_empty() {
         view! { <p>{lang.pick("该业务已办结，没有可记录的步骤。", "This application is finished.")}</p> }.into_any()

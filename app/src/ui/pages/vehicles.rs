@@ -2,12 +2,12 @@
 //! bound, what can be bound, and what to do next. Plain forms: they work
 //! before (and without) the WASM.
 
-use crate::api::vehicles::{
+use crate::domain::BindingKind;
+use crate::error::AppError;
+use crate::features::bindings::{
     licence_hints, licence_overview, my_vehicles, vehicle_hints, BindLicence, BindOwnVehicle,
     ConfirmOtherVehicle, RequestOtherVehicle, UnbindLicence, UnbindVehicle,
 };
-use crate::domain::BindingKind;
-use crate::error::AppError;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
@@ -83,7 +83,10 @@ pub fn VehiclesPage() -> impl IntoView {
     }
 }
 
-fn vehicles_view(lang: Lang, overview: crate::api::vehicles::VehiclesOverview) -> impl IntoView {
+fn vehicles_view(
+    lang: Lang,
+    overview: crate::features::bindings::VehiclesOverview,
+) -> impl IntoView {
     let today = today();
     let bound = if overview.bound.is_empty() {
         view! { <p>{lang.pick("您还没有绑定机动车。", "You have not bound any vehicle yet.")}</p> }
@@ -401,7 +404,7 @@ pub fn LicencePage() -> impl IntoView {
     }
 }
 
-fn licence_view(lang: Lang, l: crate::api::vehicles::MyLicence) -> impl IntoView {
+fn licence_view(lang: Lang, l: crate::features::bindings::MyLicence) -> impl IntoView {
     if !l.bound {
         return view! {
             <p>

@@ -1,13 +1,13 @@
 //! Surveillance violations (违法处理): the list, one violation with its
 //! handling and payment, the receipt (缴款凭证), and the message centre.
 
-use crate::api::messages::my_messages;
-use crate::api::violations::{
-    fine_receipt, my_violations, violation_detail, HandleViolation, PayFine, ViolationItem,
-};
 use crate::domain::date::cst_date_time;
 use crate::domain::violation::{payment_due, yuan_text};
 use crate::domain::ViolationStatus;
+use crate::features::fines::{
+    fine_receipt, my_violations, violation_detail, HandleViolation, PayFine, ViolationItem,
+};
+use crate::features::messages::my_messages;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded};
@@ -50,7 +50,7 @@ pub fn ViolationsPage() -> impl IntoView {
     }
 }
 
-fn list_view(lang: Lang, overview: crate::api::violations::ViolationsOverview) -> impl IntoView {
+fn list_view(lang: Lang, overview: crate::features::fines::ViolationsOverview) -> impl IntoView {
     let hidden = (overview.hidden_for_owner > 0).then(|| {
         view! {
             <div class="inset">
@@ -261,7 +261,7 @@ pub fn ReceiptPage() -> impl IntoView {
     }
 }
 
-fn receipt_view(lang: Lang, r: crate::api::violations::Receipt) -> impl IntoView {
+fn receipt_view(lang: Lang, r: crate::features::fines::Receipt) -> impl IntoView {
     let row = summary_row(lang);
     view! {
         <div class="panel--confirmation" role="status" tabindex="-1" autofocus>

@@ -3,20 +3,23 @@
 //! to every vehicle type). The new number confirms with an SMS code; the
 //! old number is told.
 
+use crate::domain::{may_use, BindingKind, PhoneNumber, ServiceCode};
 use crate::error::AppError;
-use leptos::prelude::*;
+use crate::features::accounts::SessionAccount;
+use crate::features::bindings::port::{ContactTarget, OwnerKey};
+use crate::features::port::Actor;
+use crate::i18n::Text;
+use crate::ports::Ports;
 
-/// What the contact change is for: "licence" (D3) or "v:<vehicle id>" (V4).
-#[cfg(feature = "ssr")]
-async fn target_label(
-    ports: &crate::ports::Ports,
-    account: &super::SessionAccount,
+const CONTACT_PURPOSE: &str = "contact_change";
+
+/// What the contact change is for: "licence" (D3) or "v:<vehicle id>" (V4),
+/// with the label the messages name it by.
+pub async fn target_label(
+    ports: &Ports,
+    account: &SessionAccount,
     target: &str,
-) -> Result<(crate::ports::ContactTarget, String), AppError> {
-    use super::server::port;
-    use crate::domain::{may_use, BindingKind, ServiceCode};
-    use crate::i18n::Text;
-    use crate::ports::{ContactTarget, OwnerKey};
+) -> Result<(ContactTarget, String), AppError> {
     let not_yours = || {
         AppError::NotFound(Text::new(
             "请选择已绑定的本人驾驶证或本人名下的机动车。",
@@ -27,19 +30,14 @@ async fn target_label(
     let today = ports.clock.today();
     if target == "licence" {
         may_use(&actor, ServiceCode::D3, today)?;
-        let Some(OwnerKey::Person(id)) = ports
-            .bindings
-            .account_owner(account.account_id)
-            .await
-            .map_err(port("load owner"))?
+        let Some(OwnerKey::Person(id)) = ports.bindings.account_owner(account.account_id).await?
         else {
             return Err(not_yours());
         };
         let licence = ports
             .bindings
             .licence(account.account_id, &id)
-            .await
-            .map_err(port("load licence"))?
+            .await?
             .filter(|l| l.bound)
             .ok_or_else(not_yours)?;
         return Ok((
@@ -55,8 +53,7 @@ async fn target_label(
     let vehicle = ports
         .bindings
         .bound_vehicles(account.account_id)
-        .await
-        .map_err(port("list bound vehicles"))?
+        .await?
         .into_iter()
         .find(|v| v.vehicle_id == vehicle_id && v.binding == BindingKind::Own)
         .ok_or_else(not_yours)?;
@@ -65,53 +62,39 @@ async fn target_label(
 
 /// Step 1: the new mobile number; a code goes to it. Answers the masked
 /// number.
-#[server(prefix = "/api", endpoint = "request_contact_change")]
-pub async fn request_contact_change(target: String, phone: String) -> Result<String, AppError> {
-    use super::server::*;
-    use crate::domain::PhoneNumber;
-    use crate::i18n::Text;
-    let ports = ports()?;
-    let account = require_account()?;
-    target_label(&ports, &account, &target).await?;
-    let phone = PhoneNumber::parse(&phone)
+pub async fn request_change(
+    ports: &Ports,
+    account: &SessionAccount,
+    target: &str,
+    phone: &str,
+    actor: &Actor,
+) -> Result<String, AppError> {
+    target_label(ports, account, target).await?;
+    let phone = PhoneNumber::parse(phone)
         .map_err(|e| AppError::Fields(vec![crate::error::FieldProblem::rule("phone", &e)]))?;
     let subject = format!("{}:{}", account.account_id, target);
+    let now = ports.clock.now_ms();
     match ports
         .sms
-        .send_code(
-            &phone,
-            CONTACT_PURPOSE,
-            &subject,
-            &client_ip(),
-            ports.clock.now_ms(),
-        )
-        .await
-        .map_err(port("send contact code"))?
+        .send_code(&phone, CONTACT_PURPOSE, &subject, &actor.ip, now)
+        .await?
     {
         Ok(()) => Ok(phone.masked()),
-        Err(wait) => Err(AppError::RateLimited {
-            retry_after_secs: wait as u64,
-            message: Text::new(
-                format!("验证码已发送，请{wait}秒后再重新获取"),
-                format!("A code was sent; you can ask again in {wait} seconds"),
-            ),
-        }),
+        Err(wait) => Err(code_already_sent(wait)),
     }
 }
 
 /// Step 2: the code from the new number. Changes the record.
-#[server(prefix = "/api", endpoint = "confirm_contact_change")]
-pub async fn confirm_contact_change(
-    target: String,
-    phone: String,
-    code: String,
+pub async fn confirm_change(
+    ports: &Ports,
+    account: &SessionAccount,
+    target: &str,
+    phone: &str,
+    code: &str,
+    actor: &Actor,
 ) -> Result<(), AppError> {
-    use super::server::*;
-    use crate::domain::PhoneNumber;
-    let ports = ports()?;
-    let account = require_account()?;
-    let (which, label) = target_label(&ports, &account, &target).await?;
-    let phone = PhoneNumber::parse(&phone)
+    let (which, label) = target_label(ports, account, target).await?;
+    let phone = PhoneNumber::parse(phone)
         .map_err(|e| AppError::Fields(vec![crate::error::FieldProblem::rule("phone", &e)]))?;
     let subject = format!("{}:{}", account.account_id, target);
     let verdict = ports
@@ -123,19 +106,24 @@ pub async fn confirm_contact_change(
             code.trim(),
             ports.clock.now_ms(),
         )
-        .await
-        .map_err(port("check contact code"))?;
+        .await?;
     if let Err(rejection) = verdict {
         return Err(rejection.into_field_error("code"));
     }
     ports
         .bindings
-        .change_contact(account.account_id, &which, &label, &phone, &actor())
-        .await
-        .map_err(port("change contact"))?;
-    redirect_to("/account?contact=1");
+        .change_contact(account.account_id, &which, &label, &phone, actor)
+        .await?;
     Ok(())
 }
 
-#[cfg(feature = "ssr")]
-const CONTACT_PURPOSE: &str = "contact_change";
+/// A code was sent to this number a moment ago: ask again later.
+pub fn code_already_sent(wait: i64) -> AppError {
+    AppError::RateLimited {
+        retry_after_secs: wait as u64,
+        message: Text::new(
+            format!("验证码已发送，请{wait}秒后再重新获取"),
+            format!("A code was sent; you can ask again in {wait} seconds"),
+        ),
+    }
+}

@@ -1,42 +1,50 @@
-//! The staff console's server functions: window registration (窗口注册) of
-//! individuals and units, SPEC §2. Only a clerk working at a window may
-//! register, and the account records that window and that clerk.
+//! Window registration (窗口注册) in the staff console, SPEC §2: only a
+//! clerk working at a window may register, and the account records that
+//! window and that clerk.
 
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
+use crate::domain::{
+    CreditCode, Password, PersonName, PhoneNumber, RegistrationChannel, ResidentId, SpecialService,
+    UnitKind,
+};
+use crate::error::{internal, AppError, FieldCheck};
+use crate::features::accounts::port::NewUnit;
+use crate::features::accounts::service::registration::{self, new_password};
+use crate::features::accounts::{AccountRole, SessionAccount};
+use crate::features::port::Actor;
+use crate::i18n::Text;
+use crate::port_error::PortError;
+use crate::ports::Ports;
 
-use crate::error::AppError;
-use leptos::prelude::*;
+/// The unit registration form as typed.
+pub struct UnitForm {
+    pub unit_kind: String,
+    pub unit_name: String,
+    pub credit_code: String,
+    pub attorney_ref: String,
+    pub agent_id_number: String,
+    pub agent_name: String,
+    pub agent_phone: String,
+    pub password: String,
+    pub password_confirm: String,
+    /// The special services ticked, comma-separated codes.
+    pub granted: Option<String>,
+}
 
-/// Registers an individual on their identity document at the clerk's window.
-/// The person chooses the password on the counter keypad.
-#[server(prefix = "/api", endpoint = "staff/register_individual")]
+/// Registers an individual on their identity document (kind, ID number,
+/// name, phone) at the clerk's window; answers the new account's id.
 pub async fn register_individual(
-    kind: String,
-    id_number: String,
-    name: String,
-    phone: String,
-    password: String,
-    password_confirm: String,
+    ports: &Ports,
+    clerk: &SessionAccount,
+    [kind, id_number, name, phone]: &[String; 4],
+    password: &str,
+    password_confirm: &str,
+    actor: &Actor,
 ) -> Result<i64, AppError> {
-    use super::registration::checks;
-    use super::server::*;
-    use crate::domain::RegistrationChannel;
-    use crate::error::FieldCheck;
-    use crate::i18n::Text;
-    use crate::ports::{NewIndividual, PortError};
-
-    let ports = ports()?;
-    let (clerk, window) = clerk_at_window(&ports, false).await?;
-    let who = checks::parse_identity(&kind, &id_number, &name, &phone)?;
+    let window = clerk_at_window(ports, clerk, false).await?;
+    let who = registration::parse_identity(kind, id_number, name, phone)?;
     let mut check = FieldCheck::new();
-    let password = checks::new_password(&mut check, &password, &password_confirm, &who);
-    if let Some(record) = ports
-        .registry
-        .person(&who.id)
-        .await
-        .map_err(port("look up person"))?
-    {
+    let password = new_password(&mut check, password, password_confirm, &who);
+    if let Some(record) = ports.registry.person(&who.id).await? {
         if record.name != who.name.as_str() {
             check.push(
                 "name",
@@ -51,56 +59,40 @@ pub async fn register_individual(
     let password_hash = ports
         .passwords
         .hash(password.expect("checked").expose())
-        .await
-        .map_err(port("hash password"))?;
-    match ports
-        .accounts
-        .create_individual(
-            NewIndividual {
-                kind: who.kind,
-                channel: RegistrationChannel::Window,
-                id_number: who.id,
-                name: who.name,
-                phone: who.phone,
-                password_hash,
-                window: Some((window, clerk)),
-            },
-            &actor(),
-        )
-        .await
-    {
-        Ok(id) => Ok(id),
-        Err(PortError::Conflict(_)) => Err(checks::already_registered()),
-        Err(e) => Err(internal("create window account", e)),
-    }
+        .await?;
+    registration::create_individual(
+        ports,
+        who,
+        RegistrationChannel::Window,
+        password_hash,
+        Some((window, clerk.account_id)),
+        actor,
+    )
+    .await
 }
 
-/// Registers a unit at the unit window on its credit code, power of attorney
-/// (委托书) and agent's identity; grants the special services ticked
-/// (only those the unit's kind may have).
-#[server(prefix = "/api", endpoint = "staff/register_unit")]
+/// Registers a unit at the unit window on its credit code, power of
+/// attorney (委托书) and agent's identity; grants the special services
+/// ticked (only those the unit's kind may have).
 pub async fn register_unit(
-    unit_kind: String,
-    unit_name: String,
-    credit_code: String,
-    attorney_ref: String,
-    agent_id_number: String,
-    agent_name: String,
-    agent_phone: String,
-    password: String,
-    password_confirm: String,
-    granted: Option<String>,
+    ports: &Ports,
+    clerk: &SessionAccount,
+    form: UnitForm,
+    actor: &Actor,
 ) -> Result<i64, AppError> {
-    use super::server::*;
-    use crate::domain::{
-        CreditCode, Password, PersonName, PhoneNumber, ResidentId, SpecialService, UnitKind,
-    };
-    use crate::error::FieldCheck;
-    use crate::i18n::Text;
-    use crate::ports::{NewUnit, PortError};
-
-    let ports = ports()?;
-    let (clerk, window) = clerk_at_window(&ports, true).await?;
+    let window = clerk_at_window(ports, clerk, true).await?;
+    let UnitForm {
+        unit_kind,
+        unit_name,
+        credit_code,
+        attorney_ref,
+        agent_id_number,
+        agent_name,
+        agent_phone,
+        password,
+        password_confirm,
+        granted,
+    } = form;
     let mut check = FieldCheck::new();
     let kind = UnitKind::from_code(unit_kind.trim());
     if kind.is_none() {
@@ -172,62 +164,47 @@ pub async fn register_unit(
     }
     check.finish()?;
     let code = code.expect("checked");
-    if ports
-        .accounts
-        .unit_registered(&code)
-        .await
-        .map_err(port("check unit registered"))?
-    {
+    if ports.accounts.unit_registered(&code).await? {
         return Err(unit_already_registered());
     }
     let password_hash = ports
         .passwords
         .hash(password.expect("checked").expose())
-        .await
-        .map_err(port("hash password"))?;
-    match ports
-        .accounts
-        .create_unit(
-            NewUnit {
-                kind: kind.expect("checked"),
-                name: unit_name,
-                credit_code: code,
-                attorney_ref,
-                agent_id_number: agent_id.expect("checked"),
-                agent_name: agent_name.expect("checked"),
-                agent_phone: agent_phone.expect("checked"),
-                password_hash,
-                granted: services,
-                window_id: window,
-                clerk_account_id: clerk,
-            },
-            &actor(),
-        )
-        .await
-    {
+        .await?;
+    let new = NewUnit {
+        kind: kind.expect("checked"),
+        name: unit_name,
+        credit_code: code,
+        attorney_ref,
+        agent_id_number: agent_id.expect("checked"),
+        agent_name: agent_name.expect("checked"),
+        agent_phone: agent_phone.expect("checked"),
+        password_hash,
+        granted: services,
+        window_id: window,
+        clerk_account_id: clerk.account_id,
+    };
+    match ports.accounts.create_unit(new, actor).await {
         Ok(id) => Ok(id),
         Err(PortError::Conflict(_)) => Err(unit_already_registered()),
-        Err(e) => Err(internal("create unit account", e)),
+        Err(e) => Err(e.into()),
     }
 }
 
-#[cfg(feature = "ssr")]
 fn unit_already_registered() -> AppError {
-    use crate::i18n::Text;
     AppError::Conflict(Text::new(
         "该统一社会信用代码已注册为单位用户",
         "A unit account with this unified social credit code already exists",
     ))
 }
 
-/// The logged-in clerk and their window; refuses anyone else, and a clerk
+/// The clerk's window; refuses anyone but a clerk at a window, and a clerk
 /// whose window serves the other kind of user.
-#[cfg(feature = "ssr")]
-async fn clerk_at_window(ports: &crate::ports::Ports, units: bool) -> Result<(i64, i64), AppError> {
-    use super::server::{internal, port, require_account};
-    use super::AccountRole;
-    use crate::i18n::Text;
-    let account = require_account()?;
+async fn clerk_at_window(
+    ports: &Ports,
+    account: &SessionAccount,
+    units: bool,
+) -> Result<i64, AppError> {
     let AccountRole::Staff {
         window_id: Some(window_id),
         ..
@@ -247,8 +224,7 @@ async fn clerk_at_window(ports: &crate::ports::Ports, units: bool) -> Result<(i6
     let window = ports
         .registry
         .window(window_id)
-        .await
-        .map_err(port("load clerk window"))?
+        .await?
         .ok_or_else(|| internal("clerk window missing", window_id))?;
     if window.serves_units != units {
         let (zh, en) = if units {
@@ -270,5 +246,5 @@ async fn clerk_at_window(ports: &crate::ports::Ports, units: bool) -> Result<(i6
             ),
         ));
     }
-    Ok((account.account_id, window_id))
+    Ok(window_id)
 }

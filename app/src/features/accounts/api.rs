@@ -1,0 +1,166 @@
+//! The accounts feature's server functions: login and logout, online
+//! registration, the forgotten password and contact changes. Each parses
+//! the form, calls `service` and answers; the work is in `service`.
+
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::{CodeSent, RegistrationWindow, ResetCodeSent, SessionAccount};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::service::{contact, login as login_service, password_reset, registration},
+    super::session::start_session,
+    super::session::{current_account, current_session, require_account, set_session_cookie},
+    super::AFTER_RESET,
+    crate::features::request::{actor, client_ip, ports, redirect_to},
+};
+
+/// The logged-in account, if any.
+#[server(prefix = "/api", endpoint = "my_account")]
+pub async fn my_account() -> Result<Option<SessionAccount>, AppError> {
+    Ok(current_account())
+}
+
+/// Logs in with an ID number, phone number, unified social credit code or
+/// staff username, and a password. Wrong credentials get one message that
+/// does not say which part was wrong; repeated failures slow down (never lock).
+/// Answers where to go: `next` (the page the person was sent here from)
+/// when it is a path on this site, otherwise the account's home page.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(
+    identifier: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<String, AppError> {
+    let ports = ports()?;
+    let identifier = login_service::parse_identifier(&identifier)?;
+    let account_id =
+        login_service::authenticate(&ports, &identifier, &password, &client_ip()).await?;
+    // A fresh session id on every login (no session fixation).
+    if let Some(old) = current_session() {
+        let _ = ports.accounts.end_session(&old.token_hash, &actor()).await;
+    }
+    start_session(&ports, account_id).await?;
+    let target = next
+        .as_deref()
+        .and_then(crate::policy::safe_return_path)
+        .unwrap_or(login_service::home_of(&identifier))
+        .to_string();
+    redirect_to(&target);
+    Ok(target)
+}
+
+/// Ends the session.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let ports = ports()?;
+    if let Some(session) = current_session() {
+        ports
+            .accounts
+            .end_session(&session.token_hash, &actor())
+            .await?;
+    }
+    set_session_cookie(&ports, "", 0);
+    redirect_to("/");
+    Ok(())
+}
+
+/// The registration windows (注册窗口), individual windows first.
+#[server(prefix = "/api", endpoint = "registration_windows")]
+pub async fn registration_windows() -> Result<Vec<RegistrationWindow>, AppError> {
+    Ok(ports()?.registry.windows().await?)
+}
+
+/// Online registration, step 1: checks kind, ID number, name and phone
+/// against the registry, then sends the code to the phone on record.
+#[server(prefix = "/api", endpoint = "send_registration_code")]
+pub async fn send_registration_code(
+    kind: String,
+    id_number: String,
+    name: String,
+    phone: String,
+) -> Result<CodeSent, AppError> {
+    let ports = ports()?;
+    let who = registration::identity(&ports, &kind, &id_number, &name, &phone).await?;
+    registration::send_code(&ports, &who, &actor()).await
+}
+
+/// Online registration, step 2: checks the code and the password, creates
+/// the account and logs in.
+#[server(prefix = "/api", endpoint = "complete_registration")]
+pub async fn complete_registration(
+    kind: String,
+    id_number: String,
+    name: String,
+    phone: String,
+    code: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    let who = registration::identity(&ports, &kind, &id_number, &name, &phone).await?;
+    let account_id =
+        registration::register_online(&ports, who, &code, &password, &password_confirm, &actor())
+            .await?;
+    start_session(&ports, account_id).await?;
+    redirect_to("/account");
+    Ok(())
+}
+
+/// Forgotten password, step 1: sends a code when the ID number and the
+/// phone match an account (and answers the same when they do not).
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(
+    id_number: String,
+    phone: String,
+) -> Result<ResetCodeSent, AppError> {
+    let ports = ports()?;
+    let (id, phone) = password_reset::parse_identity(&id_number, &phone)?;
+    let sent = password_reset::request_reset(&ports, &id, &phone, &actor()).await?;
+    // A form posted without JavaScript goes on to step 2.
+    redirect_to("/password-reset?sent=1");
+    Ok(sent)
+}
+
+/// Forgotten password, step 2: checks the code, sets the new password and
+/// ends every session. Answers where to go next (the login page).
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(
+    id_number: String,
+    phone: String,
+    code: String,
+    password: String,
+    password_confirm: String,
+) -> Result<String, AppError> {
+    let ports = ports()?;
+    let who = password_reset::parse_identity(&id_number, &phone)?;
+    password_reset::reset(&ports, who, &code, &password, &password_confirm, &actor()).await?;
+    redirect_to(AFTER_RESET);
+    Ok(AFTER_RESET.to_string())
+}
+
+/// Contact change, step 1: the new mobile number; a code goes to it.
+/// Answers the masked number.
+#[server(prefix = "/api", endpoint = "request_contact_change")]
+pub async fn request_contact_change(target: String, phone: String) -> Result<String, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    contact::request_change(&ports, &account, &target, &phone, &actor()).await
+}
+
+/// Contact change, step 2: the code from the new number. Changes the record.
+#[server(prefix = "/api", endpoint = "confirm_contact_change")]
+pub async fn confirm_contact_change(
+    target: String,
+    phone: String,
+    code: String,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    contact::confirm_change(&ports, &account, &target, &phone, &code, &actor()).await?;
+    redirect_to("/account?contact=1");
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Accounts (账户): login and logout, online registration (网上注册), the
+//! forgotten password (忘记密码), contact details (变更联系方式) and the
+//! session. SPEC §2–3.
+//!
+//! The server functions are in [`api`], one file per journey; the steps
+//! they share (identity checks, login throttling, code messages) in
+//! `service`; the session cookie and the logged-in account in `session`.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod port;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+pub use api::*;
+
+use crate::domain::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
+use serde::{Deserialize, Serialize};
+
+/// A registration window (注册窗口).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RegistrationWindow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    /// True for the unit-user window.
+    pub serves_units: bool,
+}
+
+/// The logged-in account, as resolved from the session cookie on the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionAccount {
+    pub account_id: i64,
+    pub display_name: String,
+    /// Masked phone number (e.g. 138****1234).
+    pub phone_masked: String,
+    pub role: AccountRole,
+}
+
+/// What kind of account it is (用户类别), with what it needs for permissions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountRole {
+    /// 个人用户
+    Individual {
+        kind: IndividualKind,
+        channel: RegistrationChannel,
+        id_number_masked: String,
+        /// Window that registered it, for window accounts.
+        window: Option<String>,
+    },
+    /// 单位用户 (always window-registered)
+    Unit {
+        kind: UnitKind,
+        credit_code: String,
+        granted: Vec<SpecialService>,
+        window: Option<String>,
+    },
+    /// 窗口民警 / 管理员
+    Staff {
+        role: StaffRole,
+        window_id: Option<i64>,
+        window: Option<String>,
+    },
+}
+
+impl SessionAccount {
+    pub fn is_staff(&self) -> bool {
+        matches!(self.role, AccountRole::Staff { .. })
+    }
+
+    /// The domain's view of who is acting, for the eligibility rules
+    /// (None for staff).
+    pub fn service_actor(&self) -> Option<crate::domain::Actor> {
+        use crate::domain::Actor;
+        match &self.role {
+            AccountRole::Individual { kind, channel, .. } => Some(Actor::Individual {
+                kind: *kind,
+                channel: *channel,
+            }),
+            AccountRole::Unit { kind, granted, .. } => Some(Actor::Unit {
+                kind: *kind,
+                granted: granted.clone(),
+            }),
+            AccountRole::Staff { .. } => None,
+        }
+    }
+
+    /// The clerk's window id, when this is a clerk at a window.
+    pub fn clerk_window(&self) -> Option<i64> {
+        match self.role {
+            AccountRole::Staff { window_id, .. } => window_id,
+            _ => None,
+        }
+    }
+}
+
+/// Answer to step 1 of online registration: a code is on its way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub phone_masked: String,
+    pub valid_for_secs: i64,
+    pub resend_after_secs: i64,
+    /// True when no new code was sent because the last one is still valid.
+    pub already_sent: bool,
+}
+
+/// Answer to step 1 of the password reset, identical whether or not an
+/// account matched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetCodeSent {
+    /// The phone as typed, masked (never the phone on record).
+    pub phone_masked: String,
+    pub valid_for_secs: i64,
+    pub resend_after_secs: i64,
+}
+
+/// Where the person goes after a reset: the login page, which says so.
+pub const AFTER_RESET: &str = "/login?reset=1";

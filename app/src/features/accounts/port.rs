@@ -1,0 +1,200 @@
+//! The ports of the accounts feature: the registry's people and windows,
+//! accounts and sessions, one-time SMS codes, password hashing.
+
+use super::{RegistrationWindow, SessionAccount};
+use crate::domain::{CreditCode, IndividualKind, PhoneNumber, ResidentId, UnitKind};
+use crate::domain::{PersonName, RegistrationChannel, SpecialService};
+use crate::features::port::Actor;
+use crate::port_error::PortResult;
+use async_trait::async_trait;
+
+/// A person in the registry (人口/驾驶人/车主信息), with the phone on record.
+#[derive(Clone, Debug)]
+pub struct PersonRecord {
+    pub id_number: ResidentId,
+    pub name: String,
+    pub phone_on_record: String,
+    /// Address on record (住址), to suggest the nearest windows.
+    pub address: String,
+    pub vehicles: i64,
+    pub has_licence: bool,
+}
+
+/// A new individual account (个人用户).
+#[derive(Clone, Debug)]
+pub struct NewIndividual {
+    pub kind: IndividualKind,
+    pub channel: RegistrationChannel,
+    pub id_number: ResidentId,
+    pub name: PersonName,
+    pub phone: PhoneNumber,
+    pub password_hash: String,
+    /// For window registration: the window and the clerk's account.
+    pub window: Option<(i64, i64)>,
+}
+
+/// A new unit account (单位用户), always registered at the unit window.
+#[derive(Clone, Debug)]
+pub struct NewUnit {
+    pub kind: UnitKind,
+    pub name: String,
+    pub credit_code: CreditCode,
+    pub attorney_ref: String,
+    pub agent_id_number: ResidentId,
+    pub agent_name: PersonName,
+    pub agent_phone: PhoneNumber,
+    pub password_hash: String,
+    pub granted: Vec<SpecialService>,
+    pub window_id: i64,
+    pub clerk_account_id: i64,
+}
+
+/// What a login identifier can be.
+#[derive(Clone, Debug)]
+pub enum LoginIdentifier {
+    IdNumber(ResidentId),
+    CreditCode(CreditCode),
+    Phone(PhoneNumber),
+    StaffUsername(String),
+}
+
+/// A stored credential matching a login identifier.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub account_id: i64,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+/// Registry look-ups (车驾管信息).
+#[async_trait]
+pub trait Registry: Send + Sync {
+    async fn person(&self, id_number: &ResidentId) -> PortResult<Option<PersonRecord>>;
+    async fn windows(&self) -> PortResult<Vec<RegistrationWindow>>;
+    async fn window(&self, id: i64) -> PortResult<Option<RegistrationWindow>>;
+}
+
+/// Accounts, sessions and login throttling.
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    async fn has_account(&self, id_number: &ResidentId) -> PortResult<bool>;
+    async fn unit_registered(&self, credit_code: &CreditCode) -> PortResult<bool>;
+    /// Creates the account and its audit record in one transaction.
+    async fn create_individual(&self, new: NewIndividual, actor: &Actor) -> PortResult<i64>;
+    async fn create_unit(&self, new: NewUnit, actor: &Actor) -> PortResult<i64>;
+    async fn credentials(&self, identifier: &LoginIdentifier) -> PortResult<Vec<Credential>>;
+    async fn session_account(&self, account_id: i64) -> PortResult<Option<SessionAccount>>;
+    /// Starts a session with a fresh random token; returns the token (the
+    /// store keeps only its hash).
+    async fn create_session(
+        &self,
+        account_id: i64,
+        actor: &Actor,
+        user_agent: &str,
+        now_ms: i64,
+    ) -> PortResult<String>;
+    /// The account of a live session, refreshing its idle timer; ends dead ones.
+    async fn resolve_session(&self, token_hash: &str, now_ms: i64) -> PortResult<Option<i64>>;
+    async fn end_session(&self, token_hash: &str, actor: &Actor) -> PortResult<()>;
+    async fn record_login(
+        &self,
+        identifier: &str,
+        ip: &str,
+        ok: bool,
+        now_ms: i64,
+    ) -> PortResult<()>;
+    /// Failures since `since_ms`: (for this identifier from this address, from this address).
+    async fn recent_login_failures(
+        &self,
+        identifier: &str,
+        ip: &str,
+        since_ms: i64,
+    ) -> PortResult<(i64, i64)>;
+    /// The newest login failure for (identifier, ip), to time the delay from.
+    async fn last_login_failure(&self, identifier: &str, ip: &str) -> PortResult<Option<i64>>;
+    /// The individual account with this ID number that may reset its
+    /// password online, with the phone on the account: (account id, phone).
+    /// None when there is none or it is disabled.
+    async fn reset_target(&self, id_number: &ResidentId) -> PortResult<Option<(i64, String)>>;
+    /// In one transaction: stores the new password hash, ends every session
+    /// of the account, tells the owner (message centre and SMS) and audits.
+    async fn reset_password(
+        &self,
+        account_id: i64,
+        password_hash: &str,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> PortResult<()>;
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> PortResult<()>;
+}
+
+/// Why a one-time code was not accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CodeRejection {
+    /// No live code for this phone and purpose: expired, used or never sent.
+    NoLiveCode,
+    /// Wrong code; this many attempts remain.
+    Wrong { attempts_left: i64 },
+    /// Too many wrong attempts: the code is void.
+    Exhausted,
+}
+
+/// One-time SMS codes and the outgoing SMS queue (短信验证码/短信发件箱).
+#[async_trait]
+pub trait SmsCodes: Send + Sync {
+    /// Sends a new code unless a quota says wait; returns Err(seconds) to wait.
+    async fn send_code(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        ip: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<(), i64>>;
+    /// Like `send_code`, worded for its purpose: `text` makes the message
+    /// (without the signature) from the code, so that whoever receives it
+    /// knows who asks for it and why.
+    async fn send_code_worded(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        ip: &str,
+        now_ms: i64,
+        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
+    ) -> PortResult<Result<(), i64>>;
+    /// When the newest live (unused, unexpired) code for this purpose and
+    /// subject was sent, if there is one: a person who reloads the page may
+    /// go on with the code already on its way.
+    async fn live_code_sent_at(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<i64>>;
+    /// Checks and, when right, uses up the code (single use).
+    async fn use_code(
+        &self,
+        phone: &PhoneNumber,
+        purpose: &str,
+        subject: &str,
+        code: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<(), CodeRejection>>;
+}
+
+/// Password hashing (argon2id on the server, off the async threads).
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    async fn hash(&self, password: &str) -> PortResult<String>;
+    /// Checks a password; with no stored hash, spends the same time and fails
+    /// (so timing does not tell whether an account exists).
+    async fn verify(&self, password: &str, hash: Option<&str>) -> bool;
+}

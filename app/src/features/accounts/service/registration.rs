@@ -1,0 +1,244 @@
+//! Online registration (网上注册) of individual users, SPEC §2, and the
+//! identity checks window registration shares.
+//!
+//! Step 1 checks the identity against the registry and sends a one-time code
+//! to the phone on record; step 2 checks the code and creates the account.
+
+use super::{code_field, wait_for_code};
+use crate::domain::RegistrationChannel;
+use crate::domain::{IndividualKind, Password, PersonName, PhoneNumber, ResidentId};
+use crate::error::{AppError, FieldCheck, Refusal};
+use crate::features::accounts::port::NewIndividual;
+use crate::features::accounts::CodeSent;
+use crate::features::port::Actor;
+use crate::i18n::Text;
+use crate::policy::{SMS_CODE_TTL_SECS, SMS_RESEND_GAP_SECS};
+use crate::port_error::PortError;
+use crate::ports::Ports;
+
+/// What the registration journey calls the SMS purpose.
+const PURPOSE: &str = "register";
+
+/// The four identity fields, parsed.
+pub struct Identity {
+    pub kind: IndividualKind,
+    pub id: ResidentId,
+    pub name: PersonName,
+    pub phone: PhoneNumber,
+}
+
+pub fn kind_field(check: &mut FieldCheck, kind: &str) -> Option<IndividualKind> {
+    let parsed = IndividualKind::from_code(kind.trim());
+    if parsed.is_none() {
+        check.push(
+            "kind",
+            Text::new("请选择用户类别", "Choose which kind of user you are"),
+        );
+    }
+    parsed
+}
+
+/// Parses the four identity fields, reporting every mistake at once.
+pub fn parse_identity(
+    kind: &str,
+    id_number: &str,
+    name: &str,
+    phone: &str,
+) -> Result<Identity, AppError> {
+    let mut check = FieldCheck::new();
+    let kind = kind_field(&mut check, kind);
+    let id = check.take("id_number", ResidentId::parse(id_number));
+    let name = check.take("name", PersonName::parse(name));
+    let phone = check.take("phone", PhoneNumber::parse(phone));
+    check.finish()?;
+    Ok(Identity {
+        kind: kind.expect("checked"),
+        id: id.expect("checked"),
+        name: name.expect("checked"),
+        phone: phone.expect("checked"),
+    })
+}
+
+/// SPEC §2: the identity must be in the registry, the name must match,
+/// the person must not have an account yet, and the phone must equal the
+/// phone on record — otherwise the person registers at a window.
+pub async fn identity(
+    ports: &Ports,
+    kind: &str,
+    id_number: &str,
+    name: &str,
+    phone: &str,
+) -> Result<Identity, AppError> {
+    let who = parse_identity(kind, id_number, name, phone)?;
+    let record = ports.registry.person(&who.id).await?;
+    let Some(record) = record else {
+        return Err(AppError::NotAllowed(Refusal {
+            rule: Text::new(
+                "未查询到您办理机动车登记或驾驶证申领业务的记录，无法核对手机号码。",
+                "We found no vehicle registration or driving-licence application in your name, so your phone number cannot be checked.",
+            ),
+            remedy: Text::new(
+                "请携带本人身份证明到任一个人用户注册窗口办理注册。",
+                "Please register at any individual registration window, bringing your identity document.",
+            ),
+            see_windows: true,
+            near_district: None,
+        }));
+    };
+    if record.name != who.name.as_str() {
+        return Err(AppError::field(
+            "name",
+            Text::new(
+                "姓名与该身份证号码登记的姓名不一致，请核对",
+                "The name does not match the name recorded for this ID number. Please check it.",
+            ),
+        ));
+    }
+    if ports.accounts.has_account(&who.id).await? {
+        return Err(already_registered());
+    }
+    if record.phone_on_record != who.phone.as_str() {
+        return Err(AppError::NotAllowed(Refusal {
+            rule: Text::new(
+                "您填写的手机号码与办理机动车登记或驾驶证申领业务时登记的手机号码不一致，不能网上注册。",
+                "The phone number you entered is not the one recorded when you registered your vehicle or applied for your driving licence, so you cannot register online.",
+            ),
+            remedy: Text::new(
+                "请携带本人身份证明到任一个人用户注册窗口办理注册（离您较近的窗口见下方）。",
+                "Please register at any individual registration window with your identity document (the windows near you are listed below).",
+            ),
+            see_windows: true,
+            near_district: crate::domain::window::district_of(&record.address).map(Box::from),
+        }));
+    }
+    Ok(who)
+}
+
+pub fn already_registered() -> AppError {
+    AppError::Conflict(Text::new(
+        "该身份证号码已经注册，请直接登录。忘记密码的，请到注册窗口重置。",
+        "This ID number is already registered. Please log in. If you forgot your password, a registration window can reset it.",
+    ))
+}
+/// Password rules plus "the two entries match".
+pub fn new_password(
+    check: &mut FieldCheck,
+    password: &str,
+    confirm: &str,
+    who: &Identity,
+) -> Option<Password> {
+    let parsed = check.take(
+        "password",
+        Password::parse_for(password, &[who.id.as_str(), who.phone.as_str()]),
+    );
+    if parsed.is_some() && password != confirm {
+        check.push(
+            "password_confirm",
+            Text::new("两次输入的密码不一致", "The two passwords are not the same"),
+        );
+    }
+    parsed
+}
+
+/// Step 1: checks the identity, then sends the code to the phone (or goes
+/// on with the code already on its way after a reload).
+pub async fn send_code(ports: &Ports, who: &Identity, actor: &Actor) -> Result<CodeSent, AppError> {
+    let now = ports.clock.now_ms();
+    let sent = ports
+        .sms
+        .send_code(&who.phone, PURPOSE, who.id.as_str(), &actor.ip, now)
+        .await?;
+    if let Err(wait) = sent {
+        // Asked again (a reload, a second tab) while the code sent for
+        // this registration is still valid: go on with that code.
+        let live = ports
+            .sms
+            .live_code_sent_at(&who.phone, PURPOSE, who.id.as_str(), now)
+            .await?;
+        return match live {
+            Some(sent_at) => Ok(CodeSent {
+                phone_masked: who.phone.masked(),
+                valid_for_secs: (SMS_CODE_TTL_SECS - (now - sent_at) / 1000).max(1),
+                resend_after_secs: wait,
+                already_sent: true,
+            }),
+            None => Err(wait_for_code(wait)),
+        };
+    }
+    ports
+        .accounts
+        .audit(
+            actor,
+            "registration.code_sent",
+            who.id.as_str(),
+            who.phone.masked().as_str(),
+        )
+        .await?;
+    Ok(CodeSent {
+        phone_masked: who.phone.masked(),
+        valid_for_secs: SMS_CODE_TTL_SECS,
+        resend_after_secs: SMS_RESEND_GAP_SECS,
+        already_sent: false,
+    })
+}
+
+/// Step 2: checks the code and the password and creates the account;
+/// answers its id.
+pub async fn register_online(
+    ports: &Ports,
+    who: Identity,
+    code: &str,
+    password: &str,
+    password_confirm: &str,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let mut check = FieldCheck::new();
+    let password = new_password(&mut check, password, password_confirm, &who);
+    let code = code_field(&mut check, code);
+    check.finish()?;
+    let (password, code) = (password.expect("checked"), code.expect("checked"));
+    let now = ports.clock.now_ms();
+    let verdict = ports
+        .sms
+        .use_code(&who.phone, PURPOSE, who.id.as_str(), &code, now)
+        .await?;
+    if let Err(rejection) = verdict {
+        return Err(rejection.into_field_error("code"));
+    }
+    let password_hash = ports.passwords.hash(password.expose()).await?;
+    create_individual(
+        ports,
+        who,
+        RegistrationChannel::Online,
+        password_hash,
+        None,
+        actor,
+    )
+    .await
+}
+
+/// Creates an individual account (online, or at a window with the window
+/// and the clerk); an ID number registered meanwhile is a conflict.
+pub async fn create_individual(
+    ports: &Ports,
+    who: Identity,
+    channel: RegistrationChannel,
+    password_hash: String,
+    window: Option<(i64, i64)>,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let new = NewIndividual {
+        kind: who.kind,
+        channel,
+        id_number: who.id,
+        name: who.name,
+        phone: who.phone,
+        password_hash,
+        window,
+    };
+    match ports.accounts.create_individual(new, actor).await {
+        Ok(id) => Ok(id),
+        Err(PortError::Conflict(_)) => Err(already_registered()),
+        Err(e) => Err(e.into()),
+    }
+}

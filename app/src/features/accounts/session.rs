@@ -1,0 +1,73 @@
+//! The session (会话): the account the server's session layer found for the
+//! request's cookie, and the cookie itself.
+
+use super::SessionAccount;
+use crate::error::AppError;
+use crate::features::port::Actor;
+use crate::features::request::{client_ip, parts, user_agent};
+use crate::i18n::Text;
+use crate::ports::Ports;
+use leptos::prelude::*;
+
+/// Request extension set by the server's session layer.
+#[derive(Clone, Debug)]
+pub struct CurrentSession {
+    pub token_hash: String,
+    pub account: SessionAccount,
+}
+
+pub fn current_session() -> Option<CurrentSession> {
+    parts().and_then(|p| p.extensions.get::<CurrentSession>().cloned())
+}
+
+pub fn current_account() -> Option<SessionAccount> {
+    current_session().map(|s| s.account)
+}
+
+/// The account, or `NotLoggedIn`.
+pub fn require_account() -> Result<SessionAccount, AppError> {
+    current_account().ok_or(AppError::NotLoggedIn)
+}
+
+/// The staff account (窗口民警/管理员), or a refusal.
+pub fn require_staff() -> Result<SessionAccount, AppError> {
+    let account = require_account()?;
+    if account.is_staff() {
+        Ok(account)
+    } else {
+        Err(AppError::not_allowed(
+            Text::new("该功能仅限民警使用。", "This is for staff only."),
+            Text::new("请使用民警账户登录。", "Log in with a staff account."),
+        ))
+    }
+}
+
+/// Starts a session for the account and sets the cookie.
+pub async fn start_session(ports: &Ports, account_id: i64) -> Result<(), AppError> {
+    use crate::policy::SESSION_ABSOLUTE_SECS;
+    let now = ports.clock.now_ms();
+    let actor = Actor {
+        account_id: Some(account_id),
+        ip: client_ip(),
+    };
+    let token = ports
+        .accounts
+        .create_session(account_id, &actor, &user_agent(), now)
+        .await?;
+    set_session_cookie(ports, &token, SESSION_ABSOLUTE_SECS);
+    Ok(())
+}
+
+/// Writes the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS.
+pub fn set_session_cookie(ports: &Ports, token: &str, max_age_secs: i64) {
+    use crate::policy::SESSION_COOKIE;
+    let secure = if ports.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+    );
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}

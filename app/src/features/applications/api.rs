@@ -1,0 +1,250 @@
+//! The applications feature's server functions: the applicant's (overview,
+//! form, draft, check your answers, submit) and the clerk's (queue, one
+//! application, its events, lifting a blacklisting).
+
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use super::{
+    ApplicationDetail, ApplicationDraft, ApplicationSummary, ApplyOptions, MyApplications,
+    StaffApplicationView,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::service::{application_not_found, clerk, parse_service, Desk, Draft},
+    super::ApplicationInput,
+    crate::domain::application::ApplicationStatus,
+    crate::domain::ServiceCode,
+    crate::features::accounts::session::{require_account, require_staff},
+    crate::features::request::{actor, ports, redirect_to},
+    crate::i18n::Text,
+};
+
+/// The person's applications, what they may apply for, and any blacklisting.
+#[server(prefix = "/api", endpoint = "applications_overview")]
+pub async fn applications_overview() -> Result<MyApplications, AppError> {
+    let ports = ports()?;
+    Desk::of(&ports).overview(&require_account()?).await
+}
+
+/// The form's options for one service: eligible subjects and fees.
+#[server(prefix = "/api", endpoint = "application_form")]
+pub async fn application_form(service: String) -> Result<ApplyOptions, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    let service = parse_service(&service)?;
+    Desk::of(&ports).options_for(&account, service).await
+}
+
+/// Submits an application in one call (for unit systems and tests; the
+/// browser goes through a draft and the check-your-answers page).
+/// Answers the application number.
+#[server(prefix = "/api", endpoint = "submit_application")]
+pub async fn submit_application(
+    service: String,
+    subject: String,
+    reason: Option<String>,
+    new_date: Option<String>,
+    fulfilment: Option<String>,
+    recipient: Option<String>,
+    recipient_phone: Option<String>,
+    address: Option<String>,
+) -> Result<String, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    let service = parse_service(&service)?;
+    let input = ApplicationInput {
+        subject,
+        reason,
+        new_date,
+        fulfilment,
+        recipient,
+        recipient_phone,
+        address,
+    };
+    let new = Desk::of(&ports)
+        .validate_input(&account, service, &input)
+        .await?;
+    let no = ports
+        .applications
+        .submit(new, None, &actor())
+        .await?
+        .ok_or_else(application_not_found)?;
+    redirect_to(&format!("/account/applications/{no}?submitted=1"));
+    Ok(no)
+}
+
+/// Saves what the form holds as a draft (草稿), then goes to the
+/// check-your-answers page, or back to the form with the problems and
+/// everything typed. Answers the draft id.
+#[server(prefix = "/api", endpoint = "save_application_draft")]
+pub async fn save_application_draft(
+    service: String,
+    draft: Option<i64>,
+    subject: Option<String>,
+    reason: Option<String>,
+    new_date: Option<String>,
+    fulfilment: Option<String>,
+    recipient: Option<String>,
+    recipient_phone: Option<String>,
+    address: Option<String>,
+) -> Result<i64, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    let service = parse_service(&service)?;
+    let keep = |v: Option<String>| v.map(|s| s.chars().take(200).collect::<String>());
+    let input = ApplicationInput {
+        subject: subject.unwrap_or_default(),
+        reason: keep(reason),
+        new_date: keep(new_date),
+        fulfilment: keep(fulfilment),
+        recipient: keep(recipient),
+        recipient_phone: keep(recipient_phone),
+        address: keep(address),
+    };
+    let json =
+        serde_json::to_string(&input).map_err(|e| crate::error::internal("encode draft", e))?;
+    let id = ports
+        .applications
+        .save_draft(account.account_id, draft, service, &json)
+        .await?;
+    let page = match Desk::of(&ports)
+        .validate_input(&account, service, &input)
+        .await
+    {
+        Ok(_) => format!("/account/apply/{}/check?draft={id}", service.code()),
+        Err(_) => format!("/account/apply/{}?draft={id}", service.code()),
+    };
+    redirect_to(&page);
+    Ok(id)
+}
+
+/// A draft of this account, with the form's options and its problems.
+#[server(prefix = "/api", endpoint = "load_application_draft")]
+pub async fn load_application_draft(draft: i64) -> Result<ApplicationDraft, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    let desk = Desk::of(&ports);
+    let (service, input) = open_draft(&desk, account.account_id, draft).await?;
+    let options = desk.options_for(&account, service).await?;
+    let problems = desk.validate_input(&account, service, &input).await.err();
+    Ok(ApplicationDraft {
+        draft_id: draft,
+        options,
+        input,
+        problems,
+    })
+}
+
+/// Submits a checked draft. Twice (a double click, a second tab) submits
+/// once: the draft is used up in the same transaction.
+#[server(prefix = "/api", endpoint = "confirm_application")]
+pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    let desk = Desk::of(&ports);
+    let (service, input) = open_draft(&desk, account.account_id, draft).await?;
+    let new = desk.validate_input(&account, service, &input).await?;
+    let no = ports
+        .applications
+        .submit(new, Some(draft), &actor())
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(Text::new(
+                "这份申请已经提交过了，请在“补换证业务”中查看。",
+                "This application was already submitted; see Documents.",
+            ))
+        })?;
+    redirect_to(&format!("/account/applications/{no}?submitted=1"));
+    Ok(no)
+}
+
+/// One of the person's applications with its status history.
+#[server(prefix = "/api", endpoint = "my_application")]
+pub async fn my_application(application_no: String) -> Result<ApplicationDetail, AppError> {
+    let account = require_account()?;
+    ports()?
+        .applications
+        .detail(application_no.trim())
+        .await?
+        .filter(|d| d.account_id == account.account_id)
+        .ok_or_else(application_not_found)
+}
+
+/// The staff console's queue: applications in one status (or all open).
+#[server(prefix = "/api", endpoint = "staff/applications")]
+pub async fn staff_applications(
+    status: Option<String>,
+) -> Result<Vec<ApplicationSummary>, AppError> {
+    let ports = ports()?;
+    require_staff()?;
+    let status = status.as_deref().and_then(ApplicationStatus::from_code);
+    Ok(ports.applications.queue(status, 200).await?)
+}
+
+/// One application for a clerk: details, the events possible now, the
+/// applicant's blacklist entries and audit trail.
+#[server(prefix = "/api", endpoint = "staff/application")]
+pub async fn staff_application(application_no: String) -> Result<StaffApplicationView, AppError> {
+    let ports = ports()?;
+    require_staff()?;
+    clerk::view(&ports, application_no.trim()).await
+}
+
+/// A clerk records what happened (accept, reject with reason, produced,
+/// posted, ready, delivered, delivery refused, collected).
+#[server(prefix = "/api", endpoint = "staff/application_event")]
+pub async fn staff_application_event(
+    application_no: String,
+    event: String,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    require_staff()?;
+    let no = application_no.trim();
+    clerk::record_event(&ports, no, &event, note, &actor()).await?;
+    redirect_to(&format!("/staff/applications/{no}?done=1"));
+    Ok(())
+}
+
+/// A clerk lifts a blacklisting, with the reason recorded.
+#[server(prefix = "/api", endpoint = "staff/lift_blacklist")]
+pub async fn staff_lift_blacklist(
+    entry_id: i64,
+    reason: String,
+    application_no: String,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    require_staff()?;
+    clerk::lift_blacklist(&ports, entry_id, &reason, &actor()).await?;
+    redirect_to(&format!(
+        "/staff/applications/{}?lifted=1",
+        application_no.trim()
+    ));
+    Ok(())
+}
+
+/// The draft's service and input; back after submitting, goes to the
+/// application the draft became.
+#[cfg(feature = "ssr")]
+async fn open_draft(
+    desk: &Desk<'_>,
+    account_id: i64,
+    draft: i64,
+) -> Result<(ServiceCode, ApplicationInput), AppError> {
+    match desk.draft(account_id, draft).await? {
+        Draft::Open(service, input) => Ok((service, input)),
+        gone => {
+            if let Draft::Submitted(no) = gone {
+                redirect_to(&format!("/account/applications/{no}?already=1"));
+            }
+            Err(AppError::NotFound(Text::new(
+                "没有找到这份草稿，可能已经提交。请在“补换证业务”中查看您的申请。",
+                "That draft was not found; it may have been submitted. See your applications under Documents.",
+            )))
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Applying for documents: what the person may apply for and on which
+//! subject (`domain::application`), checking a form or a draft against
+//! every rule, and what is stored. Unit-tested against in-memory fakes of
+//! the ports (`service/tests.rs`).
+
+use super::port::{Applications, NewApplication};
+use super::{active_until, ApplicationInput, ApplyOptions, MyApplications, Subject};
+use crate::domain::application::*;
+use crate::domain::fulfilment::Fulfilment;
+use crate::domain::{BindingKind, Date, PersonName, PhoneNumber, ServiceCode};
+use crate::error::{AppError, FieldCheck, Refusal};
+use crate::features::accounts::SessionAccount;
+use crate::features::bindings::port::{Bindings, OwnerKey};
+use crate::i18n::Text;
+use crate::ports::Ports;
+
+pub mod clerk;
+#[cfg(test)]
+mod tests;
+
+/// The application desk (业务受理): the ports the service reads, and today.
+pub struct Desk<'a> {
+    pub applications: &'a dyn Applications,
+    pub bindings: &'a dyn Bindings,
+    pub today: Date,
+}
+
+/// A draft as found: still a draft, or submitted already (its number).
+pub enum Draft {
+    Open(ServiceCode, ApplicationInput),
+    Submitted(String),
+    Missing,
+}
+
+impl<'a> Desk<'a> {
+    pub fn of(ports: &'a Ports) -> Desk<'a> {
+        Desk {
+            applications: &*ports.applications,
+            bindings: &*ports.bindings,
+            today: ports.clock.today(),
+        }
+    }
+
+    /// The person's applications, each document service with the reason it
+    /// is refused (if it is), and any blacklisting.
+    pub async fn overview(&self, account: &SessionAccount) -> Result<MyApplications, AppError> {
+        let today = self.today;
+        let items = self.applications.mine(account.account_id).await?;
+        let blacklist = self.applications.blacklist_of(account.account_id).await?;
+        let blacklisted_until = active_until(&blacklist, today);
+        let actor = account.service_actor();
+        let facts = ApplicationFacts {
+            today,
+            blacklisted_until,
+            licence: None,
+            vehicle_type: None,
+        };
+        let services = APPLICATION_SERVICES
+            .iter()
+            .map(|s| {
+                let refusal = actor
+                    .as_ref()
+                    .map(|a| crate::domain::may_use(a, *s, today))
+                    .unwrap_or(Ok(()))
+                    .and_then(|_| application_allowed(*s, &facts))
+                    .err()
+                    .map(Refusal::from);
+                (*s, refusal)
+            })
+            .collect();
+        Ok(MyApplications {
+            items,
+            services,
+            blacklist,
+        })
+    }
+
+    /// A draft of this account.
+    pub async fn draft(&self, account_id: i64, draft: i64) -> Result<Draft, AppError> {
+        let Some((service, json)) = self.applications.load_draft(account_id, draft).await? else {
+            // Back after submitting: the draft became an application.
+            let submitted = self
+                .applications
+                .submitted_from_draft(account_id, draft)
+                .await?;
+            return Ok(submitted.map_or(Draft::Missing, Draft::Submitted));
+        };
+        let input =
+            serde_json::from_str(&json).map_err(|e| crate::error::internal("decode draft", e))?;
+        Ok(Draft::Open(service, input))
+    }
+
+    /// Checks an application against every rule; answers what to store.
+    pub async fn validate_input(
+        &self,
+        account: &SessionAccount,
+        service: ServiceCode,
+        input: &ApplicationInput,
+    ) -> Result<NewApplication, AppError> {
+        let options = self.options_for(account, service).await?;
+        if let Some(refusal) = options.refusal.clone() {
+            return Err(AppError::NotAllowed(refusal));
+        }
+        let today = self.today;
+        let mut check = FieldCheck::new();
+        let chosen = options.subjects.iter().find(|s| s.key == input.subject);
+        match chosen {
+            None => check.push(
+                "subject",
+                Text::new(
+                    "请选择要办理的机动车或驾驶证",
+                    "Choose the vehicle or licence",
+                ),
+            ),
+            Some(s) => {
+                if let Some(r) = &s.refusal {
+                    return Err(AppError::NotAllowed(r.clone()));
+                }
+            }
+        }
+        let mut reason_code = None;
+        let mut new_due = None;
+        if options.is_deferral {
+            reason_code = input
+                .reason
+                .as_deref()
+                .and_then(DeferralReason::from_code)
+                .map(|r| r.code().to_string());
+            if reason_code.is_none() {
+                check.push("reason", Text::new("请选择延期理由", "Choose the reason"));
+            }
+            match input
+                .new_date
+                .as_deref()
+                .map(str::trim)
+                .and_then(Date::parse_iso)
+            {
+                None => check.push(
+                    "new_date",
+                    Text::new(
+                        "请按“年-月-日”填写延期后的日期，例如2027-06-30",
+                        "Enter the new date as year-month-day, for example 2027-06-30",
+                    ),
+                ),
+                Some(d) => {
+                    match check_deferral(service, chosen.and_then(|s| s.current_due), d, today) {
+                        Ok(()) => new_due = Some(d),
+                        Err((zh, en)) => check.push("new_date", Text::new(zh, en)),
+                    }
+                }
+            }
+        }
+        let mut how = None;
+        let mut post = None;
+        if options.offers_fulfilment {
+            how = input.fulfilment.as_deref().and_then(Fulfilment::from_code);
+            match how {
+                None => check.push(
+                    "fulfilment",
+                    Text::new("请选择领取方式：自取或邮递", "Choose collection or post"),
+                ),
+                Some(Fulfilment::Post) => {
+                    let name = check.take(
+                        "recipient",
+                        PersonName::parse(input.recipient.as_deref().unwrap_or("")),
+                    );
+                    let phone = check.take(
+                        "recipient_phone",
+                        PhoneNumber::parse(input.recipient_phone.as_deref().unwrap_or("")),
+                    );
+                    let addr = input
+                        .address
+                        .as_deref()
+                        .map(str::trim)
+                        .unwrap_or("")
+                        .to_string();
+                    if addr.chars().count() < 8 || addr.chars().count() > 120 {
+                        check.push(
+                            "address",
+                            Text::new(
+                                "请填写完整的收件地址（省市区、街道和门牌号，8至120个字）",
+                                "Enter the full postal address (8 to 120 characters)",
+                            ),
+                        );
+                    }
+                    if let (Some(n), Some(p)) = (name, phone) {
+                        post = Some((n.as_str().to_string(), p.as_str().to_string(), addr));
+                    }
+                }
+                Some(Fulfilment::SelfPickup) => {}
+            }
+        }
+        check.finish()?;
+        let chosen = chosen.expect("checked");
+        let vehicle_id = chosen
+            .key
+            .strip_prefix("v:")
+            .and_then(|id| id.parse::<i64>().ok());
+        let licence_id_number = match (&vehicle_id, self.owner_id(account.account_id).await?) {
+            (None, Some(id)) => Some(id),
+            _ => None,
+        };
+        Ok(NewApplication {
+            account_id: account.account_id,
+            service,
+            vehicle_id,
+            licence_id_number,
+            subject_label: chosen.label.clone(),
+            reason: reason_code,
+            new_date: new_due,
+            fulfilment: how,
+            post,
+            fee_fen: options.fee_fen,
+            postage_fen: if how == Some(Fulfilment::Post) {
+                options.postage_fen
+            } else {
+                0
+            },
+            today,
+        })
+    }
+
+    /// The form's options for one service: who may apply, for which
+    /// subjects, at what cost.
+    pub async fn options_for(
+        &self,
+        account: &SessionAccount,
+        service: ServiceCode,
+    ) -> Result<ApplyOptions, AppError> {
+        let today = self.today;
+        let actor = account.service_actor().ok_or_else(|| {
+            AppError::not_allowed(
+                Text::new("民警账户不能申请业务。", "Staff accounts do not apply."),
+                Text::new("请使用民警工作台。", "Use the staff console."),
+            )
+        })?;
+        let blacklist = self.applications.blacklist_of(account.account_id).await?;
+        let blacklisted_until = active_until(&blacklist, today);
+        let mut refusal = crate::domain::may_use(&actor, service, today).err();
+        let base = ApplicationFacts {
+            today,
+            blacklisted_until,
+            licence: None,
+            vehicle_type: None,
+        };
+        if refusal.is_none() {
+            refusal = application_allowed(service, &base).err();
+        }
+        let mut subjects = Vec::new();
+        if service.is_vehicle_service() {
+            let vehicles = self.bindings.bound_vehicles(account.account_id).await?;
+            for v in vehicles
+                .into_iter()
+                .filter(|v| v.binding == BindingKind::Own)
+            {
+                let facts = ApplicationFacts {
+                    vehicle_type: Some(v.vehicle_type),
+                    ..base.clone()
+                };
+                subjects.push(Subject {
+                    key: format!("v:{}", v.vehicle_id),
+                    label: v.plate.clone(),
+                    refusal: application_allowed(service, &facts)
+                        .err()
+                        .map(Refusal::from),
+                    current_due: None,
+                    notice: None,
+                });
+            }
+        } else if let Some(id) = self.owner_id(account.account_id).await? {
+            let licence = self
+                .bindings
+                .licence(account.account_id, &id)
+                .await?
+                .filter(|l| l.bound);
+            if let Some(l) = licence {
+                let birth = crate::domain::ResidentId::parse(&id)
+                    .map(|r| r.birth_date())
+                    .unwrap_or(today);
+                let due = match service {
+                    ServiceCode::D5 => Some(l.valid_until),
+                    ServiceCode::D6 => l.physical_due,
+                    ServiceCode::D7 => l.review_due,
+                    _ => None,
+                };
+                let facts = ApplicationFacts {
+                    licence: Some(LicenceFacts {
+                        class: l.class,
+                        valid_until: l.valid_until,
+                        holder_birth: birth,
+                        due_for_deferral: due,
+                    }),
+                    ..base.clone()
+                };
+                subjects.push(Subject {
+                    key: "licence".into(),
+                    label: format!("{} {}", l.class.code(), l.number_masked),
+                    refusal: application_allowed(service, &facts)
+                        .err()
+                        .map(Refusal::from),
+                    current_due: due,
+                    notice: application_notice(service, &facts).map(|(zh, en)| Text::new(zh, en)),
+                });
+            }
+        }
+        Ok(ApplyOptions {
+            service,
+            refusal: refusal.map(Refusal::from),
+            subjects,
+            fee_fen: i64::from(production_fee_yuan(service)) * 100,
+            postage_fen: i64::from(POSTAGE_YUAN) * 100,
+            offers_fulfilment: service.offers_fulfilment_choice(),
+            is_deferral: matches!(service, ServiceCode::D5 | ServiceCode::D6 | ServiceCode::D7),
+            documents_to_return: documents_to_return(service).map(|(zh, en)| Text::new(zh, en)),
+            pickup_address: Text::new(
+                crate::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_ZH,
+                crate::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_EN,
+            ),
+        })
+    }
+
+    /// The ID number of the account's holder, for a person.
+    async fn owner_id(&self, account_id: i64) -> Result<Option<String>, AppError> {
+        Ok(match self.bindings.account_owner(account_id).await? {
+            Some(OwnerKey::Person(id)) => Some(id),
+            _ => None,
+        })
+    }
+}
+
+/// The document service named by a code (only those applied for here).
+pub fn parse_service(code: &str) -> Result<ServiceCode, AppError> {
+    ServiceCode::from_code(code.trim())
+        .filter(|s| APPLICATION_SERVICES.contains(s))
+        .ok_or_else(|| AppError::NotFound(Text::new("没有这项业务。", "There is no such service.")))
+}
+
+pub fn application_not_found() -> AppError {
+    AppError::NotFound(Text::new(
+        "没有找到这笔业务。",
+        "That application was not found.",
+    ))
+}

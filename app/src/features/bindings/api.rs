@@ -1,0 +1,91 @@
+//! The bindings feature's server functions (my vehicles, my licence).
+
+use super::{MyLicence, VehiclesOverview};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::service,
+    crate::features::accounts::session::require_account,
+    crate::features::request::{actor, ports, redirect_to},
+};
+
+/// The vehicles page: bound vehicles, own vehicles still to bind, and the
+/// allowance for vehicles not in the holder's name.
+#[server(prefix = "/api", endpoint = "my_vehicles")]
+pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
+    service::overview(&ports()?, require_account()?).await
+}
+
+/// Binds a vehicle registered in the holder's name (the registry decides).
+#[server(prefix = "/api", endpoint = "bind_own_vehicle")]
+pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
+    service::bind_own(&ports()?, &require_account()?, vehicle_id, &actor()).await?;
+    redirect_to("/account/vehicles?bound=1");
+    Ok(())
+}
+
+/// Step 1 of binding a vehicle not in the holder's name (window-registered
+/// individuals): the plate and the VIN's last six characters; the owner
+/// gets an SMS code on the phone on record. Answers the masked phone.
+#[server(prefix = "/api", endpoint = "request_other_vehicle")]
+pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<String, AppError> {
+    let account = require_account()?;
+    let (plate, masked) =
+        service::request_other(&ports()?, account, &plate, &vin_suffix, &actor()).await?;
+    redirect_to(&format!(
+        "/account/vehicles/confirm?plate={}",
+        crate::ui::encode_query_value(plate.as_str())
+    ));
+    Ok(masked)
+}
+
+/// Step 2: the code the owner passed on. Binds into a free slot (of three).
+#[server(prefix = "/api", endpoint = "confirm_other_vehicle")]
+pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), AppError> {
+    service::confirm_other(&ports()?, &require_account()?, &plate, &code, &actor()).await?;
+    redirect_to("/account/vehicles?bound=1");
+    Ok(())
+}
+
+/// Unbinds a vehicle (解绑).
+#[server(prefix = "/api", endpoint = "unbind_vehicle")]
+pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
+    let account = require_account()?;
+    let done = ports()?
+        .bindings
+        .unbind_vehicle(account.account_id, vehicle_id, &actor())
+        .await?;
+    if !done {
+        return Err(service::not_your_vehicle());
+    }
+    redirect_to("/account/vehicles?unbound=1");
+    Ok(())
+}
+
+/// The person's licence, if the registry has one for their ID number.
+#[server(prefix = "/api", endpoint = "licence_overview")]
+pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
+    service::licence(&ports()?, &require_account()?).await
+}
+
+/// Binds the person's own driving licence (绑定驾驶证).
+#[server(prefix = "/api", endpoint = "bind_licence")]
+pub async fn bind_licence() -> Result<(), AppError> {
+    service::bind_licence(&ports()?, &require_account()?, &actor()).await?;
+    redirect_to("/account/licence?bound=1");
+    Ok(())
+}
+
+/// Unbinds the licence.
+#[server(prefix = "/api", endpoint = "unbind_licence")]
+pub async fn unbind_licence() -> Result<(), AppError> {
+    let account = require_account()?;
+    ports()?
+        .bindings
+        .unbind_licence(account.account_id, &actor())
+        .await?;
+    redirect_to("/account/licence");
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Driving-test booking (驾考预约, D12): open sessions, booking within the
+//! rules (`domain::exam`), the learner's rank while bookings are collected,
+//! cancellation while pending, and the result after allocation.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod port;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use api::*;
+
+use crate::domain::exam::{BookingRefusal, LearnerRecord, Subject};
+use crate::domain::Date;
+use serde::{Deserialize, Serialize};
+
+/// A test session (考试场次).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamSession {
+    pub id: i64,
+    pub centre: String,
+    pub subject: Subject,
+    pub day: Date,
+    pub period: String,
+    pub capacity: i64,
+    pub closes_at_ms: i64,
+    /// Bookings waiting so far.
+    pub waiting: i64,
+}
+
+/// One of the learner's bookings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamBooking {
+    pub id: i64,
+    pub session: ExamSession,
+    /// pending, allocated, not_allocated or cancelled.
+    pub status: String,
+    /// The place in the queue while pending; the final rank after.
+    pub rank: Option<i64>,
+}
+
+/// Everything the booking page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamOverview {
+    pub record: Option<LearnerRecord>,
+    /// Every open session, with the reason this learner cannot book it.
+    pub sessions: Vec<(ExamSession, Option<BookingRefusal>)>,
+    pub bookings: Vec<ExamBooking>,
+}

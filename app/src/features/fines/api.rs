@@ -1,0 +1,81 @@
+//! The fines feature's server functions.
+
+use super::{Receipt, ViolationItem, ViolationsOverview};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::service::{self, Payment},
+    crate::features::accounts::session::require_account,
+    crate::features::request::{actor, ports, redirect_to},
+};
+
+/// The violations of the account's bound vehicles.
+#[server(prefix = "/api", endpoint = "my_violations")]
+pub async fn my_violations() -> Result<ViolationsOverview, AppError> {
+    service::overview(&ports()?, require_account()?.account_id).await
+}
+
+/// One violation, if it is on one of the account's bound vehicles. On a
+/// vehicle not in the person's name, one they may not handle is refused
+/// with the rule (its details stay private).
+#[server(prefix = "/api", endpoint = "violation_detail")]
+pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppError> {
+    service::detail(&ports()?, require_account()?.account_id, violation_id).await
+}
+
+/// Handles (acknowledges) a violation: the person confirms the facts and
+/// the penalty decision is issued (处理). Refused with the rule when the
+/// account may not handle it.
+#[server(prefix = "/api", endpoint = "handle_violation")]
+pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Result<(), AppError> {
+    let account = require_account()?;
+    let decided = service::handle(
+        &ports()?,
+        account.account_id,
+        violation_id,
+        confirm.as_deref(),
+        &actor(),
+    )
+    .await?;
+    // Handled already (another tab): go on to payment.
+    let done = if decided { "?handled=1" } else { "" };
+    redirect_to(&format!("/account/violations/{violation_id}{done}"));
+    Ok(())
+}
+
+/// Starts paying a handled fine: opens (or reuses) the payment order and
+/// answers the gateway's checkout address (the browser goes there).
+#[server(prefix = "/api", endpoint = "pay_fine")]
+pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
+    let account = require_account()?;
+    match service::pay(&ports()?, account.account_id, violation_id, &actor()).await? {
+        Payment::Checkout(url) => {
+            redirect_to(&url);
+            Ok(url)
+        }
+        Payment::AlreadyPaid { receipt_no } => {
+            if let Some(no) = receipt_no {
+                redirect_to(&format!("/account/receipts/{no}"));
+            }
+            Err(service::already_paid())
+        }
+    }
+}
+
+/// A receipt of the account's own payment.
+#[server(prefix = "/api", endpoint = "fine_receipt")]
+pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
+    let account = require_account()?;
+    ports()?
+        .fines
+        .receipt(account.account_id, receipt_no.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::Text::new(
+                "没有找到这张缴款凭证。",
+                "That receipt was not found.",
+            ))
+        })
+}

@@ -1,0 +1,102 @@
+//! Electronic-surveillance violations and fines (电子监控违法处理和罚款缴纳,
+//! V8): list, handle (the penalty decision), pay through the payment
+//! gateway, and the receipt.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod port;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use api::*;
+
+use crate::domain::violation::{amount_due_fen, may_handle_violation, surcharge_fen};
+use crate::domain::{BindingKind, Date, Refusal, VehicleType, ViolationFacts, ViolationStatus};
+use serde::{Deserialize, Serialize};
+
+/// One violation of a bound vehicle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViolationItem {
+    pub id: i64,
+    pub vehicle_id: i64,
+    pub plate: String,
+    pub vehicle_type: VehicleType,
+    pub binding: BindingKind,
+    pub occurred_at_ms: i64,
+    pub place: String,
+    /// Province abbreviation where it was recorded (采集地).
+    pub recorded_province: String,
+    /// 违法代码
+    pub code: String,
+    /// 违法行为
+    pub description: String,
+    pub fine_yuan: u32,
+    pub points: u8,
+    pub status: ViolationStatus,
+    pub decided_on: Option<Date>,
+    /// 处罚决定书编号
+    pub decision_no: Option<String>,
+    pub receipt_no: Option<String>,
+}
+
+impl ViolationItem {
+    pub fn facts(&self) -> ViolationFacts {
+        ViolationFacts {
+            fine_yuan: self.fine_yuan,
+            points: self.points,
+            recorded_province: self.recorded_province.clone(),
+            vehicle_type: self.vehicle_type,
+            binding: self.binding,
+        }
+    }
+
+    /// Whether this account may handle and pay it here (the rule, SPEC §3).
+    pub fn may_handle(&self) -> Result<(), Refusal> {
+        may_handle_violation(&self.facts())
+    }
+
+    /// What is owed today, in fen, once decided.
+    pub fn amount_due_fen(&self, today: Date) -> i64 {
+        let decided = self.decided_on.unwrap_or(today);
+        amount_due_fen(self.fine_yuan, decided, today)
+    }
+
+    pub fn surcharge_fen(&self, today: Date) -> i64 {
+        let decided = self.decided_on.unwrap_or(today);
+        surcharge_fen(self.fine_yuan, decided, today)
+    }
+
+    /// A vehicle not in the person's name shows only the violations the
+    /// person may handle; the owner's other records stay private.
+    pub fn visible_to_binder(&self) -> bool {
+        self.binding == BindingKind::Own || self.may_handle().is_ok()
+    }
+}
+
+/// The violations page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViolationsOverview {
+    pub items: Vec<ViolationItem>,
+    /// Violations on vehicles not in the person's name that only the owner
+    /// may handle (not listed).
+    pub hidden_for_owner: usize,
+}
+
+/// A paid fine's receipt (罚款缴纳凭证).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub receipt_no: String,
+    pub order_no: String,
+    pub decision_no: String,
+    pub plate: String,
+    pub violation_code: String,
+    pub description: String,
+    pub occurred_at_ms: i64,
+    pub place: String,
+    pub fine_fen: i64,
+    pub surcharge_fen: i64,
+    pub amount_fen: i64,
+    pub paid_at_ms: i64,
+    pub bank_ref: String,
+    pub payer: String,
+}

@@ -1,0 +1,145 @@
+//! Handling a violation and paying its fine: the rule on who may handle
+//! what (`domain::violation`), the decision, and the payment order.
+
+use super::port::PayRejection;
+use super::{ViolationItem, ViolationsOverview};
+use crate::domain::ViolationStatus;
+use crate::error::AppError;
+use crate::features::port::Actor;
+use crate::i18n::Text;
+use crate::ports::Ports;
+
+/// The violations of the account's bound vehicles; on vehicles not in the
+/// person's name, only those the person may handle.
+pub async fn overview(ports: &Ports, account_id: i64) -> Result<ViolationsOverview, AppError> {
+    let all = ports.fines.violations(account_id).await?;
+    let (items, hidden): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.visible_to_binder());
+    Ok(ViolationsOverview {
+        items,
+        hidden_for_owner: hidden.len(),
+    })
+}
+
+/// One violation, if it is on one of the account's bound vehicles. On a
+/// vehicle not in the person's name, one they may not handle is refused
+/// with the rule (its details stay private).
+pub async fn detail(
+    ports: &Ports,
+    account_id: i64,
+    violation_id: i64,
+) -> Result<ViolationItem, AppError> {
+    let item = load(ports, account_id, violation_id).await?;
+    if !item.visible_to_binder() {
+        // Not the person's to see: explain the rule, show nothing of it.
+        item.may_handle()?;
+    }
+    Ok(item)
+}
+
+/// Handles the violation (the penalty decision is issued). Answers false
+/// when it was handled already (another tab).
+pub async fn handle(
+    ports: &Ports,
+    account_id: i64,
+    violation_id: i64,
+    confirm: Option<&str>,
+    actor: &Actor,
+) -> Result<bool, AppError> {
+    let item = load(ports, account_id, violation_id).await?;
+    item.may_handle()?;
+    if confirm != Some("yes") {
+        return Err(AppError::field(
+            "confirm",
+            Text::new(
+                "请阅读违法事实并勾选“本人对违法事实无异议”",
+                "Read the facts and tick \"I do not dispute the facts\"",
+            ),
+        ));
+    }
+    if item.status != ViolationStatus::Unhandled {
+        return Ok(false);
+    }
+    ports
+        .fines
+        .decide(account_id, violation_id, ports.clock.today(), actor)
+        .await?;
+    Ok(true)
+}
+
+/// What paying a fine leads to: the gateway's checkout, or the receipt of
+/// a fine paid already.
+pub enum Payment {
+    Checkout(String),
+    AlreadyPaid { receipt_no: Option<String> },
+}
+
+/// Opens (or reuses) the payment order of a handled fine.
+pub async fn pay(
+    ports: &Ports,
+    account_id: i64,
+    violation_id: i64,
+    actor: &Actor,
+) -> Result<Payment, AppError> {
+    let item = load(ports, account_id, violation_id).await?;
+    item.may_handle()?;
+    if item.fine_yuan == 0 {
+        return Err(nothing_to_pay());
+    }
+    let today = ports.clock.today();
+    let fine_fen = i64::from(item.fine_yuan) * 100;
+    let surcharge = item.surcharge_fen(today);
+    let order = ports
+        .fines
+        .open_payment(
+            account_id,
+            violation_id,
+            fine_fen,
+            surcharge,
+            ports.clock.now_ms(),
+            actor,
+        )
+        .await?;
+    match order {
+        Ok(order) => Ok(Payment::Checkout(ports.payments.checkout_url(&order))),
+        Err(PayRejection::NotHandledYet) => Err(AppError::Conflict(Text::new(
+            "请先处理该违法，再缴纳罚款。",
+            "Handle the violation first, then pay the fine.",
+        ))),
+        Err(PayRejection::NothingToPay) => Err(nothing_to_pay()),
+        Err(PayRejection::AlreadyPaid { receipt_no }) => Ok(Payment::AlreadyPaid { receipt_no }),
+    }
+}
+
+/// The answer for a fine paid already (after the redirect to its receipt).
+pub fn already_paid() -> AppError {
+    AppError::Conflict(Text::new(
+        "该罚款已经缴纳，不会重复扣款。",
+        "This fine is already paid; you will not be charged again.",
+    ))
+}
+
+/// A warning (or any decision without a fine) has nothing to pay: no
+/// payment order is opened for it.
+fn nothing_to_pay() -> AppError {
+    AppError::Conflict(Text::new(
+        "该违法的处罚是警告，没有罚款，无需缴款。处理后即处理完毕。",
+        "This violation carries a warning and no fine: there is nothing to pay. Once handled it is done.",
+    ))
+}
+
+async fn load(
+    ports: &Ports,
+    account_id: i64,
+    violation_id: i64,
+) -> Result<ViolationItem, AppError> {
+    ports
+        .fines
+        .violation(account_id, violation_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(Text::new(
+                "没有找到这条违法记录，或它不属于您绑定的机动车。",
+                "That violation was not found, or it is not on a vehicle you have bound.",
+            ))
+        })
+}

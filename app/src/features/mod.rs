@@ -1,0 +1,28 @@
+//! One folder per feature (业务功能). Each holds:
+//!
+//! - `mod.rs` — the read and write models shared by the browser and the
+//!   server (what crosses the wire besides [`crate::error::AppError`]);
+//! - `port.rs` (ssr) — the trait(s) the store implements and their typed
+//!   outcomes; a port imports only its feature's models and the domain;
+//! - `service.rs` (ssr) — orchestration: the steps a server function takes,
+//!   unit-tested against in-memory fakes of the ports where there is logic;
+//! - `api.rs` — the `#[server]` functions, thin: parse, call the service,
+//!   answer an `AppError`.
+//!
+//! The graph has no cycle: `domain` ← models ← `port` ← `crate::ports`
+//! (the aggregate [`crate::ports::Ports`]) ← `service` ← `api` ← `ui`.
+
+pub mod accounts;
+pub mod applications;
+pub mod bindings;
+pub mod exams;
+pub mod fines;
+pub mod messages;
+pub mod photos;
+pub mod plates;
+pub mod staff;
+
+#[cfg(feature = "ssr")]
+pub mod port;
+#[cfg(feature = "ssr")]
+pub mod request;

@@ -1,0 +1,61 @@
+//! The port of plate pre-selection.
+
+use super::{BatchView, DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
+use crate::features::bindings::port::OwnerKey;
+use crate::features::port::Actor;
+use crate::port_error::PortResult;
+use async_trait::async_trait;
+
+/// Plate pre-selection (机动车预选号牌): the pool, batches, holds and
+/// confirmed choices. Every allocation is a conditional update or guarded
+/// by a unique index; nothing is decided by reading then writing.
+#[async_trait]
+pub trait PlateSelection: Send + Sync {
+    /// The owner's registered-to-be (no plate yet) vehicles with their state.
+    async fn vehicles(
+        &self,
+        account_id: i64,
+        owner: &OwnerKey,
+        now_ms: i64,
+    ) -> PortResult<Vec<PlateVehicle>>;
+    /// Takes one of the vehicle's three batch slots and stores the seed.
+    async fn prepare(
+        &self,
+        account_id: i64,
+        vin: &str,
+        city: &str,
+        commitment: &str,
+        server_seed_hex: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<i64, PlateRefusal>>;
+    async fn draw(
+        &self,
+        account_id: i64,
+        batch_id: i64,
+        client_nonce: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<DrawnBatch, PlateRefusal>>;
+    /// Holds a number for the vehicle: from a live batch (Some) or, for a
+    /// custom number, straight from the pool (None).
+    async fn hold(
+        &self,
+        account_id: i64,
+        vin: &str,
+        plate: &str,
+        batch_id: Option<i64>,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<PlateHold, PlateRefusal>>;
+    async fn batch(&self, account_id: i64, batch_id: i64) -> PortResult<Option<BatchView>>;
+    async fn extend(&self, vin: &str, now_ms: i64) -> PortResult<Result<PlateHold, PlateRefusal>>;
+    async fn confirm(
+        &self,
+        account_id: i64,
+        vin: &str,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<String, PlateRefusal>>;
+    /// Loads numbers into a city's pool (withheld ones are skipped by the
+    /// caller); answers how many were new.
+    async fn load_pool(&self, city: &str, plates: &[String], now_ms: i64) -> PortResult<usize>;
+}

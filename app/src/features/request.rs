@@ -1,0 +1,53 @@
+//! The request a server function serves: the ports from the Leptos context,
+//! the client's address, who acts, and the redirect for forms posted without
+//! JavaScript. The session's account is in [`super::accounts::session`].
+
+use super::accounts::session::current_account;
+use super::port::Actor;
+use crate::error::{internal, AppError};
+use crate::ports::Ports;
+use leptos::prelude::*;
+
+/// Request extension: the client's address as the server sees it.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+/// The ports, provided as context by the server.
+pub fn ports() -> Result<Ports, AppError> {
+    use_context::<Ports>().ok_or_else(|| internal("ports missing from context", "no Ports"))
+}
+
+pub(crate) fn parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+pub fn client_ip() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+pub fn user_agent() -> String {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(200).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// The actor for audit records: the logged-in account (if any) and address.
+pub fn actor() -> Actor {
+    Actor {
+        account_id: current_account().map(|a| a.account_id),
+        ip: client_ip(),
+    }
+}
+
+/// Redirects a no-JavaScript form post (the browser follows it); a
+/// hydrated island navigates by itself.
+pub fn redirect_to(path: &str) {
+    leptos_axum::redirect(path);
+}
