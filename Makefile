@@ -82,7 +82,5 @@ lint:
 # cargo bench rebuilds still preloads the right WASM file.
 bench: build-release postgres
 	node end2end/size-budget.js
-	LEPTOS_OUTPUT_NAME=platform cargo bench -p server --bench plate_rush
-	LEPTOS_OUTPUT_NAME=platform BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench plate_rush
-	LEPTOS_OUTPUT_NAME=platform cargo bench -p server --bench exam_rush
-	LEPTOS_OUTPUT_NAME=platform BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench exam_rush
+	LEPTOS_OUTPUT_NAME=platform cargo bench -p server --bench rush
+	LEPTOS_OUTPUT_NAME=platform BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench rush

@@ -10,14 +10,13 @@
 //! (`allocated == min(seats, booked)`), nothing is left pending.
 //!
 //! ```sh
-//! cargo bench -p server --bench exam_rush
-//! BENCH_DATABASE=postgres cargo bench -p server --bench exam_rush
+//! cargo bench -p server --bench rush -- exams
+//! BENCH_DATABASE=postgres cargo bench -p server --bench rush -- exams
 //! ```
 
-mod common;
+use crate::common::*;
 use app::features::exams::api::BookExam;
 use app::ports::ExamBookings;
-use common::*;
 use leptos::server_fn::ServerFn;
 use sqlx::Row;
 use std::sync::Arc;
@@ -26,8 +25,8 @@ use tokio::sync::Semaphore;
 
 const SEATS_PER_SESSION: usize = 50;
 
-#[tokio::main]
-async fn main() {
+/// One round of the benchmark; exits non-zero when its audit fails.
+pub async fn run() {
     let learners = env_num("EXAM_RUSH_LEARNERS", if measuring() { 5000 } else { 150 });
     let seats = env_num("EXAM_RUSH_SEATS", if measuring() { 1000 } else { 100 });
     let in_flight = env_num("EXAM_RUSH_CONNECTIONS", 32);

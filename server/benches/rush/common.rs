@@ -2,8 +2,6 @@
 //! PostgreSQL database), the real app on a random port, owners/learners
 //! with live sessions, and latency percentiles.
 
-#![allow(dead_code)]
-
 use server::{prepare, Config, Platform};
 use sqlx::Row;
 use std::net::SocketAddr;
@@ -159,7 +157,7 @@ pub fn session_cookie(token: &str) -> String {
 #[derive(Debug)]
 pub enum Outcome {
     Done(serde_json::Value),
-    Refused(app::error::AppError),
+    Refused,
     Failed(String),
 }
 
@@ -185,11 +183,11 @@ pub async fn outcome(res: Result<reqwest::Response, reqwest::Error>) -> Outcome 
         // A rule said no (a number someone else holds is a field error on
         // the number): the request was served.
         Ok(
-            err @ (AppError::Fields(_)
+            AppError::Fields(_)
             | AppError::Conflict(_)
             | AppError::NotAllowed(_)
-            | AppError::RateLimited { .. }),
-        ) => Outcome::Refused(err),
+            | AppError::RateLimited { .. },
+        ) => Outcome::Refused,
         Ok(other) => Outcome::Failed(format!("{status}: {other:?}")),
         Err(_) => Outcome::Failed(format!("{status}: {text:.200}")),
     }
@@ -210,7 +208,7 @@ impl Tally {
     pub fn record(&mut self, outcome: &Outcome, took: Duration) {
         match outcome {
             Outcome::Done(_) => self.done += 1,
-            Outcome::Refused(_) => self.refused += 1,
+            Outcome::Refused => self.refused += 1,
             Outcome::Failed(why) => {
                 self.failed += 1;
                 self.first_failure.get_or_insert_with(|| why.clone());

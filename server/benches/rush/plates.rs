@@ -11,22 +11,21 @@
 //! every number held or taken belongs to an owner who was told so.
 //!
 //! ```sh
-//! cargo bench -p server --bench plate_rush                      # SQLite, 2000 owners, 500 numbers
-//! BENCH_DATABASE=postgres cargo bench -p server --bench plate_rush
-//! PLATE_RUSH_USERS=5000 PLATE_RUSH_PLATES=1000 cargo bench -p server --bench plate_rush
+//! cargo bench -p server --bench rush -- plates                      # SQLite, 2000 owners, 500 numbers
+//! BENCH_DATABASE=postgres cargo bench -p server --bench rush -- plates
+//! PLATE_RUSH_USERS=5000 PLATE_RUSH_PLATES=1000 cargo bench -p server --bench rush -- plates
 //! ```
 
-mod common;
+use crate::common::*;
 use app::features::plates::api::{ConfirmPlate, HoldCustomPlate};
-use common::*;
 use leptos::server_fn::ServerFn;
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
 
-#[tokio::main]
-async fn main() {
+/// One round of the benchmark; exits non-zero when its audit fails.
+pub async fn run() {
     let users = env_num("PLATE_RUSH_USERS", if measuring() { 2000 } else { 120 });
     let plates = env_num("PLATE_RUSH_PLATES", if measuring() { 500 } else { 30 });
     let in_flight = env_num("PLATE_RUSH_CONNECTIONS", 32);
@@ -90,7 +89,7 @@ async fn main() {
                             held = true;
                             break;
                         }
-                        Outcome::Refused(_) => {}
+                        Outcome::Refused => {}
                         Outcome::Failed(_) => break,
                     }
                 }
