@@ -316,3 +316,49 @@ mod server {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_has_its_status() {
+        let text = || Text::new("", "");
+        let refusal = AppError::not_allowed(text(), text());
+        let limited = AppError::RateLimited {
+            retry_after_secs: 30,
+            message: text(),
+        };
+        let statuses = [
+            (AppError::field("x", text()), 400),
+            (AppError::Malformed(String::new()), 400),
+            (AppError::NotLoggedIn, 401),
+            (refusal, 403),
+            (AppError::NotFound(text()), 404),
+            (AppError::Conflict(text()), 409),
+            (limited.clone(), 429),
+            (
+                AppError::Internal {
+                    reference: "E-1".into(),
+                },
+                500,
+            ),
+        ];
+        for (error, status) in statuses {
+            assert_eq!(error.status(), status, "{error:?}");
+        }
+        assert_eq!(limited.retry_after_secs(), Some(30));
+        assert_eq!(AppError::NotLoggedIn.retry_after_secs(), None);
+    }
+
+    #[test]
+    fn unreadable_arguments_are_a_malformed_request_not_the_network() {
+        let args = AppError::from_server_fn_error(ServerFnErrorErr::Args("subject".into()));
+        assert_eq!(args, AppError::Malformed("subject".into()));
+        let missing = AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("x".into()));
+        assert_eq!(missing.status(), 400);
+        assert!(missing.summary(Lang::Zh).contains("请求格式不正确"));
+        let network = AppError::from_server_fn_error(ServerFnErrorErr::Request("down".into()));
+        assert!(matches!(network, AppError::Transport(_)));
+    }
+}

@@ -46,12 +46,12 @@ pub async fn application_form(service: String) -> Result<ApplyOptions, AppError>
 pub async fn submit_application(
     service: String,
     subject: String,
-    reason: Option<String>,
-    new_date: Option<String>,
     fulfilment: Option<String>,
     recipient: Option<String>,
     recipient_phone: Option<String>,
     address: Option<String>,
+    reason: Option<String>,
+    new_date: Option<String>,
 ) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_account()?;

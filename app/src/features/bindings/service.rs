@@ -7,6 +7,7 @@ use crate::domain::binding::{may_bind_vehicle, parse_vin_suffix, Binder};
 use crate::domain::{BindingKind, PhoneNumber, PlateNumber};
 use crate::error::{AppError, FieldCheck};
 use crate::features::accounts::service::contact::code_already_sent;
+use crate::features::accounts::service::use_code;
 use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::bindings::port::{BindRejection, OwnerKey};
 use crate::features::port::Actor;
@@ -45,22 +46,17 @@ pub async fn overview(
     ports: &Ports,
     account: SessionAccount,
 ) -> Result<super::VehiclesOverview, AppError> {
-    let BindingContext {
-        account,
-        binder,
-        owner,
-        bound,
-    } = binding_context(ports, account).await?;
+    let context = binding_context(ports, account).await?;
     let unbound_own = ports
         .bindings
-        .unbound_own_vehicles(account.account_id, &owner)
+        .unbound_own_vehicles(context.account.account_id, &context.owner)
         .await?;
-    let non_own_bound = non_own_count(&bound);
-    let non_own_refusal = may_bind_vehicle(binder, BindingKind::NonOwn, non_own_bound)
+    let non_own_bound = non_own_count(&context.bound);
+    let non_own_refusal = may_bind_vehicle(context.binder, BindingKind::NonOwn, non_own_bound)
         .err()
         .map(crate::error::Refusal::from);
     Ok(super::VehiclesOverview {
-        bound,
+        bound: context.bound,
         unbound_own,
         non_own_refusal,
         non_own_bound,
@@ -198,19 +194,7 @@ pub async fn confirm_other(
         .ok_or_else(not_your_vehicle)?;
     let phone = PhoneNumber::parse(&vehicle.owner_phone).map_err(|_| not_your_vehicle())?;
     let subject = format!("{}:{}", account.account_id, vehicle.id);
-    let verdict = ports
-        .sms
-        .use_code(
-            &phone,
-            BIND_PURPOSE,
-            &subject,
-            code.trim(),
-            ports.clock.now_ms(),
-        )
-        .await?;
-    if let Err(rejection) = verdict {
-        return Err(rejection.into_field_error("code"));
-    }
+    use_code(ports, &phone, BIND_PURPOSE, &subject, code).await?;
     bind(
         ports,
         account.account_id,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::service::{eligible, selector},
+    super::service::{eligible, hold, selector},
     super::{PlateRefusal, CITY},
     crate::features::accounts::session::require_account,
     crate::features::accounts::SessionAccount,
@@ -87,18 +87,16 @@ pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
 #[server(prefix = "/api", endpoint = "plates/hold")]
 pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<PlateHold, AppError> {
     let (ports, account, vehicle) = own_vehicle(&vin).await?;
-    let hold = ports
-        .plates
-        .hold(
-            account.account_id,
-            &vehicle.vin,
-            plate.trim(),
-            Some(batch_id),
-            ports.clock.now_ms(),
-            &actor(),
-        )
-        .await?
-        .map_err(PlateRefusal::into_error)?;
+    let plate = plate.trim();
+    let hold = hold(
+        &ports,
+        account.account_id,
+        &vehicle,
+        plate,
+        Some(batch_id),
+        &actor(),
+    )
+    .await?;
     redirect_to(&format!("/account/plates/hold?vin={}", vehicle.vin));
     Ok(hold)
 }
@@ -110,18 +108,8 @@ pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold,
     let (ports, account, vehicle) = own_vehicle(&vin).await?;
     let serial = check_custom_serial(&serial, CITY)
         .map_err(|p| AppError::field("serial", Text::new(p.zh(), p.en())))?;
-    let hold = ports
-        .plates
-        .hold(
-            account.account_id,
-            &vehicle.vin,
-            &format!("{CITY}{serial}"),
-            None,
-            ports.clock.now_ms(),
-            &actor(),
-        )
-        .await?
-        .map_err(PlateRefusal::into_error)?;
+    let plate = format!("{CITY}{serial}");
+    let hold = hold(&ports, account.account_id, &vehicle, &plate, None, &actor()).await?;
     redirect_to(&format!("/account/plates/hold?vin={}", vehicle.vin));
     Ok(hold)
 }

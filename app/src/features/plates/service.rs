@@ -1,11 +1,12 @@
 //! Who may pre-select a plate for which vehicle.
 
-use super::{PlateRefusal, PlateVehicle};
+use super::{PlateHold, PlateRefusal, PlateVehicle};
 use crate::domain::services::vehicle_service_allowed;
 use crate::domain::{may_use, ServiceCode};
 use crate::error::AppError;
 use crate::features::accounts::SessionAccount;
 use crate::features::bindings::port::OwnerKey;
+use crate::features::port::Actor;
 use crate::i18n::Text;
 use crate::ports::Ports;
 
@@ -51,4 +52,22 @@ pub async fn eligible(
         return Err(PlateRefusal::AlreadySelected(p.clone()).into_error());
     }
     Ok(vehicle)
+}
+
+/// Holds a number for the vehicle: from a live batch (Some) or, for a
+/// custom number, straight from the pool (None).
+pub async fn hold(
+    ports: &Ports,
+    account_id: i64,
+    vehicle: &PlateVehicle,
+    plate: &str,
+    batch_id: Option<i64>,
+    actor: &Actor,
+) -> Result<PlateHold, AppError> {
+    let now = ports.clock.now_ms();
+    ports
+        .plates
+        .hold(account_id, &vehicle.vin, plate, batch_id, now, actor)
+        .await?
+        .map_err(PlateRefusal::into_error)
 }

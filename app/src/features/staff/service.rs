@@ -12,7 +12,7 @@ use crate::features::accounts::service::registration::{self, new_password};
 use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::port::Actor;
 use crate::i18n::Text;
-use crate::port_error::PortError;
+use crate::port_error::{constraint, PortError};
 use crate::ports::Ports;
 
 /// The unit registration form as typed.
@@ -81,27 +81,15 @@ pub async fn register_unit(
     actor: &Actor,
 ) -> Result<i64, AppError> {
     let window = clerk_at_window(ports, clerk, true).await?;
-    let UnitForm {
-        unit_kind,
-        unit_name,
-        credit_code,
-        attorney_ref,
-        agent_id_number,
-        agent_name,
-        agent_phone,
-        password,
-        password_confirm,
-        granted,
-    } = form;
     let mut check = FieldCheck::new();
-    let kind = UnitKind::from_code(unit_kind.trim());
+    let kind = UnitKind::from_code(form.unit_kind.trim());
     if kind.is_none() {
         check.push(
             "unit_kind",
             Text::new("请选择单位类别", "Choose the kind of unit"),
         );
     }
-    let unit_name = unit_name.trim().to_string();
+    let unit_name = form.unit_name.trim().to_string();
     if unit_name.chars().count() < 2 || unit_name.chars().count() > 100 {
         check.push(
             "unit_name",
@@ -111,8 +99,8 @@ pub async fn register_unit(
             ),
         );
     }
-    let code = check.take("credit_code", CreditCode::parse(&credit_code));
-    let attorney_ref = attorney_ref.trim().to_string();
+    let code = check.take("credit_code", CreditCode::parse(&form.credit_code));
+    let attorney_ref = form.attorney_ref.trim().to_string();
     if attorney_ref.is_empty() || attorney_ref.chars().count() > 40 {
         check.push(
             "attorney_ref",
@@ -122,15 +110,15 @@ pub async fn register_unit(
             ),
         );
     }
-    let agent_id = check.take("agent_id_number", ResidentId::parse(&agent_id_number));
-    let agent_name = check.take("agent_name", PersonName::parse(&agent_name));
-    let agent_phone = check.take("agent_phone", PhoneNumber::parse(&agent_phone));
+    let agent_id = check.take("agent_id_number", ResidentId::parse(&form.agent_id_number));
+    let agent_name = check.take("agent_name", PersonName::parse(&form.agent_name));
+    let agent_phone = check.take("agent_phone", PhoneNumber::parse(&form.agent_phone));
     let password = check.take(
         "password",
-        Password::parse_for(&password, &[credit_code.trim()]),
+        Password::parse_for(&form.password, &[form.credit_code.trim()]),
     );
     if password.is_some()
-        && password.as_ref().map(|p| p.expose()) != Some(password_confirm.as_str())
+        && password.as_ref().map(|p| p.expose()) != Some(form.password_confirm.as_str())
     {
         check.push(
             "password_confirm",
@@ -138,7 +126,8 @@ pub async fn register_unit(
         );
     }
     let mut services = Vec::new();
-    for code in granted
+    for code in form
+        .granted
         .unwrap_or_default()
         .split(',')
         .map(str::trim)
@@ -186,7 +175,7 @@ pub async fn register_unit(
     };
     match ports.accounts.create_unit(new, actor).await {
         Ok(id) => Ok(id),
-        Err(PortError::Conflict(_)) => Err(unit_already_registered()),
+        Err(PortError::Conflict(constraint::ACCOUNT_CREDIT_CODE)) => Err(unit_already_registered()),
         Err(e) => Err(e.into()),
     }
 }

@@ -3,6 +3,7 @@
 //! to every vehicle type). The new number confirms with an SMS code; the
 //! old number is told.
 
+use super::use_code;
 use crate::domain::{may_use, BindingKind, PhoneNumber, ServiceCode};
 use crate::error::AppError;
 use crate::features::accounts::SessionAccount;
@@ -97,19 +98,7 @@ pub async fn confirm_change(
     let phone = PhoneNumber::parse(phone)
         .map_err(|e| AppError::Fields(vec![crate::error::FieldProblem::rule("phone", &e)]))?;
     let subject = format!("{}:{}", account.account_id, target);
-    let verdict = ports
-        .sms
-        .use_code(
-            &phone,
-            CONTACT_PURPOSE,
-            &subject,
-            code.trim(),
-            ports.clock.now_ms(),
-        )
-        .await?;
-    if let Err(rejection) = verdict {
-        return Err(rejection.into_field_error("code"));
-    }
+    use_code(ports, &phone, CONTACT_PURPOSE, &subject, code).await?;
     ports
         .bindings
         .change_contact(account.account_id, &which, &label, &phone, actor)

@@ -66,6 +66,23 @@ pub async fn throttle_wait_ms(
     Ok(Some(last + delay * 1000 - now))
 }
 
+/// Checks the one-time code sent for this purpose and subject and uses it
+/// up; a wrong or dead code is a problem on the code field.
+pub async fn use_code(
+    ports: &Ports,
+    phone: &crate::domain::PhoneNumber,
+    purpose: &str,
+    subject: &str,
+    code: &str,
+) -> Result<(), AppError> {
+    let now = ports.clock.now_ms();
+    ports
+        .sms
+        .use_code(phone, purpose, subject, code.trim(), now)
+        .await?
+        .map_err(|rejection| rejection.into_field_error("code"))
+}
+
 impl CodeRejection {
     /// The error to show on the code field (the same words everywhere a
     /// code is typed).

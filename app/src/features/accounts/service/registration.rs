@@ -4,7 +4,7 @@
 //! Step 1 checks the identity against the registry and sends a one-time code
 //! to the phone on record; step 2 checks the code and creates the account.
 
-use super::{code_field, wait_for_code};
+use super::{code_field, use_code, wait_for_code};
 use crate::domain::RegistrationChannel;
 use crate::domain::{IndividualKind, Password, PersonName, PhoneNumber, ResidentId};
 use crate::error::{AppError, FieldCheck, Refusal};
@@ -13,7 +13,7 @@ use crate::features::accounts::CodeSent;
 use crate::features::port::Actor;
 use crate::i18n::Text;
 use crate::policy::{SMS_CODE_TTL_SECS, SMS_RESEND_GAP_SECS};
-use crate::port_error::PortError;
+use crate::port_error::{constraint, PortError};
 use crate::ports::Ports;
 
 /// What the registration journey calls the SMS purpose.
@@ -197,14 +197,7 @@ pub async fn register_online(
     let code = code_field(&mut check, code);
     check.finish()?;
     let (password, code) = (password.expect("checked"), code.expect("checked"));
-    let now = ports.clock.now_ms();
-    let verdict = ports
-        .sms
-        .use_code(&who.phone, PURPOSE, who.id.as_str(), &code, now)
-        .await?;
-    if let Err(rejection) = verdict {
-        return Err(rejection.into_field_error("code"));
-    }
+    use_code(ports, &who.phone, PURPOSE, who.id.as_str(), &code).await?;
     let password_hash = ports.passwords.hash(password.expose()).await?;
     create_individual(
         ports,
@@ -238,7 +231,7 @@ pub async fn create_individual(
     };
     match ports.accounts.create_individual(new, actor).await {
         Ok(id) => Ok(id),
-        Err(PortError::Conflict(_)) => Err(already_registered()),
+        Err(PortError::Conflict(constraint::ACCOUNT_ID_NUMBER)) => Err(already_registered()),
         Err(e) => Err(e.into()),
     }
 }
