@@ -48,7 +48,7 @@ pub async fn prepare_with_clock(
         db::Backend::Sqlite => Some(db::connect(&config.database_url, 1).await?.0),
         db::Backend::Postgres => None,
     };
-    let store = store::Store::new(pool, writer, backend);
+    let store = store::Store::new(pool, writer, backend, clock.clone());
     let hasher = if config.fast_hashing {
         passwords::Argon2Hasher::fast_for_tests()
     } else {
