@@ -37,7 +37,6 @@ enum O {
     /// A server function's error, by kind: its status (400, 401, 403,
     /// 404, 409, 429) and the kind in the JSON body.
     Fields,
-    Malformed,
     NotLoggedIn,
     NotAllowed,
     NotFound,
@@ -54,7 +53,6 @@ impl O {
     fn kind_and_status(self) -> Option<(&'static str, u16)> {
         Some(match self {
             Fields => ("Fields", 400),
-            Malformed => ("Malformed", 400),
             NotLoggedIn => ("NotLoggedIn", 401),
             NotAllowed => ("NotAllowed", 403),
             NotFound => ("NotFound", 404),

@@ -66,8 +66,16 @@ const NO_INPUT: &[&str] = &[
 const ANY_FORM_READS: &[&str] = &["/api/staff/applications"];
 
 /// (entry path, who, form or query, expected).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    E,
+);
+
+/// The cases.
 #[rustfmt::skip]
-const CASES: &[(&str, &str, &[(&str, &str)], E)] = &[
+const CASES: &[Case] = &[
     ("/api/login", ANON, &[("identifier", "x")], Malformed),
     ("/api/login", ANON, &[("identifier", ""), ("password", "")], Field("identifier", "请输入身份证号码")),
     ("/api/request_password_reset", ANON, &[("id_number", "110101199003077777")], Malformed),
