@@ -4,8 +4,8 @@
 
 use super::{port, Store};
 use crate::db::Backend;
-use app::api::SessionAccount;
 use app::domain::{RegistrationChannel, ResidentId};
+use app::features::accounts::SessionAccount;
 use app::ports::*;
 use async_trait::async_trait;
 

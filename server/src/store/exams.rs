@@ -5,9 +5,9 @@
 
 use super::rows::{coded, date};
 use super::{port, Store, StoreError, StoreResult};
-use app::api::exams::{ExamBooking, ExamSession};
 use app::domain::exam::{allocate, LearnerRecord, Request, Subject};
 use app::domain::Date;
+use app::features::exams::{ExamBooking, ExamSession};
 use app::ports::*;
 use async_trait::async_trait;
 

@@ -1,7 +1,7 @@
 //! Licence photos (驾驶证照片) in the store: one per person, replaced on upload.
 
 use super::{port, Store};
-use app::api::photo::PhotoMeta;
+use app::features::photos::PhotoMeta;
 use app::ports::*;
 use async_trait::async_trait;
 

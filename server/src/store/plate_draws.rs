@@ -4,10 +4,10 @@
 
 use super::plates::free_at;
 use super::{Store, StoreError, StoreResult};
-use app::api::plates::{BatchView, DrawnBatch, PlateRefusal};
 use app::domain::plate_selection::{
     draw_batch, effective_seed, parse_seed, pool_digest, BATCH_SIZE, MAX_BATCHES_PER_VIN, PICK_SECS,
 };
+use app::features::plates::{BatchView, DrawnBatch, PlateRefusal};
 
 /// A batch as stored: committed, and drawn once.
 #[derive(sqlx::FromRow)]

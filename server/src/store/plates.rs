@@ -6,9 +6,9 @@
 //! one per vehicle and per number (`plate_selections`).
 
 use super::{port, Store, StoreError, StoreResult};
-use app::api::plates::{DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
 use app::domain::plate_selection::{EXTENSION_SECS, HOLD_SECS};
 use app::domain::VehicleType;
+use app::features::plates::{DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
 use app::port_error::constraint;
 use app::ports::*;
 use async_trait::async_trait;
@@ -161,7 +161,7 @@ impl PlateSelection for Store {
         &self,
         account_id: i64,
         batch_id: i64,
-    ) -> PortResult<Option<app::api::plates::BatchView>> {
+    ) -> PortResult<Option<app::features::plates::BatchView>> {
         port("batch", self.batch_view(account_id, batch_id)).await
     }
 

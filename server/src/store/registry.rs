@@ -2,8 +2,8 @@
 //! a person's record and the registration windows (注册窗口).
 
 use super::{port, Store};
-use app::api::RegistrationWindow;
 use app::domain::ResidentId;
+use app::features::accounts::RegistrationWindow;
 use app::ports::*;
 use async_trait::async_trait;
 

@@ -2,11 +2,11 @@
 //! a session sees it (role, masked numbers, the window it belongs to).
 
 use super::{sha256_hex, Store, StoreError, StoreResult};
-use app::api::{AccountRole, SessionAccount};
 use app::domain::{
     IndividualKind, PhoneNumber, RegistrationChannel, ResidentId, SpecialService, StaffRole,
     UnitKind,
 };
+use app::features::accounts::{AccountRole, SessionAccount};
 use app::policy;
 use app::ports::Actor;
 use rand::Rng;
