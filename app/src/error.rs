@@ -117,6 +117,14 @@ impl AppError {
         }
     }
 
+    /// True when a problem concerns one of these fields (e.g. the answers
+    /// of a form's first step, to take the person back there).
+    pub fn concerns_any(&self, fields: &[&str]) -> bool {
+        self.field_problems()
+            .iter()
+            .any(|p| fields.contains(&p.field.as_str()))
+    }
+
     /// The headline message for the error summary.
     pub fn summary(&self, lang: Lang) -> String {
         match self {

@@ -9,6 +9,21 @@ use crate::ui::components::tab_memory::now_ms;
 use crate::ui::pages::register::{PASSWORD_CHECK, PHONE_CHECK};
 use leptos::prelude::*;
 
+/// Shows a refusal of the code step; when it concerns the first step's
+/// answers (who the person is, which phone), the form goes back there so
+/// they can be corrected.
+pub fn refused_at_code_step(
+    error: AppError,
+    back_to_first_step: bool,
+    step_two: RwSignal<bool>,
+    last_error: RwSignal<Option<AppError>>,
+) {
+    if back_to_first_step {
+        step_two.set(false);
+    }
+    last_error.set(Some(error));
+}
+
 /// The seconds left before a new code may be asked for, ticking in the
 /// browser. It runs from a deadline (`until_ms`), so a tab the phone put to
 /// sleep (timers throttled) still shows the true time left; 0 on the server.

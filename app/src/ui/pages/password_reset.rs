@@ -11,7 +11,9 @@ use crate::features::accounts::{RequestPasswordReset, ResetPassword};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::components::sms_code::{CodeField, NewPasswordFields, PhoneField, ResendCodeButton};
+use crate::ui::components::sms_code::{
+    refused_at_code_step, CodeField, NewPasswordFields, PhoneField, ResendCodeButton,
+};
 use crate::ui::components::tab_memory::now_ms;
 use crate::ui::form_error_from_url;
 use crate::ui::pages::register::ID_CHECK;
@@ -122,13 +124,8 @@ pub fn PasswordResetForm(
             match result {
                 Ok(next) => go_to(&next),
                 Err(e) => {
-                    if e.field_problems()
-                        .iter()
-                        .any(|p| ["id_number", "phone"].contains(&p.field.as_str()))
-                    {
-                        step_two.set(false);
-                    }
-                    last_error.set(Some(e));
+                    let back = e.concerns_any(&["id_number", "phone"]);
+                    refused_at_code_step(e, back, step_two, last_error);
                 }
             }
         }
@@ -233,14 +230,7 @@ pub fn PasswordResetForm(
                 <p class:hidden=move || identity_in_step_two.get()>
                     <ResendCodeButton lang until_ms=resend_until_ms busy=pending showing=step_two on_resend=ask_again />
                 </p>
-                <NewPasswordFields
-                    lang
-                    password
-                    password_confirm
-                    error
-                    label=labels[3].1.clone()
-                    confirm_label=labels[4].1.clone()
-                />
+                <NewPasswordFields lang password password_confirm error label=labels[3].1.clone() confirm_label=labels[4].1.clone() />
                 <div class="button-group">
                     <button class="button" type="submit" disabled=move || pending.get()>
                         {lang.pick("重置密码", "Reset password")}

@@ -8,7 +8,9 @@ use crate::features::accounts::{registration_windows, CompleteRegistration, Send
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::components::sms_code::{CodeField, NewPasswordFields, PhoneField, ResendCodeButton};
+use crate::ui::components::sms_code::{
+    refused_at_code_step, CodeField, NewPasswordFields, PhoneField, ResendCodeButton,
+};
 use crate::ui::components::tab_memory;
 use crate::ui::components::window_cards::suggested_windows;
 use crate::ui::form_error_from_url;
@@ -234,14 +236,9 @@ pub fn OnlineRegistrationForm(
                 }
                 Err(e) => {
                     // A changed identity check sends the person back to step 1.
-                    if e.field_problems()
-                        .iter()
-                        .any(|p| ["id_number", "name", "phone", "kind"].contains(&p.field.as_str()))
-                        || matches!(e, AppError::NotAllowed(_))
-                    {
-                        step_two.set(false);
-                    }
-                    last_error.set(Some(e));
+                    let back = e.concerns_any(&["id_number", "name", "phone", "kind"])
+                        || matches!(e, AppError::NotAllowed(_));
+                    refused_at_code_step(e, back, step_two, last_error);
                 }
             }
         }
@@ -364,14 +361,7 @@ pub fn OnlineRegistrationForm(
             <p>
                 <ResendCodeButton lang until_ms=resend_until_ms busy=pending showing=step_two on_resend=request_code_again />
             </p>
-            <NewPasswordFields
-                lang
-                password
-                password_confirm
-                error
-                label=labels[5].1.clone()
-                confirm_label=labels[6].1.clone()
-            />
+            <NewPasswordFields lang password password_confirm error label=labels[5].1.clone() confirm_label=labels[6].1.clone() />
             <div class="button-group">
                 <button class="button" type="submit" disabled=move || pending.get()>
                     {lang.pick("完成注册", "Create account")}

@@ -15,6 +15,7 @@ pub use crate::ui::components::page_data::{
     load_failed, summary_row, when_loaded, DoneBanner, PostedError,
 };
 use crate::ui::components::sms_code::CodeField;
+use crate::ui::components::table::DataTable;
 use crate::ui::{form_error_from_url, require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -82,6 +83,14 @@ pub fn VehiclesPage() -> impl IntoView {
         </Page>
     }
 }
+
+/// The columns of the list of vehicles in one's name not bound yet.
+const UNBOUND_COLUMNS: &[(&str, &str)] = &[
+    ("号牌号码", "Plate"),
+    ("车辆类型", "Type"),
+    ("品牌", "Make"),
+    ("操作", "Action"),
+];
 
 fn vehicles_view(
     lang: Lang,
@@ -165,12 +174,13 @@ fn vehicles_view(
             .unbound_own
             .into_iter()
             .map(|v| {
+                let label = |column: usize| lang.pick(UNBOUND_COLUMNS[column].0, UNBOUND_COLUMNS[column].1);
                 view! {
                     <tr>
-                        <td data-label=lang.pick("号牌号码", "Plate") class="plate">{v.plate.clone()}</td>
-                        <td data-label=lang.pick("车辆类型", "Type")>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()}</td>
-                        <td data-label=lang.pick("品牌", "Make")>{v.brand.clone()}</td>
-                        <td data-label=lang.pick("操作", "Action")>
+                        <td data-label=label(0) class="plate">{v.plate.clone()}</td>
+                        <td data-label=label(1)>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()}</td>
+                        <td data-label=label(2)>{v.brand.clone()}</td>
+                        <td data-label=label(3)>
                             <form method="post" action=BindOwnVehicle::PATH class="inline-form">
                                 <input type="hidden" name="vehicle_id" value=v.vehicle_id.to_string() />
                                 <button class="button" type="submit">
@@ -186,20 +196,9 @@ fn vehicles_view(
         view! {
             <h2 class="heading-l">{lang.pick("名下未绑定的机动车", "Vehicles in your name, not bound yet")}</h2>
             <p>{lang.pick("以下机动车登记在您的名下，绑定后即可在网上办理业务。", "These vehicles are registered in your name. Bind them to use online services.")}</p>
-            <div class="table-wrap">
-                <table class="table">
-                    <caption class="visually-hidden">{lang.pick("名下未绑定的机动车", "Vehicles in your name")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{lang.pick("号牌号码", "Plate")}</th>
-                            <th scope="col">{lang.pick("车辆类型", "Type")}</th>
-                            <th scope="col">{lang.pick("品牌", "Make")}</th>
-                            <th scope="col">{lang.pick("操作", "Action")}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable lang caption=("名下未绑定的机动车", "Vehicles in your name") columns=UNBOUND_COLUMNS>
+                {rows}
+            </DataTable>
         }
     });
     let other = match overview.non_own_refusal {

@@ -11,6 +11,7 @@ use crate::features::messages::my_messages;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded};
+use crate::ui::components::table::DataTable;
 use crate::ui::pages::vehicles::{load_failed, AccountNav, DoneBanner, PostedError};
 use crate::ui::{require_login_redirect, today};
 use leptos::prelude::*;
@@ -49,6 +50,17 @@ pub fn ViolationsPage() -> impl IntoView {
         </Page>
     }
 }
+
+/// The columns of the violations list (违法记录), as its cells label themselves.
+const VIOLATION_COLUMNS: &[(&str, &str)] = &[
+    ("号牌号码", "Plate"),
+    ("违法时间", "When"),
+    ("违法地点", "Where"),
+    ("违法行为", "What"),
+    ("处罚", "Penalty"),
+    ("状态", "Status"),
+    ("操作", "Action"),
+];
 
 fn list_view(lang: Lang, overview: crate::features::fines::ViolationsOverview) -> impl IntoView {
     let hidden = (overview.hidden_for_owner > 0).then(|| {
@@ -96,37 +108,24 @@ fn list_view(lang: Lang, overview: crate::features::fines::ViolationsOverview) -
                 }
                 .into_any(),
             };
+            let label = |column: usize| lang.pick(VIOLATION_COLUMNS[column].0, VIOLATION_COLUMNS[column].1);
             view! {
                 <tr>
-                    <td data-label=lang.pick("号牌号码", "Plate") class="plate">{v.plate.clone()}</td>
-                    <td data-label=lang.pick("违法时间", "When")>{cst_date_time(v.occurred_at_ms)}</td>
-                    <td data-label=lang.pick("违法地点", "Where")>{v.place.clone()}</td>
-                    <td data-label=lang.pick("违法行为", "What")>{v.description.clone()}</td>
-                    <td data-label=lang.pick("处罚", "Penalty")>{penalty_text(lang, &v)}</td>
-                    <td data-label=lang.pick("状态", "Status")>{status}</td>
-                    <td data-label=lang.pick("操作", "Action")>{action}</td>
+                    <td data-label=label(0) class="plate">{v.plate.clone()}</td>
+                    <td data-label=label(1)>{cst_date_time(v.occurred_at_ms)}</td>
+                    <td data-label=label(2)>{v.place.clone()}</td>
+                    <td data-label=label(3)>{v.description.clone()}</td>
+                    <td data-label=label(4)>{penalty_text(lang, &v)}</td>
+                    <td data-label=label(5)>{status}</td>
+                    <td data-label=label(6)>{action}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="violations">
-                <caption class="visually-hidden">{lang.pick("违法记录", "Violations")}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.pick("号牌号码", "Plate")}</th>
-                        <th scope="col">{lang.pick("违法时间", "When")}</th>
-                        <th scope="col">{lang.pick("违法地点", "Where")}</th>
-                        <th scope="col">{lang.pick("违法行为", "What")}</th>
-                        <th scope="col">{lang.pick("处罚", "Penalty")}</th>
-                        <th scope="col">{lang.pick("状态", "Status")}</th>
-                        <th scope="col">{lang.pick("操作", "Action")}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable lang caption=("违法记录", "Violations") columns=VIOLATION_COLUMNS testid="violations">
+            {rows}
+        </DataTable>
         {hidden}
     }
     .into_any()
