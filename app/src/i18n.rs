@@ -49,22 +49,16 @@ impl Lang {
             Lang::Zh
         }
     }
-
-    /// Reads the language from a `Cookie` header value.
-    pub fn from_cookie_header(header: &str) -> Lang {
-        cookie_in(header, Self::COOKIE)
-            .map(Lang::from_code)
-            .unwrap_or_default()
-    }
 }
 
-/// The value of the cookie `name` in a `Cookie` header value.
-fn cookie_in<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(n, _)| n.trim() == name)
-        .map(|(_, value)| value)
+/// The value of the cookie `name` in a `Cookie` header value (the
+/// `cookie` crate parses it, as the server's `CookieJar` does).
+#[cfg(feature = "ssr")]
+fn cookie_in(header: &str, name: &str) -> Option<String> {
+    cookie::Cookie::split_parse(header)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 /// The value of the cookie `name` of the request being rendered (server).
@@ -72,7 +66,7 @@ fn cookie_in<'a>(header: &'a str, name: &str) -> Option<&'a str> {
 fn request_cookie(name: &str) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
     let header = parts.headers.get(http::header::COOKIE)?.to_str().ok()?;
-    cookie_in(header, name).map(str::to_string)
+    cookie_in(header, name)
 }
 
 /// Text size (字号): the large-text mode (适老化) for older people and anyone
@@ -105,13 +99,6 @@ impl TextSize {
         } else {
             TextSize::Standard
         }
-    }
-
-    /// Reads the text size from a `Cookie` header value.
-    pub fn from_cookie_header(header: &str) -> TextSize {
-        cookie_in(header, Self::COOKIE)
-            .map(TextSize::from_code)
-            .unwrap_or_default()
     }
 }
 
@@ -165,28 +152,22 @@ pub fn use_lang() -> Lang {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
     #[test]
-    fn cookie_header_picks_the_language() {
-        assert_eq!(Lang::from_cookie_header("a=1; lang=en; b=2"), Lang::En);
-        assert_eq!(Lang::from_cookie_header("lang=zh"), Lang::Zh);
-        assert_eq!(Lang::from_cookie_header("other=en"), Lang::Zh);
-        assert_eq!(Lang::from_cookie_header(""), Lang::Zh);
-    }
-
-    #[test]
-    fn cookie_header_picks_the_text_size() {
+    fn the_cookie_header_gives_the_language_and_the_text_size() {
+        let header = "a=1; lang=en; text=large";
+        assert_eq!(cookie_in(header, Lang::COOKIE).as_deref(), Some("en"));
         assert_eq!(
-            TextSize::from_cookie_header("lang=en; text=large"),
-            TextSize::Large
+            cookie_in(header, TextSize::COOKIE).as_deref(),
+            Some("large")
         );
-        assert_eq!(
-            TextSize::from_cookie_header("text=standard"),
-            TextSize::Standard
-        );
-        assert_eq!(TextSize::from_cookie_header("lang=en"), TextSize::Standard);
+        assert_eq!(cookie_in("other=en", Lang::COOKIE), None);
+        assert_eq!(cookie_in("", Lang::COOKIE), None);
+        assert_eq!(Lang::from_code("en"), Lang::En);
+        assert_eq!(TextSize::from_code(" LARGE "), TextSize::Large);
+        assert_eq!(TextSize::from_code("standard"), TextSize::Standard);
     }
 }

@@ -193,11 +193,9 @@ pub fn form_error_from_url(server_fn_path: &str) -> Option<crate::error::AppErro
         let parts = use_context::<http::request::Parts>()?;
         let query = parts.uri.query()?;
         let value = |key: &str| {
-            query
-                .split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| percent_decode(v))
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.into_owned())
         };
         if value("__path")? != server_fn_path {
             return None;
@@ -211,31 +209,4 @@ pub fn form_error_from_url(server_fn_path: &str) -> Option<crate::error::AppErro
         let _ = server_fn_path;
         None
     }
-}
-
-/// Decodes `%XX` escapes and `+` of a query value.
-#[cfg(feature = "ssr")]
-fn percent_decode(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

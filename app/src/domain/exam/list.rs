@@ -342,25 +342,10 @@ mod tests {
         };
         let query = filter.query();
         assert!(query.starts_with("centre=%E7%9F%B3"), "{query}");
-        let decode = |v: &str| {
-            let bytes: Vec<u8> = (0..v.len())
-                .step_by(3)
-                .map(|i| u8::from_str_radix(&v[i + 1..i + 3], 16).unwrap())
-                .collect();
-            String::from_utf8(bytes).unwrap()
-        };
         let value = |k: &str| {
-            query
-                .split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| {
-                    if k == "centre" {
-                        decode(v)
-                    } else {
-                        v.to_string()
-                    }
-                })
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.into_owned())
         };
         assert_eq!(SessionFilter::from_query(value), filter);
         let odd = SessionFilter::from_query(|k| match k {
