@@ -8,6 +8,6 @@ pub mod layout;
 pub mod page_data;
 pub mod print;
 pub mod sms_code;
-pub mod table;
 pub mod tab_memory;
+pub mod table;
 pub mod window_cards;
