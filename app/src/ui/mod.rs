@@ -104,8 +104,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/plates/hold") view=plates::PlateHoldPage ssr=SsrMode::Async />
                 <Route path=path!("/account/applications") view=applications::ApplicationsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/applications/:no") view=applications::ApplicationPage ssr=SsrMode::Async />
-                <Route path=path!("/account/apply/:code") view=applications::ApplyPage ssr=SsrMode::Async />
-                <Route path=path!("/account/apply/:code/check") view=applications::CheckApplicationPage ssr=SsrMode::Async />
+                <Route path=path!("/account/apply/:code") view=apply::ApplyPage ssr=SsrMode::Async />
+                <Route path=path!("/account/apply/:code/check") view=apply::CheckApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/applications") view=staff_applications::StaffApplicationsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/applications/:no") view=staff_applications::StaffApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=staff::StaffHome ssr=SsrMode::Async />

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod applications;
+pub mod apply;
 pub mod contact;
 pub mod exams;
 pub mod login;
