@@ -46,11 +46,11 @@ pub(super) fn status_message(
 impl Store {
     pub(super) async fn move_application(
         &self,
+        actor: &Actor,
         application_no: &str,
         event: ApplicationEvent,
         note: &str,
         today: Date,
-        actor: &Actor,
     ) -> StoreResult<Option<Result<ApplicationStatus, TransitionRefused>>> {
         let now = self.clock.now_ms();
         let mut tx = self.begin_write().await?;

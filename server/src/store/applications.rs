@@ -368,7 +368,7 @@ impl Applications for Store {
     ) -> PortResult<Option<Result<ApplicationStatus, TransitionRefused>>> {
         port(
             "record_event",
-            self.move_application(application_no, event, note, today, actor),
+            self.move_application(actor, application_no, event, note, today),
         )
         .await
     }

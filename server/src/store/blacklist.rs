@@ -59,7 +59,7 @@ impl Store {
         .await?;
         for no in overdue.into_iter().flatten() {
             if let Some(Ok(_)) = self
-                .move_application(&no, ApplicationEvent::PickupExpired, "", today, &gateway)
+                .move_application(&gateway, &no, ApplicationEvent::PickupExpired, "", today)
                 .await?
             {
                 made += self.blacklist_for(&no, "not_collected", today).await?;

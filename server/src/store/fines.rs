@@ -238,12 +238,12 @@ impl Fines for Store {
         port(
             "open_payment",
             self.open_order(
+                actor,
                 account_id,
                 violation_id,
                 fine_fen,
                 surcharge_fen,
                 now_ms,
-                actor,
             ),
         )
         .await

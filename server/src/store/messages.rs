@@ -11,7 +11,8 @@ pub(crate) const SMS_SIGNATURE: &str = "【石家庄交警】";
 
 impl Store {
     /// Tells the account holder: a message-centre entry and an SMS to the
-    /// account's phone, inside the caller's transaction.
+    /// account's phone, inside the caller's transaction. Returns the number
+    /// texted, if any, so that a caller telling more numbers skips it.
     pub(crate) async fn notify_in(
         tx: &mut Tx,
         account_id: i64,
@@ -19,29 +20,58 @@ impl Store {
         body: &str,
         link: &str,
         now_ms: i64,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(account_id)
-        .bind(now_ms)
-        .bind(title)
-        .bind(body)
-        .bind(link)
-        .execute(&mut **tx)
-        .await?;
+    ) -> StoreResult<Option<String>> {
+        Store::message_in(tx, &[account_id], title, body, link, now_ms).await?;
         let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
             .bind(account_id)
             .fetch_optional(&mut **tx)
             .await?;
-        if let Some(phone) = phone.filter(|p| !p.is_empty()) {
-            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
-                .bind(phone)
-                .bind(format!("{SMS_SIGNATURE}{body}"))
-                .bind(now_ms)
-                .execute(&mut **tx)
-                .await?;
+        let phone = phone.filter(|p| !p.is_empty());
+        if let Some(phone) = &phone {
+            Store::sms_in(tx, phone, body, now_ms).await?;
         }
+        Ok(phone)
+    }
+
+    /// The same message-centre entry (站内消息) for each of the accounts,
+    /// inside the caller's transaction.
+    pub(crate) async fn message_in(
+        tx: &mut Tx,
+        account_ids: &[i64],
+        title: &str,
+        body: &str,
+        link: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        for account_id in account_ids {
+            sqlx::query(
+                "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(account_id)
+            .bind(now_ms)
+            .bind(title)
+            .bind(body)
+            .bind(link)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// An SMS (短信) to `phone` with the signature, queued in the outbox
+    /// inside the caller's transaction.
+    pub(crate) async fn sms_in(
+        tx: &mut Tx,
+        phone: &str,
+        body: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
+            .bind(phone)
+            .bind(format!("{SMS_SIGNATURE}{body}"))
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 }

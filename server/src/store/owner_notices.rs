@@ -28,25 +28,9 @@ impl Store {
             .bind(&owner_id)
             .fetch_all(&mut **tx)
             .await?;
-        for account_id in owners {
-            sqlx::query(
-                "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(account_id)
-            .bind(now_ms)
-            .bind(title)
-            .bind(body)
-            .bind("/account/vehicles")
-            .execute(&mut **tx)
-            .await?;
-        }
+        Store::message_in(tx, &owners, title, body, "/account/vehicles", now_ms).await?;
         if let Some(phone) = phone.filter(|p| !p.is_empty()) {
-            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
-                .bind(phone)
-                .bind(format!("{}{body}", super::messages::SMS_SIGNATURE))
-                .bind(now_ms)
-                .execute(&mut **tx)
-                .await?;
+            Store::sms_in(tx, &phone, body, now_ms).await?;
         }
         Ok(())
     }

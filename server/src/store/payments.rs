@@ -76,12 +76,12 @@ impl From<ReceiptRow> for Receipt {
 impl Store {
     pub(super) async fn open_order(
         &self,
+        actor: &Actor,
         account_id: i64,
         violation_id: i64,
         fine_fen: i64,
         surcharge_fen: i64,
         now_ms: i64,
-        actor: &Actor,
     ) -> StoreResult<Result<PaymentOrder, PayRejection>> {
         let amount = fine_fen + surcharge_fen;
         let mut tx = self.begin_write().await?;

@@ -31,29 +31,14 @@ fn code_hash(phone: &PhoneNumber, purpose: &str, subject: &str, code: &str) -> S
 
 #[async_trait]
 impl SmsCodes for Store {
-    async fn send_code(
-        &self,
-        phone: &PhoneNumber,
-        purpose: &str,
-        subject: &str,
-        ip: &str,
-        now_ms: i64,
-    ) -> PortResult<Result<(), i64>> {
-        let minutes = policy::SMS_CODE_TTL_SECS / 60;
-        let text =
-            move |code: &str| format!("您的验证码为{code}，{minutes}分钟内有效。请勿告诉他人。");
-        self.send_code_worded(phone, purpose, subject, ip, now_ms, &text)
-            .await
-    }
-
     async fn send_code_worded(
         &self,
+        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
         phone: &PhoneNumber,
         purpose: &str,
         subject: &str,
         ip: &str,
         now_ms: i64,
-        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
     ) -> PortResult<Result<(), i64>> {
         port("send_code_worded", async {
             let mut tx = self.begin_write().await?;
@@ -100,13 +85,8 @@ impl SmsCodes for Store {
             .bind(ip)
             .execute(&mut *tx)
             .await?;
-            let body = format!("【石家庄交警】{}", text(&code));
-            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
-                .bind(phone.as_str())
-                .bind(&body)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await?;
+            let body = text(&code);
+            Store::sms_in(&mut tx, phone.as_str(), &body, now_ms).await?;
             tx.commit().await?;
             // The development SMS gateway: the outbox table and the log.
             tracing::info!(phone = %phone.masked(), purpose, "SMS queued to {}: {body}", phone.as_str());

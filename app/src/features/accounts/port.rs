@@ -149,6 +149,8 @@ pub enum CodeRejection {
 #[async_trait]
 pub trait SmsCodes: Send + Sync {
     /// Sends a new code unless a quota says wait; returns Err(seconds) to wait.
+    /// The plain wording: `send_code_worded` with the code and how long it
+    /// is valid.
     async fn send_code(
         &self,
         phone: &PhoneNumber,
@@ -156,18 +158,24 @@ pub trait SmsCodes: Send + Sync {
         subject: &str,
         ip: &str,
         now_ms: i64,
-    ) -> PortResult<Result<(), i64>>;
+    ) -> PortResult<Result<(), i64>> {
+        let minutes = crate::policy::SMS_CODE_TTL_SECS / 60;
+        let text =
+            move |code: &str| format!("您的验证码为{code}，{minutes}分钟内有效。请勿告诉他人。");
+        self.send_code_worded(&text, phone, purpose, subject, ip, now_ms)
+            .await
+    }
     /// Like `send_code`, worded for its purpose: `text` makes the message
     /// (without the signature) from the code, so that whoever receives it
     /// knows who asks for it and why.
     async fn send_code_worded(
         &self,
+        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
         phone: &PhoneNumber,
         purpose: &str,
         subject: &str,
         ip: &str,
         now_ms: i64,
-        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
     ) -> PortResult<Result<(), i64>>;
     /// When the newest live (unused, unexpired) code for this purpose and
     /// subject was sent, if there is one: a person who reloads the page may

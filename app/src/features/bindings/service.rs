@@ -169,7 +169,7 @@ pub async fn request_other(
     };
     ports
         .sms
-        .send_code_worded(&phone, BIND_PURPOSE, &subject, &actor.ip, now, &wording)
+        .send_code_worded(&wording, &phone, BIND_PURPOSE, &subject, &actor.ip, now)
         .await?
         .map_err(code_already_sent)?;
     Ok((plate, phone.masked()))
