@@ -2,8 +2,8 @@
 //! the registry, the audit record, and a notice to the account and to the
 //! old number.
 
-use super::messages::SMS_SIGNATURE;
 use super::{Store, StoreResult};
+use app::domain::PhoneNumber;
 use app::ports::*;
 
 impl Store {
@@ -12,7 +12,7 @@ impl Store {
         account_id: i64,
         target: &ContactTarget,
         label: &str,
-        phone: &app::domain::PhoneNumber,
+        phone: &PhoneNumber,
         actor: &Actor,
     ) -> StoreResult<()> {
         let now = self.clock.now_ms();
@@ -62,7 +62,7 @@ impl Store {
             "{label}登记的联系电话已变更为{}。如非本人操作，请立即拨打122。",
             phone.masked()
         );
-        Store::notify_in(
+        let texted = Store::notify_in(
             &mut tx,
             account_id,
             "联系方式已变更",
@@ -71,14 +71,12 @@ impl Store {
             now,
         )
         .await?;
-        // The old number is told too (it may not be the account's).
-        if let Some(old) = old.filter(|o| o != phone.as_str() && !o.is_empty()) {
-            sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
-                .bind(old)
-                .bind(format!("{SMS_SIGNATURE}{body}"))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        // The old number is told too, once: unless it is the new one, or the
+        // account's own number that the notice above has just texted.
+        if let Some(old) =
+            old.filter(|o| o != phone.as_str() && !o.is_empty() && Some(o) != texted.as_ref())
+        {
+            Store::sms_in(&mut tx, &old, &body, now).await?;
         }
         tx.commit().await?;
         Ok(())

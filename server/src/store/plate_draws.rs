@@ -5,7 +5,7 @@
 use super::plates::free_at;
 use super::{Store, StoreError, StoreResult};
 use app::domain::plate_selection::{
-    draw_batch, effective_seed, parse_seed, pool_digest, BATCH_SIZE, MAX_BATCHES_PER_VIN, PICK_SECS,
+    draw_batch, effective_seed, parse_seed, pool_digest, BATCH_SIZE, PICK_SECS,
 };
 use app::features::plates::{BatchView, DrawnBatch, PlateRefusal};
 
@@ -50,45 +50,6 @@ impl BatchRow {
 }
 
 impl Store {
-    pub(super) async fn prepare_batch(
-        &self,
-        account_id: i64,
-        vin: &str,
-        city: &str,
-        commitment: &str,
-        server_seed_hex: &str,
-        now_ms: i64,
-    ) -> StoreResult<Result<i64, PlateRefusal>> {
-        let mut tx = self.begin_write().await?;
-        let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plate_batches WHERE vin = $1")
-            .bind(vin)
-            .fetch_one(&mut *tx)
-            .await?;
-        if used >= i64::from(MAX_BATCHES_PER_VIN) {
-            return Ok(Err(PlateRefusal::BatchesUsed));
-        }
-        // Two requests at once both see the same count: the (vin, seq)
-        // slot lets one in.
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO plate_batches (vin, seq, account_id, city, commitment, server_seed, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(vin)
-        .bind(used + 1)
-        .bind(account_id)
-        .bind(city)
-        .bind(commitment)
-        .bind(server_seed_hex)
-        .bind(now_ms)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(id) = id else {
-            return Ok(Err(PlateRefusal::BatchesUsed));
-        };
-        tx.commit().await?;
-        Ok(Ok(id))
-    }
-
     pub(super) async fn draw_batch_of(
         &self,
         account_id: i64,

@@ -6,7 +6,7 @@
 //! one per vehicle and per number (`plate_selections`).
 
 use super::{port, Store, StoreError, StoreResult};
-use app::domain::plate_selection::{EXTENSION_SECS, HOLD_SECS};
+use app::domain::plate_selection::{EXTENSION_SECS, HOLD_SECS, MAX_BATCHES_PER_VIN};
 use app::domain::VehicleType;
 use app::features::plates::{DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
 use app::port_error::constraint;
@@ -136,10 +136,36 @@ impl PlateSelection for Store {
         server_seed_hex: &str,
         now_ms: i64,
     ) -> PortResult<Result<i64, PlateRefusal>> {
-        port(
-            "prepare",
-            self.prepare_batch(account_id, vin, city, commitment, server_seed_hex, now_ms),
-        )
+        port("prepare", async {
+            let mut tx = self.begin_write().await?;
+            let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plate_batches WHERE vin = $1")
+                .bind(vin)
+                .fetch_one(&mut *tx)
+                .await?;
+            if used >= i64::from(MAX_BATCHES_PER_VIN) {
+                return Ok(Err(PlateRefusal::BatchesUsed));
+            }
+            // Two requests at once both see the same count: the (vin, seq)
+            // slot lets one in.
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO plate_batches (vin, seq, account_id, city, commitment, server_seed, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(vin)
+            .bind(used + 1)
+            .bind(account_id)
+            .bind(city)
+            .bind(commitment)
+            .bind(server_seed_hex)
+            .bind(now_ms)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else {
+                return Ok(Err(PlateRefusal::BatchesUsed));
+            };
+            tx.commit().await?;
+            Ok(Ok(id))
+        })
         .await
     }
 
@@ -239,9 +265,14 @@ impl PlateSelection for Store {
             match changed.map_err(StoreError::from) {
                 Ok(r) if r.rows_affected() == 1 => {}
                 Ok(_) => return Ok(Err(PlateRefusal::Unavailable)),
-                // Another request held a number for this vehicle at the same moment.
+                // Another request held a number for this vehicle at the same
+                // moment; the index waited for it to commit (PostgreSQL), so
+                // this transaction is void and the number it holds is there
+                // to read.
                 Err(StoreError::Conflict(constraint::PLATE_ONE_PER_VIN)) => {
-                    return Ok(Err(PlateRefusal::AlreadyHolding(String::new())))
+                    tx.rollback().await?;
+                    let refusal = standing_refusal(&self.pool, vin, None, now_ms).await?;
+                    return Ok(Err(refusal.unwrap_or(PlateRefusal::Unavailable)));
                 }
                 Err(e) => return Err(e),
             }

@@ -438,12 +438,10 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
         1,
         "{app}: one of twelve numbers is held for the vehicle: {held:?}"
     );
-    // The refused are told the number actually held — or, when the store
-    // loses the race at the unique index (`plate_pool_one_per_vin`), an
-    // empty one: store/plates.rs answers `AlreadyHolding(String::new())`
-    // there. TODO(store): look the winner's number up, then drop `""` here.
+    // The refused are told the number actually held, also when the store
+    // loses the race at the unique index (`plate_pool_one_per_vin`).
     assert!(
-        told_held.iter().all(|p| p.is_empty() || *p == held[0].0),
+        told_held.iter().all(|p| *p == held[0].0),
         "{app}: the refused are told the number actually held: {told_held:?} vs {held:?}"
     );
     assert_eq!(
