@@ -14,10 +14,10 @@ pub(super) const WITH_LICENCE: usize = 460;
 pub(super) const OWNERS_END: usize = 500;
 
 /// Online-registered owners (网上注册个人用户（车主）). The second has the
-/// first's residues modulo 20, 11, 10 and 7, and like the first is neither
-/// a multiple of 9 (an older driver) nor 5 modulo 37 (suspended), so the
-/// index rules in `licences` and `registry` give them the same kind of
-/// licence.
+/// first's residues modulo 20 (validity), 11 (points) and 10 (class), and
+/// like the first is neither a multiple of 7 (class C2), nor of 9 (an older
+/// driver), nor 5 modulo 37 (suspended), so the index rules in `licences`
+/// and `registry` give them the same kind of licence.
 pub(super) const ONLINE_OWNERS: [usize; 2] = [1, 221];
 /// Window-registered owners (窗口注册个人用户（车主）), whose licence expired
 /// months ago (index ≡ 2 mod 20), so it is still renewed online.
@@ -61,10 +61,13 @@ mod tests {
         for pair in [ONLINE_OWNERS, WINDOW_OWNERS] {
             assert_ne!(pair[0], pair[1]);
             assert!(pair.iter().all(|&i| i < WITH_LICENCE));
-            for m in [20, 11, 10, 7] {
+            for m in [20, 11, 10] {
                 assert_eq!(pair[0] % m, pair[1] % m, "{pair:?} mod {m}");
             }
-            assert!(pair.iter().all(|i| i % 9 != 0 && i % 37 != 5), "{pair:?}");
+            assert!(
+                pair.iter().all(|i| i % 7 != 0 && i % 9 != 0 && i % 37 != 5),
+                "{pair:?}"
+            );
             assert!(pair.iter().all(|i| !CAN_REGISTER_ONLINE.contains(i)));
         }
         for pair in [LEARNERS, NEW_CAR_OWNERS] {
