@@ -6,6 +6,7 @@
 pub mod account;
 pub mod application;
 pub mod binding;
+pub mod blacklist;
 pub mod credit_code;
 pub mod date;
 pub mod exam;
