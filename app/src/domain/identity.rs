@@ -157,6 +157,14 @@ impl ResidentId {
     pub fn masked(&self) -> String {
         format!("{}********{}", &self.0[0..6], &self.0[14..18])
     }
+
+    /// A stored number for display: masked, or stars when it is not a valid
+    /// number (never shown in full).
+    pub fn masked_or_stars(stored: &str) -> String {
+        ResidentId::parse(stored)
+            .map(|id| id.masked())
+            .unwrap_or_else(|_| "****".into())
+    }
 }
 
 // ---------------------------------------------------------------- PhoneNumber
@@ -225,6 +233,14 @@ impl PhoneNumber {
     /// For display: 138****2233.
     pub fn masked(&self) -> String {
         format!("{}****{}", &self.0[0..3], &self.0[7..11])
+    }
+
+    /// A stored number for display: masked, or stars when it is not a valid
+    /// number (never shown in full).
+    pub fn masked_or_stars(stored: &str) -> String {
+        PhoneNumber::parse(stored)
+            .map(|p| p.masked())
+            .unwrap_or_else(|_| "****".into())
     }
 }
 

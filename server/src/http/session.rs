@@ -4,7 +4,7 @@
 
 use super::WebState;
 use crate::store::sha256_hex;
-use app::features::accounts::session::CurrentSession;
+use app::features::accounts::session::{session_account_of, CurrentSession};
 use app::features::request::ClientIp;
 use app::policy::SESSION_COOKIE;
 use axum::extract::{ConnectInfo, Request, State};
@@ -53,10 +53,10 @@ async fn resolve(state: &WebState, token: &str) -> Option<CurrentSession> {
             return None;
         }
     };
-    match state.ports.accounts.session_account(account_id).await {
-        Ok(account) => account.map(|account| CurrentSession {
+    match state.ports.accounts.account_on_record(account_id).await {
+        Ok(record) => record.map(|record| CurrentSession {
             token_hash,
-            account,
+            account: session_account_of(record),
         }),
         Err(e) => {
             tracing::error!(error = %e, "loading session account failed");

@@ -5,7 +5,7 @@
 use super::{port, Store};
 use crate::db::Backend;
 use app::domain::{RegistrationChannel, ResidentId};
-use app::features::accounts::SessionAccount;
+use app::features::accounts::AccountOnRecord;
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -198,8 +198,8 @@ impl Accounts for Store {
         .await
     }
 
-    async fn session_account(&self, account_id: i64) -> PortResult<Option<SessionAccount>> {
-        port("session_account", self.load_session_account(account_id)).await
+    async fn account_on_record(&self, account_id: i64) -> PortResult<Option<AccountOnRecord>> {
+        port("account_on_record", self.load_account(account_id)).await
     }
 
     async fn create_session(
@@ -251,6 +251,14 @@ impl Accounts for Store {
         port("last_login_failure", self.last_failure(identifier, ip)).await
     }
 
+    async fn delete_ended_sessions(&self, now_ms: i64) -> PortResult<usize> {
+        port("delete_ended_sessions", self.delete_ended(now_ms)).await
+    }
+
+    async fn delete_old_login_attempts(&self, now_ms: i64) -> PortResult<usize> {
+        port("delete_old_login_attempts", self.delete_old_attempts(now_ms)).await
+    }
+
     async fn reset_target(&self, id_number: &ResidentId) -> PortResult<Option<(i64, String)>> {
         port("reset_target", async {
             Ok(sqlx::query_as(
@@ -293,8 +301,7 @@ impl Accounts for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "登录密码已重置",
-                "您的交通安全综合服务管理平台账户登录密码已通过短信验证码重置，所有已登录的设备均已退出。如非本人操作，请立即拨打122或携带身份证明到注册窗口处理。",
+                &app::domain::Sms::password_reset(),
                 "",
                 now_ms,
             )

@@ -7,6 +7,7 @@
 use super::rows::{binding_kind, coded, date, date_opt};
 use super::{port, Store, StoreError, StoreResult};
 use app::domain::binding::owner_told_of_binding;
+use app::domain::Sms;
 use app::domain::{BindingKind, LicenceClass, LicenceStatus, VehicleStatus, VehicleType};
 use app::ports::*;
 use async_trait::async_trait;
@@ -89,11 +90,8 @@ struct LicenceRow {
 }
 
 impl LicenceRow {
-    fn into_licence(self, id_number: &str) -> StoreResult<MyLicence> {
+    fn into_licence(self) -> StoreResult<MyLicence> {
         Ok(MyLicence {
-            number_masked: app::domain::ResidentId::parse(id_number)
-                .map(|id| id.masked())
-                .unwrap_or_default(),
             class: coded("licence class", &self.class, LicenceClass::from_code)?,
             first_issued: date("first issued", &self.first_issued)?,
             valid_from: date("valid from", &self.valid_from)?,
@@ -291,8 +289,7 @@ impl Bindings for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "机动车绑定成功",
-                &format!("您已成功绑定机动车{plate}，可以在网上办理该车的相关业务。"),
+                &Sms::vehicle_bound(&plate),
                 "/account/vehicles",
                 now,
             )
@@ -302,7 +299,6 @@ impl Bindings for Store {
                 Store::tell_owner_in(
                     &mut tx,
                     vehicle_id,
-                    "您名下的机动车已被他人绑定",
                     &owner_told_of_binding(&binder, &plate),
                     now,
                 )
@@ -351,8 +347,7 @@ impl Bindings for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "机动车已解绑",
-                &format!("您已解除绑定机动车{plate}。"),
+                &Sms::vehicle_unbound(&plate),
                 "/account/vehicles",
                 now,
             )
@@ -375,7 +370,7 @@ impl Bindings for Store {
             .bind(id_number)
             .fetch_optional(&self.pool)
             .await?;
-            row.map(|row| row.into_licence(id_number)).transpose()
+            row.map(|row| row.into_licence()).transpose()
         })
         .await
     }
@@ -412,8 +407,7 @@ impl Bindings for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "驾驶证绑定成功",
-                "您已成功绑定本人驾驶证，可以在网上查询记分和办理驾驶证业务。",
+                &Sms::licence_bound(),
                 "/account/licence",
                 now,
             )

@@ -3,7 +3,7 @@
 //! old number.
 
 use super::{Store, StoreResult};
-use app::domain::PhoneNumber;
+use app::domain::{PhoneNumber, Sms};
 use app::ports::*;
 
 impl Store {
@@ -53,20 +53,18 @@ impl Store {
             &format!("account:{account_id}"),
             &format!(
                 "{label}: {} -> {}",
-                old.as_deref().map(mask).unwrap_or_default(),
-                mask(phone.as_str())
+                old.as_deref()
+                    .map(PhoneNumber::masked_or_stars)
+                    .unwrap_or_default(),
+                phone.masked()
             ),
         )
         .await?;
-        let body = format!(
-            "{label}登记的联系电话已变更为{}。如非本人操作，请立即拨打122。",
-            phone.masked()
-        );
+        let notice = Sms::contact_changed(label, &phone.masked());
         let texted = Store::notify_in(
             &mut tx,
             account_id,
-            "联系方式已变更",
-            &body,
+            &notice,
             "/account",
             now,
         )
@@ -76,18 +74,9 @@ impl Store {
         if let Some(old) =
             old.filter(|o| o != phone.as_str() && !o.is_empty() && Some(o) != texted.as_ref())
         {
-            Store::sms_in(&mut tx, &old, &body, now).await?;
+            Store::sms_in(&mut tx, &old, &notice, now).await?;
         }
         tx.commit().await?;
         Ok(())
-    }
-}
-
-/// 138****0001
-fn mask(phone: &str) -> String {
-    if phone.len() == 11 {
-        format!("{}****{}", &phone[..3], &phone[7..])
-    } else {
-        "****".into()
     }
 }

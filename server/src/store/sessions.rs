@@ -1,12 +1,9 @@
 //! Sessions (登录会话) and login throttling in the store, and the account as
-//! a session sees it (role, masked numbers, the window it belongs to).
+//! the store holds it (role, numbers, the window it belongs to).
 
 use super::{sha256_hex, Store, StoreError, StoreResult};
-use app::domain::{
-    IndividualKind, PhoneNumber, RegistrationChannel, ResidentId, SpecialService, StaffRole,
-    UnitKind,
-};
-use app::features::accounts::{AccountRole, SessionAccount};
+use app::domain::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
+use app::features::accounts::{AccountOnRecord, AccountRole};
 use app::policy;
 use app::ports::Actor;
 use rand::Rng;
@@ -34,26 +31,22 @@ fn decode<T>(what: &str, code: Option<String>, from: fn(&str) -> Option<T>) -> S
 }
 
 impl AccountRow {
-    fn into_session(
+    fn into_record(
         self,
         account_id: i64,
         granted: Vec<SpecialService>,
-    ) -> StoreResult<SessionAccount> {
+    ) -> StoreResult<AccountOnRecord> {
         let window = self.window_name;
         let role = match self.kind.as_str() {
-            "individual" => {
-                let id = self.id_number.unwrap_or_default();
-                AccountRole::Individual {
-                    kind: decode(
-                        "individual kind",
-                        self.individual_kind,
-                        IndividualKind::from_code,
-                    )?,
-                    channel: decode("channel", self.channel, RegistrationChannel::from_code)?,
-                    id_number_masked: ResidentId::parse(&id).map(|i| i.masked()).unwrap_or(id),
-                    window,
-                }
-            }
+            "individual" => AccountRole::Individual {
+                kind: decode(
+                    "individual kind",
+                    self.individual_kind,
+                    IndividualKind::from_code,
+                )?,
+                channel: decode("channel", self.channel, RegistrationChannel::from_code)?,
+                window,
+            },
             "unit" => AccountRole::Unit {
                 kind: decode("unit kind", self.unit_kind, UnitKind::from_code)?,
                 credit_code: self.credit_code.unwrap_or_default(),
@@ -67,22 +60,21 @@ impl AccountRow {
             },
             other => return Err(StoreError::BadValue(format!("account kind {other}"))),
         };
-        Ok(SessionAccount {
+        Ok(AccountOnRecord {
             account_id,
             display_name: self.display_name,
-            phone_masked: PhoneNumber::parse(&self.phone)
-                .map(|p| p.masked())
-                .unwrap_or(self.phone),
+            phone: self.phone,
+            id_number: self.id_number,
             role,
         })
     }
 }
 
 impl Store {
-    pub(super) async fn load_session_account(
+    pub(super) async fn load_account(
         &self,
         account_id: i64,
-    ) -> StoreResult<Option<SessionAccount>> {
+    ) -> StoreResult<Option<AccountOnRecord>> {
         let row: Option<AccountRow> = sqlx::query_as(
             "SELECT a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
                     a.display_name, a.phone, a.window_id, w.name AS window_name, u.unit_kind
@@ -109,7 +101,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        row.into_session(account_id, granted).map(Some)
+        row.into_record(account_id, granted).map(Some)
     }
 
     pub(super) async fn open_session(

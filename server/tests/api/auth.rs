@@ -14,6 +14,14 @@ async fn login_by_id_or_phone_then_logout_ends_the_session(app: TestApp) {
     let me = app.me(&client).await.expect("logged in");
     let id = account_id(&app, "Online-registered individual").await;
     assert_eq!(me.account_id, id, "{app}");
+    // The browser gets the numbers masked, never in full.
+    let masked_id = app::domain::ResidentId::parse(&login).unwrap().masked();
+    assert_eq!(
+        me.id_number_masked.as_deref(),
+        Some(masked_id.as_str()),
+        "{app}"
+    );
+    assert!(me.phone_masked.contains("****"), "{app}: {me:?}");
     assert!(
         matches!(
             me.role,

@@ -37,6 +37,21 @@ pub struct SessionAccount {
     pub display_name: String,
     /// Masked phone number (e.g. 138****1234).
     pub phone_masked: String,
+    /// An individual's resident ID number, masked (110101********1237).
+    pub id_number_masked: Option<String>,
+    pub role: AccountRole,
+}
+
+/// An account as the store holds it (账户登记信息), numbers in full. The
+/// session layer masks it into a [`SessionAccount`]
+/// (`session::session_account_of`); a record never reaches a browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountOnRecord {
+    pub account_id: i64,
+    pub display_name: String,
+    pub phone: String,
+    /// An individual's resident ID number.
+    pub id_number: Option<String>,
     pub role: AccountRole,
 }
 
@@ -47,7 +62,6 @@ pub enum AccountRole {
     Individual {
         kind: IndividualKind,
         channel: RegistrationChannel,
-        id_number_masked: String,
         /// Window that registered it, for window accounts.
         window: Option<String>,
     },

@@ -1,9 +1,9 @@
 //! The ports of the accounts feature: the registry's people and windows,
 //! accounts and sessions, one-time SMS codes, password hashing.
 
-use super::{RegistrationWindow, SessionAccount};
+use super::{AccountOnRecord, RegistrationWindow};
 use crate::domain::{CreditCode, IndividualKind, PhoneNumber, ResidentId, UnitKind};
-use crate::domain::{PersonName, RegistrationChannel, SpecialService};
+use crate::domain::{PersonName, RegistrationChannel, SpecialService, Sms};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -83,7 +83,8 @@ pub trait Accounts: Send + Sync {
     async fn create_individual(&self, new: NewIndividual, actor: &Actor) -> PortResult<i64>;
     async fn create_unit(&self, new: NewUnit, actor: &Actor) -> PortResult<i64>;
     async fn credentials(&self, identifier: &LoginIdentifier) -> PortResult<Vec<Credential>>;
-    async fn session_account(&self, account_id: i64) -> PortResult<Option<SessionAccount>>;
+    /// A live (not disabled) account with its numbers in full.
+    async fn account_on_record(&self, account_id: i64) -> PortResult<Option<AccountOnRecord>>;
     /// Starts a session with a fresh random token; returns the token (the
     /// store keeps only its hash).
     async fn create_session(
@@ -112,6 +113,12 @@ pub trait Accounts: Send + Sync {
     ) -> PortResult<(i64, i64)>;
     /// The newest login failure for (identifier, ip), to time the delay from.
     async fn last_login_failure(&self, identifier: &str, ip: &str) -> PortResult<Option<i64>>;
+    /// Deletes the sessions past their idle or absolute timeout (清理);
+    /// answers how many went.
+    async fn delete_ended_sessions(&self, now_ms: i64) -> PortResult<usize>;
+    /// Deletes the login attempts older than their retention
+    /// (`policy::LOGIN_ATTEMPTS_KEPT_SECS`); answers how many went.
+    async fn delete_old_login_attempts(&self, now_ms: i64) -> PortResult<usize>;
     /// The individual account with this ID number that may reset its
     /// password online, with the phone on the account: (account id, phone).
     /// None when there is none or it is disabled.
@@ -149,8 +156,8 @@ pub enum CodeRejection {
 #[async_trait]
 pub trait SmsCodes: Send + Sync {
     /// Sends a new code unless a quota says wait; returns Err(seconds) to wait.
-    /// The plain wording: `send_code_worded` with the code and how long it
-    /// is valid.
+    /// The plain wording: `send_code_worded` with the verification-code
+    /// template (the code and how long it is valid).
     async fn send_code(
         &self,
         phone: &PhoneNumber,
@@ -160,17 +167,17 @@ pub trait SmsCodes: Send + Sync {
         now_ms: i64,
     ) -> PortResult<Result<(), i64>> {
         let minutes = crate::policy::SMS_CODE_TTL_SECS / 60;
-        let text =
-            move |code: &str| format!("您的验证码为{code}，{minutes}分钟内有效。请勿告诉他人。");
+        let text = move |code: &str| Sms::verification_code(code, minutes);
         self.send_code_worded(&text, phone, purpose, subject, ip, now_ms)
             .await
     }
     /// Like `send_code`, worded for its purpose: `text` makes the message
-    /// (without the signature) from the code, so that whoever receives it
-    /// knows who asks for it and why.
+    /// (one of the SMS templates) from the code, so that whoever receives
+    /// it knows who asks for it and why. The message goes to the outbox in
+    /// the transaction that stores the code.
     async fn send_code_worded(
         &self,
-        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
+        text: &(dyn for<'c> Fn(&'c str) -> Sms + Send + Sync),
         phone: &PhoneNumber,
         purpose: &str,
         subject: &str,
@@ -196,6 +203,10 @@ pub trait SmsCodes: Send + Sync {
         code: &str,
         now_ms: i64,
     ) -> PortResult<Result<(), CodeRejection>>;
+    /// Deletes the codes that can no longer be used once the sending quota
+    /// no longer counts them (`policy::SMS_CODE_KEPT_SECS`); answers how
+    /// many went.
+    async fn delete_spent_codes(&self, now_ms: i64) -> PortResult<usize>;
 }
 
 /// Password hashing (argon2id on the server, off the async threads).

@@ -1,7 +1,8 @@
 //! The session (会话): the account the server's session layer found for the
 //! request's cookie, and the cookie itself.
 
-use super::SessionAccount;
+use super::{AccountOnRecord, SessionAccount};
+use crate::domain::{PhoneNumber, ResidentId};
 use crate::error::AppError;
 use crate::features::port::Actor;
 use crate::features::request::{client_ip, parts, user_agent};
@@ -14,6 +15,18 @@ use leptos::prelude::*;
 pub struct CurrentSession {
     pub token_hash: String,
     pub account: SessionAccount,
+}
+
+/// The account as a session shows it: the phone and the ID number masked.
+/// A value the domain does not accept is shown as stars, never in full.
+pub fn session_account_of(record: AccountOnRecord) -> SessionAccount {
+    SessionAccount {
+        account_id: record.account_id,
+        display_name: record.display_name,
+        phone_masked: PhoneNumber::masked_or_stars(&record.phone),
+        id_number_masked: record.id_number.as_deref().map(ResidentId::masked_or_stars),
+        role: record.role,
+    }
 }
 
 pub fn current_session() -> Option<CurrentSession> {
@@ -69,5 +82,44 @@ pub fn set_session_cookie(ports: &Ports, token: &str, max_age_secs: i64) {
         if let Ok(value) = http::HeaderValue::from_str(&cookie) {
             response.append_header(http::header::SET_COOKIE, value);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{IndividualKind, RegistrationChannel};
+    use crate::features::accounts::AccountRole;
+
+    fn record(phone: &str, id_number: Option<&str>) -> AccountOnRecord {
+        AccountOnRecord {
+            account_id: 3,
+            display_name: "张三".into(),
+            phone: phone.into(),
+            id_number: id_number.map(Into::into),
+            role: AccountRole::Individual {
+                kind: IndividualKind::OwnerOrDriver,
+                channel: RegistrationChannel::Online,
+                window: None,
+            },
+        }
+    }
+
+    #[test]
+    fn the_session_shows_numbers_masked_and_never_in_full() {
+        let shown = session_account_of(record("13800001234", Some("110101199003071233")));
+        assert_eq!(shown.phone_masked, "138****1234");
+        assert_eq!(
+            shown.id_number_masked.as_deref(),
+            Some("110101********1233")
+        );
+        // A value the domain refuses is stars, not echoed back.
+        let odd = session_account_of(record("1380000", Some("11010119900307")));
+        assert_eq!(odd.phone_masked, "****");
+        assert_eq!(odd.id_number_masked.as_deref(), Some("****"));
+        assert_eq!(
+            session_account_of(record("13800001234", None)).id_number_masked,
+            None
+        );
     }
 }

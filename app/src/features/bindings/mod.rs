@@ -47,11 +47,10 @@ pub struct VehiclesOverview {
     pub non_own_bound: usize,
 }
 
-/// The holder's driving licence (驾驶证信息).
+/// The holder's driving licence (驾驶证信息). Its number is the holder's
+/// resident ID number, which the page shows masked from the session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyLicence {
-    /// The licence number is the resident ID number, masked for display.
-    pub number_masked: String,
     pub class: LicenceClass,
     pub first_issued: Date,
     pub valid_from: Date,

@@ -73,13 +73,12 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
         AccountRole::Individual {
             kind,
             channel,
-            id_number_masked,
             window,
         } => (
             lang.pick(kind.zh(), kind.en()).to_string(),
             *channel,
             lang.pick("公民身份号码", "Resident ID number"),
-            id_number_masked.clone(),
+            account.id_number_masked.clone().unwrap_or_default(),
             window.clone(),
         ),
         AccountRole::Unit {

@@ -285,7 +285,7 @@ pub fn OtherVehicleForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
                 lang
                 name="plate"
                 label=labels[0].1.clone()
-                hint=Text::new("例如：冀A12345", "For example 冀A12345")
+                hint={ let c = crate::ui::profile().seat().plate_prefix.clone(); Text::new(format!("例如：{c}12345"), format!("For example {c}12345")) }
                 value=plate
                 server_error=server_problem(error, "plate")
                 live_check=check_plate
@@ -427,7 +427,7 @@ fn licence_view(lang: Lang, l: crate::features::bindings::MyLicence) -> impl Int
         |d: Option<crate::domain::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
     view! {
         <dl class="summary-list" data-testid="licence">
-            {row("驾驶证号", "Licence number", l.number_masked.clone())}
+            {row("驾驶证号", "Licence number", crate::ui::session_account().and_then(|a| a.id_number_masked).unwrap_or_default())}
             {row("准驾车型", "Class", format!("{} {}", l.class.code(), lang.pick(l.class.zh(), l.class.en())))}
             {row("状态", "Status", lang.pick(l.status.zh(), l.status.en()).to_string())}
             {row("有效期", "Valid", format!("{} — {}", l.valid_from, l.valid_until))}

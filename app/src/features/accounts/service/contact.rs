@@ -41,10 +41,12 @@ pub async fn target_label(
             .await?
             .filter(|l| l.bound)
             .ok_or_else(not_yours)?;
-        return Ok((
-            ContactTarget::Driver(id),
-            format!("{} {}", licence.class.code(), licence.number_masked),
-        ));
+        let label = format!(
+            "{} {}",
+            licence.class.code(),
+            crate::domain::ResidentId::masked_or_stars(&id)
+        );
+        return Ok((ContactTarget::Driver(id), label));
     }
     may_use(&actor, ServiceCode::V4, today)?;
     let vehicle_id = target

@@ -172,10 +172,10 @@ fn owner() -> SessionAccount {
         account_id: 1,
         display_name: "张三".into(),
         phone_masked: "138****1234".into(),
+        id_number_masked: Some("110101********1237".into()),
         role: AccountRole::Individual {
             kind: IndividualKind::OwnerOrDriver,
             channel: RegistrationChannel::Window,
-            id_number_masked: "1101**********1237".into(),
             window: None,
         },
     }
@@ -194,10 +194,31 @@ fn fake() -> Fake {
     }
 }
 
+/// Fees as a platform's configuration sets them.
+fn profile() -> &'static crate::profile::PlatformProfile {
+    static PROFILE: std::sync::OnceLock<crate::profile::PlatformProfile> =
+        std::sync::OnceLock::new();
+    PROFILE.get_or_init(|| crate::profile::PlatformProfile {
+        fees: crate::profile::Fees {
+            plate_pair_yuan: 100,
+            vehicle_licence_yuan: 10,
+            driving_licence_yuan: 10,
+            postage_yuan: 20,
+        },
+        business_centres: vec![crate::profile::BusinessCentre {
+            city: "冀A".into(),
+            address_zh: "石家庄市桥西区".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    })
+}
+
 fn desk(fake: &Fake) -> Desk<'_> {
     Desk {
         applications: fake,
         bindings: fake,
+        profile: profile(),
         today: today(),
     }
 }
