@@ -23,6 +23,7 @@ pub mod error;
 pub mod features;
 pub mod i18n;
 pub mod policy;
+pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod port_error;
 #[cfg(feature = "ssr")]

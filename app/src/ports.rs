@@ -43,6 +43,10 @@ pub struct Ports {
     pub sms: Arc<dyn SmsCodes>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,
-    /// True when served over HTTPS (cookies get `Secure`).
+    /// True in production: cookies get `Secure`.
     pub secure_cookies: bool,
+    /// Development mode (开发演示环境): every page says so.
+    pub development: bool,
+    /// This platform's province, cities, centres and fees (平台配置).
+    pub profile: Arc<crate::profile::PlatformProfile>,
 }

@@ -148,22 +148,6 @@ pub fn clerk_events(
     .collect()
 }
 
-/// Production fee (工本费) in yuan, as published by the price authority.
-pub fn production_fee_yuan(service: ServiceCode) -> u32 {
-    use ServiceCode::*;
-    match service {
-        // 机动车号牌 (a pair of small-car plates).
-        V5 | V6 => 100,
-        // 行驶证 and 驾驶证.
-        V1 | V2 | D1 | D2 | D10 | D11 => 10,
-        // 检验合格标志 and the deferrals cost nothing.
-        _ => 0,
-    }
-}
-
-/// Postage (邮递费) in yuan, collected by the courier on delivery (到付).
-pub const POSTAGE_YUAN: u32 = 20;
-
 /// What the applicant must hand to the courier (or bring) in exchange
 /// (需返还的资料).
 pub fn documents_to_return(service: ServiceCode) -> Option<(&'static str, &'static str)> {
@@ -481,8 +465,6 @@ mod tests {
 
     #[test]
     fn fees_and_documents_to_hand_back() {
-        assert_eq!(production_fee_yuan(ServiceCode::V5), 100);
-        assert_eq!(production_fee_yuan(ServiceCode::V3), 0);
         assert!(documents_to_return(ServiceCode::D10).is_some());
         assert!(documents_to_return(ServiceCode::D1).is_none());
     }

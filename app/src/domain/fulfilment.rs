@@ -16,11 +16,6 @@ coded_enum!(Fulfilment {
     Post => ("post", "邮递", "Postal delivery"),
 });
 
-/// The internet business centre (互联网业务办理中心) where documents are collected.
-pub const BUSINESS_CENTRE_ADDRESS_ZH: &str = "石家庄市桥西区石获南路228号车管所院内";
-pub const BUSINESS_CENTRE_ADDRESS_EN: &str =
-    "Vehicle Management Office courtyard, 228 Shihuo South Road, Qiaoxi District, Shijiazhuang";
-
 pub const PICKUP_DEADLINE_MONTHS: i32 = 1;
 pub const BLACKLIST_REFUSED_DELIVERIES: u32 = 3;
 pub const BLACKLIST_MONTHS: i32 = 6;

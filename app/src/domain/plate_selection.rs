@@ -103,8 +103,13 @@ pub fn is_withheld(serial: &str) -> bool {
 
 /// Checks a custom serial under the pattern, as typed (full-width, lower
 /// case, spaces and separators folded by [`fold_typed`]); the city prefix
-/// may be typed in front ("冀a·12346" for the 冀A pool).
-pub fn check_custom_serial(input: &str, city: &str) -> Result<String, SerialProblem> {
+/// may be typed in front ("冀a·12346" for the 冀A pool). Serials starting
+/// with one of the city's withheld series (保留号段) are withheld too.
+pub fn check_custom_serial(
+    input: &str,
+    city: &str,
+    withheld_series: &[String],
+) -> Result<String, SerialProblem> {
     let folded = fold_typed(input);
     let s = folded
         .strip_prefix(&fold_typed(city))
@@ -119,7 +124,7 @@ pub fn check_custom_serial(input: &str, city: &str) -> Result<String, SerialProb
     if s.chars().filter(char::is_ascii_alphabetic).count() > MAX_LETTERS {
         return Err(SerialProblem::TooManyLetters);
     }
-    if is_withheld(&s) {
+    if is_withheld(&s) || withheld_series.iter().any(|w| s.starts_with(w.as_str())) {
         return Err(SerialProblem::Withheld);
     }
     Ok(s)
@@ -273,8 +278,10 @@ mod tests {
 
     #[test]
     fn custom_serials_follow_the_city_pattern() {
-        let check = |s: &str| check_custom_serial(s, "冀A");
+        let check = |s: &str| check_custom_serial(s, "冀A", &["8888".into()]);
         assert_eq!(check(" a12 3b "), Ok("A123B".into()));
+        assert_eq!(check("88881"), Err(SerialProblem::Withheld), "a withheld series");
+        assert!(check_custom_serial("88881", "冀A", &[]).is_ok());
         assert_eq!(check("A1234B"), Err(SerialProblem::Length));
         assert_eq!(check("AI123"), Err(SerialProblem::Character));
         assert_eq!(check("ABC12"), Err(SerialProblem::TooManyLetters));
@@ -286,7 +293,7 @@ mod tests {
 
     #[test]
     fn custom_serials_are_accepted_as_people_type_them() {
-        let check = |s: &str| check_custom_serial(s, "冀A");
+        let check = |s: &str| check_custom_serial(s, "冀A", &[]);
         assert_eq!(check("ａ１２３ｂ"), Ok("A123B".into()));
         assert_eq!(check("冀a·12346"), Ok("12346".into()));
         assert_eq!(check("冀Ａ　１２３４６"), Ok("12346".into()));

@@ -213,6 +213,52 @@ pub fn vehicle_service_allowed(service: ServiceCode, vehicle: VehicleType) -> Re
     ))
 }
 
+/// Who a service is for (面向对象), as the portal's home page lists it,
+/// in Chinese and English. Worked out from [`may_use`], so the list can
+/// never say other than the rule; driving tests (D12) are for learners.
+pub fn audience(service: ServiceCode) -> (String, String) {
+    use RegistrationChannel::{Online, Window};
+    let today = service.available_from();
+    let ok = |actor: Actor| may_use(&actor, service, today).is_ok();
+    let person = |channel| Actor::Individual {
+        kind: IndividualKind::OwnerOrDriver,
+        channel,
+    };
+    let unit = |granted: &[SpecialService]| {
+        UnitKind::ALL.iter().any(|kind| {
+            ok(Actor::Unit {
+                kind: *kind,
+                granted: granted.to_vec(),
+            })
+        })
+    };
+    let mut zh: Vec<&str> = Vec::new();
+    let mut en: Vec<&str> = Vec::new();
+    let individuals = if ok(person(Online)) {
+        Some(if service == ServiceCode::D12 {
+            ("学员", "learners")
+        } else {
+            ("个人用户", "individual users")
+        })
+    } else if ok(person(Window)) {
+        Some(("窗口注册的个人用户", "individual users registered at a window"))
+    } else {
+        None
+    };
+    if let Some((z, e)) = individuals {
+        zh.push(z);
+        en.push(e);
+    }
+    if unit(&[]) {
+        zh.push("单位用户");
+        en.push("unit users");
+    } else if unit(SpecialService::ALL) {
+        zh.push("经交管部门授权的单位");
+        en.push("units the traffic authority has authorised");
+    }
+    (zh.join("、"), en.join(" and "))
+}
+
 /// Vehicles not in their name that a window-registered individual may bind.
 pub const MAX_NON_OWN_BINDINGS: usize = 3;
 /// Largest fine (yuan) a non-owner may settle online, and only with no points.
@@ -237,6 +283,21 @@ pub fn non_own_violation_allowed(fine_yuan: u32, points: u8) -> Result<(), Refus
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_home_page_says_who_each_service_is_for_as_the_rules_do() {
+        let zh = |s| audience(s).0;
+        assert_eq!(zh(ServiceCode::V1), "窗口注册的个人用户");
+        assert_eq!(zh(ServiceCode::V4), "个人用户、单位用户");
+        assert_eq!(zh(ServiceCode::V8), "个人用户、单位用户");
+        assert_eq!(zh(ServiceCode::D3), "个人用户");
+        assert_eq!(zh(ServiceCode::D8), "经交管部门授权的单位");
+        assert_eq!(zh(ServiceCode::D9), "窗口注册的个人用户、经交管部门授权的单位");
+        assert_eq!(zh(ServiceCode::D12), "学员");
+        for s in ServiceCode::ALL {
+            assert!(!audience(*s).0.is_empty() && !audience(*s).1.is_empty(), "{s:?}");
+        }
+    }
 
     fn today() -> Date {
         Date::new(2026, 11, 24).unwrap()

@@ -8,9 +8,6 @@ use super::services::{non_own_violation_allowed, vehicle_service_allowed, Refusa
 use super::vehicle::VehicleType;
 use serde::{Deserialize, Serialize};
 
-/// The province this platform serves (its plate prefix, 冀 for Hebei).
-pub const HOME_PROVINCE: &str = "冀";
-
 /// Where a violation stands (违法处理状态).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ViolationStatus {
@@ -74,6 +71,8 @@ pub struct ViolationFacts {
     pub points: u8,
     /// Province abbreviation where it was recorded (采集地).
     pub recorded_province: String,
+    /// The province this platform serves (from its configuration).
+    pub home_province: String,
     pub vehicle_type: VehicleType,
     pub binding: BindingKind,
 }
@@ -91,7 +90,7 @@ impl ViolationFacts {
 /// only a warning or a fine of at most 200 yuan with no points.
 pub fn may_handle_violation(facts: &ViolationFacts) -> Result<(), Refusal> {
     vehicle_service_allowed(ServiceCode::V8, facts.vehicle_type)?;
-    if facts.recorded_province != HOME_PROVINCE {
+    if facts.recorded_province != facts.home_province {
         return Err(recorded_elsewhere(&facts.recorded_province));
     }
     if facts.binding == BindingKind::NonOwn {
@@ -171,6 +170,7 @@ mod tests {
             fine_yuan: fine,
             points,
             recorded_province: province.into(),
+            home_province: "冀".into(),
             vehicle_type: VehicleType::K33,
             binding,
         }

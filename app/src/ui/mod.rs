@@ -116,6 +116,34 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// This platform's configuration (province, cities, fees) while rendering
+/// on the server; pages are not rendered in the browser, where it is empty.
+pub fn profile() -> std::sync::Arc<crate::profile::PlatformProfile> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::ports::Ports>()
+            .map(|p| p.profile)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Default::default()
+    }
+}
+
+/// True when the server runs in development mode (开发演示环境); pages
+/// say so in a banner. Always false in the browser.
+pub fn development_mode() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::ports::Ports>().is_some_and(|p| p.development)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// The logged-in account while rendering on the server (pages are not
 /// rendered in the browser, so there it is always None).
 pub fn session_account() -> Option<SessionAccount> {

@@ -114,7 +114,7 @@ pub(super) async fn windows(tx: &mut Tx, rng: &mut Rng) -> Result<(), sqlx::Erro
         V::I(UNIT_WINDOW),
         s(format!("W{UNIT_WINDOW}")),
         s("石家庄市车辆管理所单位用户注册窗口"),
-        s(app::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_ZH),
+        s("石家庄市桥西区石获南路228号车管所院内"),
         s("unit"),
         s("0311-86910122"),
     ]);

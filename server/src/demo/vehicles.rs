@@ -65,7 +65,13 @@ fn new_energy_serial(rng: &mut Rng) -> String {
 
 /// Numbers for a city's plate pool (号牌号码资源): ordinary serials not yet
 /// issued, without the series withheld by rule. Deterministic for a seed.
-pub fn plate_pool(city: &str, count: usize, seed: u64, issued: &HashSet<String>) -> Vec<String> {
+pub fn plate_pool(
+    city: &str,
+    withheld_series: &[String],
+    count: usize,
+    seed: u64,
+    issued: &HashSet<String>,
+) -> Vec<String> {
     use app::domain::plate_selection::is_withheld;
     let mut rng = Rng::seeded(seed);
     let mut out = HashSet::new();
@@ -74,7 +80,8 @@ pub fn plate_pool(city: &str, count: usize, seed: u64, issued: &HashSet<String>)
         tries += 1;
         let serial = ordinary_serial(&mut rng);
         let plate = format!("{city}{serial}");
-        if !is_withheld(&serial) && !issued.contains(&plate) {
+        let in_withheld_series = withheld_series.iter().any(|w| serial.starts_with(w.as_str()));
+        if !is_withheld(&serial) && !in_withheld_series && !issued.contains(&plate) {
             out.insert(plate);
         }
     }
@@ -270,15 +277,16 @@ mod tests {
 
     #[test]
     fn the_plate_pool_is_the_same_for_a_seed_and_leaves_issued_numbers_out() {
-        let issued: HashSet<String> = plate_pool("冀A", 5, 9, &HashSet::new())
+        let issued: HashSet<String> = plate_pool("冀A", &[], 5, 9, &HashSet::new())
             .into_iter()
             .collect();
-        let a = plate_pool("冀A", 200, 2026, &issued);
-        assert_eq!(a, plate_pool("冀A", 200, 2026, &issued));
+        let withheld = ["1".to_string()];
+        let a = plate_pool("冀A", &withheld, 200, 2026, &issued);
+        assert_eq!(a, plate_pool("冀A", &withheld, 200, 2026, &issued));
         assert_eq!(a.len(), 200);
         assert!(a
             .iter()
-            .all(|p| !issued.contains(p) && p.starts_with("冀A")));
-        assert_ne!(a, plate_pool("冀A", 200, 2027, &issued));
+            .all(|p| !issued.contains(p) && p.starts_with("冀A") && !p.starts_with("冀A1")));
+        assert_ne!(a, plate_pool("冀A", &withheld, 200, 2027, &issued));
     }
 }

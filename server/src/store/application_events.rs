@@ -9,38 +9,27 @@ use app::domain::application::{
     next_status, ApplicationEvent, ApplicationStatus, TransitionRefused,
 };
 use app::domain::fulfilment::{pickup_deadline, Fulfilment};
-use app::domain::{Date, ServiceCode};
+use app::domain::{Date, ServiceCode, Sms};
 use app::ports::*;
 
+/// The notice of an application's new status (a template, see
+/// `app::domain::sms`).
 pub(super) fn status_message(
     service: ServiceCode,
     no: &str,
     status: ApplicationStatus,
     note: &str,
     deadline: Option<Date>,
-) -> String {
-    let what = format!("您申请的{}业务（{no}）", service.zh());
-    match status {
-        ApplicationStatus::Accepted => format!("{what}已受理，正在制证。"),
-        ApplicationStatus::Rejected => format!("{what}已退办，原因：{note}"),
-        ApplicationStatus::Completed => format!("{what}已办结。"),
-        ApplicationStatus::Produced => format!("{what}已制证。"),
-        ApplicationStatus::Dispatched => {
-            format!("{what}的牌证已交邮政寄出，请保持电话畅通，签收时支付工本费和邮递费。")
-        }
-        ApplicationStatus::DeliveryRefused => {
-            format!("{what}的邮件被拒收退回。累计拒收3次将被列入黑名单。")
-        }
-        ApplicationStatus::Delivered => format!("{what}的邮件已签收。"),
-        ApplicationStatus::ReadyForPickup => format!(
-            "{what}的牌证已制好，请于{}前到互联网业务办理中心（{}）领取，逾期未领将被列入黑名单。",
-            deadline.map(|d| d.to_string()).unwrap_or_default(),
-            app::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_ZH
-        ),
-        ApplicationStatus::Collected => format!("{what}的牌证已领取。"),
-        ApplicationStatus::Uncollected => format!("{what}的牌证超过一个月未领取。"),
-        ApplicationStatus::Submitted => format!("{what}已提交，等待受理。"),
-    }
+    centre_address: &str,
+) -> Sms {
+    Sms::application_status(
+        status,
+        service.zh(),
+        no,
+        note,
+        &deadline.map(|d| d.to_string()).unwrap_or_default(),
+        centre_address,
+    )
 }
 
 impl Store {
@@ -110,8 +99,14 @@ impl Store {
         Store::notify_in(
             &mut tx,
             account_id,
-            &format!("业务进度：{}", to.zh()),
-            &status_message(service, application_no, to, note, deadline),
+            &status_message(
+                service,
+                application_no,
+                to,
+                note,
+                deadline,
+                &self.collection_address,
+            ),
             &format!("/account/applications/{application_no}"),
             now,
         )

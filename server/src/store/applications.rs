@@ -216,8 +216,14 @@ impl Applications for Store {
             Store::notify_in(
                 &mut tx,
                 new.account_id,
-                "业务申请已提交",
-                &status_message(new.service, &no, ApplicationStatus::Submitted, "", None),
+                &status_message(
+                    new.service,
+                    &no,
+                    ApplicationStatus::Submitted,
+                    "",
+                    None,
+                    &self.collection_address,
+                ),
                 &format!("/account/applications/{no}"),
                 now,
             )

@@ -15,6 +15,7 @@ mod applications;
 mod audit;
 mod bindings;
 mod blacklist;
+mod cleanup;
 mod contacts;
 mod error;
 mod exams;
@@ -27,8 +28,10 @@ mod plate_draws;
 mod plates;
 mod registry;
 mod rows;
+mod seeding;
 mod sessions;
 mod sms_codes;
+pub mod sms_outbox;
 mod staff;
 
 pub use error::{canonical_constraint, StoreError, StoreResult};
@@ -51,6 +54,12 @@ pub struct Store {
     /// The platform's clock (the `Clock` port): every instant the store
     /// records comes from it, so tests can fix the time.
     clock: Arc<dyn Clock>,
+    /// The key SMS codes are hashed with (HMAC-SHA256, `SMS_CODE_SECRET`):
+    /// the database alone cannot tell a code.
+    sms_code_key: Arc<[u8]>,
+    /// Where documents are collected (from the configuration), named in
+    /// the "ready for pickup" notice.
+    collection_address: Arc<str>,
 }
 
 /// Runs the body of a port method: the store's error becomes the port's,
@@ -81,7 +90,21 @@ impl Store {
             pool,
             backend,
             clock,
+            sms_code_key: Arc::from(crate::sms::DEV_SMS_CODE_SECRET.as_bytes()),
+            collection_address: Arc::from(""),
         }
+    }
+
+    /// The store naming this collection address in its notices.
+    pub fn with_collection_address(mut self, address: &str) -> Store {
+        self.collection_address = Arc::from(address);
+        self
+    }
+
+    /// The store hashing SMS codes with this secret (`SMS_CODE_SECRET`).
+    pub fn with_sms_code_secret(mut self, secret: &str) -> Store {
+        self.sms_code_key = Arc::from(secret.as_bytes());
+        self
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock first

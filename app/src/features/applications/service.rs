@@ -22,6 +22,8 @@ mod tests;
 pub struct Desk<'a> {
     pub applications: &'a dyn Applications,
     pub bindings: &'a dyn Bindings,
+    /// Fees and the business centre come from the configuration.
+    pub profile: &'a crate::profile::PlatformProfile,
     pub today: Date,
 }
 
@@ -37,6 +39,7 @@ impl<'a> Desk<'a> {
         Desk {
             applications: &*ports.applications,
             bindings: &*ports.bindings,
+            profile: &ports.profile,
             today: ports.clock.today(),
         }
     }
@@ -294,7 +297,11 @@ impl<'a> Desk<'a> {
                 };
                 subjects.push(Subject {
                     key: "licence".into(),
-                    label: format!("{} {}", l.class.code(), l.number_masked),
+                    label: format!(
+                        "{} {}",
+                        l.class.code(),
+                        crate::domain::ResidentId::masked_or_stars(&id)
+                    ),
                     refusal: application_allowed(service, &facts)
                         .err()
                         .map(Refusal::from),
@@ -307,15 +314,16 @@ impl<'a> Desk<'a> {
             service,
             refusal: refusal.map(Refusal::from),
             subjects,
-            fee_fen: i64::from(production_fee_yuan(service)) * 100,
-            postage_fen: i64::from(POSTAGE_YUAN) * 100,
+            fee_fen: i64::from(self.profile.fees.production_fee_yuan(service)) * 100,
+            postage_fen: i64::from(self.profile.fees.postage_yuan) * 100,
             offers_fulfilment: service.offers_fulfilment_choice(),
             is_deferral: matches!(service, ServiceCode::D5 | ServiceCode::D6 | ServiceCode::D7),
             documents_to_return: documents_to_return(service).map(|(zh, en)| Text::new(zh, en)),
-            pickup_address: Text::new(
-                crate::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_ZH,
-                crate::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_EN,
-            ),
+            pickup_address: self
+                .profile
+                .collection_centre()
+                .map(|c| Text::new(c.address_zh.clone(), c.address_en.clone()))
+                .unwrap_or_else(|| Text::new("", "")),
         })
     }
 

@@ -40,19 +40,21 @@ pub struct ViolationItem {
 }
 
 impl ViolationItem {
-    pub fn facts(&self) -> ViolationFacts {
+    /// The facts the rule needs, on a platform serving `home_province`.
+    pub fn facts(&self, home_province: &str) -> ViolationFacts {
         ViolationFacts {
             fine_yuan: self.fine_yuan,
             points: self.points,
             recorded_province: self.recorded_province.clone(),
+            home_province: home_province.into(),
             vehicle_type: self.vehicle_type,
             binding: self.binding,
         }
     }
 
     /// Whether this account may handle and pay it here (the rule, SPEC §3).
-    pub fn may_handle(&self) -> Result<(), Refusal> {
-        may_handle_violation(&self.facts())
+    pub fn may_handle(&self, home_province: &str) -> Result<(), Refusal> {
+        may_handle_violation(&self.facts(home_province))
     }
 
     /// What is owed today, in fen, once decided.
@@ -68,8 +70,8 @@ impl ViolationItem {
 
     /// A vehicle not in the person's name shows only the violations the
     /// person may handle; the owner's other records stay private.
-    pub fn visible_to_binder(&self) -> bool {
-        self.binding == BindingKind::Own || self.may_handle().is_ok()
+    pub fn visible_to_binder(&self, home_province: &str) -> bool {
+        self.binding == BindingKind::Own || self.may_handle(home_province).is_ok()
     }
 }
 

@@ -97,10 +97,77 @@ pub trait Fines: Send + Sync {
     async fn receipt(&self, account_id: i64, receipt_no: &str) -> PortResult<Option<Receipt>>;
 }
 
-/// The payment gateway (支付平台). In development a simulated bank.
+/// Which way a gateway's message came (支付结果通知的渠道).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeChannel {
+    /// The gateway's server-to-server notice (异步通知): it retries until
+    /// answered `success`.
+    ServerNotice,
+    /// The payer's browser sent back by the gateway (同步返回).
+    BrowserReturn,
+}
+
+/// What a gateway's message says, once its signature and origin are checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GatewayMessage {
+    /// The money was paid: settle the order (idempotent).
+    Paid(PaymentNotice),
+    /// Authentic, about this order, but no proof of payment (a trade that
+    /// closed unpaid, or a browser return, which the gateway's rules say is
+    /// not to be trusted as payment): nothing is recorded.
+    NoPayment { order_no: String },
+}
+
+/// Why a gateway's message was refused. Nothing is recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoticeRefusal {
+    /// Fields missing or not in the gateway's format.
+    Malformed(String),
+    /// Not from the gateway, or not for this platform: a bad signature, an
+    /// unexpected signature type, another application's or seller's notice.
+    NotAuthentic(String),
+}
+
+impl std::fmt::Display for NoticeRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoticeRefusal::Malformed(why) => write!(f, "malformed: {why}"),
+            NoticeRefusal::NotAuthentic(why) => write!(f, "not authentic: {why}"),
+        }
+    }
+}
+
+/// The payer's device, for gateways with a separate phone checkout
+/// (手机网站支付).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayerDevice {
+    Computer,
+    Phone,
+}
+
+/// A signed form that takes the payer's browser to the gateway: a page of
+/// the platform submits it (GET) to `action`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayForm {
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+}
+
+/// The payment gateway (支付平台): Alipay (支付宝) in production, a
+/// simulated bank in development.
 pub trait PaymentGateway: Send + Sync {
-    /// Where the payer's browser goes to pay this order.
+    /// Where the payer's browser goes to pay this order (a path on the
+    /// platform).
     fn checkout_url(&self, order: &PaymentOrder) -> String;
-    /// Whether the notice carries the bank's valid signature.
-    fn verify(&self, notice: &PaymentNotice) -> bool;
+    /// The signed form handing the payer over to the gateway, when
+    /// `checkout_url` is the platform's hand-off page; `None` for a gateway
+    /// whose checkout is `checkout_url` itself.
+    fn hand_off(&self, order: &PaymentOrder, device: PayerDevice) -> Option<GatewayForm>;
+    /// Reads a message from the gateway (its fields as received), checking
+    /// its signature and that it is for this platform.
+    fn read_message(
+        &self,
+        channel: NoticeChannel,
+        fields: &[(String, String)],
+    ) -> Result<GatewayMessage, NoticeRefusal>;
 }

@@ -13,7 +13,7 @@ use crate::ports::Ports;
 /// person's name, only those the person may handle.
 pub async fn overview(ports: &Ports, account_id: i64) -> Result<ViolationsOverview, AppError> {
     let all = ports.fines.violations(account_id).await?;
-    let (items, hidden): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.visible_to_binder());
+    let (items, hidden): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.visible_to_binder(ports.profile.home_province()));
     Ok(ViolationsOverview {
         items,
         hidden_for_owner: hidden.len(),
@@ -29,9 +29,9 @@ pub async fn detail(
     violation_id: i64,
 ) -> Result<ViolationItem, AppError> {
     let item = load(ports, account_id, violation_id).await?;
-    if !item.visible_to_binder() {
+    if !item.visible_to_binder(ports.profile.home_province()) {
         // Not the person's to see: explain the rule, show nothing of it.
-        item.may_handle()?;
+        item.may_handle(ports.profile.home_province())?;
     }
     Ok(item)
 }
@@ -46,7 +46,7 @@ pub async fn handle(
     actor: &Actor,
 ) -> Result<bool, AppError> {
     let item = load(ports, account_id, violation_id).await?;
-    item.may_handle()?;
+    item.may_handle(ports.profile.home_province())?;
     if confirm != Some("yes") {
         return Err(AppError::field(
             "confirm",
@@ -81,7 +81,7 @@ pub async fn pay(
     actor: &Actor,
 ) -> Result<Payment, AppError> {
     let item = load(ports, account_id, violation_id).await?;
-    item.may_handle()?;
+    item.may_handle(ports.profile.home_province())?;
     if item.fine_yuan == 0 {
         return Err(nothing_to_pay());
     }

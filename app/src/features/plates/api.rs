@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{eligible, hold, selector},
-    super::{PlateRefusal, CITY},
+    super::PlateRefusal,
     crate::features::accounts::session::require_account,
     crate::features::accounts::SessionAccount,
     crate::features::request::{actor, ports, redirect_to},
@@ -40,7 +40,7 @@ pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
         .prepare(
             account.account_id,
             &vehicle.vin,
-            CITY,
+            &ports.profile.seat().plate_prefix,
             &commitment,
             &hex_of(&seed),
             ports.clock.now_ms(),
@@ -106,9 +106,10 @@ pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<Pla
 pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold, AppError> {
     use crate::domain::plate_selection::check_custom_serial;
     let (ports, account, vehicle) = own_vehicle(&vin).await?;
-    let serial = check_custom_serial(&serial, CITY)
+    let city = ports.profile.seat();
+    let serial = check_custom_serial(&serial, &city.plate_prefix, &city.withheld_series)
         .map_err(|p| AppError::field("serial", Text::new(p.zh(), p.en())))?;
-    let plate = format!("{CITY}{serial}");
+    let plate = format!("{}{serial}", city.plate_prefix);
     let hold = hold(&ports, account.account_id, &vehicle, &plate, None, &actor()).await?;
     redirect_to(&format!("/account/plates/hold?vin={}", vehicle.vin));
     Ok(hold)

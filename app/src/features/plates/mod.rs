@@ -16,9 +16,6 @@ use crate::domain::VehicleType;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-/// The city whose pool this platform issues from.
-pub const CITY: &str = "冀A";
-
 /// A number held for a vehicle until confirmed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlateHold {

@@ -55,6 +55,10 @@ pub trait PlateSelection: Send + Sync {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<String, PlateRefusal>>;
+    /// Returns every hold whose time ran out (保留期满) to the pool, once
+    /// each however many servers run it (a conditional update); answers how
+    /// many numbers went back.
+    async fn release_lapsed_holds(&self, now_ms: i64) -> PortResult<usize>;
     /// Loads numbers into a city's pool (withheld ones are skipped by the
     /// caller); answers how many were new.
     async fn load_pool(&self, city: &str, plates: &[String], now_ms: i64) -> PortResult<usize>;

@@ -3,7 +3,7 @@
 
 use crate::features::accounts::Logout;
 use crate::i18n::{use_lang, Lang};
-use crate::ui::session_account;
+use crate::ui::{development_mode, session_account};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -53,6 +53,14 @@ pub fn Page(
         <a class="skip-link" href="#main">
             {lang.pick("跳到正文", "Skip to main content")}
         </a>
+        {development_mode().then(|| view! {
+            <p class="dev-banner" data-testid="dev-banner">
+                {lang.pick(
+                    "开发演示环境：演示数据、模拟银行和短信发件箱，不办理真实业务。",
+                    "Development: demo data, a simulated bank and an SMS outbox; nothing here is real.",
+                )}
+            </p>
+        })}
         <header class="header">
             <div class="header__inner">
                 <a class="header__brand" href="/">
@@ -73,16 +81,22 @@ pub fn Page(
             {children()}
         </main>
         <footer class="footer">
-            <p>
-                {lang.pick(
-                    "河北省石家庄市公安局交通警察支队 · 服务热线 122",
-                    "Shijiazhuang Traffic Police, Hebei · Helpline 122",
-                )}
-            </p>
+            <p>{footer_line(lang)}</p>
             <p>
                 <a href="/windows">{lang.pick("注册窗口", "Registration windows")}</a>
             </p>
         </footer>
+    }
+}
+
+/// The authority running the platform and its hotline, from the
+/// configuration.
+fn footer_line(lang: Lang) -> String {
+    let profile = crate::ui::profile();
+    let p = &profile.province;
+    match lang {
+        Lang::Zh => format!("{} · 服务热线 {}", p.authority_zh, p.helpline),
+        Lang::En => format!("{} · Helpline {}", p.authority_en, p.helpline),
     }
 }
 

@@ -210,8 +210,8 @@ fn detail_view(
         view! {
             <div class="inset">
                 {match lang {
-                    Lang::Zh => format!("请于{}前携带身份证明到{}领取。", d.pickup_deadline.map(|p| p.to_string()).unwrap_or_default(), crate::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_ZH),
-                    Lang::En => format!("Collect before {} at {}, bringing your identity document.", d.pickup_deadline.map(|p| p.to_string()).unwrap_or_default(), crate::domain::fulfilment::BUSINESS_CENTRE_ADDRESS_EN),
+                    Lang::Zh => format!("请于{}前携带身份证明到{}领取。", d.pickup_deadline.map(|p| p.to_string()).unwrap_or_default(), centre_address(lang)),
+                    Lang::En => format!("Collect before {} at {}, bringing your identity document.", d.pickup_deadline.map(|p| p.to_string()).unwrap_or_default(), centre_address(lang)),
                 }}
             </div>
         }
@@ -222,4 +222,12 @@ fn detail_view(
         {pickup}
         {application_facts(lang, &d)}
     }
+}
+
+/// Where documents are collected, from the configuration.
+fn centre_address(lang: Lang) -> String {
+    crate::ui::profile()
+        .collection_centre()
+        .map(|c| lang.pick(&c.address_zh, &c.address_en).to_string())
+        .unwrap_or_default()
 }

@@ -11,7 +11,7 @@ use crate::domain::plate_selection::{
 };
 use crate::features::plates::{
     plate_batch, plate_vehicles, ConfirmPlate, DrawPlateBatch, ExtendPlateHold, HoldCustomPlate,
-    HoldPlate, PlateVehicle, PreparePlateDraw, CITY,
+    HoldPlate, PlateVehicle, PreparePlateDraw,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::countdown::Countdown;
@@ -41,14 +41,15 @@ pub fn PlatesPage() -> impl IntoView {
         })
     });
     let data = Resource::new_blocking(|| (), |_| plate_vehicles());
+    let city = crate::ui::profile().seat().plate_prefix.clone();
     view! {
         <Page title_zh="机动车预选号牌" title_en="Pre-select a plate number">
             <AccountNav lang current="/account/plates" />
             <DoneBanner text=done lang />
             <PostedError lang paths=vec![PreparePlateDraw::PATH] />
             <p>{match lang {
-                Lang::Zh => format!("为登记在您名下、尚未注册的小型汽车预选{CITY}号牌。随机选号每次产生{BATCH_SIZE}个号码，需在{}分钟内选择，每辆车最多{MAX_BATCHES_PER_VIN}次；也可以按规则自编号码。选中的号码为您保留{}分钟，确认后不能更改。", PICK_SECS / 60, HOLD_SECS / 60),
-                Lang::En => format!("Choose a {CITY} number for a new small car in your name that is not registered yet. A random batch offers {BATCH_SIZE} numbers to pick from within {} minutes, at most {MAX_BATCHES_PER_VIN} batches per vehicle; or compose one under the rules. A chosen number is held for {} minutes; once confirmed it is final.", PICK_SECS / 60, HOLD_SECS / 60),
+                Lang::Zh => format!("为登记在您名下、尚未注册的小型汽车预选{city}号牌。随机选号每次产生{BATCH_SIZE}个号码，需在{}分钟内选择，每辆车最多{MAX_BATCHES_PER_VIN}次；也可以按规则自编号码。选中的号码为您保留{}分钟，确认后不能更改。", PICK_SECS / 60, HOLD_SECS / 60),
+                Lang::En => format!("Choose a {city} number for a new small car in your name that is not registered yet. A random batch offers {BATCH_SIZE} numbers to pick from within {} minutes, at most {MAX_BATCHES_PER_VIN} batches per vehicle; or compose one under the rules. A chosen number is held for {} minutes; once confirmed it is final.", PICK_SECS / 60, HOLD_SECS / 60),
             }}</p>
             {when_loaded(lang, data, vehicles_view)}
         </Page>
@@ -218,11 +219,14 @@ fn draw_view(lang: Lang, b: crate::features::plates::BatchView) -> impl IntoView
 pub fn PlateCustomPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
+    let profile = crate::ui::profile();
+    let city = profile.seat().plate_prefix.clone();
+    let withheld = profile.seat().withheld_series.join("、");
     let (vin, prefix) = use_query_map().with_untracked(|q| {
         (q.get("vin").unwrap_or_default(), {
             let typed = fold_typed(&q.get("prefix").unwrap_or_default());
             typed
-                .strip_prefix(&fold_typed(CITY))
+                .strip_prefix(&fold_typed(&city))
                 .unwrap_or(&typed)
                 .chars()
                 .take(4)
@@ -254,10 +258,16 @@ pub fn PlateCustomPage() -> impl IntoView {
             <crate::ui::components::form::ErrorSummary lang error=Signal::stored(typed.clone()) labels=vec![("serial", Text::new("号码序号", "Serial"))] />
             <ul class="list--bullet">
                 <li>{match lang {
-                    Lang::Zh => format!("{CITY}后面5位，可用数字和字母{letters}（不能用I和O），最多2个字母。"),
-                    Lang::En => format!("5 characters after {CITY}: digits and the letters {letters} (no I or O), at most 2 letters."),
+                    Lang::Zh => format!("{city}后面5位，可用数字和字母{letters}（不能用I和O），最多2个字母。"),
+                    Lang::En => format!("5 characters after {city}: digits and the letters {letters} (no I or O), at most 2 letters."),
                 }}</li>
                 <li>{lang.pick("五位相同（如88888）或顺序连号（如12345、98765）的号码为保留号段，不对外发放。", "All-same (88888) and straight runs (12345, 98765) are reserved and not issued.")}</li>
+                {(!withheld.is_empty()).then(|| view! {
+                    <li>{match lang {
+                        Lang::Zh => format!("以{withheld}开头的号码为本市保留号段。"),
+                        Lang::En => format!("Numbers starting {withheld} are reserved in this city."),
+                    }}</li>
+                })}
                 <li>{match lang {
                     Lang::Zh => format!("第一位有{first}种可选字符；输入后页面会说明号码是否可用。"),
                     Lang::En => format!("{first} characters are possible in the first place; after you submit, the page says whether the number is free."),
@@ -273,17 +283,17 @@ pub fn PlateCustomPage() -> impl IntoView {
             {(!prefix.is_empty()).then(|| view! {
                 <div class="inset" role="status" data-testid="possible-next">
                     <p>{match lang {
-                        Lang::Zh => format!("“{CITY}{prefix}”之后还可以用："),
-                        Lang::En => format!("After “{CITY}{prefix}” you can use:"),
+                        Lang::Zh => format!("“{city}{prefix}”之后还可以用："),
+                        Lang::En => format!("After “{city}{prefix}” you can use:"),
                     }}</p>
                     <p class="code">{next_text.clone()}</p>
                 </div>
             })}
             <form method="post" action=HoldCustomPlate::PATH class="form">
                 <input type="hidden" name="vin" value=vin />
-                <TextField lang name="serial" label=Text::new(format!("号码序号（{CITY}后5位）"), format!("Serial (5 characters after {CITY})"))
+                <TextField lang name="serial" label=Text::new(format!("号码序号（{city}后5位）"), format!("Serial (5 characters after {city})"))
                     value=RwSignal::new(prefix.clone())
-                    hint=Text::new(format!("例如：12B46，也可以连同“{CITY}”一起输入"), format!("For example 12B46; you may type “{CITY}” in front"))
+                    hint=Text::new(format!("例如：12B46，也可以连同“{city}”一起输入"), format!("For example 12B46; you may type “{city}” in front"))
                     server_error=crate::ui::components::form::server_problem(Signal::stored(typed), "serial")
                     width_class="input--w10" />
                 <button class="button" type="submit">{lang.pick("查询并保留", "Check and hold")}</button>

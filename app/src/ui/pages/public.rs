@@ -14,11 +14,8 @@ pub fn Home() -> impl IntoView {
     let services = ServiceCode::ALL
         .iter()
         .map(|s| {
-            let note = if s.needs_window_registration() {
-                lang.pick("窗口注册用户", "window-registered users")
-            } else {
-                lang.pick("所有注册用户", "all registered users")
-            };
+            let (zh, en) = crate::domain::services::audience(*s);
+            let note = lang.pick(&zh, &en).to_string();
             view! {
                 <li class="service-list__item">
                     <span class="service-list__code">{s.code()}</span>

@@ -84,7 +84,7 @@ fn list_view(lang: Lang, overview: crate::features::fines::ViolationsOverview) -
         .items
         .into_iter()
         .map(|v| {
-            let verdict = v.may_handle();
+            let verdict = v.may_handle(crate::ui::profile().home_province());
             let status = lang.pick(v.status.zh(), v.status.en()).to_string();
             let action = match (&verdict, v.status) {
                 (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
@@ -172,7 +172,7 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
             {v.decision_no.clone().map(|no| row("处罚决定书编号", "Decision number", no))}
         </dl>
     };
-    let next = match (v.may_handle(), v.status) {
+    let next = match (v.may_handle(crate::ui::profile().home_province()), v.status) {
         (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
             <div class="inset" data-testid="refusal">
                 <p>{lang.pick(&r.rule_zh, &r.rule_en).to_string()}</p>
@@ -282,7 +282,7 @@ fn receipt_view(lang: Lang, r: crate::features::fines::Receipt) -> impl IntoView
             {row("缴款时间", "Paid at", cst_date_time(r.paid_at_ms))}
             {row("订单号", "Order number", r.order_no.clone())}
             {row("银行流水号", "Bank reference", r.bank_ref.clone())}
-            {row("收款单位", "Payee", lang.pick("石家庄市公安局交通管理局", "Shijiazhuang Traffic Police").to_string())}
+            {row("收款单位", "Payee", { let p = crate::ui::profile(); lang.pick(&p.seat().payee_zh, &p.seat().payee_en).to_string() })}
         </dl>
         <p class="hint">{lang.pick("本凭证可用浏览器的“打印”功能打印或保存为PDF。", "Print this receipt or save it as PDF with your browser's Print command.")}</p>
         <crate::ui::components::print::PrintButton lang />

@@ -1,0 +1,286 @@
+//! The platform's configuration (平台配置): everything that differs from one
+//! provincial platform to the next — the province, its cities with their
+//! plate prefixes and withheld series, the business centres, the
+//! registration windows and the fees. The server reads it from a TOML file
+//! (`PLATFORM_PROFILE`) and passes it on as a value, so two platforms can
+//! run in one process; nothing province-specific is a constant in code.
+
+use crate::domain::ServiceCode;
+use serde::{Deserialize, Serialize};
+
+/// One provincial platform's configuration.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformProfile {
+    pub province: Province,
+    /// The cities (地市); the first is where the platform's own offices are.
+    pub cities: Vec<City>,
+    /// 业务大厅: where documents are collected.
+    pub business_centres: Vec<BusinessCentre>,
+    /// 注册窗口: seeded into the database on first start.
+    #[serde(default)]
+    pub registration_windows: Vec<WindowSeed>,
+    pub fees: Fees,
+}
+
+/// 省份
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Province {
+    /// 省份简称, the first character of every plate (冀).
+    pub abbreviation: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// The traffic authority running the platform (公安厅交通管理局).
+    pub authority_zh: String,
+    pub authority_en: String,
+    /// Service hotline (服务热线), 122 everywhere in China.
+    pub helpline: String,
+}
+
+/// 地市: a city and its plates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub name_zh: String,
+    pub name_en: String,
+    /// 号牌发牌机关代号 with the province: 冀A.
+    pub plate_prefix: String,
+    /// Serial prefixes kept back from selection (保留号段), e.g. "O" or "88".
+    #[serde(default)]
+    pub withheld_series: Vec<String>,
+    /// Numbers put into the selection pool on first start.
+    #[serde(default)]
+    pub plate_pool_size: usize,
+    /// 公安交通管理部门 that decides penalties and receives fines (收款单位).
+    pub payee_zh: String,
+    pub payee_en: String,
+}
+
+/// 业务大厅: a place where documents are collected.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessCentre {
+    /// The city it belongs to, by plate prefix.
+    pub city: String,
+    pub name_zh: String,
+    pub address_zh: String,
+    pub address_en: String,
+    pub phone: String,
+}
+
+/// A registration window (注册窗口) as the file seeds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSeed {
+    /// Stable code (W01); the database keeps windows by it.
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    /// True for the unit-user window (单位用户注册窗口).
+    #[serde(default)]
+    pub serves_units: bool,
+}
+
+/// 工本费 and postage, in yuan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fees {
+    /// 机动车号牌, a pair (V5, V6).
+    pub plate_pair_yuan: u32,
+    /// 行驶证 (V1, V2).
+    pub vehicle_licence_yuan: u32,
+    /// 驾驶证 (D1, D2, D10, D11).
+    pub driving_licence_yuan: u32,
+    /// 邮递费, paid to the courier on delivery (到付).
+    pub postage_yuan: u32,
+}
+
+impl Fees {
+    /// The production fee (工本费) of a document service; inspection marks
+    /// (检验合格标志) and deferrals cost nothing.
+    pub fn production_fee_yuan(&self, service: ServiceCode) -> u32 {
+        use ServiceCode::*;
+        match service {
+            V5 | V6 => self.plate_pair_yuan,
+            V1 | V2 => self.vehicle_licence_yuan,
+            D1 | D2 | D10 | D11 => self.driving_licence_yuan,
+            _ => 0,
+        }
+    }
+}
+
+impl City {
+    /// Whether a serial (the characters after the prefix) is in a withheld
+    /// series of this city.
+    pub fn withholds(&self, serial: &str) -> bool {
+        self.withheld_series
+            .iter()
+            .any(|series| serial.starts_with(series.as_str()))
+    }
+}
+
+impl PlatformProfile {
+    /// 省份简称 (冀).
+    pub fn home_province(&self) -> &str {
+        &self.province.abbreviation
+    }
+
+    /// The city where the platform's own offices are, whose numbers the
+    /// plate pre-selection (选号) offers.
+    pub fn seat(&self) -> &City {
+        static NONE: std::sync::OnceLock<City> = std::sync::OnceLock::new();
+        self.cities
+            .first()
+            .unwrap_or_else(|| NONE.get_or_init(City::default))
+    }
+
+    /// The city with this plate prefix.
+    pub fn city(&self, plate_prefix: &str) -> Option<&City> {
+        self.cities.iter().find(|c| c.plate_prefix == plate_prefix)
+    }
+
+    /// Where the seat's documents are collected.
+    pub fn collection_centre(&self) -> Option<&BusinessCentre> {
+        let seat = &self.seat().plate_prefix;
+        self.business_centres
+            .iter()
+            .find(|c| &c.city == seat)
+            .or(self.business_centres.first())
+    }
+
+    /// Everything wrong with the file, one line each; empty when it may run.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let abbreviation = self.home_province();
+        if !crate::domain::plate::PROVINCES.contains(abbreviation) || abbreviation.chars().count() != 1
+        {
+            problems.push(format!(
+                "province.abbreviation {abbreviation:?} is not a province abbreviation (such as 冀)"
+            ));
+        }
+        if self.cities.is_empty() {
+            problems.push("no cities: list at least one [[cities]]".into());
+        }
+        let mut prefixes = std::collections::HashSet::new();
+        for city in &self.cities {
+            let mut chars = city.plate_prefix.chars();
+            let ok = chars.next().is_some_and(|c| abbreviation.starts_with(c))
+                && chars.next().is_some_and(|c| c.is_ascii_uppercase() && c != 'I' && c != 'O')
+                && chars.next().is_none();
+            if !ok {
+                problems.push(format!(
+                    "city {}: plate_prefix {:?} must be the province abbreviation and one letter (such as {abbreviation}A)",
+                    city.name_zh, city.plate_prefix
+                ));
+            }
+            if !prefixes.insert(city.plate_prefix.as_str()) {
+                problems.push(format!("plate_prefix {} is listed twice", city.plate_prefix));
+            }
+            for series in &city.withheld_series {
+                if series.is_empty()
+                    || series.len() > 5
+                    || !series.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+                {
+                    problems.push(format!(
+                        "city {}: withheld series {series:?} must be 1 to 5 digits or capital letters",
+                        city.name_zh
+                    ));
+                }
+            }
+        }
+        for centre in &self.business_centres {
+            if self.city(&centre.city).is_none() {
+                problems.push(format!(
+                    "business centre {}: city {} is not among the cities",
+                    centre.name_zh, centre.city
+                ));
+            }
+        }
+        if self.business_centres.is_empty() {
+            problems.push("no business centres: list at least one [[business_centres]]".into());
+        }
+        let mut codes = std::collections::HashSet::new();
+        for window in &self.registration_windows {
+            if !codes.insert(window.code.as_str()) {
+                problems.push(format!("registration window {} is listed twice", window.code));
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hebei() -> PlatformProfile {
+        PlatformProfile {
+            province: Province {
+                abbreviation: "冀".into(),
+                name_zh: "河北省".into(),
+                name_en: "Hebei".into(),
+                authority_zh: "河北省公安厅交通管理局".into(),
+                authority_en: "Hebei Traffic Police".into(),
+                helpline: "122".into(),
+            },
+            cities: vec![City {
+                name_zh: "石家庄市".into(),
+                name_en: "Shijiazhuang".into(),
+                plate_prefix: "冀A".into(),
+                withheld_series: vec!["O".into(), "88".into()],
+                plate_pool_size: 10,
+                payee_zh: "石家庄市公安局交通管理局".into(),
+                payee_en: "Shijiazhuang Traffic Police".into(),
+            }],
+            business_centres: vec![BusinessCentre {
+                city: "冀A".into(),
+                name_zh: "石家庄市车辆管理所".into(),
+                address_zh: "石家庄市桥西区".into(),
+                address_en: "Qiaoxi District, Shijiazhuang".into(),
+                phone: "0311-86910122".into(),
+            }],
+            registration_windows: Vec::new(),
+            fees: Fees {
+                plate_pair_yuan: 100,
+                vehicle_licence_yuan: 10,
+                driving_licence_yuan: 10,
+                postage_yuan: 20,
+            },
+        }
+    }
+
+    #[test]
+    fn a_sound_profile_has_no_problems() {
+        let p = hebei();
+        assert_eq!(p.problems(), Vec::<String>::new());
+        assert_eq!(p.home_province(), "冀");
+        assert_eq!(p.seat().plate_prefix, "冀A");
+        assert_eq!(p.collection_centre().unwrap().name_zh, "石家庄市车辆管理所");
+        assert_eq!(p.fees.production_fee_yuan(ServiceCode::V5), 100);
+        assert_eq!(p.fees.production_fee_yuan(ServiceCode::D1), 10);
+        assert_eq!(p.fees.production_fee_yuan(ServiceCode::V3), 0);
+        assert!(p.seat().withholds("88123") && !p.seat().withholds("12388"));
+    }
+
+    #[test]
+    fn each_mistake_is_named() {
+        let mut p = hebei();
+        p.province.abbreviation = "X".into();
+        p.cities.push(p.cities[0].clone());
+        p.cities[0].plate_prefix = "冀I".into();
+        p.cities[1].withheld_series = vec!["o".into()];
+        p.business_centres[0].city = "冀Z".into();
+        let problems = p.problems().join("\n");
+        for part in [
+            "not a province abbreviation",
+            "plate_prefix \"冀I\"",
+            "withheld series \"o\"",
+            "city 冀Z is not among the cities",
+        ] {
+            assert!(problems.contains(part), "{part} missing from:\n{problems}");
+        }
+        assert!(PlatformProfile::default().problems().len() >= 3);
+    }
+}
