@@ -19,7 +19,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 ## Build and start the platform on SQLite with the demo data at http://127.0.0.1:3000
 run: tools build-release
 	mkdir -p data
-	DATABASE_URL=$${DATABASE_URL:-sqlite://data/platform.db} DEMO_DATA=1 \
+	PLATFORM_ENV=development DATABASE_URL=$${DATABASE_URL:-sqlite://data/platform.db} DEMO_DATA=1 \
 	LEPTOS_SITE_ROOT=target/site PLATFORM_ADDR=$${PLATFORM_ADDR:-127.0.0.1:3000} \
 	./target/release/server
 

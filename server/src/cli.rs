@@ -87,6 +87,13 @@ fn day(raw: &str) -> Result<Date, String> {
 /// Runs a command to its end (serving: until Ctrl-C or SIGTERM).
 pub async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env();
+    let problems = config.production_problems();
+    if !problems.is_empty() {
+        return Err(format!(
+            "refusing to start in production (PLATFORM_ENV is not \"development\"):\n  - {}",
+            problems.join("\n  - ")
+        ));
+    }
     let platform = prepare(&config).await?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&config, &platform).await,
@@ -121,12 +128,16 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 }
 
 async fn serve(config: &Config, platform: &Platform) -> Result<(), String> {
-    if std::env::var("DEMO_DATA").is_ok_and(|v| v == "1") {
+    if config.demo_data {
         let summary = load_demo_if_empty(platform).await?;
         if let (Some(s), Ok(path)) = (&summary, std::env::var("DEMO_SUMMARY_JSON")) {
             write_demo_json(platform, s, &path).await?;
         }
         print_demo(summary);
+    }
+    let added = crate::seed_plate_pools(platform, rand::random()).await?;
+    if added > 0 {
+        println!("{added} numbers put into the plate pools (first start)");
     }
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await

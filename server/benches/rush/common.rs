@@ -56,11 +56,7 @@ pub async fn start(name: &str) -> Bench {
             (format!("sqlite://{}/bench.db", dir.display()), None)
         }
     };
-    let mut config = Config::from_env();
-    config.database_url = url;
-    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.fast_hashing = true;
-    config.sweep_every = None;
+    let mut config = Config::for_tests(&url);
     config.max_connections = if backend == "postgres" { 32 } else { 8 };
     let platform = prepare(&config).await.expect("prepare");
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
@@ -260,10 +256,7 @@ pub fn check(name: &str, holds: bool, detail: String) -> bool {
     holds
 }
 
-/// A small deterministic generator per client.
-pub fn xorshift(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
+/// A deterministic generator per client, so a run can be repeated.
+pub fn client_rng(client: usize) -> rand::rngs::StdRng {
+    rand::SeedableRng::seed_from_u64(client as u64)
 }

@@ -18,6 +18,7 @@ use crate::common::*;
 use app::features::exams::api::BookExam;
 use app::ports::ExamBookings;
 use leptos::server_fn::ServerFn;
+use rand::seq::SliceRandom;
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Instant;
@@ -52,8 +53,7 @@ pub async fn run() {
             );
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.unwrap();
-                let mut state = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-                let session = sessions[(xorshift(&mut state) % sessions.len() as u64) as usize];
+                let session = *sessions.choose(&mut client_rng(i)).expect("sessions seeded");
                 let t = Instant::now();
                 let res = client
                     .post(format!("{base}{}", BookExam::PATH))

@@ -19,6 +19,7 @@
 use crate::common::*;
 use app::features::plates::api::{ConfirmPlate, HoldCustomPlate};
 use leptos::server_fn::ServerFn;
+use rand::seq::SliceRandom;
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Instant;
@@ -69,10 +70,10 @@ pub async fn run() {
                         .send()
                 };
                 let (mut holds, mut confirms) = (Tally::default(), Tally::default());
-                let mut state = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+                let mut rng = client_rng(i);
                 let mut held = false;
                 for _ in 0..6 {
-                    let plate = &pool[(xorshift(&mut state) % pool.len() as u64) as usize];
+                    let plate = pool.choose(&mut rng).expect("pool seeded");
                     let serial = plate.trim_start_matches("冀A").to_string();
                     let t = Instant::now();
                     let answer = outcome(

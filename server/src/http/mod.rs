@@ -42,8 +42,9 @@ pub struct WebState {
     /// The development SMS gateway's outbox, readable over HTTP only when
     /// `DEV_SMS_OUTBOX=1` (local runs and browser tests; never in production).
     pub dev_outbox: Option<sqlx::AnyPool>,
-    /// The simulated bank behind the payment gateway port.
-    pub bank: crate::payments::SimulatedBank,
+    /// The simulated bank behind the payment gateway port (development
+    /// only; its routes are not mounted without it).
+    pub bank: Option<crate::payments::SimulatedBank>,
 }
 
 impl axum::extract::FromRef<WebState> for LeptosOptions {

@@ -35,9 +35,11 @@ pub enum Via {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Availability {
     Always,
-    /// Only with `DEV_SMS_OUTBOX=1` (local runs and browser tests); a 404
-    /// page otherwise.
+    /// Only in development with `DEV_SMS_OUTBOX=1` (local runs and browser
+    /// tests); a 404 page otherwise.
     DevOutbox,
+    /// Only in development with the simulated bank; a 404 page otherwise.
+    SimulatedBank,
 }
 
 impl Availability {
@@ -45,6 +47,7 @@ impl Availability {
         match self {
             Availability::Always => true,
             Availability::DevOutbox => state.dev_outbox.is_some(),
+            Availability::SimulatedBank => state.bank.is_some(),
         }
     }
 }
@@ -137,6 +140,12 @@ pub fn hand_added() -> Vec<RouteEntry> {
             || get(display::switch_text_size),
         ),
         route(
+            Method::GET,
+            "/payments/checkout",
+            "hand-off to the payment gateway (前往支付): the payer's own open order, signed now",
+            || get(payments::checkout),
+        ),
+        route(
             Method::POST,
             "/payments/notify",
             "payment gateway's signed server-to-server notice (支付结果通知)",
@@ -148,18 +157,24 @@ pub fn hand_added() -> Vec<RouteEntry> {
             "payer's browser back from the bank, signed (支付返回)",
             || get(payments::browser_return),
         ),
-        route(
-            Method::GET,
-            "/dev/bank/checkout",
-            "simulated bank's payment page (模拟银行)",
-            || get(payments::bank_checkout),
-        ),
-        route(
-            Method::POST,
-            "/dev/bank/pay",
-            "simulated bank: the payer confirms; notice, then return",
-            || post(payments::bank_pay),
-        ),
+        RouteEntry {
+            availability: Availability::SimulatedBank,
+            ..route(
+                Method::GET,
+                "/dev/bank/checkout",
+                "simulated bank's payment page (模拟银行, development only)",
+                || get(payments::bank_checkout),
+            )
+        },
+        RouteEntry {
+            availability: Availability::SimulatedBank,
+            ..route(
+                Method::POST,
+                "/dev/bank/pay",
+                "simulated bank: the payer confirms; notice, then return",
+                || post(payments::bank_pay),
+            )
+        },
         route(
             Method::POST,
             "/account/licence/photo/upload",

@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use app::features::bindings::api::BindOwnVehicle;
-use app::features::fines::api::{HandleViolation, MyViolations, PayFine, ViolationDetail};
+use app::features::fines::api::{MyViolations, PayFine, ViolationDetail};
 use app::ports::{Actor, Fines, PayRejection};
 use sqlx::Row;
 
@@ -58,15 +58,9 @@ async fn a_handled_warning_is_done_with_nothing_to_pay(app: TestApp) {
     let warning = warning_on(&app, &plate).await;
     let id = warning;
 
-    app.call_fn(
-        &owner,
-        HandleViolation {
-            violation_id: id,
-            confirm: Some("yes".into()),
-        },
-    )
-    .await
-    .expect("the owner handles the warning");
+    app.handle_violation(&owner, id, true)
+        .await
+        .expect("the owner handles the warning");
     let detail = app
         .call_fn(&owner, ViolationDetail { violation_id: id })
         .await

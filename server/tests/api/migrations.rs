@@ -120,11 +120,8 @@ impl EmptyDatabase {
 
     /// Starts the platform on this database (connects and migrates).
     async fn start(&self) -> Platform {
-        let mut config = Config::from_env();
-        config.database_url = self.url.clone();
-        config.fast_hashing = true;
+        let mut config = Config::for_tests(&self.url);
         config.max_connections = 3;
-        config.sweep_every = None;
         let clock = TestClock::at(server::clock::unix_ms());
         prepare_with_clock(&config, clock)
             .await

@@ -149,15 +149,9 @@ async fn the_owner_is_told_when_someone_else_handles_a_violation_of_their_vehicl
     .await
     .unwrap()
     .get("id");
-    app.call_fn(
-        &window,
-        HandleViolation {
-            violation_id: small,
-            confirm: Some("yes".into()),
-        },
-    )
-    .await
-    .expect("the window user handles a 100-yuan one");
+    app.handle_violation(&window, small, true)
+        .await
+        .expect("the window user handles a 100-yuan one");
     let decision: String = sqlx::query("SELECT decision_no FROM violations WHERE id = $1")
         .bind(small)
         .fetch_one(&app.platform.store.pool)

@@ -4,11 +4,8 @@
 
 use crate::helpers::*;
 use app::features::bindings::api::{BindOwnVehicle, ConfirmOtherVehicle, RequestOtherVehicle};
-use app::features::fines::api::{
-    FineReceipt, HandleViolation, MyViolations, PayFine, ViolationDetail,
-};
+use app::features::fines::api::{FineReceipt, MyViolations, PayFine, ViolationDetail};
 use app::ports::{Actor, Fines, PaymentNotice, Settlement};
-use sqlx::Row;
 
 async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app: TestApp) {
     let owner = logged_in(&app, "Online-registered individual").await;
@@ -25,48 +22,31 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
     );
 
     // A large vehicle: refused, small vehicles only.
-    let truck_plate: String = sqlx::query("SELECT plate FROM vehicles WHERE id = $1")
-        .bind(truck)
-        .fetch_one(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .get("plate");
-    let truck_violation: i64 = sqlx::query("SELECT MIN(id) AS id FROM violations WHERE plate = $1")
-        .bind(&truck_plate)
-        .fetch_one(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .get("id");
-    let err = app
-        .call_fn(
-            &owner,
-            HandleViolation {
-                violation_id: truck_violation,
-                confirm: Some("yes".into()),
-            },
+    let truck_plate: String = app
+        .scalar("SELECT plate FROM vehicles WHERE id = $1", truck)
+        .await;
+    let truck_violation: i64 = app
+        .scalar(
+            "SELECT MIN(id) AS id FROM violations WHERE plate = $1",
+            truck_plate.clone(),
         )
+        .await;
+    let err = app
+        .handle_violation(&owner, truck_violation, true)
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
     assert!(err.to_string().contains("小型机动车"), "{app}: {err}");
 
     // Recorded in another province: handled there.
-    let elsewhere: i64 = sqlx::query(
-        "SELECT MIN(id) AS id FROM violations WHERE plate = $1 AND recorded_province <> '冀'",
-    )
-    .bind(&plate)
-    .fetch_one(&app.platform.store.pool)
-    .await
-    .unwrap()
-    .get("id");
-    let err = app
-        .call_fn(
-            &owner,
-            HandleViolation {
-                violation_id: elsewhere,
-                confirm: Some("yes".into()),
-            },
+    let elsewhere: i64 = app
+        .scalar(
+            "SELECT MIN(id) AS id FROM violations WHERE plate = $1 AND recorded_province <> '冀'",
+            plate.clone(),
         )
+        .await;
+    let err = app
+        .handle_violation(&owner, elsewhere, true)
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
@@ -74,25 +54,13 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
     // The owner handles a 200-yuan, 3-point one; the facts must be confirmed.
     let pointed = violation_id(&app, &plate, "1345").await;
     let err = app
-        .call_fn(
-            &owner,
-            HandleViolation {
-                violation_id: pointed,
-                confirm: None,
-            },
-        )
+        .handle_violation(&owner, pointed, false)
         .await
         .unwrap_err();
     assert_eq!(fields(&err), vec!["confirm"], "{app}: {err}");
-    app.call_fn(
-        &owner,
-        HandleViolation {
-            violation_id: pointed,
-            confirm: Some("yes".into()),
-        },
-    )
-    .await
-    .expect("owner handles");
+    app.handle_violation(&owner, pointed, true)
+        .await
+        .expect("owner handles");
     let detail = app
         .call_fn(
             &owner,
@@ -114,12 +82,9 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
     // A window user binds the same car (not theirs): sees and handles
     // only warnings and fines ≤ 200 yuan without points.
     let window = logged_in(&app, "Window-registered individual").await;
-    let vin: String = sqlx::query("SELECT vin, phone FROM vehicles WHERE id = $1")
-        .bind(car)
-        .fetch_one(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .get("vin");
+    let vin: String = app
+        .scalar("SELECT vin, phone FROM vehicles WHERE id = $1", car)
+        .await;
     app.call_fn(
         &window,
         RequestOtherVehicle {
@@ -129,12 +94,9 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
     )
     .await
     .unwrap();
-    let phone: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
-        .bind(car)
-        .fetch_one(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .get("phone");
+    let phone: String = app
+        .scalar("SELECT phone FROM vehicles WHERE id = $1", car)
+        .await;
     let code = app.latest_code(&phone).await;
     app.call_fn(
         &window,
@@ -157,28 +119,13 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
         );
     }
     let big = pointed;
-    let err = app
-        .call_fn(
-            &window,
-            HandleViolation {
-                violation_id: big,
-                confirm: Some("yes".into()),
-            },
-        )
-        .await
-        .unwrap_err();
+    let err = app.handle_violation(&window, big, true).await.unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
     assert!(err.to_string().contains("200"), "{app}: {err}");
     let small = violation_id(&app, &plate, "1019").await;
-    app.call_fn(
-        &window,
-        HandleViolation {
-            violation_id: small,
-            confirm: Some("yes".into()),
-        },
-    )
-    .await
-    .expect("window user handles a 100-yuan one");
+    app.handle_violation(&window, small, true)
+        .await
+        .expect("window user handles a 100-yuan one");
 }
 both_backends!(violation_rules_small_vehicles_this_province_and_the_200_yuan_rule);
 
@@ -197,15 +144,7 @@ async fn paying_twice_never_charges_twice_and_no_payment_is_lost(app: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: {err}");
-    app.call_fn(
-        &owner,
-        HandleViolation {
-            violation_id: vid,
-            confirm: Some("yes".into()),
-        },
-    )
-    .await
-    .unwrap();
+    app.handle_violation(&owner, vid, true).await.unwrap();
 
     // A double click opens one order.
     let first = app
@@ -330,15 +269,7 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         .await
         .unwrap();
     let v = violation_id(&app, &plate, "1039").await;
-    app.call_fn(
-        &owner,
-        HandleViolation {
-            violation_id: v,
-            confirm: Some("yes".into()),
-        },
-    )
-    .await
-    .unwrap();
+    app.handle_violation(&owner, v, true).await.unwrap();
 
     let store = app.platform.store.clone();
     let actor = Actor {
@@ -359,7 +290,11 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         .unwrap();
     assert_ne!(old.order_no, new.order_no, "{app}");
 
-    let bank = &app.platform.bank;
+    let bank = app
+        .platform
+        .bank
+        .as_ref()
+        .expect("tests pay at the simulated bank");
     let notice_of = |order: &str, amount_fen: i64| {
         let bank_ref = server::payments::SimulatedBank::bank_ref(order);
         PaymentNotice {
@@ -431,12 +366,9 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         1,
         "{app}"
     );
-    let status: String = sqlx::query("SELECT status FROM violations WHERE id = $1")
-        .bind(v)
-        .fetch_one(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .get("status");
+    let status: String = app
+        .scalar("SELECT status FROM violations WHERE id = $1", v)
+        .await;
     assert_eq!(status, "paid", "{app}");
     // A notice for an order never opened is refused.
     let third = notice("FK-unknown");

@@ -68,13 +68,7 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
         "{app}: deferrals stay open"
     );
     let err = app
-        .call_fn(
-            &client,
-            SubmitApplication {
-                fulfilment: Some("self_pickup".into()),
-                ..application("D2", "licence")
-            },
-        )
+        .call_fn(&client, picked_up("D2", "licence"))
         .await
         .unwrap_err();
     assert!(err.to_string().contains("黑名单"), "{app}: {err}");
@@ -137,15 +131,9 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
     )
     .await
     .unwrap();
-    app.call_fn(
-        &client,
-        SubmitApplication {
-            fulfilment: Some("self_pickup".into()),
-            ..application("D2", "licence")
-        },
-    )
-    .await
-    .expect("may apply again");
+    app.call_fn(&client, picked_up("D2", "licence"))
+        .await
+        .expect("may apply again");
     let lifted = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'blacklist.lift'")
         .await;

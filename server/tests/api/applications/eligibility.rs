@@ -27,13 +27,7 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         "{app}: {form}"
     );
     let err = app
-        .call_fn(
-            &online,
-            SubmitApplication {
-                fulfilment: Some("self_pickup".into()),
-                ..application("D1", "licence")
-            },
-        )
+        .call_fn(&online, picked_up("D1", "licence"))
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
@@ -97,13 +91,7 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .await
         .unwrap();
     let err = app
-        .call_fn(
-            &client,
-            SubmitApplication {
-                fulfilment: Some("self_pickup".into()),
-                ..application("D10", "licence")
-            },
-        )
+        .call_fn(&client, picked_up("D10", "licence"))
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
@@ -122,25 +110,13 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .execute(pool)
         .await
         .unwrap();
-    app.call_fn(
-        &client,
-        SubmitApplication {
-            fulfilment: Some("self_pickup".into()),
-            ..application("D10", "licence")
-        },
-    )
-    .await
-    .expect("renewal inside the window");
+    app.call_fn(&client, picked_up("D10", "licence"))
+        .await
+        .expect("renewal inside the window");
 
     // Over-age exchange needs the age (a 1990s-born holder does not).
     let err = app
-        .call_fn(
-            &client,
-            SubmitApplication {
-                fulfilment: Some("self_pickup".into()),
-                ..application("D11", "licence")
-            },
-        )
+        .call_fn(&client, picked_up("D11", "licence"))
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
@@ -254,15 +230,9 @@ async fn an_expired_licence_is_told_which_case_applies_never_a_day_already_past(
         !page.contains(&past_window_start(until)),
         "{app}: a day already past"
     );
-    app.call_fn(
-        &client,
-        SubmitApplication {
-            fulfilment: Some("self_pickup".into()),
-            ..application("D10", "licence")
-        },
-    )
-    .await
-    .expect("an overdue licence is renewed");
+    app.call_fn(&client, picked_up("D10", "licence"))
+        .await
+        .expect("an overdue licence is renewed");
 
     // Expired more than a year: cancelled; subject 1 at the office,
     // by a day still to come; no form.
@@ -280,13 +250,7 @@ async fn an_expired_licence_is_told_which_case_applies_never_a_day_already_past(
     assert!(!page.contains(r#"name="subject""#), "{app}: no form");
     assert!(!page.contains(&past_window_start(until)), "{app}");
     let err = app
-        .call_fn(
-            &client,
-            SubmitApplication {
-                fulfilment: Some("self_pickup".into()),
-                ..application("D10", "licence")
-            },
-        )
+        .call_fn(&client, picked_up("D10", "licence"))
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");

@@ -24,6 +24,14 @@ fn application(service: impl Into<String>, subject: impl Into<String>) -> Submit
     }
 }
 
+/// An application collected in person (自取).
+fn picked_up(service: impl Into<String>, subject: impl Into<String>) -> SubmitApplication {
+    SubmitApplication {
+        fulfilment: Some("self_pickup".into()),
+        ..application(service, subject)
+    }
+}
+
 const WINDOW: &str = "Window-registered individual";
 
 /// The window user with their car and licence bound.
