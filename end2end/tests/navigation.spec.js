@@ -31,3 +31,17 @@ test('the large-text mode is one switch away and is remembered', async ({ page }
   await page.getByRole('link', { name: '标准字号' }).click();
   await expect(html).not.toHaveClass(/text-large/);
 });
+
+test('the development server says so on every page, and the home page says who each service is for', async ({ page }) => {
+  for (const path of ['/', '/login', '/windows', '/no-such-page']) {
+    await page.goto(path);
+    await expect(page.getByTestId('dev-banner'), path).toContainText('开发演示环境');
+  }
+  await page.goto('/');
+  const item = (code) => page.locator('.service-list__item').filter({ hasText: code });
+  await expect(item('V1').locator('.service-list__who')).toHaveText('窗口注册的个人用户');
+  await expect(item('D8').locator('.service-list__who')).toHaveText('经交管部门授权的单位');
+  await expect(item('D12').locator('.service-list__who')).toHaveText('学员');
+  // The footer names the authority from the configuration file.
+  await expect(page.locator('footer')).toContainText('河北省公安厅交通警察总队');
+});

@@ -53,15 +53,15 @@ pub fn Page(
         <a class="skip-link" href="#main">
             {lang.pick("跳到正文", "Skip to main content")}
         </a>
-        {development_mode().then(|| view! {
-            <p class="dev-banner" data-testid="dev-banner">
-                {lang.pick(
-                    "开发演示环境：演示数据、模拟银行和短信发件箱，不办理真实业务。",
-                    "Development: demo data, a simulated bank and an SMS outbox; nothing here is real.",
-                )}
-            </p>
-        })}
         <header class="header">
+            {development_mode().then(|| view! {
+                <p class="dev-banner" data-testid="dev-banner">
+                    {lang.pick(
+                        "开发演示环境：演示数据、模拟银行和短信发件箱，不办理真实业务。",
+                        "Development: demo data, a simulated bank and an SMS outbox; nothing here is real.",
+                    )}
+                </p>
+            })}
             <div class="header__inner">
                 <a class="header__brand" href="/">
                     <span class="header__emblem" aria-hidden="true">"122"</span>
