@@ -100,7 +100,7 @@ impl Config {
             },
             payment_signing_key: var("PAYMENT_SIGNING_KEY")
                 .or_else(|| development.then(|| DEV_PAYMENT_KEY.into())),
-            alipay: crate::payments::alipay::AlipaySettings::from_vars(&var),
+            alipay: crate::payments::alipay::AlipaySettings::from_vars(var),
             sms: crate::sms::SmsSettings::from_vars(&var, development),
             profile_path: var("PLATFORM_PROFILE"),
             clock_offset_secs: var("DEV_CLOCK_OFFSET_SECS")

@@ -1,6 +1,7 @@
-//! The payment gateway (支付平台) adapter: the simulated bank (模拟银行).
-//! Its HTTP side (the checkout page, the notice and the return) is in
-//! `http::payments`.
+//! The payment gateway (支付平台) adapters: Alipay (支付宝, [`alipay`]) for
+//! real payments, and the simulated bank (模拟银行) in development. Their
+//! HTTP side (the hand-off page, the notice, the return and the simulated
+//! bank's pages) is in `http::payments`.
 //!
 //! The development adapter is a simulated bank: a checkout page where the
 //! payer confirms, then a signed server-to-server notice (`/payments/notify`)
@@ -10,7 +11,13 @@
 //! idempotent, so the notice and the return — or a replayed notice, or two
 //! tabs — record the payment once.
 
-use app::ports::{PaymentGateway, PaymentNotice, PaymentOrder};
+pub mod alipay;
+pub mod rsa2;
+
+use app::ports::{
+    GatewayForm, GatewayMessage, NoticeChannel, NoticeRefusal, PayerDevice, PaymentGateway,
+    PaymentNotice, PaymentOrder,
+};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -49,6 +56,26 @@ impl SimulatedBank {
             &crate::store::sha256_hex(order_no)[..16].to_uppercase()
         )
     }
+
+    /// The notice as the bank sends it: the fields of [`PaymentNotice`].
+    pub fn notice_fields(notice: &PaymentNotice) -> Vec<(String, String)> {
+        vec![
+            ("order_no".into(), notice.order_no.clone()),
+            ("amount_fen".into(), notice.amount_fen.to_string()),
+            ("bank_ref".into(), notice.bank_ref.clone()),
+            ("signature".into(), notice.signature.clone()),
+        ]
+    }
+
+    /// Whether the notice carries the bank's valid signature.
+    pub fn verify(&self, notice: &PaymentNotice) -> bool {
+        let Ok(signature) = hex::decode(&notice.signature) else {
+            return false;
+        };
+        self.mac(&notice.order_no, notice.amount_fen, &notice.bank_ref)
+            .verify_slice(&signature)
+            .is_ok()
+    }
 }
 
 impl PaymentGateway for SimulatedBank {
@@ -56,13 +83,36 @@ impl PaymentGateway for SimulatedBank {
         format!("/dev/bank/checkout?order_no={}", order.order_no)
     }
 
-    fn verify(&self, notice: &PaymentNotice) -> bool {
-        let Ok(signature) = hex::decode(&notice.signature) else {
-            return false;
+    /// The bank's checkout page is on the platform itself: no hand-off.
+    fn hand_off(&self, _order: &PaymentOrder, _device: PayerDevice) -> Option<GatewayForm> {
+        None
+    }
+
+    /// The notice and the return carry the same signed fields; both pay.
+    fn read_message(
+        &self,
+        _channel: NoticeChannel,
+        fields: &[(String, String)],
+    ) -> Result<GatewayMessage, NoticeRefusal> {
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| NoticeRefusal::Malformed(format!("missing field `{name}`")))
         };
-        self.mac(&notice.order_no, notice.amount_fen, &notice.bank_ref)
-            .verify_slice(&signature)
-            .is_ok()
+        let notice = PaymentNotice {
+            order_no: field("order_no")?,
+            amount_fen: field("amount_fen")?
+                .parse()
+                .map_err(|_| NoticeRefusal::Malformed("amount_fen is not a number".into()))?,
+            bank_ref: field("bank_ref")?,
+            signature: field("signature")?,
+        };
+        if !self.verify(&notice) {
+            return Err(NoticeRefusal::NotAuthentic("bad signature".into()));
+        }
+        Ok(GatewayMessage::Paid(notice))
     }
 }
 
@@ -81,7 +131,25 @@ mod tests {
             signature: sig,
         };
         assert!(bank.verify(&notice));
+        let fields = SimulatedBank::notice_fields(&notice);
+        for channel in [NoticeChannel::ServerNotice, NoticeChannel::BrowserReturn] {
+            assert_eq!(
+                bank.read_message(channel, &fields),
+                Ok(GatewayMessage::Paid(notice.clone()))
+            );
+        }
+        assert_eq!(
+            bank.read_message(NoticeChannel::ServerNotice, &fields[..2]),
+            Err(NoticeRefusal::Malformed("missing field `bank_ref`".into()))
+        );
         notice.amount_fen = 1;
+        assert_eq!(
+            bank.read_message(
+                NoticeChannel::ServerNotice,
+                &SimulatedBank::notice_fields(&notice)
+            ),
+            Err(NoticeRefusal::NotAuthentic("bad signature".into()))
+        );
         assert!(!bank.verify(&notice));
         notice.amount_fen = 10000;
         notice.signature = "zz".into();
