@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::service,
+    super::service::BindingDesk,
     crate::features::accounts::session::require_account,
     crate::features::request::{actor, ports, redirect_to},
 };
@@ -15,13 +15,17 @@ use {
 /// allowance for vehicles not in the holder's name.
 #[server(prefix = "/api", endpoint = "my_vehicles")]
 pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
-    service::overview(&ports()?, require_account()?).await
+    BindingDesk::of(&ports()?)
+        .overview(require_account()?)
+        .await
 }
 
 /// Binds a vehicle registered in the holder's name (the registry decides).
 #[server(prefix = "/api", endpoint = "bind_own_vehicle")]
 pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
-    service::bind_own(&ports()?, &require_account()?, vehicle_id, &actor()).await?;
+    BindingDesk::of(&ports()?)
+        .bind_own(&require_account()?, vehicle_id, &actor())
+        .await?;
     redirect_to("/account/vehicles?bound=1");
     Ok(())
 }
@@ -32,8 +36,9 @@ pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "request_other_vehicle")]
 pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<String, AppError> {
     let account = require_account()?;
-    let (plate, masked) =
-        service::request_other(&ports()?, account, &plate, &vin_suffix, &actor()).await?;
+    let (plate, masked) = BindingDesk::of(&ports()?)
+        .request_other(account, &plate, &vin_suffix, &actor())
+        .await?;
     redirect_to(&format!(
         "/account/vehicles/confirm?plate={}",
         crate::ui::encode_query_value(plate.as_str())
@@ -44,7 +49,9 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
 /// Step 2: the code the owner passed on. Binds into a free slot (of three).
 #[server(prefix = "/api", endpoint = "confirm_other_vehicle")]
 pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), AppError> {
-    service::confirm_other(&ports()?, &require_account()?, &plate, &code, &actor()).await?;
+    BindingDesk::of(&ports()?)
+        .confirm_other(&require_account()?, &plate, &code, &actor())
+        .await?;
     redirect_to("/account/vehicles?bound=1");
     Ok(())
 }
@@ -53,13 +60,9 @@ pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), Ap
 #[server(prefix = "/api", endpoint = "unbind_vehicle")]
 pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
     let account = require_account()?;
-    let done = ports()?
-        .bindings
-        .unbind_vehicle(account.account_id, vehicle_id, &actor())
+    BindingDesk::of(&ports()?)
+        .unbind_vehicle(&account, vehicle_id, &actor())
         .await?;
-    if !done {
-        return Err(service::not_your_vehicle());
-    }
     redirect_to("/account/vehicles?unbound=1");
     Ok(())
 }
@@ -67,13 +70,17 @@ pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 /// The person's licence, if the registry has one for their ID number.
 #[server(prefix = "/api", endpoint = "licence_overview")]
 pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
-    service::licence(&ports()?, &require_account()?).await
+    BindingDesk::of(&ports()?)
+        .licence(&require_account()?)
+        .await
 }
 
 /// Binds the person's own driving licence (绑定驾驶证).
 #[server(prefix = "/api", endpoint = "bind_licence")]
 pub async fn bind_licence() -> Result<(), AppError> {
-    service::bind_licence(&ports()?, &require_account()?, &actor()).await?;
+    BindingDesk::of(&ports()?)
+        .bind_licence(&require_account()?, &actor())
+        .await?;
     redirect_to("/account/licence?bound=1");
     Ok(())
 }
@@ -82,9 +89,8 @@ pub async fn bind_licence() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "unbind_licence")]
 pub async fn unbind_licence() -> Result<(), AppError> {
     let account = require_account()?;
-    ports()?
-        .bindings
-        .unbind_licence(account.account_id, &actor())
+    BindingDesk::of(&ports()?)
+        .unbind_licence(&account, &actor())
         .await?;
     redirect_to("/account/licence");
     Ok(())
