@@ -41,6 +41,8 @@ pub struct Ports {
     pub plates: Arc<dyn PlateSelection>,
     pub exams: Arc<dyn ExamBookings>,
     pub sms: Arc<dyn SmsCodes>,
+    /// The SMS outbox's delivery, for the scheduled jobs.
+    pub outbox: Arc<dyn SmsOutbox>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,
     /// True in production: cookies get `Secure`.

@@ -11,6 +11,7 @@ pub mod http;
 pub mod jobs;
 pub mod passwords;
 pub mod payments;
+pub mod sms;
 pub mod store;
 
 pub use config::{Config, DEV_PAYMENT_KEY};
@@ -27,6 +28,9 @@ pub struct Platform {
     pub ports: Ports,
     pub hasher: passwords::Argon2Hasher,
     pub bank: payments::SimulatedBank,
+    /// The SMS outbox and its gateway: the jobs deliver with
+    /// [`sms::Outbox::deliver_due`].
+    pub outbox: sms::Outbox,
 }
 
 /// Connects, migrates and wires the ports, on the system clock.
@@ -49,6 +53,13 @@ pub async fn prepare_with_clock(
         db::Backend::Postgres => None,
     };
     let store = store::Store::new(pool, writer, backend, clock.clone());
+    // SMS codes are kept as HMAC-SHA256 under the server's secret.
+    let code_secret = config
+        .sms
+        .code_secret
+        .as_deref()
+        .ok_or("SMS_CODE_SECRET is missing")?;
+    let store = store.with_sms_code_secret(code_secret);
     let hasher = if config.fast_hashing {
         passwords::Argon2Hasher::fast_for_tests()
     } else {
@@ -56,6 +67,14 @@ pub async fn prepare_with_clock(
     };
     let shared = Arc::new(store.clone());
     let bank = payments::SimulatedBank::new(&config.payment_signing_key);
+    let sms_gateway = sms::gateway(&config.sms, config.is_development(), clock.clone())
+        .map_err(|problems| format!("the SMS settings: {problems}"))?;
+    let outbox = sms::Outbox::new(
+        store.clone(),
+        sms_gateway,
+        clock.clone(),
+        config.is_development(),
+    );
     let ports = Ports {
         registry: shared.clone(),
         accounts: shared.clone(),
@@ -68,6 +87,7 @@ pub async fn prepare_with_clock(
         plates: shared.clone(),
         exams: shared.clone(),
         sms: shared,
+        outbox: Arc::new(outbox.clone()),
         passwords: Arc::new(hasher.clone()),
         clock,
         secure_cookies: config.secure_cookies,
@@ -77,6 +97,7 @@ pub async fn prepare_with_clock(
         ports,
         hasher,
         bank,
+        outbox,
     })
 }
 

@@ -4,6 +4,7 @@
 
 use super::account::RegistrationChannel;
 use super::services::{Refusal, MAX_NON_OWN_BINDINGS};
+use super::sms::Sms;
 use super::violation::BindingKind;
 
 /// Who is binding, as far as the binding rules care.
@@ -86,19 +87,13 @@ pub fn masked_name(name: &str) -> String {
 /// The SMS that asks a vehicle's owner to agree to a binding: who asks,
 /// for which vehicle, what the binding allows, the code and its lifetime.
 /// The code is the only run of six digits in it (phones offer to fill it in).
-pub fn owner_consent_sms(binder: &str, plate: &str, code: &str, minutes: i64) -> String {
-    format!(
-        "{binder}申请将您名下的机动车{plate}绑定到其交通安全综合服务管理平台账户，绑定后可代为处理该车的警告或200元以下罚款且未记分的电子监控违法。验证码{code}，{minutes}分钟内有效。同意请将验证码告诉对方；不同意请勿告诉任何人。",
-        binder = masked_name(binder),
-    )
+pub fn owner_consent_sms(binder: &str, plate: &str, code: &str, minutes: i64) -> Sms {
+    Sms::owner_consent_code(&masked_name(binder), plate, code, minutes)
 }
 
 /// What the owner is told once someone bound their vehicle.
-pub fn owner_told_of_binding(binder: &str, plate: &str) -> String {
-    format!(
-        "{binder}已将您名下的机动车{plate}绑定到其交通安全综合服务管理平台账户，可代为处理该车的警告或200元以下罚款且未记分的电子监控违法。如您没有同意，请拨打服务热线122。",
-        binder = masked_name(binder),
-    )
+pub fn owner_told_of_binding(binder: &str, plate: &str) -> Sms {
+    Sms::owner_told_of_binding(&masked_name(binder), plate)
 }
 
 /// What the owner is told when someone else handled a violation of their
@@ -109,10 +104,13 @@ pub fn owner_told_of_handling(
     occurred: &str,
     description: &str,
     decision_no: &str,
-) -> String {
-    format!(
-        "您名下的机动车{plate}于{occurred}的交通违法（{description}）已由{handler}在交通安全综合服务管理平台处理，处罚决定书编号{decision_no}。如有异议，请拨打服务热线122。",
-        handler = masked_name(handler),
+) -> Sms {
+    Sms::owner_told_of_handling(
+        plate,
+        occurred,
+        description,
+        &masked_name(handler),
+        decision_no,
     )
 }
 
@@ -157,7 +155,7 @@ mod tests {
 
     #[test]
     fn the_owner_is_told_who_binds_which_vehicle_and_why() {
-        let sms = owner_consent_sms("张三丰", "冀A12345", "482483", 10);
+        let sms = owner_consent_sms("张三丰", "冀A12345", "482483", 10).text();
         assert!(sms.starts_with("张**申请"), "{sms}");
         assert!(!sms.contains("三丰"), "{sms}");
         assert!(sms.contains("冀A12345") && sms.contains("绑定"), "{sms}");
@@ -168,7 +166,7 @@ mod tests {
             .filter(|run| run.len() >= 6)
             .collect();
         assert_eq!(runs, vec!["482483"], "{sms}");
-        let after = owner_told_of_binding("张三丰", "冀A12345");
+        let after = owner_told_of_binding("张三丰", "冀A12345").text();
         assert!(
             after.contains("张**已将") && after.contains("冀A12345"),
             "{after}"
@@ -179,7 +177,8 @@ mod tests {
             "2026-11-20 08:15",
             "机动车违反禁止标线指示的",
             "1301002026112600000042",
-        );
+        )
+        .text();
         assert!(
             handled.contains("王*") && handled.contains("机动车违反禁止标线指示的"),
             "{handled}"

@@ -18,6 +18,7 @@ pub mod photo;
 pub mod plate;
 pub mod plate_selection;
 pub mod services;
+pub mod sms;
 pub mod text;
 pub mod vehicle;
 pub mod violation;
@@ -31,6 +32,7 @@ pub use licence::{LicenceClass, LicenceNumber, LicenceStatus};
 pub use password::Password;
 pub use plate::PlateNumber;
 pub use services::{may_use, Actor, Refusal, ServiceCode};
+pub use sms::{Sms, SmsTemplate};
 pub use vehicle::{VehicleStatus, VehicleType, Vin};
 pub use violation::{BindingKind, ViolationFacts, ViolationStatus};
 

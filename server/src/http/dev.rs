@@ -11,15 +11,17 @@ pub struct OutboxQuery {
     phone: String,
 }
 
-/// `GET /dev/sms-outbox?phone=…`: the newest messages the development SMS
-/// gateway "sent" to a phone.
+/// `GET /dev/sms-outbox?phone=…`: the newest messages queued for a phone,
+/// newest first, each rendered from its template (`body`), with the
+/// template's name and the delivery status.
 pub async fn sms_outbox(State(state): State<WebState>, Query(q): Query<OutboxQuery>) -> Response {
+    use crate::store::sms_outbox::sms_of_row;
     use sqlx::Row;
     let Some(pool) = state.dev_outbox else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let rows = sqlx::query(
-        "SELECT body, created_at FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 10",
+        "SELECT template, params, status, created_at FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 10",
     )
     .bind(q.phone.trim())
     .fetch_all(&pool)
@@ -29,8 +31,15 @@ pub async fn sms_outbox(State(state): State<WebState>, Query(q): Query<OutboxQue
             let list: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {
+                    let template: String = r.try_get("template").unwrap_or_default();
+                    let params: String = r.try_get("params").unwrap_or_default();
+                    let body = sms_of_row(&template, &params)
+                        .map(|sms| sms.text())
+                        .unwrap_or_else(|e| format!("({e})"));
                     serde_json::json!({
-                        "body": r.try_get::<String, _>("body").unwrap_or_default(),
+                        "body": body,
+                        "template": template,
+                        "status": r.try_get::<String, _>("status").unwrap_or_default(),
                         "created_at": r.try_get::<i64, _>("created_at").unwrap_or_default(),
                     })
                 })

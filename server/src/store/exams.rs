@@ -106,19 +106,9 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let (title, body) = if status == "allocated" {
-                (
-                    "考试预约成功",
-                    format!(
-                        "您预约的考试（场次{session_id}）已约上，排序第{}名，请按时参加考试。",
-                        rank + 1
-                    ),
-                )
-            } else {
-                ("考试预约未成功", format!("您预约的考试（场次{session_id}）名额已满，排序第{}名，未约上，请重新预约。", rank + 1))
-            };
+            let notice = app::domain::Sms::exam_result(status == "allocated", session_id, rank + 1);
             if let Some(account) = accounts.get(id) {
-                Store::notify_in(&mut tx, *account, title, &body, "/account/exams", now_ms).await?;
+                Store::notify_in(&mut tx, *account, &notice, "/account/exams", now_ms).await?;
             }
         }
         sqlx::query("UPDATE exam_sessions SET allocated = $1 WHERE id = $2")
@@ -254,12 +244,10 @@ impl ExamBookings for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "考试预约已提交",
-                &format!(
-                    "您已预约{}（{} {}），预约截止后按受理日期先后分配名额，请留意结果。",
-                    session.subject.zh(),
-                    session.day,
-                    session.period
+                &app::domain::Sms::exam_booked(
+                    &session.subject.zh(),
+                    &session.day.to_string(),
+                    &session.period,
                 ),
                 "/account/exams",
                 now_ms,

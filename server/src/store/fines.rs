@@ -185,19 +185,20 @@ impl Fines for Store {
                 &format!("decision {decision_no}, {plate}"),
             )
             .await?;
-            let body = if fine > 0 {
-                format!(
-                    "机动车{plate}的交通违法已处理，处罚决定书编号{decision_no}。请在{}前缴纳罚款{fine}元，逾期每日加处3%罚款。",
-                    app::domain::violation::payment_due(decided_on)
+            let notice = if fine > 0 {
+                app::domain::Sms::violation_fined(
+                    &plate,
+                    &decision_no,
+                    &app::domain::violation::payment_due(decided_on).to_string(),
+                    &fine.to_string(),
                 )
             } else {
-                format!("机动车{plate}的交通违法已处理（警告），处罚决定书编号{decision_no}。警告无需缴款，该违法已处理完毕。")
+                app::domain::Sms::violation_warned(&plate, &decision_no)
             };
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "交通违法已处理",
-                &body,
+                &notice,
                 &format!("/account/violations/{violation_id}"),
                 now,
             )
@@ -208,7 +209,6 @@ impl Fines for Store {
                 Store::tell_owner_in(
                     &mut tx,
                     vehicle_id,
-                    "您名下机动车的交通违法已由他人处理",
                     &owner_told_of_handling(
                         &handler,
                         &plate,

@@ -54,8 +54,7 @@ impl LicencePhotos for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "驾驶证照片已提交",
-                "您的驾驶证专用照片已提交，换证时将使用该照片。",
+                &app::domain::Sms::licence_photo_submitted(),
                 "/account/licence/photo",
                 now,
             )

@@ -3,46 +3,44 @@
 //! account holder (a message and an SMS) inside the caller's transaction.
 
 use super::{port, Store, StoreResult, Tx};
+use app::domain::Sms;
 use app::ports::*;
 use async_trait::async_trait;
 
-/// SMS signature of the city's traffic police.
-pub(crate) const SMS_SIGNATURE: &str = "【石家庄交警】";
-
 impl Store {
-    /// Tells the account holder: a message-centre entry and an SMS to the
-    /// account's phone, inside the caller's transaction. Returns the number
-    /// texted, if any, so that a caller telling more numbers skips it.
+    /// Tells the account holder: a message-centre entry (the template's
+    /// title and text) and the SMS to the account's phone, inside the
+    /// caller's transaction. Returns the number texted, if any, so that a
+    /// caller telling more numbers skips it.
     pub(crate) async fn notify_in(
         tx: &mut Tx,
         account_id: i64,
-        title: &str,
-        body: &str,
+        sms: &Sms,
         link: &str,
         now_ms: i64,
     ) -> StoreResult<Option<String>> {
-        Store::message_in(tx, &[account_id], title, body, link, now_ms).await?;
+        Store::message_in(tx, &[account_id], sms, link, now_ms).await?;
         let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
             .bind(account_id)
             .fetch_optional(&mut **tx)
             .await?;
         let phone = phone.filter(|p| !p.is_empty());
         if let Some(phone) = &phone {
-            Store::sms_in(tx, phone, body, now_ms).await?;
+            Store::sms_in(tx, phone, sms, now_ms).await?;
         }
         Ok(phone)
     }
 
     /// The same message-centre entry (站内消息) for each of the accounts,
-    /// inside the caller's transaction.
+    /// inside the caller's transaction: the template's title and text.
     pub(crate) async fn message_in(
         tx: &mut Tx,
         account_ids: &[i64],
-        title: &str,
-        body: &str,
+        sms: &Sms,
         link: &str,
         now_ms: i64,
     ) -> StoreResult<()> {
+        let (title, body) = (sms.title(), sms.text());
         for account_id in account_ids {
             sqlx::query(
                 "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
@@ -50,7 +48,7 @@ impl Store {
             .bind(account_id)
             .bind(now_ms)
             .bind(title)
-            .bind(body)
+            .bind(&body)
             .bind(link)
             .execute(&mut **tx)
             .await?;
@@ -58,21 +56,16 @@ impl Store {
         Ok(())
     }
 
-    /// An SMS (短信) to `phone` with the signature, queued in the outbox
-    /// inside the caller's transaction.
+    /// An SMS (短信) to `phone`, queued in the outbox inside the caller's
+    /// transaction: it is sent only if the change commits, and the outbox
+    /// worker delivers it afterwards ([`crate::sms`]).
     pub(crate) async fn sms_in(
         tx: &mut Tx,
         phone: &str,
-        body: &str,
+        sms: &Sms,
         now_ms: i64,
     ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO sms_outbox (phone, body, created_at) VALUES ($1, $2, $3)")
-            .bind(phone)
-            .bind(format!("{SMS_SIGNATURE}{body}"))
-            .bind(now_ms)
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+        super::sms_outbox::enqueue_in(tx, phone, sms, now_ms).await
     }
 }
 

@@ -4,14 +4,15 @@
 //! of the owner. Inside the caller's transaction.
 
 use super::{Store, StoreResult, Tx};
+use app::domain::Sms;
 
 impl Store {
-    /// Tells the owner of the vehicle; the texts come from the domain.
+    /// Tells the owner of the vehicle; the message (a template) comes from
+    /// the domain.
     pub(crate) async fn tell_owner_in(
         tx: &mut Tx,
         vehicle_id: i64,
-        title: &str,
-        body: &str,
+        sms: &Sms,
         now_ms: i64,
     ) -> StoreResult<()> {
         let (owner_kind, owner_id, phone): (String, String, Option<String>) =
@@ -28,9 +29,9 @@ impl Store {
             .bind(&owner_id)
             .fetch_all(&mut **tx)
             .await?;
-        Store::message_in(tx, &owners, title, body, "/account/vehicles", now_ms).await?;
+        Store::message_in(tx, &owners, sms, "/account/vehicles", now_ms).await?;
         if let Some(phone) = phone.filter(|p| !p.is_empty()) {
-            Store::sms_in(tx, &phone, body, now_ms).await?;
+            Store::sms_in(tx, &phone, sms, now_ms).await?;
         }
         Ok(())
     }

@@ -244,11 +244,9 @@ impl Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "重复缴款将退回",
-                &format!(
-                    "订单{}的款项到账时该罚款已缴清，{}元将原路退回，无需任何操作。",
-                    notice.order_no,
-                    app::domain::violation::yuan_text(amount)
+                &app::domain::Sms::payment_refund_due(
+                    &notice.order_no,
+                    &app::domain::violation::yuan_text(amount),
                 ),
                 "/account/violations",
                 now_ms,
@@ -295,11 +293,7 @@ impl Store {
         Store::notify_in(
             &mut tx,
             account_id,
-            "罚款缴纳成功",
-            &format!(
-                "您已成功缴纳罚款{}元，缴款凭证编号{receipt_no}。",
-                app::domain::violation::yuan_text(amount)
-            ),
+            &app::domain::Sms::fine_paid(&app::domain::violation::yuan_text(amount), &receipt_no),
             &format!("/account/receipts/{receipt_no}"),
             now_ms,
         )

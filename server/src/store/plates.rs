@@ -379,11 +379,7 @@ impl PlateSelection for Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                "号牌预选成功",
-                &format!(
-                    "您已为车辆识别代号尾号{}的新车预选号牌{plate}，请在办理注册登记时使用。",
-                    &vin[vin.len().saturating_sub(6)..]
-                ),
+                &app::domain::Sms::plate_preselected(&vin[vin.len().saturating_sub(6)..], &plate),
                 "/account",
                 now_ms,
             )

@@ -1,13 +1,18 @@
 //! SMS verification codes (短信验证码) in the store: sending with the quota
 //! (per phone and per address), single use, a limited number of tries.
-//! Only a hash of each code is kept.
+//! A code is kept only as HMAC-SHA256 under the server's secret
+//! (`SMS_CODE_SECRET`), and checking a code and counting a wrong try are
+//! each one conditional `UPDATE … RETURNING`, so concurrent tries can
+//! neither use a code twice nor try it more than the limit.
 
-use super::{port, sha256_hex, Store};
-use app::domain::PhoneNumber;
+use super::{port, Store};
+use app::domain::{PhoneNumber, Sms};
 use app::policy;
 use app::ports::*;
 use async_trait::async_trait;
+use hmac::{Hmac, Mac};
 use rand::Rng;
+use sha2::Sha256;
 
 /// The quota's counts for one phone and one address.
 #[derive(sqlx::FromRow)]
@@ -17,23 +22,24 @@ struct QuotaRow {
     by_ip: i64,
 }
 
-/// A live code: only its hash is kept.
-#[derive(sqlx::FromRow)]
-struct CodeRow {
-    id: i64,
-    code_hash: String,
-    attempts: i64,
-}
-
-fn code_hash(phone: &PhoneNumber, purpose: &str, subject: &str, code: &str) -> String {
-    sha256_hex(&format!("{}|{purpose}|{subject}|{code}", phone.as_str()))
+/// HMAC-SHA256 of `phone|purpose|subject|code` under `key`, in hex.
+pub(crate) fn code_hash(
+    key: &[u8],
+    phone: &PhoneNumber,
+    purpose: &str,
+    subject: &str,
+    code: &str,
+) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(format!("{}|{purpose}|{subject}|{code}", phone.as_str()).as_bytes());
+    hex::encode(mac.finalize().into_bytes())
 }
 
 #[async_trait]
 impl SmsCodes for Store {
     async fn send_code_worded(
         &self,
-        text: &(dyn for<'c> Fn(&'c str) -> String + Send + Sync),
+        text: &(dyn for<'c> Fn(&'c str) -> Sms + Send + Sync),
         phone: &PhoneNumber,
         purpose: &str,
         subject: &str,
@@ -79,17 +85,16 @@ impl SmsCodes for Store {
             .bind(phone.as_str())
             .bind(purpose)
             .bind(subject)
-            .bind(code_hash(phone, purpose, subject, &code))
+            .bind(code_hash(&self.sms_code_key, phone, purpose, subject, &code))
             .bind(now_ms)
             .bind(now_ms + policy::SMS_CODE_TTL_SECS * 1000)
             .bind(ip)
             .execute(&mut *tx)
             .await?;
-            let body = text(&code);
-            Store::sms_in(&mut tx, phone.as_str(), &body, now_ms).await?;
+            // The message goes out with the code's own transaction: both
+            // or neither. The outbox worker delivers it.
+            Store::sms_in(&mut tx, phone.as_str(), &text(&code), now_ms).await?;
             tx.commit().await?;
-            // The development SMS gateway: the outbox table and the log.
-            tracing::info!(phone = %phone.masked(), purpose, "SMS queued to {}: {body}", phone.as_str());
             Ok(Ok(()))
         })
         .await
@@ -129,61 +134,77 @@ impl SmsCodes for Store {
             // As typed or pasted ("482 483", full-width digits); anything else
             // simply does not match.
             let code = app::domain::text::code_digits(code).unwrap_or_default();
-            let code = code.as_str();
-            let mut tx = self.begin_write().await?;
-            let row: Option<CodeRow> = sqlx::query_as(
-                "SELECT id, code_hash, attempts FROM sms_codes
-                 WHERE phone = $1 AND purpose = $2 AND subject = $3 AND used_at IS NULL AND expires_at > $4
-                 ORDER BY id DESC LIMIT 1",
+            let hash = code_hash(&self.sms_code_key, phone, purpose, subject, &code);
+            // The right code, live and not tried too often: using it up is
+            // one statement, so only one request can.
+            let used: Vec<i64> = sqlx::query_scalar(
+                "UPDATE sms_codes SET used_at = $1
+                 WHERE phone = $2 AND purpose = $3 AND subject = $4 AND used_at IS NULL
+                   AND expires_at > $5 AND attempts < $6 AND code_hash = $7
+                 RETURNING id",
             )
+            .bind(now_ms)
             .bind(phone.as_str())
             .bind(purpose)
             .bind(subject)
             .bind(now_ms)
-            .fetch_optional(&mut *tx)
+            .bind(policy::SMS_MAX_ATTEMPTS)
+            .bind(&hash)
+            .fetch_all(&self.writer)
             .await?;
-            let Some(row) = row else {
-                tx.rollback().await?;
-                return Ok(Err(CodeRejection::NoLiveCode));
-            };
-            let CodeRow {
-                id,
-                code_hash: stored,
-                attempts,
-            } = row;
-            let verdict = if stored == code_hash(phone, purpose, subject, code) {
-                // Single use: only the request that flips used_at wins.
-                let done =
-                    sqlx::query("UPDATE sms_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                        .bind(now_ms)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                if done.rows_affected() == 1 {
-                    Ok(())
-                } else {
-                    Err(CodeRejection::NoLiveCode)
-                }
-            } else {
-                let attempts = attempts + 1;
-                let void = attempts >= policy::SMS_MAX_ATTEMPTS;
-                sqlx::query("UPDATE sms_codes SET attempts = $1, used_at = $2 WHERE id = $3")
-                    .bind(attempts)
-                    .bind(if void { Some(now_ms) } else { None })
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                if void {
-                    Err(CodeRejection::Exhausted)
-                } else {
-                    Err(CodeRejection::Wrong {
-                        attempts_left: policy::SMS_MAX_ATTEMPTS - attempts,
-                    })
-                }
-            };
-            tx.commit().await?;
-            Ok(verdict)
+            if !used.is_empty() {
+                return Ok(Ok(()));
+            }
+            // A wrong code: count the try on the live code in one statement
+            // (the count it returns is this try's own), voiding the code at
+            // the last allowed try.
+            let counted: Vec<i64> = sqlx::query_scalar(
+                "UPDATE sms_codes SET attempts = attempts + 1,
+                        used_at = CASE WHEN attempts + 1 >= $1 THEN $2 ELSE NULL END
+                 WHERE phone = $3 AND purpose = $4 AND subject = $5 AND used_at IS NULL
+                   AND expires_at > $6
+                 RETURNING attempts",
+            )
+            .bind(policy::SMS_MAX_ATTEMPTS)
+            .bind(now_ms)
+            .bind(phone.as_str())
+            .bind(purpose)
+            .bind(subject)
+            .bind(now_ms)
+            .fetch_all(&self.writer)
+            .await?;
+            Ok(Err(match counted.into_iter().max() {
+                None => CodeRejection::NoLiveCode,
+                Some(attempts) if attempts >= policy::SMS_MAX_ATTEMPTS => CodeRejection::Exhausted,
+                Some(attempts) => CodeRejection::Wrong {
+                    attempts_left: policy::SMS_MAX_ATTEMPTS - attempts,
+                },
+            }))
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_code_hash_is_hmac_sha256_under_the_secret() {
+        let phone = PhoneNumber::parse("13912340000").unwrap();
+        // RFC 2104 HMAC-SHA256 of "13912340000|register|S|482483" with the key
+        // "k": computed independently (Python's hmac module).
+        assert_eq!(
+            code_hash(b"k", &phone, "register", "S", "482483"),
+            "ef3d875f75a975f27b5fa6d2e013857d1c6687307a7cc212660fac6657c6ff97"
+        );
+        assert_ne!(
+            code_hash(b"k", &phone, "register", "S", "482483"),
+            code_hash(b"other", &phone, "register", "S", "482483")
+        );
+        assert_ne!(
+            code_hash(b"k", &phone, "register", "S", "482483"),
+            super::super::sha256_hex("13912340000|register|S|482483")
+        );
     }
 }

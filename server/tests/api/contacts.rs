@@ -72,15 +72,12 @@ async fn contact_changes_need_the_new_numbers_code_and_tell_the_old_number(app: 
         .unwrap()
         .get("phone");
     assert_eq!(now, "13931107788", "{app}");
-    let told: Vec<String> =
-        sqlx::query("SELECT body FROM sms_outbox WHERE phone = $1 AND body LIKE '%已变更%'")
-            .bind(&old)
-            .fetch_all(&app.platform.store.pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| r.get("body"))
-            .collect();
+    let told: Vec<String> = app
+        .sms_texts(&old)
+        .await
+        .into_iter()
+        .filter(|t| t.contains("已变更"))
+        .collect();
     // The old number is also the account's here: it is told once, not as
     // the account's notice and again as the old number.
     assert_eq!(

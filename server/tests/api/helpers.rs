@@ -312,22 +312,36 @@ impl TestApp {
         }
     }
 
-    /// The newest SMS code sent to a phone, from the outbox table.
+    /// The newest SMS code sent to a phone: the `code` of the newest
+    /// message in the outbox.
     pub async fn latest_code(&self, phone: &str) -> String {
-        let body: String =
-            sqlx::query("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
-                .bind(phone)
-                .fetch_one(&self.platform.store.pool)
-                .await
-                .expect("an SMS was queued")
-                .try_get("body")
-                .unwrap();
-        body.chars()
-            .collect::<Vec<_>>()
-            .windows(6)
-            .map(|w| w.iter().collect::<String>())
-            .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-            .expect("a 6-digit code in the SMS")
+        let rows = self
+            .platform
+            .store
+            .outbox_for_phone(phone, 1)
+            .await
+            .expect("reading the outbox");
+        let row = rows.first().expect("an SMS was queued");
+        let sms = server::store::sms_outbox::sms_of_row(&row.template, &row.params).unwrap();
+        let code = sms.param("code").expect("the newest SMS carries a code");
+        assert!(
+            code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()),
+            "{code}"
+        );
+        code.to_string()
+    }
+
+    /// The texts of the SMS queued for a phone, oldest first (rendered
+    /// from their templates).
+    pub async fn sms_texts(&self, phone: &str) -> Vec<String> {
+        let mut rows = self
+            .platform
+            .store
+            .outbox_for_phone(phone, 1000)
+            .await
+            .expect("reading the outbox");
+        rows.reverse();
+        rows.iter().map(|r| r.text().unwrap()).collect()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

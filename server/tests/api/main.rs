@@ -21,5 +21,6 @@ mod owner_notices;
 mod password_reset;
 mod plates;
 mod registration;
+mod sms;
 mod staff;
 mod violations;

@@ -49,14 +49,7 @@ async fn masked_window_user(app: &TestApp) -> String {
 }
 
 async fn sms_to(app: &TestApp, phone: &str) -> Vec<String> {
-    sqlx::query("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id")
-        .bind(phone)
-        .fetch_all(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("body"))
-        .collect()
+    app.sms_texts(phone).await
 }
 
 /// The window user binds the owner's car with the owner's code.
@@ -98,7 +91,12 @@ async fn the_owner_is_asked_by_name_and_plate_and_told_when_the_binding_is_done(
     .await
     .expect("code sent to the owner");
     let asked = sms_to(&app, &owner.phone).await.pop().unwrap();
-    assert!(asked.starts_with("【石家庄交警】"), "{app}: {asked}");
+    // The consent template (the provider adds the sign name, 【…】).
+    let consent = format!(
+        "SELECT COUNT(*) FROM sms_outbox WHERE phone = '{}' AND template = 'owner_consent_code'",
+        owner.phone
+    );
+    assert_eq!(app.count(&consent).await, 1, "{app}: {asked}");
     assert!(asked.contains(&format!("{who}申请")), "{app}: {asked}");
     assert!(asked.contains(&owner.plate), "{app}: {asked}");
     assert!(asked.contains("绑定"), "{app}: {asked}");
@@ -201,7 +199,7 @@ async fn the_owner_is_told_when_someone_else_handles_a_violation_of_their_vehicl
     .unwrap();
     let others = app
         .count(&format!(
-            "SELECT COUNT(*) FROM sms_outbox WHERE phone = '{}' AND body LIKE '%已由%处理%'",
+            "SELECT COUNT(*) FROM sms_outbox WHERE phone = '{}' AND template = 'owner_told_of_handling'",
             owner.phone
         ))
         .await;

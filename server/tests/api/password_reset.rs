@@ -94,13 +94,7 @@ async fn a_forgotten_password_is_reset_by_sms_code_and_every_session_ends(app: T
         .unwrap_err();
     assert!(err.to_string().contains("已过期或已使用"), "{app}: {err}");
     // The owner is told by SMS, and it is audited.
-    let body: String =
-        sqlx::query("SELECT body FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 1")
-            .bind(&phone)
-            .fetch_one(&app.platform.store.pool)
-            .await
-            .map(|r| sqlx::Row::get(&r, 0))
-            .unwrap();
+    let body = app.sms_texts(&phone).await.pop().unwrap_or_default();
     assert!(
         body.contains("登录密码已通过短信验证码重置"),
         "{app}: {body}"

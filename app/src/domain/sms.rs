@@ -1,0 +1,642 @@
+//! SMS templates (短信模板): every message the platform sends is one of a
+//! fixed set of templates with short parameters, because SMS providers in
+//! China send only templates approved in advance (模板审核), each filled in
+//! with variables (`${name}`) of limited length.
+//!
+//! A template has a stable name (stored in the outbox, and the key of its
+//! provider template code in the settings), a title for the message centre
+//! (消息中心) and its Chinese wording with the `${…}` variables, written
+//! exactly as it is submitted for approval. [`Sms`] is one message: a
+//! template with a value for each of its variables; [`Sms::text`] renders
+//! it for the message centre, the development outbox and the log.
+
+use std::fmt;
+
+/// The longest value a variable may take, in characters (providers limit
+/// each variable; 35 is the limit for names, numbers and addresses in
+/// Alibaba Cloud's notification templates). Longer free text is cut with
+/// "…" when the message is made.
+pub const MAX_PARAM_CHARS: usize = 35;
+
+macro_rules! templates {
+    ($($(#[$doc:meta])* $variant:ident => ($name:literal, $title:literal, $pattern:literal),)+) => {
+        /// One of the platform's SMS templates (短信模板).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum SmsTemplate {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl SmsTemplate {
+            /// Every template, in a fixed order.
+            pub const ALL: &'static [SmsTemplate] = &[$(SmsTemplate::$variant,)+];
+
+            /// The stable name (stored in the outbox; the key of its
+            /// provider template code in `ALIYUN_SMS_TEMPLATES`).
+            pub fn name(self) -> &'static str {
+                match self { $(SmsTemplate::$variant => $name,)+ }
+            }
+
+            /// The message centre's title for this message.
+            pub fn title(self) -> &'static str {
+                match self { $(SmsTemplate::$variant => $title,)+ }
+            }
+
+            /// The wording with its `${…}` variables, as approved by the
+            /// provider.
+            pub fn pattern(self) -> &'static str {
+                match self { $(SmsTemplate::$variant => $pattern,)+ }
+            }
+        }
+    };
+}
+
+templates! {
+    /// 短信验证码: registration, password reset, a new contact number.
+    VerificationCode => ("verification_code", "短信验证码",
+        "您的验证码为${code}，${minutes}分钟内有效。请勿告诉他人。"),
+    /// 绑定他人机动车: the owner's consent code, naming who asks.
+    OwnerConsentCode => ("owner_consent_code", "机动车绑定确认",
+        "${binder}申请将您名下的机动车${plate}绑定到其交通安全综合服务管理平台账户，绑定后可代为处理该车的警告或200元以下罚款且未记分的电子监控违法。验证码${code}，${minutes}分钟内有效。同意请将验证码告诉对方；不同意请勿告诉任何人。"),
+    /// The owner is told someone bound their vehicle.
+    OwnerToldOfBinding => ("owner_told_of_binding", "您名下的机动车已被他人绑定",
+        "${binder}已将您名下的机动车${plate}绑定到其交通安全综合服务管理平台账户，可代为处理该车的警告或200元以下罚款且未记分的电子监控违法。如您没有同意，请拨打服务热线122。"),
+    /// The owner is told someone else handled a violation of their vehicle.
+    OwnerToldOfHandling => ("owner_told_of_handling", "您名下机动车的交通违法已由他人处理",
+        "您名下的机动车${plate}于${occurred}的交通违法（${violation}）已由${handler}在交通安全综合服务管理平台处理，处罚决定书编号${decision_no}。如有异议，请拨打服务热线122。"),
+    /// 机动车绑定成功.
+    VehicleBound => ("vehicle_bound", "机动车绑定成功",
+        "您已成功绑定机动车${plate}，可以在网上办理该车的相关业务。"),
+    /// 机动车解绑.
+    VehicleUnbound => ("vehicle_unbound", "机动车已解绑",
+        "您已解除绑定机动车${plate}。"),
+    /// 驾驶证绑定成功.
+    LicenceBound => ("licence_bound", "驾驶证绑定成功",
+        "您已成功绑定本人驾驶证，可以在网上查询记分和办理驾驶证业务。"),
+    /// 驾驶证照片已提交.
+    LicencePhotoSubmitted => ("licence_photo_submitted", "驾驶证照片已提交",
+        "您的驾驶证专用照片已提交，换证时将使用该照片。"),
+    /// 号牌预选成功.
+    PlatePreselected => ("plate_preselected", "号牌预选成功",
+        "您已为车辆识别代号尾号${vin_suffix}的新车预选号牌${plate}，请在办理注册登记时使用。"),
+    /// 交通违法处理（罚款）.
+    ViolationFined => ("violation_fined", "交通违法已处理",
+        "机动车${plate}的交通违法已处理，处罚决定书编号${decision_no}。请在${due}前缴纳罚款${amount}元，逾期每日加处3%罚款。"),
+    /// 交通违法处理（警告）.
+    ViolationWarned => ("violation_warned", "交通违法已处理",
+        "机动车${plate}的交通违法已处理（警告），处罚决定书编号${decision_no}。警告无需缴款，该违法已处理完毕。"),
+    /// 罚款缴纳成功.
+    FinePaid => ("fine_paid", "罚款缴纳成功",
+        "您已成功缴纳罚款${amount}元，缴款凭证编号${receipt_no}。"),
+    /// 重复缴款退回.
+    PaymentRefundDue => ("payment_refund_due", "重复缴款将退回",
+        "订单${order_no}的款项到账时该罚款已缴清，${amount}元将原路退回，无需任何操作。"),
+    /// 补换领申请已提交.
+    ApplicationSubmitted => ("application_submitted", "业务申请已提交",
+        "您申请的${service}业务（${application_no}）已提交，等待受理。"),
+    /// 已受理.
+    ApplicationAccepted => ("application_accepted", "业务进度：已受理",
+        "您申请的${service}业务（${application_no}）已受理，正在制证。"),
+    /// 退办, with the clerk's reason.
+    ApplicationRejected => ("application_rejected", "业务进度：退办",
+        "您申请的${service}业务（${application_no}）已退办，原因：${reason}"),
+    /// 已办结 (services that issue no document).
+    ApplicationCompleted => ("application_completed", "业务进度：已办结",
+        "您申请的${service}业务（${application_no}）已办结。"),
+    /// 已制证.
+    ApplicationProduced => ("application_produced", "业务进度：已制证",
+        "您申请的${service}业务（${application_no}）已制证。"),
+    /// 已邮寄.
+    ApplicationDispatched => ("application_dispatched", "业务进度：已邮寄",
+        "您申请的${service}业务（${application_no}）的牌证已交邮政寄出，请保持电话畅通，签收时支付工本费和邮递费。"),
+    /// 拒收退回.
+    ApplicationDeliveryRefused => ("application_delivery_refused", "业务进度：拒收退回",
+        "您申请的${service}业务（${application_no}）的邮件被拒收退回。累计拒收3次将被列入黑名单。"),
+    /// 已签收.
+    ApplicationDelivered => ("application_delivered", "业务进度：已签收",
+        "您申请的${service}业务（${application_no}）的邮件已签收。"),
+    /// 待领取, with the deadline and where.
+    ApplicationReadyForPickup => ("application_ready_for_pickup", "业务进度：待领取",
+        "您申请的${service}业务（${application_no}）的牌证已制好，请于${deadline}前到互联网业务办理中心（${address}）领取，逾期未领将被列入黑名单。"),
+    /// 已领取.
+    ApplicationCollected => ("application_collected", "业务进度：已领取",
+        "您申请的${service}业务（${application_no}）的牌证已领取。"),
+    /// 逾期未领取.
+    ApplicationUncollected => ("application_uncollected", "业务进度：逾期未领取",
+        "您申请的${service}业务（${application_no}）的牌证超过一个月未领取。"),
+    /// 列入黑名单：三次拒收.
+    BlacklistedRefusedDeliveries => ("blacklisted_refused_deliveries", "您已被列入黑名单",
+        "因邮寄的牌证累计被拒收${count}次（最近一次为业务${application_no}），您已被列入黑名单，${until}前不能在网上申请补牌换证业务。"),
+    /// 列入黑名单：逾期未领.
+    BlacklistedUncollected => ("blacklisted_uncollected", "您已被列入黑名单",
+        "因业务${application_no}自取的牌证超过一个月未领取，您已被列入黑名单，${until}前不能在网上申请补牌换证业务。"),
+    /// 黑名单解除.
+    BlacklistLifted => ("blacklist_lifted", "黑名单已解除",
+        "您的黑名单记录已由民警解除，可以在网上申请补牌换证业务。"),
+    /// 考试预约已提交.
+    ExamBooked => ("exam_booked", "考试预约已提交",
+        "您已预约${subject}（${day} ${period}），预约截止后按受理日期先后分配名额，请留意结果。"),
+    /// 考试预约成功.
+    ExamAllocated => ("exam_allocated", "考试预约成功",
+        "您预约的考试（场次${session}）已约上，排序第${rank}名，请按时参加考试。"),
+    /// 考试预约未成功.
+    ExamNotAllocated => ("exam_not_allocated", "考试预约未成功",
+        "您预约的考试（场次${session}）名额已满，排序第${rank}名，未约上，请重新预约。"),
+    /// 联系方式变更 (to the account and to the old number).
+    ContactChanged => ("contact_changed", "联系方式已变更",
+        "${record}登记的联系电话已变更为${phone}。如非本人操作，请立即拨打122。"),
+    /// 登录密码已重置.
+    PasswordReset => ("password_reset", "登录密码已重置",
+        "您的交通安全综合服务管理平台账户登录密码已通过短信验证码重置，所有已登录的设备均已退出。如非本人操作，请立即拨打122或携带身份证明到注册窗口处理。"),
+}
+
+impl SmsTemplate {
+    /// The template with this stable name.
+    pub fn from_name(name: &str) -> Option<SmsTemplate> {
+        SmsTemplate::ALL.iter().copied().find(|t| t.name() == name)
+    }
+
+    /// The variables of the wording, in order of appearance.
+    pub fn params(self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let mut rest = self.pattern();
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else { break };
+            names.push(&after[..end]);
+            rest = &after[end + 1..];
+        }
+        names
+    }
+
+    /// Whether the message carries a one-time code (验证码): the code is
+    /// logged only in development and kept after delivery only there.
+    pub fn carries_code(self) -> bool {
+        self.params().contains(&CODE_PARAM)
+    }
+}
+
+impl fmt::Display for SmsTemplate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The variable that holds a one-time code.
+pub const CODE_PARAM: &str = "code";
+
+/// One SMS (短信): a template and a value for each of its variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sms {
+    template: SmsTemplate,
+    params: Vec<(String, String)>,
+}
+
+/// Why stored parts do not make a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmsPartsError {
+    UnknownTemplate(String),
+    /// The variables given are not the template's: (missing, unexpected).
+    WrongParams(Vec<String>, Vec<String>),
+}
+
+impl fmt::Display for SmsPartsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SmsPartsError::UnknownTemplate(name) => write!(f, "unknown SMS template {name:?}"),
+            SmsPartsError::WrongParams(missing, extra) => write!(
+                f,
+                "SMS parameters do not match the template: missing {missing:?}, unexpected {extra:?}"
+            ),
+        }
+    }
+}
+
+/// Cuts a value to [`MAX_PARAM_CHARS`] characters, ending in "…" when cut.
+fn short(value: &str) -> String {
+    let value = value.trim();
+    if value.chars().count() <= MAX_PARAM_CHARS {
+        return value.to_string();
+    }
+    let mut cut: String = value.chars().take(MAX_PARAM_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+impl Sms {
+    /// A message of `template` with these values, in the template's order
+    /// (the constructors below are the only callers).
+    fn new(template: SmsTemplate, values: &[&str]) -> Sms {
+        let names = template.params();
+        debug_assert_eq!(
+            names.len(),
+            values.len(),
+            "{template}: wrong number of values"
+        );
+        Sms {
+            template,
+            params: names
+                .into_iter()
+                .zip(values)
+                .map(|(n, v)| (n.to_string(), short(v)))
+                .collect(),
+        }
+    }
+
+    /// A message from its stored parts (the outbox row): every variable of
+    /// the template and no other.
+    pub fn from_parts(template: &str, params: Vec<(String, String)>) -> Result<Sms, SmsPartsError> {
+        let template = SmsTemplate::from_name(template)
+            .ok_or_else(|| SmsPartsError::UnknownTemplate(template.to_string()))?;
+        let names = template.params();
+        let missing: Vec<String> = names
+            .iter()
+            .filter(|n| !params.iter().any(|(k, _)| k == *n))
+            .map(|n| n.to_string())
+            .collect();
+        let extra: Vec<String> = params
+            .iter()
+            .filter(|(k, _)| !names.contains(&k.as_str()))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            return Err(SmsPartsError::WrongParams(missing, extra));
+        }
+        let params = names
+            .iter()
+            .map(|n| {
+                let value = params.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+                (n.to_string(), value.unwrap_or_default())
+            })
+            .collect();
+        Ok(Sms { template, params })
+    }
+
+    pub fn template(&self) -> SmsTemplate {
+        self.template
+    }
+
+    /// The variables with their values, in the template's order.
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
+    /// The value of one variable.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The message centre's title.
+    pub fn title(&self) -> &'static str {
+        self.template.title()
+    }
+
+    /// The wording filled in (without the sender's signature).
+    pub fn text(&self) -> String {
+        let mut text = self.template.pattern().to_string();
+        for (name, value) in &self.params {
+            text = text.replace(&format!("${{{name}}}"), value);
+        }
+        text
+    }
+
+    /// The same message with the one-time code replaced by asterisks
+    /// (what is kept once it has been delivered).
+    pub fn without_code(&self) -> Sms {
+        let params = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                if k == CODE_PARAM {
+                    (k.clone(), "*".repeat(v.chars().count()))
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .collect();
+        Sms {
+            template: self.template,
+            params,
+        }
+    }
+
+    pub fn verification_code(code: &str, minutes: i64) -> Sms {
+        Sms::new(SmsTemplate::VerificationCode, &[code, &minutes.to_string()])
+    }
+
+    /// `binder` as shown to the owner (already masked by the caller).
+    pub fn owner_consent_code(binder: &str, plate: &str, code: &str, minutes: i64) -> Sms {
+        Sms::new(
+            SmsTemplate::OwnerConsentCode,
+            &[binder, plate, code, &minutes.to_string()],
+        )
+    }
+
+    pub fn owner_told_of_binding(binder: &str, plate: &str) -> Sms {
+        Sms::new(SmsTemplate::OwnerToldOfBinding, &[binder, plate])
+    }
+
+    pub fn owner_told_of_handling(
+        plate: &str,
+        occurred: &str,
+        violation: &str,
+        handler: &str,
+        decision_no: &str,
+    ) -> Sms {
+        Sms::new(
+            SmsTemplate::OwnerToldOfHandling,
+            &[plate, occurred, violation, handler, decision_no],
+        )
+    }
+
+    pub fn vehicle_bound(plate: &str) -> Sms {
+        Sms::new(SmsTemplate::VehicleBound, &[plate])
+    }
+
+    pub fn vehicle_unbound(plate: &str) -> Sms {
+        Sms::new(SmsTemplate::VehicleUnbound, &[plate])
+    }
+
+    pub fn licence_bound() -> Sms {
+        Sms::new(SmsTemplate::LicenceBound, &[])
+    }
+
+    pub fn licence_photo_submitted() -> Sms {
+        Sms::new(SmsTemplate::LicencePhotoSubmitted, &[])
+    }
+
+    pub fn plate_preselected(vin_suffix: &str, plate: &str) -> Sms {
+        Sms::new(SmsTemplate::PlatePreselected, &[vin_suffix, plate])
+    }
+
+    /// `due`: the last day to pay; `yuan`: the fine in yuan as shown.
+    pub fn violation_fined(plate: &str, decision_no: &str, due: &str, yuan: &str) -> Sms {
+        Sms::new(
+            SmsTemplate::ViolationFined,
+            &[plate, decision_no, due, yuan],
+        )
+    }
+
+    pub fn violation_warned(plate: &str, decision_no: &str) -> Sms {
+        Sms::new(SmsTemplate::ViolationWarned, &[plate, decision_no])
+    }
+
+    pub fn fine_paid(yuan: &str, receipt_no: &str) -> Sms {
+        Sms::new(SmsTemplate::FinePaid, &[yuan, receipt_no])
+    }
+
+    pub fn payment_refund_due(order_no: &str, yuan: &str) -> Sms {
+        Sms::new(SmsTemplate::PaymentRefundDue, &[order_no, yuan])
+    }
+
+    /// Where an application stands, told to the applicant: `service` is
+    /// the service's Chinese name, `reason` the clerk's note (退办 only),
+    /// `deadline` and `address` for collection (待领取 only).
+    pub fn application_status(
+        status: crate::domain::application::ApplicationStatus,
+        service: &str,
+        application_no: &str,
+        reason: &str,
+        deadline: &str,
+        address: &str,
+    ) -> Sms {
+        use crate::domain::application::ApplicationStatus as S;
+        let (template, more): (SmsTemplate, Vec<&str>) = match status {
+            S::Submitted => (SmsTemplate::ApplicationSubmitted, vec![]),
+            S::Accepted => (SmsTemplate::ApplicationAccepted, vec![]),
+            S::Rejected => (SmsTemplate::ApplicationRejected, vec![reason]),
+            S::Completed => (SmsTemplate::ApplicationCompleted, vec![]),
+            S::Produced => (SmsTemplate::ApplicationProduced, vec![]),
+            S::Dispatched => (SmsTemplate::ApplicationDispatched, vec![]),
+            S::DeliveryRefused => (SmsTemplate::ApplicationDeliveryRefused, vec![]),
+            S::Delivered => (SmsTemplate::ApplicationDelivered, vec![]),
+            S::ReadyForPickup => (
+                SmsTemplate::ApplicationReadyForPickup,
+                vec![deadline, address],
+            ),
+            S::Collected => (SmsTemplate::ApplicationCollected, vec![]),
+            S::Uncollected => (SmsTemplate::ApplicationUncollected, vec![]),
+        };
+        let mut values = vec![service, application_no];
+        values.extend(more);
+        Sms::new(template, &values)
+    }
+
+    /// Put on the blacklist for refused postal deliveries (累计拒收):
+    /// `count` refusals, the last for `application_no`.
+    pub fn blacklisted_refused_deliveries(count: u32, application_no: &str, until: &str) -> Sms {
+        Sms::new(
+            SmsTemplate::BlacklistedRefusedDeliveries,
+            &[&count.to_string(), application_no, until],
+        )
+    }
+
+    /// Put on the blacklist for documents not collected in time (逾期未领).
+    pub fn blacklisted_uncollected(application_no: &str, until: &str) -> Sms {
+        Sms::new(
+            SmsTemplate::BlacklistedUncollected,
+            &[application_no, until],
+        )
+    }
+
+    pub fn blacklist_lifted() -> Sms {
+        Sms::new(SmsTemplate::BlacklistLifted, &[])
+    }
+
+    pub fn exam_booked(subject: &str, day: &str, period: &str) -> Sms {
+        Sms::new(SmsTemplate::ExamBooked, &[subject, day, period])
+    }
+
+    /// The result of the allocation: `rank` counts from 1.
+    pub fn exam_result(allocated: bool, session_id: i64, rank: usize) -> Sms {
+        let template = if allocated {
+            SmsTemplate::ExamAllocated
+        } else {
+            SmsTemplate::ExamNotAllocated
+        };
+        Sms::new(template, &[&session_id.to_string(), &rank.to_string()])
+    }
+
+    /// `record`: whose record changed (e.g. "机动车冀A12345"); `phone`:
+    /// the new number, masked.
+    pub fn contact_changed(record: &str, phone: &str) -> Sms {
+        Sms::new(SmsTemplate::ContactChanged, &[record, phone])
+    }
+
+    pub fn password_reset() -> Sms {
+        Sms::new(SmsTemplate::PasswordReset, &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::application::ApplicationStatus;
+
+    #[test]
+    fn names_are_unique_and_found_again() {
+        let mut names: Vec<&str> = SmsTemplate::ALL.iter().map(|t| t.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SmsTemplate::ALL.len());
+        for t in SmsTemplate::ALL {
+            assert_eq!(SmsTemplate::from_name(t.name()), Some(*t));
+            assert!(
+                t.name().chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{t}"
+            );
+        }
+        assert_eq!(SmsTemplate::from_name("free_text"), None);
+    }
+
+    #[test]
+    fn every_variable_is_a_plain_name_used_once() {
+        for t in SmsTemplate::ALL {
+            let params = t.params();
+            let mut unique = params.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), params.len(), "{t}: a variable twice");
+            for p in params {
+                assert!(
+                    !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                    "{t}: variable {p:?}"
+                );
+            }
+            assert!(!t.title().is_empty() && !t.pattern().contains("{}"), "{t}");
+        }
+        assert!(SmsTemplate::VerificationCode.carries_code());
+        assert!(SmsTemplate::OwnerConsentCode.carries_code());
+        assert!(!SmsTemplate::FinePaid.carries_code());
+    }
+
+    #[test]
+    fn rendered_texts_keep_the_wording_sent_before() {
+        assert_eq!(
+            Sms::verification_code("482483", 10).text(),
+            "您的验证码为482483，10分钟内有效。请勿告诉他人。"
+        );
+        assert_eq!(
+            Sms::vehicle_bound("冀A12345").text(),
+            "您已成功绑定机动车冀A12345，可以在网上办理该车的相关业务。"
+        );
+        assert_eq!(
+            Sms::fine_paid("200", "R2026").text(),
+            "您已成功缴纳罚款200元，缴款凭证编号R2026。"
+        );
+        assert_eq!(
+            Sms::application_status(
+                ApplicationStatus::ReadyForPickup,
+                "补领机动车号牌",
+                "D1-20260101-0001",
+                "",
+                "2026-02-01",
+                "石家庄市中华北大街1号",
+            )
+            .text(),
+            "您申请的补领机动车号牌业务（D1-20260101-0001）的牌证已制好，请于2026-02-01前到互联网业务办理中心（石家庄市中华北大街1号）领取，逾期未领将被列入黑名单。"
+        );
+        assert_eq!(
+            Sms::exam_result(false, 7, 3).text(),
+            "您预约的考试（场次7）名额已满，排序第3名，未约上，请重新预约。"
+        );
+        assert_eq!(Sms::exam_result(true, 7, 1).title(), "考试预约成功");
+        assert_eq!(
+            Sms::blacklisted_refused_deliveries(3, "D1-1", "2027-01-01").text(),
+            "因邮寄的牌证累计被拒收3次（最近一次为业务D1-1），您已被列入黑名单，2027-01-01前不能在网上申请补牌换证业务。"
+        );
+    }
+
+    #[test]
+    fn every_status_has_its_template_and_title() {
+        use ApplicationStatus as S;
+        for status in [
+            S::Submitted,
+            S::Accepted,
+            S::Rejected,
+            S::Completed,
+            S::Produced,
+            S::Dispatched,
+            S::DeliveryRefused,
+            S::Delivered,
+            S::ReadyForPickup,
+            S::Collected,
+            S::Uncollected,
+        ] {
+            let sms = Sms::application_status(
+                status,
+                "补领驾驶证",
+                "D8-1",
+                "材料不全",
+                "2026-02-01",
+                "某地",
+            );
+            assert!(!sms.text().contains("${"), "{status:?}: {}", sms.text());
+            if status != S::Submitted {
+                assert_eq!(
+                    sms.title(),
+                    format!("业务进度：{}", status.zh()),
+                    "{status:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn long_values_are_cut_to_the_providers_limit() {
+        let reason = "材".repeat(80);
+        let sms = Sms::application_status(
+            ApplicationStatus::Rejected,
+            "补领驾驶证",
+            "D8-1",
+            &reason,
+            "",
+            "",
+        );
+        let cut = sms.param("reason").unwrap();
+        assert_eq!(cut.chars().count(), MAX_PARAM_CHARS);
+        assert!(cut.ends_with('…'));
+        for (_, v) in sms.params() {
+            assert!(v.chars().count() <= MAX_PARAM_CHARS);
+        }
+    }
+
+    #[test]
+    fn stored_parts_make_the_same_message_or_are_refused() {
+        let sms = Sms::owner_consent_code("张**", "冀A12345", "482483", 10);
+        let again = Sms::from_parts(sms.template().name(), sms.params().to_vec()).unwrap();
+        assert_eq!(again, sms);
+        // Order of the stored variables does not matter.
+        let mut reversed = sms.params().to_vec();
+        reversed.reverse();
+        assert_eq!(
+            Sms::from_parts("owner_consent_code", reversed).unwrap(),
+            sms
+        );
+        assert_eq!(
+            Sms::from_parts("nope", vec![]),
+            Err(SmsPartsError::UnknownTemplate("nope".into()))
+        );
+        let wrong = Sms::from_parts("vehicle_bound", vec![("car".into(), "x".into())]);
+        assert_eq!(
+            wrong,
+            Err(SmsPartsError::WrongParams(
+                vec!["plate".into()],
+                vec!["car".into()]
+            ))
+        );
+    }
+
+    #[test]
+    fn without_code_hides_only_the_code() {
+        let sms = Sms::verification_code("482483", 10).without_code();
+        assert_eq!(
+            sms.text(),
+            "您的验证码为******，10分钟内有效。请勿告诉他人。"
+        );
+        let plain = Sms::vehicle_unbound("冀A12345");
+        assert_eq!(plain.without_code(), plain);
+    }
+}
