@@ -22,6 +22,23 @@ pub const SESSION_ABSOLUTE_SECS: i64 = 12 * 60 * 60;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "jgsid";
 
+/// How long a used or expired SMS code (短信验证码) is kept before the
+/// clean-up job deletes it: the hour the sending quota looks back on
+/// ([`SMS_MAX_PER_PHONE_PER_HOUR`], [`SMS_MAX_PER_IP_PER_HOUR`]), which
+/// counts every code sent, used or not.
+pub const SMS_CODE_KEPT_SECS: i64 = 60 * 60;
+/// How long login attempts (登录日志) are kept. Throttling reads only the
+/// last [`LOGIN_WINDOW_SECS`]; the rest is kept as the network log the
+/// Cybersecurity Law asks operators to keep for at least six months
+/// (《网络安全法》第二十一条, 网络日志留存不少于六个月): 180 days.
+/// Ended sessions (登录会话) go at once: the audit log keeps each login and
+/// logout with its address.
+pub const LOGIN_ATTEMPTS_KEPT_SECS: i64 = 180 * 24 * 60 * 60;
+
+// The clean-up never deletes what throttling still counts.
+const _: () = assert!(SMS_CODE_KEPT_SECS >= 3600 && SMS_CODE_KEPT_SECS > SMS_CODE_TTL_SECS);
+const _: () = assert!(LOGIN_ATTEMPTS_KEPT_SECS > LOGIN_WINDOW_SECS);
+
 /// Window in which failed logins are counted.
 pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
 /// Failures (for one identifier from one address) before delays start.

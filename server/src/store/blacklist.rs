@@ -1,14 +1,47 @@
 //! The blacklist (黑名单) in the store: the sweep that lists accounts whose
-//! documents were refused three times or never collected (safe on many
-//! servers at once: one entry per application, enforced by a unique
-//! constraint), the holder's entries, and lifting by a clerk.
+//! posted documents were refused three times in all (累计, across their
+//! applications, since their last period ended: `domain::blacklist`) or
+//! whose documents were never collected — safe on many servers at once:
+//! one entry per refusal that made the third, and per uncollected
+//! application, each enforced by a unique index — the holder's entries,
+//! and lifting by a clerk.
 
 use super::rows::date;
 use super::{Store, StoreError, StoreResult};
 use app::domain::application::ApplicationEvent;
+use app::domain::blacklist::{refusal_that_blacklists, BlacklistPeriod, RefusedDelivery};
 use app::domain::fulfilment::{blacklisted_until, BLACKLIST_REFUSED_DELIVERIES};
 use app::domain::Date;
 use app::ports::*;
+use std::collections::BTreeMap;
+
+/// Why an account is blacklisted, as the `cause` column says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// 三次拒收: the refusal (its `application_events` row) that made the third.
+    DeliveriesRefused { refusal_event_id: i64 },
+    /// 逾期未领: the documents of the application were never collected.
+    NotCollected,
+}
+
+impl Cause {
+    fn code(self) -> &'static str {
+        match self {
+            Cause::DeliveriesRefused { .. } => "deliveries_refused",
+            Cause::NotCollected => "not_collected",
+        }
+    }
+}
+
+/// A refused delivery that may still count: not older than the account's
+/// newest blacklist entry.
+#[derive(sqlx::FromRow)]
+struct RefusalRow {
+    account_id: i64,
+    event_id: i64,
+    application_id: i64,
+    at: i64,
+}
 
 /// A blacklist entry with its application number.
 #[derive(sqlx::FromRow)]
@@ -51,31 +84,81 @@ impl Store {
         let mut made = 0;
         // Pick-ups past their deadline: the conditional update decides which
         // server records it; only that one blacklists and notifies.
-        let overdue: Vec<Option<String>> = sqlx::query_scalar(
-            "SELECT application_no FROM applications WHERE status = 'ready_for_pickup' AND pickup_deadline < $1 ORDER BY id",
+        let overdue: Vec<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT id, application_no FROM applications WHERE status = 'ready_for_pickup' AND pickup_deadline < $1 ORDER BY id",
         )
         .bind(today.to_iso())
         .fetch_all(&self.pool)
         .await?;
-        for no in overdue.into_iter().flatten() {
+        for (id, no) in overdue {
+            let Some(no) = no else { continue };
             if let Some(Ok(_)) = self
                 .move_application(&gateway, &no, ApplicationEvent::PickupExpired, "", today)
                 .await?
             {
-                made += self.blacklist_for(&no, "not_collected", today).await?;
+                made += self.blacklist_for(id, Cause::NotCollected, today).await?;
             }
         }
-        let refused: Vec<Option<String>> = sqlx::query_scalar(
-            "SELECT a.application_no FROM applications a
-             WHERE a.refused_deliveries >= $1
-               AND NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.application_id = a.id)
-             ORDER BY a.id",
+        made += self.sweep_refusals(today).await?;
+        Ok(made)
+    }
+
+    /// Refused deliveries, counted per person across their applications
+    /// (`domain::blacklist`). A refusal recorded before one of the person's
+    /// entries was made can never count again (it falls before that
+    /// period's end), so only the newer ones are read.
+    async fn sweep_refusals(&self, today: Date) -> StoreResult<usize> {
+        let rows: Vec<RefusalRow> = sqlx::query_as(
+            "SELECT a.account_id, e.id AS event_id, e.application_id, e.at
+             FROM application_events e JOIN applications a ON a.id = e.application_id
+             WHERE e.status = 'delivery_refused'
+               AND NOT EXISTS (SELECT 1 FROM blacklist b WHERE b.account_id = a.account_id AND b.created_at >= e.at)
+             ORDER BY a.account_id, e.at, e.id",
         )
-        .bind(i64::from(BLACKLIST_REFUSED_DELIVERIES))
         .fetch_all(&self.pool)
         .await?;
-        for no in refused.into_iter().flatten() {
-            made += self.blacklist_for(&no, "deliveries_refused", today).await?;
+        let mut by_account: BTreeMap<i64, Vec<RefusalRow>> = BTreeMap::new();
+        for row in rows {
+            by_account.entry(row.account_id).or_default().push(row);
+        }
+        let mut made = 0;
+        for (account_id, rows) in by_account {
+            if rows.len() < BLACKLIST_REFUSED_DELIVERIES as usize {
+                continue;
+            }
+            let periods: Vec<(String, Option<i64>)> =
+                sqlx::query_as("SELECT until, lifted_at FROM blacklist WHERE account_id = $1")
+                    .bind(account_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+            let periods = periods
+                .into_iter()
+                .map(|(until, lifted_at_ms)| {
+                    Ok(BlacklistPeriod {
+                        until: date("blacklisted until", &until)?,
+                        lifted_at_ms,
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            let refusals: Vec<RefusedDelivery> = rows
+                .iter()
+                .map(|r| RefusedDelivery {
+                    event_id: r.event_id,
+                    at_ms: r.at,
+                })
+                .collect();
+            let Some(third) = refusal_that_blacklists(&refusals, &periods, today) else {
+                continue;
+            };
+            let application_id = rows
+                .iter()
+                .find(|r| r.event_id == third.event_id)
+                .map(|r| r.application_id)
+                .unwrap_or_default();
+            let cause = Cause::DeliveriesRefused {
+                refusal_event_id: third.event_id,
+            };
+            made += self.blacklist_for(application_id, cause, today).await?;
         }
         Ok(made)
     }
@@ -142,31 +225,38 @@ impl Store {
 }
 
 impl Store {
-    /// Records one blacklist entry for an application (once, whoever runs it).
+    /// Records one blacklist entry for the application that caused it (once
+    /// per cause, whoever runs it: the unique indexes decide).
     async fn blacklist_for(
         &self,
-        application_no: &str,
-        cause: &str,
+        application_id: i64,
+        cause: Cause,
         today: Date,
     ) -> StoreResult<usize> {
         let now = self.clock.now_ms();
         let mut tx = self.begin_write().await?;
-        let (id, account_id): (i64, i64) =
-            sqlx::query_as("SELECT id, account_id FROM applications WHERE application_no = $1")
-                .bind(application_no)
+        let (account_id, application_no): (i64, Option<String>) =
+            sqlx::query_as("SELECT account_id, application_no FROM applications WHERE id = $1")
+                .bind(application_id)
                 .fetch_one(&mut *tx)
                 .await?;
+        let application_no = application_no.unwrap_or_default();
+        let refusal_event_id = match cause {
+            Cause::DeliveriesRefused { refusal_event_id } => Some(refusal_event_id),
+            Cause::NotCollected => None,
+        };
         let until = blacklisted_until(today);
         let inserted = sqlx::query(
-            "INSERT INTO blacklist (account_id, application_id, cause, since, until, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            "INSERT INTO blacklist (account_id, application_id, cause, since, until, created_at, refusal_event_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
         )
         .bind(account_id)
-        .bind(id)
-        .bind(cause)
+        .bind(application_id)
+        .bind(cause.code())
         .bind(today.to_iso())
         .bind(until.to_iso())
         .bind(now)
+        .bind(refusal_event_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -177,17 +267,28 @@ impl Store {
             account_id: None,
             ip: "scheduler".into(),
         };
-        let notice = if cause == "deliveries_refused" {
-            app::domain::Sms::blacklisted_refused_deliveries(3, application_no, &until.to_string())
-        } else {
-            app::domain::Sms::blacklisted_uncollected(application_no, &until.to_string())
+        let notice = match cause {
+            Cause::DeliveriesRefused { .. } => app::domain::Sms::blacklisted_refused_deliveries(
+                BLACKLIST_REFUSED_DELIVERIES,
+                &application_no,
+                &until.to_string(),
+            ),
+            Cause::NotCollected => {
+                app::domain::Sms::blacklisted_uncollected(&application_no, &until.to_string())
+            }
         };
         self.audit_in(
             &mut tx,
             &system,
             "blacklist.add",
             &format!("account:{account_id}"),
-            &format!("{application_no}: {cause}, until {until}"),
+            &format!(
+                "{application_no}: {}{}, until {until}",
+                cause.code(),
+                refusal_event_id
+                    .map(|e| format!(" (refusal event {e})"))
+                    .unwrap_or_default()
+            ),
         )
         .await?;
         Store::notify_in(&mut tx, account_id, &notice, "/account/applications", now).await?;

@@ -390,6 +390,54 @@ impl PlateSelection for Store {
         .await
     }
 
+    async fn release_lapsed_holds(&self, now_ms: i64) -> PortResult<usize> {
+        port("release_lapsed_holds", async {
+            let mut tx = self.begin_write().await?;
+            let lapsed: Vec<(String, String)> = sqlx::query_as(
+                "SELECT plate, vin FROM plate_pool WHERE status = 'held' AND until_ms < $1 AND vin IS NOT NULL ORDER BY plate",
+            )
+            .bind(now_ms)
+            .fetch_all(&mut *tx)
+            .await?;
+            let scheduler = Actor {
+                account_id: None,
+                ip: "scheduler".into(),
+            };
+            let mut released = 0;
+            for (plate, vin) in lapsed {
+                // The WHERE decides: on PostgreSQL another server's update
+                // of the same row waits for this one and then finds the
+                // number no longer held, so each hold is released (and
+                // audited) once.
+                let changed = sqlx::query(
+                    "UPDATE plate_pool SET status = 'available', vin = NULL, batch_id = NULL, until_ms = 0, extended = 0, updated_at = $1
+                     WHERE plate = $2 AND vin = $3 AND status = 'held' AND until_ms < $1",
+                )
+                .bind(now_ms)
+                .bind(&plate)
+                .bind(&vin)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    continue;
+                }
+                self.audit_in(
+                    &mut tx,
+                    &scheduler,
+                    "plate.hold_lapsed",
+                    &format!("vin:{vin}"),
+                    &format!("{plate} back to the pool"),
+                )
+                .await?;
+                released += 1;
+            }
+            tx.commit().await?;
+            Ok(released)
+        })
+        .await
+    }
+
     async fn load_pool(&self, city: &str, plates: &[String], now_ms: i64) -> PortResult<usize> {
         port("load_pool", async {
             let mut tx = self.begin_write().await?;

@@ -37,6 +37,10 @@ pub(crate) fn code_hash(
 
 #[async_trait]
 impl SmsCodes for Store {
+    async fn delete_spent_codes(&self, now_ms: i64) -> PortResult<usize> {
+        port("delete_spent_codes", self.delete_spent(now_ms)).await
+    }
+
     async fn send_code_worded(
         &self,
         text: &(dyn for<'c> Fn(&'c str) -> Sms + Send + Sync),
