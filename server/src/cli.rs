@@ -15,9 +15,14 @@
 //! server add-exam-session CENTRE_ID SUBJECT DAY PERIOD CAPACITY
 //!                            add a driving-test session (booking closes two
 //!                            days before at 17:00 Beijing time)
+//! server import-registry KIND FILE.csv
+//!                            import persons, vehicles, licences or violations
+//!                            from a registry export (UTF-8 or GBK): all rows
+//!                            or, listing every bad one, none (see `import`)
 //! ```
 //! Settings come from the environment (`config`).
 
+use crate::import::RegistryKind;
 use crate::{load_demo_if_empty, prepare, Config, Platform};
 use app::domain::exam::Subject;
 use app::domain::{Date, Password, StaffRole};
@@ -68,6 +73,19 @@ pub enum Command {
         period: String,
         capacity: i64,
     },
+    /// Import a registry export (登记数据导入): persons, vehicles, licences
+    /// or violations from a CSV file in UTF-8 or GBK.
+    ImportRegistry {
+        /// persons, vehicles, licences or violations
+        #[arg(value_parser = registry_kind)]
+        kind: RegistryKind,
+        file: std::path::PathBuf,
+    },
+}
+
+fn registry_kind(raw: &str) -> Result<RegistryKind, String> {
+    RegistryKind::from_code(raw)
+        .ok_or_else(|| "KIND must be persons, vehicles, licences or violations".into())
 }
 
 fn staff_role(raw: &str) -> Result<StaffRole, String> {
@@ -124,6 +142,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             period,
             capacity,
         } => add_exam_session(&platform, centre_id, &subject, day, &period, capacity).await,
+        Command::ImportRegistry { kind, file } => {
+            crate::import::run(&platform.store, kind, &file).await
+        }
     }
 }
 
@@ -349,6 +370,16 @@ mod tests {
         ));
         assert!(parse(&["add-exam-session", "1", "5", "2026-12-10", "x", "40"]).is_err());
         assert!(parse(&["add-exam-session", "1", "2", "10.12.2026", "x", "40"]).is_err());
+        assert!(matches!(
+            parse(&["import-registry", "vehicles", "cars.csv"])
+                .unwrap()
+                .command,
+            Some(Command::ImportRegistry {
+                kind: RegistryKind::Vehicles,
+                ..
+            })
+        ));
+        assert!(parse(&["import-registry", "cars", "cars.csv"]).is_err());
         assert!(parse(&["unknown"]).is_err());
     }
 }

@@ -27,6 +27,7 @@ mod payments;
 mod plate_draws;
 mod plates;
 mod registry;
+mod registry_import;
 mod rows;
 mod seeding;
 mod sessions;
@@ -35,6 +36,7 @@ pub mod sms_outbox;
 mod staff;
 
 pub use error::{canonical_constraint, StoreError, StoreResult};
+pub use registry_import::{RegistryImport, ViolationOnRecord};
 pub use staff::create_staff;
 
 /// A write transaction on either backend.
