@@ -128,7 +128,9 @@ async fn a_change_that_fails_leaves_no_message_behind(app: TestApp) {
     let failed = app
         .call_fn(&binder, ConfirmOtherVehicle { plate, code })
         .await;
-    assert!(failed.is_err(), "{app}: the binding failed: {failed:?}");
+    // The refusal, not a rule, failed it: an internal error.
+    let err = failed.expect_err("the binding failed");
+    assert_eq!(kind(&err), "Internal", "{app}: {err}");
     assert_eq!(
         app.count(&bound).await,
         bound_before,
