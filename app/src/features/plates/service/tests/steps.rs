@@ -1,0 +1,193 @@
+//! The plate desk's later steps: the draw with the person's nonce, holding
+//! a drawn or a custom number, confirming, and their refusals.
+
+use super::*;
+
+#[test]
+fn the_nonce_is_used_as_typed_without_the_outer_spaces() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let drawn = block_on(desk(&plates, &registry, &city).draw(&owner(), 11, "  春眠不觉晓 42 "))
+        .expect("drawn");
+    assert_eq!(drawn.client_nonce, "春眠不觉晓 42");
+    assert_eq!(
+        plates.steps(),
+        [Step::Draw {
+            batch_id: 11,
+            nonce: "春眠不觉晓 42".into(),
+            now_ms: NOW
+        }]
+    );
+}
+
+#[test]
+fn a_nonce_nobody_could_check_is_refused_before_the_draw() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let desk = desk(&plates, &registry, &city);
+    assert_eq!(
+        field(block_on(desk.draw(&owner(), 11, "line\nbreak"))),
+        (
+            "client_nonce".to_string(),
+            "随机字符不能包含换行、制表符等控制字符".to_string()
+        )
+    );
+    let (name, message) = field(block_on(desk.draw(&owner(), 11, &"字".repeat(65))));
+    assert_eq!(name, "client_nonce");
+    assert!(message.contains("您输入了65个"), "{message}");
+    assert_eq!(plates.steps(), [], "nothing was drawn");
+}
+
+#[test]
+fn a_lapsed_or_unknown_batch_is_refused() {
+    let plates = FakePlates {
+        refusal: Some(PlateRefusal::BatchExpired),
+        ..plates()
+    };
+    let (registry, city) = (holder(), city());
+    let desk = desk(&plates, &registry, &city);
+    assert_eq!(
+        conflict(block_on(desk.draw(&owner(), 11, "x"))),
+        "选号时间已到，这一批号码已失效。"
+    );
+    let Err(AppError::NotFound(text)) = block_on(desk.batch(&owner(), 12)) else {
+        panic!("not found expected");
+    };
+    assert_eq!(text.zh, "没有找到这次选号。");
+}
+
+#[test]
+fn a_drawn_number_is_held_from_its_batch() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let hold = block_on(desk(&plates, &registry, &city).hold_drawn(
+        &owner(),
+        NEW_CAR,
+        " 冀A2B3C4 ",
+        11,
+        &actor(),
+    ))
+    .expect("held");
+    assert_eq!(hold, hold_of("冀A2B3C4"));
+    assert_eq!(
+        plates.changes(),
+        [Step::Hold {
+            vin: NEW_CAR.into(),
+            plate: "冀A2B3C4".into(),
+            batch_id: Some(11),
+            now_ms: NOW,
+            ip: actor().ip
+        }]
+    );
+}
+
+#[test]
+fn a_number_someone_else_took_is_a_problem_on_the_plate_field() {
+    let plates = FakePlates {
+        refusal: Some(PlateRefusal::Unavailable),
+        ..plates()
+    };
+    let (registry, city) = (holder(), city());
+    assert_eq!(
+        field(block_on(desk(&plates, &registry, &city).hold_drawn(
+            &owner(),
+            NEW_CAR,
+            "冀A2B3C4",
+            11,
+            &actor(),
+        ))),
+        (
+            "plate".to_string(),
+            "该号码已被他人选用或正在被他人选择，请换一个号码".to_string()
+        )
+    );
+}
+
+#[test]
+fn a_custom_number_is_composed_under_the_citys_pattern() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let desk = desk(&plates, &registry, &city);
+    // Typed with the city prefix, lower case and the dot on the plate.
+    let hold = block_on(desk.hold_custom(&owner(), NEW_CAR, "冀a·2b3c4", &actor())).expect("held");
+    assert_eq!(hold.plate, "冀A2B3C4");
+    assert_eq!(
+        plates.changes(),
+        [Step::Hold {
+            vin: NEW_CAR.into(),
+            plate: "冀A2B3C4".into(),
+            batch_id: None,
+            now_ms: NOW,
+            ip: actor().ip
+        }]
+    );
+}
+
+#[test]
+fn withheld_and_malformed_custom_numbers_are_refused_on_the_serial_field() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let desk = desk(&plates, &registry, &city);
+    let withheld = "该号码属于保留号段（五位相同或顺序连号），不对外发放".to_string();
+    for serial in ["88123", "12345", "77777"] {
+        assert_eq!(
+            field(block_on(desk.hold_custom(
+                &owner(),
+                NEW_CAR,
+                serial,
+                &actor()
+            ))),
+            ("serial".to_string(), withheld.clone()),
+            "{serial}"
+        );
+    }
+    assert_eq!(
+        field(block_on(desk.hold_custom(
+            &owner(),
+            NEW_CAR,
+            "AB3C4",
+            &actor()
+        ))),
+        ("serial".to_string(), "自编号码最多包含2个字母".to_string())
+    );
+    assert_eq!(
+        field(block_on(desk.hold_custom(
+            &owner(),
+            NEW_CAR,
+            "1O234",
+            &actor()
+        ))),
+        (
+            "serial".to_string(),
+            "只能使用数字和字母，不能使用I和O".to_string()
+        )
+    );
+    assert_eq!(plates.changes(), [], "nothing was held");
+}
+
+#[test]
+fn the_held_number_is_confirmed_for_the_vehicle() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let plate = block_on(desk(&plates, &registry, &city).confirm(&owner(), NEW_CAR, &actor()))
+        .expect("confirmed");
+    assert_eq!(plate, "冀A2B3C4");
+    assert_eq!(
+        plates.changes(),
+        [Step::Confirm {
+            vin: NEW_CAR.into(),
+            now_ms: NOW
+        }]
+    );
+}
+
+#[test]
+fn nothing_to_confirm_once_the_hold_lapsed() {
+    let plates = FakePlates {
+        refusal: Some(PlateRefusal::NoHold),
+        ..plates()
+    };
+    let (registry, city) = (holder(), city());
+    assert_eq!(
+        conflict(block_on(desk(&plates, &registry, &city).confirm(
+            &owner(),
+            NEW_CAR,
+            &actor()
+        ))),
+        "没有保留中的号码，可能已超时，请重新选号。"
+    );
+}
