@@ -245,7 +245,7 @@ impl ExamBookings for Store {
                 &mut tx,
                 account_id,
                 &app::domain::Sms::exam_booked(
-                    &session.subject.zh(),
+                    session.subject.zh(),
                     &session.day.to_string(),
                     &session.period,
                 ),
