@@ -28,7 +28,9 @@ pub struct Platform {
     pub store: store::Store,
     pub ports: Ports,
     pub hasher: passwords::Argon2Hasher,
-    pub bank: payments::SimulatedBank,
+    /// The simulated bank, in development only (and only when Alipay is
+    /// not configured).
+    pub bank: Option<payments::SimulatedBank>,
     /// The SMS outbox and its gateway: the jobs deliver with
     /// [`sms::Outbox::deliver_due`].
     pub outbox: sms::Outbox,
@@ -67,7 +69,31 @@ pub async fn prepare_with_clock(
         passwords::Argon2Hasher::owasp()
     };
     let shared = Arc::new(store.clone());
-    let bank = payments::SimulatedBank::new(&config.payment_signing_key);
+    let bank = match (&config.simulated_bank, &config.payment_signing_key) {
+        (true, Some(key)) if config.is_development() => Some(payments::SimulatedBank::new(key)),
+        _ => None,
+    };
+    // Alipay when configured (in production it must be); otherwise the
+    // simulated bank, in development only.
+    let alipay = config
+        .alipay
+        .gateway(clock.clone(), !config.is_development())
+        .map_err(|problems| format!("the Alipay settings: {}", problems.join("; ")))?;
+    let (gateway, bank): (Arc<dyn app::ports::PaymentGateway>, _) = match (alipay, bank) {
+        (Some(alipay), bank) => {
+            if bank.is_some() {
+                tracing::info!("Alipay is configured: the simulated bank is off");
+            }
+            (Arc::new(alipay), None)
+        }
+        (None, Some(bank)) => (Arc::new(bank.clone()), Some(bank)),
+        (None, None) => {
+            return Err(
+                "no payment gateway is configured: set ALIPAY_APP_ID, ALIPAY_APP_PRIVATE_KEY_FILE, ALIPAY_PUBLIC_KEY and PLATFORM_PUBLIC_URL (or PLATFORM_ENV=development for the simulated bank)"
+                    .into(),
+            )
+        }
+    };
     let sms_gateway = sms::gateway(&config.sms, config.is_development(), clock.clone())
         .map_err(|problems| format!("the SMS settings: {problems}"))?;
     let outbox = sms::Outbox::new(
@@ -81,7 +107,7 @@ pub async fn prepare_with_clock(
         accounts: shared.clone(),
         bindings: shared.clone(),
         fines: shared.clone(),
-        payments: Arc::new(bank.clone()),
+        payments: gateway,
         messages: shared.clone(),
         applications: shared.clone(),
         photos: shared.clone(),

@@ -66,10 +66,15 @@ pub fn router(state: WebState) -> Router {
     let leptos_options = state.leptos.clone();
     let site_root = leptos_options.site_root.to_string();
     let mut router = Router::new();
+    let mut off = std::collections::BTreeSet::new();
     for entry in routes::table() {
         if let Some(mount) = entry.mount {
             if entry.availability.is_on(&state) {
                 router = router.route(entry.path, mount());
+            } else if off.insert(entry.path) {
+                // Not here (development routes in production): the 404
+                // page for every method, not the file server's 405.
+                router = router.route_service(entry.path, not_found::service(state.clone()));
             }
         }
     }

@@ -151,6 +151,7 @@ const MATRIX: &[(&str, &str, [O; 6])] = &[
     ("GET", "/healthz", [Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/lang/{code}", [To("/"), To("/"), To("/"), To("/"), To("/"), To("/")]),
     ("GET", "/text-size/{size}", [To("/"), To("/"), To("/"), To("/"), To("/"), To("/")]),
+    ("GET", "/payments/checkout", [To("/login"), S(404), S(404), S(404), S(404), S(404)]),
     ("POST", "/payments/notify", [S(403), S(403), S(403), S(403), S(403), S(403)]),
     ("GET", "/payments/return", [To("/account/violations"), To("/account/violations"), To("/account/violations"), To("/account/violations"), To("/account/violations"), To("/account/violations")]),
     ("GET", "/dev/bank/checkout", [S(404), S(404), S(404), S(404), S(404), S(404)]),
@@ -256,6 +257,7 @@ pub fn address(entry: &RouteEntry) -> String {
             "/payments/return?order_no=NOPE&amount_fen=1&bank_ref=B&signature=00".into()
         }
         "/dev/bank/checkout" => "/dev/bank/checkout?order_no=NOPE".into(),
+        "/payments/checkout" => "/payments/checkout?order_no=NOPE".into(),
         "/dev/sms-outbox" => "/dev/sms-outbox?phone=13800000000".into(),
         path => path
             .replace("{id}", "999999")

@@ -215,14 +215,23 @@ async fn database_for(backend: Backend) -> (String, DbGuard) {
 
 /// Starts the app on a fresh database of the given backend, with demo data.
 pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(backend, |_, _| {}).await
+}
+
+/// As [`spawn`], with the test configuration changed by `configure` first,
+/// which also gets the app's address (bound before the platform starts, so
+/// that settings can name it).
+pub async fn spawn_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Config, SocketAddr),
+) -> TestApp {
     let (url, guard) = database_for(backend).await;
-    let mut config = Config::from_env();
-    config.database_url = url;
-    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
-    config.fast_hashing = true;
+    let mut config = Config::for_tests(&url);
     config.dev_sms_outbox = true;
     config.max_connections = 5;
-    config.sweep_every = None;
+    let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    configure(&mut config, addr);
     let clock = TestClock::at(beijing_noon_today());
     let platform = prepare_with_clock(&config, clock.clone())
         .await
@@ -231,8 +240,6 @@ pub async fn spawn(backend: Backend) -> TestApp {
         .await
         .expect("load demo")
         .expect("fresh database gets demo data");
-    let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let serve_platform = platform.clone();
     tokio::spawn(async move {
         let _ = server::serve(listener, &config, &serve_platform).await;

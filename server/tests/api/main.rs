@@ -19,6 +19,7 @@ mod licence_photos;
 mod migrations;
 mod owner_notices;
 mod password_reset;
+mod payments_alipay;
 mod plates;
 mod registration;
 mod sms;

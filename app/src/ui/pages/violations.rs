@@ -144,11 +144,22 @@ pub fn ViolationPage() -> impl IntoView {
             )
         })
     });
+    // Back from the payment gateway before its notice arrived (支付确认中).
+    let pending =
+        use_query_map().with_untracked(|q| q.get("payment").is_some_and(|v| v == "pending"));
     let data = Resource::new_blocking(move || id, |id| violation_detail(id.unwrap_or(-1)));
     view! {
         <Page title_zh="违法详情" title_en="Violation">
             <AccountNav lang current="/account/violations" />
             <DoneBanner text=handled lang />
+            {pending.then(|| view! {
+                <div class="notice" role="status" data-testid="payment-pending">
+                    {lang.pick(
+                        "支付结果确认中：支付平台确认到账后（通常几秒钟），本页显示已缴清，缴款凭证发到消息中心。请稍后刷新本页，不要重复付款；如已重复付款，多付的款项将原路退回。",
+                        "Confirming your payment: once the payment service confirms it (usually within seconds) this page shows the fine as paid and the receipt arrives in your messages. Refresh this page in a moment; please do not pay again — a second payment would be refunded.",
+                    )}
+                </div>
+            })}
             <PostedError lang paths=vec![HandleViolation::PATH, PayFine::PATH] />
             {when_loaded(lang, data, detail_view)}
             <p><a href="/account/violations">{lang.pick("返回违法列表", "Back to violations")}</a></p>
@@ -219,8 +230,8 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
                     <button class="button" type="submit">{lang.pick("去缴款", "Pay now")}</button>
                 </form>
                 <p class="hint">{lang.pick(
-                    "将跳转到银行支付页面。重复点击或在多个窗口支付都不会重复扣款。",
-                    "You will go to the bank's payment page. Clicking twice or paying in two windows never charges twice.",
+                    "将跳转到支付平台（如支付宝）付款。重复点击或在多个窗口支付都不会重复扣款。",
+                    "You will go to the payment service (such as Alipay) to pay. Clicking twice or paying in two windows never charges twice.",
                 )}</p>
             }
             .into_any()
