@@ -14,7 +14,7 @@ E2E_BIN := $(CURDIR)/end2end/node_modules/.bin
 export PATH := $(E2E_BIN):$(HOME)/.cargo/bin:$(PATH)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test tools rust-tools node-tools chromium postgres build-release test-rust test-e2e lint bench
+.PHONY: run test tools rust-tools node-tools chromium postgres build-release build-e2e test-rust test-e2e lint bench
 
 ## Build and start the platform on SQLite with the demo data at http://127.0.0.1:3000
 run: tools build-release
@@ -24,7 +24,7 @@ run: tools build-release
 	./target/release/server
 
 ## Every test: Rust unit + integration (SQLite and PostgreSQL), then Playwright.
-test: tools chromium postgres lint test-rust build-release test-e2e
+test: tools chromium postgres lint test-rust build-e2e test-e2e
 
 tools: rust-tools node-tools
 
@@ -62,12 +62,21 @@ postgres:
 build-release:
 	cargo leptos build --release
 
+# The browser tests' build: the site (WASM, JS, CSS) optimised exactly as
+# for production, and the server in the test profile, which reuses every
+# dependency test-rust compiled (a release server would compile them all
+# again). LEPTOS_OUTPUT_NAME as cargo-leptos sets it, here and in test-rust,
+# so the leptos crates built for the tests serve this binary too.
+build-e2e:
+	cargo leptos build --release --frontend-only
+	CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=platform cargo build -p server --bin server
+
 ## Rust tests; integration tests run every case on SQLite and on PostgreSQL.
 # No incremental build state here: a from-scratch run (CI) gains nothing from
 # it, and it doubles what the test build writes to disk.
 test-rust:
 	df -h . | awk 'NR==2 {print "free disk space before the Rust tests: " $$4}'
-	CARGO_INCREMENTAL=0 TEST_POSTGRES_URL=$(PG_URL) REQUIRE_POSTGRES=1 cargo test --workspace --all-targets
+	CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=platform TEST_POSTGRES_URL=$(PG_URL) REQUIRE_POSTGRES=1 cargo test --workspace --all-targets
 
 test-e2e:
 	node end2end/size-budget.js

@@ -1,4 +1,7 @@
-// Browser journeys against a release build, in Debian's Chromium
+// Browser journeys against the site as built for production (optimised
+// WASM, JS and CSS) served by the test-profile server (`make build-e2e`;
+// E2E_SERVER names another binary, e.g. ../target/release/server), in
+// Debian's Chromium
 // (Playwright's own browser download is not available on these machines).
 const { defineConfig } = require('@playwright/test');
 
@@ -39,7 +42,7 @@ module.exports = defineConfig({
     command:
       'rm -rf .tmp && mkdir -p .tmp && ' +
       `PLATFORM_ENV=development DATABASE_URL=sqlite://.tmp/e2e.db DEMO_DATA=1 DEMO_SUMMARY_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 ` +
-      `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${PORT} ../target/release/server`,
+      `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${PORT} ${process.env.E2E_SERVER || '../target/debug/server'}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -8,7 +8,7 @@ use app::features::plates::api::{
     ConfirmPlate, DrawPlateBatch, ExtendPlateHold, HoldCustomPlate, HoldPlate, PlateVehicles,
     PreparePlateDraw,
 };
-use app::features::plates::{PlateRefusal, CITY};
+use app::features::plates::PlateRefusal;
 use app::ports::{Actor, PlateSelection};
 use sqlx::Row;
 
@@ -282,7 +282,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
     .get("plate");
     // Typed as people do: the city in front, a dot, lower case, full width.
     let typed: String = free
-        .trim_start_matches(CITY)
+        .trim_start_matches(app.platform.ports.profile.seat().plate_prefix.as_str())
         .chars()
         .map(|c| match c {
             '0'..='9' => char::from_u32(c as u32 + 0xFEE0).unwrap(),
