@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::service,
+    super::service::ExamDesk,
     crate::features::accounts::session::{require_account, require_staff},
     crate::features::request::{actor, ports, redirect_to},
 };
@@ -16,8 +16,7 @@ use {
 pub async fn my_exams() -> Result<ExamOverview, AppError> {
     let ports = ports()?;
     let account = require_account()?;
-    let id = service::learner(&ports, &account).await?;
-    service::overview(&ports, account.account_id, &id).await
+    ExamDesk::of(&ports).overview(&account).await
 }
 
 /// Books a session; checked against the learner's file on the server.
@@ -25,8 +24,9 @@ pub async fn my_exams() -> Result<ExamOverview, AppError> {
 pub async fn book_exam(session_id: i64) -> Result<i64, AppError> {
     let ports = ports()?;
     let account = require_account()?;
-    let id = service::learner(&ports, &account).await?;
-    let booking = service::book(&ports, account.account_id, &id, session_id, &actor()).await?;
+    let booking = ExamDesk::of(&ports)
+        .book(&account, session_id, &actor())
+        .await?;
     redirect_to("/account/exams?booked=1");
     Ok(booking)
 }
@@ -36,17 +36,9 @@ pub async fn book_exam(session_id: i64) -> Result<i64, AppError> {
 pub async fn cancel_exam(booking_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_account()?;
-    service::learner(&ports, &account).await?;
-    let done = ports
-        .exams
-        .cancel(account.account_id, booking_id, &actor())
+    ExamDesk::of(&ports)
+        .cancel(&account, booking_id, &actor())
         .await?;
-    if !done {
-        return Err(AppError::Conflict(crate::i18n::Text::new(
-            "只能取消尚未分配的预约。",
-            "Only a booking still waiting for allocation can be cancelled.",
-        )));
-    }
     redirect_to("/account/exams?cancelled=1");
     Ok(())
 }
