@@ -32,9 +32,6 @@ pub const JOBS: &[Job] = &[
         name: "plate hold expiry",
         run: |ports, now| Box::pin(async move { ports.plates.release_lapsed_holds(now).await }),
     },
-    // 短信发件箱投递 (SMS outbox delivery): its job goes here, as
-    // `Job { name: "SMS outbox delivery", run: … }`, once the outbox worker's
-    // delivery function is in the ports.
     Job {
         // 黑名单: uncollected pick-ups and refused deliveries.
         name: "blacklist sweep",
@@ -44,6 +41,12 @@ pub const JOBS: &[Job] = &[
                 ports.applications.sweep_blacklist(today).await
             })
         },
+    },
+    Job {
+        // 短信发件箱投递: after the jobs above, so the messages they queued
+        // go out in the same run.
+        name: "SMS outbox delivery",
+        run: |ports, _| Box::pin(async move { ports.outbox.deliver_due().await }),
     },
     Job {
         // 清理: sessions past their timeouts.

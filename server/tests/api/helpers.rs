@@ -151,16 +151,41 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    run_case_on(backend, spawn, case).await
+}
+
+/// As [`run_case`], on an app started by `start` (`spawn_with_jobs`, say).
+pub async fn run_case_on<S, SFut, F, Fut>(backend: Backend, start: S, case: F)
+where
+    S: FnOnce(Backend) -> SFut,
+    SFut: std::future::Future<Output = TestApp>,
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     if backend == Backend::Postgres && postgres_admin_url().is_none() {
         return;
     }
-    case(spawn(backend).await).await
+    case(start(backend).await).await
 }
 
 /// `both_backends!(case_a, case_b)`: for each `async fn case(app: TestApp)`
 /// in scope, a module `case` with the tests `case::sqlite` and
 /// `case::postgres`, each on its own fresh database.
+/// `both_backends!(start = path::to::spawner; case_a, …)`: the same, on
+/// apps started by that function (`helpers::spawn_with_jobs`, say).
 macro_rules! both_backends {
+    (start = $start:path; $($case:ident),+ $(,)?) => {$(
+        mod $case {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::helpers::run_case_on($crate::helpers::Backend::Sqlite, $start, super::$case).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::helpers::run_case_on($crate::helpers::Backend::Postgres, $start, super::$case).await
+            }
+        }
+    )+};
     ($($case:ident),+ $(,)?) => {$(
         mod $case {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,6 +277,37 @@ pub async fn spawn_with(
         demo,
         clock,
         _guard: guard,
+    }
+}
+
+/// How often the scheduled jobs run in an app from [`spawn_with_jobs`].
+pub const JOBS_EVERY_IN_TESTS: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// As [`spawn`], with every scheduled job running on its timer (every
+/// [`JOBS_EVERY_IN_TESTS`]), as on a real server: the test moves the clock
+/// and waits, and presses no button.
+pub async fn spawn_with_jobs(backend: Backend) -> TestApp {
+    spawn_with(backend, |config, _| {
+        config.jobs_every = Some(JOBS_EVERY_IN_TESTS);
+    })
+    .await
+}
+
+/// Asks `probe` once a tenth of a second until it answers Some, for at
+/// most `seconds` (a scheduled job's work, seen from outside).
+pub async fn eventually<T, Fut>(seconds: u64, mut probe: impl FnMut() -> Fut) -> Option<T>
+where
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(found) = probe().await {
+            return Some(found);
+        }
+        if std::time::Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 

@@ -15,6 +15,7 @@ mod contacts;
 mod demo_data;
 mod exams;
 mod fines;
+mod jobs;
 mod licence_photos;
 mod migrations;
 mod owner_notices;

@@ -221,3 +221,160 @@ async fn an_uncollected_pickup_blacklists_once_however_many_sweeps_run_at_once(a
     );
 }
 both_backends!(an_uncollected_pickup_blacklists_once_however_many_sweeps_run_at_once);
+
+/// Posts an application's documents and has them refused `times` times.
+async fn refused_deliveries(app: &TestApp, clerk: &reqwest::Client, no: &str, times: usize) {
+    for _ in 0..times {
+        for e in ["dispatch", "delivery_refused"] {
+            clerk_event(app, clerk, no, e)
+                .await
+                .unwrap_or_else(|err| panic!("{app}: {no} {e}: {err}"));
+        }
+    }
+}
+
+/// The account's blacklist entries as the database holds them:
+/// (application number, cause, the refusal that made the third, lifted).
+async fn entries_in_db(app: &TestApp) -> Vec<(String, String, Option<i64>, bool)> {
+    sqlx::query(
+        "SELECT a.application_no, b.cause, b.refusal_event_id, b.lifted_at
+         FROM blacklist b JOIN applications a ON a.id = b.application_id ORDER BY b.id",
+    )
+    .fetch_all(&app.platform.store.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        (
+            r.get("application_no"),
+            r.get("cause"),
+            r.get("refusal_event_id"),
+            r.get::<Option<i64>, _>("lifted_at").is_some(),
+        )
+    })
+    .collect()
+}
+
+async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_period(
+    app: TestApp,
+) {
+    let (client, car) = window_user_ready(&app).await;
+    let licence = apply_lost_licence_by_post(&app, &client).await;
+    let plate = app
+        .call_fn(
+            &client,
+            SubmitApplication {
+                fulfilment: Some("post".into()),
+                recipient: Some("张伟".into()),
+                recipient_phone: Some("13803110001".into()),
+                address: Some("河北省石家庄市长安区中山东路100号3单元502室".into()),
+                ..application("V3", format!("v:{car}"))
+            },
+        )
+        .await
+        .expect("a second application by post")
+        .as_str()
+        .unwrap()
+        .to_string();
+    let clerk = logged_in(&app, "Window clerk").await;
+    for no in [&licence, &plate] {
+        for e in ["accept", "produce"] {
+            clerk_event(&app, &clerk, no, e).await.unwrap();
+        }
+    }
+
+    // Two refusals of one application and one of the other: three in all.
+    refused_deliveries(&app, &clerk, &licence, 2).await;
+    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    assert_eq!(overview["blacklist"], serde_json::json!([]), "{app}");
+    refused_deliveries(&app, &clerk, &plate, 1).await;
+    let third: i64 = sqlx::query(
+        "SELECT MAX(e.id) AS id FROM application_events e JOIN applications a ON a.id = e.application_id
+         WHERE a.application_no = $1 AND e.status = 'delivery_refused'",
+    )
+    .bind(&plate)
+    .fetch_one(&app.platform.store.pool)
+    .await
+    .unwrap()
+    .get("id");
+    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let told = overview["blacklist"].as_array().unwrap();
+    assert_eq!(told.len(), 1, "{app}: {overview}");
+    assert_eq!(told[0]["cause"], "deliveries_refused", "{app}");
+    assert_eq!(told[0]["application_no"], plate.as_str(), "{app}");
+    assert_eq!(
+        entries_in_db(&app).await,
+        vec![(
+            plate.clone(),
+            "deliveries_refused".into(),
+            Some(third),
+            false
+        )],
+        "{app}"
+    );
+    let messages = app.call_fn(&client, MyMessages {}).await.unwrap();
+    assert!(
+        messages
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["body"].as_str().unwrap().contains("累计被拒收3次")),
+        "{app}: {messages}"
+    );
+
+    // Four servers sweeping at once record nothing more.
+    let today = app.platform.ports.clock.today();
+    let sweeps: Vec<_> = (0..4)
+        .map(|_| {
+            let store = app.platform.store.clone();
+            tokio::spawn(async move { store.sweep_blacklist(today).await })
+        })
+        .collect();
+    for s in sweeps {
+        assert_eq!(s.await.unwrap().expect("sweep works"), 0, "{app}");
+    }
+
+    // A clerk lifts it: the count starts again from there.
+    app.clock.advance_secs(60);
+    let entry_id = told[0]["id"].as_i64().unwrap();
+    app.call_fn(
+        &clerk,
+        StaffLiftBlacklist {
+            entry_id,
+            reason: "投递地址有误，非申请人原因".into(),
+            application_no: plate.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    app.clock.advance_secs(60);
+    refused_deliveries(&app, &clerk, &licence, 1).await;
+    refused_deliveries(&app, &clerk, &plate, 1).await;
+    assert_eq!(
+        app.platform.store.sweep_blacklist(today).await.unwrap(),
+        0,
+        "{app}: two since the period ended"
+    );
+    assert_eq!(entries_in_db(&app).await.len(), 1, "{app}");
+    // The third since: the same application may blacklist again.
+    refused_deliveries(&app, &clerk, &plate, 1).await;
+    let entries = entries_in_db(&app).await;
+    assert_eq!(entries.len(), 2, "{app}: {entries:?}");
+    assert_eq!(
+        (&entries[1].0, entries[1].1.as_str(), entries[1].3),
+        (&plate, "deliveries_refused", false),
+        "{app}"
+    );
+    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    assert_eq!(
+        overview["blacklist"].as_array().unwrap().len(),
+        2,
+        "{app}: the applicant sees both, the newest first: {overview}"
+    );
+    assert!(overview["blacklist"][0]["lifted"].is_null(), "{app}");
+    let refusals = app
+        .count("SELECT COUNT(*) FROM application_events WHERE status = 'delivery_refused'")
+        .await;
+    assert_eq!(refusals, 6, "{app}");
+}
+both_backends!(refused_deliveries_add_up_across_a_persons_applications_since_the_last_period);
