@@ -66,7 +66,9 @@ pub mod constraint {
     pub const PAYMENT_PER_VIOLATION: &str = "fine_payments_per_violation";
     /// Application numbers (申请编号) are unique.
     pub const APPLICATION_NO: &str = "applications_application_no_key";
-    /// One blacklist entry per application (黑名单).
+    /// One blacklist entry per uncollected application (黑名单, 逾期未领); an
+    /// entry for refused deliveries is one per refusal that made the third
+    /// (`blacklist_once_per_refusal`).
     pub const BLACKLIST_PER_APPLICATION: &str = "blacklist_once_per_application";
     /// A number is in the plate pool once (号牌号码).
     pub const PLATE_IN_POOL: &str = "plate_pool_pkey";
