@@ -34,6 +34,7 @@ pub struct Ports {
     pub accounts: Arc<dyn Accounts>,
     pub bindings: Arc<dyn Bindings>,
     pub fines: Arc<dyn Fines>,
+    pub fine_payments: Arc<dyn FinePayments>,
     pub payments: Arc<dyn PaymentGateway>,
     pub messages: Arc<dyn Messages>,
     pub applications: Arc<dyn Applications>,

@@ -51,7 +51,7 @@ pub async fn receive(
 async fn settle(state: &WebState, notice: &PaymentNotice) -> Settlement {
     match state
         .ports
-        .fines
+        .fine_payments
         .settle_payment(notice, state.ports.clock.now_ms())
         .await
     {
@@ -110,7 +110,7 @@ pub async fn browser_return(
             Redirect::to("/account/messages").into_response()
         }
         Received::NoPayment { order_no } => {
-            match state.ports.fines.payment_order(&order_no).await {
+            match state.ports.fine_payments.payment_order(&order_no).await {
                 Ok(Some(PaymentOrder {
                     receipt_no: Some(receipt_no),
                     ..
@@ -159,7 +159,12 @@ pub async fn checkout(
         )
             .into_response()
     };
-    let order = match state.ports.fines.payment_order(q.order_no.trim()).await {
+    let order = match state
+        .ports
+        .fine_payments
+        .payment_order(q.order_no.trim())
+        .await
+    {
         Ok(Some(order)) => order,
         Ok(None) => return not_found(),
         Err(err) => {
@@ -273,7 +278,7 @@ pub struct OrderQuery {
 
 /// `GET /dev/bank/checkout`: the simulated bank's payment page.
 pub async fn bank_checkout(State(state): State<WebState>, Query(q): Query<OrderQuery>) -> Response {
-    let order = match state.ports.fines.payment_order(&q.order_no).await {
+    let order = match state.ports.fine_payments.payment_order(&q.order_no).await {
         Ok(Some(order)) => order,
         Ok(None) => {
             return (
@@ -318,7 +323,12 @@ pub struct PayForm {
 /// `POST /dev/bank/pay`: the payer confirms at the bank. The bank notifies
 /// the platform, then sends the browser back with a signed return.
 pub async fn bank_pay(State(state): State<WebState>, Form(form): Form<PayForm>) -> Response {
-    let order = match state.ports.fines.payment_order(&form.order_no).await {
+    let order = match state
+        .ports
+        .fine_payments
+        .payment_order(&form.order_no)
+        .await
+    {
         Ok(Some(order)) => order,
         _ => return (StatusCode::NOT_FOUND, "no such order").into_response(),
     };

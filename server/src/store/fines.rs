@@ -225,39 +225,4 @@ impl Fines for Store {
         })
         .await
     }
-
-    async fn open_payment(
-        &self,
-        account_id: i64,
-        violation_id: i64,
-        fine_fen: i64,
-        surcharge_fen: i64,
-        now_ms: i64,
-        actor: &Actor,
-    ) -> PortResult<Result<PaymentOrder, PayRejection>> {
-        port(
-            "open_payment",
-            self.open_order(
-                actor,
-                account_id,
-                violation_id,
-                fine_fen,
-                surcharge_fen,
-                now_ms,
-            ),
-        )
-        .await
-    }
-
-    async fn payment_order(&self, order_no: &str) -> PortResult<Option<PaymentOrder>> {
-        port("payment_order", self.load_order(order_no)).await
-    }
-
-    async fn settle_payment(&self, notice: &PaymentNotice, now_ms: i64) -> PortResult<Settlement> {
-        port("settle_payment", self.settle(notice, now_ms)).await
-    }
-
-    async fn receipt(&self, account_id: i64, receipt_no: &str) -> PortResult<Option<Receipt>> {
-        port("receipt", self.load_receipt(account_id, receipt_no)).await
-    }
 }

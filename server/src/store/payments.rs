@@ -3,11 +3,12 @@
 //! violation (partial unique indexes); a payment that arrives after the
 //! fine was settled is marked for refund, never applied twice.
 
-use super::{Store, StoreResult};
+use super::{port, Store};
 use crate::db::Backend;
 use app::domain::{Date, ViolationStatus};
 use app::policy::PAYMENT_ORDER_TTL_SECS;
 use app::ports::*;
+use async_trait::async_trait;
 
 /// A payment order (缴款订单) as stored.
 #[derive(sqlx::FromRow)]
@@ -73,170 +74,224 @@ impl From<ReceiptRow> for Receipt {
     }
 }
 
-impl Store {
-    pub(super) async fn open_order(
+#[async_trait]
+impl FinePayments for Store {
+    async fn open_payment(
         &self,
-        actor: &Actor,
         account_id: i64,
         violation_id: i64,
         fine_fen: i64,
         surcharge_fen: i64,
         now_ms: i64,
-    ) -> StoreResult<Result<PaymentOrder, PayRejection>> {
-        let amount = fine_fen + surcharge_fen;
-        let mut tx = self.begin_write().await?;
-        self.lock_violation(&mut tx, violation_id).await?;
-        let (status, fine): (String, i64) =
-            sqlx::query_as("SELECT status, fine_yuan FROM violations WHERE id = $1")
-                .bind(violation_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let fine = fine.clamp(0, u32::MAX as i64) as u32;
-        match ViolationStatus::from_code(&status).map(|s| s.with_fine(fine)) {
-            Some(ViolationStatus::HandledUnpaid) => {}
-            Some(ViolationStatus::Done) => return Ok(Err(PayRejection::NothingToPay)),
-            Some(ViolationStatus::Paid) => {
-                let receipt_no: Option<String> = sqlx::query_scalar(
-                    "SELECT receipt_no FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
-                )
-                .bind(violation_id)
+        actor: &Actor,
+    ) -> PortResult<Result<PaymentOrder, PayRejection>> {
+        port("open_payment", async {
+            let amount = fine_fen + surcharge_fen;
+            let mut tx = self.begin_write().await?;
+            self.lock_violation(&mut tx, violation_id).await?;
+            let (status, fine): (String, i64) =
+                sqlx::query_as("SELECT status, fine_yuan FROM violations WHERE id = $1")
+                    .bind(violation_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let fine = fine.clamp(0, u32::MAX as i64) as u32;
+            match ViolationStatus::from_code(&status).map(|s| s.with_fine(fine)) {
+                Some(ViolationStatus::HandledUnpaid) => {}
+                Some(ViolationStatus::Done) => return Ok(Err(PayRejection::NothingToPay)),
+                Some(ViolationStatus::Paid) => {
+                    let receipt_no: Option<String> = sqlx::query_scalar(
+                        "SELECT receipt_no FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
+                    )
+                    .bind(violation_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .flatten();
+                    return Ok(Err(PayRejection::AlreadyPaid { receipt_no }));
+                }
+                _ => return Ok(Err(PayRejection::NotHandledYet)),
+            }
+            let open: Option<PaymentOrder> = sqlx::query_as::<_, OrderRow>(
+                "SELECT order_no, violation_id, amount_fen, status, expires_at, receipt_no
+                 FROM fine_payments WHERE violation_id = $1 AND status = 'pending'",
+            )
+            .bind(violation_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(Into::into);
+            if let Some(order) = open {
+                if order.expires_at > now_ms && order.amount_fen == amount {
+                    tx.commit().await?;
+                    return Ok(Ok(order));
+                }
+                // Stale (expired, or the surcharge grew): a new order replaces
+                // it. A late bank payment of the old one is still accepted.
+                sqlx::query("UPDATE fine_payments SET status = 'expired' WHERE order_no = $1 AND status = 'pending'")
+                    .bind(&order.order_no)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let order_no = format!(
+                "FK{}{:06}{:04}",
+                Date::from_unix_seconds(now_ms.div_euclid(1000), 8)
+                    .to_iso()
+                    .replace('-', ""),
+                violation_id % 1_000_000,
+                rand::random::<u16>() % 10_000
+            );
+            let expires_at = now_ms + PAYMENT_ORDER_TTL_SECS * 1000;
+            sqlx::query(
+                "INSERT INTO fine_payments (order_no, violation_id, account_id, fine_fen, surcharge_fen, amount_fen, status, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
+            )
+            .bind(&order_no)
+            .bind(violation_id)
+            .bind(account_id)
+            .bind(fine_fen)
+            .bind(surcharge_fen)
+            .bind(amount)
+            .bind(now_ms)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+            self.audit_in(
+                &mut tx,
+                actor,
+                "payment.open",
+                &format!("violation:{violation_id}"),
+                &format!("order {order_no}, {amount} fen"),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(PaymentOrder {
+                order_no,
+                violation_id,
+                amount_fen: amount,
+                status: "pending".into(),
+                expires_at,
+                receipt_no: None,
+            }))
+        })
+        .await
+    }
+
+    async fn payment_order(&self, order_no: &str) -> PortResult<Option<PaymentOrder>> {
+        port("payment_order", async {
+            let row: Option<OrderRow> = sqlx::query_as(
+                "SELECT order_no, violation_id, amount_fen, status, expires_at, receipt_no FROM fine_payments WHERE order_no = $1",
+            )
+            .bind(order_no)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(Into::into))
+        })
+        .await
+    }
+
+    /// Records a verified gateway notice (idempotent).
+    async fn settle_payment(&self, notice: &PaymentNotice, now_ms: i64) -> PortResult<Settlement> {
+        port("settle_payment", async {
+            let gateway = Actor {
+                account_id: None,
+                ip: "payment-gateway".into(),
+            };
+            let mut tx = self.begin_write().await?;
+            let sql = match self.backend {
+                Backend::Postgres => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1 FOR UPDATE",
+                Backend::Sqlite => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1",
+            };
+            let row: Option<(i64, i64, i64, i64, String, Option<String>)> = sqlx::query_as(sql)
+                .bind(&notice.order_no)
                 .fetch_optional(&mut *tx)
-                .await?
-                .flatten();
-                return Ok(Err(PayRejection::AlreadyPaid { receipt_no }));
+                .await?;
+            let Some((payment_id, violation_id, account_id, amount, status, receipt_no)) = row else {
+                return Ok(Settlement::UnknownOrder);
+            };
+            if amount != notice.amount_fen {
+                return Ok(Settlement::AmountMismatch);
             }
-            _ => return Ok(Err(PayRejection::NotHandledYet)),
-        }
-        let open: Option<PaymentOrder> = sqlx::query_as::<_, OrderRow>(
-            "SELECT order_no, violation_id, amount_fen, status, expires_at, receipt_no
-             FROM fine_payments WHERE violation_id = $1 AND status = 'pending'",
-        )
-        .bind(violation_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(Into::into);
-        if let Some(order) = open {
-            if order.expires_at > now_ms && order.amount_fen == amount {
-                tx.commit().await?;
-                return Ok(Ok(order));
+            match status.as_str() {
+                "paid" => {
+                    return Ok(Settlement::AlreadyPaid {
+                        receipt_no: receipt_no.unwrap_or_default(),
+                        account_id,
+                    })
+                }
+                "refund_due" => return Ok(Settlement::RefundDue { account_id }),
+                _ => {}
             }
-            // Stale (expired, or the surcharge grew): a new order replaces
-            // it. A late bank payment of the old one is still accepted.
-            sqlx::query("UPDATE fine_payments SET status = 'expired' WHERE order_no = $1 AND status = 'pending'")
-                .bind(&order.order_no)
+            self.lock_violation(&mut tx, violation_id).await?;
+            let paid_elsewhere = sqlx::query(
+                "SELECT 1 AS one FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
+            )
+            .bind(violation_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+            if paid_elsewhere {
+                sqlx::query(
+                    "UPDATE fine_payments SET status = 'refund_due', paid_at = $1, bank_ref = $2 WHERE id = $3",
+                )
+                .bind(now_ms)
+                .bind(&notice.bank_ref)
+                .bind(payment_id)
                 .execute(&mut *tx)
                 .await?;
-        }
-        let order_no = format!(
-            "FK{}{:06}{:04}",
-            Date::from_unix_seconds(now_ms.div_euclid(1000), 8)
-                .to_iso()
-                .replace('-', ""),
-            violation_id % 1_000_000,
-            rand::random::<u16>() % 10_000
-        );
-        let expires_at = now_ms + PAYMENT_ORDER_TTL_SECS * 1000;
-        sqlx::query(
-            "INSERT INTO fine_payments (order_no, violation_id, account_id, fine_fen, surcharge_fen, amount_fen, status, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
-        )
-        .bind(&order_no)
-        .bind(violation_id)
-        .bind(account_id)
-        .bind(fine_fen)
-        .bind(surcharge_fen)
-        .bind(amount)
-        .bind(now_ms)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        self.audit_in(
-            &mut tx,
-            actor,
-            "payment.open",
-            &format!("violation:{violation_id}"),
-            &format!("order {order_no}, {amount} fen"),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Ok(PaymentOrder {
-            order_no,
-            violation_id,
-            amount_fen: amount,
-            status: "pending".into(),
-            expires_at,
-            receipt_no: None,
-        }))
-    }
-
-    pub(super) async fn load_order(&self, order_no: &str) -> StoreResult<Option<PaymentOrder>> {
-        let row: Option<OrderRow> = sqlx::query_as(
-            "SELECT order_no, violation_id, amount_fen, status, expires_at, receipt_no FROM fine_payments WHERE order_no = $1",
-        )
-        .bind(order_no)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(Into::into))
-    }
-
-    pub(super) async fn settle(
-        &self,
-        notice: &PaymentNotice,
-        now_ms: i64,
-    ) -> StoreResult<Settlement> {
-        let gateway = Actor {
-            account_id: None,
-            ip: "payment-gateway".into(),
-        };
-        let mut tx = self.begin_write().await?;
-        let sql = match self.backend {
-            Backend::Postgres => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1 FOR UPDATE",
-            Backend::Sqlite => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1",
-        };
-        let row: Option<(i64, i64, i64, i64, String, Option<String>)> = sqlx::query_as(sql)
-            .bind(&notice.order_no)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some((payment_id, violation_id, account_id, amount, status, receipt_no)) = row else {
-            return Ok(Settlement::UnknownOrder);
-        };
-        if amount != notice.amount_fen {
-            return Ok(Settlement::AmountMismatch);
-        }
-        match status.as_str() {
-            "paid" => {
-                return Ok(Settlement::AlreadyPaid {
-                    receipt_no: receipt_no.unwrap_or_default(),
+                self.audit_in(
+                    &mut tx,
+                    &gateway,
+                    "payment.refund_due",
+                    &format!("violation:{violation_id}"),
+                    &format!(
+                        "order {} paid after the fine was settled; bank ref {}",
+                        notice.order_no, notice.bank_ref
+                    ),
+                )
+                .await?;
+                Store::notify_in(
+                    &mut tx,
                     account_id,
-                })
+                    &app::domain::Sms::payment_refund_due(
+                        &notice.order_no,
+                        &app::domain::violation::yuan_text(amount),
+                    ),
+                    "/account/violations",
+                    now_ms,
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(Settlement::RefundDue { account_id });
             }
-            "refund_due" => return Ok(Settlement::RefundDue { account_id }),
-            _ => {}
-        }
-        self.lock_violation(&mut tx, violation_id).await?;
-        let paid_elsewhere = sqlx::query(
-            "SELECT 1 AS one FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
-        )
-        .bind(violation_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some();
-        if paid_elsewhere {
+            let receipt_no = format!(
+                "JK{}{:08}",
+                Date::from_unix_seconds(now_ms.div_euclid(1000), 8)
+                    .to_iso()
+                    .replace('-', ""),
+                payment_id
+            );
             sqlx::query(
-                "UPDATE fine_payments SET status = 'refund_due', paid_at = $1, bank_ref = $2 WHERE id = $3",
+                "UPDATE fine_payments SET status = 'paid', paid_at = $1, bank_ref = $2, receipt_no = $3
+                 WHERE id = $4 AND status IN ('pending', 'expired')",
             )
             .bind(now_ms)
             .bind(&notice.bank_ref)
+            .bind(&receipt_no)
             .bind(payment_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE violations SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'handled_unpaid'",
+            )
+            .bind(now_ms)
+            .bind(violation_id)
             .execute(&mut *tx)
             .await?;
             self.audit_in(
                 &mut tx,
                 &gateway,
-                "payment.refund_due",
+                "payment.paid",
                 &format!("violation:{violation_id}"),
                 &format!(
-                    "order {} paid after the fine was settled; bank ref {}",
+                    "order {}, receipt {receipt_no}, bank ref {}",
                     notice.order_no, notice.bank_ref
                 ),
             )
@@ -244,86 +299,38 @@ impl Store {
             Store::notify_in(
                 &mut tx,
                 account_id,
-                &app::domain::Sms::payment_refund_due(
-                    &notice.order_no,
-                    &app::domain::violation::yuan_text(amount),
-                ),
-                "/account/violations",
+                &app::domain::Sms::fine_paid(&app::domain::violation::yuan_text(amount), &receipt_no),
+                &format!("/account/receipts/{receipt_no}"),
                 now_ms,
             )
             .await?;
             tx.commit().await?;
-            return Ok(Settlement::RefundDue { account_id });
-        }
-        let receipt_no = format!(
-            "JK{}{:08}",
-            Date::from_unix_seconds(now_ms.div_euclid(1000), 8)
-                .to_iso()
-                .replace('-', ""),
-            payment_id
-        );
-        sqlx::query(
-            "UPDATE fine_payments SET status = 'paid', paid_at = $1, bank_ref = $2, receipt_no = $3
-             WHERE id = $4 AND status IN ('pending', 'expired')",
-        )
-        .bind(now_ms)
-        .bind(&notice.bank_ref)
-        .bind(&receipt_no)
-        .bind(payment_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE violations SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'handled_unpaid'",
-        )
-        .bind(now_ms)
-        .bind(violation_id)
-        .execute(&mut *tx)
-        .await?;
-        self.audit_in(
-            &mut tx,
-            &gateway,
-            "payment.paid",
-            &format!("violation:{violation_id}"),
-            &format!(
-                "order {}, receipt {receipt_no}, bank ref {}",
-                notice.order_no, notice.bank_ref
-            ),
-        )
-        .await?;
-        Store::notify_in(
-            &mut tx,
-            account_id,
-            &app::domain::Sms::fine_paid(&app::domain::violation::yuan_text(amount), &receipt_no),
-            &format!("/account/receipts/{receipt_no}"),
-            now_ms,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Settlement::Paid {
-            receipt_no,
-            account_id,
+            Ok(Settlement::Paid {
+                receipt_no,
+                account_id,
+            })
         })
+        .await
     }
 
-    pub(super) async fn load_receipt(
-        &self,
-        account_id: i64,
-        receipt_no: &str,
-    ) -> StoreResult<Option<Receipt>> {
-        let row: Option<ReceiptRow> = sqlx::query_as(
-            "SELECT p.receipt_no, p.order_no, x.decision_no, x.plate, x.code, x.description, x.occurred_at,
-                    x.place, p.fine_fen, p.surcharge_fen, p.amount_fen, p.paid_at, p.bank_ref, a.display_name
-             FROM fine_payments p
-             JOIN violations x ON x.id = p.violation_id
-             JOIN accounts a ON a.id = p.account_id
-             WHERE p.receipt_no = $1 AND p.status = 'paid'
-               AND (p.account_id = $2 OR EXISTS (
-                    SELECT 1 FROM vehicle_bindings b WHERE b.account_id = $2 AND b.vehicle_id = x.vehicle_id))",
-        )
-        .bind(receipt_no)
-        .bind(account_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(Into::into))
+    async fn receipt(&self, account_id: i64, receipt_no: &str) -> PortResult<Option<Receipt>> {
+        port("receipt", async {
+            let row: Option<ReceiptRow> = sqlx::query_as(
+                "SELECT p.receipt_no, p.order_no, x.decision_no, x.plate, x.code, x.description, x.occurred_at,
+                        x.place, p.fine_fen, p.surcharge_fen, p.amount_fen, p.paid_at, p.bank_ref, a.display_name
+                 FROM fine_payments p
+                 JOIN violations x ON x.id = p.violation_id
+                 JOIN accounts a ON a.id = p.account_id
+                 WHERE p.receipt_no = $1 AND p.status = 'paid'
+                   AND (p.account_id = $2 OR EXISTS (
+                        SELECT 1 FROM vehicle_bindings b WHERE b.account_id = $2 AND b.vehicle_id = x.vehicle_id))",
+            )
+            .bind(receipt_no)
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(Into::into))
+        })
+        .await
     }
 }

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use app::features::bindings::api::BindOwnVehicle;
 use app::features::fines::api::{MyViolations, PayFine, ViolationDetail};
-use app::ports::{Actor, Fines, PayRejection};
+use app::ports::{Actor, FinePayments, PayRejection};
 use sqlx::Row;
 
 async fn logged_in_owner(app: &TestApp) -> (reqwest::Client, i64, i64, String) {

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use app::features::bindings::api::{BindOwnVehicle, ConfirmOtherVehicle, RequestOtherVehicle};
 use app::features::fines::api::{FineReceipt, MyViolations, PayFine, ViolationDetail};
-use app::ports::{Actor, Fines, PaymentNotice, Settlement};
+use app::ports::{Actor, FinePayments, PaymentNotice, Settlement};
 
 async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app: TestApp) {
     let owner = logged_in(&app, "Online-registered individual").await;

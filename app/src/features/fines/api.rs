@@ -69,7 +69,7 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
     let account = require_account()?;
     ports()?
-        .fines
+        .fine_payments
         .receipt(account.account_id, receipt_no.trim())
         .await?
         .ok_or_else(|| {

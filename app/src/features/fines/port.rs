@@ -80,6 +80,12 @@ pub trait Fines: Send + Sync {
         decided_on: Date,
         actor: &Actor,
     ) -> PortResult<bool>;
+}
+
+/// Paying fines (罚款缴纳): payment orders, the gateway's notices and the
+/// receipts.
+#[async_trait]
+pub trait FinePayments: Send + Sync {
     /// Opens the payment order for a handled fine, or returns the open one
     /// (so a double click or a second tab pays the same order).
     async fn open_payment(

@@ -13,7 +13,9 @@ use crate::ports::Ports;
 /// person's name, only those the person may handle.
 pub async fn overview(ports: &Ports, account_id: i64) -> Result<ViolationsOverview, AppError> {
     let all = ports.fines.violations(account_id).await?;
-    let (items, hidden): (Vec<_>, Vec<_>) = all.into_iter().partition(|v| v.visible_to_binder(ports.profile.home_province()));
+    let (items, hidden): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|v| v.visible_to_binder(ports.profile.home_province()));
     Ok(ViolationsOverview {
         items,
         hidden_for_owner: hidden.len(),
@@ -89,7 +91,7 @@ pub async fn pay(
     let fine_fen = i64::from(item.fine_yuan) * 100;
     let surcharge = item.surcharge_fen(today);
     let order = ports
-        .fines
+        .fine_payments
         .open_payment(
             account_id,
             violation_id,

@@ -218,7 +218,7 @@ fn vehicles_view(
                     lang.pick("辆。绑定需车主手机号码接收的验证码确认。", " more. The owner confirms with a code sent to the owner's phone."),
                 )}
             </p>
-            <OtherVehicleForm lang initial_error=form_error_from_url(RequestOtherVehicle::PATH) />
+            <OtherVehicleForm lang initial_error=form_error_from_url(RequestOtherVehicle::PATH) plate_example=format!("{}12345", crate::ui::profile().seat().plate_prefix) />
         }
         .into_any(),
     };
@@ -252,9 +252,14 @@ fn check_plate(v: &str) -> Option<Text> {
         .map(|e| Text::new(e.zh(), e.en()))
 }
 
-/// Step 1 of binding someone else's vehicle: plate and VIN suffix.
+/// Step 1 of binding someone else's vehicle: plate and VIN suffix. The
+/// example plate is this platform's (冀A12345), from the server.
 #[island]
-pub fn OtherVehicleForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
+pub fn OtherVehicleForm(
+    lang: Lang,
+    initial_error: Option<AppError>,
+    plate_example: String,
+) -> impl IntoView {
     let action = ServerAction::<RequestOtherVehicle>::new();
     let plate = RwSignal::new(String::new());
     let vin_suffix = RwSignal::new(String::new());
@@ -285,7 +290,7 @@ pub fn OtherVehicleForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
                 lang
                 name="plate"
                 label=labels[0].1.clone()
-                hint={ let c = crate::ui::profile().seat().plate_prefix.clone(); Text::new(format!("例如：{c}12345"), format!("For example {c}12345")) }
+                hint=Text::new(format!("例如：{plate_example}"), format!("For example {plate_example}"))
                 value=plate
                 server_error=server_problem(error, "plate")
                 live_check=check_plate
