@@ -23,11 +23,11 @@ pub mod error;
 pub mod features;
 pub mod i18n;
 pub mod policy;
-pub mod profile;
 #[cfg(feature = "ssr")]
 pub mod port_error;
 #[cfg(feature = "ssr")]
 pub mod ports;
+pub mod profile;
 pub mod ui;
 
 pub use ui::{shell, App};

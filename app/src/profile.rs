@@ -154,7 +154,8 @@ impl PlatformProfile {
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let abbreviation = self.home_province();
-        if !crate::domain::plate::PROVINCES.contains(abbreviation) || abbreviation.chars().count() != 1
+        if !crate::domain::plate::PROVINCES.contains(abbreviation)
+            || abbreviation.chars().count() != 1
         {
             problems.push(format!(
                 "province.abbreviation {abbreviation:?} is not a province abbreviation (such as 冀)"
@@ -167,7 +168,9 @@ impl PlatformProfile {
         for city in &self.cities {
             let mut chars = city.plate_prefix.chars();
             let ok = chars.next().is_some_and(|c| abbreviation.starts_with(c))
-                && chars.next().is_some_and(|c| c.is_ascii_uppercase() && c != 'I' && c != 'O')
+                && chars
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase() && c != 'I' && c != 'O')
                 && chars.next().is_none();
             if !ok {
                 problems.push(format!(
@@ -176,12 +179,17 @@ impl PlatformProfile {
                 ));
             }
             if !prefixes.insert(city.plate_prefix.as_str()) {
-                problems.push(format!("plate_prefix {} is listed twice", city.plate_prefix));
+                problems.push(format!(
+                    "plate_prefix {} is listed twice",
+                    city.plate_prefix
+                ));
             }
             for series in &city.withheld_series {
                 if series.is_empty()
                     || series.len() > 5
-                    || !series.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+                    || !series
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
                 {
                     problems.push(format!(
                         "city {}: withheld series {series:?} must be 1 to 5 digits or capital letters",
@@ -204,7 +212,10 @@ impl PlatformProfile {
         let mut codes = std::collections::HashSet::new();
         for window in &self.registration_windows {
             if !codes.insert(window.code.as_str()) {
-                problems.push(format!("registration window {} is listed twice", window.code));
+                problems.push(format!(
+                    "registration window {} is listed twice",
+                    window.code
+                ));
             }
         }
         problems

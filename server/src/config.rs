@@ -150,14 +150,12 @@ impl Config {
             problems.push("DEMO_DATA is set: demo data is for development only".into());
         }
         if self.dev_sms_outbox {
-            problems.push(
-                "DEV_SMS_OUTBOX is set: the SMS outbox page is for development only".into(),
-            );
+            problems
+                .push("DEV_SMS_OUTBOX is set: the SMS outbox page is for development only".into());
         }
         if self.simulated_bank {
-            problems.push(
-                "SIMULATED_BANK is set: the simulated bank is for development only".into(),
-            );
+            problems
+                .push("SIMULATED_BANK is set: the simulated bank is for development only".into());
         }
         if self.clock_offset_secs != 0 {
             problems.push(
@@ -269,7 +267,10 @@ mod tests {
             assert!(problems.contains(name), "{name} missing from:\n{problems}");
         }
         let missing = vars(&[]).production_problems().join("\n");
-        assert!(missing.contains("no payment gateway is configured"), "{missing}");
+        assert!(
+            missing.contains("no payment gateway is configured"),
+            "{missing}"
+        );
         assert!(!missing.contains("DEMO_DATA"), "{missing}");
         // The simulated bank's key plays no part in production.
         assert!(!missing.contains("PAYMENT_SIGNING_KEY"), "{missing}");
@@ -279,7 +280,8 @@ mod tests {
     fn production_accepts_a_complete_alipay_configuration_only() {
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/alipay");
         let key_file = format!("{fixtures}/app_private_key.pem");
-        let alipay_key = std::fs::read_to_string(format!("{fixtures}/alipay_public_key.pem")).unwrap();
+        let alipay_key =
+            std::fs::read_to_string(format!("{fixtures}/alipay_public_key.pem")).unwrap();
         let config = |public_url: &str| {
             let (key_file, alipay_key, public_url) =
                 (key_file.clone(), alipay_key.clone(), public_url.to_string());
@@ -291,9 +293,19 @@ mod tests {
                 _ => None,
             })
         };
-        let good = config("https://jgj.example.gov.cn").production_problems().join("\n");
-        assert!(!good.contains("ALIPAY") && !good.contains("payment"), "{good}");
-        let plain_http = config("http://jgj.example.gov.cn").production_problems().join("\n");
-        assert!(plain_http.contains("PLATFORM_PUBLIC_URL must be https"), "{plain_http}");
+        let good = config("https://jgj.example.gov.cn")
+            .production_problems()
+            .join("\n");
+        assert!(
+            !good.contains("ALIPAY") && !good.contains("payment"),
+            "{good}"
+        );
+        let plain_http = config("http://jgj.example.gov.cn")
+            .production_problems()
+            .join("\n");
+        assert!(
+            plain_http.contains("PLATFORM_PUBLIC_URL must be https"),
+            "{plain_http}"
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod import;
 pub mod jobs;
 pub mod passwords;
 pub mod payments;
+pub mod profile;
 pub mod sms;
 pub mod store;
 
@@ -36,9 +37,15 @@ pub struct Platform {
     pub outbox: sms::Outbox,
 }
 
-/// Connects, migrates and wires the ports, on the system clock.
+/// Connects, migrates and wires the ports, on the system clock (moved by
+/// the development clock offset, if one is set).
 pub async fn prepare(config: &Config) -> Result<Platform, String> {
-    prepare_with_clock(config, Arc::new(clock::SystemClock)).await
+    let clock: Arc<dyn Clock> = match config.clock_offset_secs {
+        0 => Arc::new(clock::SystemClock),
+        secs if config.is_development() => Arc::new(clock::OffsetClock::new(secs)),
+        _ => return Err("DEV_CLOCK_OFFSET_SECS is for development only".into()),
+    };
+    prepare_with_clock(config, clock).await
 }
 
 /// As [`prepare`], on the given clock (tests pass a fixed one).
@@ -46,6 +53,7 @@ pub async fn prepare_with_clock(
     config: &Config,
     clock: Arc<dyn Clock>,
 ) -> Result<Platform, String> {
+    let profile = Arc::new(profile::load(config)?);
     let (pool, backend) = db::connect(&config.database_url, config.max_connections).await?;
     db::migrate(&pool, backend)
         .await
@@ -55,7 +63,12 @@ pub async fn prepare_with_clock(
         db::Backend::Sqlite => Some(db::connect(&config.database_url, 1).await?.0),
         db::Backend::Postgres => None,
     };
-    let store = store::Store::new(pool, writer, backend, clock.clone());
+    let store = store::Store::new(pool, writer, backend, clock.clone()).with_collection_address(
+        profile
+            .collection_centre()
+            .map(|c| c.address_zh.as_str())
+            .unwrap_or_default(),
+    );
     // SMS codes are kept as HMAC-SHA256 under the server's secret.
     let code_secret = config
         .sms
@@ -63,6 +76,10 @@ pub async fn prepare_with_clock(
         .as_deref()
         .ok_or("SMS_CODE_SECRET is missing")?;
     let store = store.with_sms_code_secret(code_secret);
+    store
+        .seed_windows(&profile.registration_windows)
+        .await
+        .map_err(|e| format!("seeding the registration windows: {e}"))?;
     let hasher = if config.fast_hashing {
         passwords::Argon2Hasher::fast_for_tests()
     } else {
@@ -107,6 +124,7 @@ pub async fn prepare_with_clock(
         accounts: shared.clone(),
         bindings: shared.clone(),
         fines: shared.clone(),
+        fine_payments: shared.clone(),
         payments: gateway,
         messages: shared.clone(),
         applications: shared.clone(),
@@ -117,7 +135,9 @@ pub async fn prepare_with_clock(
         outbox: Arc::new(outbox.clone()),
         passwords: Arc::new(hasher.clone()),
         clock,
-        secure_cookies: config.secure_cookies,
+        secure_cookies: config.secure_cookies(),
+        development: config.is_development(),
+        profile,
     };
     Ok(Platform {
         store,
@@ -142,8 +162,26 @@ pub async fn load_demo_if_empty(platform: &Platform) -> Result<Option<demo::Demo
     let summary = demo::load(&platform.store.pool, clock.today(), clock.now_ms(), &hash)
         .await
         .map_err(|e| format!("loading demo data: {e}"))?;
-    load_plate_pool(platform, "冀A", 3000, 2026).await?;
+    seed_plate_pools(platform, 2026).await?;
     Ok(Some(summary))
+}
+
+/// First start: each configured city whose pool is still empty gets its
+/// `plate_pool_size` numbers. Answers how many numbers were added.
+pub async fn seed_plate_pools(platform: &Platform, seed: u64) -> Result<usize, String> {
+    let mut added = 0;
+    for city in &platform.ports.profile.cities {
+        let empty = platform
+            .store
+            .plate_pool_is_empty(&city.plate_prefix)
+            .await
+            .map_err(|e| format!("checking the {} plate pool: {e}", city.plate_prefix))?;
+        if empty && city.plate_pool_size > 0 {
+            added +=
+                load_plate_pool(platform, &city.plate_prefix, city.plate_pool_size, seed).await?;
+        }
+    }
+    Ok(added)
 }
 
 /// Loads `count` unissued numbers of a city into the plate pool.
@@ -162,7 +200,13 @@ pub async fn load_plate_pool(
             .iter()
             .filter_map(|r| r.try_get("plate").ok())
             .collect();
-    let pool = demo::plate_pool(city, count, seed, &issued);
+    let withheld = platform
+        .ports
+        .profile
+        .city(city)
+        .map(|c| c.withheld_series.clone())
+        .unwrap_or_default();
+    let pool = demo::plate_pool(city, &withheld, count, seed, &issued);
     platform
         .ports
         .plates
@@ -191,10 +235,11 @@ pub async fn serve_until(
     let state = http::WebState {
         leptos: config.leptos_options(),
         ports: platform.ports.clone(),
-        dev_outbox: config.dev_sms_outbox.then(|| platform.store.pool.clone()),
+        dev_outbox: (config.is_development() && config.dev_sms_outbox)
+            .then(|| platform.store.pool.clone()),
         bank: platform.bank.clone(),
     };
-    jobs::start(platform.ports.clone(), config.sweep_every);
+    jobs::start(platform.ports.clone(), config.jobs_every);
     let app = http::router(state);
     axum::serve(
         listener,

@@ -18,9 +18,10 @@ pub fn load(config: &Config) -> Result<PlatformProfile, String> {
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read PLATFORM_PROFILE {path}: {e}"))?,
         ),
-        None if config.is_development() => {
-            ("config/hebei.toml".to_string(), DEVELOPMENT_PROFILE.to_string())
-        }
+        None if config.is_development() => (
+            "config/hebei.toml".to_string(),
+            DEVELOPMENT_PROFILE.to_string(),
+        ),
         None => return Err("PLATFORM_PROFILE is missing".into()),
     };
     parse(&name, &text)
@@ -54,7 +55,10 @@ mod tests {
     fn a_bad_file_is_refused_with_its_reasons() {
         let typo = DEVELOPMENT_PROFILE.replace("plate_prefix = \"冀B\"", "plate_prefixx = \"冀B\"");
         let err = parse("x.toml", &typo).unwrap_err();
-        assert!(err.contains("x.toml") && err.contains("plate_prefixx"), "{err}");
+        assert!(
+            err.contains("x.toml") && err.contains("plate_prefixx"),
+            "{err}"
+        );
         let wrong = DEVELOPMENT_PROFILE.replace("plate_prefix = \"冀B\"", "plate_prefix = \"京B\"");
         let err = parse("x.toml", &wrong).unwrap_err();
         assert!(err.contains("京B"), "{err}");
@@ -66,6 +70,8 @@ mod tests {
         assert_eq!(load(&config).unwrap_err(), "PLATFORM_PROFILE is missing");
         let mut dev = Config::for_tests("sqlite://x.db");
         dev.profile_path = Some("/nonexistent/platform.toml".into());
-        assert!(load(&dev).unwrap_err().contains("/nonexistent/platform.toml"));
+        assert!(load(&dev)
+            .unwrap_err()
+            .contains("/nonexistent/platform.toml"));
     }
 }

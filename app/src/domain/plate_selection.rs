@@ -280,7 +280,11 @@ mod tests {
     fn custom_serials_follow_the_city_pattern() {
         let check = |s: &str| check_custom_serial(s, "冀A", &["8888".into()]);
         assert_eq!(check(" a12 3b "), Ok("A123B".into()));
-        assert_eq!(check("88881"), Err(SerialProblem::Withheld), "a withheld series");
+        assert_eq!(
+            check("88881"),
+            Err(SerialProblem::Withheld),
+            "a withheld series"
+        );
         assert!(check_custom_serial("88881", "冀A", &[]).is_ok());
         assert_eq!(check("A1234B"), Err(SerialProblem::Length));
         assert_eq!(check("AI123"), Err(SerialProblem::Character));

@@ -241,7 +241,10 @@ pub fn audience(service: ServiceCode) -> (String, String) {
             ("个人用户", "individual users")
         })
     } else if ok(person(Window)) {
-        Some(("窗口注册的个人用户", "individual users registered at a window"))
+        Some((
+            "窗口注册的个人用户",
+            "individual users registered at a window",
+        ))
     } else {
         None
     };
@@ -292,10 +295,16 @@ mod tests {
         assert_eq!(zh(ServiceCode::V8), "个人用户、单位用户");
         assert_eq!(zh(ServiceCode::D3), "个人用户");
         assert_eq!(zh(ServiceCode::D8), "经交管部门授权的单位");
-        assert_eq!(zh(ServiceCode::D9), "窗口注册的个人用户、经交管部门授权的单位");
+        assert_eq!(
+            zh(ServiceCode::D9),
+            "窗口注册的个人用户、经交管部门授权的单位"
+        );
         assert_eq!(zh(ServiceCode::D12), "学员");
         for s in ServiceCode::ALL {
-            assert!(!audience(*s).0.is_empty() && !audience(*s).1.is_empty(), "{s:?}");
+            assert!(
+                !audience(*s).0.is_empty() && !audience(*s).1.is_empty(),
+                "{s:?}"
+            );
         }
     }
 

@@ -53,7 +53,9 @@ pub async fn run() {
             );
             tokio::spawn(async move {
                 let _permit = gate.acquire_owned().await.unwrap();
-                let session = *sessions.choose(&mut client_rng(i)).expect("sessions seeded");
+                let session = *sessions
+                    .choose(&mut client_rng(i))
+                    .expect("sessions seeded");
                 let t = Instant::now();
                 let res = client
                     .post(format!("{base}{}", BookExam::PATH))

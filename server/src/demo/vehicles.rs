@@ -80,7 +80,9 @@ pub fn plate_pool(
         tries += 1;
         let serial = ordinary_serial(&mut rng);
         let plate = format!("{city}{serial}");
-        let in_withheld_series = withheld_series.iter().any(|w| serial.starts_with(w.as_str()));
+        let in_withheld_series = withheld_series
+            .iter()
+            .any(|w| serial.starts_with(w.as_str()));
         if !is_withheld(&serial) && !in_withheld_series && !issued.contains(&plate) {
             out.insert(plate);
         }

@@ -256,7 +256,11 @@ impl Accounts for Store {
     }
 
     async fn delete_old_login_attempts(&self, now_ms: i64) -> PortResult<usize> {
-        port("delete_old_login_attempts", self.delete_old_attempts(now_ms)).await
+        port(
+            "delete_old_login_attempts",
+            self.delete_old_attempts(now_ms),
+        )
+        .await
     }
 
     async fn reset_target(&self, id_number: &ResidentId) -> PortResult<Option<(i64, String)>> {

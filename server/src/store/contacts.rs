@@ -61,14 +61,7 @@ impl Store {
         )
         .await?;
         let notice = Sms::contact_changed(label, &phone.masked());
-        let texted = Store::notify_in(
-            &mut tx,
-            account_id,
-            &notice,
-            "/account",
-            now,
-        )
-        .await?;
+        let texted = Store::notify_in(&mut tx, account_id, &notice, "/account", now).await?;
         // The old number is told too, once: unless it is the new one, or the
         // account's own number that the notice above has just texted.
         if let Some(old) =

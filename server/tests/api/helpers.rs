@@ -407,6 +407,40 @@ impl TestApp {
         rows.iter().map(|r| r.text().unwrap()).collect()
     }
 
+    /// The first column of the first row of a query with one argument
+    /// (`$1`).
+    pub async fn scalar<'q, T, A>(&self, sql: &'q str, arg: A) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        A: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+    {
+        sqlx::query(sql)
+            .bind(arg)
+            .fetch_one(&self.platform.store.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{self}: {sql}: {e}"))
+            .try_get::<T, _>(0)
+            .unwrap_or_else(|e| panic!("{self}: {sql}: {e}"))
+    }
+
+    /// Handles a violation (the penalty decision), with the facts
+    /// confirmed or not.
+    pub async fn handle_violation(
+        &self,
+        client: &reqwest::Client,
+        violation_id: i64,
+        confirmed: bool,
+    ) -> Answer {
+        self.call_fn(
+            client,
+            app::features::fines::api::HandleViolation {
+                violation_id,
+                confirm: confirmed.then(|| "yes".into()),
+            },
+        )
+        .await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query(sql)
             .fetch_one(&self.platform.store.pool)

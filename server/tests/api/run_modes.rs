@@ -14,14 +14,20 @@ fn run_server(settings: &[(&str, &str)]) -> (Option<i32>, String) {
     command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", format!("sqlite://{}/modes.db", dir.display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/modes.db", dir.display()),
+        )
         .env("PLATFORM_ADDR", "127.0.0.1:0")
         .current_dir(&dir);
     for (name, value) in settings {
         command.env(name, value);
     }
     let out = command.output().expect("the server binary runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -53,7 +59,10 @@ fn a_bare_production_start_names_what_is_missing() {
     let (code, stderr) = run_server(&[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("PLATFORM_PROFILE is missing"), "{stderr}");
-    assert!(!stderr.contains("DEMO_DATA"), "nothing set, nothing to blame: {stderr}");
+    assert!(
+        !stderr.contains("DEMO_DATA"),
+        "nothing set, nothing to blame: {stderr}"
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::{AccountOnRecord, RegistrationWindow};
 use crate::domain::{CreditCode, IndividualKind, PhoneNumber, ResidentId, UnitKind};
-use crate::domain::{PersonName, RegistrationChannel, SpecialService, Sms};
+use crate::domain::{PersonName, RegistrationChannel, Sms, SpecialService};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
