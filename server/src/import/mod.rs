@@ -159,7 +159,7 @@ pub async fn import_registry(
             Parsed::Violations(read(&records, kind, violations::parse, violations::key)?)
         }
     };
-    let applied = apply(store, &parsed).await?;
+    let applied = apply(store, kind, rows, &parsed).await?;
     Ok(ImportReport {
         kind,
         encoding,
@@ -227,8 +227,14 @@ enum Parsed {
 }
 
 /// Runs a kind's checks and writes in one transaction, committed only when
-/// the registry raised no problem.
-async fn apply(store: &Store, parsed: &Parsed) -> Result<Applied, ImportFailure> {
+/// the registry raised no problem. An import that added or changed rows is
+/// audited; one that changed nothing writes nothing.
+async fn apply(
+    store: &Store,
+    kind: RegistryKind,
+    rows: usize,
+    parsed: &Parsed,
+) -> Result<Applied, ImportFailure> {
     let store_error = |e: crate::store::StoreError| ImportFailure::Store(e.to_string());
     let mut tx = store.begin_registry_import().await.map_err(store_error)?;
     let outcome = match parsed {
@@ -239,6 +245,18 @@ async fn apply(store: &Store, parsed: &Parsed) -> Result<Applied, ImportFailure>
     };
     match outcome.map_err(store_error)? {
         Ok(applied) => {
+            if applied.added + applied.changed > 0 {
+                let detail = format!(
+                    "{rows} rows: {} added, {} changed, {} unchanged, {} kept as settled here",
+                    applied.added,
+                    applied.changed,
+                    applied.unchanged,
+                    applied.conflicts.len()
+                );
+                tx.audit(&format!("registry:{}", kind.code()), &detail)
+                    .await
+                    .map_err(store_error)?;
+            }
             tx.commit().await.map_err(store_error)?;
             Ok(applied)
         }

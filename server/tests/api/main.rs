@@ -23,6 +23,7 @@ mod password_reset;
 mod payments_alipay;
 mod plates;
 mod registration;
+mod registry_import;
 mod sms;
 mod staff;
 mod violations;
