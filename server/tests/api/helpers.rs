@@ -59,7 +59,7 @@ pub struct TestApp {
 }
 
 /// Drops the per-test PostgreSQL database (or SQLite folder) afterwards.
-struct DbGuard {
+pub struct DbGuard {
     cleanup: Option<(String, String)>,
     dir: Option<std::path::PathBuf>,
 }
@@ -200,7 +200,7 @@ macro_rules! both_backends {
     )+};
 }
 
-async fn database_for(backend: Backend) -> (String, DbGuard) {
+pub async fn database_for(backend: Backend) -> (String, DbGuard) {
     match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join(unique_name("platform_test"));
