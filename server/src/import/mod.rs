@@ -143,23 +143,28 @@ pub async fn import_registry(
     let (text, encoding) = decode::decode(bytes).map_err(|p| ImportFailure::Rejected(vec![p]))?;
     let records = decode::records(&text).map_err(|p| ImportFailure::Rejected(vec![p]))?;
     let rows = records.len().saturating_sub(1);
-    // Every row is read before the transaction begins: a bad file never
-    // holds the write lock.
-    let parsed = match kind {
+    // Every row is read before the transaction begins; rows that read
+    // are then checked against the registry too, so one run reports every
+    // problem of the file.
+    let (parsed, problems) = match kind {
         RegistryKind::Persons => {
-            Parsed::Persons(read(&records, kind, persons::parse, persons::key)?)
+            let (rows, problems) = read(&records, kind, persons::parse, persons::key)?;
+            (Parsed::Persons(rows), problems)
         }
         RegistryKind::Vehicles => {
-            Parsed::Vehicles(read(&records, kind, vehicles::parse, vehicles::key)?)
+            let (rows, problems) = read(&records, kind, vehicles::parse, vehicles::key)?;
+            (Parsed::Vehicles(rows), problems)
         }
         RegistryKind::Licences => {
-            Parsed::Licences(read(&records, kind, licences::parse, licences::key)?)
+            let (rows, problems) = read(&records, kind, licences::parse, licences::key)?;
+            (Parsed::Licences(rows), problems)
         }
         RegistryKind::Violations => {
-            Parsed::Violations(read(&records, kind, violations::parse, violations::key)?)
+            let (rows, problems) = read(&records, kind, violations::parse, violations::key)?;
+            (Parsed::Violations(rows), problems)
         }
     };
-    let applied = apply(store, kind, rows, &parsed).await?;
+    let applied = apply(store, kind, rows, &parsed, problems).await?;
     Ok(ImportReport {
         kind,
         encoding,
@@ -168,14 +173,15 @@ pub async fn import_registry(
     })
 }
 
-/// Reads the header and every row; the same key twice is a problem on the
-/// later line.
+/// Reads the header and every row: the rows that read, and the problems of
+/// the others (the same key twice is a problem on the later line). A
+/// missing or bad header fails at once.
 fn read<T>(
     records: &[decode::Record],
     kind: RegistryKind,
     parse: fn(&mut Row) -> Option<T>,
     key: fn(&T) -> String,
-) -> Result<Vec<Lined<T>>, ImportFailure> {
+) -> Result<(Vec<Lined<T>>, Vec<Problem>), ImportFailure> {
     let Some((first, rest)) = records.split_first() else {
         return Err(ImportFailure::Rejected(vec![Problem::file(
             1,
@@ -211,11 +217,7 @@ fn read<T>(
             record: parsed,
         });
     }
-    if problems.is_empty() {
-        Ok(rows)
-    } else {
-        Err(ImportFailure::Rejected(problems))
-    }
+    Ok((rows, problems))
 }
 
 /// A file's rows, read.
@@ -226,25 +228,28 @@ enum Parsed {
     Violations(Vec<Lined<ViolationRecord>>),
 }
 
-/// Runs a kind's checks and writes in one transaction, committed only when
-/// the registry raised no problem. An import that added or changed rows is
-/// audited; one that changed nothing writes nothing.
+/// Runs a kind's checks against the registry and, when neither the rows
+/// (`problems`) nor the checks found anything, its writes, in one
+/// transaction. An import that added or changed rows is audited; one that
+/// changed nothing writes nothing.
 async fn apply(
     store: &Store,
     kind: RegistryKind,
     rows: usize,
     parsed: &Parsed,
+    mut problems: Vec<Problem>,
 ) -> Result<Applied, ImportFailure> {
+    let write = problems.is_empty();
     let store_error = |e: crate::store::StoreError| ImportFailure::Store(e.to_string());
     let mut tx = store.begin_registry_import().await.map_err(store_error)?;
     let outcome = match parsed {
-        Parsed::Persons(rows) => persons::apply(&mut tx, rows).await,
-        Parsed::Vehicles(rows) => vehicles::apply(&mut tx, rows).await,
-        Parsed::Licences(rows) => licences::apply(&mut tx, rows).await,
-        Parsed::Violations(rows) => violations::apply(&mut tx, rows).await,
+        Parsed::Persons(rows) => persons::apply(&mut tx, rows, write).await,
+        Parsed::Vehicles(rows) => vehicles::apply(&mut tx, rows, write).await,
+        Parsed::Licences(rows) => licences::apply(&mut tx, rows, write).await,
+        Parsed::Violations(rows) => violations::apply(&mut tx, rows, write).await,
     };
     match outcome.map_err(store_error)? {
-        Ok(applied) => {
+        Ok(applied) if write => {
             if applied.added + applied.changed > 0 {
                 let detail = format!(
                     "{rows} rows: {} added, {} changed, {} unchanged, {} kept as settled here",
@@ -260,7 +265,9 @@ async fn apply(
             tx.commit().await.map_err(store_error)?;
             Ok(applied)
         }
-        Err(mut problems) => {
+        Ok(_) => Err(ImportFailure::Rejected(problems)),
+        Err(found) => {
+            problems.extend(found);
             problems.sort_by_key(|p| p.line);
             Err(ImportFailure::Rejected(problems))
         }
@@ -290,19 +297,26 @@ pub fn problem_lines(problems: &[Problem]) -> Vec<String> {
 /// The report as printed.
 pub fn report_lines(report: &ImportReport, seconds: f64) -> Vec<String> {
     let a = &report.applied;
+    let (mut en, mut zh) = (
+        format!(
+            "{} added, {} changed, {} unchanged",
+            a.added, a.changed, a.unchanged
+        ),
+        format!(
+            "新增{}条，更新{}条，未变{}条",
+            a.added, a.changed, a.unchanged
+        ),
+    );
+    if report.kind == RegistryKind::Violations {
+        let kept = a.conflicts.len();
+        en.push_str(&format!(", {kept} kept as handled or paid here"));
+        zh.push_str(&format!("，保留本平台已处理或已缴款记录{kept}条"));
+    }
     let mut lines = vec![format!(
-        "{} ({}): {} rows in {seconds:.1} s — {} added, {} changed, {} unchanged, {} kept as on this platform / 新增{}条，更新{}条，未变{}条，保留本平台记录{}条",
+        "{} ({}): {} rows in {seconds:.1} s — {en} / {zh}",
         report.kind.code(),
         report.encoding.label(),
         report.rows,
-        a.added,
-        a.changed,
-        a.unchanged,
-        a.conflicts.len(),
-        a.added,
-        a.changed,
-        a.unchanged,
-        a.conflicts.len(),
     )];
     for c in &a.conflicts {
         lines.push(format!(
@@ -334,13 +348,12 @@ pub async fn run(store: &Store, kind: RegistryKind, path: &std::path::Path) -> R
                 eprintln!("{line}");
             }
             let lines: HashSet<u64> = problems.iter().map(|p| p.line).collect();
+            let (n, on) = (problems.len(), lines.len());
             Err(format!(
-                "{}: nothing imported — {} problems on {} lines / 未导入任何数据：{}行共{}个问题",
+                "{}: nothing imported — {n} problem{} on {on} line{} / 未导入任何数据：{on}行共{n}个问题",
                 path.display(),
-                problems.len(),
-                lines.len(),
-                lines.len(),
-                problems.len()
+                if n == 1 { "" } else { "s" },
+                if on == 1 { "" } else { "s" },
             ))
         }
         Err(ImportFailure::Store(e)) => Err(format!("{}: nothing imported — {e}", path.display())),
@@ -385,14 +398,15 @@ pub(crate) mod tests {
                     130102199003070012,李娜,13803112234,桥西区\n\
                     130102199003070011,张伟,13803112233,长安区\n";
         let records = decode::records(text).unwrap();
-        let Err(ImportFailure::Rejected(problems)) = read(
+        let Ok((rows, problems)) = read(
             &records,
             RegistryKind::Persons,
             persons::parse,
             persons::key,
         ) else {
-            panic!("accepted")
+            panic!("no header")
         };
+        assert_eq!(rows.len(), 1, "the first row reads");
         let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [3, 4]);
         assert!(problems[1].en.contains("appears again (first on line 2)"));

@@ -89,11 +89,16 @@ fn agrees_with_id(row: &mut Row, id: &ResidentId) {
     }
 }
 
-/// Adds or updates the persons; no cross-checks (persons come first).
+/// Adds or updates the persons (nothing to check against the registry:
+/// persons come first).
 pub async fn apply(
     tx: &mut RegistryImport,
     rows: &[Lined<PersonRecord>],
+    write: bool,
 ) -> StoreResult<Result<Applied, Vec<Problem>>> {
+    if !write {
+        return Ok(Err(Vec::new()));
+    }
     let ids: Vec<&str> = rows.iter().map(|r| r.record.id.as_str()).collect();
     let on_record = tx.persons_on_record(&ids).await?;
     let records: Vec<&PersonRecord> = rows.iter().map(|r| &r.record).collect();

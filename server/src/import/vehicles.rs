@@ -148,6 +148,7 @@ fn owner(row: &mut Row) -> Option<Owner> {
 pub async fn apply(
     tx: &mut RegistryImport,
     rows: &[Lined<VehicleRecord>],
+    write: bool,
 ) -> StoreResult<Result<Applied, Vec<Problem>>> {
     let mut problems = Vec::new();
     let persons: Vec<&str> = rows
@@ -207,7 +208,7 @@ pub async fn apply(
             _ => {}
         }
     }
-    if !problems.is_empty() {
+    if !problems.is_empty() || !write {
         return Ok(Err(problems));
     }
     let present = tx.vehicles_on_record(&vins).await?;

@@ -232,6 +232,7 @@ pub fn parse_beijing_time(raw: &str) -> Option<i64> {
 pub async fn apply(
     tx: &mut RegistryImport,
     rows: &[Lined<ViolationRecord>],
+    write: bool,
 ) -> StoreResult<Result<Applied, Vec<Problem>>> {
     let plates: Vec<&str> = rows.iter().map(|r| r.record.plate.as_str()).collect();
     let vehicles = tx.vehicles_by_plate(&plates).await?;
@@ -256,7 +257,7 @@ pub async fn apply(
             ));
         }
     }
-    if !problems.is_empty() {
+    if !problems.is_empty() || !write {
         return Ok(Err(problems));
     }
     let numbers: Vec<&str> = rows.iter().map(|r| r.record.record_no.as_str()).collect();

@@ -109,12 +109,24 @@ async fn a_file_with_one_bad_row_imports_nothing_and_names_the_line(app: TestApp
     let taken: String = app
         .scalar("SELECT MIN(plate) FROM vehicles WHERE vin <> $1", vin(99))
         .await;
-    let file = vehicles_csv(10..12, 1).replace(&plate(11), &taken);
+    // One run names every problem: a bad value (line 2), a plate another
+    // vehicle keeps (line 3), an owner not on record (line 4).
+    let file = vehicles_csv(10..13, 1)
+        .replace(&plate(11), &taken)
+        .replace(&format!(",{}\n", person(10).2), ",12345\n");
     let problems = refused(&app, RegistryKind::Vehicles, &file).await;
-    assert_eq!(problems.len(), 1, "{app}: {problems:?}");
+    let named: Vec<(u64, Option<&str>)> = problems
+        .iter()
+        .map(|p| (p.line, p.column.map(|c| c.key)))
+        .collect();
     assert_eq!(
-        (problems[0].line, problems[0].column.map(|c| c.key)),
-        (3, Some("plate"))
+        named,
+        [
+            (2, Some("phone")),
+            (3, Some("plate")),
+            (4, Some("owner_id"))
+        ],
+        "{app}: {problems:?}"
     );
     let file = format!("{VIOLATION_HEADER}{}", violation_row(5, &plate(77)));
     let problems = refused(&app, RegistryKind::Violations, &file).await;
@@ -285,6 +297,10 @@ async fn a_fine_paid_here_is_not_undone_and_the_conflict_is_reported(app: TestAp
         "{printed}"
     );
     assert!(printed.contains("ours is kept"), "{printed}");
+    assert!(
+        printed.contains("1 added, 0 changed, 1 unchanged, 2 kept as handled or paid here"),
+        "{printed}"
+    );
     let after = snapshot(&app).await;
     let gone: Vec<&String> = before.iter().filter(|row| !after.contains(row)).collect();
     assert!(gone.is_empty(), "{app}: the import changed {gone:?}");
