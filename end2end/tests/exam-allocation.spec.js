@@ -5,9 +5,9 @@
 // process for every spec) must keep the real one. So this journey runs its
 // own server from the same build, on its own database and port:
 // first on the real clock, to book; then, on the same database, restarted
-// with the development clock offset (DEV_CLOCK_OFFSET_SECS, refused outside
-// development) just past the booking deadline and the jobs every second.
-// Nobody logs in as staff.
+// with the development clock offset (DEV_CLOCK_OFFSET_SECS; production
+// refuses it, server/tests/api/run_modes.rs) just past the booking deadline,
+// and the jobs every second. Nobody logs in as staff.
 const { spawn } = require('child_process');
 const fs = require('fs');
 const net = require('net');
@@ -88,20 +88,6 @@ async function logIn(page, base, learner) {
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/account$/);
 }
-
-test('production refuses the development clock offset', async () => {
-  const server = spawn(SERVER, [], {
-    env: { PATH: process.env.PATH, DEV_CLOCK_OFFSET_SECS: '86400', PLATFORM_ADDR: `127.0.0.1:${await freePort()}` },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  server.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const code = await new Promise((resolve) => server.once('exit', resolve));
-  expect(code, 'the server must not start').not.toBe(0);
-  expect(stderr).toContain('DEV_CLOCK_OFFSET_SECS');
-});
 
 test('a booking is allocated by the scheduled job once booking has closed, with nobody pressing a button', async ({ page }, info) => {
   test.setTimeout(420_000);
