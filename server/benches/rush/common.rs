@@ -4,7 +4,6 @@
 
 use server::{prepare, Config, Platform};
 use sqlx::Row;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 pub fn env_num(key: &str, default: usize) -> usize {
