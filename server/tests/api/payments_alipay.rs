@@ -629,20 +629,24 @@ async fn a_phone_pays_by_wap_and_the_return_may_come_first(backend: Backend) {
     assert_eq!(paid_count(&app, violation).await, 1, "{app}");
 }
 
+/// A production configuration that pays through Alipay (the test keys).
+pub(crate) fn production_with_alipay(config: &mut server::Config) {
+    config.mode = server::config::RunMode::Production;
+    config.profile_path = Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/hebei.toml").into());
+    config.alipay = AlipaySettings {
+        app_id: Some(APP_ID.into()),
+        private_key_file: Some(format!("{FIXTURES}/app_private_key.pem")),
+        alipay_public_key: Some(fixture("alipay_public_key.pem")),
+        public_url: Some("https://jgj.example.gov.cn".into()),
+        ..AlipaySettings::default()
+    };
+}
+
 async fn production_mounts_no_simulated_bank(backend: Backend) {
     let production = spawn_with(backend, |config, _| {
-        config.mode = server::config::RunMode::Production;
+        production_with_alipay(config);
         config.simulated_bank = true;
         config.dev_sms_outbox = false;
-        config.profile_path =
-            Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../config/hebei.toml").into());
-        config.alipay = AlipaySettings {
-            app_id: Some(APP_ID.into()),
-            private_key_file: Some(format!("{FIXTURES}/app_private_key.pem")),
-            alipay_public_key: Some(fixture("alipay_public_key.pem")),
-            public_url: Some("https://jgj.example.gov.cn".into()),
-            ..AlipaySettings::default()
-        };
     })
     .await;
     let development = spawn(backend).await;

@@ -3,6 +3,10 @@
 //! setting in one message and exiting non-zero — while a development
 //! convenience is on or a real gateway is missing.
 
+use crate::helpers::*;
+use crate::payments_alipay::production_with_alipay;
+use app::features::accounts::api::Login;
+use leptos::server_fn::ServerFn;
 use std::process::Command;
 
 /// Runs the server binary with only these settings (no inherited ones) and
@@ -71,3 +75,75 @@ fn a_mistyped_run_mode_is_production() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("DEMO_DATA"), "{stderr}");
 }
+
+/// A production server, even when a development flag slipped into its
+/// settings: no development routes, no banner, and `Secure` cookies.
+pub(crate) async fn spawn_production(backend: Backend) -> TestApp {
+    spawn_with(backend, |config, _| {
+        production_with_alipay(config);
+        config.dev_sms_outbox = true;
+        config.simulated_bank = true;
+    })
+    .await
+}
+
+async fn production_serves_no_development_conveniences(app: TestApp) {
+    for path in [
+        "/dev/sms-outbox?phone=13800000000",
+        "/dev/bank/checkout?order_no=x",
+    ] {
+        let res = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 404, "{app}: {path}");
+    }
+    let home = app
+        .client
+        .get(&app.base)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!home.contains("dev-banner"), "{app}: no development banner");
+    let (login, password) = app.demo_login("Online-registered individual");
+    let res = new_client()
+        .post(format!("{}{}", app.base, Login::PATH))
+        .form(&[
+            ("identifier", login.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(!cookies.is_empty(), "{app}: logged in: {}", res.status());
+    assert!(
+        cookies.iter().all(|c| c.contains("; Secure")),
+        "{app}: every cookie Secure in production: {cookies:?}"
+    );
+    // The same login on a development server: no Secure (plain HTTP).
+    let dev = spawn(app.backend).await;
+    let (login, password) = dev.demo_login("Online-registered individual");
+    let res = new_client()
+        .post(format!("{}{}", dev.base, Login::PATH))
+        .form(&[
+            ("identifier", login.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap();
+    assert!(!cookie.contains("Secure"), "{dev}: {cookie}");
+}
+both_backends!(start = crate::run_modes::spawn_production; production_serves_no_development_conveniences);
