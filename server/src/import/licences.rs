@@ -149,7 +149,7 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::tests::{one_row, problems_of};
+    use crate::import::tests::{one_row, problem_columns, problems_of};
 
     const HEADER: &str = "id_number,class,first_issued,valid_from,valid_until,points,cycle_ends,status,review_due,physical_due,issuing_authority";
 
@@ -176,10 +176,7 @@ mod tests {
             HEADER,
             "130102199003070011,C9,2008-01-01,2007-06-01,2007-06-01,-1,,Z,2026-13-01,,河北",
         );
-        let columns: Vec<&str> = problems
-            .iter()
-            .map(|p| p.column.map(|c| c.key).unwrap_or("-"))
-            .collect();
+        let columns = problem_columns(&problems);
         assert_eq!(
             columns,
             [

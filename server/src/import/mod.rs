@@ -391,6 +391,14 @@ pub(crate) mod tests {
         problems
     }
 
+    /// The columns the problems name, in order ("-" for the whole row).
+    pub fn problem_columns(problems: &[Problem]) -> Vec<&'static str> {
+        problems
+            .iter()
+            .map(|p| p.column.map(|c| c.key).unwrap_or("-"))
+            .collect()
+    }
+
     #[test]
     fn a_bad_row_and_a_repeated_key_are_named_by_line() {
         let text = "id_number,name,phone,address\n\

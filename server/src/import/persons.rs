@@ -109,7 +109,7 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::tests::{one_row, problems_of};
+    use crate::import::tests::{one_row, problem_columns, problems_of};
 
     const HEADER: &str = "身份证明号码,姓名,手机号码,住所地址,性别,出生日期";
 
@@ -143,10 +143,7 @@ mod tests {
             HEADER,
             "130102199003070012,李,12345,,女,1990-03-08",
         );
-        let columns: Vec<&str> = problems
-            .iter()
-            .map(|p| p.column.map(|c| c.key).unwrap_or("-"))
-            .collect();
+        let columns = problem_columns(&problems);
         assert_eq!(
             columns,
             ["id_number", "name", "phone", "address"],

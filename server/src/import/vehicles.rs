@@ -232,7 +232,7 @@ fn column(key: &str) -> Column {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::tests::{one_row, problems_of};
+    use crate::import::tests::{one_row, problem_columns, problems_of};
 
     const HEADER: &str = "车辆识别代号,号牌号码,车辆类型,品牌,车身颜色,所有人类型,所有人证件号码,机动车状态,初次登记日期,检验有效期止,联系电话";
 
@@ -281,10 +281,7 @@ mod tests {
             HEADER,
             "LSVAU2180N2183294,冀I12345,Z99,,白,某人,130102199003070011,Q9,,2027-05-31,0311",
         );
-        let columns: Vec<&str> = problems
-            .iter()
-            .map(|p| p.column.map(|c| c.key).unwrap_or("-"))
-            .collect();
+        let columns = problem_columns(&problems);
         assert_eq!(
             columns,
             [

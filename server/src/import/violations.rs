@@ -294,7 +294,7 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::tests::{one_row, problems_of};
+    use crate::import::tests::{one_row, problem_columns, problems_of};
 
     const HEADER: &str = "违法记录编号,号牌号码,违法时间,违法地点,违法地省份,违法代码,违法行为,罚款金额,记分,处理状态,处罚决定日期,处罚决定书编号";
 
@@ -330,10 +330,7 @@ mod tests {
             HEADER,
             "12-3,冀A1234,2026-03-14 25:00,,冀A,16x5,,-5,4,lost,,",
         );
-        let columns: Vec<&str> = problems
-            .iter()
-            .map(|p| p.column.map(|c| c.key).unwrap_or("-"))
-            .collect();
+        let columns = problem_columns(&problems);
         assert_eq!(
             columns,
             [
@@ -358,10 +355,7 @@ mod tests {
             let line = format!("1301047900123456,冀A12345,2026-03-14 08:31,某路,冀,1625,闯红灯,{fine},6,{status},{decided},{no}");
             match one_row(COLUMNS, parse, HEADER, &line) {
                 Ok(_) => Vec::new(),
-                Err(problems) => problems
-                    .iter()
-                    .map(|p| p.column.map(|c| c.key).unwrap_or("-"))
-                    .collect::<Vec<_>>(),
+                Err(problems) => problem_columns(&problems),
             }
         };
         assert_eq!(row("200", "paid", "", ""), ["decided_on", "decision_no"]);
