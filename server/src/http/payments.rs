@@ -297,8 +297,9 @@ pub async fn bank_checkout(State(state): State<WebState>, Query(q): Query<OrderQ
     let body = if order.status == "paid" {
         format!("<p>订单 {order_no} 已经支付，不会重复扣款。</p><p><a href=\"/account/violations\">返回平台</a></p>")
     } else {
+        let payee = escape(&state.ports.profile.seat().payee_zh);
         format!(
-            "<p>收款方：石家庄市公安局交通管理局（非税收入）</p>\
+            "<p>收款方：{payee}（非税收入）</p>\
              <p>订单号：<strong>{order_no}</strong></p>\
              <p>金额：<strong data-testid=\"bank-amount\">¥{amount}</strong></p>\
              <form method=\"post\" action=\"/dev/bank/pay\">\
