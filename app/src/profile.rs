@@ -20,6 +20,10 @@ pub struct PlatformProfile {
     /// 注册窗口: seeded into the database on first start.
     #[serde(default)]
     pub registration_windows: Vec<WindowSeed>,
+    /// 考场: driving-test centres, seeded into the database on first start
+    /// (their sessions are added with `server add-exam-session`).
+    #[serde(default)]
+    pub exam_centres: Vec<ExamCentreSeed>,
     pub fees: Fees,
 }
 
@@ -81,6 +85,14 @@ pub struct WindowSeed {
     /// True for the unit-user window (单位用户注册窗口).
     #[serde(default)]
     pub serves_units: bool,
+}
+
+/// A driving-test centre (考场) as the file seeds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamCentreSeed {
+    pub name: String,
+    pub address: String,
 }
 
 /// 工本费 and postage, in yuan.
@@ -253,6 +265,7 @@ mod tests {
                 phone: "0311-86910122".into(),
             }],
             registration_windows: Vec::new(),
+            exam_centres: Vec::new(),
             fees: Fees {
                 plate_pair_yuan: 100,
                 vehicle_licence_yuan: 10,

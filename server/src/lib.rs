@@ -80,6 +80,10 @@ pub async fn prepare_with_clock(
         .seed_windows(&profile.registration_windows)
         .await
         .map_err(|e| format!("seeding the registration windows: {e}"))?;
+    store
+        .seed_exam_centres(&profile.exam_centres)
+        .await
+        .map_err(|e| format!("seeding the driving-test centres: {e}"))?;
     let hasher = if config.fast_hashing {
         passwords::Argon2Hasher::fast_for_tests()
     } else {

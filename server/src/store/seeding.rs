@@ -3,7 +3,7 @@
 //! here so that a restart never adds numbers twice.
 
 use super::{Store, StoreResult};
-use app::profile::WindowSeed;
+use app::profile::{ExamCentreSeed, WindowSeed};
 
 impl Store {
     /// Puts the configured windows into an empty window table; answers how
@@ -31,6 +31,28 @@ impl Store {
         }
         tx.commit().await?;
         Ok(windows.len())
+    }
+
+    /// Puts the configured driving-test centres into an empty centre table;
+    /// answers how many it added.
+    pub async fn seed_exam_centres(&self, centres: &[ExamCentreSeed]) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exam_centres")
+            .fetch_one(&mut *tx)
+            .await?;
+        if existing > 0 || centres.is_empty() {
+            return Ok(0);
+        }
+        for (i, c) in centres.iter().enumerate() {
+            sqlx::query("INSERT INTO exam_centres (id, name, address) VALUES ($1, $2, $3)")
+                .bind(i as i64 + 1)
+                .bind(&c.name)
+                .bind(&c.address)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(centres.len())
     }
 
     /// Whether a city's selection pool has no numbers at all yet.

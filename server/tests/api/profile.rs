@@ -39,6 +39,10 @@ name = "东城交通支队个人用户注册窗口"
 address = "北京市东城区"
 phone = "010-87654321"
 
+[[exam_centres]]
+name = "北京市机动车驾驶人考试中心（丰台）"
+address = "北京市丰台区"
+
 [fees]
 plate_pair_yuan = 100
 vehicle_licence_yuan = 10
@@ -120,6 +124,11 @@ async fn the_file_seeds_windows_and_pools_on_first_start_only(app: TestApp) {
         1,
         "{app}"
     );
+    let centres: Vec<String> = sqlx::query_scalar("SELECT name FROM exam_centres")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(centres, ["北京市机动车驾驶人考试中心（丰台）"], "{app}");
     assert_eq!(
         server::seed_plate_pools(&platform, 7).await.unwrap(),
         60,
@@ -152,5 +161,6 @@ async fn the_file_seeds_windows_and_pools_on_first_start_only(app: TestApp) {
         "{app}"
     );
     assert_eq!(count("SELECT COUNT(*) FROM plate_pool").await, 60, "{app}");
+    assert_eq!(count("SELECT COUNT(*) FROM exam_centres").await, 1, "{app}");
 }
 both_backends!(the_file_seeds_windows_and_pools_on_first_start_only);
