@@ -105,6 +105,13 @@ fn day(raw: &str) -> Result<Date, String> {
 /// Runs a command to its end (serving: until Ctrl-C or SIGTERM).
 pub async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env();
+    // Demo accounts share a published password: never in production.
+    if matches!(cli.command, Some(Command::Demo)) && !config.is_development() {
+        return Err(
+            "server demo loads demo accounts with a known password: development only (PLATFORM_ENV=development)"
+                .into(),
+        );
+    }
     let problems = config.production_problems();
     if !problems.is_empty() {
         return Err(format!(

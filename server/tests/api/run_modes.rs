@@ -12,10 +12,16 @@ use std::process::Command;
 /// Runs the server binary with only these settings (no inherited ones) and
 /// answers its exit code and what it wrote to standard error.
 fn run_server(settings: &[(&str, &str)]) -> (Option<i32>, String) {
+    run_server_with(&[], settings)
+}
+
+/// As [`run_server`], with command-line arguments.
+fn run_server_with(args: &[&str], settings: &[(&str, &str)]) -> (Option<i32>, String) {
     let dir = std::env::temp_dir().join(format!("run-modes-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
+        .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env(
@@ -67,6 +73,13 @@ fn a_bare_production_start_names_what_is_missing() {
         !stderr.contains("DEMO_DATA"),
         "nothing set, nothing to blame: {stderr}"
     );
+}
+
+#[test]
+fn demo_data_cannot_be_loaded_by_command_in_production() {
+    let (code, stderr) = run_server_with(&["demo"], &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("development only"), "{stderr}");
 }
 
 #[test]
