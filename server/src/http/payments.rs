@@ -132,6 +132,8 @@ pub async fn browser_return(
 
 #[derive(serde::Deserialize)]
 pub struct CheckoutQuery {
+    /// Missing is the same as unknown: the page says there is no such order.
+    #[serde(default)]
     order_no: String,
 }
 

@@ -156,7 +156,7 @@ const CASES: &[Case] = &[
     ("/lang/{code}", ANON, &[("back", "https://evil.example/")], To("/")),
     ("/text-size/{size}", ANON, &[("back", "//evil.example/")], To("/")),
     ("/text-size/{size}", ANON, &[("back", "javascript:alert(1)")], To("/")),
-    ("/payments/checkout", ONLINE, &[], Status(400, "missing field `order_no`")),
+    ("/payments/checkout", ONLINE, &[], Status(404, "订单不存在")),
     ("/payments/checkout", ONLINE, &[("order_no", "BIG")], Status(404, "订单不存在")),
     ("/payments/notify", ANON, &[("order_no", "X")], Status(400, "missing field `amount_fen`")),
     ("/payments/notify", ANON, &[("order_no", "X"), ("amount_fen", "1元"), ("bank_ref", "B"), ("signature", "00")], Status(400, "amount_fen is not a number")),
