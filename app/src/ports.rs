@@ -38,6 +38,8 @@ pub struct Ports {
     pub payments: Arc<dyn PaymentGateway>,
     pub messages: Arc<dyn Messages>,
     pub applications: Arc<dyn Applications>,
+    pub progress: Arc<dyn ApplicationProgress>,
+    pub blacklists: Arc<dyn Blacklists>,
     pub photos: Arc<dyn LicencePhotos>,
     pub plates: Arc<dyn PlateSelection>,
     pub exams: Arc<dyn ExamBookings>,

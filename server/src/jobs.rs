@@ -38,7 +38,7 @@ pub const JOBS: &[Job] = &[
         run: |ports, now| {
             Box::pin(async move {
                 let today = app::domain::Date::from_unix_seconds(now.div_euclid(1000), 8);
-                ports.applications.sweep_blacklist(today).await
+                ports.blacklists.sweep_blacklist(today).await
             })
         },
     },

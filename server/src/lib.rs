@@ -132,6 +132,8 @@ pub async fn prepare_with_clock(
         payments: gateway,
         messages: shared.clone(),
         applications: shared.clone(),
+        progress: shared.clone(),
+        blacklists: shared.clone(),
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),

@@ -3,7 +3,7 @@
 //! are `domain::application`), with its step, audit record and notice.
 
 use super::rows::coded;
-use super::{Store, StoreResult, Tx};
+use super::{port, Store, StoreResult, Tx};
 use crate::db::Backend;
 use app::domain::application::{
     next_status, ApplicationEvent, ApplicationStatus, TransitionRefused,
@@ -11,6 +11,7 @@ use app::domain::application::{
 use app::domain::fulfilment::{pickup_deadline, Fulfilment};
 use app::domain::{Date, ServiceCode, Sms};
 use app::ports::*;
+use async_trait::async_trait;
 
 /// The notice of an application's new status (a template, see
 /// `app::domain::sms`).
@@ -134,5 +135,23 @@ impl Store {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl ApplicationProgress for Store {
+    async fn record_event(
+        &self,
+        application_no: &str,
+        event: ApplicationEvent,
+        note: &str,
+        today: Date,
+        actor: &Actor,
+    ) -> PortResult<Option<Result<ApplicationStatus, TransitionRefused>>> {
+        port(
+            "record_event",
+            self.move_application(actor, application_no, event, note, today),
+        )
+        .await
     }
 }

@@ -5,11 +5,9 @@
 use super::application_events::status_message;
 use super::rows::{coded, date_opt};
 use super::{port, Store, StoreError, StoreResult};
-use app::domain::application::{
-    application_number, ApplicationEvent, ApplicationStatus, TransitionRefused,
-};
+use app::domain::application::{application_number, ApplicationStatus};
 use app::domain::fulfilment::Fulfilment;
-use app::domain::{Date, ServiceCode};
+use app::domain::ServiceCode;
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -362,32 +360,5 @@ impl Applications for Store {
                 .collect())
         })
         .await
-    }
-
-    async fn record_event(
-        &self,
-        application_no: &str,
-        event: ApplicationEvent,
-        note: &str,
-        today: Date,
-        actor: &Actor,
-    ) -> PortResult<Option<Result<ApplicationStatus, TransitionRefused>>> {
-        port(
-            "record_event",
-            self.move_application(actor, application_no, event, note, today),
-        )
-        .await
-    }
-
-    async fn sweep_blacklist(&self, today: Date) -> PortResult<usize> {
-        port("sweep_blacklist", self.sweep(today)).await
-    }
-
-    async fn blacklist_of(&self, account_id: i64) -> PortResult<Vec<BlacklistEntry>> {
-        port("blacklist_of", self.blacklist_entries(account_id)).await
-    }
-
-    async fn lift_blacklist(&self, entry_id: i64, reason: &str, actor: &Actor) -> PortResult<bool> {
-        port("lift_blacklist", self.lift(entry_id, reason, actor)).await
     }
 }

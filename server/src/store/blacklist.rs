@@ -7,12 +7,13 @@
 //! and lifting by a clerk.
 
 use super::rows::date;
-use super::{Store, StoreError, StoreResult};
+use super::{port, Store, StoreError, StoreResult};
 use app::domain::application::ApplicationEvent;
 use app::domain::blacklist::{refusal_that_blacklists, BlacklistPeriod, RefusedDelivery};
 use app::domain::fulfilment::{blacklisted_until, BLACKLIST_REFUSED_DELIVERIES};
 use app::domain::Date;
 use app::ports::*;
+use async_trait::async_trait;
 use std::collections::BTreeMap;
 
 /// Why an account is blacklisted, as the `cause` column says.
@@ -75,34 +76,98 @@ impl TryFrom<EntryRow> for BlacklistEntry {
     }
 }
 
-impl Store {
-    pub(super) async fn sweep(&self, today: Date) -> StoreResult<usize> {
-        let gateway = Actor {
-            account_id: None,
-            ip: "scheduler".into(),
-        };
-        let mut made = 0;
-        // Pick-ups past their deadline: the conditional update decides which
-        // server records it; only that one blacklists and notifies.
-        let overdue: Vec<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT id, application_no FROM applications WHERE status = 'ready_for_pickup' AND pickup_deadline < $1 ORDER BY id",
-        )
-        .bind(today.to_iso())
-        .fetch_all(&self.pool)
-        .await?;
-        for (id, no) in overdue {
-            let Some(no) = no else { continue };
-            if let Some(Ok(_)) = self
-                .move_application(&gateway, &no, ApplicationEvent::PickupExpired, "", today)
-                .await?
-            {
-                made += self.blacklist_for(id, Cause::NotCollected, today).await?;
+#[async_trait]
+impl Blacklists for Store {
+    async fn sweep_blacklist(&self, today: Date) -> PortResult<usize> {
+        port("sweep_blacklist", async {
+            let gateway = Actor {
+                account_id: None,
+                ip: "scheduler".into(),
+            };
+            let mut made = 0;
+            // Pick-ups past their deadline: the conditional update decides which
+            // server records it; only that one blacklists and notifies.
+            let overdue: Vec<(i64, Option<String>)> = sqlx::query_as(
+                "SELECT id, application_no FROM applications WHERE status = 'ready_for_pickup' AND pickup_deadline < $1 ORDER BY id",
+            )
+            .bind(today.to_iso())
+            .fetch_all(&self.pool)
+            .await?;
+            for (id, no) in overdue {
+                let Some(no) = no else { continue };
+                if let Some(Ok(_)) = self
+                    .move_application(&gateway, &no, ApplicationEvent::PickupExpired, "", today)
+                    .await?
+                {
+                    made += self.blacklist_for(id, Cause::NotCollected, today).await?;
+                }
             }
-        }
-        made += self.sweep_refusals(today).await?;
-        Ok(made)
+            made += self.sweep_refusals(today).await?;
+            Ok(made)
+        })
+        .await
     }
 
+    async fn blacklist_of(&self, account_id: i64) -> PortResult<Vec<BlacklistEntry>> {
+        port("blacklist_of", async {
+            let rows: Vec<EntryRow> = sqlx::query_as(
+                "SELECT b.id, a.application_no, b.cause, b.since, b.until, b.lifted_at, b.lift_reason
+                 FROM blacklist b JOIN applications a ON a.id = b.application_id
+                 WHERE b.account_id = $1 ORDER BY b.id DESC",
+            )
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(TryInto::try_into).collect()
+        })
+        .await
+    }
+
+    async fn lift_blacklist(&self, entry_id: i64, reason: &str, actor: &Actor) -> PortResult<bool> {
+        port("lift_blacklist", async {
+            let now = self.clock.now_ms();
+            let mut tx = self.begin_write().await?;
+            let changed = sqlx::query(
+                "UPDATE blacklist SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4 AND lifted_at IS NULL",
+            )
+            .bind(now)
+            .bind(actor.account_id)
+            .bind(reason)
+            .bind(entry_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if changed == 0 {
+                return Ok(false);
+            }
+            let account_id: i64 = sqlx::query_scalar("SELECT account_id FROM blacklist WHERE id = $1")
+                .bind(entry_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            self.audit_in(
+                &mut tx,
+                actor,
+                "blacklist.lift",
+                &format!("account:{account_id}"),
+                &format!("entry {entry_id}: {reason}"),
+            )
+            .await?;
+            Store::notify_in(
+                &mut tx,
+                account_id,
+                &app::domain::Sms::blacklist_lifted(),
+                "/account/applications",
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+        .await
+    }
+}
+
+impl Store {
     /// Refused deliveries, counted per person across their applications
     /// (`domain::blacklist`). A refusal recorded before one of the person's
     /// entries was made can never count again (it falls before that
@@ -161,66 +226,6 @@ impl Store {
             made += self.blacklist_for(application_id, cause, today).await?;
         }
         Ok(made)
-    }
-
-    pub(super) async fn blacklist_entries(
-        &self,
-        account_id: i64,
-    ) -> StoreResult<Vec<BlacklistEntry>> {
-        let rows: Vec<EntryRow> = sqlx::query_as(
-            "SELECT b.id, a.application_no, b.cause, b.since, b.until, b.lifted_at, b.lift_reason
-             FROM blacklist b JOIN applications a ON a.id = b.application_id
-             WHERE b.account_id = $1 ORDER BY b.id DESC",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(TryInto::try_into).collect()
-    }
-
-    pub(super) async fn lift(
-        &self,
-        entry_id: i64,
-        reason: &str,
-        actor: &Actor,
-    ) -> StoreResult<bool> {
-        let now = self.clock.now_ms();
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE blacklist SET lifted_at = $1, lifted_by = $2, lift_reason = $3 WHERE id = $4 AND lifted_at IS NULL",
-        )
-        .bind(now)
-        .bind(actor.account_id)
-        .bind(reason)
-        .bind(entry_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Ok(false);
-        }
-        let account_id: i64 = sqlx::query_scalar("SELECT account_id FROM blacklist WHERE id = $1")
-            .bind(entry_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        self.audit_in(
-            &mut tx,
-            actor,
-            "blacklist.lift",
-            &format!("account:{account_id}"),
-            &format!("entry {entry_id}: {reason}"),
-        )
-        .await?;
-        Store::notify_in(
-            &mut tx,
-            account_id,
-            &app::domain::Sms::blacklist_lifted(),
-            "/account/applications",
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(true)
     }
 }
 

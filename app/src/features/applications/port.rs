@@ -27,7 +27,7 @@ pub struct NewApplication {
     pub today: Date,
 }
 
-/// Document applications, their processing and the blacklist.
+/// Document applications (业务申请): drafts, submission, the lists.
 #[async_trait]
 pub trait Applications: Send + Sync {
     /// Stores it with its first history step; answers the application
@@ -63,6 +63,14 @@ pub trait Applications: Send + Sync {
         status: Option<ApplicationStatus>,
         limit: i64,
     ) -> PortResult<Vec<ApplicationSummary>>;
+    /// The account's audit trail, newest first.
+    async fn audit_trail(&self, account_id: i64, limit: i64) -> PortResult<Vec<AuditEntry>>;
+}
+
+/// An application's progress (业务进度): the clerk's and the scheduler's
+/// events.
+#[async_trait]
+pub trait ApplicationProgress: Send + Sync {
     /// Moves the application on by a conditional update (None: no such
     /// application; Err: not possible from its status).
     async fn record_event(
@@ -73,12 +81,16 @@ pub trait Applications: Send + Sync {
         today: Date,
         actor: &Actor,
     ) -> PortResult<Option<Result<ApplicationStatus, TransitionRefused>>>;
+}
+
+/// The blacklist (黑名单): who may not apply for plate and licence
+/// replacement online, why and until when.
+#[async_trait]
+pub trait Blacklists: Send + Sync {
     /// Blacklists applicants with 3 refused deliveries or an uncollected
     /// pick-up past its deadline. Safe to run on several servers at once.
     /// Answers how many new entries it made.
     async fn sweep_blacklist(&self, today: Date) -> PortResult<usize>;
     async fn blacklist_of(&self, account_id: i64) -> PortResult<Vec<BlacklistEntry>>;
     async fn lift_blacklist(&self, entry_id: i64, reason: &str, actor: &Actor) -> PortResult<bool>;
-    /// The account's audit trail, newest first.
-    async fn audit_trail(&self, account_id: i64, limit: i64) -> PortResult<Vec<AuditEntry>>;
 }

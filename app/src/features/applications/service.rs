@@ -3,7 +3,7 @@
 //! every rule, and what is stored. Unit-tested against in-memory fakes of
 //! the ports (`service/tests.rs`).
 
-use super::port::{Applications, NewApplication};
+use super::port::{Applications, Blacklists, NewApplication};
 use super::{active_until, ApplicationInput, ApplyOptions, MyApplications, Subject};
 use crate::domain::application::*;
 use crate::domain::fulfilment::Fulfilment;
@@ -21,6 +21,8 @@ mod tests;
 /// The application desk (业务受理): the ports the service reads, and today.
 pub struct Desk<'a> {
     pub applications: &'a dyn Applications,
+    /// Whether the applicant is blacklisted (黑名单).
+    pub blacklists: &'a dyn Blacklists,
     pub bindings: &'a dyn Bindings,
     /// Fees and the business centre come from the configuration.
     pub profile: &'a crate::profile::PlatformProfile,
@@ -38,6 +40,7 @@ impl<'a> Desk<'a> {
     pub fn of(ports: &'a Ports) -> Desk<'a> {
         Desk {
             applications: &*ports.applications,
+            blacklists: &*ports.blacklists,
             bindings: &*ports.bindings,
             profile: &ports.profile,
             today: ports.clock.today(),
@@ -49,7 +52,7 @@ impl<'a> Desk<'a> {
     pub async fn overview(&self, account: &SessionAccount) -> Result<MyApplications, AppError> {
         let today = self.today;
         let items = self.applications.mine(account.account_id).await?;
-        let blacklist = self.applications.blacklist_of(account.account_id).await?;
+        let blacklist = self.blacklists.blacklist_of(account.account_id).await?;
         let blacklisted_until = active_until(&blacklist, today);
         let actor = account.service_actor();
         let facts = ApplicationFacts {
@@ -237,7 +240,7 @@ impl<'a> Desk<'a> {
                 Text::new("请使用民警工作台。", "Use the staff console."),
             )
         })?;
-        let blacklist = self.applications.blacklist_of(account.account_id).await?;
+        let blacklist = self.blacklists.blacklist_of(account.account_id).await?;
         let blacklisted_until = active_until(&blacklist, today);
         let mut refusal = crate::domain::may_use(&actor, service, today).err();
         let base = ApplicationFacts {

@@ -6,7 +6,7 @@ use app::features::applications::api::{
     ApplicationsOverview, MyApplication, StaffApplication, StaffLiftBlacklist, SubmitApplication,
 };
 use app::features::messages::api::MyMessages;
-use app::ports::Applications;
+use app::ports::Blacklists;
 use sqlx::Row;
 
 async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it(app: TestApp) {

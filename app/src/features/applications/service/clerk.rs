@@ -26,7 +26,7 @@ pub async fn view(ports: &Ports, application_no: &str) -> Result<StaffApplicatio
             None
         },
     );
-    let blacklist = ports.applications.blacklist_of(detail.account_id).await?;
+    let blacklist = ports.blacklists.blacklist_of(detail.account_id).await?;
     let audit = ports
         .applications
         .audit_trail(detail.account_id, 100)
@@ -71,7 +71,7 @@ pub async fn record_event(
     }
     let no = application_no;
     let outcome = ports
-        .applications
+        .progress
         .record_event(no, event, &note, ports.clock.today(), actor)
         .await?;
     match outcome {
@@ -95,7 +95,7 @@ pub async fn record_event(
     if event == ApplicationEvent::DeliveryRefused {
         // The third refusal blacklists at once (the scheduled sweep would too).
         ports
-            .applications
+            .blacklists
             .sweep_blacklist(ports.clock.today())
             .await?;
     }
@@ -120,7 +120,7 @@ pub async fn lift_blacklist(
         ));
     }
     let lifted = ports
-        .applications
+        .blacklists
         .lift_blacklist(entry_id, reason, actor)
         .await?;
     if !lifted {

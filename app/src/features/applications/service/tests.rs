@@ -3,7 +3,7 @@
 //! staff account changes, and what a checked form stores.
 
 use super::*;
-use crate::domain::application::{ApplicationEvent, ApplicationStatus, TransitionRefused};
+use crate::domain::application::ApplicationStatus;
 use crate::domain::{IndividualKind, PlateNumber, RegistrationChannel, VehicleStatus, VehicleType};
 use crate::features::accounts::AccountRole;
 use crate::features::applications::{
@@ -58,16 +58,13 @@ impl Applications for Fake {
     ) -> PortResult<Vec<ApplicationSummary>> {
         unimplemented!("{UNUSED}")
     }
-    async fn record_event(
-        &self,
-        _: &str,
-        _: ApplicationEvent,
-        _: &str,
-        _: Date,
-        _: &Actor,
-    ) -> PortResult<Option<Result<ApplicationStatus, TransitionRefused>>> {
+    async fn audit_trail(&self, _: i64, _: i64) -> PortResult<Vec<AuditEntry>> {
         unimplemented!("{UNUSED}")
     }
+}
+
+#[async_trait]
+impl Blacklists for Fake {
     async fn sweep_blacklist(&self, _: Date) -> PortResult<usize> {
         unimplemented!("{UNUSED}")
     }
@@ -75,9 +72,6 @@ impl Applications for Fake {
         Ok(self.blacklist.clone())
     }
     async fn lift_blacklist(&self, _: i64, _: &str, _: &Actor) -> PortResult<bool> {
-        unimplemented!("{UNUSED}")
-    }
-    async fn audit_trail(&self, _: i64, _: i64) -> PortResult<Vec<AuditEntry>> {
         unimplemented!("{UNUSED}")
     }
 }
@@ -217,6 +211,7 @@ fn profile() -> &'static crate::profile::PlatformProfile {
 fn desk(fake: &Fake) -> Desk<'_> {
     Desk {
         applications: fake,
+        blacklists: fake,
         bindings: fake,
         profile: profile(),
         today: today(),
