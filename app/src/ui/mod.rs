@@ -131,6 +131,21 @@ pub fn profile() -> std::sync::Arc<crate::profile::PlatformProfile> {
     }
 }
 
+/// The logged-in person's unread messages, counted when the request came
+/// in (0 in the browser, where pages are not rendered).
+pub fn unread_messages() -> i64 {
+    #[cfg(feature = "ssr")]
+    {
+        crate::features::accounts::session::current_session()
+            .map(|s| s.unread_messages)
+            .unwrap_or(0)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        0
+    }
+}
+
 /// True when the server runs in development mode (开发演示环境); pages
 /// say so in a banner. Always false in the browser.
 pub fn development_mode() -> bool {

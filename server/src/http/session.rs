@@ -54,10 +54,28 @@ async fn resolve(state: &WebState, token: &str) -> Option<CurrentSession> {
         }
     };
     match state.ports.accounts.account_on_record(account_id).await {
-        Ok(record) => record.map(|record| CurrentSession {
-            token_hash,
-            account: session_account_of(record),
-        }),
+        Ok(Some(record)) => {
+            let account = session_account_of(record);
+            let unread_messages = if account.is_staff() {
+                0
+            } else {
+                state
+                    .ports
+                    .messages
+                    .unread_count(account_id)
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "counting unread messages failed");
+                        0
+                    })
+            };
+            Some(CurrentSession {
+                token_hash,
+                account,
+                unread_messages,
+            })
+        }
+        Ok(None) => None,
         Err(e) => {
             tracing::error!(error = %e, "loading session account failed");
             None

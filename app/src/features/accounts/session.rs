@@ -15,6 +15,11 @@ use leptos::prelude::*;
 pub struct CurrentSession {
     pub token_hash: String,
     pub account: SessionAccount,
+    /// Messages not yet read (0 for staff), counted as the request came in:
+    /// the header shows the number without a resource of its own (two
+    /// blocking resources on one page can hang the SSR stream under load:
+    /// leptos-rs/leptos#4851).
+    pub unread_messages: i64,
 }
 
 /// The account as a session shows it: the phone and the ID number masked.

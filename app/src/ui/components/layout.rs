@@ -109,38 +109,26 @@ fn MessagesLink(lang: Lang) -> impl IntoView {
         .pathname
         .get_untracked()
         == "/account/messages";
-    let unread = Resource::new_blocking(
-        || (),
-        move |_| async move {
-            if here {
-                Ok(0)
-            } else {
-                crate::features::messages::unread_message_count().await
-            }
-        },
-    );
+    let n = if here {
+        0
+    } else {
+        crate::ui::unread_messages()
+    };
+    let text = match (lang, n) {
+        (Lang::Zh, 0) => "消息".to_string(),
+        (Lang::En, 0) => "Messages".to_string(),
+        (Lang::Zh, n) => format!("消息（{n}条未读）"),
+        (Lang::En, n) => format!("Messages ({n} unread)"),
+    };
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let n = unread.await.unwrap_or(0);
-                let text = match (lang, n) {
-                    (Lang::Zh, 0) => "消息".to_string(),
-                    (Lang::En, 0) => "Messages".to_string(),
-                    (Lang::Zh, n) => format!("消息（{n}条未读）"),
-                    (Lang::En, n) => format!("Messages ({n} unread)"),
-                };
-                view! {
-                    <a
-                        class="header__link"
-                        href="/account/messages"
-                        aria-current=here.then_some("page")
-                        data-testid="messages-link"
-                    >
-                        {text}
-                    </a>
-                }
-            })}
-        </Suspense>
+        <a
+            class="header__link"
+            href="/account/messages"
+            aria-current=here.then_some("page")
+            data-testid="messages-link"
+        >
+            {text}
+        </a>
     }
 }
 
