@@ -218,7 +218,7 @@ fn vehicles_view(
                     lang.pick("辆。绑定需车主手机号码接收的验证码确认。", " more. The owner confirms with a code sent to the owner's phone."),
                 )}
             </p>
-            <OtherVehicleForm lang initial_error=form_error_from_url(RequestOtherVehicle::PATH) plate_example=format!("{}12345", crate::ui::profile().seat().plate_prefix) />
+            <OtherVehicleForm lang initial_error=form_error_from_url(RequestOtherVehicle::PATH) plate_hint=plate_hint() />
         }
         .into_any(),
     };
@@ -252,13 +252,19 @@ fn check_plate(v: &str) -> Option<Text> {
         .map(|e| Text::new(e.zh(), e.en()))
 }
 
+/// The plate field's hint with this platform's example plate (冀A12345).
+fn plate_hint() -> Text {
+    let example = format!("{}12345", crate::ui::profile().seat().plate_prefix);
+    Text::new(format!("例如：{example}"), format!("For example {example}"))
+}
+
 /// Step 1 of binding someone else's vehicle: plate and VIN suffix. The
-/// example plate is this platform's (冀A12345), from the server.
+/// hint's example plate is this platform's, made on the server.
 #[island]
 pub fn OtherVehicleForm(
     lang: Lang,
     initial_error: Option<AppError>,
-    plate_example: String,
+    plate_hint: Text,
 ) -> impl IntoView {
     let action = ServerAction::<RequestOtherVehicle>::new();
     let plate = RwSignal::new(String::new());
@@ -290,7 +296,7 @@ pub fn OtherVehicleForm(
                 lang
                 name="plate"
                 label=labels[0].1.clone()
-                hint=Text::new(format!("例如：{plate_example}"), format!("For example {plate_example}"))
+                hint=plate_hint
                 value=plate
                 server_error=server_problem(error, "plate")
                 live_check=check_plate
