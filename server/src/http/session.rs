@@ -34,16 +34,23 @@ pub async fn session_layer(
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|t| well_formed(t));
+    // Only a page shows the header with the unread count: server functions
+    // and the site's files need no count (one query fewer on each).
+    let path = request.uri().path();
+    let renders_page = request.method() == axum::http::Method::GET
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/");
     if let Some(token) = token {
-        if let Some(session) = resolve(&state, &token).await {
+        if let Some(session) = resolve(&state, &token, renders_page).await {
             request.extensions_mut().insert(session);
         }
     }
     next.run(request).await
 }
 
-/// The account behind a token, when the session is still open.
-async fn resolve(state: &WebState, token: &str) -> Option<CurrentSession> {
+/// The account behind a token, when the session is still open; with the
+/// unread messages counted when the request renders a page.
+async fn resolve(state: &WebState, token: &str, renders_page: bool) -> Option<CurrentSession> {
     let token_hash = sha256_hex(token);
     let now = state.ports.clock.now_ms();
     let account_id = match state.ports.accounts.resolve_session(&token_hash, now).await {
@@ -56,7 +63,7 @@ async fn resolve(state: &WebState, token: &str) -> Option<CurrentSession> {
     match state.ports.accounts.account_on_record(account_id).await {
         Ok(Some(record)) => {
             let account = session_account_of(record);
-            let unread_messages = if account.is_staff() {
+            let unread_messages = if account.is_staff() || !renders_page {
                 0
             } else {
                 state

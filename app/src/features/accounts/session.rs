@@ -15,7 +15,8 @@ use leptos::prelude::*;
 pub struct CurrentSession {
     pub token_hash: String,
     pub account: SessionAccount,
-    /// Messages not yet read (0 for staff), counted as the request came in:
+    /// Messages not yet read (0 for staff, and for requests that render no
+    /// page: server functions, the site's files), counted as the request came in:
     /// the header shows the number without a resource of its own (two
     /// blocking resources on one page can hang the SSR stream under load:
     /// leptos-rs/leptos#4851).
