@@ -70,6 +70,8 @@ pub mod constraint {
     /// entry for refused deliveries is one per refusal that made the third
     /// (`blacklist_once_per_refusal`).
     pub const BLACKLIST_PER_APPLICATION: &str = "blacklist_once_per_application";
+    /// One appeal per blacklist entry waits for a decision at a time.
+    pub const APPEAL_ONE_WAITING: &str = "blacklist_appeals_one_waiting";
     /// A number is in the plate pool once (号牌号码).
     pub const PLATE_IN_POOL: &str = "plate_pool_pkey";
     /// A vehicle holds or has taken at most one number.

@@ -14,16 +14,19 @@ pub use crate::features::fines::port::*;
 pub use crate::features::messages::port::*;
 pub use crate::features::photos::port::*;
 pub use crate::features::plates::port::*;
+pub use crate::features::staff::port::*;
+pub use crate::features::supervision::port::*;
 pub use crate::features::port::{Actor, Clock};
 pub use crate::port_error::{PortError, PortResult};
 
-pub use crate::features::accounts::RegistrationWindow;
+pub use crate::features::accounts::{RecordView, RegistrationWindow};
 pub use crate::features::applications::{
     ApplicationDetail, ApplicationStep, ApplicationSummary, AuditEntry, BlacklistEntry,
 };
 pub use crate::features::bindings::{MyLicence, MyVehicle, UnboundVehicle};
 pub use crate::features::fines::{Receipt, ViolationItem};
 pub use crate::features::messages::Message;
+pub use crate::features::supervision::{AccountFile, Appeal, AppealDecision};
 
 use std::sync::Arc;
 
@@ -40,6 +43,12 @@ pub struct Ports {
     pub applications: Arc<dyn Applications>,
     pub progress: Arc<dyn ApplicationProgress>,
     pub blacklists: Arc<dyn Blacklists>,
+    /// Account files, disabling accounts and appeals (审核).
+    pub supervision: Arc<dyn Supervision>,
+    /// Staff reads of a person's record (谁查看过我的信息).
+    pub record_views: Arc<dyn RecordViews>,
+    /// Staff accounts and their second factor (民警账户).
+    pub staff: Arc<dyn StaffAccounts>,
     pub photos: Arc<dyn LicencePhotos>,
     pub plates: Arc<dyn PlateSelection>,
     pub exams: Arc<dyn ExamBookings>,

@@ -25,6 +25,7 @@
 use crate::import::RegistryKind;
 use crate::{load_demo_if_empty, prepare, Config, Platform};
 use app::domain::exam::Subject;
+use app::domain::totp::TotpKey;
 use app::domain::{Date, Password, StaffRole};
 use clap::{Parser, Subcommand};
 
@@ -45,16 +46,24 @@ pub enum Command {
     Migrate,
     /// Load the demo registry into an empty database.
     Demo,
-    /// Create an administrator or a clerk (窗口民警); the password is read
-    /// from STAFF_PASSWORD or standard input.
+    /// Create a staff account, usually the first administrator (the
+    /// administrator creates the others in the console); the password is
+    /// read from STAFF_PASSWORD or standard input. The second factor is
+    /// set up at the first login.
     CreateStaff {
         username: String,
-        /// admin or clerk
+        /// admin, supervisor, centre_clerk or window_clerk
         #[arg(value_parser = staff_role)]
         role: StaffRole,
         name: String,
-        /// The clerk's registration window.
+        /// A window clerk's registration window.
         window_id: Option<i64>,
+        /// 警号: the police number shown to the people whose records they open.
+        #[arg(long, default_value = "")]
+        police_no: String,
+        /// 所属单位
+        #[arg(long, default_value = "")]
+        unit: String,
     },
     /// Add COUNT unissued numbers (withheld series skipped) to a city's
     /// plate pool (号池), e.g. 冀A.
@@ -89,7 +98,10 @@ fn registry_kind(raw: &str) -> Result<RegistryKind, String> {
 }
 
 fn staff_role(raw: &str) -> Result<StaffRole, String> {
-    StaffRole::from_code(raw).ok_or_else(|| "ROLE must be admin or clerk".into())
+    StaffRole::from_code(raw).ok_or_else(|| {
+        let codes: Vec<_> = StaffRole::ALL.iter().map(|r| r.code()).collect();
+        format!("ROLE must be one of {}", codes.join(", "))
+    })
 }
 
 fn subject(raw: &str) -> Result<String, String> {
@@ -135,7 +147,20 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             role,
             name,
             window_id,
-        } => create_staff(&platform, &username, role, &name, window_id).await,
+            police_no,
+            unit,
+        } => {
+            let new = app::ports::NewStaff {
+                username: username.to_ascii_lowercase(),
+                display_name: name,
+                role,
+                police_no,
+                unit,
+                window_id,
+                password_hash: String::new(),
+            };
+            create_staff(&platform, new).await
+        }
         Command::LoadPlates { city, count } => {
             let seed: u64 = rand::random();
             let added = crate::load_plate_pool(&platform, &city, count, seed).await?;
@@ -179,14 +204,14 @@ async fn serve(config: &Config, platform: &Platform) -> Result<(), String> {
         .map_err(|e| format!("server stopped: {e}"))
 }
 
-async fn create_staff(
-    platform: &Platform,
-    username: &str,
-    role: StaffRole,
-    name: &str,
-    window: Option<i64>,
-) -> Result<(), String> {
-    let username = username.to_ascii_lowercase();
+async fn create_staff(platform: &Platform, mut new: app::ports::NewStaff) -> Result<(), String> {
+    if new.role.needs_window() != new.window_id.is_some() {
+        return Err(format!(
+            "a {} {} a WINDOW_ID",
+            new.role.code(),
+            if new.role.needs_window() { "needs" } else { "takes no" }
+        ));
+    }
     let password = match std::env::var("STAFF_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
@@ -201,11 +226,11 @@ async fn create_staff(
         use app::domain::Rule;
         e.en()
     })?;
-    let hash = platform.hasher.hash_now(password.expose())?;
-    let id = crate::store::create_staff(&platform.store, &username, name, role, window, &hash)
+    new.password_hash = platform.hasher.hash_now(password.expose())?;
+    let id = crate::store::create_staff(&platform.store, &new)
         .await
         .map_err(|e| e.to_string())?;
-    println!("created {} account {username} (id {id})", role.code());
+    println!("created {} account {} (id {id})", new.role.code(), new.username);
     Ok(())
 }
 
@@ -249,6 +274,10 @@ fn print_demo(summary: Option<crate::demo::DemoSummary>) {
             login.role_zh, login.role_en, login.login, login.password
         );
     }
+    println!(
+        "demo staff log in with a second factor: add the key {} to an authenticator app (time-based, 6 digits, 30 s)",
+        TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).grouped()
+    );
     println!("try online registration with (ID number, name, phone on record):");
     for (id, name, phone) in s.can_register_online.iter().take(3) {
         println!("  {id}  {name}  {phone}");
@@ -298,9 +327,10 @@ async fn write_demo_json(
     let json = serde_json::json!({
         "logins": s.logins.iter().map(|l| serde_json::json!({
             "role_zh": l.role_zh, "role_en": l.role_en, "login": l.login, "password": l.password,
+            "totp_key": l.totp_key,
         })).collect::<Vec<_>>(),
         "can_register_online": s.can_register_online,
-        "clerk_unit_window": { "login": clerk, "password": password },
+        "clerk_unit_window": { "login": clerk, "password": password, "totp_key": TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).to_base32() },
         "owner_car": car,
         "owner_cars": s.owner_cars,
     });
@@ -334,11 +364,11 @@ mod tests {
             Some(Command::Demo)
         ));
         assert!(matches!(
-            parse(&["create-staff", "clerk05", "clerk", "窗口民警 王强", "5"])
+            parse(&["create-staff", "clerk05", "window_clerk", "窗口民警 王强", "5"])
                 .unwrap()
                 .command,
             Some(Command::CreateStaff {
-                role: StaffRole::Clerk,
+                role: StaffRole::WindowClerk,
                 window_id: Some(5),
                 ..
             })

@@ -91,18 +91,6 @@ impl SpecialService {
     }
 }
 
-/// Staff roles in the console.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum StaffRole {
-    Clerk,
-    Admin,
-}
-
-coded_enum!(StaffRole {
-    Clerk => ("clerk", "窗口民警", "Window clerk"),
-    Admin => ("admin", "管理员", "Administrator"),
-});
-
 #[cfg(test)]
 mod tests {
     use super::*;

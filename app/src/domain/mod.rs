@@ -19,12 +19,14 @@ pub mod plate;
 pub mod plate_selection;
 pub mod services;
 pub mod sms;
+pub mod staff;
 pub mod text;
+pub mod totp;
 pub mod vehicle;
 pub mod violation;
 pub mod window;
 
-pub use account::{IndividualKind, RegistrationChannel, SpecialService, StaffRole, UnitKind};
+pub use account::{IndividualKind, RegistrationChannel, SpecialService, UnitKind};
 pub use credit_code::CreditCode;
 pub use date::Date;
 pub use identity::{PersonName, PhoneNumber, ResidentId, Sex};
@@ -33,6 +35,7 @@ pub use password::Password;
 pub use plate::PlateNumber;
 pub use services::{may_use, Actor, Refusal, ServiceCode};
 pub use sms::{Sms, SmsTemplate};
+pub use staff::{StaffPower, StaffRole};
 pub use vehicle::{VehicleStatus, VehicleType, Vin};
 pub use violation::{BindingKind, ViolationFacts, ViolationStatus};
 

@@ -21,6 +21,7 @@ pub mod messages;
 pub mod photos;
 pub mod plates;
 pub mod staff;
+pub mod supervision;
 
 #[cfg(feature = "ssr")]
 pub mod port;

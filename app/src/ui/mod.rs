@@ -96,6 +96,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/violations/:id") view=violations::ViolationPage ssr=SsrMode::Async />
                 <Route path=path!("/account/receipts/:no") view=violations::ReceiptPage ssr=SsrMode::Async />
                 <Route path=path!("/account/messages") view=violations::MessagesPage ssr=SsrMode::Async />
+                <Route path=path!("/account/record-views") view=record_views::RecordViewsPage ssr=SsrMode::Async />
+                <Route path=path!("/account/blacklist") view=blacklist::BlacklistPage ssr=SsrMode::Async />
                 <Route path=path!("/account/contact") view=contact::ContactChangePage ssr=SsrMode::Async />
                 <Route path=path!("/account/plates") view=plates::PlatesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/exams") view=exams::ExamsPage ssr=SsrMode::Async />
@@ -108,7 +110,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/apply/:code/check") view=apply::CheckApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/applications") view=staff_applications::StaffApplicationsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/applications/:no") view=staff_applications::StaffApplicationPage ssr=SsrMode::Async />
+                <Route path=path!("/login/second-factor") view=staff_login::SecondFactorPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=staff::StaffHome ssr=SsrMode::Async />
+                <Route path=path!("/staff/admin/staff") view=staff_admin::StaffAccountsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/accounts") view=staff_supervision::AccountSearchPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/accounts/:id") view=staff_supervision::AccountFilePage ssr=SsrMode::Async />
+                <Route path=path!("/staff/appeals") view=staff_supervision::AppealQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/staff/admin/staff/:id") view=staff_admin::StaffAccountPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />
             </Routes>

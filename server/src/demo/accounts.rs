@@ -1,4 +1,5 @@
-//! Demo accounts (账号): the administrator, one clerk per window, the demo
+//! Demo accounts (账号): the administrator, one clerk per window, business-
+//! centre clerks and a supervisor (the demo second-factor key), the demo
 //! citizens (each role a browser journey changes comes twice) and the demo
 //! units with their special services (特殊业务授权).
 
@@ -6,49 +7,115 @@ use super::batch::Tx;
 use super::cast;
 use super::random::{name, Rng};
 use super::registry::{Organisation, Person, UNIT_WINDOW};
-use super::{DemoLogin, DEMO_PASSWORD};
-use app::domain::IndividualKind;
+use super::{DemoLogin, DEMO_PASSWORD, DEMO_TOTP_KEY};
+use app::domain::totp::TotpKey;
+use app::domain::{IndividualKind, StaffRole};
 use sqlx::Row;
 
-/// The staff accounts: the administrator's id and the clerks' ids, one per
-/// window in window order.
+/// The staff accounts: the administrator's id and the window clerks' ids,
+/// one per window in window order (the centre clerks and the supervisor
+/// are not needed by later steps).
 pub(super) struct Staff {
     pub(super) admin: i64,
     pub(super) clerks: Vec<i64>,
 }
 
-/// Staff: the administrator, and one clerk per window.
+/// One demo staff account, with the demo second-factor key enrolled.
+struct DemoStaff<'a> {
+    username: String,
+    role: StaffRole,
+    name: String,
+    police_no: String,
+    unit: &'a str,
+    window: Option<i64>,
+}
+
+async fn insert_staff(
+    tx: &mut Tx,
+    member: DemoStaff<'_>,
+    now_ms: i64,
+    hash_password: &(dyn Fn(&str) -> String + Sync),
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, window_id, police_no, staff_unit, created_at)
+         VALUES ('staff', $1, $2, $3, '', $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&member.username)
+    .bind(member.role.code())
+    .bind(&member.name)
+    .bind(hash_password(DEMO_PASSWORD))
+    .bind(member.window)
+    .bind(&member.police_no)
+    .bind(member.unit)
+    .bind(now_ms)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    sqlx::query(
+        "INSERT INTO staff_second_factors (account_id, secret, enrolled_at, last_step) VALUES ($1, $2, $3, 0)",
+    )
+    .bind(id)
+    .bind(TotpKey::from_bytes(DEMO_TOTP_KEY).to_base32())
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Staff: the administrator, one clerk per window, two business-centre
+/// clerks and a supervisor, each with a police number (警号) and unit.
 pub(super) async fn staff(
     tx: &mut Tx,
     rng: &mut Rng,
     now_ms: i64,
     hash_password: &(dyn Fn(&str) -> String + Sync),
 ) -> Result<Staff, sqlx::Error> {
-    let admin: i64 = sqlx::query(
-        "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, created_at)
-         VALUES ('staff', 'admin', 'admin', '系统管理员', '', $1, $2) RETURNING id",
+    const CENTRE: &str = "车辆管理所网上业务受理中心";
+    let admin = insert_staff(
+        tx,
+        DemoStaff {
+            username: "admin".into(),
+            role: StaffRole::Admin,
+            name: "系统管理员".into(),
+            police_no: "130001".into(),
+            unit: "交通管理局科技信息科",
+            window: None,
+        },
+        now_ms,
+        hash_password,
     )
-    .bind(hash_password(DEMO_PASSWORD))
-    .bind(now_ms)
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("id")?;
+    .await?;
     let mut clerks = Vec::new();
     for w in 1..=UNIT_WINDOW {
-        let badge = 130_100 + w * 7;
-        let id: i64 = sqlx::query(
-            "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, window_id, created_at)
-             VALUES ('staff', $1, 'clerk', $2, '', $3, $4, $5) RETURNING id",
-        )
-        .bind(format!("clerk{w:02}"))
-        .bind(format!("窗口民警 {} (警号 {badge})", name(rng)))
-        .bind(hash_password(DEMO_PASSWORD))
-        .bind(w)
-        .bind(now_ms)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("id")?;
-        clerks.push(id);
+        let window: String = sqlx::query("SELECT name FROM registration_windows WHERE id = $1")
+            .bind(w)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("name")?;
+        let member = DemoStaff {
+            username: format!("clerk{w:02}"),
+            role: StaffRole::WindowClerk,
+            name: format!("窗口民警 {}", name(rng)),
+            police_no: (130_100 + w * 7).to_string(),
+            unit: &window,
+            window: Some(w),
+        };
+        clerks.push(insert_staff(tx, member, now_ms, hash_password).await?);
+    }
+    for (username, role, title, police_no) in [
+        ("centre01", StaffRole::CentreClerk, "业务中心民警", "130301"),
+        ("centre02", StaffRole::CentreClerk, "业务中心民警", "130302"),
+        ("super01", StaffRole::Supervisor, "审核民警", "130401"),
+    ] {
+        let member = DemoStaff {
+            username: username.into(),
+            role,
+            name: format!("{title} {}", name(rng)),
+            police_no: police_no.into(),
+            unit: CENTRE,
+            window: None,
+        };
+        insert_staff(tx, member, now_ms, hash_password).await?;
     }
     Ok(Staff { admin, clerks })
 }
@@ -59,6 +126,7 @@ fn login(role_zh: &'static str, role_en: &'static str, login: impl Into<String>)
         role_en,
         login: login.into(),
         password: DEMO_PASSWORD.into(),
+        totp_key: None,
     }
 }
 
@@ -261,16 +329,27 @@ pub(super) async fn units(
     Ok(logins)
 }
 
-/// The staff logins shown with the demo: a clerk, the unit-window clerk and
-/// the administrator.
+/// The staff logins shown with the demo: a clerk, the unit-window clerk,
+/// a business-centre clerk, the supervisor and the administrator, with the
+/// demo second-factor key.
 pub(super) fn staff_logins() -> Vec<DemoLogin> {
-    vec![
+    let key = TotpKey::from_bytes(DEMO_TOTP_KEY).to_base32();
+    [
         login("窗口民警", "Window clerk", "clerk01"),
         login(
             "单位窗口民警",
             "Unit-window clerk",
             format!("clerk{UNIT_WINDOW:02}"),
         ),
+        login("业务中心民警", "Business-centre clerk", "centre01"),
+        login("业务中心民警 #2", "Business-centre clerk #2", "centre02"),
+        login("审核民警", "Supervisor", "super01"),
         login("管理员", "Administrator", "admin"),
     ]
+    .into_iter()
+    .map(|l| DemoLogin {
+        totp_key: Some(key.clone()),
+        ..l
+    })
+    .collect()
 }

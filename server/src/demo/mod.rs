@@ -35,7 +35,15 @@ pub struct DemoLogin {
     pub role_en: &'static str,
     pub login: String,
     pub password: String,
+    /// Staff: the second-factor key (动态口令密钥) the demo staff share, in
+    /// Base32, to add to an authenticator app (development only).
+    pub totp_key: Option<String>,
 }
+
+/// The demo staff's second-factor key: known, so the demo and the browser
+/// tests can log in as staff. Only demo data has it, and demo data loads
+/// only in development.
+pub const DEMO_TOTP_KEY: &[u8; 20] = b"demo-staff-totp-key!";
 
 /// An online owner's small car (小型轿车), with camera-recorded violations,
 /// for the binding and fine journeys.

@@ -44,6 +44,11 @@ const CONSTRAINTS: &[(&str, &[&str], &str)] = &[
         "accounts.staff_username",
     ),
     (c::PERSON, &[c::PERSON], "persons.id_number"),
+    (
+        c::APPEAL_ONE_WAITING,
+        &[c::APPEAL_ONE_WAITING],
+        "blacklist_appeals.entry_id",
+    ),
     (c::VEHICLE_PLATE, &[c::VEHICLE_PLATE], "vehicles.plate"),
     (c::VEHICLE_VIN, &[c::VEHICLE_VIN], "vehicles.vin"),
     (

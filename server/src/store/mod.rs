@@ -26,6 +26,7 @@ mod owner_notices;
 mod payments;
 mod plate_draws;
 mod plates;
+mod record_views;
 mod registry;
 mod registry_import;
 mod rows;
@@ -34,6 +35,7 @@ mod sessions;
 mod sms_codes;
 pub mod sms_outbox;
 mod staff;
+mod supervision;
 
 pub use error::{canonical_constraint, StoreError, StoreResult};
 pub use registry_import::{RegistryImport, ViolationOnRecord};

@@ -20,6 +20,7 @@ struct AccountRow {
     phone: String,
     window_id: Option<i64>,
     window_name: Option<String>,
+    window_serves: Option<String>,
     unit_kind: Option<String>,
 }
 
@@ -57,6 +58,7 @@ impl AccountRow {
                 role: decode("staff role", self.staff_role, StaffRole::from_code)?,
                 window_id: self.window_id,
                 window,
+                serves_units: self.window_serves.as_deref() == Some("unit"),
             },
             other => return Err(StoreError::BadValue(format!("account kind {other}"))),
         };
@@ -77,7 +79,7 @@ impl Store {
     ) -> StoreResult<Option<AccountOnRecord>> {
         let row: Option<AccountRow> = sqlx::query_as(
             "SELECT a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
-                    a.display_name, a.phone, a.window_id, w.name AS window_name, u.unit_kind
+                    a.display_name, a.phone, a.window_id, w.name AS window_name, w.serves AS window_serves, u.unit_kind
              FROM accounts a
              LEFT JOIN registration_windows w ON w.id = a.window_id
              LEFT JOIN unit_accounts u ON u.account_id = a.id

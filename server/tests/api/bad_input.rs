@@ -20,6 +20,8 @@ const WINDOW: &str = "Window-registered individual (owner)";
 const LEARNER: &str = "Learner";
 const NEW_CAR: &str = "New-car owner";
 const CLERK: &str = "Window clerk";
+const CENTRE: &str = "Business-centre clerk";
+const SUPERVISOR: &str = "Supervisor";
 const ADMIN: &str = "Administrator";
 
 /// What a bad request must get.
@@ -59,11 +61,15 @@ const NO_INPUT: &[&str] = &[
     "/api/exams/overview",
     "/healthz",
     "/account/licence/photo/image",
+    "/api/staff/second_factor_step",
+    "/api/staff/admin/members",
+    "/api/my_record_views",
+    "/api/my_blacklist",
 ];
 
 /// Server functions whose every argument is an optional string: no form
 /// is malformed for them (their invalid values are still tested).
-const ANY_FORM_READS: &[&str] = &["/api/staff/applications"];
+const ANY_FORM_READS: &[&str] = &["/api/staff/applications", "/api/staff/appeals"];
 
 /// (entry path, who, form or query, expected).
 type Case = (
@@ -123,14 +129,14 @@ const CASES: &[Case] = &[
     ("/api/my_application", ONLINE, &[], Malformed),
     ("/api/my_application", ONLINE, &[("application_no", "BIG")], Kind("NotFound", "没有找到这笔业务")),
     // FINDING: an unknown status filter is ignored (200, empty list), not refused.
-    ("/api/staff/applications", CLERK, &[("status", "BIG")], Status(200, "[]")),
-    ("/api/staff/applications", CLERK, &[("status", "nonsense")], Status(200, "[]")),
-    ("/api/staff/application", CLERK, &[], Malformed),
-    ("/api/staff/application", CLERK, &[("application_no", "<script>")], Kind("NotFound", "没有找到这笔业务")),
-    ("/api/staff/application_event", CLERK, &[("application_no", "X")], Malformed),
-    ("/api/staff/application_event", CLERK, &[("application_no", "NOPE"), ("event", "explode")], Field("event", "请选择办理结果")),
-    ("/api/staff/lift_blacklist", ADMIN, &[("entry_id", "x"), ("reason", "r"), ("application_no", "A")], Malformed),
-    ("/api/staff/lift_blacklist", ADMIN, &[("entry_id", "999999"), ("reason", ""), ("application_no", "NOPE")], Field("reason", "请写明解除原因")),
+    ("/api/staff/applications", CENTRE, &[("status", "BIG")], Status(200, "[]")),
+    ("/api/staff/applications", CENTRE, &[("status", "nonsense")], Status(200, "[]")),
+    ("/api/staff/application", CENTRE, &[], Malformed),
+    ("/api/staff/application", CENTRE, &[("application_no", "<script>")], Kind("NotFound", "没有找到这笔业务")),
+    ("/api/staff/application_event", CENTRE, &[("application_no", "X")], Malformed),
+    ("/api/staff/application_event", CENTRE, &[("application_no", "NOPE"), ("event", "explode")], Field("event", "请选择办理结果")),
+    ("/api/staff/lift_blacklist", SUPERVISOR, &[("entry_id", "x"), ("reason", "r"), ("application_no", "A")], Malformed),
+    ("/api/staff/lift_blacklist", SUPERVISOR, &[("entry_id", "999999"), ("reason", ""), ("application_no", "NOPE")], Field("reason", "请写明解除原因")),
     ("/api/plates/prepare", NEW_CAR, &[], Malformed),
     ("/api/plates/prepare", NEW_CAR, &[("vin", "BIG")], Kind("NotFound", "尚未注册的这辆新车")),
     ("/api/plates/draw", NEW_CAR, &[("batch_id", "x"), ("client_nonce", "00")], Malformed),
@@ -152,6 +158,37 @@ const CASES: &[Case] = &[
     ("/api/staff/exams/allocate", ADMIN, &[("session_id", "")], Malformed),
     // FINDING: allocating a session that does not exist answers 200 (0 allocated).
     ("/api/staff/exams/allocate", ADMIN, &[("session_id", "0")], Status(200, "0")),
+    ("/api/staff/confirm_second_factor", ANON, &[], Malformed),
+    ("/api/staff/confirm_second_factor", ANON, &[("code", "12")], Kind("NotAllowed", "没有等待验证的登录")),
+    ("/api/staff/admin/create_staff", ADMIN, &[("username", "x")], Malformed),
+    ("/api/staff/admin/create_staff", ADMIN, &[("username", "1x"), ("display_name", ""), ("role", "boss"), ("police_no", "12"), ("unit", ""), ("window_id", "abc"), ("password", "a"), ("password_confirm", "b")], Field("username", "登录名为3至16位")),
+    ("/api/staff/admin/set_disabled", ADMIN, &[("account_id", "x"), ("disable", "1")], Malformed),
+    ("/api/staff/admin/set_disabled", ADMIN, &[("account_id", "999999"), ("disable", "1"), ("reason", "")], Field("reason", "请填写停用原因")),
+    ("/api/staff/admin/reset_password", ADMIN, &[("account_id", "1")], Malformed),
+    ("/api/staff/admin/reset_password", ADMIN, &[("account_id", "999999"), ("password", "a"), ("password_confirm", "b")], Kind("NotFound", "没有找到该民警账户")),
+    ("/api/staff/accounts/find", SUPERVISOR, &[], Malformed),
+    ("/api/staff/accounts/find", SUPERVISOR, &[("query", "<script>")], Field("query", "请输入18位身份证号码")),
+    ("/api/staff/accounts/open", SUPERVISOR, &[("account_id", "x")], Malformed),
+    ("/api/staff/accounts/open", SUPERVISOR, &[("account_id", "0")], Kind("NotFound", "没有找到该账户")),
+    ("/api/staff/accounts/set_disabled", SUPERVISOR, &[("disable", "1")], Malformed),
+    ("/api/staff/accounts/set_disabled", SUPERVISOR, &[("account_id", "999999"), ("disable", "1"), ("reason", "")], Field("reason", "请填写原因")),
+    ("/api/appeal_blacklist", ONLINE, &[("entry_id", "x"), ("reason", "r")], Malformed),
+    ("/api/appeal_blacklist", ONLINE, &[("entry_id", "999999"), ("reason", "")], Field("reason", "请写明申诉理由")),
+    // An unknown filter shows the waiting appeals (none in the demo).
+    ("/api/staff/appeals", SUPERVISOR, &[("decided", "BIG")], Status(200, "[]")),
+    ("/api/staff/appeals", SUPERVISOR, &[("decided", "<script>")], Status(200, "[]")),
+    ("/api/staff/decide_appeal", SUPERVISOR, &[("appeal_id", "x")], Malformed),
+    ("/api/staff/decide_appeal", SUPERVISOR, &[("appeal_id", "999999"), ("decision", "maybe"), ("reason", "")], Field("decision", "请选择审核结果")),
+    ("/api/staff/window/upgrade", CLERK, &[("account_id", "x")], Malformed),
+    ("/api/staff/window/upgrade", CLERK, &[("account_id", "999999")], Field("identity_checked", "请先核验")),
+    ("/api/staff/window/send_reset_code", CLERK, &[], Malformed),
+    ("/api/staff/window/send_reset_code", CLERK, &[("account_id", "999999")], Field("identity_checked", "请先核验")),
+    ("/api/staff/window/reset_password", CLERK, &[("account_id", "1")], Malformed),
+    ("/api/staff/window/reset_password", CLERK, &[("account_id", "999999"), ("code", "1"), ("password", "a"), ("password_confirm", "b")], Kind("NotFound", "没有找到该账户")),
+    ("/api/staff/window/send_phone_code", CLERK, &[("account_id", "1")], Malformed),
+    ("/api/staff/window/send_phone_code", CLERK, &[("account_id", "999999"), ("new_phone", "123"), ("identity_checked", "1")], Field("new_phone", "手机号码应为11位数字")),
+    ("/api/staff/window/change_phone", CLERK, &[("account_id", "1")], Malformed),
+    ("/api/staff/window/change_phone", CLERK, &[("account_id", "999999"), ("new_phone", "13800000000"), ("code", "12")], Field("code", "请输入短信中的6位数字验证码")),
     ("/lang/{code}", ANON, &[("back", "//evil.example/")], To("/")),
     ("/lang/{code}", ANON, &[("back", "https://evil.example/")], To("/")),
     ("/text-size/{size}", ANON, &[("back", "//evil.example/")], To("/")),
@@ -343,7 +380,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
         );
     }
     let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
-    for who in [ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, ADMIN] {
+    for who in [ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN] {
         clients.push((who, logged_in(&app, who).await));
     }
     let mut wrong = Vec::new();

@@ -89,15 +89,15 @@ async fn a_learner_books_within_the_rules_and_may_cancel_while_pending(app: Test
         .expect("book again");
 
     // After allocation the learner sees the result; cancelling is over.
-    let clerk = new_client();
-    let (c, p) = app.demo_login("Window clerk");
-    app.login(&clerk, &c, &p).await.unwrap();
+    let admin = new_client();
+    let (c, p) = app.demo_login("Administrator");
+    app.login(&admin, &c, &p).await.unwrap();
     let err = app
         .call_fn(&client, StaffAllocateSession { session_id: s1 })
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: staff only");
-    app.call_fn(&clerk, StaffAllocateSession { session_id: s1 })
+    app.call_fn(&admin, StaffAllocateSession { session_id: s1 })
         .await
         .unwrap();
     let overview = app.call_fn(&client, MyExams {}).await.unwrap();

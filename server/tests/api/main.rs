@@ -28,4 +28,5 @@ mod registry_import;
 mod run_modes;
 mod sms;
 mod staff;
+mod staff_console;
 mod violations;

@@ -132,6 +132,27 @@ templates! {
     /// 黑名单解除.
     BlacklistLifted => ("blacklist_lifted", "黑名单已解除",
         "您的黑名单记录已由民警解除，可以在网上申请补牌换证业务。"),
+    /// 黑名单申诉已受理.
+    AppealReceived => ("appeal_received", "黑名单申诉已提交",
+        "您对业务${application}黑名单记录的申诉已提交，审核民警将尽快处理，结果将通过站内消息和短信告知。"),
+    /// 黑名单申诉获支持.
+    AppealGranted => ("appeal_granted", "黑名单申诉获支持",
+        "您对业务${application}黑名单记录的申诉已获支持，黑名单已解除，可以在网上申请补牌换证业务。"),
+    /// 黑名单申诉未获支持, with the reason.
+    AppealUpheld => ("appeal_upheld", "黑名单申诉未获支持",
+        "您对业务${application}黑名单记录的申诉未获支持，原因：${reason}。如有疑问请拨打122。"),
+    /// 账户停用, with the reason.
+    AccountDisabled => ("account_disabled", "账户已停用",
+        "您的交通安全综合服务管理平台账户已停用，原因：${reason}。如有疑问，请携带身份证明到注册窗口咨询或拨打122。"),
+    /// 账户恢复使用.
+    AccountEnabled => ("account_enabled", "账户已恢复使用",
+        "您的交通安全综合服务管理平台账户已恢复使用，可以登录办理业务。"),
+    /// 转为窗口注册 (an online registration upgraded at a window).
+    UpgradedAtWindow => ("upgraded_at_window", "已转为窗口注册用户",
+        "您的平台账户已在${window}核验身份，转为窗口注册用户。"),
+    /// 窗口更换手机号码: told to the old number.
+    PhoneChangedAtWindow => ("phone_changed_at_window", "账户手机号码已变更",
+        "您的平台账户手机号码已在注册窗口核验身份后变更为${phone}。如非本人办理，请立即拨打122。"),
     /// 考试预约已提交.
     ExamBooked => ("exam_booked", "考试预约已提交",
         "您已预约${subject}（${day} ${period}），预约截止后按受理日期先后分配名额，请留意结果。"),
@@ -443,6 +464,35 @@ impl Sms {
 
     pub fn blacklist_lifted() -> Sms {
         Sms::new(SmsTemplate::BlacklistLifted, &[])
+    }
+
+    pub fn appeal_received(application_no: &str) -> Sms {
+        Sms::new(SmsTemplate::AppealReceived, &[application_no])
+    }
+
+    pub fn appeal_granted(application_no: &str) -> Sms {
+        Sms::new(SmsTemplate::AppealGranted, &[application_no])
+    }
+
+    pub fn appeal_upheld(application_no: &str, reason: &str) -> Sms {
+        Sms::new(SmsTemplate::AppealUpheld, &[application_no, reason])
+    }
+
+    pub fn account_disabled(reason: &str) -> Sms {
+        Sms::new(SmsTemplate::AccountDisabled, &[reason])
+    }
+
+    pub fn account_enabled() -> Sms {
+        Sms::new(SmsTemplate::AccountEnabled, &[])
+    }
+
+    pub fn upgraded_at_window(window: &str) -> Sms {
+        Sms::new(SmsTemplate::UpgradedAtWindow, &[window])
+    }
+
+    /// To the old number: the phone was changed to `new_phone_masked`.
+    pub fn phone_changed_at_window(new_phone_masked: &str) -> Sms {
+        Sms::new(SmsTemplate::PhoneChangedAtWindow, &[new_phone_masked])
     }
 
     pub fn exam_booked(subject: &str, day: &str, period: &str) -> Sms {

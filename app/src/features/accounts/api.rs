@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use {
     super::service::{contact, login as login_service, password_reset, registration},
     super::session::start_session,
-    super::session::{current_account, current_session, require_account, set_session_cookie},
+    super::port::LoginIdentifier,
+    super::session::{current_account, current_session, require_account},
+    super::session::{set_cookie, set_session_cookie},
     super::AFTER_RESET,
     crate::features::request::{actor, client_ip, ports, redirect_to},
 };
@@ -39,14 +41,29 @@ pub async fn login(
     let identifier = login_service::parse_identifier(&identifier)?;
     let account_id =
         login_service::authenticate(&ports, &identifier, &password, &client_ip()).await?;
+    let next = next.as_deref().and_then(crate::policy::safe_return_path);
+    // Staff (the only accounts with a username) go on to their second
+    // factor; the session starts only after it.
+    if matches!(identifier, LoginIdentifier::StaffUsername(_)) {
+        use crate::features::staff::second_factor::{self, CHALLENGE_COOKIE, CHALLENGE_SECS};
+        let token = second_factor::begin(&ports, account_id).await?;
+        set_cookie(&ports, CHALLENGE_COOKIE, &token, CHALLENGE_SECS, "Strict");
+        let target = match next {
+            Some(n) => format!(
+                "/login/second-factor?next={}",
+                form_urlencoded::byte_serialize(n.as_bytes()).collect::<String>()
+            ),
+            None => "/login/second-factor".to_string(),
+        };
+        redirect_to(&target);
+        return Ok(target);
+    }
     // A fresh session id on every login (no session fixation).
     if let Some(old) = current_session() {
         let _ = ports.accounts.end_session(&old.token_hash, &actor()).await;
     }
     start_session(&ports, account_id).await?;
     let target = next
-        .as_deref()
-        .and_then(crate::policy::safe_return_path)
         .unwrap_or(login_service::home_of(&identifier))
         .to_string();
     redirect_to(&target);
@@ -163,4 +180,19 @@ pub async fn confirm_contact_change(
     contact::confirm_change(&ports, &account, &target, &phone, &code, &actor()).await?;
     redirect_to("/account?contact=1");
     Ok(())
+}
+
+/// Who viewed my record (谁查看过我的信息): the staff reads of the
+/// account's record, newest first (the latest 200).
+#[server(prefix = "/api", endpoint = "my_record_views")]
+pub async fn my_record_views() -> Result<Vec<super::RecordView>, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    if account.is_staff() {
+        return Err(AppError::not_allowed(
+            crate::i18n::Text::new("此功能面向个人和单位用户。", "This is for individual and unit users."),
+            crate::i18n::Text::new("民警的查阅记录在审计日志中。", "Staff reads are in the audit log."),
+        ));
+    }
+    Ok(ports.record_views.views_of(account.account_id, 200).await?)
 }

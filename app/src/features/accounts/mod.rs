@@ -77,10 +77,25 @@ pub enum AccountRole {
         role: StaffRole,
         window_id: Option<i64>,
         window: Option<String>,
+        /// The window serves units (单位用户注册窗口).
+        serves_units: bool,
     },
 }
 
 impl SessionAccount {
+    /// The staff role, for a staff account.
+    pub fn staff_role(&self) -> Option<StaffRole> {
+        match self.role {
+            AccountRole::Staff { role, .. } => Some(role),
+            _ => None,
+        }
+    }
+
+    /// Whether a staff account's role may do it.
+    pub fn may(&self, power: crate::domain::StaffPower) -> bool {
+        self.staff_role().is_some_and(|r| r.may(power))
+    }
+
     pub fn is_staff(&self) -> bool {
         matches!(self.role, AccountRole::Staff { .. })
     }
@@ -133,3 +148,39 @@ pub struct ResetCodeSent {
 
 /// Where the person goes after a reset: the login page, which says so.
 pub const AFTER_RESET: &str = "/login?reset=1";
+
+/// A staff member's read of a person's record (查阅记录), as the person
+/// sees it on "谁查看过我的信息".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    pub at_ms: i64,
+    /// 警号 of the officer.
+    pub police_no: String,
+    /// 所属单位 of the officer.
+    pub unit: String,
+    pub role: Option<StaffRole>,
+    /// Why, as recorded: see [`RecordView::why_text`].
+    pub why: String,
+}
+
+impl RecordView {
+    /// The reason in words: `application:NO` is an online application the
+    /// officer processed or reviewed.
+    pub fn why_text(&self) -> crate::i18n::Text {
+        match self.why.split_once(':') {
+            Some(("application", no)) => crate::i18n::Text::new(
+                format!("办理您的网上业务申请 {no}"),
+                format!("Working on your online application {no}"),
+            ),
+            Some(("window", _)) => crate::i18n::Text::new(
+                "您在注册窗口办理业务时，窗口民警核对账户",
+                "A window clerk checked your account while serving you at a registration window",
+            ),
+            Some(("supervision", _)) => crate::i18n::Text::new(
+                "审核民警核查您的账户（停用、启用或申诉审核）",
+                "A supervisor reviewed your account (disabling, enabling or an appeal)",
+            ),
+            _ => crate::i18n::Text::new(self.why.clone(), self.why.clone()),
+        }
+    }
+}

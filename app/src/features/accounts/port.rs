@@ -1,7 +1,7 @@
 //! The ports of the accounts feature: the registry's people and windows,
 //! accounts and sessions, one-time SMS codes, password hashing.
 
-use super::{AccountOnRecord, RegistrationWindow};
+use super::{AccountOnRecord, RecordView, RegistrationWindow};
 use crate::domain::{CreditCode, IndividualKind, PhoneNumber, ResidentId, UnitKind};
 use crate::domain::{PersonName, RegistrationChannel, Sms, SpecialService};
 use crate::features::port::Actor;
@@ -216,4 +216,16 @@ pub trait PasswordHasher: Send + Sync {
     /// Checks a password; with no stored hash, spends the same time and fails
     /// (so timing does not tell whether an account exists).
     async fn verify(&self, password: &str, hash: Option<&str>) -> bool;
+}
+
+/// Staff reads of a person's record (谁查看过我的信息): written whenever a
+/// staff member opens someone's record, read by that person.
+#[async_trait]
+pub trait RecordViews: Send + Sync {
+    /// Writes the read to the audit log with the person's account id and
+    /// the reason (`application:NO`, `window:…`).
+    async fn record_view(&self, person_account_id: i64, why: &str, actor: &Actor)
+        -> PortResult<()>;
+    /// The newest reads of the person's record, newest first.
+    async fn views_of(&self, person_account_id: i64, limit: i64) -> PortResult<Vec<RecordView>>;
 }

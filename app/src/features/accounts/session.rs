@@ -2,7 +2,7 @@
 //! request's cookie, and the cookie itself.
 
 use super::{AccountOnRecord, SessionAccount};
-use crate::domain::{PhoneNumber, ResidentId};
+use crate::domain::{PhoneNumber, ResidentId, StaffPower};
 use crate::error::AppError;
 use crate::features::port::Actor;
 use crate::features::request::{client_ip, parts, user_agent};
@@ -48,17 +48,61 @@ pub fn require_account() -> Result<SessionAccount, AppError> {
     current_account().ok_or(AppError::NotLoggedIn)
 }
 
-/// The staff account (窗口民警/管理员), or a refusal.
-pub fn require_staff() -> Result<SessionAccount, AppError> {
+/// A staff account whose role may do it (岗位权限), or a refusal naming the
+/// roles that may. Every staff server function starts here.
+pub fn require_staff_power(power: StaffPower) -> Result<SessionAccount, AppError> {
     let account = require_account()?;
-    if account.is_staff() {
-        Ok(account)
-    } else {
-        Err(AppError::not_allowed(
-            Text::new("该功能仅限民警使用。", "This is for staff only."),
-            Text::new("请使用民警账户登录。", "Log in with a staff account."),
-        ))
+    match account.staff_role() {
+        Some(role) if role.may(power) => Ok(account),
+        _ => Err(staff_power_refused(power)),
     }
+}
+
+/// A staff account whose role holds any of the powers (the work is shared
+/// by several roles), or a refusal naming the roles that may.
+pub fn require_any_staff_power(powers: &[StaffPower]) -> Result<SessionAccount, AppError> {
+    let account = require_account()?;
+    if powers.iter().any(|p| account.may(*p)) {
+        return Ok(account);
+    }
+    let mut roles: Vec<crate::domain::StaffRole> = Vec::new();
+    for power in powers {
+        for role in power.holders() {
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+    }
+    let zh: Vec<_> = roles.iter().map(|r| r.zh()).collect();
+    let en: Vec<_> = roles.iter().map(|r| r.en().to_lowercase()).collect();
+    Err(AppError::not_allowed(
+        Text::new(
+            format!("此功能仅限{}使用。", zh.join("、")),
+            format!("This is for the {} only.", en.join(" or ")),
+        ),
+        Text::new(
+            "请使用相应岗位的民警账户登录工作台。",
+            "Log in to the staff console with an account of that role.",
+        ),
+    ))
+}
+
+/// "Only … may do this", naming the roles that hold the power.
+pub fn staff_power_refused(power: StaffPower) -> AppError {
+    AppError::not_allowed(
+        Text::new(
+            format!("“{}”仅限{}办理。", power.zh(), power.holders_zh()),
+            format!(
+                "{} is for the {} only.",
+                power.en(),
+                power.holders_en()
+            ),
+        ),
+        Text::new(
+            "请使用相应岗位的民警账户登录工作台。",
+            "Log in to the staff console with an account of that role.",
+        ),
+    )
 }
 
 /// Starts a session for the account and sets the cookie.
@@ -80,15 +124,34 @@ pub async fn start_session(ports: &Ports, account_id: i64) -> Result<(), AppErro
 /// Writes the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS.
 pub fn set_session_cookie(ports: &Ports, token: &str, max_age_secs: i64) {
     use crate::policy::SESSION_COOKIE;
+    set_cookie(ports, SESSION_COOKIE, token, max_age_secs, "Lax");
+}
+
+/// Writes an HttpOnly cookie for the whole site (Secure over HTTPS).
+pub fn set_cookie(ports: &Ports, name: &str, value: &str, max_age_secs: i64, same_site: &str) {
     let secure = if ports.secure_cookies { "; Secure" } else { "" };
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
     );
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(value) = http::HeaderValue::from_str(&cookie) {
             response.append_header(http::header::SET_COOKIE, value);
         }
     }
+}
+
+/// A cookie the request carries.
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = parts()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|h| cookie::Cookie::split_parse(h.to_string()))
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ use {
     super::ApplicationInput,
     crate::domain::application::ApplicationStatus,
     crate::domain::ServiceCode,
-    crate::features::accounts::session::{require_account, require_staff},
+    crate::domain::StaffPower,
+    crate::features::accounts::session::{require_account, require_staff_power},
     crate::features::request::{actor, ports, redirect_to},
     crate::i18n::Text,
 };
@@ -180,7 +181,7 @@ pub async fn staff_applications(
     status: Option<String>,
 ) -> Result<Vec<ApplicationSummary>, AppError> {
     let ports = ports()?;
-    require_staff()?;
+    require_staff_power(StaffPower::ReadApplications)?;
     let status = status.as_deref().and_then(ApplicationStatus::from_code);
     Ok(ports.applications.queue(status, 200).await?)
 }
@@ -190,8 +191,8 @@ pub async fn staff_applications(
 #[server(prefix = "/api", endpoint = "staff/application")]
 pub async fn staff_application(application_no: String) -> Result<StaffApplicationView, AppError> {
     let ports = ports()?;
-    require_staff()?;
-    clerk::view(&ports, application_no.trim()).await
+    require_staff_power(StaffPower::ReadApplications)?;
+    clerk::view(&ports, application_no.trim(), &actor()).await
 }
 
 /// A clerk records what happened (accept, reject with reason, produced,
@@ -203,7 +204,7 @@ pub async fn staff_application_event(
     note: Option<String>,
 ) -> Result<(), AppError> {
     let ports = ports()?;
-    require_staff()?;
+    require_staff_power(StaffPower::ProcessApplications)?;
     let no = application_no.trim();
     clerk::record_event(&ports, no, &event, note, &actor()).await?;
     redirect_to(&format!("/staff/applications/{no}?done=1"));
@@ -218,7 +219,7 @@ pub async fn staff_lift_blacklist(
     application_no: String,
 ) -> Result<(), AppError> {
     let ports = ports()?;
-    require_staff()?;
+    require_staff_power(StaffPower::LiftBlacklist)?;
     clerk::lift_blacklist(&ports, entry_id, &reason, &actor()).await?;
     redirect_to(&format!(
         "/staff/applications/{}?lifted=1",

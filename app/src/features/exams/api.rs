@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::ExamDesk,
-    crate::features::accounts::session::{require_account, require_staff},
+    crate::domain::StaffPower,
+    crate::features::accounts::session::{require_account, require_staff_power},
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -47,7 +48,7 @@ pub async fn cancel_exam(booking_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "staff/exams/allocate")]
 pub async fn staff_allocate_session(session_id: i64) -> Result<usize, AppError> {
     let ports = ports()?;
-    require_staff()?;
+    require_staff_power(StaffPower::ManageExamSessions)?;
     Ok(ports
         .exams
         .close_and_allocate(session_id, ports.clock.now_ms())

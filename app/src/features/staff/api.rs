@@ -1,4 +1,5 @@
-//! The staff console's server functions for window registration.
+//! The staff console's server functions: the second step of a staff login
+//! and window registration.
 
 // Server functions take one argument per form field.
 #![allow(clippy::too_many_arguments)]
@@ -9,8 +10,12 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{self, UnitForm},
-    crate::features::accounts::session::require_account,
-    crate::features::request::{actor, ports},
+    super::{admin, second_factor},
+    crate::domain::StaffPower,
+    crate::features::accounts::session::require_staff_power,
+    crate::features::accounts::session::{current_session, request_cookie, require_account},
+    crate::features::accounts::session::{set_cookie, start_session},
+    crate::features::request::{actor, client_ip, ports, redirect_to},
 };
 
 /// Registers an individual on their identity document at the clerk's window.
@@ -65,4 +70,169 @@ pub async fn register_unit(
         granted,
     };
     service::register_unit(&ports()?, &require_account()?, form, &actor()).await
+}
+
+/// The second step of a staff login, as its page shows it.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SecondFactorView {
+    pub username: String,
+    /// At enrolment (first login): the new key in groups of four, the
+    /// authenticator app's address and its QR code (SVG).
+    pub enrol: Option<Enrolment>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Enrolment {
+    pub key: String,
+    pub uri: String,
+    pub qr_svg: String,
+}
+
+/// What the waiting staff login shows: enrol a key, or type a code.
+#[server(prefix = "/api", endpoint = "staff/second_factor_step")]
+pub async fn second_factor_step() -> Result<SecondFactorView, AppError> {
+    let ports = ports()?;
+    let token = waiting_login()?;
+    let step = second_factor::step(&ports, &token).await?;
+    Ok(SecondFactorView {
+        username: step.username,
+        enrol: step.enrol.map(|(key, uri)| Enrolment {
+            qr_svg: qr_svg(&uri),
+            key,
+            uri,
+        }),
+    })
+}
+
+/// Checks the staff member's one-time code and starts the session.
+#[server(prefix = "/api", endpoint = "staff/confirm_second_factor")]
+pub async fn confirm_second_factor(
+    code: String,
+    #[server(default)] next: Option<String>,
+) -> Result<String, AppError> {
+    let ports = ports()?;
+    let token = waiting_login()?;
+    let account_id = second_factor::confirm(&ports, &token, &code, &client_ip()).await?;
+    if let Some(old) = current_session() {
+        let _ = ports.accounts.end_session(&old.token_hash, &actor()).await;
+    }
+    set_cookie(&ports, second_factor::CHALLENGE_COOKIE, "", 0, "Strict");
+    start_session(&ports, account_id).await?;
+    let target = next
+        .as_deref()
+        .and_then(crate::policy::safe_return_path)
+        .unwrap_or("/staff")
+        .to_string();
+    redirect_to(&target);
+    Ok(target)
+}
+
+/// The token of the login waiting on its second factor.
+#[cfg(feature = "ssr")]
+fn waiting_login() -> Result<String, AppError> {
+    request_cookie(second_factor::CHALLENGE_COOKIE)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AppError::not_allowed(
+                crate::i18n::Text::new(
+                    "没有等待验证的登录，或登录已超时。",
+                    "There is no login waiting for its code, or it timed out.",
+                ),
+                crate::i18n::Text::new(
+                    "请重新输入账号和密码登录。",
+                    "Please log in again with your username and password.",
+                ),
+            )
+        })
+}
+
+/// The QR code of an address, as an SVG an authenticator app can scan.
+#[cfg(feature = "ssr")]
+fn qr_svg(text: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The administrator's list of staff accounts, with the windows a clerk
+/// can be placed at (one answer: a page loads one resource).
+#[server(prefix = "/api", endpoint = "staff/admin/members")]
+pub async fn staff_roster() -> Result<super::StaffRoster, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageStaff)?;
+    Ok(super::StaffRoster {
+        members: ports.staff.staff_members().await?,
+        windows: ports.registry.windows().await?,
+    })
+}
+
+/// The administrator creates a staff account (the officer sets up the
+/// second factor at first login).
+#[server(prefix = "/api", endpoint = "staff/admin/create_staff")]
+pub async fn create_staff_member(
+    username: String,
+    display_name: String,
+    role: String,
+    police_no: String,
+    unit: String,
+    #[server(default)] window_id: Option<String>,
+    password: String,
+    password_confirm: String,
+) -> Result<i64, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageStaff)?;
+    let form = admin::StaffForm {
+        username,
+        display_name,
+        role,
+        police_no,
+        unit,
+        window_id,
+        password,
+        password_confirm,
+    };
+    let id = admin::create(&ports, form, &actor()).await?;
+    redirect_to("/staff/admin/staff?created=1");
+    Ok(id)
+}
+
+/// The administrator disables (`disable` = "1", with a reason) or
+/// re-enables a staff account.
+#[server(prefix = "/api", endpoint = "staff/admin/set_disabled")]
+pub async fn set_staff_disabled(
+    account_id: i64,
+    disable: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    let me = require_staff_power(StaffPower::ManageStaff)?;
+    let disable = disable == "1";
+    admin::set_disabled(&ports, &me, account_id, disable, &reason, &actor()).await?;
+    redirect_to(if disable {
+        "/staff/admin/staff?disabled=1"
+    } else {
+        "/staff/admin/staff?enabled=1"
+    });
+    Ok(())
+}
+
+/// The administrator sets a new password for a staff account.
+#[server(prefix = "/api", endpoint = "staff/admin/reset_password")]
+pub async fn reset_staff_password(
+    account_id: i64,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    let me = require_staff_power(StaffPower::ManageStaff)?;
+    admin::reset_password(&ports, &me, account_id, &password, &password_confirm, &actor())
+        .await?;
+    redirect_to("/staff/admin/staff?reset=1");
+    Ok(())
 }

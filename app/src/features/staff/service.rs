@@ -9,6 +9,8 @@ use crate::domain::{
 use crate::error::{internal, AppError, FieldCheck};
 use crate::features::accounts::port::NewUnit;
 use crate::features::accounts::service::registration::{self, new_password};
+use crate::domain::StaffPower;
+use crate::features::accounts::session::staff_power_refused;
 use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::port::Actor;
 use crate::i18n::Text;
@@ -189,33 +191,13 @@ fn unit_already_registered() -> AppError {
 
 /// The clerk's window; refuses anyone but a clerk at a window, and a clerk
 /// whose window serves the other kind of user.
-async fn clerk_at_window(
+pub(crate) async fn clerk_at_window(
     ports: &Ports,
     account: &SessionAccount,
     units: bool,
 ) -> Result<i64, AppError> {
-    let AccountRole::Staff {
-        window_id: Some(window_id),
-        ..
-    } = account.role
-    else {
-        return Err(AppError::not_allowed(
-            Text::new(
-                "窗口注册只能由注册窗口的民警办理。",
-                "Only a clerk at a registration window can register users.",
-            ),
-            Text::new(
-                "请使用窗口民警账号登录工作台。",
-                "Log in to the staff console with a clerk's account.",
-            ),
-        ));
-    };
-    let window = ports
-        .registry
-        .window(window_id)
-        .await?
-        .ok_or_else(|| internal("clerk window missing", window_id))?;
-    if window.serves_units != units {
+    let (window_id, serves_units) = window_of_clerk(ports, account).await?;
+    if serves_units != units {
         let (zh, en) = if units {
             (
                 "单位用户只能在单位用户注册窗口注册。",
@@ -223,8 +205,8 @@ async fn clerk_at_window(
             )
         } else {
             (
-                "个人用户在个人用户注册窗口注册。",
-                "Individuals register at an individual registration window.",
+                "个人用户在个人用户注册窗口办理。",
+                "Individuals are served at an individual registration window.",
             )
         };
         return Err(AppError::not_allowed(
@@ -236,4 +218,42 @@ async fn clerk_at_window(
         ));
     }
     Ok(window_id)
+}
+
+/// The window of a clerk serving at one, whatever it serves.
+pub(crate) async fn clerk_at_window_any(
+    ports: &Ports,
+    account: &SessionAccount,
+) -> Result<i64, AppError> {
+    Ok(window_of_clerk(ports, account).await?.0)
+}
+
+/// The clerk's window and whether it serves units; refuses anyone but a
+/// window clerk with a window.
+async fn window_of_clerk(ports: &Ports, account: &SessionAccount) -> Result<(i64, bool), AppError> {
+    if !account.may(StaffPower::ServeAtWindow) {
+        return Err(staff_power_refused(StaffPower::ServeAtWindow));
+    }
+    let AccountRole::Staff {
+        window_id: Some(window_id),
+        ..
+    } = account.role
+    else {
+        return Err(AppError::not_allowed(
+            Text::new(
+                "您的账户未分配注册窗口，不能办理窗口业务。",
+                "Your account has no registration window, so you cannot serve at one.",
+            ),
+            Text::new(
+                "请联系系统管理员分配窗口。",
+                "Ask an administrator to assign you a window.",
+            ),
+        ));
+    };
+    let window = ports
+        .registry
+        .window(window_id)
+        .await?
+        .ok_or_else(|| internal("clerk window missing", window_id))?;
+    Ok((window_id, window.serves_units))
 }

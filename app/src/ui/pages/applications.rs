@@ -45,6 +45,7 @@ fn overview_view(lang: Lang, o: crate::features::applications::MyApplications) -
                         Lang::En => format!("Because {causes}. Until {until} you cannot apply online to replace or renew plates and licences; apply at a vehicle management office."),
                     }}
                 </p>
+                <p><a href="/account/blacklist">{lang.pick("查看详情或提出申诉", "See the details or appeal")}</a></p>
             </div>
         }
     });

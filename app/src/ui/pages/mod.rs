@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod applications;
+pub mod blacklist;
 pub mod apply;
 pub mod contact;
 pub mod exams;
@@ -11,8 +12,13 @@ pub mod password_reset;
 pub mod photo;
 pub mod plates;
 pub mod public;
+pub mod record_views;
 pub mod register;
 pub mod staff;
+pub mod staff_admin;
 pub mod staff_applications;
+pub mod staff_login;
+pub mod staff_supervision;
 pub mod vehicles;
 pub mod violations;
+pub mod window_desk;

@@ -1,10 +1,11 @@
-//! The staff console (民警工作台): window registration of individuals and
-//! units. The server checks that the user is a clerk at the right window;
-//! these pages only explain.
+//! The staff console (民警工作台): its home (the desks the role may use),
+//! and window registration of individuals and units. The server checks
+//! each role's powers and the clerk's window; these pages only explain.
 
 use crate::domain::{CreditCode, IndividualKind, Rule, SpecialService, UnitKind};
 use crate::error::AppError;
-use crate::features::accounts::AccountRole;
+use crate::domain::StaffPower;
+use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::staff::{RegisterIndividual, RegisterUnit};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
@@ -18,39 +19,96 @@ use crate::ui::{require_login_redirect, session_account};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-/// Only staff see the console; others are told so.
-pub fn staff_only(lang: Lang) -> Result<(Option<String>, bool), AnyView> {
+/// Answers the page with this status (the refusal pages: 403).
+pub fn answer_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// A console page for staff whose role holds `power` (any staff when
+/// None); everyone else is told who may use it, with status 403.
+pub fn staff_page(lang: Lang, power: Option<StaffPower>) -> Result<SessionAccount, AnyView> {
     require_login_redirect();
-    match session_account().map(|a| a.role) {
-        Some(AccountRole::Staff { window, window_id, .. }) => {
-            Ok((window, window_id.is_some()))
+    let account = session_account();
+    let allowed = account.as_ref().is_some_and(|a| match power {
+        Some(p) => a.may(p),
+        None => a.is_staff(),
+    });
+    match account {
+        Some(a) if allowed => Ok(a),
+        Some(_) => {
+            answer_status(403);
+            let text = match power {
+                Some(p) => Text::new(
+                    format!("此页面仅限{}使用。", p.holders_zh()),
+                    format!("This page is for the {} only.", p.holders_en()),
+                ),
+                None => Text::new("此页面仅供民警使用。", "This page is for staff only."),
+            };
+            Err(view! { <p class="notice" role="alert">{text.get(lang).to_string()}</p> }.into_any())
         }
-        _ => Err(view! {
-            <p>{lang.pick("此页面仅供窗口民警和管理员使用。", "This page is for window clerks and administrators only.")}</p>
-        }
-        .into_any()),
+        None => Err(().into_any()),
     }
 }
+
+/// The window a window clerk works at, and whether it serves units.
+fn window_of(account: &SessionAccount) -> (Option<String>, bool) {
+    match &account.role {
+        AccountRole::Staff {
+            window,
+            serves_units,
+            ..
+        } => (window.clone(), *serves_units),
+        _ => (None, false),
+    }
+}
+
+/// One entry of the console's home: its power, address and names.
+const DESKS: &[(StaffPower, &str, &str, &str)] = &[
+    (StaffPower::ServeAtWindow, "/staff/register/individual", "个人用户窗口注册", "Register an individual"),
+    (StaffPower::ServeAtWindow, "/staff/register/unit", "单位用户窗口注册", "Register a unit"),
+    (StaffPower::ServeAtWindow, "/staff/accounts", "账户查询（转为窗口注册、重置密码、变更手机号码）", "Find an account (upgrade, reset password, change phone)"),
+    (StaffPower::ReadApplications, "/staff/applications", "网上业务受理", "Online applications"),
+    (StaffPower::DisableAccounts, "/staff/accounts", "账户查询与停用", "Find and disable accounts"),
+    (StaffPower::DecideAppeals, "/staff/appeals", "黑名单申诉审核", "Blacklist appeals"),
+    (StaffPower::ManageStaff, "/staff/admin/staff", "民警账户管理", "Staff accounts"),
+];
 
 #[component]
 pub fn StaffHome() -> impl IntoView {
     let lang = use_lang();
-    let body = match staff_only(lang) {
+    let body = match staff_page(lang, None) {
         Err(v) => v,
-        Ok((window, _)) => view! {
-            <p class="lead">
-                {match window {
-                    Some(w) => format!("{}{}", lang.pick("当前窗口：", "Your window: "), w),
-                    None => lang.pick("您未分配注册窗口，不能办理窗口注册。", "You have no registration window, so you cannot register users.").to_string(),
-                }}
-            </p>
-            <ul class="choice-list">
-                <li><a class="choice" href="/staff/register/individual">{lang.pick("个人用户窗口注册", "Register an individual")}</a></li>
-                <li><a class="choice" href="/staff/register/unit">{lang.pick("单位用户窗口注册", "Register a unit")}</a></li>
-                <li><a class="choice" href="/staff/applications">{lang.pick("网上业务受理", "Online applications")}</a></li>
-            </ul>
+        Ok(account) => {
+            let role = account.staff_role();
+            let (window, serves_units) = window_of(&account);
+            let desks = DESKS
+                .iter()
+                .filter(|(power, href, ..)| {
+                    account.may(*power)
+                        && !(*href == "/staff/register/unit" && !serves_units)
+                        && !(*href == "/staff/register/individual" && serves_units)
+                })
+                .map(|(_, href, zh, en)| view! {
+                    <li><a class="choice" href=*href>{lang.pick(zh, en)}</a></li>
+                })
+                .collect_view();
+            view! {
+                <p class="lead">
+                    {role.map(|r| format!("{}{}", lang.pick("岗位：", "Role: "), lang.pick(r.zh(), r.en())))}
+                    {window.map(|w| format!("{}{}", lang.pick("；当前窗口：", "; window: "), w))}
+                </p>
+                <ul class="choice-list">{desks}</ul>
+            }
+            .into_any()
         }
-        .into_any(),
     };
     view! { <Page title_zh="民警工作台" title_en="Staff console">{body}</Page> }
 }
@@ -58,7 +116,7 @@ pub fn StaffHome() -> impl IntoView {
 #[component]
 pub fn RegisterIndividualPage() -> impl IntoView {
     let lang = use_lang();
-    let body = match staff_only(lang) {
+    let body = match staff_page(lang, Some(StaffPower::ServeAtWindow)) {
         Err(v) => v,
         Ok(_) => view! { <RegisterIndividualForm lang initial_error=form_error_from_url(RegisterIndividual::PATH) /> }.into_any(),
     };
@@ -68,7 +126,7 @@ pub fn RegisterIndividualPage() -> impl IntoView {
 #[component]
 pub fn RegisterUnitPage() -> impl IntoView {
     let lang = use_lang();
-    let body = match staff_only(lang) {
+    let body = match staff_page(lang, Some(StaffPower::ServeAtWindow)) {
         Err(v) => v,
         Ok(_) => view! { <RegisterUnitForm lang initial_error=form_error_from_url(RegisterUnit::PATH) /> }.into_any(),
     };

@@ -12,7 +12,8 @@ use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
 use crate::ui::pages::applications::application_facts;
-use crate::ui::pages::staff::staff_only;
+use crate::domain::StaffPower;
+use crate::ui::pages::staff::staff_page;
 use crate::ui::pages::vehicles::{load_failed, DoneBanner, PostedError};
 use crate::ui::today;
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ pub fn StaffApplicationsPage() -> impl IntoView {
     let status = use_query_map().with_untracked(|q| q.get("status"));
     let current = status.clone();
     let data = Resource::new_blocking(move || status.clone(), staff_applications);
-    let body = match staff_only(lang) {
+    let body = match staff_page(lang, Some(StaffPower::ReadApplications)) {
         Err(v) => v,
         Ok(_) => {
             let filters = FILTERS
@@ -122,7 +123,7 @@ pub fn StaffApplicationPage() -> impl IntoView {
         }
     });
     let data = Resource::new_blocking(move || no.clone(), staff_application);
-    let body = match staff_only(lang) {
+    let body = match staff_page(lang, Some(StaffPower::ReadApplications)) {
         Err(v) => v,
         Ok(_) => view! {
             <p><a href="/staff/applications">{lang.pick("返回业务列表", "Back to the queue")}</a></p>

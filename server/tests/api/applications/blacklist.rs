@@ -1,5 +1,5 @@
 //! The blacklist (黑名单): three refused deliveries or an uncollected
-//! pick-up, concurrent sweeps counting once, and a clerk lifting it.
+//! pick-up, concurrent sweeps counting once, and a supervisor lifting it.
 
 use super::*;
 use app::features::applications::api::{
@@ -13,7 +13,7 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
     let (client, _) = window_user_ready(&app).await;
     let no = apply_lost_licence_by_post(&app, &client).await;
     assert!(no.starts_with("D1"), "{app}: {no}");
-    let clerk = logged_in(&app, "Window clerk").await;
+    let clerk = logged_in(&app, "Business-centre clerk").await;
 
     // Only staff process applications.
     let err = clerk_event(&app, &client, &no, "accept").await.unwrap_err();
@@ -90,7 +90,8 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
     );
     assert_eq!(detail["refused_deliveries"], 3, "{app}");
 
-    // The clerk sees the entry and the trail, and lifts it with a reason.
+    // The clerk sees the entry and the trail; a supervisor lifts it with a
+    // reason.
     let view = app
         .call_fn(
             &clerk,
@@ -109,20 +110,22 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
             .any(|a| a["action"] == "blacklist.add"),
         "{app}: {view}"
     );
+    // Lifting is a supervisor's decision, not a clerk's.
+    let lift = |reason: &str| StaffLiftBlacklist {
+        entry_id,
+        reason: reason.into(),
+        application_no: no.to_string(),
+    };
     let err = app
-        .call_fn(
-            &clerk,
-            StaffLiftBlacklist {
-                entry_id,
-                reason: "".into(),
-                application_no: no.to_string(),
-            },
-        )
+        .call_fn(&clerk, lift("邮政投递地址错误"))
         .await
         .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    let supervisor = logged_in(&app, "Supervisor").await;
+    let err = app.call_fn(&supervisor, lift("")).await.unwrap_err();
     assert_eq!(fields(&err), vec!["reason"], "{app}");
     app.call_fn(
-        &clerk,
+        &supervisor,
         StaffLiftBlacklist {
             entry_id,
             reason: "邮政投递地址错误，非申请人原因".into(),
@@ -156,7 +159,7 @@ async fn an_uncollected_pickup_blacklists_once_however_many_sweeps_run_at_once(a
         .as_str()
         .unwrap()
         .to_string();
-    let clerk = logged_in(&app, "Window clerk").await;
+    let clerk = logged_in(&app, "Business-centre clerk").await;
     for e in ["accept", "produce", "mark_ready"] {
         clerk_event(&app, &clerk, &no, e).await.unwrap();
     }
@@ -276,7 +279,7 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
         .as_str()
         .unwrap()
         .to_string();
-    let clerk = logged_in(&app, "Window clerk").await;
+    let clerk = logged_in(&app, "Business-centre clerk").await;
     for no in [&licence, &plate] {
         for e in ["accept", "produce"] {
             clerk_event(&app, &clerk, no, e).await.unwrap();
@@ -334,11 +337,12 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
         assert_eq!(s.await.unwrap().expect("sweep works"), 0, "{app}");
     }
 
-    // A clerk lifts it: the count starts again from there.
+    // A supervisor lifts it: the count starts again from there.
     app.clock.advance_secs(60);
     let entry_id = told[0]["id"].as_i64().unwrap();
+    let supervisor = logged_in(&app, "Supervisor").await;
     app.call_fn(
-        &clerk,
+        &supervisor,
         StaffLiftBlacklist {
             entry_id,
             reason: "投递地址有误，非申请人原因".into(),

@@ -1,6 +1,7 @@
 //! Document applications on both databases (业务申请): eligibility and
 //! renewal, the blacklist, drafts.
 
+mod appeals;
 mod blacklist;
 mod drafts;
 mod eligibility;

@@ -7,6 +7,7 @@
 
 use app::features::accounts::api::{Login, MyAccount};
 use app::features::accounts::SessionAccount;
+use app::features::staff::{ConfirmSecondFactor, SecondFactorStep};
 pub use app::ports::Clock;
 use leptos::server_fn::ServerFn;
 use server::{prepare_with_clock, Config, Platform};
@@ -367,7 +368,50 @@ impl TestApp {
             password: password.into(),
             next: None,
         };
-        self.call_fn(client, args).await
+        let answer = self.call_fn(client, args).await;
+        match &answer {
+            Ok(target)
+                if target
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("/login/second-factor")) =>
+            {
+                self.second_factor(client, identifier).await
+            }
+            _ => answer,
+        }
+    }
+
+    /// The second step of a staff login: the code of the staff member's
+    /// key (enrolled now if it was not), for the earliest time step not yet
+    /// used (moving the test clock on when the steps around now are spent).
+    pub async fn second_factor(&self, client: &reqwest::Client, username: &str) -> Answer {
+        use app::domain::totp::{step_at, TotpKey, STEP_SECS};
+        self.call_fn(client, SecondFactorStep {})
+            .await
+            .unwrap_or_else(|e| panic!("{self}: second factor step: {e}"));
+        let (key, last_step): (String, i64) = sqlx::query_as(
+            "SELECT f.secret, f.last_step FROM staff_second_factors f JOIN accounts a ON a.id = f.account_id
+             WHERE a.staff_username = $1",
+        )
+        .bind(username.to_ascii_lowercase())
+        .fetch_one(&self.platform.store.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{self}: the key of {username}: {e}"));
+        let key = TotpKey::from_base32(&key).expect("a Base32 key");
+        let now = step_at(self.clock.now_ms());
+        let step = (now - 1).max(last_step + 1);
+        if step > now + 1 {
+            self.clock.advance_secs((step - now - 1) * STEP_SECS);
+        }
+        let code = key.code_at(step);
+        self.call_fn(
+            client,
+            ConfirmSecondFactor {
+                code,
+                next: None,
+            },
+        )
+        .await
     }
 }
 

@@ -11,12 +11,26 @@ use crate::ports::Ports;
 
 /// One application for a clerk: details, the events possible now, the
 /// applicant's blacklist entries and audit trail.
-pub async fn view(ports: &Ports, application_no: &str) -> Result<StaffApplicationView, AppError> {
+/// Opening it is a read of the applicant's record: written to the audit
+/// log with the applicant's account, for "谁查看过我的信息".
+pub async fn view(
+    ports: &Ports,
+    application_no: &str,
+    actor: &Actor,
+) -> Result<StaffApplicationView, AppError> {
     let detail = ports
         .applications
         .detail(application_no)
         .await?
         .ok_or_else(application_not_found)?;
+    ports
+        .record_views
+        .record_view(
+            detail.account_id,
+            &format!("application:{}", detail.summary.application_no),
+            actor,
+        )
+        .await?;
     let service_fulfils = detail.summary.service.offers_fulfilment_choice();
     let events = clerk_events(
         detail.summary.status,

@@ -271,9 +271,10 @@ fn a_blacklisted_applicant_is_refused_until_the_last_day() {
 fn staff_do_not_apply() {
     let mut clerk = owner();
     clerk.role = AccountRole::Staff {
-        role: crate::domain::StaffRole::Clerk,
+        role: crate::domain::StaffRole::WindowClerk,
         window_id: Some(1),
         window: None,
+        serves_units: false,
     };
     let fake = fake();
     let refused = block_on(desk(&fake).options_for(&clerk, ServiceCode::V1));

@@ -315,8 +315,9 @@ pub(crate) fn unit() -> SessionAccount {
 /// A window clerk (窗口民警).
 pub(crate) fn clerk() -> SessionAccount {
     account(AccountRole::Staff {
-        role: StaffRole::Clerk,
+        role: StaffRole::WindowClerk,
         window_id: Some(1),
         window: None,
+        serves_units: false,
     })
 }

@@ -1,0 +1,117 @@
+//! The second step of a staff login (动态口令): after the password, a staff
+//! member types the six-digit code of their authenticator app. At the
+//! first login (or after the administrator reset the password) they first
+//! add a new key to the app, shown once, and confirm it with a code.
+//! The waiting login is a challenge with a short life and few attempts.
+
+use crate::domain::totp::{TotpKey, TotpRefusal};
+use crate::domain::Rule;
+use crate::error::{internal, AppError};
+use crate::features::port::Actor;
+use crate::i18n::Text;
+use crate::ports::Ports;
+
+/// The cookie that carries a waiting staff login (HttpOnly, Strict).
+pub const CHALLENGE_COOKIE: &str = "jgstaff2fa";
+/// How long a waiting login lasts.
+pub const CHALLENGE_SECS: i64 = 300;
+/// Wrong codes before the login must start again.
+pub const CHALLENGE_ATTEMPTS: i64 = 5;
+/// The name an authenticator app shows for the key.
+pub const ISSUER: &str = "交通安全综合服务管理平台";
+
+/// After the password: opens the challenge; answers its token.
+pub async fn begin(ports: &Ports, account_id: i64) -> Result<String, AppError> {
+    let expires = ports.clock.now_ms() + CHALLENGE_SECS * 1000;
+    Ok(ports.staff.open_challenge(account_id, expires).await?)
+}
+
+/// What the second step shows.
+pub struct SecondFactorStep {
+    pub username: String,
+    /// At enrolment: the key in groups of four and the app's address.
+    pub enrol: Option<(String, String)>,
+}
+
+/// The waiting login of a token, or a refusal that sends back to login.
+async fn live(ports: &Ports, token: &str) -> Result<(String, i64), AppError> {
+    match ports.staff.challenge(token, ports.clock.now_ms()).await? {
+        Some(c) if c.attempts < CHALLENGE_ATTEMPTS => Ok((token.to_string(), c.account_id)),
+        _ => Err(AppError::not_allowed(
+            Text::new(
+                "登录已超时或动态口令错误次数过多。",
+                "The login timed out, or too many wrong codes were typed.",
+            ),
+            Text::new(
+                "请重新输入账号和密码登录。",
+                "Please log in again with your username and password.",
+            ),
+        )),
+    }
+}
+
+/// The step for a token: enrol (a key made now if there is none) or enter.
+pub async fn step(ports: &Ports, token: &str) -> Result<SecondFactorStep, AppError> {
+    let (_, account_id) = live(ports, token).await?;
+    let member = ports
+        .staff
+        .staff_member(account_id)
+        .await?
+        .ok_or_else(|| internal("challenge for a non-staff account", account_id))?;
+    let factor = ports
+        .staff
+        .offer_second_factor(account_id, &TotpKey::generate().to_base32())
+        .await?;
+    let enrol = if factor.enrolled {
+        None
+    } else {
+        let key = TotpKey::from_base32(&factor.key)
+            .ok_or_else(|| internal("stored key is not Base32", account_id))?;
+        Some((key.grouped(), key.otpauth_uri(ISSUER, &member.username)))
+    };
+    Ok(SecondFactorStep {
+        username: member.username,
+        enrol,
+    })
+}
+
+/// Checks the code for the token's login; answers the account to start a
+/// session for. The challenge ends on success and after too many misses.
+pub async fn confirm(
+    ports: &Ports,
+    token: &str,
+    code: &str,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let (hash, account_id) = live(ports, token).await?;
+    let factor = ports
+        .staff
+        .second_factor(account_id)
+        .await?
+        .ok_or_else(|| internal("no key for a waiting login", account_id))?;
+    let key = TotpKey::from_base32(&factor.key)
+        .ok_or_else(|| internal("stored key is not Base32", account_id))?;
+    let refused = |refusal: TotpRefusal| AppError::field("code", Text::new(refusal.zh(), refusal.en()));
+    let step = match key.verify(code, ports.clock.now_ms(), factor.last_step) {
+        Ok(step) => step,
+        Err(TotpRefusal::Malformed) => return Err(refused(TotpRefusal::Malformed)),
+        Err(refusal) => {
+            ports.staff.fail_challenge(&hash).await?;
+            return Err(refused(refusal));
+        }
+    };
+    let actor = Actor {
+        account_id: Some(account_id),
+        ip: ip.to_string(),
+    };
+    if !ports
+        .staff
+        .accept_second_factor(account_id, step, &actor)
+        .await?
+    {
+        ports.staff.fail_challenge(&hash).await?;
+        return Err(refused(TotpRefusal::Reused));
+    }
+    ports.staff.close_challenge(&hash).await?;
+    Ok(account_id)
+}

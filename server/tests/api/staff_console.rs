@@ -1,0 +1,361 @@
+//! The staff console's roles on both databases: the second factor of a
+//! staff login (动态口令), the administrator's staff accounts, the window
+//! clerk's services to the person at the counter (upgrade, password reset,
+//! phone change) and the supervisor disabling and enabling accounts.
+
+use crate::helpers::*;
+use app::domain::totp::{step_at, TotpKey};
+use app::features::accounts::api::{Login, MyAccount};
+use app::features::staff::api::{
+    ConfirmSecondFactor, CreateStaffMember, ResetStaffPassword, SecondFactorStep,
+    SetStaffDisabled, StaffRoster,
+};
+use app::features::supervision::api::{FindAccounts, OpenAccountFile, SetAccountDisabled};
+use app::features::supervision::window_api::{
+    ChangePhoneAtWindow, ResetPasswordAtWindow, SendWindowPhoneCode, SendWindowResetCode,
+    UpgradeAtWindow,
+};
+
+const PASSWORD: &str = "Jingwu-2026-mima";
+
+fn new_clerk(username: &str, role: &str, window: Option<&str>) -> CreateStaffMember {
+    CreateStaffMember {
+        username: username.into(),
+        display_name: "窗口民警 孙立".into(),
+        role: role.into(),
+        police_no: "130999".into(),
+        unit: "石家庄市车辆管理所".into(),
+        window_id: window.map(Into::into),
+        password: PASSWORD.into(),
+        password_confirm: PASSWORD.into(),
+    }
+}
+
+/// The password step alone: answers where the login goes next.
+async fn password_step(app: &TestApp, client: &reqwest::Client, username: &str) -> Answer {
+    app.call_fn(
+        client,
+        Login {
+            identifier: username.into(),
+            password: PASSWORD.into(),
+            next: None,
+        },
+    )
+    .await
+}
+
+async fn confirm(app: &TestApp, client: &reqwest::Client, code: &str) -> Answer {
+    app.call_fn(
+        client,
+        ConfirmSecondFactor {
+            code: code.into(),
+            next: None,
+        },
+    )
+    .await
+}
+
+async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestApp) {
+    let admin = logged_in(&app, "Administrator").await;
+    // A window clerk needs a window; the username is checked.
+    let err = app
+        .call_fn(&admin, new_clerk("clerk99", "window_clerk", None))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["window_id"], "{app}: {err}");
+    let err = app
+        .call_fn(&admin, new_clerk("clerk01", "window_clerk", Some("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["username"], "{app}: taken: {err}");
+    let id = app
+        .call_fn(&admin, new_clerk("clerk99", "window_clerk", Some("2")))
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let roster = app.call_fn(&admin, StaffRoster {}).await.unwrap();
+    let listed = roster["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["account_id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{app}: not listed: {roster}"));
+    assert_eq!(listed["enrolled"], false, "{app}");
+    assert_eq!(listed["role"], "WindowClerk", "{app}");
+    // A clerk cannot manage staff.
+    let clerk01 = logged_in(&app, "Window clerk").await;
+    let err = app.call_fn(&clerk01, StaffRoster {}).await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}");
+
+    // The password alone starts no session: the second step waits.
+    let client = new_client();
+    let next = password_step(&app, &client, "clerk99").await.unwrap();
+    assert_eq!(next, "/login/second-factor", "{app}");
+    assert_eq!(app.call_fn(&client, MyAccount {}).await.unwrap(), serde_json::Value::Null);
+    // First login: a key to enrol.
+    let step = app.call_fn(&client, SecondFactorStep {}).await.unwrap();
+    let key = step["enrol"]["key"].as_str().expect("a key to enrol").replace(' ', "");
+    assert!(step["enrol"]["uri"].as_str().unwrap().starts_with("otpauth://totp/"), "{app}");
+    assert!(step["enrol"]["qr_svg"].as_str().unwrap().contains("<svg"), "{app}");
+    // Reloading shows the same key.
+    let again = app.call_fn(&client, SecondFactorStep {}).await.unwrap();
+    assert_eq!(again["enrol"]["key"], step["enrol"]["key"], "{app}");
+    let key = TotpKey::from_base32(&key).unwrap();
+    let now = step_at(app.clock.now_ms());
+    // A wrong code is refused and counted.
+    let wrong = if key.code_at(now) == "000000" { "111111" } else { "000000" };
+    let err = confirm(&app, &client, wrong).await.unwrap_err();
+    assert_eq!(fields(&err), vec!["code"], "{app}: {err}");
+    confirm(&app, &client, &key.code_at(now)).await.unwrap();
+    let me = app.me(&client).await.expect("logged in after the code");
+    assert_eq!(me.account_id, id, "{app}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'staff.second_factor_enrolled'")
+            .await,
+        1,
+        "{app}"
+    );
+
+    // The same code never works twice.
+    let other = new_client();
+    password_step(&app, &other, "clerk99").await.unwrap();
+    let step = app.call_fn(&other, SecondFactorStep {}).await.unwrap();
+    assert!(step["enrol"].is_null(), "{app}: enrolled once: {step}");
+    let err = confirm(&app, &other, &key.code_at(now)).await.unwrap_err();
+    assert!(err.to_string().contains("已经使用过"), "{app}: {err}");
+    // Five wrong codes end the waiting login.
+    for _ in 0..4 {
+        confirm(&app, &other, wrong).await.unwrap_err();
+    }
+    let err = confirm(&app, &other, &key.code_at(now + 1)).await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+
+    // Disabled: the session ends at once and the login stops at the password.
+    let err = app
+        .call_fn(&admin, SetStaffDisabled { account_id: id, disable: "1".into(), reason: "".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["reason"], "{app}");
+    app.call_fn(
+        &admin,
+        SetStaffDisabled { account_id: id, disable: "1".into(), reason: "调离".into() },
+    )
+    .await
+    .unwrap();
+    assert!(app.me(&client).await.is_none(), "{app}: logged out at once");
+    let err = password_step(&app, &new_client(), "clerk99").await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    app.call_fn(
+        &admin,
+        SetStaffDisabled { account_id: id, disable: "0".into(), reason: "".into() },
+    )
+    .await
+    .unwrap();
+
+    // A password reset removes the key: the next login enrols again.
+    let new_password = "Chongzhi-2026-mima";
+    app.call_fn(
+        &admin,
+        ResetStaffPassword {
+            account_id: id,
+            password: new_password.into(),
+            password_confirm: new_password.into(),
+        },
+    )
+    .await
+    .unwrap();
+    let fresh = new_client();
+    app.call_fn(
+        &fresh,
+        Login { identifier: "clerk99".into(), password: new_password.into(), next: None },
+    )
+    .await
+    .unwrap();
+    let step = app.call_fn(&fresh, SecondFactorStep {}).await.unwrap();
+    assert!(step["enrol"]["key"].is_string(), "{app}: enrol again: {step}");
+    // The administrator cannot disable themselves.
+    let admin_id: i64 = app
+        .scalar("SELECT id FROM accounts WHERE staff_username = $1", "admin")
+        .await;
+    let err = app
+        .call_fn(
+            &admin,
+            SetStaffDisabled { account_id: admin_id, disable: "1".into(), reason: "测试".into() },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}");
+}
+both_backends!(an_administrator_creates_a_clerk_who_enrols_a_second_factor);
+
+/// The online-registered owner: (client, account id, ID number, phone).
+async fn online_owner(app: &TestApp) -> (reqwest::Client, i64, String, String) {
+    let client = logged_in(app, "Online-registered individual").await;
+    let id = account_id(app, "Online-registered individual").await;
+    let (id_number, phone): (String, String) =
+        sqlx::query_as("SELECT id_number, phone FROM accounts WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.platform.store.pool)
+            .await
+            .unwrap();
+    (client, id, id_number, phone)
+}
+
+async fn a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity_check(
+    app: TestApp,
+) {
+    let (citizen, person, id_number, old_phone) = online_owner(&app).await;
+    let clerk = logged_in(&app, "Window clerk").await;
+    // Found masked; opening the file shows it in full and is recorded.
+    let hits = app
+        .call_fn(&clerk, FindAccounts { query: id_number.clone() })
+        .await
+        .unwrap();
+    assert_eq!(hits[0]["account_id"], person, "{app}: {hits}");
+    assert!(hits[0]["number_masked"].as_str().unwrap().contains('*'), "{app}");
+    let file = app
+        .call_fn(&clerk, OpenAccountFile { account_id: person })
+        .await
+        .unwrap();
+    assert_eq!(file["id_number"], id_number.as_str(), "{app}");
+    let viewed: i64 = app
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'record.viewed' AND person_account_id = $1",
+            person,
+        )
+        .await;
+    assert_eq!(viewed, 1, "{app}");
+
+    // Upgrade: the identity check first, then once.
+    let err = app
+        .call_fn(&clerk, UpgradeAtWindow { account_id: person, identity_checked: None })
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["identity_checked"], "{app}");
+    let checked = Some("1".to_string());
+    app.call_fn(&clerk, UpgradeAtWindow { account_id: person, identity_checked: checked.clone() })
+        .await
+        .unwrap();
+    let clerk_id: i64 = app
+        .scalar("SELECT id FROM accounts WHERE staff_username = $1", "clerk01")
+        .await;
+    let (channel, window, by): (String, Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT channel, window_id, registered_by FROM accounts WHERE id = $1")
+            .bind(person)
+            .fetch_one(&app.platform.store.pool)
+            .await
+            .unwrap();
+    assert_eq!((channel.as_str(), window, by), ("window", Some(1), Some(clerk_id)), "{app}");
+    let err = app
+        .call_fn(&clerk, UpgradeAtWindow { account_id: person, identity_checked: checked.clone() })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: once");
+    assert!(
+        app.sms_texts(&old_phone).await.iter().any(|t| t.contains("转为窗口注册用户")),
+        "{app}"
+    );
+
+    // Password reset: a code to the phone on record, typed at the counter.
+    app.call_fn(
+        &clerk,
+        SendWindowResetCode { account_id: person, identity_checked: checked.clone() },
+    )
+    .await
+    .unwrap();
+    let code = app.latest_code(&old_phone).await;
+    let new_password = "Chuangkou-2026-mm";
+    let reset = |code: &str| ResetPasswordAtWindow {
+        account_id: person,
+        code: code.into(),
+        password: new_password.into(),
+        password_confirm: new_password.into(),
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let err = app.call_fn(&clerk, reset(wrong)).await.unwrap_err();
+    assert_eq!(fields(&err), vec!["code"], "{app}");
+    app.call_fn(&clerk, reset(&code)).await.unwrap();
+    assert!(app.me(&citizen).await.is_none(), "{app}: every session ended");
+    app.login(&new_client(), &id_number, new_password)
+        .await
+        .expect("the new password works");
+
+    // Phone change: a code to the new number; the old one is told.
+    let new_phone = "13911112222";
+    app.call_fn(
+        &clerk,
+        SendWindowPhoneCode {
+            account_id: person,
+            new_phone: new_phone.into(),
+            identity_checked: checked.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let code = app.latest_code(new_phone).await;
+    app.call_fn(
+        &clerk,
+        ChangePhoneAtWindow { account_id: person, new_phone: new_phone.into(), code },
+    )
+    .await
+    .unwrap();
+    let phone: String = app.scalar("SELECT phone FROM accounts WHERE id = $1", person).await;
+    assert_eq!(phone, new_phone, "{app}");
+    assert!(
+        app.sms_texts(&old_phone).await.iter().any(|t| t.contains("139****2222")),
+        "{app}: the old number is told"
+    );
+    // Only window clerks serve at the window.
+    let supervisor = logged_in(&app, "Supervisor").await;
+    let err = app
+        .call_fn(&supervisor, UpgradeAtWindow { account_id: person, identity_checked: checked })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}");
+}
+both_backends!(a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity_check);
+
+async fn a_supervisor_disables_an_account_and_its_sessions_end_at_once(app: TestApp) {
+    let (citizen, person, id_number, phone) = online_owner(&app).await;
+    let (_, password) = app.demo_login("Online-registered individual");
+    let disable = |reason: &str| SetAccountDisabled {
+        account_id: person,
+        disable: "1".into(),
+        reason: reason.into(),
+    };
+    let clerk = logged_in(&app, "Window clerk").await;
+    let err = app.call_fn(&clerk, disable("冒用身份")).await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: clerks do not disable");
+    let supervisor = logged_in(&app, "Supervisor").await;
+    let err = app.call_fn(&supervisor, disable("")).await.unwrap_err();
+    assert_eq!(fields(&err), vec!["reason"], "{app}");
+    app.call_fn(&supervisor, disable("涉嫌冒用他人身份注册")).await.unwrap();
+    assert!(app.me(&citizen).await.is_none(), "{app}: the session ended at once");
+    let err = app.login(&new_client(), &id_number, &password).await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    let err = app.call_fn(&supervisor, disable("再次")).await.unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}");
+    assert!(
+        app.sms_texts(&phone).await.iter().any(|t| t.contains("涉嫌冒用他人身份注册")),
+        "{app}: the holder is told why"
+    );
+    app.call_fn(
+        &supervisor,
+        SetAccountDisabled { account_id: person, disable: "0".into(), reason: "核实为本人".into() },
+    )
+    .await
+    .unwrap();
+    app.login(&new_client(), &id_number, &password)
+        .await
+        .expect("enabled again");
+    let actions: i64 = app
+        .scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE subject = $1 AND action IN ('account.disabled', 'account.enabled')",
+            format!("account:{person}"),
+        )
+        .await;
+    assert_eq!(actions, 2, "{app}");
+}
+both_backends!(a_supervisor_disables_an_account_and_its_sessions_end_at_once);
