@@ -14,9 +14,9 @@ pub use crate::features::fines::port::*;
 pub use crate::features::messages::port::*;
 pub use crate::features::photos::port::*;
 pub use crate::features::plates::port::*;
+pub use crate::features::port::{Actor, Clock};
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
-pub use crate::features::port::{Actor, Clock};
 pub use crate::port_error::{PortError, PortResult};
 
 pub use crate::features::accounts::{RecordView, RegistrationWindow};
@@ -24,7 +24,7 @@ pub use crate::features::applications::{
     ApplicationDetail, ApplicationStep, ApplicationSummary, AuditEntry, BlacklistEntry,
 };
 pub use crate::features::bindings::{MyLicence, MyVehicle, UnboundVehicle};
-pub use crate::features::fines::{Receipt, ViolationItem};
+pub use crate::features::fines::{Receipt, RefundItem, ViolationItem};
 pub use crate::features::messages::Message;
 pub use crate::features::supervision::{AccountFile, Appeal, AppealDecision};
 
@@ -45,6 +45,8 @@ pub struct Ports {
     pub blacklists: Arc<dyn Blacklists>,
     /// Account files, disabling accounts and appeals (审核).
     pub supervision: Arc<dyn Supervision>,
+    /// Refunds of money paid twice (退款登记).
+    pub refunds: Arc<dyn Refunds>,
     /// Staff reads of a person's record (谁查看过我的信息).
     pub record_views: Arc<dyn RecordViews>,
     /// Staff accounts and their second factor (民警账户).

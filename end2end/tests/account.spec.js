@@ -4,15 +4,13 @@
 // messages in the menu. Every journey that changes an account uses its own
 // account per viewport (window-registered here by a clerk, or registered
 // online from the demo registry).
-const { test, expect, demo, latestCode, residentId } = require('./helpers');
+const { test, expect, demo, latestCode, residentId, staffApiLogIn } = require('./helpers');
 
 /** A fresh window-registered individual, registered by a clerk over the API. */
 async function windowUser(playwright, baseURL, seed, name) {
-  const clerk = demo().logins.find((l) => l.role_en === 'Window clerk');
   const office = await playwright.request.newContext({ baseURL });
   const json = { accept: 'application/json' };
-  const login = await office.post('/api/login', { form: { identifier: clerk.login, password: clerk.password }, headers: json });
-  expect(login.ok()).toBeTruthy();
+  await staffApiLogIn(office, demo().logins.find((l) => l.role_en === (seed % 2 ? 'Window clerk' : 'Window clerk #2')));
   const user = { id: residentId(seed), name, phone: `1380322${seed}`, password: 'Chuangkou-2026' };
   const res = await office.post('/api/staff/register_individual', {
     form: {

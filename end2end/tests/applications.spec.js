@@ -1,7 +1,7 @@
 // Apply for a lost-licence replacement by post → a clerk processes it →
 // the post is refused three times → the applicant sees the blacklist.
 // Each browser project has its own applicant.
-const { test, expect, demo, account } = require('./helpers');
+const { test, expect, demo, account, staff, staffLogIn, staffApiLogIn } = require('./helpers');
 
 async function logIn(page, user, home) {
   await page.goto('/login');
@@ -61,8 +61,7 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
   await page.getByRole('button', { name: '退出' }).click();
 
   // The clerk processes it; the post comes back refused three times.
-  const clerk = demo().logins.find((l) => l.role_en === 'Window clerk');
-  await logIn(page, clerk, /\/staff$/);
+  await staffLogIn(page, staff(info, 'Business-centre clerk'));
   await page.getByRole('link', { name: '网上业务受理' }).click();
   await page.getByRole('link', { name: number }).click();
   const step = async (name) => {

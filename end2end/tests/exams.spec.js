@@ -3,7 +3,7 @@
 // with every table cell labelled on the phone, books subject 1, sees their
 // place in the queue, and sees the result once the session is allocated.
 // Each browser project has its own learner.
-const { test, expect, demo, account } = require('./helpers');
+const { test, expect, demo, account, staff, staffLogIn, staffApiLogIn } = require('./helpers');
 
 async function logInAsLearner(page, info) {
   const learner = account(info, 'Learner');
@@ -118,10 +118,9 @@ test('a learner books subject 1 and sees the result after allocation', async ({ 
   await expect(page.getByTestId('exam-booking')).toContainText('当前排第1位');
 
   // The exam office closes the session and allocates it.
-  const clerk = demo().logins.find((l) => l.role_en === 'Window clerk');
   const office = await browser.newContext({ baseURL: info.project.use.baseURL || 'http://127.0.0.1:3100' });
   const request = office.request;
-  await request.post('/api/login', { form: { identifier: clerk.login, password: clerk.password }, headers: { accept: 'application/json' } });
+  await staffApiLogIn(request, demo().logins.find((l) => l.role_en === 'Administrator'));
   const overview = await (await page.request.post('/api/exams/overview', { headers: { accept: 'application/json' } })).json();
   const booked = overview.bookings[0].session.id;
   const res = await request.post('/api/staff/exams/allocate', { form: { session_id: String(booked) }, headers: { accept: 'application/json' } });

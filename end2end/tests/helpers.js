@@ -77,3 +77,84 @@ function creditCode(seed) {
 }
 
 module.exports = { test, expect: base.expect, demo, account, ownerCar, latestCode, residentId, creditCode };
+
+// Staff log in with a second factor (动态口令): the code of their
+// authenticator app (TOTP, RFC 6238: HMAC-SHA1, 6 digits, 30 s). The demo
+// staff share a known key (development only).
+const crypto = require('crypto');
+
+function base32Bytes(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The six-digit code of a Base32 key for a time step. */
+function totpAt(key, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const digest = crypto.createHmac('sha1', base32Bytes(key)).update(counter).digest();
+  const offset = digest[19] & 0x0f;
+  const value = ((digest[offset] & 0x7f) << 24) | (digest[offset + 1] << 16) | (digest[offset + 2] << 8) | digest[offset + 3];
+  return String(value % 1000000).padStart(6, '0');
+}
+
+// The last step used per login in this worker: the server accepts a code
+// once, and steps within one either side of now.
+const lastStep = new Map();
+
+/** A code for this login that the server has not seen, waiting for the next step when needed. */
+async function freshCode(login, key) {
+  const now = () => Math.floor(Date.now() / 30000);
+  const step = Math.max(now() - 1, (lastStep.get(login) ?? -Infinity) + 1);
+  while (step > now() + 1) {
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  lastStep.set(login, step);
+  return totpAt(key, step);
+}
+
+/** This project's own staff account in a role (the desktop takes "… #2" where there is one). */
+function staff(info, role) {
+  const all = demo().logins.filter((l) => l.role_en === role || l.role_en === `${role} #2`);
+  const found = all[Math.min(projectIndex(info), all.length - 1)];
+  if (!found) throw new Error(`no demo ${role}`);
+  return found;
+}
+
+/** Logs a staff member in through the pages: password, then the code. */
+async function staffLogIn(page, who) {
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(who.login);
+  await page.getByLabel('密码').fill(who.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await base.expect(page).toHaveURL(/\/login\/second-factor/);
+  await page.getByLabel('动态口令').fill(await freshCode(who.login, who.totp_key));
+  await page.getByRole('button', { name: '验证并登录' }).click();
+  await base.expect(page).toHaveURL(/\/staff/);
+}
+
+/** Logs a staff member in on an API request context. */
+async function staffApiLogIn(request, who) {
+  const json = { accept: 'application/json' };
+  const first = await request.post('/api/login', { form: { identifier: who.login, password: who.password }, headers: json });
+  base.expect(first.ok(), await first.text()).toBeTruthy();
+  const second = await request.post('/api/staff/confirm_second_factor', { form: { code: await freshCode(who.login, who.totp_key) }, headers: json });
+  base.expect(second.ok(), await second.text()).toBeTruthy();
+}
+
+module.exports.totpAt = totpAt;
+module.exports.freshCode = freshCode;
+module.exports.staff = staff;
+module.exports.staffLogIn = staffLogIn;
+module.exports.staffApiLogIn = staffApiLogIn;

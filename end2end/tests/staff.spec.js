@@ -1,16 +1,12 @@
 // A clerk at the unit window registers a car dealer with its special service.
-const { test, expect, demo, residentId, creditCode } = require('./helpers');
+const { test, expect, demo, residentId, creditCode, staffLogIn } = require('./helpers');
 
 test('a clerk registers a unit at the unit window', async ({ page }, info) => {
   const clerk = demo().clerk_unit_window;
   const seed = info.project.name === 'phone' ? 4101 : 4102;
   const code = creditCode(700000 + seed);
 
-  await page.goto('/login');
-  await page.getByLabel('账号').fill(clerk.login);
-  await page.getByLabel('密码').fill(clerk.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/staff$/);
+  await staffLogIn(page, clerk);
   await page.getByRole('link', { name: '单位用户窗口注册' }).click();
 
   await page.getByLabel('汽车销售商').check();

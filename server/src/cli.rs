@@ -209,7 +209,11 @@ async fn create_staff(platform: &Platform, mut new: app::ports::NewStaff) -> Res
         return Err(format!(
             "a {} {} a WINDOW_ID",
             new.role.code(),
-            if new.role.needs_window() { "needs" } else { "takes no" }
+            if new.role.needs_window() {
+                "needs"
+            } else {
+                "takes no"
+            }
         ));
     }
     let password = match std::env::var("STAFF_PASSWORD") {
@@ -230,7 +234,11 @@ async fn create_staff(platform: &Platform, mut new: app::ports::NewStaff) -> Res
     let id = crate::store::create_staff(&platform.store, &new)
         .await
         .map_err(|e| e.to_string())?;
-    println!("created {} account {} (id {id})", new.role.code(), new.username);
+    println!(
+        "created {} account {} (id {id})",
+        new.role.code(),
+        new.username
+    );
     Ok(())
 }
 
@@ -364,9 +372,15 @@ mod tests {
             Some(Command::Demo)
         ));
         assert!(matches!(
-            parse(&["create-staff", "clerk05", "window_clerk", "窗口民警 王强", "5"])
-                .unwrap()
-                .command,
+            parse(&[
+                "create-staff",
+                "clerk05",
+                "window_clerk",
+                "窗口民警 王强",
+                "5"
+            ])
+            .unwrap()
+            .command,
             Some(Command::CreateStaff {
                 role: StaffRole::WindowClerk,
                 window_id: Some(5),

@@ -137,6 +137,7 @@ pub async fn prepare_with_clock(
         staff: shared.clone(),
         record_views: shared.clone(),
         supervision: shared.clone(),
+        refunds: shared.clone(),
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod application;
+pub mod audit;
 pub mod binding;
 pub mod blacklist;
 pub mod credit_code;

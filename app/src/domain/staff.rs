@@ -80,7 +80,10 @@ impl StaffRole {
         match self {
             StaffRole::WindowClerk => matches!(power, ServeAtWindow),
             StaffRole::CentreClerk => {
-                matches!(power, ProcessApplications | RecordRefunds | ReadApplications)
+                matches!(
+                    power,
+                    ProcessApplications | RecordRefunds | ReadApplications
+                )
             }
             StaffRole::Supervisor => matches!(
                 power,
@@ -120,7 +123,11 @@ impl StaffPower {
     }
 
     pub fn holders_en(self) -> String {
-        let names: Vec<_> = self.holders().iter().map(|r| r.en().to_lowercase()).collect();
+        let names: Vec<_> = self
+            .holders()
+            .iter()
+            .map(|r| r.en().to_lowercase())
+            .collect();
         names.join(" or ")
     }
 }
@@ -168,7 +175,12 @@ mod tests {
         for p in [DecideAppeals, LiftBlacklist, DisableAccounts] {
             assert_eq!(p.holders(), vec![Supervisor]);
         }
-        for p in [ManageStaff, ManageWindows, ManageExamSessions, ManagePlatePools] {
+        for p in [
+            ManageStaff,
+            ManageWindows,
+            ManageExamSessions,
+            ManagePlatePools,
+        ] {
             assert_eq!(p.holders(), vec![Admin]);
         }
         assert!(WindowClerk.needs_window());

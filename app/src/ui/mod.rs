@@ -116,6 +116,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/accounts") view=staff_supervision::AccountSearchPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/accounts/:id") view=staff_supervision::AccountFilePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/appeals") view=staff_supervision::AppealQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/staff/refunds") view=staff_refunds::RefundsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/admin/staff/:id") view=staff_admin::StaffAccountPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />

@@ -50,3 +50,13 @@ CREATE TABLE blacklist_appeals (
 );
 CREATE UNIQUE INDEX blacklist_appeals_one_waiting ON blacklist_appeals (entry_id) WHERE decision IS NULL;
 CREATE INDEX blacklist_appeals_account ON blacklist_appeals (account_id);
+
+-- Refunds (退款登记): money that arrived for a fine already paid
+-- (fine_payments.status = 'refund_due') is sent back by the finance
+-- office; a business-centre clerk records each refund with its reference.
+CREATE TABLE fine_refunds (
+    payment_id BIGINT NOT NULL PRIMARY KEY REFERENCES fine_payments (id),
+    refunded_at BIGINT NOT NULL,
+    refunded_by BIGINT NOT NULL REFERENCES accounts (id),
+    reference TEXT NOT NULL
+);

@@ -336,6 +336,7 @@ pub(super) fn staff_logins() -> Vec<DemoLogin> {
     let key = TotpKey::from_bytes(DEMO_TOTP_KEY).to_base32();
     [
         login("窗口民警", "Window clerk", "clerk01"),
+        login("窗口民警 #2", "Window clerk #2", "clerk02"),
         login(
             "单位窗口民警",
             "Unit-window clerk",

@@ -53,11 +53,22 @@ impl axum::extract::FromRef<WebState> for LeptosOptions {
     }
 }
 
+/// The Leptos pages, listed once per process. Listing them renders the app
+/// with resource loading suppressed by a process-wide flag; a resource
+/// first polled by another server in the same process at that moment (the
+/// integration tests run many) never resolves (leptos-rs/leptos#4773), so
+/// the list is made once, before any server of this process answers.
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static PAGES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    PAGES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// Builds the whole application router: the hand-added routes of the
 /// route table, the Leptos pages and server functions, static files, and
 /// the app's own 404 page for anything else.
 pub fn router(state: WebState) -> Router {
-    let pages = generate_route_list(app::App);
+    let pages = page_routes();
     let ports = state.ports.clone();
     let context = move || {
         provide_context(ports.clone());

@@ -44,6 +44,7 @@ const CONSTRAINTS: &[(&str, &[&str], &str)] = &[
         "accounts.staff_username",
     ),
     (c::PERSON, &[c::PERSON], "persons.id_number"),
+    (c::REFUND_ONCE, &[c::REFUND_ONCE], "fine_refunds.payment_id"),
     (
         c::APPEAL_ONE_WAITING,
         &[c::APPEAL_ONE_WAITING],

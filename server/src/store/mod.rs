@@ -27,6 +27,7 @@ mod payments;
 mod plate_draws;
 mod plates;
 mod record_views;
+mod refunds;
 mod registry;
 mod registry_import;
 mod rows;

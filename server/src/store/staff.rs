@@ -48,7 +48,8 @@ impl TryFrom<MemberRow> for StaffMember {
     }
 }
 
-const MEMBERS: &str = "SELECT a.id, a.staff_username, a.display_name, a.staff_role, a.police_no, a.staff_unit,
+const MEMBERS: &str =
+    "SELECT a.id, a.staff_username, a.display_name, a.staff_role, a.police_no, a.staff_unit,
         a.window_id, w.name AS window_name, f.enrolled_at, a.disabled_at, a.created_at
      FROM accounts a
      LEFT JOIN registration_windows w ON w.id = a.window_id
@@ -261,10 +262,11 @@ impl StaffAccounts for Store {
 
     async fn staff_members(&self) -> PortResult<Vec<StaffMember>> {
         port("staff_members", async {
-            let rows: Vec<MemberRow> =
-                sqlx::query_as(&format!("{MEMBERS} ORDER BY a.staff_role, a.staff_username"))
-                    .fetch_all(&self.pool)
-                    .await?;
+            let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+                "{MEMBERS} ORDER BY a.staff_role, a.staff_username"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
             rows.into_iter().map(StaffMember::try_from).collect()
         })
         .await

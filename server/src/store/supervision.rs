@@ -33,7 +33,10 @@ impl From<FileRow> for AccountFile {
             id_number: r.id_number,
             credit_code: r.credit_code,
             phone: r.phone,
-            channel: r.channel.as_deref().and_then(RegistrationChannel::from_code),
+            channel: r
+                .channel
+                .as_deref()
+                .and_then(RegistrationChannel::from_code),
             window: r.window_name,
             created_at_ms: r.created_at,
             disabled: r
@@ -43,7 +46,8 @@ impl From<FileRow> for AccountFile {
     }
 }
 
-const FILES: &str = "SELECT a.id, a.kind, a.display_name, a.id_number, a.credit_code, a.phone, a.channel,
+const FILES: &str =
+    "SELECT a.id, a.kind, a.display_name, a.id_number, a.credit_code, a.phone, a.channel,
         w.name AS window_name, a.created_at, a.disabled_at, a.disabled_reason
      FROM accounts a LEFT JOIN registration_windows w ON w.id = a.window_id
      WHERE a.kind IN ('individual', 'unit')";
@@ -89,7 +93,8 @@ impl TryFrom<AppealRow> for Appeal {
     }
 }
 
-const APPEALS: &str = "SELECT p.id, p.entry_id, p.account_id, a.display_name AS applicant, ap.application_no,
+const APPEALS: &str =
+    "SELECT p.id, p.entry_id, p.account_id, a.display_name AS applicant, ap.application_no,
         b.cause, b.until, p.reason, p.submitted_at, p.decision, p.decision_reason, p.decided_at
      FROM blacklist_appeals p
      JOIN blacklist b ON b.id = p.entry_id
@@ -172,8 +177,14 @@ impl Supervision for Store {
             } else {
                 ("account.enabled", Sms::account_enabled())
             };
-            self.audit_in(&mut tx, actor, action, &format!("account:{account_id}"), reason)
-                .await?;
+            self.audit_in(
+                &mut tx,
+                actor,
+                action,
+                &format!("account:{account_id}"),
+                reason,
+            )
+            .await?;
             Store::notify_in(&mut tx, account_id, &sms, "/account", now).await?;
             tx.commit().await?;
             Ok(true)
@@ -216,8 +227,14 @@ impl Supervision for Store {
                 &format!("window {window_id}"),
             )
             .await?;
-            Store::notify_in(&mut tx, account_id, &Sms::upgraded_at_window(&window), "/account", now)
-                .await?;
+            Store::notify_in(
+                &mut tx,
+                account_id,
+                &Sms::upgraded_at_window(&window),
+                "/account",
+                now,
+            )
+            .await?;
             tx.commit().await?;
             Ok(true)
         })
@@ -329,8 +346,12 @@ impl Supervision for Store {
 
     async fn appeals_of(&self, account_id: i64) -> PortResult<Vec<Appeal>> {
         port("appeals_of", async {
-            self.appeals_where("p.account_id = $1", "p.submitted_at DESC, p.id DESC", account_id)
-                .await
+            self.appeals_where(
+                "p.account_id = $1",
+                "p.submitted_at DESC, p.id DESC",
+                account_id,
+            )
+            .await
         })
         .await
     }
@@ -338,7 +359,10 @@ impl Supervision for Store {
     async fn appeal_queue(&self, decided: bool, limit: i64) -> PortResult<Vec<Appeal>> {
         port("appeal_queue", async {
             let (condition, order) = if decided {
-                ("p.decision IS NOT NULL", "p.decided_at DESC, p.id DESC LIMIT $1")
+                (
+                    "p.decision IS NOT NULL",
+                    "p.decided_at DESC, p.id DESC LIMIT $1",
+                )
             } else {
                 ("p.decision IS NULL", "p.submitted_at, p.id LIMIT $1")
             };

@@ -169,13 +169,16 @@ const MATRIX: &[(&str, &str, [O; 8])] = &[
     ("GET", "/staff/applications", [To("/login"), S(403), S(403), S(403), S(403), Ok, Ok, S(403)]),
     ("GET", "/staff/applications/{no}", [To("/login"), S(403), S(403), S(403), S(403), Ok, Ok, S(403)]),
     ("GET", "/staff/register/individual", [To("/login"), S(403), S(403), S(403), Ok, S(403), S(403), S(403)]),
-    ("GET", "/staff/register/unit", [To("/login"), S(403), S(403), S(403), Ok, S(403), S(403), S(403)]),
+    ("GET", "/staff/register/unit", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), S(403)]),
     ("GET", "/login/second-factor", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/staff/admin/staff", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/staff/admin/staff/{id}", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/staff/accounts", [To("/login"), S(403), S(403), S(403), Ok, S(403), Ok, S(403)]),
     ("GET", "/staff/accounts/{id}", [To("/login"), S(403), S(403), S(403), Ok, S(403), Ok, S(403)]),
     ("GET", "/staff/appeals", [To("/login"), S(403), S(403), S(403), S(403), S(403), Ok, S(403)]),
+    ("POST", "/api/staff/refunds", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok, NotAllowed, NotAllowed]),
+    ("POST", "/api/staff/record_refund", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound, NotAllowed, NotAllowed]),
+    ("GET", "/staff/refunds", [To("/login"), S(403), S(403), S(403), S(403), Ok, S(403), S(403)]),
     ("GET", "/account/record-views", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/account/blacklist", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/healthz", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
@@ -245,6 +248,7 @@ const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/staff/window/reset_password", &[("account_id", "999999"), ("code", ""), ("password", ""), ("password_confirm", "")]),
     ("/api/staff/window/send_phone_code", &[("account_id", "999999"), ("new_phone", "13800000000"), ("identity_checked", "1")]),
     ("/api/staff/window/change_phone", &[("account_id", "999999"), ("new_phone", "13800000000"), ("code", "000000")]),
+    ("/api/staff/record_refund", &[("payment_id", "999999"), ("reference", "TK-0001")]),
 ];
 
 /// What one request got.

@@ -69,7 +69,11 @@ const NO_INPUT: &[&str] = &[
 
 /// Server functions whose every argument is an optional string: no form
 /// is malformed for them (their invalid values are still tested).
-const ANY_FORM_READS: &[&str] = &["/api/staff/applications", "/api/staff/appeals"];
+const ANY_FORM_READS: &[&str] = &[
+    "/api/staff/applications",
+    "/api/staff/appeals",
+    "/api/staff/refunds",
+];
 
 /// (entry path, who, form or query, expected).
 type Case = (
@@ -189,6 +193,10 @@ const CASES: &[Case] = &[
     ("/api/staff/window/send_phone_code", CLERK, &[("account_id", "999999"), ("new_phone", "123"), ("identity_checked", "1")], Field("new_phone", "手机号码应为11位数字")),
     ("/api/staff/window/change_phone", CLERK, &[("account_id", "1")], Malformed),
     ("/api/staff/window/change_phone", CLERK, &[("account_id", "999999"), ("new_phone", "13800000000"), ("code", "12")], Field("code", "请输入短信中的6位数字验证码")),
+    ("/api/staff/refunds", CENTRE, &[("done", "BIG")], Status(200, "[]")),
+    ("/api/staff/refunds", CENTRE, &[("done", "<script>")], Status(200, "[]")),
+    ("/api/staff/record_refund", CENTRE, &[("payment_id", "x")], Malformed),
+    ("/api/staff/record_refund", CENTRE, &[("payment_id", "999999"), ("reference", "退")], Field("reference", "请填写财务退款凭证号")),
     ("/lang/{code}", ANON, &[("back", "//evil.example/")], To("/")),
     ("/lang/{code}", ANON, &[("back", "https://evil.example/")], To("/")),
     ("/text-size/{size}", ANON, &[("back", "//evil.example/")], To("/")),
@@ -380,7 +388,9 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
         );
     }
     let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
-    for who in [ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN] {
+    for who in [
+        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN,
+    ] {
         clients.push((who, logged_in(&app, who).await));
     }
     let mut wrong = Vec::new();

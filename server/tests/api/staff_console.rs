@@ -7,8 +7,8 @@ use crate::helpers::*;
 use app::domain::totp::{step_at, TotpKey};
 use app::features::accounts::api::{Login, MyAccount};
 use app::features::staff::api::{
-    ConfirmSecondFactor, CreateStaffMember, ResetStaffPassword, SecondFactorStep,
-    SetStaffDisabled, StaffRoster,
+    ConfirmSecondFactor, CreateStaffMember, ResetStaffPassword, SecondFactorStep, SetStaffDisabled,
+    StaffRoster,
 };
 use app::features::supervision::api::{FindAccounts, OpenAccountFile, SetAccountDisabled};
 use app::features::supervision::window_api::{
@@ -93,19 +93,38 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
     let client = new_client();
     let next = password_step(&app, &client, "clerk99").await.unwrap();
     assert_eq!(next, "/login/second-factor", "{app}");
-    assert_eq!(app.call_fn(&client, MyAccount {}).await.unwrap(), serde_json::Value::Null);
+    assert_eq!(
+        app.call_fn(&client, MyAccount {}).await.unwrap(),
+        serde_json::Value::Null
+    );
     // First login: a key to enrol.
     let step = app.call_fn(&client, SecondFactorStep {}).await.unwrap();
-    let key = step["enrol"]["key"].as_str().expect("a key to enrol").replace(' ', "");
-    assert!(step["enrol"]["uri"].as_str().unwrap().starts_with("otpauth://totp/"), "{app}");
-    assert!(step["enrol"]["qr_svg"].as_str().unwrap().contains("<svg"), "{app}");
+    let key = step["enrol"]["key"]
+        .as_str()
+        .expect("a key to enrol")
+        .replace(' ', "");
+    assert!(
+        step["enrol"]["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/"),
+        "{app}"
+    );
+    assert!(
+        step["enrol"]["qr_svg"].as_str().unwrap().contains("<svg"),
+        "{app}"
+    );
     // Reloading shows the same key.
     let again = app.call_fn(&client, SecondFactorStep {}).await.unwrap();
     assert_eq!(again["enrol"]["key"], step["enrol"]["key"], "{app}");
     let key = TotpKey::from_base32(&key).unwrap();
     let now = step_at(app.clock.now_ms());
     // A wrong code is refused and counted.
-    let wrong = if key.code_at(now) == "000000" { "111111" } else { "000000" };
+    let wrong = if key.code_at(now) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     let err = confirm(&app, &client, wrong).await.unwrap_err();
     assert_eq!(fields(&err), vec!["code"], "{app}: {err}");
     confirm(&app, &client, &key.code_at(now)).await.unwrap();
@@ -129,27 +148,46 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
     for _ in 0..4 {
         confirm(&app, &other, wrong).await.unwrap_err();
     }
-    let err = confirm(&app, &other, &key.code_at(now + 1)).await.unwrap_err();
+    let err = confirm(&app, &other, &key.code_at(now + 1))
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
 
     // Disabled: the session ends at once and the login stops at the password.
     let err = app
-        .call_fn(&admin, SetStaffDisabled { account_id: id, disable: "1".into(), reason: "".into() })
+        .call_fn(
+            &admin,
+            SetStaffDisabled {
+                account_id: id,
+                disable: "1".into(),
+                reason: "".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(fields(&err), vec!["reason"], "{app}");
     app.call_fn(
         &admin,
-        SetStaffDisabled { account_id: id, disable: "1".into(), reason: "调离".into() },
+        SetStaffDisabled {
+            account_id: id,
+            disable: "1".into(),
+            reason: "调离".into(),
+        },
     )
     .await
     .unwrap();
     assert!(app.me(&client).await.is_none(), "{app}: logged out at once");
-    let err = password_step(&app, &new_client(), "clerk99").await.unwrap_err();
+    let err = password_step(&app, &new_client(), "clerk99")
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
     app.call_fn(
         &admin,
-        SetStaffDisabled { account_id: id, disable: "0".into(), reason: "".into() },
+        SetStaffDisabled {
+            account_id: id,
+            disable: "0".into(),
+            reason: "".into(),
+        },
     )
     .await
     .unwrap();
@@ -169,12 +207,19 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
     let fresh = new_client();
     app.call_fn(
         &fresh,
-        Login { identifier: "clerk99".into(), password: new_password.into(), next: None },
+        Login {
+            identifier: "clerk99".into(),
+            password: new_password.into(),
+            next: None,
+        },
     )
     .await
     .unwrap();
     let step = app.call_fn(&fresh, SecondFactorStep {}).await.unwrap();
-    assert!(step["enrol"]["key"].is_string(), "{app}: enrol again: {step}");
+    assert!(
+        step["enrol"]["key"].is_string(),
+        "{app}: enrol again: {step}"
+    );
     // The administrator cannot disable themselves.
     let admin_id: i64 = app
         .scalar("SELECT id FROM accounts WHERE staff_username = $1", "admin")
@@ -182,7 +227,11 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
     let err = app
         .call_fn(
             &admin,
-            SetStaffDisabled { account_id: admin_id, disable: "1".into(), reason: "测试".into() },
+            SetStaffDisabled {
+                account_id: admin_id,
+                disable: "1".into(),
+                reason: "测试".into(),
+            },
         )
         .await
         .unwrap_err();
@@ -210,11 +259,19 @@ async fn a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity
     let clerk = logged_in(&app, "Window clerk").await;
     // Found masked; opening the file shows it in full and is recorded.
     let hits = app
-        .call_fn(&clerk, FindAccounts { query: id_number.clone() })
+        .call_fn(
+            &clerk,
+            FindAccounts {
+                query: id_number.clone(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(hits[0]["account_id"], person, "{app}: {hits}");
-    assert!(hits[0]["number_masked"].as_str().unwrap().contains('*'), "{app}");
+    assert!(
+        hits[0]["number_masked"].as_str().unwrap().contains('*'),
+        "{app}"
+    );
     let file = app
         .call_fn(&clerk, OpenAccountFile { account_id: person })
         .await
@@ -230,16 +287,31 @@ async fn a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity
 
     // Upgrade: the identity check first, then once.
     let err = app
-        .call_fn(&clerk, UpgradeAtWindow { account_id: person, identity_checked: None })
+        .call_fn(
+            &clerk,
+            UpgradeAtWindow {
+                account_id: person,
+                identity_checked: None,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(fields(&err), vec!["identity_checked"], "{app}");
     let checked = Some("1".to_string());
-    app.call_fn(&clerk, UpgradeAtWindow { account_id: person, identity_checked: checked.clone() })
-        .await
-        .unwrap();
+    app.call_fn(
+        &clerk,
+        UpgradeAtWindow {
+            account_id: person,
+            identity_checked: checked.clone(),
+        },
+    )
+    .await
+    .unwrap();
     let clerk_id: i64 = app
-        .scalar("SELECT id FROM accounts WHERE staff_username = $1", "clerk01")
+        .scalar(
+            "SELECT id FROM accounts WHERE staff_username = $1",
+            "clerk01",
+        )
         .await;
     let (channel, window, by): (String, Option<i64>, Option<i64>) =
         sqlx::query_as("SELECT channel, window_id, registered_by FROM accounts WHERE id = $1")
@@ -247,21 +319,37 @@ async fn a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity
             .fetch_one(&app.platform.store.pool)
             .await
             .unwrap();
-    assert_eq!((channel.as_str(), window, by), ("window", Some(1), Some(clerk_id)), "{app}");
+    assert_eq!(
+        (channel.as_str(), window, by),
+        ("window", Some(1), Some(clerk_id)),
+        "{app}"
+    );
     let err = app
-        .call_fn(&clerk, UpgradeAtWindow { account_id: person, identity_checked: checked.clone() })
+        .call_fn(
+            &clerk,
+            UpgradeAtWindow {
+                account_id: person,
+                identity_checked: checked.clone(),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: once");
     assert!(
-        app.sms_texts(&old_phone).await.iter().any(|t| t.contains("转为窗口注册用户")),
+        app.sms_texts(&old_phone)
+            .await
+            .iter()
+            .any(|t| t.contains("转为窗口注册用户")),
         "{app}"
     );
 
     // Password reset: a code to the phone on record, typed at the counter.
     app.call_fn(
         &clerk,
-        SendWindowResetCode { account_id: person, identity_checked: checked.clone() },
+        SendWindowResetCode {
+            account_id: person,
+            identity_checked: checked.clone(),
+        },
     )
     .await
     .unwrap();
@@ -277,7 +365,10 @@ async fn a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity
     let err = app.call_fn(&clerk, reset(wrong)).await.unwrap_err();
     assert_eq!(fields(&err), vec!["code"], "{app}");
     app.call_fn(&clerk, reset(&code)).await.unwrap();
-    assert!(app.me(&citizen).await.is_none(), "{app}: every session ended");
+    assert!(
+        app.me(&citizen).await.is_none(),
+        "{app}: every session ended"
+    );
     app.login(&new_client(), &id_number, new_password)
         .await
         .expect("the new password works");
@@ -297,20 +388,35 @@ async fn a_window_clerk_upgrades_resets_and_changes_the_phone_after_the_identity
     let code = app.latest_code(new_phone).await;
     app.call_fn(
         &clerk,
-        ChangePhoneAtWindow { account_id: person, new_phone: new_phone.into(), code },
+        ChangePhoneAtWindow {
+            account_id: person,
+            new_phone: new_phone.into(),
+            code,
+        },
     )
     .await
     .unwrap();
-    let phone: String = app.scalar("SELECT phone FROM accounts WHERE id = $1", person).await;
+    let phone: String = app
+        .scalar("SELECT phone FROM accounts WHERE id = $1", person)
+        .await;
     assert_eq!(phone, new_phone, "{app}");
     assert!(
-        app.sms_texts(&old_phone).await.iter().any(|t| t.contains("139****2222")),
+        app.sms_texts(&old_phone)
+            .await
+            .iter()
+            .any(|t| t.contains("139****2222")),
         "{app}: the old number is told"
     );
     // Only window clerks serve at the window.
     let supervisor = logged_in(&app, "Supervisor").await;
     let err = app
-        .call_fn(&supervisor, UpgradeAtWindow { account_id: person, identity_checked: checked })
+        .call_fn(
+            &supervisor,
+            UpgradeAtWindow {
+                account_id: person,
+                identity_checked: checked,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}");
@@ -331,19 +437,34 @@ async fn a_supervisor_disables_an_account_and_its_sessions_end_at_once(app: Test
     let supervisor = logged_in(&app, "Supervisor").await;
     let err = app.call_fn(&supervisor, disable("")).await.unwrap_err();
     assert_eq!(fields(&err), vec!["reason"], "{app}");
-    app.call_fn(&supervisor, disable("涉嫌冒用他人身份注册")).await.unwrap();
-    assert!(app.me(&citizen).await.is_none(), "{app}: the session ended at once");
-    let err = app.login(&new_client(), &id_number, &password).await.unwrap_err();
+    app.call_fn(&supervisor, disable("涉嫌冒用他人身份注册"))
+        .await
+        .unwrap();
+    assert!(
+        app.me(&citizen).await.is_none(),
+        "{app}: the session ended at once"
+    );
+    let err = app
+        .login(&new_client(), &id_number, &password)
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
     let err = app.call_fn(&supervisor, disable("再次")).await.unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}");
     assert!(
-        app.sms_texts(&phone).await.iter().any(|t| t.contains("涉嫌冒用他人身份注册")),
+        app.sms_texts(&phone)
+            .await
+            .iter()
+            .any(|t| t.contains("涉嫌冒用他人身份注册")),
         "{app}: the holder is told why"
     );
     app.call_fn(
         &supervisor,
-        SetAccountDisabled { account_id: person, disable: "0".into(), reason: "核实为本人".into() },
+        SetAccountDisabled {
+            account_id: person,
+            disable: "0".into(),
+            reason: "核实为本人".into(),
+        },
     )
     .await
     .unwrap();

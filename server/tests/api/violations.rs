@@ -4,7 +4,9 @@
 
 use crate::helpers::*;
 use app::features::bindings::api::{BindOwnVehicle, ConfirmOtherVehicle, RequestOtherVehicle};
-use app::features::fines::api::{FineReceipt, MyViolations, PayFine, ViolationDetail};
+use app::features::fines::api::{
+    FineReceipt, MyViolations, PayFine, StaffRecordRefund, StaffRefunds, ViolationDetail,
+};
 use app::ports::{Actor, FinePayments, PaymentNotice, Settlement};
 
 async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app: TestApp) {
@@ -377,5 +379,61 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         Settlement::UnknownOrder,
         "{app}"
     );
+
+    // A business-centre clerk sees the money owed back and records the
+    // refund once; the payer is told.
+    let window_clerk = logged_in(&app, "Window clerk").await;
+    let err = app
+        .call_fn(&window_clerk, StaffRefunds { done: None })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}");
+    let clerk = logged_in(&app, "Business-centre clerk").await;
+    let owed = app
+        .call_fn(&clerk, StaffRefunds { done: None })
+        .await
+        .unwrap();
+    let owed = owed.as_array().unwrap();
+    assert_eq!(owed.len(), 1, "{app}: {owed:?}");
+    assert_eq!(owed[0]["order_no"], old.order_no.as_str(), "{app}");
+    let payment_id = owed[0]["payment_id"].as_i64().unwrap();
+    let record = |reference: &str| StaffRecordRefund {
+        payment_id,
+        reference: reference.into(),
+    };
+    let err = app.call_fn(&clerk, record("退款")).await.unwrap_err();
+    assert_eq!(fields(&err), vec!["reference"], "{app}");
+    app.call_fn(&clerk, record("tk-2026-0042")).await.unwrap();
+    let err = app
+        .call_fn(&clerk, record("TK-2026-0043"))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: recorded once");
+    let owed = app
+        .call_fn(&clerk, StaffRefunds { done: None })
+        .await
+        .unwrap();
+    assert_eq!(owed.as_array().unwrap().len(), 0, "{app}");
+    let done = app
+        .call_fn(
+            &clerk,
+            StaffRefunds {
+                done: Some("1".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(done[0]["refunded"][1], "TK-2026-0042", "{app}: {done}");
+    assert_eq!(
+        done[0]["refunded"][2], "130301",
+        "{app}: the clerk's police number"
+    );
+    let told: i64 = app
+        .scalar(
+            "SELECT COUNT(*) FROM sms_outbox WHERE template = $1",
+            "payment_refunded",
+        )
+        .await;
+    assert_eq!(told, 1, "{app}: the payer is told");
 }
 both_backends!(concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_for_refund);

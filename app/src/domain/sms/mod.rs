@@ -90,6 +90,9 @@ templates! {
     /// 重复缴款退回.
     PaymentRefundDue => ("payment_refund_due", "重复缴款将退回",
         "订单${order_no}的款项到账时该罚款已缴清，${amount}元将原路退回，无需任何操作。"),
+    /// 重复缴款已退回.
+    PaymentRefunded => ("payment_refunded", "重复缴款已退回",
+        "订单${order_no}重复缴纳的${amount}元已原路退回，退款凭证号${reference}。"),
     /// 补换领申请已提交.
     ApplicationSubmitted => ("application_submitted", "业务申请已提交",
         "您申请的${service}业务（${application_no}）已提交，等待受理。"),
@@ -410,6 +413,10 @@ impl Sms {
 
     pub fn payment_refund_due(order_no: &str, yuan: &str) -> Sms {
         Sms::new(SmsTemplate::PaymentRefundDue, &[order_no, yuan])
+    }
+
+    pub fn payment_refunded(order_no: &str, yuan: &str, reference: &str) -> Sms {
+        Sms::new(SmsTemplate::PaymentRefunded, &[order_no, yuan, reference])
     }
 
     /// Where an application stands, told to the applicant: `service` is

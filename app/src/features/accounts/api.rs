@@ -11,9 +11,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::port::LoginIdentifier,
     super::service::{contact, login as login_service, password_reset, registration},
     super::session::start_session,
-    super::port::LoginIdentifier,
     super::session::{current_account, current_session, require_account},
     super::session::{set_cookie, set_session_cookie},
     super::AFTER_RESET,
@@ -190,8 +190,14 @@ pub async fn my_record_views() -> Result<Vec<super::RecordView>, AppError> {
     let account = require_account()?;
     if account.is_staff() {
         return Err(AppError::not_allowed(
-            crate::i18n::Text::new("此功能面向个人和单位用户。", "This is for individual and unit users."),
-            crate::i18n::Text::new("民警的查阅记录在审计日志中。", "Staff reads are in the audit log."),
+            crate::i18n::Text::new(
+                "此功能面向个人和单位用户。",
+                "This is for individual and unit users.",
+            ),
+            crate::i18n::Text::new(
+                "民警的查阅记录在审计日志中。",
+                "Staff reads are in the audit log.",
+            ),
         ));
     }
     Ok(ports.record_views.views_of(account.account_id, 200).await?)

@@ -92,11 +92,7 @@ pub fn staff_power_refused(power: StaffPower) -> AppError {
     AppError::not_allowed(
         Text::new(
             format!("“{}”仅限{}办理。", power.zh(), power.holders_zh()),
-            format!(
-                "{} is for the {} only.",
-                power.en(),
-                power.holders_en()
-            ),
+            format!("{} is for the {} only.", power.en(), power.holders_en()),
         ),
         Text::new(
             "请使用相应岗位的民警账户登录工作台。",

@@ -1,13 +1,15 @@
 //! The fines feature's server functions.
 
-use super::{Receipt, ViolationItem, ViolationsOverview};
+use super::{Receipt, RefundItem, ViolationItem, ViolationsOverview};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::service::{self, Payment},
+    crate::domain::StaffPower,
     crate::features::accounts::session::require_account,
+    crate::features::accounts::session::require_staff_power,
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -78,4 +80,27 @@ pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
                 "That receipt was not found.",
             ))
         })
+}
+
+/// Business-centre clerks: money owed back (default) or refunds recorded.
+#[server(prefix = "/api", endpoint = "staff/refunds")]
+pub async fn staff_refunds(
+    #[server(default)] done: Option<String>,
+) -> Result<Vec<RefundItem>, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::RecordRefunds)?;
+    Ok(ports
+        .refunds
+        .refunds(done.is_some_and(|d| d == "1"), 200)
+        .await?)
+}
+
+/// Business-centre clerks record a refund with its reference.
+#[server(prefix = "/api", endpoint = "staff/record_refund")]
+pub async fn staff_record_refund(payment_id: i64, reference: String) -> Result<(), AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::RecordRefunds)?;
+    super::refunds::record(&ports, payment_id, &reference, &actor()).await?;
+    redirect_to("/staff/refunds?recorded=1");
+    Ok(())
 }

@@ -6,6 +6,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod port;
 #[cfg(feature = "ssr")]
+pub mod refunds;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use api::*;
@@ -101,4 +103,21 @@ pub struct Receipt {
     pub paid_at_ms: i64,
     pub bank_ref: String,
     pub payer: String,
+}
+
+/// Money to send back (退款): a payment that arrived after the fine was
+/// paid, and its refund once recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundItem {
+    pub payment_id: i64,
+    pub order_no: String,
+    pub plate: String,
+    /// Who paid (the account's name).
+    pub payer: String,
+    pub amount_fen: i64,
+    pub paid_at_ms: i64,
+    pub bank_ref: String,
+    /// When, with what reference, and by whom (police number) it was
+    /// refunded.
+    pub refunded: Option<(i64, String, String)>,
 }

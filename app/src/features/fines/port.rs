@@ -1,7 +1,7 @@
 //! The ports of the fines feature: violations, penalty decisions, payment
 //! orders and their settlement, and the payment gateway.
 
-use super::{Receipt, ViolationItem};
+use super::{Receipt, RefundItem, ViolationItem};
 use crate::domain::Date;
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
@@ -176,4 +176,30 @@ pub trait PaymentGateway: Send + Sync {
         channel: NoticeChannel,
         fields: &[(String, String)],
     ) -> Result<GatewayMessage, NoticeRefusal>;
+}
+
+/// What recording a refund came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefundRecorded {
+    Recorded,
+    /// No payment with this id is owed back.
+    NotDue,
+    /// Another clerk recorded it first.
+    AlreadyRecorded,
+}
+
+/// Refunds of money paid twice (退款登记), for business-centre clerks.
+#[async_trait]
+pub trait Refunds: Send + Sync {
+    /// Refunds still owed (oldest first) or, with `done`, recorded ones
+    /// (newest first).
+    async fn refunds(&self, done: bool, limit: i64) -> PortResult<Vec<RefundItem>>;
+    /// Records that a payment owed back was refunded, with the finance
+    /// office's reference; tells the payer and audits.
+    async fn record_refund(
+        &self,
+        payment_id: i64,
+        reference: &str,
+        actor: &Actor,
+    ) -> PortResult<RefundRecorded>;
 }

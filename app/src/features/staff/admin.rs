@@ -54,7 +54,12 @@ pub fn parse_police_no(raw: &str) -> Result<String, Text> {
     }
 }
 
-fn new_password(check: &mut FieldCheck, password: &str, confirm: &str, username: &str) -> Option<Password> {
+fn new_password(
+    check: &mut FieldCheck,
+    password: &str,
+    confirm: &str,
+    username: &str,
+) -> Option<Password> {
     let password = check.take("password", Password::parse_for(password, &[username]));
     if password.is_some() && password.as_ref().map(|p| p.expose()) != Some(confirm) {
         check.push(
@@ -79,7 +84,10 @@ pub async fn create(ports: &Ports, form: StaffForm, actor: &Actor) -> Result<i64
     if !(2..=30).contains(&display_name.chars().count()) {
         check.push(
             "display_name",
-            Text::new("请输入民警姓名（2至30个字）", "Enter the officer's name (2 to 30 characters)"),
+            Text::new(
+                "请输入民警姓名（2至30个字）",
+                "Enter the officer's name (2 to 30 characters)",
+            ),
         );
     }
     let role = StaffRole::from_code(form.role.trim());
@@ -97,7 +105,10 @@ pub async fn create(ports: &Ports, form: StaffForm, actor: &Actor) -> Result<i64
     if !(2..=60).contains(&unit.chars().count()) {
         check.push(
             "unit",
-            Text::new("请输入所属单位（2至60个字）", "Enter the officer's unit (2 to 60 characters)"),
+            Text::new(
+                "请输入所属单位（2至60个字）",
+                "Enter the officer's unit (2 to 60 characters)",
+            ),
         );
     }
     let window_id = form
@@ -110,14 +121,20 @@ pub async fn create(ports: &Ports, form: StaffForm, actor: &Actor) -> Result<i64
         if role.needs_window() && window_id.is_none() {
             check.push(
                 "window_id",
-                Text::new("注册窗口民警须选择所在窗口", "Choose the window this clerk works at"),
+                Text::new(
+                    "注册窗口民警须选择所在窗口",
+                    "Choose the window this clerk works at",
+                ),
             );
         }
     }
     let window_id = window_id.filter(|_| role.is_some_and(StaffRole::needs_window));
     if let Some(id) = window_id {
         if ports.registry.window(id).await?.is_none() {
-            check.push("window_id", Text::new("所选窗口不存在", "That window does not exist"));
+            check.push(
+                "window_id",
+                Text::new("所选窗口不存在", "That window does not exist"),
+            );
         }
     }
     let password = new_password(
@@ -127,7 +144,10 @@ pub async fn create(ports: &Ports, form: StaffForm, actor: &Actor) -> Result<i64
         username.as_deref().unwrap_or_default(),
     );
     check.finish()?;
-    let password_hash = ports.passwords.hash(password.expect("checked").expose()).await?;
+    let password_hash = ports
+        .passwords
+        .hash(password.expect("checked").expose())
+        .await?;
     let new = NewStaff {
         username: username.expect("checked"),
         display_name,
@@ -150,7 +170,10 @@ pub async fn create(ports: &Ports, form: StaffForm, actor: &Actor) -> Result<i64
 fn not_self(admin: &SessionAccount, account_id: i64) -> Result<(), AppError> {
     if admin.account_id == account_id {
         return Err(AppError::not_allowed(
-            Text::new("不能停用或重置自己的账户。", "You cannot disable or reset your own account."),
+            Text::new(
+                "不能停用或重置自己的账户。",
+                "You cannot disable or reset your own account.",
+            ),
             Text::new("请由另一名系统管理员办理。", "Ask another administrator."),
         ));
     }
@@ -175,7 +198,10 @@ pub async fn set_disabled(
     if disabled && !(2..=200).contains(&reason.chars().count()) {
         return Err(AppError::field(
             "reason",
-            Text::new("请填写停用原因（2至200个字）", "Give the reason (2 to 200 characters)"),
+            Text::new(
+                "请填写停用原因（2至200个字）",
+                "Give the reason (2 to 200 characters)",
+            ),
         ));
     }
     if ports
@@ -208,8 +234,15 @@ pub async fn reset_password(
     let mut check = FieldCheck::new();
     let password = new_password(&mut check, password, password_confirm, &member.username);
     check.finish()?;
-    let hash = ports.passwords.hash(password.expect("checked").expose()).await?;
-    if ports.staff.reset_staff_password(account_id, &hash, actor).await? {
+    let hash = ports
+        .passwords
+        .hash(password.expect("checked").expose())
+        .await?;
+    if ports
+        .staff
+        .reset_staff_password(account_id, &hash, actor)
+        .await?
+    {
         Ok(())
     } else {
         Err(no_such_staff())

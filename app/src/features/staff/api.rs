@@ -231,8 +231,15 @@ pub async fn reset_staff_password(
 ) -> Result<(), AppError> {
     let ports = ports()?;
     let me = require_staff_power(StaffPower::ManageStaff)?;
-    admin::reset_password(&ports, &me, account_id, &password, &password_confirm, &actor())
-        .await?;
+    admin::reset_password(
+        &ports,
+        &me,
+        account_id,
+        &password,
+        &password_confirm,
+        &actor(),
+    )
+    .await?;
     redirect_to("/staff/admin/staff?reset=1");
     Ok(())
 }

@@ -38,7 +38,6 @@ pub struct StaffMember {
     pub created_at_ms: i64,
 }
 
-
 /// The staff accounts and the registration windows, for the administrator.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StaffRoster {

@@ -1,11 +1,11 @@
 //! The staff feature's port (民警账户): staff accounts as the administrator
 //! manages them, and the second factor (动态口令) of a staff login.
 
+pub use super::StaffMember;
 use crate::domain::StaffRole;
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
-pub use super::StaffMember;
 
 /// A new staff account, as the administrator creates it.
 #[derive(Clone, Debug)]

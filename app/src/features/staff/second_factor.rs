@@ -77,12 +77,7 @@ pub async fn step(ports: &Ports, token: &str) -> Result<SecondFactorStep, AppErr
 
 /// Checks the code for the token's login; answers the account to start a
 /// session for. The challenge ends on success and after too many misses.
-pub async fn confirm(
-    ports: &Ports,
-    token: &str,
-    code: &str,
-    ip: &str,
-) -> Result<i64, AppError> {
+pub async fn confirm(ports: &Ports, token: &str, code: &str, ip: &str) -> Result<i64, AppError> {
     let (hash, account_id) = live(ports, token).await?;
     let factor = ports
         .staff
@@ -91,7 +86,8 @@ pub async fn confirm(
         .ok_or_else(|| internal("no key for a waiting login", account_id))?;
     let key = TotpKey::from_base32(&factor.key)
         .ok_or_else(|| internal("stored key is not Base32", account_id))?;
-    let refused = |refusal: TotpRefusal| AppError::field("code", Text::new(refusal.zh(), refusal.en()));
+    let refused =
+        |refusal: TotpRefusal| AppError::field("code", Text::new(refusal.zh(), refusal.en()));
     let step = match key.verify(code, ports.clock.now_ms(), factor.last_step) {
         Ok(step) => step,
         Err(TotpRefusal::Malformed) => return Err(refused(TotpRefusal::Malformed)),

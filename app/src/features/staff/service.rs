@@ -2,6 +2,7 @@
 //! clerk working at a window may register, and the account records that
 //! window and that clerk.
 
+use crate::domain::StaffPower;
 use crate::domain::{
     CreditCode, Password, PersonName, PhoneNumber, RegistrationChannel, ResidentId, SpecialService,
     UnitKind,
@@ -9,7 +10,6 @@ use crate::domain::{
 use crate::error::{internal, AppError, FieldCheck};
 use crate::features::accounts::port::NewUnit;
 use crate::features::accounts::service::registration::{self, new_password};
-use crate::domain::StaffPower;
 use crate::features::accounts::session::staff_power_refused;
 use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::port::Actor;

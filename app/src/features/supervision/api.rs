@@ -78,9 +78,15 @@ pub async fn appeal_blacklist(entry_id: i64, reason: String) -> Result<i64, AppE
     let ports = ports()?;
     let account = citizen()?;
     let today = ports.clock.today();
-    let id =
-        service::file_appeal(&ports, account.account_id, entry_id, &reason, today, &actor())
-            .await?;
+    let id = service::file_appeal(
+        &ports,
+        account.account_id,
+        entry_id,
+        &reason,
+        today,
+        &actor(),
+    )
+    .await?;
     redirect_to("/account/blacklist?appealed=1");
     Ok(id)
 }
@@ -119,8 +125,14 @@ fn citizen() -> Result<crate::features::accounts::SessionAccount, AppError> {
     let account = require_account()?;
     if account.is_staff() {
         return Err(AppError::not_allowed(
-            Text::new("此功能面向个人和单位用户。", "This is for individual and unit users."),
-            Text::new("请使用个人或单位账户登录。", "Log in with an individual or unit account."),
+            Text::new(
+                "此功能面向个人和单位用户。",
+                "This is for individual and unit users.",
+            ),
+            Text::new(
+                "请使用个人或单位账户登录。",
+                "Log in with an individual or unit account.",
+            ),
         ));
     }
     Ok(account)

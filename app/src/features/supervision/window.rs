@@ -111,7 +111,12 @@ pub async fn send_reset_code(
     }
     ports
         .accounts
-        .audit(actor, "password_reset.window_code", &format!("account:{account_id}"), &phone.masked())
+        .audit(
+            actor,
+            "password_reset.window_code",
+            &format!("account:{account_id}"),
+            &phone.masked(),
+        )
         .await?;
     Ok(())
 }
@@ -132,7 +137,10 @@ pub async fn reset_password(
     let subject = subject_of(&file);
     let mut check = FieldCheck::new();
     let code = code_field(&mut check, code);
-    let new = check.take("password", Password::parse_for(password, &[subject.as_str()]));
+    let new = check.take(
+        "password",
+        Password::parse_for(password, &[subject.as_str()]),
+    );
     if new.is_some() && new.as_ref().map(|p| p.expose()) != Some(password_confirm) {
         check.push(
             "password_confirm",
@@ -168,12 +176,19 @@ pub async fn send_phone_code(
     if file.phone == phone.as_str() {
         return Err(AppError::field(
             "new_phone",
-            Text::new("新号码与账户上的号码相同", "That is already the phone on the account"),
+            Text::new(
+                "新号码与账户上的号码相同",
+                "That is already the phone on the account",
+            ),
         ));
     }
     let now = ports.clock.now_ms();
     let subject = format!("account:{account_id}");
-    if let Err(wait) = ports.sms.send_code(&phone, PHONE, &subject, &actor.ip, now).await? {
+    if let Err(wait) = ports
+        .sms
+        .send_code(&phone, PHONE, &subject, &actor.ip, now)
+        .await?
+    {
         return Err(wait_for_code(wait));
     }
     Ok(())
@@ -201,7 +216,10 @@ pub async fn change_phone(
         .change_phone_at_window(account_id, &phone, actor)
         .await?
     {
-        return Err(AppError::NotFound(Text::new("没有找到该账户", "No such account")));
+        return Err(AppError::NotFound(Text::new(
+            "没有找到该账户",
+            "No such account",
+        )));
     }
     Ok(())
 }

@@ -27,7 +27,14 @@ pub async fn upgrade_at_window(
 ) -> Result<(), AppError> {
     let ports = ports()?;
     let clerk = require_staff_power(StaffPower::ServeAtWindow)?;
-    window::upgrade(&ports, &clerk, account_id, identity_checked.is_some(), &actor()).await?;
+    window::upgrade(
+        &ports,
+        &clerk,
+        account_id,
+        identity_checked.is_some(),
+        &actor(),
+    )
+    .await?;
     back(account_id, "upgraded");
     Ok(())
 }
@@ -40,8 +47,14 @@ pub async fn send_window_reset_code(
 ) -> Result<(), AppError> {
     let ports = ports()?;
     let clerk = require_staff_power(StaffPower::ServeAtWindow)?;
-    window::send_reset_code(&ports, &clerk, account_id, identity_checked.is_some(), &actor())
-        .await?;
+    window::send_reset_code(
+        &ports,
+        &clerk,
+        account_id,
+        identity_checked.is_some(),
+        &actor(),
+    )
+    .await?;
     back(account_id, "reset_sent");
     Ok(())
 }

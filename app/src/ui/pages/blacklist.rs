@@ -52,7 +52,11 @@ fn entry(lang: Lang, e: MyBlacklistEntry) -> impl IntoView {
     let state = if let Some(lifted) = &e.entry.lifted {
         format!("{}{}", lang.pick("已解除：", "Lifted: "), lifted)
     } else if e.in_force {
-        format!("{}{}", lang.pick("有效期至 ", "In force until "), e.entry.until)
+        format!(
+            "{}{}",
+            lang.pick("有效期至 ", "In force until "),
+            e.entry.until
+        )
     } else {
         lang.pick("已到期", "Ended").to_string()
     };
@@ -64,7 +68,11 @@ fn entry(lang: Lang, e: MyBlacklistEntry) -> impl IntoView {
                 None => lang.pick("审核中", "Being reviewed").to_string(),
                 Some(d) => format!(
                     "{}（{}）{}",
-                    if d.lifted { lang.pick("申诉成立，黑名单已解除", "Granted: the entry was lifted") } else { lang.pick("申诉未获支持", "Not granted") },
+                    if d.lifted {
+                        lang.pick("申诉成立，黑名单已解除", "Granted: the entry was lifted")
+                    } else {
+                        lang.pick("申诉未获支持", "Not granted")
+                    },
                     cst_date_time(d.at_ms),
                     format_args!("{}{}", lang.pick("理由：", " Reason: "), d.reason),
                 ),

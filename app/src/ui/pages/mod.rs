@@ -3,8 +3,8 @@
 
 pub mod account;
 pub mod applications;
-pub mod blacklist;
 pub mod apply;
+pub mod blacklist;
 pub mod contact;
 pub mod exams;
 pub mod login;
@@ -18,6 +18,7 @@ pub mod staff;
 pub mod staff_admin;
 pub mod staff_applications;
 pub mod staff_login;
+pub mod staff_refunds;
 pub mod staff_supervision;
 pub mod vehicles;
 pub mod violations;

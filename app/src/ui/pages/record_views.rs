@@ -36,7 +36,10 @@ fn views(lang: Lang, list: Vec<RecordView>) -> AnyView {
     let rows = list
         .into_iter()
         .map(|v| {
-            let role = v.role.map(|r| lang.pick(r.zh(), r.en()).to_string()).unwrap_or_default();
+            let role = v
+                .role
+                .map(|r| lang.pick(r.zh(), r.en()).to_string())
+                .unwrap_or_default();
             view! {
                 <tr>
                     <td data-label=cell("查看时间", "When")>{cst_date_time(v.at_ms)}</td>

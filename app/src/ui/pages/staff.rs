@@ -2,9 +2,9 @@
 //! and window registration of individuals and units. The server checks
 //! each role's powers and the clerk's window; these pages only explain.
 
+use crate::domain::StaffPower;
 use crate::domain::{CreditCode, IndividualKind, Rule, SpecialService, UnitKind};
 use crate::error::AppError;
-use crate::domain::StaffPower;
 use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::staff::{RegisterIndividual, RegisterUnit};
 use crate::i18n::{use_lang, Lang, Text};
@@ -52,7 +52,10 @@ pub fn staff_page(lang: Lang, power: Option<StaffPower>) -> Result<SessionAccoun
                 ),
                 None => Text::new("此页面仅供民警使用。", "This page is for staff only."),
             };
-            Err(view! { <p class="notice" role="alert">{text.get(lang).to_string()}</p> }.into_any())
+            Err(
+                view! { <p class="notice" role="alert">{text.get(lang).to_string()}</p> }
+                    .into_any(),
+            )
         }
         None => Err(().into_any()),
     }
@@ -72,13 +75,54 @@ fn window_of(account: &SessionAccount) -> (Option<String>, bool) {
 
 /// One entry of the console's home: its power, address and names.
 const DESKS: &[(StaffPower, &str, &str, &str)] = &[
-    (StaffPower::ServeAtWindow, "/staff/register/individual", "个人用户窗口注册", "Register an individual"),
-    (StaffPower::ServeAtWindow, "/staff/register/unit", "单位用户窗口注册", "Register a unit"),
-    (StaffPower::ServeAtWindow, "/staff/accounts", "账户查询（转为窗口注册、重置密码、变更手机号码）", "Find an account (upgrade, reset password, change phone)"),
-    (StaffPower::ReadApplications, "/staff/applications", "网上业务受理", "Online applications"),
-    (StaffPower::DisableAccounts, "/staff/accounts", "账户查询与停用", "Find and disable accounts"),
-    (StaffPower::DecideAppeals, "/staff/appeals", "黑名单申诉审核", "Blacklist appeals"),
-    (StaffPower::ManageStaff, "/staff/admin/staff", "民警账户管理", "Staff accounts"),
+    (
+        StaffPower::ServeAtWindow,
+        "/staff/register/individual",
+        "个人用户窗口注册",
+        "Register an individual",
+    ),
+    (
+        StaffPower::ServeAtWindow,
+        "/staff/register/unit",
+        "单位用户窗口注册",
+        "Register a unit",
+    ),
+    (
+        StaffPower::ServeAtWindow,
+        "/staff/accounts",
+        "账户查询（转为窗口注册、重置密码、变更手机号码）",
+        "Find an account (upgrade, reset password, change phone)",
+    ),
+    (
+        StaffPower::ReadApplications,
+        "/staff/applications",
+        "网上业务受理",
+        "Online applications",
+    ),
+    (
+        StaffPower::RecordRefunds,
+        "/staff/refunds",
+        "退款登记",
+        "Refunds",
+    ),
+    (
+        StaffPower::DisableAccounts,
+        "/staff/accounts",
+        "账户查询与停用",
+        "Find and disable accounts",
+    ),
+    (
+        StaffPower::DecideAppeals,
+        "/staff/appeals",
+        "黑名单申诉审核",
+        "Blacklist appeals",
+    ),
+    (
+        StaffPower::ManageStaff,
+        "/staff/admin/staff",
+        "民警账户管理",
+        "Staff accounts",
+    ),
 ];
 
 #[component]
@@ -96,8 +140,10 @@ pub fn StaffHome() -> impl IntoView {
                         && !(*href == "/staff/register/unit" && !serves_units)
                         && !(*href == "/staff/register/individual" && serves_units)
                 })
-                .map(|(_, href, zh, en)| view! {
-                    <li><a class="choice" href=*href>{lang.pick(zh, en)}</a></li>
+                .map(|(_, href, zh, en)| {
+                    view! {
+                        <li><a class="choice" href=*href>{lang.pick(zh, en)}</a></li>
+                    }
                 })
                 .collect_view();
             view! {
@@ -118,6 +164,7 @@ pub fn RegisterIndividualPage() -> impl IntoView {
     let lang = use_lang();
     let body = match staff_page(lang, Some(StaffPower::ServeAtWindow)) {
         Err(v) => v,
+        Ok(a) if window_of(&a).1 => other_window(lang, false),
         Ok(_) => view! { <RegisterIndividualForm lang initial_error=form_error_from_url(RegisterIndividual::PATH) /> }.into_any(),
     };
     view! { <Page title_zh="个人用户窗口注册" title_en="Register an individual at the window">{body}</Page> }
@@ -128,9 +175,29 @@ pub fn RegisterUnitPage() -> impl IntoView {
     let lang = use_lang();
     let body = match staff_page(lang, Some(StaffPower::ServeAtWindow)) {
         Err(v) => v,
+        Ok(a) if !window_of(&a).1 => other_window(lang, true),
         Ok(_) => view! { <RegisterUnitForm lang initial_error=form_error_from_url(RegisterUnit::PATH) /> }.into_any(),
     };
     view! { <Page title_zh="单位用户窗口注册" title_en="Register a unit at the window">{body}</Page> }
+}
+
+/// Said before any typing when the clerk's window serves the other kind
+/// of user (the server refuses it too).
+fn other_window(lang: Lang, units: bool) -> AnyView {
+    answer_status(403);
+    let text = if units {
+        Text::new(
+            "您所在的是个人用户注册窗口。单位用户须到单位用户注册窗口注册，请引导申请人前往。",
+            "You work at an individual window. Units register at the unit window; please direct the applicant there.",
+        )
+    } else {
+        Text::new(
+            "您所在的是单位用户注册窗口。个人用户请到个人用户注册窗口注册。",
+            "You work at the unit window. Individuals register at an individual window.",
+        )
+    };
+    view! { <p class="notice notice--warning" role="alert">{text.get(lang).to_string()}</p> }
+        .into_any()
 }
 
 fn check_credit_code(v: &str) -> Option<Text> {

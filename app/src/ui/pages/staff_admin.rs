@@ -6,8 +6,7 @@
 use crate::domain::date::cst_date_time;
 use crate::domain::{StaffPower, StaffRole};
 use crate::features::staff::{
-    staff_roster, CreateStaffMember, ResetStaffPassword, SetStaffDisabled, StaffMember,
-    StaffRoster,
+    staff_roster, CreateStaffMember, ResetStaffPassword, SetStaffDisabled, StaffMember, StaffRoster,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
@@ -118,7 +117,10 @@ fn text_input(
 }
 
 #[component]
-fn NewStaffForm(lang: Lang, windows: Vec<crate::features::accounts::RegistrationWindow>) -> impl IntoView {
+fn NewStaffForm(
+    lang: Lang,
+    windows: Vec<crate::features::accounts::RegistrationWindow>,
+) -> impl IntoView {
     let roles = StaffRole::ALL
         .iter()
         .map(|r| view! { <option value=r.code()>{lang.pick(r.zh(), r.en())}</option> })

@@ -5,14 +5,16 @@
 
 use crate::domain::application::{ApplicationEvent, ApplicationStatus};
 use crate::domain::date::cst_date_time;
+use crate::domain::StaffPower;
+use crate::error::AppError;
 use crate::features::applications::{
     staff_application, staff_applications, StaffApplicationEvent, StaffLiftBlacklist,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
+use crate::ui::form_error_from_url;
 use crate::ui::pages::applications::application_facts;
-use crate::domain::StaffPower;
 use crate::ui::pages::staff::staff_page;
 use crate::ui::pages::vehicles::{load_failed, DoneBanner, PostedError};
 use crate::ui::today;
@@ -123,20 +125,67 @@ pub fn StaffApplicationPage() -> impl IntoView {
         }
     });
     let data = Resource::new_blocking(move || no.clone(), staff_application);
+    let posted = form_error_from_url(StaffApplicationEvent::PATH);
     let body = match staff_page(lang, Some(StaffPower::ReadApplications)) {
         Err(v) => v,
         Ok(_) => view! {
             <p><a href="/staff/applications">{lang.pick("返回业务列表", "Back to the queue")}</a></p>
             <DoneBanner text=done lang />
             <PostedError lang paths=vec![StaffApplicationEvent::PATH, StaffLiftBlacklist::PATH] />
-            {when_loaded(lang, data, staff_view)}
+            {when_loaded(lang, data, move |lang, v| staff_view(lang, v, posted.clone()))}
         }
         .into_any(),
     };
     view! { <Page title_zh="业务办理" title_en="Process an application">{body}</Page> }
 }
 
-fn staff_view(lang: Lang, v: crate::features::applications::StaffApplicationView) -> impl IntoView {
+/// The problem a posted form came back with on one field, if any.
+fn field_problem(posted: &Option<AppError>, field: &str, lang: Lang) -> Option<String> {
+    match posted {
+        Some(AppError::Fields(problems)) => problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| p.message.get(lang).to_string()),
+        _ => None,
+    }
+}
+
+/// A labelled box of a step's form, marked when the post came back with a
+/// problem on it.
+fn step_box(
+    lang: Lang,
+    id: String,
+    label: (&'static str, &'static str),
+    problem: Option<String>,
+    multiline: bool,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let group = if problem.is_some() {
+        "form-group form-group--error"
+    } else {
+        "form-group"
+    };
+    let described = problem.as_ref().map(|_| error_id.clone());
+    let invalid = problem.as_ref().map(|_| "true");
+    let input = if multiline {
+        view! { <textarea class="input textarea" id=id.clone() name="note" rows="2" maxlength="200" aria-describedby=described aria-invalid=invalid autofocus=problem.is_some()></textarea> }.into_any()
+    } else {
+        view! { <input class="input input--w20" id=id.clone() name="note" type="text" autocomplete="off" aria-describedby=described aria-invalid=invalid autofocus=problem.is_some() /> }.into_any()
+    };
+    view! {
+        <div class=group>
+            <label class="label" for=id>{lang.pick(label.0, label.1)}</label>
+            {problem.map(|p| view! { <p class="error-message" id=error_id>{p}</p> })}
+            {input}
+        </div>
+    }
+}
+
+fn staff_view(
+    lang: Lang,
+    v: crate::features::applications::StaffApplicationView,
+    posted: Option<AppError>,
+) -> impl IntoView {
     let no = v.detail.summary.application_no.clone();
     let actions = if v.events.is_empty() {
         view! { <p>{lang.pick("该业务已办结，没有可记录的步骤。", "This application is finished.")}</p> }.into_any()
@@ -145,19 +194,18 @@ fn staff_view(lang: Lang, v: crate::features::applications::StaffApplicationView
             .iter()
             .map(|e| {
                 let e = *e;
-                let needs_note = e == ApplicationEvent::Reject;
-                let button_class = if needs_note || e == ApplicationEvent::DeliveryRefused { "button button--warning" } else { "button" };
+                let button_class = if e == ApplicationEvent::Reject || e == ApplicationEvent::DeliveryRefused { "button button--warning" } else { "button" };
                 let note_id = format!("note-{}", e.code());
+                let note = match e {
+                    ApplicationEvent::Reject => Some(step_box(lang, note_id, ("退办原因（申请人会收到）", "Reason (sent to the applicant)"), field_problem(&posted, "note", lang), true).into_any()),
+                    ApplicationEvent::Dispatch => Some(step_box(lang, note_id, ("邮件号", "Tracking number"), field_problem(&posted, "tracking_no", lang), false).into_any()),
+                    _ => None,
+                };
                 view! {
                     <form method="post" action=StaffApplicationEvent::PATH class="action-form">
                         <input type="hidden" name="application_no" value=no.clone() />
                         <input type="hidden" name="event" value=e.code() />
-                        {needs_note.then(|| view! {
-                            <div class="form-group">
-                                <label class="label" for=note_id.clone()>{lang.pick("退办原因（申请人会收到）", "Reason (sent to the applicant)")}</label>
-                                <textarea class="input textarea" id=note_id.clone() name="note" rows="2" maxlength="200"></textarea>
-                            </div>
-                        })}
+                        {note}
                         <button class=button_class type="submit">{lang.pick(e.zh(), e.en()).to_string()}</button>
                     </form>
                 }
@@ -207,7 +255,10 @@ fn staff_view(lang: Lang, v: crate::features::applications::StaffApplicationView
                 <tr>
                     <td data-label=lang.pick("时间", "When")>{cst_date_time(a.at_ms)}</td>
                     <td data-label=lang.pick("操作人", "Who")>{a.actor.clone()}</td>
-                    <td data-label=lang.pick("操作", "What")>{a.action.clone()}</td>
+                    <td data-label=lang.pick("操作", "What")>{
+                        let (zh, en) = crate::domain::audit::action_words(&a.action);
+                        if lang == Lang::Zh { zh } else { en }
+                    }</td>
                     <td data-label=lang.pick("内容", "Detail")>{a.detail.clone()}</td>
                     <td data-label=lang.pick("来源地址", "From")>{a.ip.clone()}</td>
                 </tr>

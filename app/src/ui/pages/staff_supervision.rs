@@ -61,9 +61,12 @@ pub fn AccountSearchPage() -> impl IntoView {
 }
 
 fn hits(lang: Lang, found: Option<Vec<AccountHit>>) -> AnyView {
-    let Some(list) = found else { return ().into_any() };
+    let Some(list) = found else {
+        return ().into_any();
+    };
     if list.is_empty() {
-        return view! { <p role="status">{lang.pick("没有找到账户。", "No account found.")}</p> }.into_any();
+        return view! { <p role="status">{lang.pick("没有找到账户。", "No account found.")}</p> }
+            .into_any();
     }
     let cell = move |zh: &'static str, en: &'static str| lang.pick(zh, en);
     view! {

@@ -33,7 +33,11 @@ pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
         ("/account/plates", "预选号牌", "Plate numbers"),
         ("/account/exams", "驾考预约", "Driving tests"),
         ("/account/messages", "消息中心", "Messages"),
-        ("/account/record-views", "谁查看过我的信息", "Who viewed my record"),
+        (
+            "/account/record-views",
+            "谁查看过我的信息",
+            "Who viewed my record",
+        ),
     ];
     view! {
         <nav class="subnav" aria-label=lang.pick("我的业务", "My services")>

@@ -34,7 +34,15 @@ fn identity_box(lang: Lang, id: &'static str) -> impl IntoView {
     }
 }
 
-fn input(lang: Lang, id: &'static str, name: &'static str, zh: &'static str, en: &'static str, kind: &'static str, extra: &'static str) -> impl IntoView {
+fn input(
+    lang: Lang,
+    id: &'static str,
+    name: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    kind: &'static str,
+    extra: &'static str,
+) -> impl IntoView {
     let (mode, autocomplete) = match extra {
         "code" => ("numeric", "one-time-code"),
         "tel" => ("tel", "off"),

@@ -116,7 +116,9 @@ async fn a_supervisor_decides_an_appeal_and_the_person_sees_why(app: TestApp) {
     assert_eq!(mine[0]["in_force"], true, "{app}");
     let texts = app.sms_texts(&phone).await;
     assert!(
-        texts.iter().any(|t| t.contains("未获支持") && t.contains("邮政记录显示本人拒收")),
+        texts
+            .iter()
+            .any(|t| t.contains("未获支持") && t.contains("邮政记录显示本人拒收")),
         "{app}: {texts:?}"
     );
 
@@ -135,12 +137,21 @@ async fn a_supervisor_decides_an_appeal_and_the_person_sees_why(app: TestApp) {
     let lifted_by: Option<i64> = app
         .scalar("SELECT lifted_by FROM blacklist WHERE id = $1", entry)
         .await;
-    assert_eq!(lifted_by, Some(account_id_of_staff(&app, "super01").await), "{app}");
+    assert_eq!(
+        lifted_by,
+        Some(account_id_of_staff(&app, "super01").await),
+        "{app}"
+    );
     app.call_fn(&client, picked_up("D2", "licence"))
         .await
         .expect("may apply again");
     let decided = app
-        .call_fn(&supervisor, AppealQueue { decided: Some("1".into()) })
+        .call_fn(
+            &supervisor,
+            AppealQueue {
+                decided: Some("1".into()),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(decided.as_array().unwrap().len(), 2, "{app}: {decided}");
@@ -149,8 +160,11 @@ both_backends!(a_supervisor_decides_an_appeal_and_the_person_sees_why);
 
 /// A staff account's id by username.
 async fn account_id_of_staff(app: &TestApp, username: &str) -> i64 {
-    app.scalar("SELECT id FROM accounts WHERE staff_username = $1", username)
-        .await
+    app.scalar(
+        "SELECT id FROM accounts WHERE staff_username = $1",
+        username,
+    )
+    .await
 }
 
 async fn the_person_sees_which_officer_opened_their_record_and_why(app: TestApp) {
@@ -171,7 +185,10 @@ async fn the_person_sees_which_officer_opened_their_record_and_why(app: TestApp)
     let views = app.call_fn(&client, MyRecordViews {}).await.unwrap();
     let views = views.as_array().unwrap();
     assert_eq!(views.len(), 1, "{app}: {views:?}");
-    assert_eq!(views[0]["police_no"], "130301", "{app}: centre01's police number");
+    assert_eq!(
+        views[0]["police_no"], "130301",
+        "{app}: centre01's police number"
+    );
     assert_eq!(views[0]["unit"], "车辆管理所网上业务受理中心", "{app}");
     assert_eq!(views[0]["role"], "CentreClerk", "{app}");
     assert_eq!(views[0]["why"], format!("application:{no}"), "{app}");

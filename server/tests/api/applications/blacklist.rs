@@ -382,3 +382,38 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
     assert_eq!(refusals, 6, "{app}");
 }
 both_backends!(refused_deliveries_add_up_across_a_persons_applications_since_the_last_period);
+
+async fn handing_to_the_post_needs_a_tracking_number_the_applicant_sees(app: TestApp) {
+    let (client, _) = window_user_ready(&app).await;
+    let no = apply_lost_licence_by_post(&app, &client).await;
+    let clerk = logged_in(&app, "Business-centre clerk").await;
+    for e in ["accept", "produce"] {
+        clerk_event(&app, &clerk, &no, e).await.unwrap();
+    }
+    let dispatch = |note: Option<&str>| app::features::applications::api::StaffApplicationEvent {
+        application_no: no.clone(),
+        event: "dispatch".into(),
+        note: note.map(Into::into),
+    };
+    for bad in [None, Some("ABC"), Some("EA1234")] {
+        let err = app.call_fn(&clerk, dispatch(bad)).await.unwrap_err();
+        assert_eq!(fields(&err), vec!["tracking_no"], "{app}: {bad:?}: {err}");
+    }
+    app.call_fn(&clerk, dispatch(Some("ea 123456789 cn")))
+        .await
+        .unwrap();
+    let detail = app
+        .call_fn(
+            &client,
+            MyApplication {
+                application_no: no.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        detail["steps"].to_string().contains("邮件号 EA123456789CN"),
+        "{app}: the applicant sees the tracking number: {detail}"
+    );
+}
+both_backends!(handing_to_the_post_needs_a_tracking_number_the_applicant_sees);

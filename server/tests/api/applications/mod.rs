@@ -53,7 +53,8 @@ async fn clerk_event(app: &TestApp, clerk: &reqwest::Client, no: &str, event: &s
         StaffApplicationEvent {
             application_no: no.to_string(),
             event: event.to_string(),
-            note: None,
+            // Handing to the post needs the tracking number (邮件号).
+            note: (event == "dispatch").then(|| "EA123456789CN".to_string()),
         },
     )
     .await

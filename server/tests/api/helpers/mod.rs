@@ -404,14 +404,8 @@ impl TestApp {
             self.clock.advance_secs((step - now - 1) * STEP_SECS);
         }
         let code = key.code_at(step);
-        self.call_fn(
-            client,
-            ConfirmSecondFactor {
-                code,
-                next: None,
-            },
-        )
-        .await
+        self.call_fn(client, ConfirmSecondFactor { code, next: None })
+            .await
     }
 }
 

@@ -67,7 +67,21 @@ pub async fn record_event(
         .ok_or_else(|| {
             AppError::field("event", Text::new("请选择办理结果", "Choose what happened"))
         })?;
-    let note = note.unwrap_or_default().trim().to_string();
+    let mut note = note.unwrap_or_default().trim().to_string();
+    if event == ApplicationEvent::Dispatch {
+        use crate::domain::Rule;
+        match crate::domain::fulfilment::parse_tracking_no(&note) {
+            Ok(no) => note = format!("邮件号 {no}"),
+            Err(refusal) => {
+                // Named apart from the reject reason, so the page marks
+                // the right box.
+                return Err(AppError::field(
+                    "tracking_no",
+                    Text::new(refusal.zh(), refusal.en()),
+                ));
+            }
+        }
+    }
     if event == ApplicationEvent::Reject && note.chars().count() < 4 {
         return Err(AppError::field(
             "note",
