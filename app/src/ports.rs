@@ -45,6 +45,8 @@ pub struct Ports {
     pub blacklists: Arc<dyn Blacklists>,
     /// Account files, disabling accounts and appeals (审核).
     pub supervision: Arc<dyn Supervision>,
+    /// The administrator's exam sessions (考试场次管理).
+    pub exam_admin: Arc<dyn ExamSessionAdmin>,
     /// Refunds of money paid twice (退款登记).
     pub refunds: Arc<dyn Refunds>,
     /// Staff reads of a person's record (谁查看过我的信息).

@@ -70,12 +70,19 @@ test('a lost licence by post, refused three times, blacklists the applicant', as
   };
   await step('受理');
   await step('制证完成');
+  // Handing to the post needs the tracking number (邮件号): without one
+  // the box is marked and takes the focus.
+  await page.getByTestId('actions').getByRole('button', { name: '交邮寄出' }).click();
+  await expect(page.getByTestId('actions').getByLabel('邮件号')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('actions').getByLabel('邮件号')).toBeFocused();
+  await expect(page.getByTestId('actions')).toContainText('交邮寄出时请填写邮件号');
   for (let i = 0; i < 3; i += 1) {
+    await page.getByTestId('actions').getByLabel('邮件号').fill(`EA12345678${i}CN`);
     await step('交邮寄出');
     await step('邮件被拒收');
   }
   await expect(page.getByTestId('blacklist-entry')).toContainText('邮件被拒收3次');
-  await expect(page.getByTestId('audit')).toContainText('blacklist.add');
+  await expect(page.getByTestId('audit')).toContainText('列入黑名单');
   await page.getByRole('button', { name: '退出' }).click();
 
   // The applicant sees why and until when, and cannot apply again online.

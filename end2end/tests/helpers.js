@@ -139,7 +139,7 @@ async function staffLogIn(page, who) {
   await page.getByLabel('密码').fill(who.password);
   await page.getByRole('button', { name: '登录' }).click();
   await base.expect(page).toHaveURL(/\/login\/second-factor/);
-  await page.getByLabel('动态口令').fill(await freshCode(who.login, who.totp_key));
+  await page.getByLabel('动态口令', { exact: true }).fill(await freshCode(who.login, who.totp_key));
   await page.getByRole('button', { name: '验证并登录' }).click();
   await base.expect(page).toHaveURL(/\/staff/);
 }

@@ -250,8 +250,7 @@ async fn add_exam_session(
     period: &str,
     capacity: i64,
 ) -> Result<(), String> {
-    // Booking closes two days before the test at 17:00 Beijing time (09:00 UTC).
-    let closes = (day.add_days(-2).days_since_epoch() * 86_400 + 9 * 3600) * 1000;
+    let closes = app::domain::exam::booking_closes_at_ms(day);
     sqlx::query("INSERT INTO exam_sessions (centre_id, subject, day, period, capacity, closes_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(centre)
         .bind(subject)

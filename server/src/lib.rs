@@ -138,6 +138,7 @@ pub async fn prepare_with_clock(
         record_views: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),
+        exam_admin: shared.clone(),
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),

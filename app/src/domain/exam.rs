@@ -52,6 +52,23 @@ pub const DAYS_AFTER_FAILURE: i64 = 10;
 /// small-car classes (C1, C2).
 pub const DAYS_BEFORE_SUBJECT_THREE: i64 = 20;
 
+/// Booking for a session closes two days before its day at 17:00 Beijing
+/// time (预约截止): in Unix milliseconds.
+pub fn booking_closes_at_ms(day: Date) -> i64 {
+    // 17:00 in UTC+8 is 09:00 UTC.
+    (day.add_days(-2).days_since_epoch() * 86_400 + 9 * 3600) * 1000
+}
+
+/// The most seats one session may have (考场容量).
+pub const MAX_SESSION_CAPACITY: i64 = 500;
+
+/// A new session's day: at least three days ahead (so booking is open for
+/// a day at least) and within 90 days.
+pub fn session_day_allowed(day: Date, today: Date) -> bool {
+    let ahead = day.days_since_epoch() - today.days_since_epoch();
+    (3..=90).contains(&ahead)
+}
+
 /// The learner's record that the booking rules look at.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnerRecord {
@@ -232,6 +249,18 @@ pub fn rank_of(booking_id: i64, requests: &[Request]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn booking_closes_two_days_before_at_five_in_the_afternoon() {
+        let day = Date::new(2026, 12, 10).unwrap();
+        // 2026-12-08 17:00 +08:00 = 2026-12-08 09:00 UTC.
+        assert_eq!(booking_closes_at_ms(day), 1_796_720_400_000);
+        let today = Date::new(2026, 12, 1).unwrap();
+        assert!(!session_day_allowed(Date::new(2026, 12, 3).unwrap(), today));
+        assert!(session_day_allowed(Date::new(2026, 12, 4).unwrap(), today));
+        assert!(session_day_allowed(today.add_days(90), today));
+        assert!(!session_day_allowed(today.add_days(91), today));
+    }
     use proptest::prelude::*;
 
     fn d(y: i32, m: u8, day: u8) -> Date {

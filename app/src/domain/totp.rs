@@ -118,6 +118,7 @@ super::rules!(TotpRefusal {
 });
 
 /// Typed digits with spaces and full-width digits accepted.
+#[cfg(feature = "ssr")]
 fn normalise(typed: &str) -> Option<String> {
     let digits: String = typed
         .chars()

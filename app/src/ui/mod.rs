@@ -117,6 +117,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/accounts/:id") view=staff_supervision::AccountFilePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/appeals") view=staff_supervision::AppealQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/refunds") view=staff_refunds::RefundsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/exams") view=staff_exams::ExamSessionsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/exams/:id") view=staff_exams::ExamSessionPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/admin/staff/:id") view=staff_admin::StaffAccountPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />

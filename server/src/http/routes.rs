@@ -260,6 +260,11 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/staff/accounts/{id}", "an account file, opened (账户档案)"),
         page("/staff/appeals", "supervisor: blacklist appeals (申诉审核)"),
         page("/staff/refunds", "business centre: refunds (退款登记)"),
+        page("/staff/exams", "admin: exam sessions (考试场次管理)"),
+        page(
+            "/staff/exams/{id}",
+            "admin: one session, bookings and ranks",
+        ),
         page(
             "/account/record-views",
             "who viewed my record (谁查看过我的信息)",
@@ -421,6 +426,9 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "/api/staff/record_refund",
             "business centre: record a refund",
         ),
+        server_fn("/api/staff/exams/sessions", "admin: sessions and centres"),
+        server_fn("/api/staff/exams/add", "admin: add a session"),
+        server_fn("/api/staff/exams/session", "admin: one session's bookings"),
     ]
 }
 

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 
 /// An exam session with its centre and the number waiting.
 #[derive(sqlx::FromRow)]
-struct SessionRow {
+pub(super) struct SessionRow {
     id: i64,
     centre: String,
     subject: String,
@@ -53,6 +53,8 @@ struct BookingRow {
 }
 
 /// The columns of [`SessionRow`] (a macro so that queries stay static).
+#[macro_export]
+#[doc(hidden)]
 macro_rules! session_columns {
     () => {
         "s.id, c.name AS centre, s.subject, s.day, s.period, s.capacity, s.closes_at,

@@ -18,6 +18,7 @@ mod blacklist;
 mod cleanup;
 mod contacts;
 mod error;
+mod exam_admin;
 mod exams;
 mod fines;
 mod licence_photos;

@@ -179,6 +179,11 @@ const MATRIX: &[(&str, &str, [O; 8])] = &[
     ("POST", "/api/staff/refunds", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/record_refund", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound, NotAllowed, NotAllowed]),
     ("GET", "/staff/refunds", [To("/login"), S(403), S(403), S(403), S(403), Ok, S(403), S(403)]),
+    ("POST", "/api/staff/exams/sessions", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok]),
+    ("POST", "/api/staff/exams/add", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
+    ("POST", "/api/staff/exams/session", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound]),
+    ("GET", "/staff/exams", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
+    ("GET", "/staff/exams/{id}", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/account/record-views", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/account/blacklist", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/healthz", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
@@ -249,6 +254,8 @@ const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/staff/window/send_phone_code", &[("account_id", "999999"), ("new_phone", "13800000000"), ("identity_checked", "1")]),
     ("/api/staff/window/change_phone", &[("account_id", "999999"), ("new_phone", "13800000000"), ("code", "000000")]),
     ("/api/staff/record_refund", &[("payment_id", "999999"), ("reference", "TK-0001")]),
+    ("/api/staff/exams/add", &[("centre_id", ""), ("subject", ""), ("day", ""), ("period", ""), ("capacity", "")]),
+    ("/api/staff/exams/session", &[("session_id", "999999")]),
 ];
 
 /// What one request got.

@@ -65,6 +65,7 @@ const NO_INPUT: &[&str] = &[
     "/api/staff/admin/members",
     "/api/my_record_views",
     "/api/my_blacklist",
+    "/api/staff/exams/sessions",
 ];
 
 /// Server functions whose every argument is an optional string: no form
@@ -193,6 +194,10 @@ const CASES: &[Case] = &[
     ("/api/staff/window/send_phone_code", CLERK, &[("account_id", "999999"), ("new_phone", "123"), ("identity_checked", "1")], Field("new_phone", "手机号码应为11位数字")),
     ("/api/staff/window/change_phone", CLERK, &[("account_id", "1")], Malformed),
     ("/api/staff/window/change_phone", CLERK, &[("account_id", "999999"), ("new_phone", "13800000000"), ("code", "12")], Field("code", "请输入短信中的6位数字验证码")),
+    ("/api/staff/exams/add", ADMIN, &[("centre_id", "1")], Malformed),
+    ("/api/staff/exams/add", ADMIN, &[("centre_id", "999"), ("subject", "5"), ("day", "2020-01-01"), ("period", "夜间"), ("capacity", "0")], Field("centre_id", "请选择考场")),
+    ("/api/staff/exams/session", ADMIN, &[("session_id", "x")], Malformed),
+    ("/api/staff/exams/session", ADMIN, &[("session_id", "0")], Kind("NotFound", "没有找到该考试场次")),
     ("/api/staff/refunds", CENTRE, &[("done", "BIG")], Status(200, "[]")),
     ("/api/staff/refunds", CENTRE, &[("done", "<script>")], Status(200, "[]")),
     ("/api/staff/record_refund", CENTRE, &[("payment_id", "x")], Malformed),

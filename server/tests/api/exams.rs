@@ -245,3 +245,94 @@ async fn seats_go_by_priority_date_never_above_capacity_and_once(app: TestApp) {
     assert_eq!(not, 6, "{app}: everyone else is told no seat");
 }
 both_backends!(seats_go_by_priority_date_never_above_capacity_and_once);
+
+async fn an_administrator_adds_a_session_learners_book_and_sees_the_ranks(app: TestApp) {
+    use app::features::exams::api::{StaffAddExamSession, StaffExamSession, StaffExamSessions};
+    let admin = logged_in(&app, "Administrator").await;
+    let desk = app.call_fn(&admin, StaffExamSessions {}).await.unwrap();
+    let centre = desk["centres"][0][0].as_i64().expect("a centre");
+    let today = Date::from_unix_seconds(app.clock.now_ms() / 1000, 8);
+    let form = |day: Date, capacity: &str| StaffAddExamSession {
+        centre_id: centre.to_string(),
+        subject: "1".into(),
+        day: day.to_iso(),
+        period: "下午".into(),
+        capacity: capacity.into(),
+    };
+    // Too soon, too many seats; and only the administrator adds.
+    let err = app
+        .call_fn(&admin, form(today.add_days(2), "501"))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["day", "capacity"], "{app}: {err}");
+    let clerk = logged_in(&app, "Window clerk").await;
+    let err = app
+        .call_fn(&clerk, form(today.add_days(30), "2"))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}");
+    let day = today.add_days(30);
+    let id = app
+        .call_fn(&admin, form(day, "2"))
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let closes: i64 = app
+        .scalar("SELECT closes_at FROM exam_sessions WHERE id = $1", id)
+        .await;
+    assert_eq!(
+        closes,
+        app::domain::exam::booking_closes_at_ms(day),
+        "{app}"
+    );
+
+    // A learner books it; the administrator closes it and sees the rank.
+    let (learner, _) = learner(&app).await;
+    let overview = app.call_fn(&learner, MyExams {}).await.unwrap();
+    assert!(
+        overview["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s[0]["id"] == id && s[1].is_null()),
+        "{app}: bookable: {overview}"
+    );
+    app.call_fn(&learner, BookExam { session_id: id })
+        .await
+        .unwrap();
+    let detail = app
+        .call_fn(&admin, StaffExamSession { session_id: id })
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["bookings"][0]["status"], "pending",
+        "{app}: {detail}"
+    );
+    assert!(
+        detail["bookings"][0]["id_number_masked"]
+            .as_str()
+            .unwrap()
+            .contains('*'),
+        "{app}"
+    );
+    app.call_fn(&admin, StaffAllocateSession { session_id: id })
+        .await
+        .unwrap();
+    let detail = app
+        .call_fn(&admin, StaffExamSession { session_id: id })
+        .await
+        .unwrap();
+    assert_eq!(detail["bookings"][0]["rank"], 1, "{app}: {detail}");
+    assert_eq!(detail["session"]["allocated"], 1, "{app}");
+    let listed = app.call_fn(&admin, StaffExamSessions {}).await.unwrap();
+    assert!(
+        listed["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["session"]["id"] == id),
+        "{app}"
+    );
+}
+both_backends!(an_administrator_adds_a_session_learners_book_and_sees_the_ranks);

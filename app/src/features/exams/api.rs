@@ -1,6 +1,6 @@
 //! The driving-test booking server functions.
 
-use super::ExamOverview;
+use super::{ExamOverview, ExamSessionsDesk, SessionDetail};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -44,13 +44,71 @@ pub async fn cancel_exam(booking_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Staff: closes a session's booking now and allocates its seats.
+/// The administrator closes a session's booking now and allocates its
+/// seats.
 #[server(prefix = "/api", endpoint = "staff/exams/allocate")]
 pub async fn staff_allocate_session(session_id: i64) -> Result<usize, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageExamSessions)?;
-    Ok(ports
+    let seats = ports
         .exams
         .close_and_allocate(session_id, ports.clock.now_ms())
-        .await?)
+        .await?;
+    redirect_to(&format!("/staff/exams/{session_id}?allocated={seats}"));
+    Ok(seats)
+}
+
+/// The administrator's sessions from today on, with the centres.
+#[server(prefix = "/api", endpoint = "staff/exams/sessions")]
+pub async fn staff_exam_sessions() -> Result<ExamSessionsDesk, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageExamSessions)?;
+    Ok(ExamSessionsDesk {
+        centres: ports.exam_admin.centres().await?,
+        sessions: ports
+            .exam_admin
+            .sessions_from(ports.clock.today(), 300)
+            .await?,
+    })
+}
+
+/// The administrator adds a session (新增考试场次).
+#[server(prefix = "/api", endpoint = "staff/exams/add")]
+pub async fn staff_add_exam_session(
+    centre_id: String,
+    subject: String,
+    day: String,
+    period: String,
+    capacity: String,
+) -> Result<i64, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageExamSessions)?;
+    let form = super::admin::SessionForm {
+        centre_id,
+        subject,
+        day,
+        period,
+        capacity,
+    };
+    let id = super::admin::add(&ports, form, &actor()).await?;
+    redirect_to("/staff/exams?added=1");
+    Ok(id)
+}
+
+/// One session with its bookings and ranks.
+#[server(prefix = "/api", endpoint = "staff/exams/session")]
+pub async fn staff_exam_session(session_id: i64) -> Result<SessionDetail, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageExamSessions)?;
+    let (session, bookings) = ports
+        .exam_admin
+        .session_detail(session_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::Text::new(
+                "没有找到该考试场次",
+                "No such session",
+            ))
+        })?;
+    Ok(SessionDetail { session, bookings })
 }

@@ -2,6 +2,8 @@
 //! rules (`domain::exam`), the learner's rank while bookings are collected,
 //! cancellation while pending, and the result after allocation.
 
+#[cfg(feature = "ssr")]
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod port;
@@ -47,3 +49,44 @@ pub struct ExamOverview {
     pub sessions: Vec<(ExamSession, Option<BookingRefusal>)>,
     pub bookings: Vec<ExamBooking>,
 }
+
+/// A session as the administrator manages it (考试场次管理).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionForAdmin {
+    pub session: ExamSession,
+    /// Seats given, once allocated.
+    pub allocated: i64,
+    pub allocated_at_ms: Option<i64>,
+}
+
+/// One booking of a session, for the administrator: the rank once
+/// allocated, the ID number masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionBooking {
+    pub id: i64,
+    pub name: String,
+    pub id_number_masked: String,
+    pub priority: Date,
+    pub booked_at_ms: i64,
+    /// pending, allocated, not_allocated or cancelled.
+    pub status: String,
+    pub rank: Option<i64>,
+}
+
+/// The administrator's sessions page: the centres and the sessions from
+/// today on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamSessionsDesk {
+    pub centres: Vec<(i64, String)>,
+    pub sessions: Vec<SessionForAdmin>,
+}
+
+/// One session with its bookings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    pub session: SessionForAdmin,
+    pub bookings: Vec<SessionBooking>,
+}
+
+/// The periods a session can be in (时段): (stored and Chinese, English).
+pub const PERIOD_NAMES: &[(&str, &str)] = &[("上午", "Morning"), ("下午", "Afternoon")];

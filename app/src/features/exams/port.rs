@@ -1,6 +1,6 @@
 //! The port of driving-test booking.
 
-use super::{ExamBooking, ExamSession};
+use super::{ExamBooking, ExamSession, SessionBooking, SessionForAdmin};
 use crate::domain::exam::LearnerRecord;
 use crate::domain::Date;
 use crate::features::port::Actor;
@@ -32,4 +32,31 @@ pub trait ExamBookings: Send + Sync {
     async fn allocate_closed(&self, now_ms: i64) -> PortResult<usize>;
     /// Closes one session now and allocates it; answers the seats given.
     async fn close_and_allocate(&self, session_id: i64, now_ms: i64) -> PortResult<usize>;
+}
+
+/// A new session (新增考试场次), checked by the service.
+#[derive(Clone, Debug)]
+pub struct NewExamSession {
+    pub centre_id: i64,
+    pub subject: crate::domain::exam::Subject,
+    pub day: Date,
+    pub period: String,
+    pub capacity: i64,
+    pub closes_at_ms: i64,
+}
+
+/// The administrator's exam sessions (考试场次管理).
+#[async_trait]
+pub trait ExamSessionAdmin: Send + Sync {
+    /// The driving-test centres: (id, name).
+    async fn centres(&self) -> PortResult<Vec<(i64, String)>>;
+    /// Sessions on or after `from`, by day.
+    async fn sessions_from(&self, from: Date, limit: i64) -> PortResult<Vec<SessionForAdmin>>;
+    /// Adds a session; audited.
+    async fn add_session(&self, new: NewExamSession, actor: &Actor) -> PortResult<i64>;
+    /// One session with its bookings (ranked ones first, by rank).
+    async fn session_detail(
+        &self,
+        session_id: i64,
+    ) -> PortResult<Option<(SessionForAdmin, Vec<SessionBooking>)>>;
 }

@@ -17,6 +17,7 @@ pub mod register;
 pub mod staff;
 pub mod staff_admin;
 pub mod staff_applications;
+pub mod staff_exams;
 pub mod staff_login;
 pub mod staff_refunds;
 pub mod staff_supervision;

@@ -136,9 +136,13 @@ pub fn StaffHome() -> impl IntoView {
             let desks = DESKS
                 .iter()
                 .filter(|(power, href, ..)| {
-                    account.may(*power)
-                        && !(*href == "/staff/register/unit" && !serves_units)
-                        && !(*href == "/staff/register/individual" && serves_units)
+                    // A window registers only the kind of user it serves.
+                    let other_kind = if serves_units {
+                        "/staff/register/individual"
+                    } else {
+                        "/staff/register/unit"
+                    };
+                    account.may(*power) && *href != other_kind
                 })
                 .map(|(_, href, zh, en)| {
                     view! {

@@ -61,13 +61,13 @@ pub fn SecondFactorPage() -> impl IntoView {
                     {if enrolling { lang.pick("完成绑定并登录", "Finish and log in") } else { lang.pick("验证并登录", "Verify and log in") }}
                 </button>
             </form>
-            <p><a href="/login">{lang.pick("返回重新登录", "Back to login")}</a></p>
         }
     };
     view! {
         <Page title_zh="动态口令验证" title_en="One-time code">
             <PostedError lang paths=vec![ConfirmSecondFactor::PATH] />
             {when_loaded(lang, data, form)}
+            <p><a href="/login">{lang.pick("返回重新登录", "Back to login")}</a></p>
         </Page>
     }
 }

@@ -68,7 +68,7 @@ pub fn WindowDesk(lang: Lang, file: AccountFile) -> impl IntoView {
             <section class="section" aria-labelledby="upgrade-heading">
                 <h2 class="heading-m" id="upgrade-heading">{lang.pick("转为窗口注册", "Upgrade to a window registration")}</h2>
                 <p>{lang.pick("网上注册的用户在窗口核验身份后，转为窗口注册用户（同一账户），可办理窗口注册用户的全部业务。", "After the identity check, an online registration becomes a window registration (the same account), with every service window users have.")}</p>
-                <form class="form" method="post" action=UpgradeAtWindow::PATH>
+                <form class="form" method="post" action=UpgradeAtWindow::PATH novalidate>
                     <input type="hidden" name="account_id" value=id />
                     {identity_box(lang, "upgrade-checked")}
                     <button class="button" type="submit">{lang.pick("转为窗口注册", "Upgrade")}</button>
@@ -106,7 +106,7 @@ pub fn WindowDesk(lang: Lang, file: AccountFile) -> impl IntoView {
         {upgrade}
         <section class="section" aria-labelledby="reset-heading">
             <h2 class="heading-m" id="reset-heading">{lang.pick("重置密码", "Reset the password")}</h2>
-            <form class="form" method="post" action=SendWindowResetCode::PATH>
+            <form class="form" method="post" action=SendWindowResetCode::PATH novalidate>
                 <input type="hidden" name="account_id" value=id />
                 {identity_box(lang, "reset-checked")}
                 <button class="button button--secondary" type="submit">{lang.pick("向账户手机发送验证码", "Send a code to the phone on the account")}</button>
