@@ -109,18 +109,31 @@ function totpAt(key, step) {
   return String(value % 1000000).padStart(6, '0');
 }
 
-// The last step used per login in this worker: the server accepts a code
-// once, and steps within one either side of now.
-const lastStep = new Map();
+// The last step used per login, kept in a file: the server accepts a code
+// once, and steps within one either side of now; a worker restarted after
+// a failed test must not reuse one.
+const STEPS = path.join(__dirname, '..', '.tmp', 'totp-steps.json');
+
+function lastSteps() {
+  try {
+    return JSON.parse(fs.readFileSync(STEPS, 'utf8'));
+  } catch {
+    return {};
+  }
+}
 
 /** A code for this login that the server has not seen, waiting for the next step when needed. */
 async function freshCode(login, key) {
   const now = () => Math.floor(Date.now() / 30000);
-  const step = Math.max(now() - 1, (lastStep.get(login) ?? -Infinity) + 1);
+  const steps = lastSteps();
+  // Never the step before now: at a step boundary the server may already
+  // be one step on, and it accepts one step either side of its own.
+  const step = Math.max(now(), (steps[login] ?? -Infinity) + 1);
   while (step > now() + 1) {
     await new Promise((r) => setTimeout(r, 1000));
   }
-  lastStep.set(login, step);
+  steps[login] = step;
+  fs.writeFileSync(STEPS, JSON.stringify(steps));
   return totpAt(key, step);
 }
 

@@ -26,7 +26,7 @@ test('an administrator creates a clerk, who sets up the second factor at first l
   await page.getByLabel('初始密码', { exact: true }).fill(password);
   await page.getByLabel('再次输入初始密码').fill(password);
   await page.getByRole('button', { name: '创建账户' }).click();
-  await expect(page.getByRole('status')).toContainText('已创建民警账户');
+  await expect(page.getByRole('status').filter({ hasText: '已创建民警账户' })).toBeVisible();
   const row = page.getByTestId('staff-list').getByRole('row').filter({ hasText: username });
   await expect(row).toContainText('待绑定身份验证器');
   await logOut(page);
@@ -83,7 +83,7 @@ test('a window clerk upgrades an online user at the window; the citizen sees who
   await expect(page.getByRole('alert')).toContainText('请先核验申请人的身份证明原件');
   await page.locator('#upgrade-checked').check();
   await page.getByRole('button', { name: '转为窗口注册' }).click();
-  await expect(page.getByRole('status')).toContainText('已转为窗口注册用户');
+  await expect(page.getByRole('status').filter({ hasText: '已转为窗口注册用户' })).toBeVisible();
   await expect(page.getByTestId('account-file')).toContainText('窗口注册');
   await logOut(page);
 
@@ -144,7 +144,7 @@ test('a supervisor decides an appeal with the keyboard only and the blacklist en
   const reason = `投递期间住院，无法签收（${info.project.name}）`;
   await page.getByLabel('申诉理由').first().fill(reason);
   await page.getByRole('button', { name: '提交申诉' }).first().click();
-  await expect(page.getByRole('status')).toContainText('申诉已提交');
+  await expect(page.getByRole('status').filter({ hasText: '申诉已提交' })).toBeVisible();
   await expect(page.getByTestId('appeal').first()).toContainText('审核中');
   await logOut(page);
 
@@ -164,7 +164,7 @@ test('a supervisor decides an appeal with the keyboard only and the blacklist en
   await page.keyboard.press('Tab');
   await expect(card.getByRole('button', { name: '提交审核决定' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('status')).toContainText('已作出审核决定');
+  await expect(page.getByRole('status').filter({ hasText: '已作出审核决定' })).toBeVisible();
   await page.getByRole('link', { name: '已审核' }).click();
   await expect(page.getByTestId('appeals')).toContainText('住院证明属实');
   await logOut(page);

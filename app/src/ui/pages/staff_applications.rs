@@ -168,9 +168,9 @@ fn step_box(
     let described = problem.as_ref().map(|_| error_id.clone());
     let invalid = problem.as_ref().map(|_| "true");
     let input = if multiline {
-        view! { <textarea class="input textarea" id=id.clone() name="note" rows="2" maxlength="200" aria-describedby=described aria-invalid=invalid autofocus=problem.is_some()></textarea> }.into_any()
+        view! { <textarea class="input textarea" id=id.clone() name="note" rows="2" maxlength="200" aria-describedby=described aria-invalid=invalid></textarea> }.into_any()
     } else {
-        view! { <input class="input input--w20" id=id.clone() name="note" type="text" autocomplete="off" aria-describedby=described aria-invalid=invalid autofocus=problem.is_some() /> }.into_any()
+        view! { <input class="input input--w20" id=id.clone() name="note" type="text" autocomplete="off" aria-describedby=described aria-invalid=invalid /> }.into_any()
     };
     view! {
         <div class=group>
