@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/applications/:no") view=applications::ApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/account/apply/:code") view=apply::ApplyPage ssr=SsrMode::Async />
                 <Route path=path!("/account/apply/:code/check") view=apply::CheckApplicationPage ssr=SsrMode::Async />
-                <Route path=path!("/staff/applications") view=staff_applications::StaffApplicationsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/applications") view=staff_queue::StaffApplicationsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/applications/:no") view=staff_applications::StaffApplicationPage ssr=SsrMode::Async />
                 <Route path=path!("/login/second-factor") view=staff_login::SecondFactorPage ssr=SsrMode::Async />
                 <Route path=path!("/staff") view=staff::StaffHome ssr=SsrMode::Async />

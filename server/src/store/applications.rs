@@ -8,6 +8,7 @@ use super::{port, Store, StoreError, StoreResult};
 use app::domain::application::{application_number, ApplicationStatus};
 use app::domain::fulfilment::Fulfilment;
 use app::domain::ServiceCode;
+use app::features::applications::{QueueFilter, QUEUE_PAGE_ROWS};
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -296,33 +297,47 @@ impl Applications for Store {
         .await
     }
 
-    async fn queue(
-        &self,
-        status: Option<ApplicationStatus>,
-        limit: i64,
-    ) -> PortResult<Vec<ApplicationSummary>> {
+    async fn queue(&self, filter: &QueueFilter) -> PortResult<(Vec<ApplicationSummary>, i64)> {
         port("queue", async {
-            let sql = match status {
-                Some(_) => concat!(
-                    "SELECT ",
-                    summary_columns!(),
+            // Empty text means "any" for each filter; no status means every
+            // open one.
+            macro_rules! matching {
+                () => {
                     " FROM applications a JOIN accounts u ON u.id = a.account_id
-                     WHERE a.status = $1 ORDER BY a.id LIMIT $2"
-                ),
-                None => concat!(
-                    "SELECT ",
-                    summary_columns!(),
-                    " FROM applications a JOIN accounts u ON u.id = a.account_id
-                     WHERE a.status IN ('submitted', 'accepted', 'produced', 'dispatched', 'delivery_refused', 'ready_for_pickup')
-                       AND $1 = $1 ORDER BY a.id LIMIT $2"
-                ),
+                     WHERE (($1 = '' AND a.status IN ('submitted', 'accepted', 'produced', 'dispatched', 'delivery_refused', 'ready_for_pickup'))
+                            OR a.status = $1)
+                       AND ($2 = '' OR a.service = $2)
+                       AND ($3 = '' OR a.application_no = $3 OR u.display_name = $3)"
+                };
+            }
+            let sql = if filter.newest_first {
+                concat!("SELECT ", summary_columns!(), matching!(), " ORDER BY a.id DESC LIMIT $4 OFFSET $5")
+            } else {
+                concat!("SELECT ", summary_columns!(), matching!(), " ORDER BY a.id LIMIT $4 OFFSET $5")
             };
+            let status = filter.status.map(|s| s.code()).unwrap_or("");
+            let service = filter.service.map(|s| s.code()).unwrap_or("");
+            let search = filter.search.as_deref().unwrap_or("");
+            let offset = (filter.page.max(1) - 1) * QUEUE_PAGE_ROWS;
             let rows: Vec<SummaryRow> = sqlx::query_as(sql)
-                .bind(status.map(|s| s.code()).unwrap_or(""))
-                .bind(limit)
+                .bind(status)
+                .bind(service)
+                .bind(search)
+                .bind(QUEUE_PAGE_ROWS)
+                .bind(offset)
                 .fetch_all(&self.pool)
                 .await?;
-            rows.into_iter().map(TryInto::try_into).collect()
+            let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*)", matching!()))
+                .bind(status)
+                .bind(service)
+                .bind(search)
+                .fetch_one(&self.pool)
+                .await?;
+            let items = rows
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok((items, total))
         })
         .await
     }

@@ -134,8 +134,8 @@ const CASES: &[Case] = &[
     ("/api/my_application", ONLINE, &[], Malformed),
     ("/api/my_application", ONLINE, &[("application_no", "BIG")], Kind("NotFound", "没有找到这笔业务")),
     // FINDING: an unknown status filter is ignored (200, empty list), not refused.
-    ("/api/staff/applications", CENTRE, &[("status", "BIG")], Status(200, "[]")),
-    ("/api/staff/applications", CENTRE, &[("status", "nonsense")], Status(200, "[]")),
+    ("/api/staff/applications", CENTRE, &[("status", "BIG")], Status(200, "\"total\":0")),
+    ("/api/staff/applications", CENTRE, &[("status", "nonsense"), ("service", "ZZ9"), ("page", "-5"), ("order", "<x>")], Status(200, "\"page\":1")),
     ("/api/staff/application", CENTRE, &[], Malformed),
     ("/api/staff/application", CENTRE, &[("application_no", "<script>")], Kind("NotFound", "没有找到这笔业务")),
     ("/api/staff/application_event", CENTRE, &[("application_no", "X")], Malformed),

@@ -6,7 +6,7 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::{
-    ApplicationDetail, ApplicationDraft, ApplicationSummary, ApplyOptions, MyApplications,
+    ApplicationDetail, ApplicationDraft, ApplyOptions, MyApplications, QueuePage,
     StaffApplicationView,
 };
 use crate::error::AppError;
@@ -15,7 +15,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{application_not_found, clerk, parse_service, Desk, Draft},
-    super::ApplicationInput,
+    super::{ApplicationInput, QueueFilter},
     crate::domain::application::ApplicationStatus,
     crate::domain::ServiceCode,
     crate::domain::StaffPower,
@@ -175,15 +175,40 @@ pub async fn my_application(application_no: String) -> Result<ApplicationDetail,
         .ok_or_else(application_not_found)
 }
 
-/// The staff console's queue: applications in one status (or all open).
+/// The staff console's queue: open applications (or one status), of one
+/// service, an application number or applicant's name; oldest first
+/// (`order` = "newest" reverses); a page of 50 (`page` from 1). Unknown
+/// filter values are ignored.
 #[server(prefix = "/api", endpoint = "staff/applications")]
 pub async fn staff_applications(
-    status: Option<String>,
-) -> Result<Vec<ApplicationSummary>, AppError> {
+    #[server(default)] status: Option<String>,
+    #[server(default)] service: Option<String>,
+    #[server(default)] q: Option<String>,
+    #[server(default)] order: Option<String>,
+    #[server(default)] page: Option<String>,
+) -> Result<QueuePage, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ReadApplications)?;
-    let status = status.as_deref().and_then(ApplicationStatus::from_code);
-    Ok(ports.applications.queue(status, 200).await?)
+    let filter = QueueFilter {
+        status: status.as_deref().and_then(ApplicationStatus::from_code),
+        service: service
+            .as_deref()
+            .and_then(|s| ServiceCode::from_code(s.trim())),
+        search: q
+            .map(|q| q.trim().to_string())
+            .filter(|q| !q.is_empty() && q.chars().count() <= 40),
+        newest_first: order.as_deref() == Some("newest"),
+        page: page
+            .and_then(|p| p.trim().parse::<i64>().ok())
+            .filter(|p| (1..=10_000).contains(p))
+            .unwrap_or(1),
+    };
+    let (items, total) = ports.applications.queue(&filter).await?;
+    Ok(QueuePage {
+        items,
+        total,
+        page: filter.page,
+    })
 }
 
 /// One application for a clerk: details, the events possible now, the

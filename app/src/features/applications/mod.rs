@@ -187,3 +187,34 @@ pub fn active_until(entries: &[BlacklistEntry], today: Date) -> Option<Date> {
 pub fn refusal_of(r: crate::domain::Refusal) -> Refusal {
     Refusal::from(r)
 }
+
+/// How the staff queue is filtered, ordered and paged (业务队列筛选).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// One status; None: every open status.
+    pub status: Option<ApplicationStatus>,
+    pub service: Option<ServiceCode>,
+    /// An application number or the applicant's name, exactly.
+    pub search: Option<String>,
+    /// Newest first (default: oldest first, as they are worked through).
+    pub newest_first: bool,
+    /// From 1.
+    pub page: i64,
+}
+
+/// Rows per page of the staff queue.
+pub const QUEUE_PAGE_ROWS: i64 = 50;
+
+/// One page of the staff queue, with how many match in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub items: Vec<ApplicationSummary>,
+    pub total: i64,
+    pub page: i64,
+}
+
+impl QueuePage {
+    pub fn pages(&self) -> i64 {
+        ((self.total + QUEUE_PAGE_ROWS - 1) / QUEUE_PAGE_ROWS).max(1)
+    }
+}

@@ -1,7 +1,7 @@
 //! The port of document applications: drafts, submission, the clerk's
 //! events, the blacklist and the audit trail.
 
-use super::{ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry};
+use super::{ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry, QueueFilter};
 use crate::domain::application::{ApplicationEvent, ApplicationStatus, TransitionRefused};
 use crate::domain::fulfilment::Fulfilment;
 use crate::domain::{Date, ServiceCode};
@@ -57,12 +57,8 @@ pub trait Applications: Send + Sync {
         -> PortResult<Option<String>>;
     async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>>;
     async fn detail(&self, application_no: &str) -> PortResult<Option<ApplicationDetail>>;
-    /// Open applications (or those in one status), oldest first.
-    async fn queue(
-        &self,
-        status: Option<ApplicationStatus>,
-        limit: i64,
-    ) -> PortResult<Vec<ApplicationSummary>>;
+    /// One page of the staff queue and how many match in all.
+    async fn queue(&self, filter: &QueueFilter) -> PortResult<(Vec<ApplicationSummary>, i64)>;
     /// The account's audit trail, newest first.
     async fn audit_trail(&self, account_id: i64, limit: i64) -> PortResult<Vec<AuditEntry>>;
 }

@@ -70,7 +70,7 @@ fn roster(lang: Lang, roster: StaffRoster) -> impl IntoView {
                     <td data-label=cell("警号", "Police no.")>{m.police_no.clone()}</td>
                     <td data-label=cell("所属单位", "Unit")>{m.unit.clone()}</td>
                     <td data-label=cell("窗口", "Window")>{m.window.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td data-label=cell("状态", "Status")>{status_text(lang, m)}</td>
+                    <td class="table__cell--nowrap" data-label=cell("状态", "Status")>{status_text(lang, m)}</td>
                 </tr>
             }
         })

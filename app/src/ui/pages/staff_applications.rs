@@ -1,109 +1,24 @@
-//! The staff console's online-application desk (网上业务受理): the queue,
-//! one application with the steps a clerk may record now, the applicant's
+//! The staff console's online-application desk (网上业务受理): one
+//! application with the steps a clerk may record now, the applicant's
 //! blacklist entries (with lifting) and audit trail. Plain forms; the
 //! server checks the clerk and every transition.
 
-use crate::domain::application::{ApplicationEvent, ApplicationStatus};
+use crate::domain::application::ApplicationEvent;
 use crate::domain::date::cst_date_time;
 use crate::domain::StaffPower;
 use crate::error::AppError;
-use crate::features::applications::{
-    staff_application, staff_applications, StaffApplicationEvent, StaffLiftBlacklist,
-};
+use crate::features::applications::{staff_application, StaffApplicationEvent, StaffLiftBlacklist};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
 use crate::ui::form_error_from_url;
 use crate::ui::pages::applications::application_facts;
 use crate::ui::pages::staff::staff_page;
-use crate::ui::pages::vehicles::{load_failed, DoneBanner, PostedError};
+use crate::ui::pages::vehicles::{DoneBanner, PostedError};
 use crate::ui::today;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-const FILTERS: &[Option<ApplicationStatus>] = &[
-    None,
-    Some(ApplicationStatus::Submitted),
-    Some(ApplicationStatus::Accepted),
-    Some(ApplicationStatus::Produced),
-    Some(ApplicationStatus::Dispatched),
-    Some(ApplicationStatus::DeliveryRefused),
-    Some(ApplicationStatus::ReadyForPickup),
-];
-
-#[component]
-pub fn StaffApplicationsPage() -> impl IntoView {
-    let lang = use_lang();
-    let status = use_query_map().with_untracked(|q| q.get("status"));
-    let current = status.clone();
-    let data = Resource::new_blocking(move || status.clone(), staff_applications);
-    let body = match staff_page(lang, Some(StaffPower::ReadApplications)) {
-        Err(v) => v,
-        Ok(_) => {
-            let filters = FILTERS
-                .iter()
-                .map(|f| {
-                    let (href, label) = match f {
-                        None => ("/staff/applications".to_string(), lang.pick("全部待办", "All open").to_string()),
-                        Some(s) => (format!("/staff/applications?status={}", s.code()), lang.pick(s.zh(), s.en()).to_string()),
-                    };
-                    let here = f.map(|s| s.code().to_string()) == current;
-                    view! {
-                        <li class="subnav__item">
-                            <a class=if here { "subnav__link subnav__link--current" } else { "subnav__link" } href=href aria-current=here.then_some("page")>{label}</a>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <nav class="subnav" aria-label=lang.pick("按状态筛选", "Filter by status")>
-                    <ul class="subnav__list">{filters}</ul>
-                </nav>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match data.await {
-                            Ok(list) if list.is_empty() => view! { <p>{lang.pick("没有待办业务。", "Nothing to do.")}</p> }.into_any(),
-                            Ok(list) => view! {
-                                <div class="table-wrap">
-                                    <table class="table" data-testid="queue">
-                                        <caption class="visually-hidden">{lang.pick("网上业务", "Online applications")}</caption>
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{lang.pick("业务流水号", "Number")}</th>
-                                                <th scope="col">{lang.pick("业务", "Service")}</th>
-                                                <th scope="col">{lang.pick("申请人", "Applicant")}</th>
-                                                <th scope="col">{lang.pick("领取方式", "Delivery")}</th>
-                                                <th scope="col">{lang.pick("状态", "Status")}</th>
-                                                <th scope="col">{lang.pick("申请时间", "Applied")}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {list.into_iter().map(|a| view! {
-                                                <tr>
-                                                    <td data-label=lang.pick("业务流水号", "Number")><a href=format!("/staff/applications/{}", a.application_no)>{a.application_no.clone()}</a></td>
-                                                    <td data-label=lang.pick("业务", "Service")>{lang.pick(a.service.zh(), a.service.en()).to_string()}</td>
-                                                    <td data-label=lang.pick("申请人", "Applicant")>{a.applicant.clone()}</td>
-                                                    <td data-label=lang.pick("领取方式", "Delivery")>{a.fulfilment.map(|f| lang.pick(f.zh(), f.en()).to_string()).unwrap_or_else(|| "—".into())}</td>
-                                                    <td data-label=lang.pick("状态", "Status")>{lang.pick(a.status.zh(), a.status.en()).to_string()}</td>
-                                                    <td data-label=lang.pick("申请时间", "Applied")>{cst_date_time(a.created_at_ms)}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                            .into_any(),
-                            Err(err) => load_failed(lang, err),
-                        }
-                    })}
-                </Suspense>
-            }
-            .into_any()
-        }
-    };
-    view! { <Page title_zh="网上业务受理" title_en="Online applications">{body}</Page> }
-}
 
 #[component]
 pub fn StaffApplicationPage() -> impl IntoView {

@@ -92,21 +92,6 @@ fn sessions(lang: Lang, desk: ExamSessionsDesk, now: i64) -> impl IntoView {
         .map(|(zh, en)| view! { <option value=*zh>{lang.pick(zh, en)}</option> })
         .collect_view();
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="exam-sessions">
-                <caption class="visually-hidden">{cell("考试场次", "Sessions")}</caption>
-                <thead><tr>
-                    <th scope="col">{cell("日期", "Day")}</th>
-                    <th scope="col">{cell("考场", "Centre")}</th>
-                    <th scope="col">{cell("科目", "Subject")}</th>
-                    <th scope="col">{cell("名额", "Seats")}</th>
-                    <th scope="col">{cell("待分配预约", "Waiting")}</th>
-                    <th scope="col">{cell("预约截止", "Booking closes")}</th>
-                    <th scope="col">{cell("状态", "State")}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
         <section class="section" aria-labelledby="new-session">
             <h2 class="heading-m" id="new-session">{cell("新增考试场次", "Add a session")}</h2>
             <form class="form" method="post" action=StaffAddExamSession::PATH novalidate>
@@ -134,6 +119,22 @@ fn sessions(lang: Lang, desk: ExamSessionsDesk, now: i64) -> impl IntoView {
                 <button class="button" type="submit">{cell("新增场次", "Add the session")}</button>
             </form>
         </section>
+        <h2 class="heading-m">{cell("考试场次（今日起）", "Sessions from today")}</h2>
+        <div class="table-wrap">
+            <table class="table" data-testid="exam-sessions">
+                <caption class="visually-hidden">{cell("考试场次", "Sessions")}</caption>
+                <thead><tr>
+                    <th scope="col">{cell("日期", "Day")}</th>
+                    <th scope="col">{cell("考场", "Centre")}</th>
+                    <th scope="col">{cell("科目", "Subject")}</th>
+                    <th scope="col">{cell("名额", "Seats")}</th>
+                    <th scope="col">{cell("待分配预约", "Waiting")}</th>
+                    <th scope="col">{cell("预约截止", "Booking closes")}</th>
+                    <th scope="col">{cell("状态", "State")}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 

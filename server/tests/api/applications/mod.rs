@@ -5,6 +5,7 @@ mod appeals;
 mod blacklist;
 mod drafts;
 mod eligibility;
+mod queue;
 
 use crate::helpers::*;
 use app::features::applications::api::{StaffApplicationEvent, SubmitApplication};

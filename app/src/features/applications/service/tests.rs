@@ -7,7 +7,7 @@ use crate::domain::application::ApplicationStatus;
 use crate::domain::{IndividualKind, PlateNumber, RegistrationChannel, VehicleStatus, VehicleType};
 use crate::features::accounts::AccountRole;
 use crate::features::applications::{
-    ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry,
+    ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry, QueueFilter,
 };
 use crate::features::bindings::port::{BindRejection, ContactTarget, RegistryVehicle};
 use crate::features::bindings::{MyLicence, MyVehicle, UnboundVehicle};
@@ -51,11 +51,7 @@ impl Applications for Fake {
     async fn detail(&self, _: &str) -> PortResult<Option<ApplicationDetail>> {
         unimplemented!("{UNUSED}")
     }
-    async fn queue(
-        &self,
-        _: Option<ApplicationStatus>,
-        _: i64,
-    ) -> PortResult<Vec<ApplicationSummary>> {
+    async fn queue(&self, _: &QueueFilter) -> PortResult<(Vec<ApplicationSummary>, i64)> {
         unimplemented!("{UNUSED}")
     }
     async fn audit_trail(&self, _: i64, _: i64) -> PortResult<Vec<AuditEntry>> {
