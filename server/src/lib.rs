@@ -139,6 +139,7 @@ pub async fn prepare_with_clock(
         supervision: shared.clone(),
         refunds: shared.clone(),
         exam_admin: shared.clone(),
+        plate_pools: shared.clone(),
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),

@@ -17,6 +17,7 @@ pub mod licence;
 pub mod password;
 pub mod photo;
 pub mod plate;
+pub mod plate_pool;
 pub mod plate_selection;
 pub mod services;
 pub mod sms;

@@ -60,3 +60,15 @@ CREATE TABLE fine_refunds (
     refunded_by BIGINT NOT NULL REFERENCES accounts (id),
     reference TEXT NOT NULL
 );
+
+-- Series withheld from issue by the administrator (保留号段), beside those of
+-- the configuration file: their available numbers leave the pool and no
+-- later load adds them.
+CREATE TABLE plate_withheld_series (
+    city TEXT NOT NULL,
+    series TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    withheld_at BIGINT NOT NULL,
+    withheld_by BIGINT NOT NULL REFERENCES accounts (id),
+    PRIMARY KEY (city, series)
+);

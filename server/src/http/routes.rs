@@ -261,6 +261,7 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/staff/appeals", "supervisor: blacklist appeals (申诉审核)"),
         page("/staff/refunds", "business centre: refunds (退款登记)"),
         page("/staff/exams", "admin: exam sessions (考试场次管理)"),
+        page("/staff/plates", "admin: plate pools (号池管理)"),
         page(
             "/staff/exams/{id}",
             "admin: one session, bookings and ranks",
@@ -429,6 +430,12 @@ pub fn server_functions() -> Vec<RouteEntry> {
         server_fn("/api/staff/exams/sessions", "admin: sessions and centres"),
         server_fn("/api/staff/exams/add", "admin: add a session"),
         server_fn("/api/staff/exams/session", "admin: one session's bookings"),
+        server_fn("/api/staff/plates/pools", "admin: plate pools by city"),
+        server_fn("/api/staff/plates/load_series", "admin: load a series"),
+        server_fn(
+            "/api/staff/plates/withhold_series",
+            "admin: withhold a series",
+        ),
     ]
 }
 

@@ -26,6 +26,7 @@ mod messages;
 mod owner_notices;
 mod payments;
 mod plate_draws;
+mod plate_pools;
 mod plates;
 mod record_views;
 mod refunds;

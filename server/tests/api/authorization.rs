@@ -184,6 +184,10 @@ const MATRIX: &[(&str, &str, [O; 8])] = &[
     ("POST", "/api/staff/exams/session", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound]),
     ("GET", "/staff/exams", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/staff/exams/{id}", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
+    ("POST", "/api/staff/plates/pools", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok]),
+    ("POST", "/api/staff/plates/load_series", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
+    ("POST", "/api/staff/plates/withhold_series", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
+    ("GET", "/staff/plates", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/account/record-views", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/account/blacklist", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/healthz", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
@@ -256,6 +260,8 @@ const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/staff/record_refund", &[("payment_id", "999999"), ("reference", "TK-0001")]),
     ("/api/staff/exams/add", &[("centre_id", ""), ("subject", ""), ("day", ""), ("period", ""), ("capacity", "")]),
     ("/api/staff/exams/session", &[("session_id", "999999")]),
+    ("/api/staff/plates/load_series", &[("city", "NOPE"), ("series", "")]),
+    ("/api/staff/plates/withhold_series", &[("city", "NOPE"), ("series", ""), ("reason", "")]),
 ];
 
 /// What one request got.

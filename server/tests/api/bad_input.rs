@@ -66,6 +66,7 @@ const NO_INPUT: &[&str] = &[
     "/api/my_record_views",
     "/api/my_blacklist",
     "/api/staff/exams/sessions",
+    "/api/staff/plates/pools",
 ];
 
 /// Server functions whose every argument is an optional string: no form
@@ -194,6 +195,10 @@ const CASES: &[Case] = &[
     ("/api/staff/window/send_phone_code", CLERK, &[("account_id", "999999"), ("new_phone", "123"), ("identity_checked", "1")], Field("new_phone", "手机号码应为11位数字")),
     ("/api/staff/window/change_phone", CLERK, &[("account_id", "1")], Malformed),
     ("/api/staff/window/change_phone", CLERK, &[("account_id", "999999"), ("new_phone", "13800000000"), ("code", "12")], Field("code", "请输入短信中的6位数字验证码")),
+    ("/api/staff/plates/load_series", ADMIN, &[("city", "冀A")], Malformed),
+    ("/api/staff/plates/load_series", ADMIN, &[("city", "冀A"), ("series", "DI2")], Field("series", "号段只能含数字和字母")),
+    ("/api/staff/plates/withhold_series", ADMIN, &[("series", "88")], Malformed),
+    ("/api/staff/plates/withhold_series", ADMIN, &[("city", "沪A"), ("series", "88888"), ("reason", "")], Field("city", "请选择本省配置的号牌发牌机关")),
     ("/api/staff/exams/add", ADMIN, &[("centre_id", "1")], Malformed),
     ("/api/staff/exams/add", ADMIN, &[("centre_id", "999"), ("subject", "5"), ("day", "2020-01-01"), ("period", "夜间"), ("capacity", "0")], Field("centre_id", "请选择考场")),
     ("/api/staff/exams/session", ADMIN, &[("session_id", "x")], Malformed),

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{typed_vin, PlateDesk},
-    crate::features::accounts::session::require_account,
+    crate::domain::StaffPower,
+    crate::features::accounts::session::{require_account, require_staff_power},
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -99,4 +100,38 @@ pub async fn confirm_plate(vin: String) -> Result<String, AppError> {
         .await?;
     redirect_to("/account/plates?confirmed=1");
     Ok(plate)
+}
+
+/// The administrator's plate pools: every configured city's counts and
+/// withheld series.
+#[server(prefix = "/api", endpoint = "staff/plates/pools")]
+pub async fn staff_plate_pools() -> Result<Vec<super::PoolCity>, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManagePlatePools)?;
+    super::admin::pools(&ports).await
+}
+
+/// The administrator loads a series (3 or 4 leading characters) into a
+/// city's pool.
+#[server(prefix = "/api", endpoint = "staff/plates/load_series")]
+pub async fn staff_load_plate_series(city: String, series: String) -> Result<usize, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManagePlatePools)?;
+    let added = super::admin::load_series(&ports, &city, &series, &actor()).await?;
+    redirect_to(&format!("/staff/plates?loaded={added}"));
+    Ok(added)
+}
+
+/// The administrator withholds a series from issue, with the reason.
+#[server(prefix = "/api", endpoint = "staff/plates/withhold_series")]
+pub async fn staff_withhold_plate_series(
+    city: String,
+    series: String,
+    #[server(default)] reason: String,
+) -> Result<usize, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManagePlatePools)?;
+    let removed = super::admin::withhold(&ports, &city, &series, &reason, &actor()).await?;
+    redirect_to(&format!("/staff/plates?withheld={removed}"));
+    Ok(removed)
 }

@@ -4,6 +4,8 @@
 //! (conditional updates and unique indexes, in the store's plates module);
 //! the rules are in `domain::plate_selection`.
 
+#[cfg(feature = "ssr")]
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod port;
@@ -98,4 +100,20 @@ pub struct BatchView {
     pub commitment: String,
     /// Present once drawn.
     pub drawn: Option<DrawnBatch>,
+}
+
+/// One city's plate pool as the administrator sees it (号池).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PoolCity {
+    /// The plate prefix, e.g. 冀A.
+    pub city: String,
+    pub available: i64,
+    /// Shown in a draw right now.
+    pub shown: i64,
+    pub held: i64,
+    pub taken: i64,
+    /// Series withheld by the configuration file.
+    pub configured_withheld: Vec<String>,
+    /// Series withheld by an administrator: (series, reason).
+    pub withheld: Vec<(String, String)>,
 }

@@ -63,3 +63,33 @@ pub trait PlateSelection: Send + Sync {
     /// caller); answers how many were new.
     async fn load_pool(&self, city: &str, plates: &[String], now_ms: i64) -> PortResult<usize>;
 }
+
+/// What withholding a series came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SeriesWithheld {
+    /// Withheld; this many available numbers left the pool.
+    Withheld(usize),
+    AlreadyWithheld,
+}
+
+/// The administrator's plate pools (号池管理).
+#[async_trait]
+pub trait PlatePoolAdmin: Send + Sync {
+    /// Counts by status and the administrator's withheld series, per city
+    /// that has a pool or a withheld series.
+    async fn pools(&self) -> PortResult<Vec<super::PoolCity>>;
+    /// The series withheld by administrators in a city.
+    async fn withheld_series(&self, city: &str) -> PortResult<Vec<String>>;
+    /// Adds the numbers not yet issued (no vehicle has them) and not in the
+    /// pool; answers how many were added. Audited.
+    async fn load_numbers(&self, city: &str, plates: &[String], actor: &Actor)
+        -> PortResult<usize>;
+    /// Withholds a series: its available numbers leave the pool. Audited.
+    async fn withhold_series(
+        &self,
+        city: &str,
+        series: &str,
+        reason: &str,
+        actor: &Actor,
+    ) -> PortResult<SeriesWithheld>;
+}

@@ -19,6 +19,7 @@ pub mod staff_admin;
 pub mod staff_applications;
 pub mod staff_exams;
 pub mod staff_login;
+pub mod staff_plates;
 pub mod staff_queue;
 pub mod staff_refunds;
 pub mod staff_supervision;
