@@ -72,6 +72,8 @@ pub mod constraint {
     pub const BLACKLIST_PER_APPLICATION: &str = "blacklist_once_per_application";
     /// One appeal per blacklist entry waits for a decision at a time.
     pub const APPEAL_ONE_WAITING: &str = "blacklist_appeals_one_waiting";
+    /// A registration window's code is its own.
+    pub const WINDOW_CODE: &str = "registration_windows_code_key";
     /// A series is withheld once per city.
     pub const PLATE_SERIES_WITHHELD: &str = "plate_withheld_series_pkey";
     /// A payment owed back is refunded once.

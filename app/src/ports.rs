@@ -47,6 +47,8 @@ pub struct Ports {
     pub supervision: Arc<dyn Supervision>,
     /// The administrator's exam sessions (考试场次管理).
     pub exam_admin: Arc<dyn ExamSessionAdmin>,
+    /// The administrator's registration windows (注册窗口管理).
+    pub windows: Arc<dyn WindowAdmin>,
     /// The administrator's plate pools (号池管理).
     pub plate_pools: Arc<dyn PlatePoolAdmin>,
     /// Refunds of money paid twice (退款登记).

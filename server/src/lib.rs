@@ -140,6 +140,7 @@ pub async fn prepare_with_clock(
         refunds: shared.clone(),
         exam_admin: shared.clone(),
         plate_pools: shared.clone(),
+        windows: shared.clone(),
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),

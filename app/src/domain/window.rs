@@ -49,9 +49,49 @@ pub fn suggest<'a, T>(
     ranked.into_iter().take(limit).map(|(_, w)| w).collect()
 }
 
+/// A window's telephone as an administrator types it (咨询电话): an area
+/// code and number (0311-86688888), a number alone, or a mobile; spaces
+/// dropped. None when it is not one.
+pub fn parse_office_phone(raw: &str) -> Option<String> {
+    let phone: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let hyphens = phone.chars().filter(|c| *c == '-').count();
+    let ok = phone.chars().all(|c| c.is_ascii_digit() || c == '-')
+        && hyphens <= 1
+        && !phone.starts_with('-')
+        && !phone.ends_with('-')
+        && (7..=12).contains(&digits);
+    ok.then_some(phone)
+}
+
+/// A window's code (窗口编号): 2 to 10 letters and digits, upper-cased.
+pub fn parse_window_code(raw: &str) -> Option<String> {
+    let code = raw.trim().to_ascii_uppercase();
+    ((2..=10).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then_some(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn office_phones_and_codes_are_read_as_typed() {
+        assert_eq!(
+            parse_office_phone("0311-8668 8888"),
+            Some("0311-86688888".into())
+        );
+        assert_eq!(
+            parse_office_phone("13803110001"),
+            Some("13803110001".into())
+        );
+        assert_eq!(parse_office_phone("123456"), None);
+        assert_eq!(parse_office_phone("0311--86688888"), None);
+        assert_eq!(parse_office_phone("电话"), None);
+        assert_eq!(parse_window_code(" w28 "), Some("W28".into()));
+        assert_eq!(parse_window_code("W"), None);
+        assert_eq!(parse_window_code("W-28"), None);
+    }
 
     #[test]
     fn districts_are_read_from_addresses() {

@@ -119,6 +119,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/refunds") view=staff_refunds::RefundsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/exams") view=staff_exams::ExamSessionsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/plates") view=staff_plates::PlatePoolsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/windows") view=staff_windows::WindowsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/windows/:id") view=staff_windows::WindowPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/exams/:id") view=staff_exams::ExamSessionPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/admin/staff/:id") view=staff_admin::StaffAccountPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />

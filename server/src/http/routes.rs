@@ -263,6 +263,11 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/staff/exams", "admin: exam sessions (考试场次管理)"),
         page("/staff/plates", "admin: plate pools (号池管理)"),
         page(
+            "/staff/windows",
+            "admin: registration windows (注册窗口管理)",
+        ),
+        page("/staff/windows/{id}", "admin: edit a window"),
+        page(
             "/staff/exams/{id}",
             "admin: one session, bookings and ranks",
         ),
@@ -436,6 +441,8 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "/api/staff/plates/withhold_series",
             "admin: withhold a series",
         ),
+        server_fn("/api/staff/windows/add", "admin: add a registration window"),
+        server_fn("/api/staff/windows/update", "admin: change a window"),
     ]
 }
 

@@ -46,6 +46,11 @@ const CONSTRAINTS: &[(&str, &[&str], &str)] = &[
     (c::PERSON, &[c::PERSON], "persons.id_number"),
     (c::REFUND_ONCE, &[c::REFUND_ONCE], "fine_refunds.payment_id"),
     (
+        c::WINDOW_CODE,
+        &[c::WINDOW_CODE],
+        "registration_windows.code",
+    ),
+    (
         c::PLATE_SERIES_WITHHELD,
         &[c::PLATE_SERIES_WITHHELD],
         "plate_withheld_series.city, plate_withheld_series.series",

@@ -39,6 +39,7 @@ mod sms_codes;
 pub mod sms_outbox;
 mod staff;
 mod supervision;
+mod windows;
 
 pub use error::{canonical_constraint, StoreError, StoreResult};
 pub use registry_import::{RegistryImport, ViolationOnRecord};

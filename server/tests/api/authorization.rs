@@ -188,6 +188,10 @@ const MATRIX: &[(&str, &str, [O; 8])] = &[
     ("POST", "/api/staff/plates/load_series", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
     ("POST", "/api/staff/plates/withhold_series", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
     ("GET", "/staff/plates", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
+    ("POST", "/api/staff/windows/add", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
+    ("POST", "/api/staff/windows/update", [NotLoggedIn, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound]),
+    ("GET", "/staff/windows", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
+    ("GET", "/staff/windows/{id}", [To("/login"), S(403), S(403), S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/account/record-views", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/account/blacklist", [To("/login"), Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("GET", "/healthz", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
@@ -261,6 +265,8 @@ const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/staff/exams/add", &[("centre_id", ""), ("subject", ""), ("day", ""), ("period", ""), ("capacity", "")]),
     ("/api/staff/exams/session", &[("session_id", "999999")]),
     ("/api/staff/plates/load_series", &[("city", "NOPE"), ("series", "")]),
+    ("/api/staff/windows/add", &[("code", ""), ("name", ""), ("address", ""), ("phone", "")]),
+    ("/api/staff/windows/update", &[("window_id", "999999"), ("name", "某某窗口"), ("address", "河北省石家庄市某路1号"), ("phone", "0311-86688888")]),
     ("/api/staff/plates/withhold_series", &[("city", "NOPE"), ("series", ""), ("reason", "")]),
 ];
 

@@ -480,3 +480,65 @@ async fn a_supervisor_disables_an_account_and_its_sessions_end_at_once(app: Test
     assert_eq!(actions, 2, "{app}");
 }
 both_backends!(a_supervisor_disables_an_account_and_its_sessions_end_at_once);
+
+async fn an_administrator_adds_and_changes_a_registration_window(app: TestApp) {
+    use app::features::accounts::api::RegistrationWindows;
+    use app::features::staff::api::{AddWindow, UpdateWindow};
+    let admin = logged_in(&app, "Administrator").await;
+    let add = |code: &str| AddWindow {
+        code: code.into(),
+        name: "鹿泉交警大队个人用户注册窗口（新址）".into(),
+        address: "河北省石家庄市鹿泉区向阳大街99号".into(),
+        serves: "individual".into(),
+        phone: "0311-8201 0000".into(),
+    };
+    let taken: String = app
+        .scalar("SELECT code FROM registration_windows WHERE id = $1", 1i64)
+        .await;
+    let err = app.call_fn(&admin, add(&taken)).await.unwrap_err();
+    assert_eq!(fields(&err), vec!["code"], "{app}: taken: {err}");
+    let supervisor = logged_in(&app, "Supervisor").await;
+    let err = app.call_fn(&supervisor, add("W99")).await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}");
+    let id = app
+        .call_fn(&admin, add("w99"))
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let listed = app
+        .call_fn(&app.client, RegistrationWindows {})
+        .await
+        .unwrap();
+    let window = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{app}: not public: {listed}"));
+    assert_eq!(window["phone"], "0311-82010000", "{app}");
+    // A clerk can be placed at it.
+    app.call_fn(
+        &admin,
+        new_clerk("clerk99", "window_clerk", Some(&id.to_string())),
+    )
+    .await
+    .unwrap();
+    app.call_fn(
+        &admin,
+        UpdateWindow {
+            window_id: id,
+            name: "鹿泉交警大队个人用户注册窗口".into(),
+            address: "河北省石家庄市鹿泉区向阳大街100号".into(),
+            phone: "0311-82010001".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let address: String = app
+        .scalar("SELECT address FROM registration_windows WHERE id = $1", id)
+        .await;
+    assert_eq!(address, "河北省石家庄市鹿泉区向阳大街100号", "{app}");
+}
+both_backends!(an_administrator_adds_and_changes_a_registration_window);

@@ -229,3 +229,31 @@ pub trait RecordViews: Send + Sync {
     /// The newest reads of the person's record, newest first.
     async fn views_of(&self, person_account_id: i64, limit: i64) -> PortResult<Vec<RecordView>>;
 }
+
+/// A new registration window, checked by the service.
+#[derive(Clone, Debug)]
+pub struct NewWindow {
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub serves_units: bool,
+    pub phone: String,
+}
+
+/// The administrator's registration windows (注册窗口管理).
+#[async_trait]
+pub trait WindowAdmin: Send + Sync {
+    /// Adds a window; `Conflict(WINDOW_CODE)` when the code is taken.
+    /// Audited.
+    async fn add_window(&self, new: NewWindow, actor: &Actor) -> PortResult<i64>;
+    /// Changes a window's name, address and phone; false when there is no
+    /// such window. Audited.
+    async fn update_window(
+        &self,
+        id: i64,
+        name: &str,
+        address: &str,
+        phone: &str,
+        actor: &Actor,
+    ) -> PortResult<bool>;
+}

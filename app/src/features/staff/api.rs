@@ -243,3 +243,35 @@ pub async fn reset_staff_password(
     redirect_to("/staff/admin/staff?reset=1");
     Ok(())
 }
+
+/// The administrator adds a registration window.
+#[server(prefix = "/api", endpoint = "staff/windows/add")]
+pub async fn add_window(
+    code: String,
+    name: String,
+    address: String,
+    #[server(default)] serves: String,
+    phone: String,
+) -> Result<i64, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageWindows)?;
+    let id =
+        super::windows::add(&ports, [&code, &name, &address, &serves, &phone], &actor()).await?;
+    redirect_to("/staff/windows?added=1");
+    Ok(id)
+}
+
+/// The administrator changes a window's name, address and telephone.
+#[server(prefix = "/api", endpoint = "staff/windows/update")]
+pub async fn update_window(
+    window_id: i64,
+    name: String,
+    address: String,
+    phone: String,
+) -> Result<(), AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageWindows)?;
+    super::windows::update(&ports, window_id, [&name, &address, &phone], &actor()).await?;
+    redirect_to("/staff/windows?updated=1");
+    Ok(())
+}

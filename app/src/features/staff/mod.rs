@@ -12,6 +12,8 @@ pub mod port;
 pub mod second_factor;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod windows;
 
 pub use api::*;
 

@@ -23,6 +23,7 @@ pub mod staff_plates;
 pub mod staff_queue;
 pub mod staff_refunds;
 pub mod staff_supervision;
+pub mod staff_windows;
 pub mod vehicles;
 pub mod violations;
 pub mod window_desk;
