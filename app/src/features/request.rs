@@ -51,3 +51,14 @@ pub fn actor() -> Actor {
 pub fn redirect_to(path: &str) {
     leptos_axum::redirect(path);
 }
+
+/// True for a form posted by the browser itself (no JavaScript yet): it
+/// does not ask for JSON, so the answer is a redirect back to the page.
+pub fn is_plain_form_post() -> bool {
+    parts().is_some_and(|p| {
+        !p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json"))
+    })
+}

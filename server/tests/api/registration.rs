@@ -457,3 +457,74 @@ async fn unknown_addresses_get_the_platform_404_page(app: TestApp) {
     }
 }
 both_backends!(unknown_addresses_get_the_platform_404_page);
+
+/// A press of 获取短信验证码 before the page's script has loaded posts the
+/// form itself; the refusal sends the browser back to the form, which
+/// comes back filled in with what was typed (kept in a short-lived
+/// cookie, never in the address), once.
+async fn a_form_posted_before_the_script_comes_back_filled_in(app: TestApp) {
+    let (id, name, phone) = app.demo.can_register_online[2].clone();
+    let other = if phone == "13900000000" {
+        "13800000000"
+    } else {
+        "13900000000"
+    };
+    let client = new_client();
+    let response = client
+        .post(format!("{}/api/send_registration_code", app.base))
+        .header("origin", app.base.clone())
+        .header("accept", "text/html")
+        .header(
+            "referer",
+            format!("{}/register/online?kind=owner_or_driver", app.base),
+        )
+        .form(&[
+            ("kind", "owner_or_driver"),
+            ("id_number", id.as_str()),
+            ("name", name.as_str()),
+            ("phone", other),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{app}: transport error {e}"));
+    assert!(
+        response.status().is_redirection(),
+        "{app}: {}",
+        response.status()
+    );
+    let back = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        !back.contains(&id),
+        "{app}: the ID number stays out of the address: {back}"
+    );
+    let page = |path: String| {
+        let client = client.clone();
+        async move { client.get(path).send().await.unwrap().text().await.unwrap() }
+    };
+    let url = if back.starts_with("http") {
+        back.clone()
+    } else {
+        format!("{}{back}", app.base)
+    };
+    let html = page(url.clone()).await;
+    assert!(
+        html.contains(&format!("value=\"{id}\"")),
+        "{app}: the ID number is back in its box"
+    );
+    assert!(
+        html.contains(&format!("value=\"{other}\"")),
+        "{app}: and the phone"
+    );
+    assert!(html.contains("不一致"), "{app}: with the reason");
+    let again = page(url).await;
+    assert!(
+        !again.contains(&format!("value=\"{id}\"")),
+        "{app}: once only"
+    );
+}
+both_backends!(a_form_posted_before_the_script_comes_back_filled_in);

@@ -101,8 +101,29 @@ pub async fn send_registration_code(
     phone: String,
 ) -> Result<CodeSent, AppError> {
     let ports = ports()?;
-    let who = registration::identity(&ports, &kind, &id_number, &name, &phone).await?;
-    registration::send_code(&ports, &who, &actor()).await
+    let sent = match registration::identity(&ports, &kind, &id_number, &name, &phone).await {
+        Ok(who) => registration::send_code(&ports, &who, &actor()).await,
+        Err(e) => Err(e),
+    };
+    // Posted before the page's script ran: the redirect back keeps no
+    // typing, so what was typed waits in a short-lived cookie (never in
+    // the address) for the page to fill the form with.
+    if sent.is_err() && crate::features::request::is_plain_form_post() {
+        let typed = registration::TypedIdentity {
+            kind,
+            id_number,
+            name,
+            phone,
+        };
+        set_cookie(
+            &ports,
+            registration::TYPED_COOKIE,
+            &typed.to_cookie(),
+            300,
+            "Strict",
+        );
+    }
+    sent
 }
 
 /// Online registration, step 2: checks the code and the password, creates

@@ -90,18 +90,43 @@ pub fn OnlineRegistrationPage() -> impl IntoView {
         .and_then(|k| IndividualKind::from_code(&k))
         .unwrap_or(IndividualKind::OwnerOrDriver);
     let windows = Resource::new_blocking(|| (), |_| registration_windows());
+    let typed = typed_before_script(kind.code());
     view! {
         <Page title_zh="个人用户网上注册" title_en="Register online">
             <p class="caption">{lang.pick(kind.zh(), kind.en()).to_string()}</p>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    let typed = typed.clone();
+                    Suspend::new(async move {
                     let windows = windows.await.unwrap_or_default();
                     let initial_error = form_error_from_url(SendRegistrationCode::PATH)
                         .or_else(|| form_error_from_url(CompleteRegistration::PATH));
-                    view! { <OnlineRegistrationForm lang kind=kind.code().to_string() windows initial_error /> }
-                })}
+                    view! { <OnlineRegistrationForm lang kind=kind.code().to_string() windows initial_error typed /> }
+                })
+                }}
             </Suspense>
         </Page>
+    }
+}
+
+/// What was typed in step 1 when the form was posted before the page's
+/// script ran (kept in a short-lived cookie by the server function, read
+/// once): ID number, name and phone, for this kind of user only.
+fn typed_before_script(kind: &str) -> Option<(String, String, String)> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::features::accounts::service::registration::{TypedIdentity, TYPED_COOKIE};
+        use crate::features::accounts::session::{request_cookie, set_cookie};
+        let typed = request_cookie(TYPED_COOKIE).and_then(|v| TypedIdentity::from_cookie(&v))?;
+        if let Some(ports) = use_context::<crate::ports::Ports>() {
+            set_cookie(&ports, TYPED_COOKIE, "", 0, "Strict");
+        }
+        (typed.kind == kind).then_some((typed.id_number, typed.name, typed.phone))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = kind;
+        None
     }
 }
 
@@ -158,12 +183,15 @@ pub fn OnlineRegistrationForm(
     kind: String,
     windows: Vec<RegistrationWindow>,
     initial_error: Option<AppError>,
+    /// What was typed before the script ran (a plain post sent back).
+    typed: Option<(String, String, String)>,
 ) -> impl IntoView {
     let send = ServerAction::<SendRegistrationCode>::new();
     let complete = ServerAction::<CompleteRegistration>::new();
-    let id_number = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
+    let (typed_id, typed_name, typed_phone) = typed.unwrap_or_default();
+    let id_number = RwSignal::new(typed_id);
+    let name = RwSignal::new(typed_name);
+    let phone = RwSignal::new(typed_phone);
     let code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let password_confirm = RwSignal::new(String::new());

@@ -235,3 +235,68 @@ pub async fn create_individual(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The cookie that keeps what was typed in step 1 of a form posted without
+/// JavaScript, for the page the browser is sent back to.
+pub const TYPED_COOKIE: &str = "jgregtyped";
+
+/// Step 1 as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedIdentity {
+    pub kind: String,
+    pub id_number: String,
+    pub name: String,
+    pub phone: String,
+}
+
+impl TypedIdentity {
+    /// The cookie value: the four fields, form-encoded (cookie-safe).
+    pub fn to_cookie(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("k", &self.kind)
+            .append_pair("i", &self.id_number.chars().take(40).collect::<String>())
+            .append_pair("n", &self.name.chars().take(60).collect::<String>())
+            .append_pair("p", &self.phone.chars().take(30).collect::<String>())
+            .finish()
+            .replace('%', "~")
+    }
+
+    pub fn from_cookie(value: &str) -> Option<TypedIdentity> {
+        let value = value.replace('~', "%");
+        let mut typed = TypedIdentity {
+            kind: String::new(),
+            id_number: String::new(),
+            name: String::new(),
+            phone: String::new(),
+        };
+        for (k, v) in form_urlencoded::parse(value.as_bytes()) {
+            match k.as_ref() {
+                "k" => typed.kind = v.into_owned(),
+                "i" => typed.id_number = v.into_owned(),
+                "n" => typed.name = v.into_owned(),
+                "p" => typed.phone = v.into_owned(),
+                _ => {}
+            }
+        }
+        (!typed.kind.is_empty()).then_some(typed)
+    }
+}
+
+#[cfg(test)]
+mod typed_tests {
+    use super::*;
+
+    #[test]
+    fn what_was_typed_survives_the_cookie() {
+        let typed = TypedIdentity {
+            kind: "owner_or_driver".into(),
+            id_number: "130130 19950606 4209".into(),
+            name: "张三; =,".into(),
+            phone: "１３８ 0000 0000".into(),
+        };
+        let value = typed.to_cookie();
+        assert!(!value.contains([';', ',', ' ', '%']), "{value}");
+        assert_eq!(TypedIdentity::from_cookie(&value), Some(typed));
+        assert_eq!(TypedIdentity::from_cookie("junk"), None);
+    }
+}
