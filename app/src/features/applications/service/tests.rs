@@ -3,7 +3,6 @@
 //! staff account changes, and what a checked form stores.
 
 use super::*;
-use crate::domain::application::ApplicationStatus;
 use crate::domain::{IndividualKind, PlateNumber, RegistrationChannel, VehicleStatus, VehicleType};
 use crate::features::accounts::AccountRole;
 use crate::features::applications::{
