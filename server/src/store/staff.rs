@@ -302,23 +302,9 @@ impl StaffAccounts for Store {
     ) -> PortResult<bool> {
         port("set_staff_disabled", async {
             let mut tx = self.begin_write().await?;
-            let now = self.clock.now_ms();
-            let changed = sqlx::query(
-                "UPDATE accounts SET disabled_at = $1, disabled_reason = $2 WHERE id = $3 AND kind = 'staff'",
-            )
-            .bind(disabled.then_some(now))
-            .bind(disabled.then_some(reason))
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
+            if !switch_account(self, &mut tx, account_id, disabled, reason, actor, true).await? {
                 return Ok(false);
             }
-            end_sessions(&mut tx, account_id).await?;
-            let action = if disabled { "staff.disabled" } else { "staff.enabled" };
-            self.audit_in(&mut tx, actor, action, &format!("account:{account_id}"), reason)
-                .await?;
             tx.commit().await?;
             Ok(true)
         })
@@ -362,6 +348,51 @@ impl StaffAccounts for Store {
         })
         .await
     }
+}
+
+/// Disables (ending every session at once) or re-enables a staff account
+/// (`staff`) or an individual or unit account, in an open transaction,
+/// audited with the reason as `staff.…` or `account.disabled`/`enabled`;
+/// false when there is no such account in the other state.
+pub(super) async fn switch_account(
+    store: &Store,
+    tx: &mut super::Tx,
+    account_id: i64,
+    disabled: bool,
+    reason: &str,
+    actor: &Actor,
+    staff: bool,
+) -> super::StoreResult<bool> {
+    let kinds = if staff {
+        "kind = 'staff'"
+    } else {
+        "kind IN ('individual', 'unit')"
+    };
+    let changed = sqlx::query(&format!(
+        "UPDATE accounts SET disabled_at = $1, disabled_reason = $2
+         WHERE id = $3 AND {kinds} AND (disabled_at IS NULL) = $4"
+    ))
+    .bind(disabled.then_some(store.clock.now_ms()))
+    .bind(disabled.then_some(reason))
+    .bind(account_id)
+    .bind(disabled)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    end_sessions(tx, account_id).await?;
+    let action = match (staff, disabled) {
+        (true, true) => "staff.disabled",
+        (true, false) => "staff.enabled",
+        (false, true) => "account.disabled",
+        (false, false) => "account.enabled",
+    };
+    store
+        .audit_in(tx, actor, action, &format!("account:{account_id}"), reason)
+        .await?;
+    Ok(true)
 }
 
 /// Ends every session and waiting login of an account.

@@ -2,7 +2,7 @@
 //! individual and unit accounts, and appeals against blacklist entries.
 
 use super::rows::date;
-use super::staff::end_sessions;
+use super::staff::switch_account;
 use super::{port, Store, StoreError, StoreResult};
 use app::domain::{RegistrationChannel, Sms};
 use app::port_error::constraint;
@@ -157,34 +157,14 @@ impl Supervision for Store {
         port("set_account_disabled", async {
             let now = self.clock.now_ms();
             let mut tx = self.begin_write().await?;
-            let changed = sqlx::query(
-                "UPDATE accounts SET disabled_at = $1, disabled_reason = $2
-                 WHERE id = $3 AND kind IN ('individual', 'unit') AND (disabled_at IS NULL) = $4",
-            )
-            .bind(disabled.then_some(now))
-            .bind(disabled.then_some(reason))
-            .bind(account_id)
-            .bind(disabled)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
+            if !switch_account(self, &mut tx, account_id, disabled, reason, actor, false).await? {
                 return Ok(false);
             }
-            end_sessions(&mut tx, account_id).await?;
-            let (action, sms) = if disabled {
-                ("account.disabled", Sms::account_disabled(reason))
+            let sms = if disabled {
+                Sms::account_disabled(reason)
             } else {
-                ("account.enabled", Sms::account_enabled())
+                Sms::account_enabled()
             };
-            self.audit_in(
-                &mut tx,
-                actor,
-                action,
-                &format!("account:{account_id}"),
-                reason,
-            )
-            .await?;
             Store::notify_in(&mut tx, account_id, &sms, "/account", now).await?;
             tx.commit().await?;
             Ok(true)

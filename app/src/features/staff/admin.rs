@@ -204,6 +204,21 @@ pub async fn set_disabled(
             ),
         ));
     }
+    let member = ports
+        .staff
+        .staff_member(account_id)
+        .await?
+        .ok_or_else(no_such_staff)?;
+    if member.disabled == disabled {
+        return Err(AppError::Conflict(if disabled {
+            Text::new(
+                "该民警账户已是停用状态",
+                "That staff account is already disabled",
+            )
+        } else {
+            Text::new("该民警账户未停用", "That staff account is not disabled")
+        }));
+    }
     if ports
         .staff
         .set_staff_disabled(account_id, disabled, reason, actor)
