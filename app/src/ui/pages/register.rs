@@ -109,10 +109,13 @@ pub fn OnlineRegistrationPage() -> impl IntoView {
     }
 }
 
+/// Joins the typed fields in the island's `typed` prop.
+const TYPED_SEPARATOR: char = '\u{1f}';
+
 /// What was typed in step 1 when the form was posted before the page's
 /// script ran (kept in a short-lived cookie by the server function, read
 /// once): ID number, name and phone, for this kind of user only.
-fn typed_before_script(kind: &str) -> Option<(String, String, String)> {
+fn typed_before_script(kind: &str) -> Option<String> {
     #[cfg(feature = "ssr")]
     {
         use crate::features::accounts::service::registration::{TypedIdentity, TYPED_COOKIE};
@@ -121,7 +124,8 @@ fn typed_before_script(kind: &str) -> Option<(String, String, String)> {
         if let Some(ports) = use_context::<crate::ports::Ports>() {
             set_cookie(&ports, TYPED_COOKIE, "", 0, "Strict");
         }
-        (typed.kind == kind).then_some((typed.id_number, typed.name, typed.phone))
+        (typed.kind == kind)
+            .then(|| [typed.id_number, typed.name, typed.phone].join(&TYPED_SEPARATOR.to_string()))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -183,15 +187,18 @@ pub fn OnlineRegistrationForm(
     kind: String,
     windows: Vec<RegistrationWindow>,
     initial_error: Option<AppError>,
-    /// What was typed before the script ran (a plain post sent back).
-    typed: Option<(String, String, String)>,
+    /// What was typed before the script ran (a plain post sent back): ID
+    /// number, name and phone joined by [`TYPED_SEPARATOR`] (one string
+    /// prop costs the module nothing new).
+    typed: Option<String>,
 ) -> impl IntoView {
     let send = ServerAction::<SendRegistrationCode>::new();
     let complete = ServerAction::<CompleteRegistration>::new();
-    let (typed_id, typed_name, typed_phone) = typed.unwrap_or_default();
-    let id_number = RwSignal::new(typed_id);
-    let name = RwSignal::new(typed_name);
-    let phone = RwSignal::new(typed_phone);
+    let typed = typed.unwrap_or_default();
+    let mut typed = typed.split(TYPED_SEPARATOR).map(str::to_string);
+    let id_number = RwSignal::new(typed.next().unwrap_or_default());
+    let name = RwSignal::new(typed.next().unwrap_or_default());
+    let phone = RwSignal::new(typed.next().unwrap_or_default());
     let code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let password_confirm = RwSignal::new(String::new());
