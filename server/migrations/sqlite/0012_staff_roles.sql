@@ -20,7 +20,11 @@ CREATE TABLE staff_second_factors (
     account_id BIGINT NOT NULL PRIMARY KEY REFERENCES accounts (id),
     secret TEXT NOT NULL,
     enrolled_at BIGINT,
-    last_step BIGINT NOT NULL DEFAULT 0
+    last_step BIGINT NOT NULL DEFAULT 0,
+    -- Wrong codes since the last right one, across every login and
+    -- address; ten lock the second factor for a while.
+    failures BIGINT NOT NULL DEFAULT 0,
+    locked_until BIGINT
 );
 
 CREATE TABLE staff_login_challenges (

@@ -105,16 +105,17 @@ pub async fn create_staff(store: &Store, new: &NewStaff) -> StoreResult<i64> {
 impl StaffAccounts for Store {
     async fn second_factor(&self, account_id: i64) -> PortResult<Option<SecondFactor>> {
         port("second_factor", async {
-            let row: Option<(String, Option<i64>, i64)> = sqlx::query_as(
-                "SELECT secret, enrolled_at, last_step FROM staff_second_factors WHERE account_id = $1",
+            let row: Option<(String, Option<i64>, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT secret, enrolled_at, last_step, locked_until FROM staff_second_factors WHERE account_id = $1",
             )
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await?;
-            Ok(row.map(|(key, enrolled_at, last_step)| SecondFactor {
+            Ok(row.map(|(key, enrolled_at, last_step, locked_until_ms)| SecondFactor {
                 key,
                 enrolled: enrolled_at.is_some(),
                 last_step,
+                locked_until_ms,
             }))
         })
         .await
@@ -131,17 +132,19 @@ impl StaffAccounts for Store {
             .bind(key)
             .execute(&mut *tx)
             .await?;
-            let (key, enrolled_at, last_step): (String, Option<i64>, i64) = sqlx::query_as(
-                "SELECT secret, enrolled_at, last_step FROM staff_second_factors WHERE account_id = $1",
-            )
-            .bind(account_id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let (key, enrolled_at, last_step, locked_until_ms): (String, Option<i64>, i64, Option<i64>) =
+                sqlx::query_as(
+                    "SELECT secret, enrolled_at, last_step, locked_until FROM staff_second_factors WHERE account_id = $1",
+                )
+                .bind(account_id)
+                .fetch_one(&mut *tx)
+                .await?;
             tx.commit().await?;
             Ok(SecondFactor {
                 key,
                 enrolled: enrolled_at.is_some(),
                 last_step,
+                locked_until_ms,
             })
         })
         .await
@@ -165,7 +168,7 @@ impl StaffAccounts for Store {
             // The conditional update decides between two requests with
             // the same code: only one moves last_step.
             let moved = sqlx::query(
-                "UPDATE staff_second_factors SET last_step = $1, enrolled_at = COALESCE(enrolled_at, $2)
+                "UPDATE staff_second_factors SET last_step = $1, enrolled_at = COALESCE(enrolled_at, $2), failures = 0
                  WHERE account_id = $3 AND last_step < $1",
             )
             .bind(step)
@@ -186,6 +189,45 @@ impl StaffAccounts for Store {
             }
             tx.commit().await?;
             Ok(moved == 1)
+        })
+        .await
+    }
+
+    async fn fail_second_factor(
+        &self,
+        account_id: i64,
+        limit: i64,
+        lock_until_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Option<i64>> {
+        port("fail_second_factor", async {
+            let mut tx = self.begin_write().await?;
+            let failures: Option<i64> = sqlx::query_scalar(
+                "UPDATE staff_second_factors SET failures = failures + 1 WHERE account_id = $1 RETURNING failures",
+            )
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let locked = failures.is_some_and(|n| n >= limit);
+            if locked {
+                sqlx::query(
+                    "UPDATE staff_second_factors SET failures = 0, locked_until = $1 WHERE account_id = $2",
+                )
+                .bind(lock_until_ms)
+                .bind(account_id)
+                .execute(&mut *tx)
+                .await?;
+                self.audit_in(
+                    &mut tx,
+                    actor,
+                    "staff.second_factor_locked",
+                    &format!("account:{account_id}"),
+                    &format!("{limit} wrong codes"),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(locked.then_some(lock_until_ms))
         })
         .await
     }

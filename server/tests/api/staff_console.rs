@@ -153,7 +153,35 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
 
+    // Ten wrong codes in all, from any login, lock the second factor: even
+    // the right code waits, then works again.
+    let third = new_client();
+    password_step(&app, &third, "clerk99").await.unwrap();
+    for _ in 0..4 {
+        confirm(&app, &third, wrong).await.unwrap_err();
+    }
+    let err = confirm(&app, &third, wrong).await.unwrap_err();
+    assert_eq!(kind(&err), "RateLimited", "{app}: {err}");
+    let fourth = new_client();
+    password_step(&app, &fourth, "clerk99").await.unwrap();
+    let err = confirm(&app, &fourth, &key.code_at(now + 1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        kind(&err),
+        "RateLimited",
+        "{app}: locked for everyone: {err}"
+    );
+    app.clock.advance_secs(16 * 60);
+    let later = step_at(app.clock.now_ms());
+    let fifth = new_client();
+    password_step(&app, &fifth, "clerk99").await.unwrap();
+    confirm(&app, &fifth, &key.code_at(later))
+        .await
+        .expect("the lock ends");
+
     // Disabled: the session ends at once and the login stops at the password.
+    assert!(app.me(&client).await.is_some(), "{app}: still logged in");
     let err = app
         .call_fn(
             &admin,

@@ -28,6 +28,8 @@ pub struct SecondFactor {
     pub enrolled: bool,
     /// The last time step accepted: a code is never taken twice.
     pub last_step: i64,
+    /// Until when wrong codes have locked it (across logins and addresses).
+    pub locked_until_ms: Option<i64>,
 }
 
 /// A login that has passed the password and waits on its second factor.
@@ -53,6 +55,17 @@ pub trait StaffAccounts: Send + Sync {
         step: i64,
         actor: &Actor,
     ) -> PortResult<bool>;
+    /// Counts a wrong code for the account, whatever login or address it
+    /// came from; the `limit`-th locks the second factor until
+    /// `lock_until_ms` (and starts the count again). Answers the lock, if
+    /// this one set it. Audited when it locks.
+    async fn fail_second_factor(
+        &self,
+        account_id: i64,
+        limit: i64,
+        lock_until_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Option<i64>>;
     /// Opens a challenge; answers its token (the store keeps the hash).
     async fn open_challenge(&self, account_id: i64, expires_at_ms: i64) -> PortResult<String>;
     /// The live challenge of a token.

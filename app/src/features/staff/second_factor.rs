@@ -17,6 +17,11 @@ pub const CHALLENGE_COOKIE: &str = "jgstaff2fa";
 pub const CHALLENGE_SECS: i64 = 300;
 /// Wrong codes before the login must start again.
 pub const CHALLENGE_ATTEMPTS: i64 = 5;
+/// Wrong codes for one account, across logins and addresses, that lock
+/// its second factor (a password alone can not try codes without end).
+pub const LOCK_AFTER_FAILURES: i64 = 10;
+/// How long such a lock lasts.
+pub const LOCK_SECS: i64 = 15 * 60;
 /// The name an authenticator app shows for the key.
 pub const ISSUER: &str = "交通安全综合服务管理平台";
 
@@ -47,6 +52,18 @@ async fn live(ports: &Ports, token: &str) -> Result<(String, i64), AppError> {
                 "Please log in again with your username and password.",
             ),
         )),
+    }
+}
+
+/// Too many wrong codes: wait, whatever login or address tries next.
+fn locked(until_ms: i64, now_ms: i64) -> AppError {
+    let minutes = ((until_ms - now_ms) / 60_000).max(1);
+    AppError::RateLimited {
+        retry_after_secs: ((until_ms - now_ms) / 1000).max(1) as u64,
+        message: Text::new(
+            format!("动态口令错误次数过多，为保护账户，请{minutes}分钟后再试。如非本人操作，请联系系统管理员。"),
+            format!("Too many wrong codes. To protect the account, try again in {minutes} minutes. If this was not you, tell an administrator."),
+        ),
     }
 }
 
@@ -86,19 +103,31 @@ pub async fn confirm(ports: &Ports, token: &str, code: &str, ip: &str) -> Result
         .ok_or_else(|| internal("no key for a waiting login", account_id))?;
     let key = TotpKey::from_base32(&factor.key)
         .ok_or_else(|| internal("stored key is not Base32", account_id))?;
+    let now = ports.clock.now_ms();
+    if let Some(until) = factor.locked_until_ms.filter(|u| *u > now) {
+        return Err(locked(until, now));
+    }
+    let actor = Actor {
+        account_id: Some(account_id),
+        ip: ip.to_string(),
+    };
     let refused =
         |refusal: TotpRefusal| AppError::field("code", Text::new(refusal.zh(), refusal.en()));
-    let step = match key.verify(code, ports.clock.now_ms(), factor.last_step) {
+    let step = match key.verify(code, now, factor.last_step) {
         Ok(step) => step,
         Err(TotpRefusal::Malformed) => return Err(refused(TotpRefusal::Malformed)),
         Err(refusal) => {
             ports.staff.fail_challenge(&hash).await?;
-            return Err(refused(refusal));
+            let lock_until = now + LOCK_SECS * 1000;
+            let lock = ports
+                .staff
+                .fail_second_factor(account_id, LOCK_AFTER_FAILURES, lock_until, &actor)
+                .await?;
+            return Err(match lock {
+                Some(until) => locked(until, now),
+                None => refused(refusal),
+            });
         }
-    };
-    let actor = Actor {
-        account_id: Some(account_id),
-        ip: ip.to_string(),
     };
     if !ports
         .staff
