@@ -30,3 +30,4 @@ mod sms;
 mod staff;
 mod staff_console;
 mod violations;
+mod window_desk;
