@@ -106,30 +106,37 @@ impl StaffRole {
 impl StaffPower {
     /// The roles that hold it, in display order.
     pub fn holders(self) -> Vec<StaffRole> {
-        StaffRole::ALL
-            .iter()
-            .copied()
-            .filter(|r| r.may(self))
-            .collect()
+        holders_of(&[self])
     }
 
     /// "该功能仅限…使用": the roles that may, joined for a refusal.
     pub fn holders_zh(self) -> String {
-        self.holders()
-            .iter()
-            .map(|r| r.zh())
-            .collect::<Vec<_>>()
-            .join("、")
+        roles_zh(&self.holders())
     }
 
     pub fn holders_en(self) -> String {
-        let names: Vec<_> = self
-            .holders()
-            .iter()
-            .map(|r| r.en().to_lowercase())
-            .collect();
-        names.join(" or ")
+        roles_en(&self.holders())
     }
+}
+
+/// The roles that hold any of the powers, in display order.
+pub fn holders_of(powers: &[StaffPower]) -> Vec<StaffRole> {
+    StaffRole::ALL
+        .iter()
+        .copied()
+        .filter(|r| powers.iter().any(|p| r.may(*p)))
+        .collect()
+}
+
+/// Roles named for a refusal: 业务中心民警、审核民警.
+pub fn roles_zh(roles: &[StaffRole]) -> String {
+    roles.iter().map(|r| r.zh()).collect::<Vec<_>>().join("、")
+}
+
+/// Roles named for a refusal: business-centre clerk or supervisor.
+pub fn roles_en(roles: &[StaffRole]) -> String {
+    let names: Vec<_> = roles.iter().map(|r| r.en().to_lowercase()).collect();
+    names.join(" or ")
 }
 
 #[cfg(test)]

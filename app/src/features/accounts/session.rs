@@ -65,20 +65,15 @@ pub fn require_any_staff_power(powers: &[StaffPower]) -> Result<SessionAccount, 
     if powers.iter().any(|p| account.may(*p)) {
         return Ok(account);
     }
-    let mut roles: Vec<crate::domain::StaffRole> = Vec::new();
-    for power in powers {
-        for role in power.holders() {
-            if !roles.contains(&role) {
-                roles.push(role);
-            }
-        }
-    }
-    let zh: Vec<_> = roles.iter().map(|r| r.zh()).collect();
-    let en: Vec<_> = roles.iter().map(|r| r.en().to_lowercase()).collect();
+    let roles = crate::domain::staff::holders_of(powers);
+    let (zh, en) = (
+        crate::domain::staff::roles_zh(&roles),
+        crate::domain::staff::roles_en(&roles),
+    );
     Err(AppError::not_allowed(
         Text::new(
-            format!("此功能仅限{}使用。", zh.join("、")),
-            format!("This is for the {} only.", en.join(" or ")),
+            format!("此功能仅限{zh}使用。"),
+            format!("This is for the {en} only."),
         ),
         Text::new(
             "请使用相应岗位的民警账户登录工作台。",

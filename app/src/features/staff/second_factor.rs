@@ -75,10 +75,16 @@ pub async fn step(ports: &Ports, token: &str) -> Result<SecondFactorStep, AppErr
         .staff_member(account_id)
         .await?
         .ok_or_else(|| internal("challenge for a non-staff account", account_id))?;
-    let factor = ports
-        .staff
-        .offer_second_factor(account_id, &TotpKey::generate().to_base32())
-        .await?;
+    // A key is made (a write) only at the first visit of an enrolment.
+    let factor = match ports.staff.second_factor(account_id).await? {
+        Some(factor) => factor,
+        None => {
+            ports
+                .staff
+                .offer_second_factor(account_id, &TotpKey::generate().to_base32())
+                .await?
+        }
+    };
     let enrol = if factor.enrolled {
         None
     } else {

@@ -32,25 +32,29 @@ pub fn answer_status(status: u16) {
     let _ = status;
 }
 
-/// A console page for staff whose role holds `power` (any staff when
-/// None); everyone else is told who may use it, with status 403.
-pub fn staff_page(lang: Lang, power: Option<StaffPower>) -> Result<SessionAccount, AnyView> {
+/// A console page for staff whose role holds one of `powers` (any staff
+/// when empty); everyone else is told who may use it, with status 403.
+pub fn staff_page(lang: Lang, powers: &[StaffPower]) -> Result<SessionAccount, AnyView> {
     require_login_redirect();
     let account = session_account();
-    let allowed = account.as_ref().is_some_and(|a| match power {
-        Some(p) => a.may(p),
-        None => a.is_staff(),
-    });
+    let allowed = account
+        .as_ref()
+        .is_some_and(|a| a.is_staff() && (powers.is_empty() || powers.iter().any(|p| a.may(*p))));
     match account {
         Some(a) if allowed => Ok(a),
         Some(_) => {
             answer_status(403);
-            let text = match power {
-                Some(p) => Text::new(
-                    format!("此页面仅限{}使用。", p.holders_zh()),
-                    format!("This page is for the {} only.", p.holders_en()),
-                ),
-                None => Text::new("此页面仅供民警使用。", "This page is for staff only."),
+            let text = if powers.is_empty() {
+                Text::new("此页面仅供民警使用。", "This page is for staff only.")
+            } else {
+                let roles = crate::domain::staff::holders_of(powers);
+                Text::new(
+                    format!("此页面仅限{}使用。", crate::domain::staff::roles_zh(&roles)),
+                    format!(
+                        "This page is for the {} only.",
+                        crate::domain::staff::roles_en(&roles)
+                    ),
+                )
             };
             Err(
                 view! { <p class="notice" role="alert">{text.get(lang).to_string()}</p> }
@@ -128,7 +132,7 @@ const DESKS: &[(StaffPower, &str, &str, &str)] = &[
 #[component]
 pub fn StaffHome() -> impl IntoView {
     let lang = use_lang();
-    let body = match staff_page(lang, None) {
+    let body = match staff_page(lang, &[]) {
         Err(v) => v,
         Ok(account) => {
             let role = account.staff_role();
@@ -166,7 +170,7 @@ pub fn StaffHome() -> impl IntoView {
 #[component]
 pub fn RegisterIndividualPage() -> impl IntoView {
     let lang = use_lang();
-    let body = match staff_page(lang, Some(StaffPower::ServeAtWindow)) {
+    let body = match staff_page(lang, &[StaffPower::ServeAtWindow]) {
         Err(v) => v,
         Ok(a) if window_of(&a).1 => other_window(lang, false),
         Ok(_) => view! { <RegisterIndividualForm lang initial_error=form_error_from_url(RegisterIndividual::PATH) /> }.into_any(),
@@ -177,7 +181,7 @@ pub fn RegisterIndividualPage() -> impl IntoView {
 #[component]
 pub fn RegisterUnitPage() -> impl IntoView {
     let lang = use_lang();
-    let body = match staff_page(lang, Some(StaffPower::ServeAtWindow)) {
+    let body = match staff_page(lang, &[StaffPower::ServeAtWindow]) {
         Err(v) => v,
         Ok(a) if !window_of(&a).1 => other_window(lang, true),
         Ok(_) => view! { <RegisterUnitForm lang initial_error=form_error_from_url(RegisterUnit::PATH) /> }.into_any(),

@@ -44,7 +44,7 @@ fn status_text(lang: Lang, m: &StaffMember) -> &'static str {
 pub fn StaffAccountsPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new_blocking(|| (), |_| staff_roster());
-    let body = match staff_page(lang, Some(StaffPower::ManageStaff)) {
+    let body = match staff_page(lang, &[StaffPower::ManageStaff]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=done_text() />
@@ -164,7 +164,7 @@ pub fn StaffAccountPage() -> impl IntoView {
         .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
         .unwrap_or(-1);
     let data = Resource::new_blocking(|| (), |_| staff_roster());
-    let body = match staff_page(lang, Some(StaffPower::ManageStaff)) {
+    let body = match staff_page(lang, &[StaffPower::ManageStaff]) {
         Err(v) => v,
         Ok(_) => view! {
             <PostedError lang paths=vec![SetStaffDisabled::PATH, ResetStaffPassword::PATH] />

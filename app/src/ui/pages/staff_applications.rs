@@ -41,7 +41,7 @@ pub fn StaffApplicationPage() -> impl IntoView {
     });
     let data = Resource::new_blocking(move || no.clone(), staff_application);
     let posted = form_error_from_url(StaffApplicationEvent::PATH);
-    let body = match staff_page(lang, Some(StaffPower::ReadApplications)) {
+    let body = match staff_page(lang, &[StaffPower::ReadApplications]) {
         Err(v) => v,
         Ok(_) => view! {
             <p><a href="/staff/applications">{lang.pick("返回业务列表", "Back to the queue")}</a></p>

@@ -46,7 +46,7 @@ pub fn ExamSessionsPage() -> impl IntoView {
     let added = use_query_map().with_untracked(|q| q.get("added").is_some());
     let data = Resource::new_blocking(|| (), |_| staff_exam_sessions());
     let now = now_ms();
-    let body = match staff_page(lang, Some(StaffPower::ManageExamSessions)) {
+    let body = match staff_page(lang, &[StaffPower::ManageExamSessions]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=added.then(|| Text::new("已新增考试场次，学员现在可以预约。", "The session was added; learners can book it now.")) />
@@ -147,7 +147,7 @@ pub fn ExamSessionPage() -> impl IntoView {
     let allocated = use_query_map().with_untracked(|q| q.get("allocated"));
     let data = Resource::new_blocking(move || id, staff_exam_session);
     let now = now_ms();
-    let body = match staff_page(lang, Some(StaffPower::ManageExamSessions)) {
+    let body = match staff_page(lang, &[StaffPower::ManageExamSessions]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=allocated.map(|n| Text::new(format!("已截止预约并分配，共约上{n}人。"), format!("Booking closed and seats allocated: {n}."))) />

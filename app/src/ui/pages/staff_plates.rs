@@ -35,7 +35,7 @@ pub fn PlatePoolsPage() -> impl IntoView {
             })
     });
     let data = Resource::new_blocking(|| (), |_| staff_plate_pools());
-    let body = match staff_page(lang, Some(StaffPower::ManagePlatePools)) {
+    let body = match staff_page(lang, &[StaffPower::ManagePlatePools]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=done />

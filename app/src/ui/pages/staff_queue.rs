@@ -59,7 +59,7 @@ pub fn StaffApplicationsPage() -> impl IntoView {
         move || args.clone(),
         |[status, service, q, order, page]| staff_applications(status, service, q, order, page),
     );
-    let body = match staff_page(lang, Some(StaffPower::ReadApplications)) {
+    let body = match staff_page(lang, &[StaffPower::ReadApplications]) {
         Err(v) => v,
         Ok(_) => view! {
             {filters(lang, &query)}

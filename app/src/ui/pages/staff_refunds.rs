@@ -32,7 +32,7 @@ pub fn RefundsPage() -> impl IntoView {
             </li>
         }
     };
-    let body = match staff_page(lang, Some(StaffPower::RecordRefunds)) {
+    let body = match staff_page(lang, &[StaffPower::RecordRefunds]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=recorded.then(|| Text::new("已登记退款，并已告知缴款人。", "The refund was recorded and the payer told.")) />

@@ -18,14 +18,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Who may use the account desk: window clerks and supervisors.
-fn may_find(account: &crate::features::accounts::SessionAccount) -> bool {
-    account.may(StaffPower::ServeAtWindow) || account.may(StaffPower::DisableAccounts)
-}
-
-fn desk_refused(lang: Lang) -> AnyView {
-    crate::ui::pages::staff::answer_status(403);
-    view! { <p class="notice" role="alert">{lang.pick("此页面仅限注册窗口民警和审核民警使用。", "This page is for window clerks and supervisors only.")}</p> }.into_any()
-}
+const ACCOUNT_DESK: &[StaffPower] = &[StaffPower::ServeAtWindow, StaffPower::DisableAccounts];
 
 #[component]
 pub fn AccountSearchPage() -> impl IntoView {
@@ -41,9 +34,8 @@ pub fn AccountSearchPage() -> impl IntoView {
             }
         },
     );
-    let body = match staff_page(lang, None) {
+    let body = match staff_page(lang, ACCOUNT_DESK) {
         Err(v) => v,
-        Ok(me) if !may_find(&me) => desk_refused(lang),
         Ok(_) => view! {
             <form class="form" method="get" action="/staff/accounts" role="search">
                 <div class="form-group">
@@ -120,9 +112,8 @@ pub fn AccountFilePage() -> impl IntoView {
         .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
         .unwrap_or(-1);
     let data = Resource::new_blocking(move || id, open_account_file);
-    let body = match staff_page(lang, None) {
+    let body = match staff_page(lang, ACCOUNT_DESK) {
         Err(v) => v,
-        Ok(me) if !may_find(&me) => desk_refused(lang),
         Ok(me) => {
             let supervisor = me.may(StaffPower::DisableAccounts);
             let window = me.may(StaffPower::ServeAtWindow);
@@ -193,7 +184,7 @@ pub fn AppealQueuePage() -> impl IntoView {
     let showing_decided = decided.is_some();
     let decided_one = use_query_map().with_untracked(|q| q.get("decided_one").is_some());
     let data = Resource::new_blocking(move || decided.clone(), appeal_queue);
-    let body = match staff_page(lang, Some(StaffPower::DecideAppeals)) {
+    let body = match staff_page(lang, &[StaffPower::DecideAppeals]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=decided_one.then(|| Text::new("已作出审核决定，并已告知申诉人。", "The decision was recorded and the appellant told.")) />

@@ -45,7 +45,7 @@ pub fn WindowsPage() -> impl IntoView {
         }
     });
     let data = Resource::new_blocking(|| (), |_| registration_windows());
-    let body = match staff_page(lang, Some(StaffPower::ManageWindows)) {
+    let body = match staff_page(lang, &[StaffPower::ManageWindows]) {
         Err(v) => v,
         Ok(_) => view! {
             <DoneBanner lang text=done />
@@ -113,7 +113,7 @@ pub fn WindowPage() -> impl IntoView {
         .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
         .unwrap_or(-1);
     let data = Resource::new_blocking(|| (), |_| registration_windows());
-    let body = match staff_page(lang, Some(StaffPower::ManageWindows)) {
+    let body = match staff_page(lang, &[StaffPower::ManageWindows]) {
         Err(v) => v,
         Ok(_) => view! {
             <PostedError lang paths=vec![UpdateWindow::PATH] />
