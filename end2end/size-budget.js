@@ -13,9 +13,12 @@ const pkg = path.join(root, 'pkg');
 // out of pages that need none, the check holds the line so the bundle
 // cannot grow further unnoticed. Issues 8 and 9 (2026-11-28) took it from
 // 191.2 to 191.9 KB with no new island code (the rest is code layout);
-// builds of the same code have measured 191.9 and 192.0 KB, so the line is
-// 193 KB until issue 12 brings the module back under 180 KB.
-const BUDGET = 193 * 1024;
+// builds of the same code have measured 191.9 and 192.0 KB. Issue 10
+// (2026-11-29) added one string prop to the registration island; builds of
+// the same code, with the same raw size (654.1 KB), then measured 192.2,
+// 192.4 and 192.7 KB brotli. So the line is 194 KB, one build's noise above
+// the highest, until issue 12 brings the module back under 180 KB.
+const BUDGET = 194 * 1024;
 
 function brotli(buf) {
   return zlib.brotliCompressSync(buf, {
