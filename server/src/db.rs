@@ -4,6 +4,7 @@
 //! portable SQL; each has its own migration files because DDL differs
 //! (`migrations/sqlite`, `migrations/postgres`, run by sqlx's migrator).
 
+use crate::config::RunMode;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::{Migrate, MigrateError, Migrator};
 use sqlx::{AnyPool, Executor};
@@ -41,9 +42,54 @@ pub fn migrator(backend: Backend) -> &'static Migrator {
     }
 }
 
-/// Opens a pool. For SQLite: creates the file and its folder, WAL mode,
-/// foreign keys, a busy timeout.
+/// How far a commit the client was told of is kept (持久性) on SQLite:
+/// `PRAGMA synchronous` under WAL. PostgreSQL already flushes its log at
+/// every commit (`synchronous_commit = on`, its default) and is left as it
+/// is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// `FULL`: the WAL is synced to disk at every commit, so an
+    /// acknowledged commit (a paid fine, a confirmed plate) survives power
+    /// loss and an operating-system crash. Production.
+    PowerLoss,
+    /// `NORMAL`: synced only at checkpoints. A commit survives the server
+    /// process being killed (`kill -9`: the WAL is in the operating
+    /// system's cache), but the last ones may be lost on power loss.
+    /// Development and the tests, where a lost commit costs nothing and a
+    /// sync per commit would slow every write.
+    ProcessCrash,
+}
+
+impl Durability {
+    /// Production keeps every acknowledged commit through power loss.
+    pub fn of_mode(mode: RunMode) -> Durability {
+        match mode {
+            RunMode::Production => Durability::PowerLoss,
+            RunMode::Development => Durability::ProcessCrash,
+        }
+    }
+
+    fn synchronous(self) -> &'static str {
+        match self {
+            Durability::PowerLoss => "PRAGMA synchronous = FULL",
+            Durability::ProcessCrash => "PRAGMA synchronous = NORMAL",
+        }
+    }
+}
+
+/// Opens a pool that keeps commits through power loss
+/// ([`Durability::PowerLoss`]); see [`connect_with`].
 pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Backend), String> {
+    connect_with(url, max_connections, Durability::PowerLoss).await
+}
+
+/// Opens a pool. For SQLite: creates the file and its folder, WAL mode,
+/// foreign keys, a busy timeout, and the durability asked for.
+pub async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    durability: Durability,
+) -> Result<(AnyPool, Backend), String> {
     install_default_drivers();
     let backend = Backend::of_url(url)
         .ok_or_else(|| format!("DATABASE_URL must start with sqlite: or postgres: (got {url})"))?;
@@ -76,7 +122,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Backen
                 if backend == Backend::Sqlite {
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute(durability.synchronous()).await?;
                 }
                 Ok(())
             })
@@ -187,5 +233,57 @@ mod tests {
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("sqlite://"), None);
+    }
+
+    /// `PRAGMA synchronous` on every connection of a pool: 2 is FULL, 1
+    /// NORMAL.
+    async fn synchronous_of(durability: Option<Durability>) -> Vec<i64> {
+        let name = match durability {
+            Some(Durability::PowerLoss) => "full",
+            Some(Durability::ProcessCrash) => "normal",
+            None => "default",
+        };
+        let dir = std::env::temp_dir().join(format!("db-durability-{}-{name}", std::process::id()));
+        let url = format!("sqlite://{}/d.db", dir.display());
+        let (pool, _) = match durability {
+            Some(durability) => connect_with(&url, 3, durability).await,
+            None => connect(&url, 3).await,
+        }
+        .unwrap();
+        let mut held = Vec::new();
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            let mut conn = pool.acquire().await.unwrap();
+            seen.push(
+                sqlx::query_scalar::<_, i64>("PRAGMA synchronous")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap(),
+            );
+            held.push(conn);
+        }
+        drop(held);
+        pool.close().await;
+        let _ = std::fs::remove_dir_all(dir);
+        seen
+    }
+
+    #[tokio::test]
+    async fn production_syncs_every_commit_development_at_checkpoints() {
+        assert_eq!(
+            Durability::of_mode(RunMode::Production),
+            Durability::PowerLoss
+        );
+        assert_eq!(
+            Durability::of_mode(RunMode::Development),
+            Durability::ProcessCrash
+        );
+        assert_eq!(synchronous_of(Some(Durability::PowerLoss)).await, [2, 2, 2]);
+        assert_eq!(
+            synchronous_of(Some(Durability::ProcessCrash)).await,
+            [1, 1, 1]
+        );
+        // Unless told otherwise, a pool keeps commits through power loss.
+        assert_eq!(synchronous_of(None).await, [2, 2, 2]);
     }
 }

@@ -54,13 +54,20 @@ pub async fn prepare_with_clock(
     clock: Arc<dyn Clock>,
 ) -> Result<Platform, String> {
     let profile = Arc::new(profile::load(config)?);
-    let (pool, backend) = db::connect(&config.database_url, config.max_connections).await?;
+    // SQLite commits survive power loss in production (db::Durability).
+    let durability = db::Durability::of_mode(config.mode);
+    let (pool, backend) =
+        db::connect_with(&config.database_url, config.max_connections, durability).await?;
     db::migrate(&pool, backend)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
     // SQLite: one more connection, for write transactions only.
     let writer = match backend {
-        db::Backend::Sqlite => Some(db::connect(&config.database_url, 1).await?.0),
+        db::Backend::Sqlite => Some(
+            db::connect_with(&config.database_url, 1, durability)
+                .await?
+                .0,
+        ),
         db::Backend::Postgres => None,
     };
     let store = store::Store::new(pool, writer, backend, clock.clone()).with_collection_address(

@@ -12,6 +12,7 @@ mod authorization;
 mod bad_input;
 mod bindings;
 mod contacts;
+mod crash;
 mod demo_data;
 mod exams;
 mod fines;
