@@ -14,7 +14,7 @@ pub use crate::features::fines::port::*;
 pub use crate::features::messages::port::*;
 pub use crate::features::photos::port::*;
 pub use crate::features::plates::port::*;
-pub use crate::features::port::{Actor, Clock};
+pub use crate::features::port::{Actor, AuditTrail, Clock};
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
 pub use crate::port_error::{PortError, PortResult};
@@ -57,6 +57,8 @@ pub struct Ports {
     pub record_views: Arc<dyn RecordViews>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
+    /// Security events and the audit log's hash chain (审计日志).
+    pub audit: Arc<dyn AuditTrail>,
     pub photos: Arc<dyn LicencePhotos>,
     pub plates: Arc<dyn PlateSelection>,
     pub exams: Arc<dyn ExamBookings>,

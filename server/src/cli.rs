@@ -19,6 +19,8 @@
 //!                            import persons, vehicles, licences or violations
 //!                            from a registry export (UTF-8 or GBK): all rows
 //!                            or, listing every bad one, none (see `import`)
+//! server verify-audit        check the audit log's hash chain: OK with the
+//!                            count, or the first broken entry (exit 1)
 //! ```
 //! Settings come from the environment (`config`).
 
@@ -90,6 +92,10 @@ pub enum Command {
         kind: RegistryKind,
         file: std::path::PathBuf,
     },
+    /// Check the audit log's hash chain (审计日志校验): prints OK with the
+    /// number of sealed entries and the chain's head, or names the first
+    /// broken entry and exits non-zero.
+    VerifyAudit,
 }
 
 fn registry_kind(raw: &str) -> Result<RegistryKind, String> {
@@ -177,6 +183,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::ImportRegistry { kind, file } => {
             crate::import::run(&platform.store, kind, &file).await
         }
+        Command::VerifyAudit => {
+            println!("{}", verify_audit(&platform).await?);
+            Ok(())
+        }
     }
 }
 
@@ -240,6 +250,20 @@ async fn create_staff(platform: &Platform, mut new: app::ports::NewStaff) -> Res
         new.username
     );
     Ok(())
+}
+
+/// `server verify-audit`: the chain's report when it checks out, or the
+/// report naming the first broken entry as the error (exit 1).
+pub async fn verify_audit(platform: &Platform) -> Result<String, String> {
+    let check = platform
+        .store
+        .verify_audit_chain()
+        .await
+        .map_err(|e| format!("reading the audit log: {e}"))?;
+    match check.broken {
+        None => Ok(check.report()),
+        Some(_) => Err(check.report()),
+    }
 }
 
 async fn add_exam_session(
@@ -430,6 +454,10 @@ mod tests {
             })
         ));
         assert!(parse(&["import-registry", "cars", "cars.csv"]).is_err());
+        assert!(matches!(
+            parse(&["verify-audit"]).unwrap().command,
+            Some(Command::VerifyAudit)
+        ));
         assert!(parse(&["unknown"]).is_err());
     }
 }

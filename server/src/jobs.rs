@@ -65,6 +65,12 @@ pub const JOBS: &[Job] = &[
             Box::pin(async move { ports.accounts.delete_old_login_attempts(now).await })
         },
     },
+    Job {
+        // 审计日志封存: new entries into the hash chain, in id order (one
+        // sealer at a time; the others' runs seal nothing).
+        name: "audit log sealing",
+        run: |ports, now| Box::pin(async move { ports.audit.seal(now).await }),
+    },
 ];
 
 /// What one run of one job came to.

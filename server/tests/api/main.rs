@@ -7,6 +7,7 @@
 mod helpers;
 
 mod applications;
+mod audit_chain;
 mod auth;
 mod authorization;
 mod bad_input;
