@@ -208,6 +208,17 @@ impl StaffAccounts for Store {
             .bind(account_id)
             .fetch_optional(&mut *tx)
             .await?;
+            if let Some(n) = failures {
+                // Every wrong code, not only the lock (安全事件).
+                self.audit_in(
+                    &mut tx,
+                    actor,
+                    app::domain::audit::SECOND_FACTOR_FAILED,
+                    &format!("account:{account_id}"),
+                    &format!("{n} of {limit}"),
+                )
+                .await?;
+            }
             let locked = failures.is_some_and(|n| n >= limit);
             if locked {
                 sqlx::query(

@@ -28,6 +28,7 @@ mod profile;
 mod registration;
 mod registry_import;
 mod run_modes;
+mod security_events;
 mod sms;
 mod staff;
 mod staff_console;
