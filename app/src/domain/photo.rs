@@ -96,6 +96,18 @@ pub fn check_photo(bytes: &[u8]) -> Result<PhotoInfo, PhotoError> {
     if bytes.len() < PHOTO_MIN_BYTES {
         return Err(PhotoError::TooSmall);
     }
+    check_dimensions(width, height)?;
+    Ok(PhotoInfo {
+        format,
+        width,
+        height,
+    })
+}
+
+/// Checks a photo's size in pixels, as it is shown: within the limits and
+/// portrait at about 4:5 (also after the server turned a photo the way its
+/// camera said it was held).
+pub fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoError> {
     if !(PHOTO_MIN_WIDTH..=PHOTO_MAX_WIDTH).contains(&width)
         || !(PHOTO_MIN_HEIGHT..=PHOTO_MAX_HEIGHT).contains(&height)
     {
@@ -106,11 +118,7 @@ pub fn check_photo(bytes: &[u8]) -> Result<PhotoInfo, PhotoError> {
     if !(PHOTO_MIN_RATIO_X100..=PHOTO_MAX_RATIO_X100).contains(&ratio_x100) {
         return Err(PhotoError::NotPortrait);
     }
-    Ok(PhotoInfo {
-        format,
-        width,
-        height,
-    })
+    Ok(())
 }
 
 /// Width and height from a PNG's IHDR chunk.
@@ -224,6 +232,8 @@ pub mod tests {
             check_photo(&png(441, 358, 20_000)),
             Err(PhotoError::NotPortrait)
         );
+        assert_eq!(check_dimensions(441, 358), Err(PhotoError::NotPortrait));
+        assert_eq!(check_dimensions(358, 441), Ok(()));
         assert_eq!(
             PhotoError::from_code(PhotoError::Dimensions.code()),
             Some(PhotoError::Dimensions)

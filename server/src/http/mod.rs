@@ -11,6 +11,7 @@
 //! | [`display`] | language (中文/English) and text size (大字版) switches |
 //! | [`payments`] | the payment gateway's notice and return, the simulated bank |
 //! | [`photos`] | licence photo upload and image |
+//! | [`photo_clean`] | photos decoded and encoded again: no EXIF |
 //! | [`dev`] | development-only pages (the SMS outbox) |
 //! | [`not_found`] | the app's own 404 page |
 
@@ -19,6 +20,7 @@ pub mod display;
 pub mod not_found;
 pub mod origin;
 pub mod payments;
+pub mod photo_clean;
 pub mod photos;
 pub mod routes;
 pub mod session;

@@ -1,8 +1,10 @@
 //! Uploading and serving the licence photo (驾驶证专用照片, D4): a plain
 //! multipart form (works without JavaScript; on the photo page a small
 //! script first shrinks a phone photo, `public/licence-photo.js`). The file
-//! is checked by its own header (`domain::photo`), stored in the database
-//! and served back only to its holder, with its checked type and `nosniff`.
+//! is checked by its own header (`domain::photo`), decoded and encoded
+//! again so that only the picture is kept ([`super::photo_clean`]: no EXIF
+//! with the GPS position), stored in the database and served back only to
+//! its holder, with its checked type and `nosniff`.
 //!
 //! Every upload is read to its end before it is answered. A server that
 //! answers and closes while the browser is still sending makes the browser
@@ -73,6 +75,18 @@ pub async fn upload(
     let info = match check_photo(&bytes) {
         Ok(info) => info,
         Err(e) => return refused(e),
+    };
+    // Only the picture is kept: no EXIF (GPS, camera), nothing hidden.
+    // (Decoding takes a few milliseconds of CPU: off the request threads.)
+    let cleaned =
+        tokio::task::spawn_blocking(move || super::photo_clean::reencode(info, &bytes)).await;
+    let (info, bytes) = match cleaned {
+        Ok(Ok(clean)) => clean,
+        Ok(Err(e)) => return refused(e),
+        Err(err) => {
+            tracing::error!(%err, "photo upload: re-encoding");
+            return Redirect::to(&format!("{PAGE}?error=internal")).into_response();
+        }
     };
     let actor = Actor {
         account_id: Some(account_id),

@@ -7,7 +7,6 @@
 mod helpers;
 
 mod applications;
-mod audit_chain;
 mod auth;
 mod authorization;
 mod bad_input;
@@ -17,6 +16,7 @@ mod crash;
 mod demo_data;
 mod exams;
 mod fines;
+mod hardening;
 mod jobs;
 mod licence_photos;
 mod migrations;
@@ -28,7 +28,6 @@ mod profile;
 mod registration;
 mod registry_import;
 mod run_modes;
-mod security_events;
 mod sms;
 mod staff;
 mod staff_console;
