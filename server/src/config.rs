@@ -60,6 +60,14 @@ pub struct Config {
     /// How often every scheduled job runs (`JOBS_EVERY_SECS`, default 60);
     /// None: never (tests run them by hand).
     pub jobs_every: Option<Duration>,
+    /// The proxies (load balancers) whose `X-Forwarded-For` names the
+    /// client (`TRUSTED_PROXIES`: addresses and networks, comma-separated,
+    /// e.g. `10.0.0.0/8, 192.168.1.5`); none by default, so the socket's
+    /// peer is the client.
+    pub trusted_proxies: crate::http::client_ip::TrustedProxies,
+    /// How long a request may take, reading its body included, before it
+    /// is answered 408 (`REQUEST_TIMEOUT_SECS`, default 30).
+    pub request_timeout: Duration,
 }
 
 /// The simulated bank's key when none is configured (development only).
@@ -112,6 +120,15 @@ impl Config {
                     .unwrap_or(60),
             ))
             .filter(|d| !d.is_zero()),
+            trusted_proxies: crate::http::client_ip::TrustedProxies::parse(
+                &var("TRUSTED_PROXIES").unwrap_or_default(),
+            ),
+            request_timeout: Duration::from_secs(
+                var("REQUEST_TIMEOUT_SECS")
+                    .and_then(|v| v.parse().ok())
+                    .filter(|secs| *secs > 0)
+                    .unwrap_or(crate::http::limits::REQUEST_TIMEOUT.as_secs()),
+            ),
         }
     }
 
@@ -168,6 +185,11 @@ impl Config {
                     .into(),
             );
         }
+        for entry in &self.trusted_proxies.rejected {
+            problems.push(format!(
+                "TRUSTED_PROXIES lists `{entry}`, which is neither an address nor a network (such as 10.0.0.0/8)"
+            ));
+        }
         problems.extend(self.payment_gateway_problems());
         problems.extend(self.sms.production_problems());
         problems
@@ -216,6 +238,8 @@ mod tests {
         assert_eq!(defaults.database_url, "sqlite://data/platform.db");
         assert_eq!(defaults.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(defaults.jobs_every, Some(Duration::from_secs(60)));
+        assert!(defaults.trusted_proxies.is_empty(), "no proxy is trusted");
+        assert_eq!(defaults.request_timeout, Duration::from_secs(30));
         assert!(defaults.secure_cookies());
         assert!(!defaults.simulated_bank && !defaults.dev_sms_outbox);
         assert_eq!(defaults.payment_signing_key, None);
@@ -250,6 +274,7 @@ mod tests {
             ("SIMULATED_BANK", "1"),
             ("DEV_CLOCK_OFFSET_SECS", "600"),
             ("ALIPAY_APP_ID", "2021000000000001"),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, lb.internal"),
         ]);
         let problems = bad.production_problems().join("\n");
         for name in [
@@ -263,9 +288,11 @@ mod tests {
             "SMS_GATEWAY is missing",
             "SMS_CODE_SECRET is missing",
             "PLATFORM_PROFILE is missing",
+            "TRUSTED_PROXIES lists `lb.internal`",
         ] {
             assert!(problems.contains(name), "{name} missing from:\n{problems}");
         }
+        assert!(!problems.contains("10.0.0.0/8`"), "{problems}");
         let missing = vars(&[]).production_problems().join("\n");
         assert!(
             missing.contains("no payment gateway is configured"),

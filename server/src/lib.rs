@@ -151,7 +151,6 @@ pub async fn prepare_with_clock(
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),
-        audit: shared.clone(),
         sms: shared,
         outbox: Arc::new(outbox.clone()),
         passwords: Arc::new(hasher.clone()),
@@ -259,6 +258,8 @@ pub async fn serve_until(
         dev_outbox: (config.is_development() && config.dev_sms_outbox)
             .then(|| platform.store.pool.clone()),
         bank: platform.bank.clone(),
+        trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
+        request_timeout: config.request_timeout,
     };
     jobs::start(platform.ports.clone(), config.jobs_every);
     let app = http::router(state);

@@ -1,12 +1,14 @@
 //! The HTTP side (HTTP 接口层): the router built from the project route
-//! table ([`routes`]), the layers every request passes (session, origin
-//! check, security headers, compression, tracing) and serving with a
-//! graceful shutdown.
+//! table ([`routes`]), the layers every request passes (body limit and
+//! time limit, origin check, session, security headers, compression,
+//! tracing) and serving with a graceful shutdown.
 //!
 //! | module | what |
 //! | --- | --- |
 //! | [`routes`] | the one table of every entry the platform answers |
 //! | [`session`] | session cookie → the account, the client's address |
+//! | [`client_ip`] | the client behind trusted proxies (`X-Forwarded-For`) |
+//! | [`limits`] | request body limit (413) and request time limit (408) |
 //! | [`origin`] | refuses cross-site state changes (CSRF) |
 //! | [`display`] | language (中文/English) and text size (大字版) switches |
 //! | [`payments`] | the payment gateway's notice and return, the simulated bank |
@@ -15,8 +17,10 @@
 //! | [`dev`] | development-only pages (the SMS outbox) |
 //! | [`not_found`] | the app's own 404 page |
 
+pub mod client_ip;
 pub mod dev;
 pub mod display;
+pub mod limits;
 pub mod not_found;
 pub mod origin;
 pub mod payments;
@@ -47,6 +51,10 @@ pub struct WebState {
     /// The simulated bank behind the payment gateway port (development
     /// only; its routes are not mounted without it).
     pub bank: Option<crate::payments::SimulatedBank>,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: std::sync::Arc<client_ip::TrustedProxies>,
+    /// How long a request may take (408 after).
+    pub request_timeout: std::time::Duration,
 }
 
 impl axum::extract::FromRef<WebState> for LeptosOptions {
@@ -103,6 +111,12 @@ pub fn router(state: WebState) -> Router {
             session::session_layer,
         ))
         .layer(middleware::from_fn(origin::same_origin_only))
+        // Before the session is looked up: a body too large or too slow
+        // costs no database query.
+        .layer(middleware::from_fn_with_state(
+            state.request_timeout,
+            limits::request_limits,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -1,7 +1,10 @@
 //! Sessions (登录会话): resolves the session cookie into the account and
 //! records the client's address, as request extensions the server
-//! functions and handlers read (`CurrentSession`, `ClientIp`).
+//! functions and handlers read (`CurrentSession`, `ClientIp`). The address
+//! is the socket's peer, or the client a trusted proxy names
+//! ([`super::client_ip`]).
 
+use super::client_ip::client_address;
 use super::WebState;
 use crate::store::sha256_hex;
 use app::features::accounts::session::{session_account_of, CurrentSession};
@@ -27,7 +30,14 @@ pub async fn session_layer(
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            let forwarded_for = request
+                .headers()
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok());
+            client_address(c.0.ip(), forwarded_for, &state.trusted_proxies).to_string()
+        })
         .unwrap_or_else(|| "unknown".into());
     request.extensions_mut().insert(ClientIp(ip));
     let token = CookieJar::from_headers(request.headers())

@@ -1,9 +1,197 @@
-//! Secure by default (安全加固), on both databases: a stored photo keeps
-//! no EXIF.
+//! Secure by default (安全加固), on both databases: request bodies and
+//! times are bounded, the client's address is believed only from trusted
+//! proxies, and a stored photo keeps no EXIF.
 
 use crate::helpers::*;
 use crate::licence_photos::photo_png;
 use app::features::bindings::api::BindLicence;
+use leptos::server_fn::ServerFn;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The server's answer to a `POST /api/login` whose body is `total` bytes,
+/// sent in 64 KiB pieces with a `Content-Length`, or chunked without one.
+/// Sent over a raw connection: the answer is read while the body is still
+/// being written (a client that only reads after sending would see the
+/// connection closed under it).
+async fn post_huge_login(app: &TestApp, total: usize, declared: bool) -> (String, Duration) {
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    let framing = if declared {
+        format!("Content-Length: {}\r\n", total + "identifier=".len())
+    } else {
+        "Transfer-Encoding: chunked\r\n".to_string()
+    };
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\n{framing}\r\n",
+        app.base
+    );
+    let started = Instant::now();
+    let writer = tokio::spawn(async move {
+        write.write_all(head.as_bytes()).await?;
+        let mut piece = b"identifier=".to_vec();
+        let mut left = total;
+        loop {
+            let n = left.min(64 * 1024);
+            piece.resize(piece.len() + n, b'a');
+            if declared {
+                write.write_all(&piece).await?;
+            } else {
+                let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
+                chunk.extend_from_slice(&piece);
+                chunk.extend_from_slice(b"\r\n");
+                write.write_all(&chunk).await?;
+            }
+            piece.clear();
+            left -= n;
+            if left == 0 {
+                break;
+            }
+        }
+        if !declared {
+            write.write_all(b"0\r\n\r\n").await?;
+        }
+        Ok::<_, std::io::Error>(())
+    });
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    let reading = async {
+        loop {
+            match read.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+            // The head and the short body have come.
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") && answer.ends_with(b"\n") {
+                break;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), reading)
+        .await
+        .expect("an answer within 30 s");
+    let elapsed = started.elapsed();
+    writer.abort();
+    (String::from_utf8_lossy(&answer).into_owned(), elapsed)
+}
+
+async fn oversized_bodies_are_refused_and_the_server_stays_up(app: TestApp) {
+    for declared in [true, false] {
+        let (answer, elapsed) = post_huge_login(&app, 8 << 20, declared).await;
+        let how = if declared { "with a length" } else { "chunked" };
+        assert!(
+            answer.starts_with("HTTP/1.1 413"),
+            "{app}: 8 MB {how}: {answer}"
+        );
+        assert!(
+            answer.contains("64KB") && answer.contains("too large"),
+            "{app}: {answer}"
+        );
+        println!("{app}: 8 MB login body {how}: 413 after {elapsed:?}");
+    }
+    // The server goes on: a health check and a real login.
+    let res = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "{app}");
+    let client = logged_in(&app, "Online-registered individual").await;
+    assert!(app.me(&client).await.is_some(), "{app}");
+}
+both_backends!(oversized_bodies_are_refused_and_the_server_stays_up);
+
+/// A body sent too slowly is cut off with 408 (the request time is set to
+/// 2 s here; 30 s by default).
+async fn a_body_that_never_ends_is_cut_off(backend: Backend) {
+    let app = spawn_with(backend, |config, _| {
+        config.request_timeout = Duration::from_secs(2);
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nidentifier="
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{backend:?}: {answer}");
+    assert!(started.elapsed() < Duration::from_secs(10), "{backend:?}");
+}
+
+mod a_body_that_never_ends_is_cut_off {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_body_that_never_ends_is_cut_off(crate::helpers::Backend::Sqlite).await
+    }
+}
+
+/// The address a session was started from.
+async fn session_ip(app: &TestApp, role: &str) -> String {
+    let id = account_id(app, role).await;
+    app.scalar(
+        "SELECT ip FROM sessions WHERE account_id = $1 ORDER BY created_at DESC LIMIT 1",
+        id,
+    )
+    .await
+}
+
+/// Logs in with this `X-Forwarded-For`.
+async fn login_forwarded_for(app: &TestApp, role: &str, forwarded_for: &str) {
+    let (login, password) = app.demo_login(role);
+    let res = new_client()
+        .post(format!(
+            "{}{}",
+            app.base,
+            app::features::accounts::api::Login::PATH
+        ))
+        .header("accept", "application/json")
+        .header("origin", &app.base)
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[
+            ("identifier", login.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{app}: {}", res.status());
+}
+
+async fn a_forwarded_address_counts_only_from_a_trusted_proxy(app: TestApp) {
+    // This server trusts no proxy: the header is the client's own word.
+    login_forwarded_for(&app, "Online-registered individual", "203.0.113.7").await;
+    assert_eq!(
+        session_ip(&app, "Online-registered individual").await,
+        "127.0.0.1",
+        "{app}: a spoofed X-Forwarded-For is ignored"
+    );
+    // A server behind a proxy at 127.0.0.1: the right-most address that is
+    // not the proxy is the client, whatever the client put before it.
+    let behind = spawn_with(app.backend, |config, _| {
+        config.trusted_proxies = server::http::client_ip::TrustedProxies::parse("127.0.0.1");
+    })
+    .await;
+    login_forwarded_for(
+        &behind,
+        "Online-registered individual",
+        "198.51.100.1, 203.0.113.7",
+    )
+    .await;
+    assert_eq!(
+        session_ip(&behind, "Online-registered individual").await,
+        "203.0.113.7",
+        "{behind}: the trusted proxy names the client"
+    );
+}
+both_backends!(a_forwarded_address_counts_only_from_a_trusted_proxy);
 
 /// A JPEG of this size, noisy like a photo (over the 10 KB a photo must
 /// have), with an EXIF segment (APP1) after its start saying where it was
