@@ -9,6 +9,7 @@
 //! | [`session`] | session cookie → the account, the client's address |
 //! | [`client_ip`] | the client behind trusted proxies (`X-Forwarded-For`) |
 //! | [`limits`] | request body limit (413) and request time limit (408) |
+//! | [`headers`] | CSP and HSTS on every response, `no-store` when logged in |
 //! | [`origin`] | refuses cross-site state changes (CSRF) |
 //! | [`display`] | language (中文/English) and text size (大字版) switches |
 //! | [`payments`] | the payment gateway's notice and return, the simulated bank |
@@ -20,6 +21,7 @@
 pub mod client_ip;
 pub mod dev;
 pub mod display;
+pub mod headers;
 pub mod limits;
 pub mod not_found;
 pub mod origin;
@@ -35,6 +37,7 @@ use axum::middleware;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -104,7 +107,9 @@ pub fn router(state: WebState) -> Router {
             app::shell(leptos_options.clone())
         })
         .fallback_service(
-            ServeDir::new(site_root).not_found_service(not_found::service(state.clone())),
+            ServeDir::new(site_root)
+                .not_found_service(not_found::service(state.clone()))
+                .map_response(headers::mark_static),
         )
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -116,6 +121,10 @@ pub fn router(state: WebState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.request_timeout,
             limits::request_limits,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

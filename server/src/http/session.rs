@@ -7,7 +7,7 @@
 use super::client_ip::client_address;
 use super::WebState;
 use crate::store::sha256_hex;
-use app::features::accounts::session::{session_account_of, CurrentSession};
+use app::features::accounts::session::{session_account_of, site_cookie_name, CurrentSession};
 use app::features::request::ClientIp;
 use app::policy::SESSION_COOKIE;
 use axum::extract::{ConnectInfo, Request, State};
@@ -40,8 +40,9 @@ pub async fn session_layer(
         })
         .unwrap_or_else(|| "unknown".into());
     request.extensions_mut().insert(ClientIp(ip));
+    let cookie_name = site_cookie_name(SESSION_COOKIE, state.ports.secure_cookies);
     let token = CookieJar::from_headers(request.headers())
-        .get(SESSION_COOKIE)
+        .get(&cookie_name)
         .map(|c| c.value().to_string())
         .filter(|t| well_formed(t));
     // Only a page shows the header with the unread count: server functions

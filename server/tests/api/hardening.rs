@@ -1,10 +1,14 @@
 //! Secure by default (安全加固), on both databases: request bodies and
 //! times are bounded, the client's address is believed only from trusted
-//! proxies, and a stored photo keeps no EXIF.
+//! proxies, production cookies take `__Host-` and every answer HSTS, a
+//! logged-in answer is never cached, every answer has a content security
+//! policy, and a stored photo keeps no EXIF.
 
 use crate::helpers::*;
 use crate::licence_photos::photo_png;
+use app::features::accounts::api::MyAccount;
 use app::features::bindings::api::BindLicence;
+use app::features::staff::SecondFactorStep;
 use leptos::server_fn::ServerFn;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -192,6 +196,256 @@ async fn a_forwarded_address_counts_only_from_a_trusted_proxy(app: TestApp) {
     );
 }
 both_backends!(a_forwarded_address_counts_only_from_a_trusted_proxy);
+
+fn set_cookies(res: &reqwest::Response) -> Vec<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+/// `name=value` of the cookie called `name` among these `Set-Cookie`s.
+fn cookie_pair(cookies: &[String], name: &str) -> Option<String> {
+    cookies
+        .iter()
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+/// Every kind of answer: a page, the 404 page, a server function, a
+/// refusal, a file or its 404, a route, a 413.
+async fn every_kind_of_answer(
+    app: &TestApp,
+    cookie: Option<&str>,
+) -> Vec<(String, reqwest::Response)> {
+    let client = new_client();
+    let with = |b: reqwest::RequestBuilder| match cookie {
+        Some(c) => b.header("cookie", c),
+        None => b,
+    };
+    let mut answers = Vec::new();
+    for path in [
+        "/",
+        "/no/such/page",
+        "/healthz",
+        "/favicon.svg",
+        "/account/licence/photo/image",
+    ] {
+        let res = with(client.get(format!("{}{path}", app.base)))
+            .send()
+            .await
+            .unwrap();
+        answers.push((format!("GET {path}"), res));
+    }
+    let res = with(client.post(format!("{}{}", app.base, MyAccount::PATH)))
+        .header("accept", "application/json")
+        .header("origin", &app.base)
+        .send()
+        .await
+        .unwrap();
+    answers.push(("POST my_account".into(), res));
+    let res = with(client.post(format!("{}{}", app.base, MyAccount::PATH)))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    answers.push(("cross-site POST".into(), res));
+    let res = with(client.post(format!("{}{}", app.base, MyAccount::PATH)))
+        .header("origin", &app.base)
+        .header("content-length", "1000000")
+        .body(vec![b'a'; 1_000_000])
+        .send()
+        .await;
+    if let Ok(res) = res {
+        answers.push(("POST of 1 MB".into(), res));
+    }
+    answers
+}
+
+async fn production_cookies_take_host_and_every_answer_carries_hsts(app: TestApp) {
+    let (login, password) = app.demo_login("Online-registered individual");
+    let res = new_client()
+        .post(format!(
+            "{}{}",
+            app.base,
+            app::features::accounts::api::Login::PATH
+        ))
+        .header("origin", &app.base)
+        .form(&[
+            ("identifier", login.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookies = set_cookies(&res);
+    let session = cookie_pair(&cookies, "__Host-jgsid")
+        .unwrap_or_else(|| panic!("{app}: a __Host- session cookie: {cookies:?}"));
+    for cookie in &cookies {
+        assert!(
+            cookie.starts_with("__Host-")
+                && cookie.contains("; Path=/")
+                && cookie.contains("; Secure")
+                && !cookie.to_ascii_lowercase().contains("domain="),
+            "{app}: {cookie}"
+        );
+    }
+    // The prefixed cookie is the session; the plain name is not.
+    let token = session.split_once('=').unwrap().1;
+    for (cookie, logged_in) in [(session.clone(), true), (format!("jgsid={token}"), false)] {
+        let res = new_client()
+            .get(format!("{}/account", app.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status() == 200,
+            logged_in,
+            "{app}: {cookie}: {}",
+            res.status()
+        );
+    }
+    for (what, res) in every_kind_of_answer(&app, Some(&session)).await {
+        assert_eq!(
+            res.headers()
+                .get("strict-transport-security")
+                .map(|v| v.to_str().unwrap()),
+            Some("max-age=31536000; includeSubDomains"),
+            "{app}: {what} ({})",
+            res.status()
+        );
+    }
+
+    // The staff second factor's cookie too, read back by its prefixed name.
+    let (username, password) = app.demo_login("Window clerk");
+    let res = new_client()
+        .post(format!(
+            "{}{}",
+            app.base,
+            app::features::accounts::api::Login::PATH
+        ))
+        .header("origin", &app.base)
+        .header("accept", "application/json")
+        .form(&[
+            ("identifier", username.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookies = set_cookies(&res);
+    let challenge = cookie_pair(&cookies, "__Host-jgstaff2fa")
+        .unwrap_or_else(|| panic!("{app}: a __Host- challenge cookie: {cookies:?}"));
+    let token = challenge.split_once('=').unwrap().1;
+    for (cookie, found) in [
+        (challenge.clone(), true),
+        (format!("jgstaff2fa={token}"), false),
+    ] {
+        let res = new_client()
+            .post(format!("{}{}", app.base, SecondFactorStep::PATH))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().is_success(), found, "{app}: {cookie}");
+    }
+
+    // Development (plain HTTP on 127.0.0.1): plain names, no HSTS.
+    let dev = spawn(app.backend).await;
+    let (login, password) = dev.demo_login("Online-registered individual");
+    let res = new_client()
+        .post(format!(
+            "{}{}",
+            dev.base,
+            app::features::accounts::api::Login::PATH
+        ))
+        .header("origin", &dev.base)
+        .form(&[
+            ("identifier", login.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(cookie_pair(&set_cookies(&res), "jgsid").is_some(), "{dev}");
+    assert!(
+        res.headers().get("strict-transport-security").is_none(),
+        "{dev}"
+    );
+}
+both_backends!(start = crate::run_modes::spawn_production; production_cookies_take_host_and_every_answer_carries_hsts);
+
+async fn logged_in_answers_are_not_cached_and_every_answer_has_a_csp(app: TestApp) {
+    let (login, password) = app.demo_login("Online-registered individual");
+    let client = new_client();
+    let res = client
+        .post(format!(
+            "{}{}",
+            app.base,
+            app::features::accounts::api::Login::PATH
+        ))
+        .header("origin", &app.base)
+        .form(&[
+            ("identifier", login.as_str()),
+            ("password", password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let session = cookie_pair(&set_cookies(&res), "jgsid").expect("a session cookie");
+
+    for (what, res) in every_kind_of_answer(&app, Some(&session)).await {
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default()
+        };
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("default-src"),
+            "{app}: {what} ({}): CSP {csp:?}",
+            res.status()
+        );
+        let html = header("content-type").starts_with("text/html");
+        if what == "GET /" || what == "GET /no/such/page" {
+            assert!(html && csp.contains("'nonce-"), "{app}: {what}: {csp}");
+        } else if !html {
+            assert_eq!(
+                csp, "default-src 'none'; frame-ancestors 'none'",
+                "{app}: {what}"
+            );
+        }
+        // Nothing a logged-in person is answered stays in a cache (the
+        // site's own files, the same for everyone, aside).
+        let cache = header("cache-control");
+        let static_file = what == "GET /favicon.svg" && res.status() == 200;
+        assert!(
+            static_file || cache.contains("no-store"),
+            "{app}: {what} ({}): Cache-Control {cache:?}",
+            res.status()
+        );
+    }
+    // Anonymous answers are not forced to no-store (the pages say no-cache).
+    for (what, res) in every_kind_of_answer(&app, None).await {
+        if what == "POST my_account" || what == "GET /healthz" {
+            assert!(
+                res.headers().get("cache-control").is_none(),
+                "{app}: {what}: {:?}",
+                res.headers().get("cache-control")
+            );
+        }
+        assert!(
+            res.headers().contains_key("content-security-policy"),
+            "{app}: {what}"
+        );
+    }
+}
+both_backends!(logged_in_answers_are_not_cached_and_every_answer_has_a_csp);
 
 /// A JPEG of this size, noisy like a photo (over the 10 KB a photo must
 /// have), with an EXIF segment (APP1) after its start saying where it was

@@ -2,7 +2,6 @@
 //! request's cookie, and the cookie itself.
 
 use super::{AccountOnRecord, SessionAccount};
-use crate::domain::audit::SecurityEvent;
 use crate::domain::{PhoneNumber, ResidentId, StaffPower};
 use crate::error::AppError;
 use crate::features::port::Actor;
@@ -55,10 +54,7 @@ pub fn require_staff_power(power: StaffPower) -> Result<SessionAccount, AppError
     let account = require_account()?;
     match account.staff_role() {
         Some(role) if role.may(power) => Ok(account),
-        _ => {
-            record_denial(account.account_id, power.code().to_string());
-            Err(staff_power_refused(power))
-        }
+        _ => Err(staff_power_refused(power)),
     }
 }
 
@@ -69,8 +65,6 @@ pub fn require_any_staff_power(powers: &[StaffPower]) -> Result<SessionAccount, 
     if powers.iter().any(|p| account.may(*p)) {
         return Ok(account);
     }
-    let wanted: Vec<&str> = powers.iter().map(|p| p.code()).collect();
-    record_denial(account.account_id, wanted.join(" or "));
     let roles = crate::domain::staff::holders_of(powers);
     let (zh, en) = (
         crate::domain::staff::roles_zh(&roles),
@@ -86,29 +80,6 @@ pub fn require_any_staff_power(powers: &[StaffPower]) -> Result<SessionAccount, 
             "Log in to the staff console with an account of that role.",
         ),
     ))
-}
-
-/// Records a staff power refused to a logged-in account in the audit log
-/// (安全事件), without holding up the answer (the gate stays synchronous):
-/// who, from where, which power, at which entry.
-fn record_denial(account_id: i64, wanted: String) {
-    let Some(ports) = use_context::<Ports>() else {
-        return;
-    };
-    let event = SecurityEvent::PermissionDenied {
-        account_id,
-        wanted,
-        entry: parts().map(|p| p.uri.path().to_string()).unwrap_or_default(),
-    };
-    let actor = Actor {
-        account_id: Some(account_id),
-        ip: client_ip(),
-    };
-    leptos::task::spawn(async move {
-        if let Err(e) = ports.audit.security_event(&actor, &event).await {
-            tracing::error!(error = %e, "recording a refused staff power failed");
-        }
-    });
 }
 
 /// "Only … may do this", naming the roles that hold the power.
@@ -147,9 +118,24 @@ pub fn set_session_cookie(ports: &Ports, token: &str, max_age_secs: i64) {
     set_cookie(ports, SESSION_COOKIE, token, max_age_secs, "Lax");
 }
 
-/// Writes an HttpOnly cookie for the whole site (Secure over HTTPS).
+/// A site cookie's name as it is sent: with the `__Host-` prefix where
+/// cookies are `Secure` (production), so that the browser takes it only
+/// from this very host over HTTPS, for `Path=/`, with no `Domain` (a
+/// neighbouring subdomain can not plant or overwrite it); the plain name in
+/// development, which runs on http://127.0.0.1.
+pub fn site_cookie_name(name: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Writes an HttpOnly cookie for the whole site (Secure over HTTPS, and
+/// then named with `__Host-`: [`site_cookie_name`]).
 pub fn set_cookie(ports: &Ports, name: &str, value: &str, max_age_secs: i64, same_site: &str) {
     let secure = if ports.secure_cookies { "; Secure" } else { "" };
+    let name = site_cookie_name(name, ports.secure_cookies);
     let cookie = format!(
         "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
     );
@@ -160,8 +146,11 @@ pub fn set_cookie(ports: &Ports, name: &str, value: &str, max_age_secs: i64, sam
     }
 }
 
-/// A cookie the request carries.
+/// A cookie the request carries (one [`set_cookie`] wrote: by its name as
+/// sent, [`site_cookie_name`]).
 pub fn request_cookie(name: &str) -> Option<String> {
+    let secure = use_context::<Ports>().is_some_and(|p| p.secure_cookies);
+    let name = site_cookie_name(name, secure);
     let parts = parts()?;
     parts
         .headers
