@@ -5,7 +5,10 @@
 //! networks.
 
 pub mod components;
+pub mod form_error;
 pub mod pages;
+
+pub use form_error::form_error_from_url;
 
 use crate::features::accounts::SessionAccount;
 use crate::i18n::use_lang;
@@ -237,33 +240,4 @@ pub fn today() -> crate::domain::Date {
         }
     }
     crate::domain::Date::new(2026, 1, 1).expect("valid date")
-}
-
-/// The error a server function reported for a form posted without
-/// JavaScript: the server redirects back to the form with the error in the
-/// query (`__path`, `__err`). Pages hand it to their island so the person
-/// sees the same error summary as with JavaScript.
-pub fn form_error_from_url(server_fn_path: &str) -> Option<crate::error::AppError> {
-    #[cfg(feature = "ssr")]
-    {
-        use leptos::server_fn::error::ServerFnUrlError;
-        let parts = use_context::<http::request::Parts>()?;
-        let query = parts.uri.query()?;
-        let value = |key: &str| {
-            form_urlencoded::parse(query.as_bytes())
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.into_owned())
-        };
-        if value("__path")? != server_fn_path {
-            return None;
-        }
-        Some(ServerFnUrlError::<crate::error::AppError>::decode_err(
-            &value("__err")?,
-        ))
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = server_fn_path;
-        None
-    }
 }

@@ -10,6 +10,7 @@
 //! | [`client_ip`] | the client behind trusted proxies (`X-Forwarded-For`) |
 //! | [`limits`] | request body limit (413) and request time limit (408) |
 //! | [`headers`] | CSP and HSTS on every response, `no-store` when logged in |
+//! | [`form_errors`] | a no-JavaScript form's error: out of the address |
 //! | [`origin`] | refuses cross-site state changes (CSRF) |
 //! | [`display`] | language (中文/English) and text size (大字版) switches |
 //! | [`payments`] | the payment gateway's notice and return, the simulated bank |
@@ -21,6 +22,7 @@
 pub mod client_ip;
 pub mod dev;
 pub mod display;
+pub mod form_errors;
 pub mod headers;
 pub mod limits;
 pub mod not_found;
@@ -111,6 +113,10 @@ pub fn router(state: WebState) -> Router {
                 .not_found_service(not_found::service(state.clone()))
                 .map_response(headers::mark_static),
         )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            form_errors::error_out_of_address,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::session_layer,
