@@ -151,6 +151,7 @@ pub async fn prepare_with_clock(
         photos: shared.clone(),
         plates: shared.clone(),
         exams: shared.clone(),
+        audit: shared.clone(),
         sms: shared,
         outbox: Arc::new(outbox.clone()),
         passwords: Arc::new(hasher.clone()),

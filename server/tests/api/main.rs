@@ -7,6 +7,7 @@
 mod helpers;
 
 mod applications;
+mod audit_chain;
 mod auth;
 mod authorization;
 mod bad_input;
@@ -28,6 +29,7 @@ mod profile;
 mod registration;
 mod registry_import;
 mod run_modes;
+mod security_events;
 mod sms;
 mod staff;
 mod staff_console;

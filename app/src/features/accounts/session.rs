@@ -2,6 +2,7 @@
 //! request's cookie, and the cookie itself.
 
 use super::{AccountOnRecord, SessionAccount};
+use crate::domain::audit::SecurityEvent;
 use crate::domain::{PhoneNumber, ResidentId, StaffPower};
 use crate::error::AppError;
 use crate::features::port::Actor;
@@ -54,7 +55,10 @@ pub fn require_staff_power(power: StaffPower) -> Result<SessionAccount, AppError
     let account = require_account()?;
     match account.staff_role() {
         Some(role) if role.may(power) => Ok(account),
-        _ => Err(staff_power_refused(power)),
+        _ => {
+            record_denial(account.account_id, power.code().to_string());
+            Err(staff_power_refused(power))
+        }
     }
 }
 
@@ -65,6 +69,8 @@ pub fn require_any_staff_power(powers: &[StaffPower]) -> Result<SessionAccount, 
     if powers.iter().any(|p| account.may(*p)) {
         return Ok(account);
     }
+    let wanted: Vec<&str> = powers.iter().map(|p| p.code()).collect();
+    record_denial(account.account_id, wanted.join(" or "));
     let roles = crate::domain::staff::holders_of(powers);
     let (zh, en) = (
         crate::domain::staff::roles_zh(&roles),
@@ -80,6 +86,29 @@ pub fn require_any_staff_power(powers: &[StaffPower]) -> Result<SessionAccount, 
             "Log in to the staff console with an account of that role.",
         ),
     ))
+}
+
+/// Records a staff power refused to a logged-in account in the audit log
+/// (安全事件), without holding up the answer (the gate stays synchronous):
+/// who, from where, which power, at which entry.
+fn record_denial(account_id: i64, wanted: String) {
+    let Some(ports) = use_context::<Ports>() else {
+        return;
+    };
+    let event = SecurityEvent::PermissionDenied {
+        account_id,
+        wanted,
+        entry: parts().map(|p| p.uri.path().to_string()).unwrap_or_default(),
+    };
+    let actor = Actor {
+        account_id: Some(account_id),
+        ip: client_ip(),
+    };
+    leptos::task::spawn(async move {
+        if let Err(e) = ports.audit.security_event(&actor, &event).await {
+            tracing::error!(error = %e, "recording a refused staff power failed");
+        }
+    });
 }
 
 /// "Only … may do this", naming the roles that hold the power.
