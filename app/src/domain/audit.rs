@@ -213,16 +213,17 @@ impl SecurityEvent {
     }
 }
 
-/// A login identifier as the audit log keeps it: a mobile number as
-/// `138****1234`, an ID number as `110101********1234`, anything else
-/// (a staff username, a credit code, a typo) cut to 64 characters.
+/// A login identifier as the audit log keeps it: mobile numbers as
+/// `138****1234` and ID numbers as `110101********1234` wherever they stand
+/// (`phone:13800001234` too), anything else (a staff username, a credit
+/// code, a typo) as typed, cut to 64 characters.
 pub fn masked_identifier(raw: &str) -> String {
-    let typed = clipped(raw.trim(), 64);
-    let b = typed.as_bytes();
-    if b.len() == 11 && b[0] == b'1' && b.iter().all(u8::is_ascii_digit) {
-        return format!("{}****{}", &typed[0..3], &typed[7..11]);
-    }
-    mask_id_numbers(&typed)
+    mask_tokens(&clipped(raw.trim(), 64), |token| {
+        let b = token.as_bytes();
+        (b.len() == 11 && b[0] == b'1' && b.iter().all(u8::is_ascii_digit))
+            .then(|| format!("{}****{}", &token[0..3], &token[7..11]))
+            .or_else(|| id_number_masked(token))
+    })
 }
 
 /// Every ID number (居民身份证号码) in `text` masked as
@@ -232,6 +233,12 @@ pub fn masked_identifier(raw: &str) -> String {
 /// pass here before they are stored, and so do log fields that carry
 /// what a person typed.
 pub fn mask_id_numbers(text: &str) -> String {
+    mask_tokens(text, id_number_masked)
+}
+
+/// `text` with each run of ASCII letters and digits that `mask` masks
+/// replaced by its mask.
+fn mask_tokens(text: &str, mask: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric()) {
@@ -241,17 +248,19 @@ pub fn mask_id_numbers(text: &str) -> String {
             .find(|c: char| !c.is_ascii_alphanumeric())
             .unwrap_or(run.len());
         let token = &run[..end];
-        if is_id_number_shaped(token) {
-            out.push_str(&token[..6]);
-            out.push_str("********");
-            out.push_str(&token[14..]);
-        } else {
-            out.push_str(token);
+        match mask(token) {
+            Some(masked) => out.push_str(&masked),
+            None => out.push_str(token),
         }
         rest = &run[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// An ID number, masked; None for anything else.
+fn id_number_masked(token: &str) -> Option<String> {
+    is_id_number_shaped(token).then(|| format!("{}********{}", &token[..6], &token[14..]))
 }
 
 /// 17 ASCII digits and a digit or X (either case).
@@ -348,6 +357,12 @@ mod tests {
             "110101********1234"
         );
         assert_eq!(masked_identifier("13800001234"), "138****1234");
+        assert_eq!(masked_identifier("phone:13800001234"), "phone:138****1234");
+        assert_eq!(
+            masked_identifier("id:110101199003071234"),
+            "id:110101********1234"
+        );
+        assert_eq!(masked_identifier("23800001234"), "23800001234");
         assert_eq!(masked_identifier("clerk01"), "clerk01");
         assert_eq!(masked_identifier(&"a".repeat(500)).len(), 64);
         assert_eq!(masked_identifier("x\ny\u{7}"), "xy");
