@@ -60,6 +60,8 @@ pub async fn run() {
                 let res = client
                     .post(format!("{base}{}", BookExam::PATH))
                     .header("cookie", session_cookie(&token))
+                    // As a browser on the site's own page (the origin check).
+                    .header("sec-fetch-site", "same-origin")
                     .header("accept", "application/json")
                     .form(&[("session_id", session.to_string())])
                     .send()

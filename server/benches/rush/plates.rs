@@ -65,6 +65,8 @@ pub async fn run() {
                     client
                         .post(format!("{base}{path}"))
                         .header("cookie", &cookie)
+                        // As a browser on the site's own page (the origin check).
+                        .header("sec-fetch-site", "same-origin")
                         .header("accept", "application/json")
                         .form(&form)
                         .send()

@@ -121,7 +121,10 @@ pub fn router(state: WebState) -> Router {
             state.clone(),
             session::session_layer,
         ))
-        .layer(middleware::from_fn(origin::same_origin_only))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            origin::same_origin_only,
+        ))
         // Before the session is looked up: a body too large or too slow
         // costs no database query.
         .layer(middleware::from_fn_with_state(

@@ -14,6 +14,7 @@ mod bad_input;
 mod bindings;
 mod contacts;
 mod crash;
+mod csrf;
 mod demo_data;
 mod exams;
 mod fines;

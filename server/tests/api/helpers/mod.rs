@@ -198,8 +198,17 @@ where
     }
 }
 
+/// A client as a browser on the site's own pages: it keeps cookies and
+/// says `Sec-Fetch-Site: same-origin` (without it, the origin check
+/// refuses a state-changing request that carries the session cookie).
 pub fn new_client() -> reqwest::Client {
+    let mut same_origin = reqwest::header::HeaderMap::new();
+    same_origin.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
     reqwest::Client::builder()
+        .default_headers(same_origin)
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         // A server that stops answering fails the test instead of hanging it.
