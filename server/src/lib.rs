@@ -13,6 +13,8 @@ pub mod jobs;
 pub mod passwords;
 pub mod payments;
 pub mod profile;
+#[cfg(test)]
+mod proptests;
 pub mod sms;
 pub mod store;
 

@@ -63,9 +63,10 @@ pub fn non_own_limit_reached() -> Refusal {
 /// they have the vehicle's papers when binding a vehicle not in their name.
 pub const VIN_SUFFIX_LEN: usize = 6;
 
-/// Normalises what was typed as the VIN's last six characters.
+/// Normalises what was typed as the VIN's last six characters (full-width
+/// forms folded, as every typed code).
 pub fn parse_vin_suffix(input: &str) -> Option<String> {
-    let s: String = input
+    let s: String = super::text::fold_width(input)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()

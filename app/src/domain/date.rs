@@ -46,7 +46,8 @@ impl Date {
     pub fn parse_iso(s: &str) -> Option<Date> {
         let s = s.trim();
         let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        let digits_at = |i: usize| i == 4 || i == 7 || b[i].is_ascii_digit();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !(0..10).all(digits_at) {
             return None;
         }
         let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();

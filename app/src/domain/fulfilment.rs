@@ -31,11 +31,11 @@ pub fn blacklisted_until(from: Date) -> Date {
 }
 
 /// A postal tracking number (邮件号) as a clerk types it when handing the
-/// documents to the post (交邮寄出): spaces dropped, letters upper-cased;
-/// 10 to 20 letters and digits with at least 8 digits (EMS: two letters,
-/// nine digits, two letters; domestic parcels: 13 digits).
+/// documents to the post (交邮寄出): full-width forms folded, spaces dropped,
+/// letters upper-cased; 10 to 20 letters and digits with at least 8 digits
+/// (EMS: two letters, nine digits, two letters; domestic parcels: 13 digits).
 pub fn parse_tracking_no(raw: &str) -> Result<String, TrackingNoRefusal> {
-    let no: String = raw
+    let no: String = super::text::fold_width(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())

@@ -19,6 +19,8 @@ pub mod photo;
 pub mod plate;
 pub mod plate_pool;
 pub mod plate_selection;
+#[cfg(test)]
+mod proptests;
 pub mod services;
 pub mod sms;
 pub mod staff;

@@ -255,7 +255,7 @@ pub fn pool_digest(available: &[String]) -> String {
 
 /// Parses a 64-character hex seed.
 pub fn parse_seed(hex: &str) -> Option<[u8; 32]> {
-    if hex.len() != 64 {
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; 32];

@@ -51,7 +51,7 @@ impl TotpKey {
         let mut bytes = Vec::new();
         let (mut buffer, mut bits) = (0u32, 0u32);
         for c in text.chars().filter(|c| !c.is_whitespace() && *c != '=') {
-            let c = c.to_ascii_uppercase() as u8;
+            let c = u8::try_from(c.to_ascii_uppercase()).ok()?;
             let value = ALPHABET.iter().position(|&a| a == c)? as u32;
             buffer = (buffer << 5) | value;
             bits += 5;

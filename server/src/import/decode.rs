@@ -58,7 +58,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Problem> {
             let (lossy, _) = GBK.decode_without_bom_handling(bytes);
             let line = lossy
                 .find('\u{FFFD}')
-                .map(|at| lossy[..at].matches('\n').count() as u64 + 1)
+                .map(|at| line_of(lossy.as_bytes(), at))
                 .unwrap_or(1);
             Err(bad_bytes(line, "UTF-8 / GBK"))
         }
@@ -66,7 +66,16 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Problem> {
 }
 
 fn line_of(bytes: &[u8], offset: usize) -> u64 {
-    bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    line_breaks(bytes, 0, offset) + 1
+}
+
+/// The line breaks in `bytes[from..to]`: LF, CRLF, and a CR alone (as the
+/// CSV reader ends a record at each, and as Excel's "CSV (Macintosh)" ends
+/// its lines).
+fn line_breaks(bytes: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count() as u64
 }
 
 fn bad_bytes(line: u64, tried: &str) -> Problem {
@@ -104,10 +113,7 @@ pub fn records(text: &str) -> Result<Vec<Record>, Problem> {
             byte += 1;
         }
         if byte > counted_to {
-            line += bytes[counted_to..byte]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            line += line_breaks(bytes, counted_to, byte);
             counted_to = byte;
         }
         line

@@ -215,7 +215,11 @@ pub fn parse_beijing_time(raw: &str) -> Option<i64> {
     let (day, time) = raw.trim().split_once([' ', 'T'])?;
     let day = Date::parse_iso(&day.replace('/', "-"))?;
     let parts: Vec<&str> = time.trim().split(':').collect();
-    if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.len() != 2) {
+    if !(2..=3).contains(&parts.len())
+        || parts
+            .iter()
+            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let num = |i: usize| parts.get(i).map_or(Some(0), |p| p.parse::<i64>().ok());
