@@ -23,6 +23,7 @@ mod jobs;
 mod licence_photos;
 mod migrations;
 mod owner_notices;
+mod ownership;
 mod password_reset;
 mod payments_alipay;
 mod plates;
