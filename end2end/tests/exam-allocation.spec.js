@@ -109,8 +109,8 @@ test('a booking is allocated by the scheduled job once booking has closed, with 
     await expect(page.getByRole('status')).toContainText('预约已提交');
     await expect(page.getByTestId('exam-status')).toHaveText('待分配');
     const overview = await (await page.request.post(`${server.base}/api/exams/overview`, { headers: { accept: 'application/json' } })).json();
-    expect(overview.bookings).toHaveLength(1);
-    bookedSession = overview.bookings[0].session;
+    expect(overview.bookings.items).toHaveLength(1);
+    bookedSession = overview.bookings.items[0].session;
     expect(bookedSession.closes_at_ms).toBeGreaterThan(Date.now());
     await stopServer(server);
 
@@ -128,10 +128,10 @@ test('a booking is allocated by the scheduled job once booking has closed, with 
 
     // What the page says is what the platform holds: a seat, and the rank.
     const after = await (await page.request.post(`${server.base}/api/exams/overview`, { headers: { accept: 'application/json' } })).json();
-    expect(after.bookings[0].status).toBe('allocated');
-    expect(after.bookings[0].session.id).toBe(bookedSession.id);
+    expect(after.bookings.items[0].status).toBe('allocated');
+    expect(after.bookings.items[0].session.id).toBe(bookedSession.id);
     await expect(page.getByTestId('exam-status')).toHaveText('已约上');
-    await expect(page.getByTestId('exam-booking')).toContainText(`排序第${after.bookings[0].rank}位`);
+    await expect(page.getByTestId('exam-booking')).toContainText(`排序第${after.bookings.items[0].rank}位`);
     // Nobody can book the closed session any more: it is off the list.
     expect(after.sessions.map(([s]) => s.id)).not.toContain(bookedSession.id);
 

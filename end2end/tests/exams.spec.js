@@ -122,7 +122,7 @@ test('a learner books subject 1 and sees the result after allocation', async ({ 
   const request = office.request;
   await staffApiLogIn(request, demo().logins.find((l) => l.role_en === 'Administrator'));
   const overview = await (await page.request.post('/api/exams/overview', { headers: { accept: 'application/json' } })).json();
-  const booked = overview.bookings[0].session.id;
+  const booked = overview.bookings.items[0].session.id;
   const res = await request.post('/api/staff/exams/allocate', { form: { session_id: String(booked) }, headers: { accept: 'application/json' } });
   expect(res.ok()).toBeTruthy();
   await office.close();

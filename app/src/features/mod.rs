@@ -18,6 +18,7 @@ pub mod bindings;
 pub mod exams;
 pub mod fines;
 pub mod messages;
+pub mod paging;
 pub mod photos;
 pub mod plates;
 pub mod staff;

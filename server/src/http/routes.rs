@@ -342,6 +342,7 @@ pub fn server_functions() -> Vec<RouteEntry> {
         ),
         server_fn("/api/load_application_draft", "answers to check"),
         server_fn("/api/confirm_application", "confirm the checked answers"),
+        server_fn("/api/delete_application_draft", "delete one of my drafts"),
         server_fn("/api/my_application", "one of my applications"),
         server_fn("/api/staff/applications", "staff: applications by status"),
         server_fn("/api/staff/application", "staff: one application"),
@@ -380,6 +381,7 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "/api/staff/admin/members",
             "admin: staff accounts and windows",
         ),
+        server_fn("/api/staff/admin/member", "admin: one staff account"),
         server_fn(
             "/api/staff/admin/create_staff",
             "admin: create a staff account",

@@ -5,10 +5,12 @@
 use super::application_events::status_message;
 use super::rows::{coded, date_opt};
 use super::{port, Store, StoreError, StoreResult};
+use crate::db::Backend;
 use app::domain::application::{application_number, ApplicationStatus};
 use app::domain::fulfilment::Fulfilment;
 use app::domain::ServiceCode;
-use app::features::applications::{QueueFilter, QUEUE_PAGE_ROWS};
+use app::features::applications::{DraftSummary, QueueFilter, QueuePage};
+use app::features::paging::{ListPage, PageRequest};
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -77,7 +79,8 @@ impl Applications for Store {
         draft: Option<i64>,
         service: ServiceCode,
         input_json: &str,
-    ) -> PortResult<i64> {
+        max_drafts: i64,
+    ) -> PortResult<DraftSaved> {
         port("save_draft", async {
             let now = self.clock.now_ms();
             let mut tx = self.begin_write().await?;
@@ -95,8 +98,25 @@ impl Applications for Store {
                 .rows_affected();
                 if updated == 1 {
                     tx.commit().await?;
-                    return Ok(id);
+                    return Ok(DraftSaved::Saved(id));
                 }
+            }
+            // A new draft: counted and inserted under the account's lock
+            // (on SQLite the write transaction is the lock), so parallel
+            // saves cannot pass the cap.
+            if self.backend == Backend::Postgres {
+                sqlx::query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE")
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let drafts: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM application_drafts WHERE account_id = $1")
+                    .bind(account_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if drafts >= max_drafts {
+                return Ok(DraftSaved::Full(drafts));
             }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO application_drafts (account_id, service, input, updated_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -108,7 +128,46 @@ impl Applications for Store {
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
-            Ok(id)
+            Ok(DraftSaved::Saved(id))
+        })
+        .await
+    }
+
+    async fn drafts(&self, account_id: i64, limit: i64) -> PortResult<Vec<DraftSummary>> {
+        port("drafts", async {
+            let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT id, service, updated_at FROM application_drafts WHERE account_id = $1
+                 ORDER BY updated_at DESC, id DESC LIMIT $2",
+            )
+            .bind(account_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(draft_id, service, updated_at_ms)| {
+                    Ok(DraftSummary {
+                        draft_id,
+                        service: coded("draft service", &service, ServiceCode::from_code)?,
+                        updated_at_ms,
+                    })
+                })
+                .collect::<StoreResult<_>>()
+        })
+        .await
+    }
+
+    async fn delete_draft(&self, account_id: i64, draft: i64) -> PortResult<bool> {
+        port("delete_draft", async {
+            let mut tx = self.begin_write().await?;
+            let deleted =
+                sqlx::query("DELETE FROM application_drafts WHERE id = $1 AND account_id = $2")
+                    .bind(draft)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            tx.commit().await?;
+            Ok(deleted == 1)
         })
         .await
     }
@@ -233,18 +292,34 @@ impl Applications for Store {
         .await
     }
 
-    async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>> {
+    async fn mine(
+        &self,
+        account_id: i64,
+        page: PageRequest,
+    ) -> PortResult<ListPage<ApplicationSummary>> {
         port("mine", async {
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE account_id = $1")
+                    .bind(account_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
                 "SELECT ",
                 summary_columns!(),
                 " FROM applications a JOIN accounts u ON u.id = a.account_id
-                 WHERE a.account_id = $1 ORDER BY a.id DESC"
+                 WHERE a.account_id = $1 ORDER BY a.id DESC LIMIT $2 OFFSET $3"
             ))
             .bind(account_id)
+            .bind(page.limit())
+            .bind(page.offset())
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter().map(TryInto::try_into).collect()
+            let items = rows
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(ListPage::new(items, total, page))
         })
         .await
     }
@@ -297,7 +372,7 @@ impl Applications for Store {
         .await
     }
 
-    async fn queue(&self, filter: &QueueFilter) -> PortResult<(Vec<ApplicationSummary>, i64)> {
+    async fn queue(&self, filter: &QueueFilter) -> PortResult<QueuePage> {
         port("queue", async {
             // Empty text means "any" for each filter; no status means every
             // open one.
@@ -318,26 +393,26 @@ impl Applications for Store {
             let status = filter.status.map(|s| s.code()).unwrap_or("");
             let service = filter.service.map(|s| s.code()).unwrap_or("");
             let search = filter.search.as_deref().unwrap_or("");
-            let offset = (filter.page.max(1) - 1) * QUEUE_PAGE_ROWS;
-            let rows: Vec<SummaryRow> = sqlx::query_as(sql)
-                .bind(status)
-                .bind(service)
-                .bind(search)
-                .bind(QUEUE_PAGE_ROWS)
-                .bind(offset)
-                .fetch_all(&self.pool)
-                .await?;
             let total: i64 = sqlx::query_scalar(concat!("SELECT COUNT(*)", matching!()))
                 .bind(status)
                 .bind(service)
                 .bind(search)
                 .fetch_one(&self.pool)
                 .await?;
+            let page = filter.page.within(total);
+            let rows: Vec<SummaryRow> = sqlx::query_as(sql)
+                .bind(status)
+                .bind(service)
+                .bind(search)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(&self.pool)
+                .await?;
             let items = rows
                 .into_iter()
                 .map(TryInto::try_into)
                 .collect::<StoreResult<Vec<_>>>()?;
-            Ok((items, total))
+            Ok(ListPage::new(items, total, page))
         })
         .await
     }

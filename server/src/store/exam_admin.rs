@@ -7,6 +7,7 @@ use super::rows::date;
 use super::{port, Store, StoreError, StoreResult};
 use app::domain::{Date, ResidentId};
 use app::features::exams::{ExamSession, SessionBooking, SessionForAdmin};
+use app::features::paging::{ListPage, PageRequest};
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -63,16 +64,31 @@ impl ExamSessionAdmin for Store {
         .await
     }
 
-    async fn sessions_from(&self, from: Date, limit: i64) -> PortResult<Vec<SessionForAdmin>> {
+    async fn sessions_from(
+        &self,
+        from: Date,
+        page: PageRequest,
+    ) -> PortResult<ListPage<SessionForAdmin>> {
         port("sessions_from", async {
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM exam_sessions WHERE day >= $1")
+                    .bind(from.to_iso())
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             let rows: Vec<AdminRow> = sqlx::query_as(admin_sessions!(
-                "s.day >= $1 ORDER BY s.day, s.centre_id, s.subject, s.id LIMIT $2"
+                "s.day >= $1 ORDER BY s.day, s.centre_id, s.subject, s.id LIMIT $2 OFFSET $3"
             ))
             .bind(from.to_iso())
-            .bind(limit)
+            .bind(page.limit())
+            .bind(page.offset())
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter().map(TryInto::try_into).collect()
+            let items = rows
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(ListPage::new(items, total, page))
         })
         .await
     }
@@ -116,20 +132,30 @@ impl ExamSessionAdmin for Store {
     async fn session_detail(
         &self,
         session_id: i64,
-    ) -> PortResult<Option<(SessionForAdmin, Vec<SessionBooking>)>> {
+        page: PageRequest,
+    ) -> PortResult<Option<(SessionForAdmin, ListPage<SessionBooking>)>> {
         port("session_detail", async {
             let row: Option<AdminRow> = sqlx::query_as(admin_sessions!("s.id = $1"))
                 .bind(session_id)
                 .fetch_optional(&self.pool)
                 .await?;
             let Some(row) = row else { return Ok(None) };
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM exam_bookings WHERE session_id = $1")
+                    .bind(session_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             let rows: Vec<BookingRow> = sqlx::query_as(
                 "SELECT b.id, a.display_name, b.id_number, b.priority, b.booked_at, b.status, b.rank
                  FROM exam_bookings b LEFT JOIN accounts a ON a.id = b.account_id
                  WHERE b.session_id = $1
-                 ORDER BY CASE WHEN b.rank IS NULL THEN 1 ELSE 0 END, b.rank, b.priority, b.booked_at, b.id",
+                 ORDER BY CASE WHEN b.rank IS NULL THEN 1 ELSE 0 END, b.rank, b.priority, b.booked_at, b.id
+                 LIMIT $2 OFFSET $3",
             )
             .bind(session_id)
+            .bind(page.limit())
+            .bind(page.offset())
             .fetch_all(&self.pool)
             .await?;
             let bookings = rows
@@ -146,7 +172,10 @@ impl ExamSessionAdmin for Store {
                     })
                 })
                 .collect::<StoreResult<Vec<_>>>()?;
-            Ok(Some((SessionForAdmin::try_from(row)?, bookings)))
+            Ok(Some((
+                SessionForAdmin::try_from(row)?,
+                ListPage::new(bookings, total, page),
+            )))
         })
         .await
     }

@@ -8,6 +8,7 @@ use super::{port, Store, StoreError, StoreResult};
 use app::domain::exam::{allocate, LearnerRecord, Request, Subject};
 use app::domain::Date;
 use app::features::exams::{ExamBooking, ExamSession};
+use app::features::paging::{ListPage, PageRequest};
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -286,15 +287,27 @@ impl ExamBookings for Store {
         .await
     }
 
-    async fn bookings(&self, account_id: i64) -> PortResult<Vec<ExamBooking>> {
+    async fn bookings(
+        &self,
+        account_id: i64,
+        page: PageRequest,
+    ) -> PortResult<ListPage<ExamBooking>> {
         port("bookings", async {
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM exam_bookings WHERE account_id = $1")
+                    .bind(account_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             let rows: Vec<BookingRow> = sqlx::query_as(concat!(
                 "SELECT b.id AS booking_id, b.status, b.rank, b.priority, b.booked_at, ",
                 session_columns!(),
                 " FROM exam_bookings b JOIN exam_sessions s ON s.id = b.session_id JOIN exam_centres c ON c.id = s.centre_id
-                 WHERE b.account_id = $1 ORDER BY b.id DESC"
+                 WHERE b.account_id = $1 ORDER BY b.id DESC LIMIT $2 OFFSET $3"
             ))
             .bind(account_id)
+            .bind(page.limit())
+            .bind(page.offset())
             .fetch_all(&self.pool)
             .await?;
             let mut out = Vec::new();
@@ -323,7 +336,7 @@ impl ExamBookings for Store {
                     rank,
                 });
             }
-            Ok(out)
+            Ok(ListPage::new(out, total, page))
         })
         .await
     }

@@ -89,15 +89,64 @@ impl Store {
 
 #[async_trait]
 impl Fines for Store {
-    async fn violations(&self, account_id: i64) -> PortResult<Vec<ViolationItem>> {
-        port("violations", async {
-            let rows: Vec<ViolationRow> = sqlx::query_as(concat!(
-                violation_select!(),
-                " ORDER BY x.occurred_at DESC, x.id DESC"
-            ))
+    async fn violation_heads(&self, account_id: i64) -> PortResult<Vec<ViolationHead>> {
+        port("violation_heads", async {
+            let rows: Vec<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
+                "SELECT x.id, v.vehicle_type, b.own, x.recorded_province, x.fine_yuan, x.points
+                 FROM vehicle_bindings b
+                 JOIN vehicles v ON v.id = b.vehicle_id
+                 JOIN violations x ON x.vehicle_id = v.id
+                 WHERE b.account_id = $1
+                 ORDER BY x.occurred_at DESC, x.id DESC",
+            )
             .bind(account_id)
             .fetch_all(&self.pool)
             .await?;
+            rows.into_iter()
+                .map(
+                    |(id, vehicle_type, own, recorded_province, fine_yuan, points)| {
+                        Ok(ViolationHead {
+                            id,
+                            vehicle_type: coded(
+                                "vehicle type",
+                                &vehicle_type,
+                                VehicleType::from_code,
+                            )?,
+                            binding: binding_kind(own),
+                            recorded_province,
+                            fine_yuan: fine_yuan.clamp(0, u32::MAX as i64) as u32,
+                            points: points.clamp(0, 12) as u8,
+                        })
+                    },
+                )
+                .collect::<StoreResult<_>>()
+        })
+        .await
+    }
+
+    async fn violations_by_id(
+        &self,
+        account_id: i64,
+        ids: &[i64],
+    ) -> PortResult<Vec<ViolationItem>> {
+        port("violations_by_id", async {
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            // One placeholder per id of the page ($2, $3, …): numbers only.
+            let placeholders = (2..ids.len() + 2)
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "{} AND x.id IN ({placeholders}) ORDER BY x.occurred_at DESC, x.id DESC",
+                violation_select!()
+            );
+            let mut query = sqlx::query_as::<_, ViolationRow>(&sql).bind(account_id);
+            for id in ids {
+                query = query.bind(*id);
+            }
+            let rows = query.fetch_all(&self.pool).await?;
             rows.into_iter().map(TryInto::try_into).collect()
         })
         .await

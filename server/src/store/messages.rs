@@ -4,6 +4,7 @@
 
 use super::{port, Store, StoreResult, Tx};
 use app::domain::Sms;
+use app::features::paging::{ListPage, PageRequest};
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -94,27 +95,48 @@ impl From<MessageRow> for Message {
 
 #[async_trait]
 impl Messages for Store {
-    async fn messages(&self, account_id: i64, limit: i64) -> PortResult<Vec<Message>> {
+    async fn messages(&self, account_id: i64, page: PageRequest) -> PortResult<ListPage<Message>> {
         port("messages", async {
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE account_id = $1")
+                    .bind(account_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             let rows: Vec<MessageRow> = sqlx::query_as(
-                "SELECT id, created_at, title, body, link, read_at FROM messages WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+                "SELECT id, created_at, title, body, link, read_at FROM messages WHERE account_id = $1
+                 ORDER BY id DESC LIMIT $2 OFFSET $3",
             )
             .bind(account_id)
-            .bind(limit)
+            .bind(page.limit())
+            .bind(page.offset())
             .fetch_all(&self.pool)
             .await?;
-            Ok(rows.into_iter().map(Into::into).collect())
+            Ok(ListPage::new(
+                rows.into_iter().map(Into::into).collect(),
+                total,
+                page,
+            ))
         })
         .await
     }
 
-    async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()> {
-        port("mark_all_read", async {
+    async fn mark_read(
+        &self,
+        account_id: i64,
+        first_id: i64,
+        last_id: i64,
+        now_ms: i64,
+    ) -> PortResult<()> {
+        port("mark_read", async {
             sqlx::query(
-                "UPDATE messages SET read_at = $1 WHERE account_id = $2 AND read_at IS NULL",
+                "UPDATE messages SET read_at = $1
+                 WHERE account_id = $2 AND id >= $3 AND id <= $4 AND read_at IS NULL",
             )
             .bind(now_ms)
             .bind(account_id)
+            .bind(first_id)
+            .bind(last_id)
             .execute(&self.pool)
             .await?;
             Ok(())

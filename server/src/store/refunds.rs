@@ -4,6 +4,7 @@
 use super::{port, Store, StoreError};
 use app::domain::violation::yuan_text;
 use app::domain::Sms;
+use app::features::paging::{ListPage, PageRequest};
 use app::port_error::constraint;
 use app::ports::*;
 use async_trait::async_trait;
@@ -21,9 +22,11 @@ type RefundRow = (
     Option<String>,
 );
 
-const REFUNDS: &str =
+const COLUMNS: &str =
     "SELECT p.id, p.order_no, v.plate, a.display_name, p.amount_fen, p.paid_at, p.bank_ref,
-        r.refunded_at, r.reference, s.police_no
+        r.refunded_at, r.reference, s.police_no";
+
+const REFUNDS: &str = "
      FROM fine_payments p
      JOIN violations v ON v.id = p.violation_id
      JOIN accounts a ON a.id = p.account_id
@@ -33,31 +36,44 @@ const REFUNDS: &str =
 
 #[async_trait]
 impl Refunds for Store {
-    async fn refunds(&self, done: bool, limit: i64) -> PortResult<Vec<RefundItem>> {
+    async fn refunds(&self, done: bool, page: PageRequest) -> PortResult<ListPage<RefundItem>> {
         port("refunds", async {
-            let sql = if done {
-                format!("{REFUNDS} AND r.payment_id IS NOT NULL ORDER BY r.refunded_at DESC, p.id DESC LIMIT $1")
+            let (which, order) = if done {
+                ("r.payment_id IS NOT NULL", "r.refunded_at DESC, p.id DESC")
             } else {
-                format!("{REFUNDS} AND r.payment_id IS NULL ORDER BY p.paid_at, p.id LIMIT $1")
+                ("r.payment_id IS NULL", "p.paid_at, p.id")
             };
-            let rows: Vec<RefundRow> = sqlx::query_as(&sql).bind(limit).fetch_all(&self.pool).await?;
-            Ok(rows
+            let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {REFUNDS} AND {which}"))
+                .fetch_one(&self.pool)
+                .await?;
+            let page = page.within(total);
+            let sql =
+                format!("{COLUMNS} {REFUNDS} AND {which} ORDER BY {order} LIMIT $1 OFFSET $2");
+            let rows: Vec<RefundRow> = sqlx::query_as(&sql)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(&self.pool)
+                .await?;
+            let items = rows
                 .into_iter()
-                .map(|(id, order_no, plate, payer, amount, paid_at, bank_ref, at, reference, by)| {
-                    RefundItem {
-                        payment_id: id,
-                        order_no,
-                        plate,
-                        payer,
-                        amount_fen: amount,
-                        paid_at_ms: paid_at.unwrap_or_default(),
-                        bank_ref: bank_ref.unwrap_or_default(),
-                        refunded: at.map(|at| {
-                            (at, reference.unwrap_or_default(), by.unwrap_or_default())
-                        }),
-                    }
-                })
-                .collect())
+                .map(
+                    |(id, order_no, plate, payer, amount, paid_at, bank_ref, at, reference, by)| {
+                        RefundItem {
+                            payment_id: id,
+                            order_no,
+                            plate,
+                            payer,
+                            amount_fen: amount,
+                            paid_at_ms: paid_at.unwrap_or_default(),
+                            bank_ref: bank_ref.unwrap_or_default(),
+                            refunded: at.map(|at| {
+                                (at, reference.unwrap_or_default(), by.unwrap_or_default())
+                            }),
+                        }
+                    },
+                )
+                .collect();
+            Ok(ListPage::new(items, total, page))
         })
         .await
     }

@@ -4,6 +4,7 @@
 
 use super::{port, sha256_hex, Store, StoreError, StoreResult};
 use app::domain::StaffRole;
+use app::features::paging::{ListPage, PageRequest};
 use app::features::staff::port::*;
 use app::ports::*;
 use async_trait::async_trait;
@@ -313,14 +314,18 @@ impl StaffAccounts for Store {
         .await
     }
 
-    async fn staff_members(&self) -> PortResult<Vec<StaffMember>> {
+    async fn staff_members(&self, page: PageRequest) -> PortResult<ListPage<StaffMember>> {
         port("staff_members", async {
             let rows: Vec<MemberRow> = sqlx::query_as(&format!(
-                "{MEMBERS} ORDER BY a.staff_role, a.staff_username"
+                "{MEMBERS} ORDER BY a.staff_role, a.staff_username, a.id LIMIT $1 OFFSET $2"
             ))
             .fetch_all(&self.pool)
             .await?;
-            rows.into_iter().map(StaffMember::try_from).collect()
+            let items = rows
+                .into_iter()
+                .map(StaffMember::try_from)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(ListPage::new(items, total, page))
         })
         .await
     }
@@ -331,9 +336,16 @@ impl StaffAccounts for Store {
                 .bind(account_id)
                 .fetch_optional(&self.pool)
                 .await?;
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = 'staff'")
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             row.map(StaffMember::try_from).transpose()
         })
         .await
+            .bind(page.limit())
+            .bind(page.offset())
     }
 
     async fn create_staff(&self, new: NewStaff, actor: &Actor) -> PortResult<i64> {

@@ -5,6 +5,7 @@ use super::rows::date;
 use super::staff::switch_account;
 use super::{port, Store, StoreError, StoreResult};
 use app::domain::{RegistrationChannel, Sms};
+use app::features::paging::{ListPage, PageRequest};
 use app::port_error::constraint;
 use app::ports::*;
 use async_trait::async_trait;
@@ -336,17 +337,36 @@ impl Supervision for Store {
         .await
     }
 
-    async fn appeal_queue(&self, decided: bool, limit: i64) -> PortResult<Vec<Appeal>> {
+    async fn appeal_queue(&self, decided: bool, page: PageRequest) -> PortResult<ListPage<Appeal>> {
         port("appeal_queue", async {
             let (condition, order) = if decided {
                 (
                     "p.decision IS NOT NULL",
-                    "p.decided_at DESC, p.id DESC LIMIT $1",
+                    "p.decided_at DESC, p.id DESC LIMIT $1 OFFSET $2",
                 )
             } else {
-                ("p.decision IS NULL", "p.submitted_at, p.id LIMIT $1")
+                (
+                    "p.decision IS NULL",
+                    "p.submitted_at, p.id LIMIT $1 OFFSET $2",
+                )
             };
-            self.appeals_where(condition, order, limit).await
+            let total: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM blacklist_appeals p WHERE {condition}"
+            ))
+            .fetch_one(&self.pool)
+            .await?;
+            let page = page.within(total);
+            let rows: Vec<AppealRow> =
+                sqlx::query_as(&format!("{APPEALS} WHERE {condition} ORDER BY {order}"))
+                    .bind(page.limit())
+                    .bind(page.offset())
+                    .fetch_all(&self.pool)
+                    .await?;
+            let items = rows
+                .into_iter()
+                .map(Appeal::try_from)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(ListPage::new(items, total, page))
         })
         .await
     }

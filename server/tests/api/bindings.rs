@@ -100,8 +100,15 @@ async fn own_vehicles_and_licence_bind_once_and_online_users_cannot_bind_others(
     assert_eq!(kind(&err), "NotFound", "{app}");
     let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('vehicle.bind', 'vehicle.unbind', 'licence.bind')").await;
     assert_eq!(audited, 4, "{app}");
-    let messages = app.call_fn(&client, MyMessages {}).await.unwrap();
-    assert_eq!(messages.as_array().unwrap().len(), 4, "{app}: {messages}");
+    let messages = app
+        .call_fn(&client, MyMessages { page: None })
+        .await
+        .unwrap();
+    assert_eq!(
+        messages["items"].as_array().unwrap().len(),
+        4,
+        "{app}: {messages}"
+    );
     let me = account_id(&app, "Online-registered individual").await;
     let sms = app.count(&format!("SELECT COUNT(*) FROM sms_outbox WHERE phone = (SELECT phone FROM accounts WHERE id = {me})")).await;
     assert_eq!(sms, 4, "{app}: an SMS for every change");

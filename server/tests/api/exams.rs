@@ -33,7 +33,7 @@ fn session_of(overview: &serde_json::Value, subject: &str) -> (i64, bool) {
 
 async fn a_learner_books_within_the_rules_and_may_cancel_while_pending(app: TestApp) {
     let (client, _) = learner(&app).await;
-    let overview = app.call_fn(&client, MyExams {}).await.unwrap();
+    let overview = app.call_fn(&client, MyExams { page: None }).await.unwrap();
     let (s1, ok1) = session_of(&overview, "One");
     let (s2, ok2) = session_of(&overview, "Two");
     assert!(ok1, "{app}: subject 1 is open to a new learner");
@@ -69,10 +69,13 @@ async fn a_learner_books_within_the_rules_and_may_cancel_while_pending(app: Test
         "NotAllowed",
         "{app}: one open booking per subject"
     );
-    let overview = app.call_fn(&client, MyExams {}).await.unwrap();
-    assert_eq!(overview["bookings"][0]["status"], "pending", "{app}");
+    let overview = app.call_fn(&client, MyExams { page: None }).await.unwrap();
     assert_eq!(
-        overview["bookings"][0]["rank"], 1,
+        overview["bookings"]["items"][0]["status"], "pending",
+        "{app}"
+    );
+    assert_eq!(
+        overview["bookings"]["items"][0]["rank"], 1,
         "{app}: first in the queue"
     );
 
@@ -100,12 +103,12 @@ async fn a_learner_books_within_the_rules_and_may_cancel_while_pending(app: Test
     app.call_fn(&admin, StaffAllocateSession { session_id: s1 })
         .await
         .unwrap();
-    let overview = app.call_fn(&client, MyExams {}).await.unwrap();
+    let overview = app.call_fn(&client, MyExams { page: None }).await.unwrap();
     assert_eq!(
-        overview["bookings"][0]["status"], "allocated",
+        overview["bookings"]["items"][0]["status"], "allocated",
         "{app}: {overview}"
     );
-    let id = overview["bookings"][0]["id"].as_i64().unwrap();
+    let id = overview["bookings"]["items"][0]["id"].as_i64().unwrap();
     let err = app
         .call_fn(&client, CancelExam { booking_id: id })
         .await
@@ -249,7 +252,10 @@ both_backends!(seats_go_by_priority_date_never_above_capacity_and_once);
 async fn an_administrator_adds_a_session_learners_book_and_sees_the_ranks(app: TestApp) {
     use app::features::exams::api::{StaffAddExamSession, StaffExamSession, StaffExamSessions};
     let admin = logged_in(&app, "Administrator").await;
-    let desk = app.call_fn(&admin, StaffExamSessions {}).await.unwrap();
+    let desk = app
+        .call_fn(&admin, StaffExamSessions { page: None })
+        .await
+        .unwrap();
     let centre = desk["centres"][0][0].as_i64().expect("a centre");
     let today = Date::from_unix_seconds(app.clock.now_ms() / 1000, 8);
     let form = |day: Date, capacity: &str| StaffAddExamSession {
@@ -289,7 +295,7 @@ async fn an_administrator_adds_a_session_learners_book_and_sees_the_ranks(app: T
 
     // A learner books it; the administrator closes it and sees the rank.
     let (learner, _) = learner(&app).await;
-    let overview = app.call_fn(&learner, MyExams {}).await.unwrap();
+    let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
     assert!(
         overview["sessions"]
             .as_array()
@@ -302,15 +308,21 @@ async fn an_administrator_adds_a_session_learners_book_and_sees_the_ranks(app: T
         .await
         .unwrap();
     let detail = app
-        .call_fn(&admin, StaffExamSession { session_id: id })
+        .call_fn(
+            &admin,
+            StaffExamSession {
+                session_id: id,
+                page: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(
-        detail["bookings"][0]["status"], "pending",
+        detail["bookings"]["items"][0]["status"], "pending",
         "{app}: {detail}"
     );
     assert!(
-        detail["bookings"][0]["id_number_masked"]
+        detail["bookings"]["items"][0]["id_number_masked"]
             .as_str()
             .unwrap()
             .contains('*'),
@@ -320,19 +332,169 @@ async fn an_administrator_adds_a_session_learners_book_and_sees_the_ranks(app: T
         .await
         .unwrap();
     let detail = app
-        .call_fn(&admin, StaffExamSession { session_id: id })
+        .call_fn(
+            &admin,
+            StaffExamSession {
+                session_id: id,
+                page: None,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(detail["bookings"][0]["rank"], 1, "{app}: {detail}");
+    assert_eq!(detail["bookings"]["items"][0]["rank"], 1, "{app}: {detail}");
     assert_eq!(detail["session"]["allocated"], 1, "{app}");
-    let listed = app.call_fn(&admin, StaffExamSessions {}).await.unwrap();
-    assert!(
-        listed["sessions"]
+    // Listed on one of the pages of sessions from today on.
+    let mut listed = false;
+    for page in 1..=20 {
+        let desk = app
+            .call_fn(
+                &admin,
+                StaffExamSessions {
+                    page: Some(page.to_string()),
+                },
+            )
+            .await
+            .unwrap();
+        let sessions = &desk["sessions"];
+        listed |= sessions["items"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["session"]["id"] == id),
-        "{app}"
-    );
+            .any(|s| s["session"]["id"] == id);
+        if listed || sessions["page"] != page {
+            break;
+        }
+    }
+    assert!(listed, "{app}");
 }
 both_backends!(an_administrator_adds_a_session_learners_book_and_sees_the_ranks);
+
+/// The learner's bookings (20 a page, newest first), one session's
+/// bookings and the administrator's sessions (50 a page) come a page at a
+/// time: every page but the last full, the total right, nothing repeated
+/// or lost.
+async fn booking_lists_come_a_page_at_a_time(app: TestApp) {
+    use app::features::exams::api::{StaffExamSession, StaffExamSessions};
+    let (client, me) = learner(&app).await;
+    let pool = &app.platform.store.pool;
+    let session: i64 = app.count("SELECT MIN(id) FROM exam_sessions").await;
+    for i in 0..60_i64 {
+        sqlx::query(
+            "INSERT INTO exam_bookings (account_id, id_number, session_id, subject, priority, booked_at, status)
+             SELECT id, id_number, $1, '1', '2026-01-01', $2, 'cancelled' FROM accounts WHERE id = $3",
+        )
+        .bind(session)
+        .bind(1_780_000_000_000_i64 + i)
+        .bind(me)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let ids = |sql: &'static str, arg: i64| async move {
+        sqlx::query(sql)
+            .bind(arg)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<i64, _>("id").to_string())
+            .collect::<Vec<_>>()
+    };
+    let expected = ids(
+        "SELECT id FROM exam_bookings WHERE account_id = $1 ORDER BY id DESC",
+        me,
+    )
+    .await;
+    let (a, c) = (&app, &client);
+    let rows = every_page(
+        a,
+        "my bookings",
+        20,
+        expected.len(),
+        "id",
+        |page| async move { a.call_fn(c, MyExams { page }).await.unwrap()["bookings"].clone() },
+    )
+    .await;
+    assert_eq!(
+        distinct_keys(&app, "my bookings", &rows, "id"),
+        expected,
+        "{app}"
+    );
+
+    let admin = logged_in(&app, "Administrator").await;
+    let k = &admin;
+    let in_session = ids(
+        "SELECT id FROM exam_bookings WHERE session_id = $1
+         ORDER BY CASE WHEN rank IS NULL THEN 1 ELSE 0 END, rank, priority, booked_at, id",
+        session,
+    )
+    .await;
+    let rows = every_page(
+        a,
+        "a session's bookings",
+        50,
+        in_session.len(),
+        "id",
+        |page| async move {
+            a.call_fn(
+                k,
+                StaffExamSession {
+                    session_id: session,
+                    page,
+                },
+            )
+            .await
+            .unwrap()["bookings"]
+                .clone()
+        },
+    )
+    .await;
+    assert_eq!(
+        distinct_keys(&app, "a session's bookings", &rows, "id"),
+        in_session,
+        "{app}"
+    );
+
+    // The administrator's sessions from today on, by day.
+    let today = Date::from_unix_seconds(app.clock.now_ms() / 1000, 8);
+    let centre: i64 = app.count("SELECT MIN(id) FROM exam_centres").await;
+    for i in 0..55_i64 {
+        sqlx::query(
+            "INSERT INTO exam_sessions (centre_id, subject, day, period, capacity, closes_at)
+             VALUES ($1, '1', $2, '上午', 10, $3)",
+        )
+        .bind(centre)
+        .bind(today.add_days(20 + i / 5).to_iso())
+        .bind(app.clock.now_ms() + 86_400_000)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let from_today: Vec<String> = sqlx::query(
+        "SELECT id FROM exam_sessions WHERE day >= $1 ORDER BY day, centre_id, subject, id",
+    )
+    .bind(today.to_iso())
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<i64, _>("id").to_string())
+    .collect();
+    let rows = every_page(
+        a,
+        "sessions",
+        50,
+        from_today.len(),
+        "session",
+        |page| async move {
+            a.call_fn(k, StaffExamSessions { page }).await.unwrap()["sessions"].clone()
+        },
+    )
+    .await;
+    let seen: Vec<String> = rows
+        .iter()
+        .map(|s| s["session"]["id"].to_string())
+        .collect();
+    assert_eq!(seen, from_today, "{app}");
+}
+both_backends!(booking_lists_come_a_page_at_a_time);

@@ -137,8 +137,11 @@ async fn a_warning_recorded_as_unpaid_before_the_rule_is_not_paid_at_zero(app: T
     .await
     .unwrap();
     let id = warning;
-    let list = app.call_fn(&owner, MyViolations {}).await.unwrap();
-    let item = list["items"]
+    let list = app
+        .call_fn(&owner, MyViolations { page: None })
+        .await
+        .unwrap();
+    let item = list["items"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -172,3 +175,52 @@ async fn a_warning_recorded_as_unpaid_before_the_rule_is_not_paid_at_zero(app: T
     assert!(page.contains("无需缴款"), "{app}");
 }
 both_backends!(a_warning_recorded_as_unpaid_before_the_rule_is_not_paid_at_zero);
+
+/// The violations come 20 a page, newest first (the same moment: the
+/// newer record first); every page but the last is full, the total holds,
+/// nothing repeats or is lost.
+async fn violations_come_a_page_at_a_time(app: TestApp) {
+    let (owner, account, car, plate) = logged_in_owner(&app).await;
+    let pool = &app.platform.store.pool;
+    for i in 0..33_i64 {
+        sqlx::query(
+            "INSERT INTO violations (vehicle_id, plate, occurred_at, place, recorded_province, code, description,
+                fine_yuan, points, status, source)
+             VALUES ($1, $2, $3, '石家庄市中华大街', '冀', '1625', '违反禁止标线指示', 200, 3, 'unhandled', 'test')",
+        )
+        .bind(car)
+        .bind(&plate)
+        .bind(1_780_000_000_000_i64 + (i / 4) * 60_000)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let expected: Vec<String> = sqlx::query(
+        "SELECT x.id FROM vehicle_bindings b JOIN violations x ON x.vehicle_id = b.vehicle_id
+         WHERE b.account_id = $1 ORDER BY x.occurred_at DESC, x.id DESC",
+    )
+    .bind(account)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<i64, _>("id").to_string())
+    .collect();
+    assert!(expected.len() > 20, "{app}: {}", expected.len());
+    let (a, c) = (&app, &owner);
+    let rows = every_page(
+        a,
+        "violations",
+        20,
+        expected.len(),
+        "id",
+        |page| async move { a.call_fn(c, MyViolations { page }).await.unwrap()["items"].clone() },
+    )
+    .await;
+    assert_eq!(
+        distinct_keys(&app, "violations", &rows, "id"),
+        expected,
+        "{app}"
+    );
+}
+both_backends!(violations_come_a_page_at_a_time);

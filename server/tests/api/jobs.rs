@@ -43,7 +43,7 @@ async fn logged_in_as(app: &TestApp, role: &str) -> reqwest::Client {
 
 async fn a_running_server_allocates_a_closed_session_with_nobody_pressing_a_button(app: TestApp) {
     let learner = logged_in_as(&app, "Learner").await;
-    let overview = app.call_fn(&learner, MyExams {}).await.unwrap();
+    let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
     let (session_id, closes_at) = overview["sessions"]
         .as_array()
         .unwrap()
@@ -80,8 +80,8 @@ async fn a_running_server_allocates_a_closed_session_with_nobody_pressing_a_butt
     // A day or more later the learner logs in again to look.
     let learner = logged_in_as(&app, "Learner").await;
     let told = eventually(PATIENCE_SECS, || async {
-        let overview = app.call_fn(&learner, MyExams {}).await.unwrap();
-        let mine = overview["bookings"]
+        let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
+        let mine = overview["bookings"]["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -151,10 +151,13 @@ async fn a_running_server_allocates_a_closed_session_with_nobody_pressing_a_butt
         "{app}: allocated once, though the jobs kept running"
     );
     // The learner's message centre says so, with the same rank.
-    let messages = app.call_fn(&learner, MyMessages {}).await.unwrap();
+    let messages = app
+        .call_fn(&learner, MyMessages { page: None })
+        .await
+        .unwrap();
     let rank = format!("排序第{}名", told["rank"]);
     assert!(
-        messages
+        messages["items"]
             .as_array()
             .unwrap()
             .iter()

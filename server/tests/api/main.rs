@@ -22,6 +22,7 @@ mod hardening;
 mod jobs;
 mod licence_photos;
 mod migrations;
+mod messages;
 mod owner_notices;
 mod ownership;
 mod password_reset;

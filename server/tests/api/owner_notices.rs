@@ -119,8 +119,11 @@ async fn the_owner_is_asked_by_name_and_plate_and_told_when_the_binding_is_done(
         told.contains(&format!("{who}已将您名下的机动车{}绑定", owner.plate)),
         "{app}: {told}"
     );
-    let messages = app.call_fn(&owner.client, MyMessages {}).await.unwrap();
-    let titles: Vec<&str> = messages
+    let messages = app
+        .call_fn(&owner.client, MyMessages { page: None })
+        .await
+        .unwrap();
+    let titles: Vec<&str> = messages["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -163,7 +166,10 @@ async fn the_owner_is_told_when_someone_else_handles_a_violation_of_their_vehicl
     assert!(told.contains(&format!("已由{who}")), "{app}: {told}");
     assert!(told.contains("机动车违反禁止标线指示的"), "{app}: {told}");
     assert!(told.contains(&decision), "{app}: {told}");
-    let messages = app.call_fn(&owner.client, MyMessages {}).await.unwrap();
+    let messages = app
+        .call_fn(&owner.client, MyMessages { page: None })
+        .await
+        .unwrap();
     assert!(
         messages
             .to_string()

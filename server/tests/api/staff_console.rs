@@ -68,8 +68,11 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
         .unwrap()
         .as_i64()
         .unwrap();
-    let roster = app.call_fn(&admin, StaffRoster {}).await.unwrap();
-    let listed = roster["members"]
+    let roster = app
+        .call_fn(&admin, StaffRoster { page: None })
+        .await
+        .unwrap();
+    let listed = roster["members"]["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -78,9 +81,20 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
         .unwrap_or_else(|| panic!("{app}: not listed: {roster}"));
     assert_eq!(listed["enrolled"], false, "{app}");
     assert_eq!(listed["role"], "WindowClerk", "{app}");
+    let one = app
+        .call_fn(
+            &admin,
+            app::features::staff::api::StaffMember { account_id: id },
+        )
+        .await
+        .unwrap();
+    assert_eq!(one, listed, "{app}: one account as the list shows it");
     // A clerk cannot manage staff.
     let clerk01 = logged_in(&app, "Window clerk").await;
-    let err = app.call_fn(&clerk01, StaffRoster {}).await.unwrap_err();
+    let err = app
+        .call_fn(&clerk01, StaffRoster { page: None })
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}");
 
     // The password alone starts no session: the second step waits.
@@ -322,3 +336,47 @@ async fn an_administrator_adds_and_changes_a_registration_window(app: TestApp) {
     assert_eq!(address, "河北省石家庄市鹿泉区向阳大街100号", "{app}");
 }
 both_backends!(an_administrator_adds_and_changes_a_registration_window);
+
+/// The staff accounts come 50 a page, by role then username; every page
+/// but the last is full, the total holds, nothing repeats or is lost.
+async fn staff_accounts_come_a_page_at_a_time(app: TestApp) {
+    let pool = &app.platform.store.pool;
+    for i in 0..70_i64 {
+        sqlx::query(
+            "INSERT INTO accounts (kind, staff_username, staff_role, display_name, phone, password_hash, created_at,
+                police_no, staff_unit)
+             VALUES ('staff', $1, 'window_clerk', '测试民警', '13800000000', 'x', 1, $2, '测试大队')",
+        )
+        .bind(format!("test{:03}", 70 - i))
+        .bind(format!("9{i:05}"))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let expected: Vec<String> = sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM accounts WHERE kind = 'staff' ORDER BY staff_role, staff_username, id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(i64::to_string)
+    .collect();
+    let admin = logged_in(&app, "Administrator").await;
+    let (a, c) = (&app, &admin);
+    let rows = every_page(
+        a,
+        "staff accounts",
+        50,
+        expected.len(),
+        "account_id",
+        |page| async move { a.call_fn(c, StaffRoster { page }).await.unwrap()["members"].clone() },
+    )
+    .await;
+    assert_eq!(
+        distinct_keys(&app, "staff accounts", &rows, "account_id"),
+        expected,
+        "{app}"
+    );
+}
+both_backends!(staff_accounts_come_a_page_at_a_time);

@@ -17,9 +17,12 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
             .await
             .unwrap();
     }
-    let list = app.call_fn(&owner, MyViolations {}).await.unwrap();
+    let list = app
+        .call_fn(&owner, MyViolations { page: None })
+        .await
+        .unwrap();
     assert!(
-        list["items"].as_array().unwrap().len() >= 6,
+        list["items"]["items"].as_array().unwrap().len() >= 6,
         "{app}: {list}"
     );
 
@@ -109,12 +112,15 @@ async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app:
     )
     .await
     .unwrap();
-    let list = app.call_fn(&window, MyViolations {}).await.unwrap();
+    let list = app
+        .call_fn(&window, MyViolations { page: None })
+        .await
+        .unwrap();
     assert!(
         list["hidden_for_owner"].as_u64().unwrap() >= 1,
         "{app}: {list}"
     );
-    for item in list["items"].as_array().unwrap() {
+    for item in list["items"]["items"].as_array().unwrap() {
         assert!(
             item["fine_yuan"].as_u64().unwrap() <= 200 && item["points"] == 0,
             "{app}: {item}"
@@ -384,16 +390,28 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
     // refund once; the payer is told.
     let window_clerk = logged_in(&app, "Window clerk").await;
     let err = app
-        .call_fn(&window_clerk, StaffRefunds { done: None })
+        .call_fn(
+            &window_clerk,
+            StaffRefunds {
+                done: None,
+                page: None,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}");
     let clerk = logged_in(&app, "Business-centre clerk").await;
     let owed = app
-        .call_fn(&clerk, StaffRefunds { done: None })
+        .call_fn(
+            &clerk,
+            StaffRefunds {
+                done: None,
+                page: None,
+            },
+        )
         .await
         .unwrap();
-    let owed = owed.as_array().unwrap();
+    let owed = owed["items"].as_array().unwrap();
     assert_eq!(owed.len(), 1, "{app}: {owed:?}");
     assert_eq!(owed[0]["order_no"], old.order_no.as_str(), "{app}");
     let payment_id = owed[0]["payment_id"].as_i64().unwrap();
@@ -410,22 +428,32 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: recorded once");
     let owed = app
-        .call_fn(&clerk, StaffRefunds { done: None })
+        .call_fn(
+            &clerk,
+            StaffRefunds {
+                done: None,
+                page: None,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(owed.as_array().unwrap().len(), 0, "{app}");
+    assert_eq!(owed["items"].as_array().unwrap().len(), 0, "{app}");
     let done = app
         .call_fn(
             &clerk,
             StaffRefunds {
                 done: Some("1".into()),
+                page: None,
             },
         )
         .await
         .unwrap();
-    assert_eq!(done[0]["refunded"][1], "TK-2026-0042", "{app}: {done}");
     assert_eq!(
-        done[0]["refunded"][2], "130301",
+        done["items"][0]["refunded"][1], "TK-2026-0042",
+        "{app}: {done}"
+    );
+    assert_eq!(
+        done["items"][0]["refunded"][2], "130301",
         "{app}: the clerk's police number"
     );
     let told: i64 = app
@@ -437,3 +465,58 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
     assert_eq!(told, 1, "{app}: the payer is told");
 }
 both_backends!(concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_for_refund);
+
+/// The refunds owed come 50 a page, oldest payment first; every page but
+/// the last is full, the total holds, nothing repeats or is lost.
+async fn refunds_come_a_page_at_a_time(app: TestApp) {
+    let pool = &app.platform.store.pool;
+    let payer = account_id(&app, "Online-registered individual").await;
+    let violation: i64 = app.count("SELECT MIN(id) FROM violations").await;
+    for i in 0..55_i64 {
+        sqlx::query(
+            "INSERT INTO fine_payments (order_no, violation_id, account_id, fine_fen, surcharge_fen, amount_fen,
+                status, created_at, expires_at, paid_at, bank_ref)
+             VALUES ($1, $2, $3, 20000, 0, 20000, 'refund_due', $4, $4, $4, $5)",
+        )
+        .bind(format!("TK-TEST-{i:04}"))
+        .bind(violation)
+        .bind(payer)
+        // Pairs paid at the same moment: the id keeps the order.
+        .bind(1_780_000_000_000_i64 + i / 2)
+        .bind(format!("B{i}"))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let expected: Vec<String> = sqlx::query_scalar::<_, i64>(
+        "SELECT p.id FROM fine_payments p LEFT JOIN fine_refunds r ON r.payment_id = p.id
+         WHERE p.status = 'refund_due' AND r.payment_id IS NULL ORDER BY p.paid_at, p.id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(i64::to_string)
+    .collect();
+    let clerk = logged_in(&app, "Business-centre clerk").await;
+    let (a, c) = (&app, &clerk);
+    let rows = every_page(
+        a,
+        "refunds owed",
+        50,
+        expected.len(),
+        "payment_id",
+        |page| async move {
+            a.call_fn(c, StaffRefunds { done: None, page })
+                .await
+                .unwrap()
+        },
+    )
+    .await;
+    assert_eq!(
+        distinct_keys(&app, "refunds owed", &rows, "payment_id"),
+        expected,
+        "{app}"
+    );
+}
+both_backends!(refunds_come_a_page_at_a_time);

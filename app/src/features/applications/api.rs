@@ -14,30 +14,44 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::port::DraftSaved,
     super::service::{application_not_found, clerk, parse_service, Desk, Draft},
-    super::{ApplicationInput, QueueFilter},
+    super::{drafts_full, ApplicationInput, QueueFilter, MAX_DRAFTS},
     crate::domain::application::ApplicationStatus,
     crate::domain::ServiceCode,
     crate::domain::StaffPower,
     crate::features::accounts::session::{require_account, require_staff_power},
+    crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
     crate::i18n::Text,
 };
 
-/// The person's applications, what they may apply for, and any blacklisting.
+/// One page (`page` from 1, 20 a page) of the person's applications,
+/// newest first; their drafts; what they may apply for; any blacklisting.
 #[server(prefix = "/api", endpoint = "applications_overview")]
-pub async fn applications_overview() -> Result<MyApplications, AppError> {
+pub async fn applications_overview(
+    #[server(default)] page: Option<String>,
+) -> Result<MyApplications, AppError> {
     let ports = ports()?;
-    Desk::of(&ports).overview(&require_account()?).await
+    let account = require_account()?;
+    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
+    Desk::of(&ports).overview(&account, page).await
 }
 
-/// The form's options for one service: eligible subjects and fees.
+/// The form's options for one service: eligible subjects and fees, and how
+/// many drafts the person has.
 #[server(prefix = "/api", endpoint = "application_form")]
 pub async fn application_form(service: String) -> Result<ApplyOptions, AppError> {
     let ports = ports()?;
     let account = require_account()?;
     let service = parse_service(&service)?;
-    Desk::of(&ports).options_for(&account, service).await
+    let mut options = Desk::of(&ports).options_for(&account, service).await?;
+    options.drafts = ports
+        .applications
+        .drafts(account.account_id, MAX_DRAFTS)
+        .await?
+        .len() as i64;
+    Ok(options)
 }
 
 /// Submits an application in one call (for unit systems and tests; the
@@ -108,10 +122,14 @@ pub async fn save_application_draft(
     };
     let json =
         serde_json::to_string(&input).map_err(|e| crate::error::internal("encode draft", e))?;
-    let id = ports
+    let id = match ports
         .applications
-        .save_draft(account.account_id, draft, service, &json)
-        .await?;
+        .save_draft(account.account_id, draft, service, &json, MAX_DRAFTS)
+        .await?
+    {
+        DraftSaved::Saved(id) => id,
+        DraftSaved::Full(drafts) => return Err(drafts_full(drafts)),
+    };
     let page = match Desk::of(&ports)
         .validate_input(&account, service, &input)
         .await
@@ -121,6 +139,26 @@ pub async fn save_application_draft(
     };
     redirect_to(&page);
     Ok(id)
+}
+
+/// Deletes one of the person's drafts (草稿), then back to the
+/// applications page.
+#[server(prefix = "/api", endpoint = "delete_application_draft")]
+pub async fn delete_application_draft(draft: i64) -> Result<(), AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    if !ports
+        .applications
+        .delete_draft(account.account_id, draft)
+        .await?
+    {
+        return Err(AppError::NotFound(Text::new(
+            "没有找到这份草稿，可能已经提交或删除。",
+            "That draft was not found; it may have been submitted or deleted.",
+        )));
+    }
+    redirect_to("/account/applications?draft_deleted=1#drafts");
+    Ok(())
 }
 
 /// A draft of this account, with the form's options and its problems.
@@ -167,9 +205,11 @@ pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "my_application")]
 pub async fn my_application(application_no: String) -> Result<ApplicationDetail, AppError> {
     let account = require_account()?;
+    let application_no =
+        crate::domain::text::reference_number(&application_no).ok_or_else(application_not_found)?;
     ports()?
         .applications
-        .detail(application_no.trim())
+        .detail(&application_no)
         .await?
         .filter(|d| d.account_id == account.account_id)
         .ok_or_else(application_not_found)
@@ -177,8 +217,9 @@ pub async fn my_application(application_no: String) -> Result<ApplicationDetail,
 
 /// The staff console's queue: open applications (or one status), of one
 /// service, an application number or applicant's name; oldest first
-/// (`order` = "newest" reverses); a page of 50 (`page` from 1). Unknown
-/// filter values are ignored.
+/// (`order` = "newest" reverses); a page of 50 (`page` from 1; past the
+/// end: the last page; not a number: a field problem). Unknown filter
+/// values are ignored.
 #[server(prefix = "/api", endpoint = "staff/applications")]
 pub async fn staff_applications(
     #[server(default)] status: Option<String>,
@@ -189,6 +230,7 @@ pub async fn staff_applications(
 ) -> Result<QueuePage, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ReadApplications)?;
+    let page = PageRequest::parse(page.as_deref(), STAFF_PAGE_ROWS)?;
     let filter = QueueFilter {
         status: status.as_deref().and_then(ApplicationStatus::from_code),
         service: service
@@ -198,17 +240,9 @@ pub async fn staff_applications(
             .map(|q| q.trim().to_string())
             .filter(|q| !q.is_empty() && q.chars().count() <= 40),
         newest_first: order.as_deref() == Some("newest"),
-        page: page
-            .and_then(|p| p.trim().parse::<i64>().ok())
-            .filter(|p| (1..=10_000).contains(p))
-            .unwrap_or(1),
+        page,
     };
-    let (items, total) = ports.applications.queue(&filter).await?;
-    Ok(QueuePage {
-        items,
-        total,
-        page: filter.page,
-    })
+    Ok(ports.applications.queue(&filter).await?)
 }
 
 /// One application for a clerk: details, the events possible now, the
@@ -217,7 +251,9 @@ pub async fn staff_applications(
 pub async fn staff_application(application_no: String) -> Result<StaffApplicationView, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ReadApplications)?;
-    clerk::view(&ports, application_no.trim(), &actor()).await
+    let application_no =
+        crate::domain::text::reference_number(&application_no).ok_or_else(application_not_found)?;
+    clerk::view(&ports, &application_no, &actor()).await
 }
 
 /// A clerk records what happened (accept, reject with reason, produced,

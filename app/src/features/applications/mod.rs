@@ -15,6 +15,7 @@ use crate::domain::application::{ApplicationEvent, ApplicationStatus};
 use crate::domain::fulfilment::Fulfilment;
 use crate::domain::{Date, ServiceCode};
 use crate::error::{AppError, Refusal};
+use crate::features::paging::{ListPage, PageRequest};
 use serde::{Deserialize, Serialize};
 
 /// What an application is about: a bound vehicle or the bound licence.
@@ -46,6 +47,10 @@ pub struct ApplyOptions {
     pub is_deferral: bool,
     pub documents_to_return: Option<crate::i18n::Text>,
     pub pickup_address: crate::i18n::Text,
+    /// How many unsubmitted drafts the account has (a new form says so
+    /// before anything is typed when it has [`MAX_DRAFTS`]).
+    #[serde(default)]
+    pub drafts: i64,
 }
 
 /// One application in a list.
@@ -125,7 +130,10 @@ impl BlacklistEntry {
 /// The applications page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyApplications {
-    pub items: Vec<ApplicationSummary>,
+    /// One page of the person's applications, newest first.
+    pub items: ListPage<ApplicationSummary>,
+    /// The drafts not yet submitted (at most [`MAX_DRAFTS`]), newest first.
+    pub drafts: Vec<DraftSummary>,
     /// Each document service with the reason it is refused, if it is.
     pub services: Vec<(ServiceCode, Option<Refusal>)>,
     pub blacklist: Vec<BlacklistEntry>,
@@ -189,7 +197,7 @@ pub fn refusal_of(r: crate::domain::Refusal) -> Refusal {
 }
 
 /// How the staff queue is filtered, ordered and paged (业务队列筛选).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueFilter {
     /// One status; None: every open status.
     pub status: Option<ApplicationStatus>,
@@ -198,23 +206,38 @@ pub struct QueueFilter {
     pub search: Option<String>,
     /// Newest first (default: oldest first, as they are worked through).
     pub newest_first: bool,
-    /// From 1.
-    pub page: i64,
+    /// Which page, [`crate::features::paging::STAFF_PAGE_ROWS`] a page.
+    pub page: PageRequest,
 }
-
-/// Rows per page of the staff queue.
-pub const QUEUE_PAGE_ROWS: i64 = 50;
 
 /// One page of the staff queue, with how many match in all.
+pub type QueuePage = ListPage<ApplicationSummary>;
+
+/// An unsubmitted draft (草稿) as the applications page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QueuePage {
-    pub items: Vec<ApplicationSummary>,
-    pub total: i64,
-    pub page: i64,
+pub struct DraftSummary {
+    pub draft_id: i64,
+    pub service: ServiceCode,
+    /// When it was last saved.
+    pub updated_at_ms: i64,
 }
 
-impl QueuePage {
-    pub fn pages(&self) -> i64 {
-        ((self.total + QUEUE_PAGE_ROWS - 1) / QUEUE_PAGE_ROWS).max(1)
-    }
+/// How many unsubmitted drafts (草稿) one account may keep: enough for
+/// every service at once, not a store anyone can fill without end.
+pub const MAX_DRAFTS: i64 = 20;
+
+/// Why a new draft is not saved: the account has `drafts` already. What was
+/// typed is still in the form the person is looking at.
+pub fn drafts_full(drafts: i64) -> AppError {
+    AppError::Conflict(crate::i18n::Text::new(
+        format!(
+            "您已有{drafts}份未提交的草稿，最多只能保存{MAX_DRAFTS}份，这份新申请没有保存。\
+             请到“补换领牌证和延期业务”页面继续填写并提交已有的草稿，或删除不需要的草稿，然后再提交这份申请。"
+        ),
+        format!(
+            "You already have {drafts} unsubmitted drafts, the most that can be kept is {MAX_DRAFTS}, \
+             so this new application was not saved. On the Documents and deferrals page, finish and \
+             submit a draft you have or delete one you do not need, then send this application again."
+        ),
+    ))
 }

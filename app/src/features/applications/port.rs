@@ -1,10 +1,14 @@
 //! The port of document applications: drafts, submission, the clerk's
 //! events, the blacklist and the audit trail.
 
-use super::{ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry, QueueFilter};
+use super::{
+    ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry, DraftSummary, QueueFilter,
+    QueuePage,
+};
 use crate::domain::application::{ApplicationEvent, ApplicationStatus, TransitionRefused};
 use crate::domain::fulfilment::Fulfilment;
 use crate::domain::{Date, ServiceCode};
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -27,6 +31,15 @@ pub struct NewApplication {
     pub today: Date,
 }
 
+/// What saving a draft came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftSaved {
+    /// Saved (created or updated), with its id.
+    Saved(i64),
+    /// Not saved: a new draft, and the account has this many already.
+    Full(i64),
+}
+
 /// Document applications (业务申请): drafts, submission, the lists.
 #[async_trait]
 pub trait Applications: Send + Sync {
@@ -39,14 +52,22 @@ pub trait Applications: Send + Sync {
         draft: Option<i64>,
         actor: &Actor,
     ) -> PortResult<Option<String>>;
-    /// Creates or updates a draft (草稿) of this account; answers its id.
+    /// Creates or updates a draft (草稿) of this account. Updating one of
+    /// its drafts always works; a new one is refused when the account has
+    /// `max_drafts` already (checked in the same write transaction, under a
+    /// per-account lock, so parallel saves cannot pass the cap).
     async fn save_draft(
         &self,
         account_id: i64,
         draft: Option<i64>,
         service: ServiceCode,
         input_json: &str,
-    ) -> PortResult<i64>;
+        max_drafts: i64,
+    ) -> PortResult<DraftSaved>;
+    /// The account's unsubmitted drafts, newest first (at most `limit`).
+    async fn drafts(&self, account_id: i64, limit: i64) -> PortResult<Vec<DraftSummary>>;
+    /// Deletes one of the account's drafts (false: none such).
+    async fn delete_draft(&self, account_id: i64, draft: i64) -> PortResult<bool>;
     async fn load_draft(
         &self,
         account_id: i64,
@@ -55,10 +76,15 @@ pub trait Applications: Send + Sync {
     /// The number of the application submitted from this (now used) draft.
     async fn submitted_from_draft(&self, account_id: i64, draft: i64)
         -> PortResult<Option<String>>;
-    async fn mine(&self, account_id: i64) -> PortResult<Vec<ApplicationSummary>>;
+    /// One page of the account's applications, newest first.
+    async fn mine(
+        &self,
+        account_id: i64,
+        page: PageRequest,
+    ) -> PortResult<ListPage<ApplicationSummary>>;
     async fn detail(&self, application_no: &str) -> PortResult<Option<ApplicationDetail>>;
     /// One page of the staff queue and how many match in all.
-    async fn queue(&self, filter: &QueueFilter) -> PortResult<(Vec<ApplicationSummary>, i64)>;
+    async fn queue(&self, filter: &QueueFilter) -> PortResult<QueuePage>;
     /// The account's audit trail, newest first.
     async fn audit_trail(&self, account_id: i64, limit: i64) -> PortResult<Vec<AuditEntry>>;
 }

@@ -11,6 +11,7 @@ use crate::domain::{BindingKind, Date, PersonName, PhoneNumber, ServiceCode};
 use crate::error::{AppError, FieldCheck, Refusal};
 use crate::features::accounts::SessionAccount;
 use crate::features::bindings::port::{Bindings, OwnerKey};
+use crate::features::paging::PageRequest;
 use crate::i18n::Text;
 use crate::ports::Ports;
 
@@ -47,11 +48,20 @@ impl<'a> Desk<'a> {
         }
     }
 
-    /// The person's applications, each document service with the reason it
-    /// is refused (if it is), and any blacklisting.
-    pub async fn overview(&self, account: &SessionAccount) -> Result<MyApplications, AppError> {
+    /// One page of the person's applications, their drafts, each document
+    /// service with the reason it is refused (if it is), and any
+    /// blacklisting.
+    pub async fn overview(
+        &self,
+        account: &SessionAccount,
+        page: PageRequest,
+    ) -> Result<MyApplications, AppError> {
         let today = self.today;
-        let items = self.applications.mine(account.account_id).await?;
+        let items = self.applications.mine(account.account_id, page).await?;
+        let drafts = self
+            .applications
+            .drafts(account.account_id, super::MAX_DRAFTS)
+            .await?;
         let blacklist = self.blacklists.blacklist_of(account.account_id).await?;
         let blacklisted_until = active_until(&blacklist, today);
         let actor = account.service_actor();
@@ -76,6 +86,7 @@ impl<'a> Desk<'a> {
             .collect();
         Ok(MyApplications {
             items,
+            drafts,
             services,
             blacklist,
         })
@@ -327,6 +338,7 @@ impl<'a> Desk<'a> {
                 .collection_centre()
                 .map(|c| Text::new(c.address_zh.clone(), c.address_en.clone()))
                 .unwrap_or_else(|| Text::new("", "")),
+            drafts: 0,
         })
     }
 

@@ -9,15 +9,18 @@ use {
     super::service::ExamDesk,
     crate::domain::StaffPower,
     crate::features::accounts::session::{require_account, require_staff_power},
+    crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
 };
 
-/// The learner's file, the open sessions and the learner's bookings.
+/// The learner's file, the open sessions and one page (`page` from 1, 20
+/// a page) of the learner's bookings, newest first.
 #[server(prefix = "/api", endpoint = "exams/overview")]
-pub async fn my_exams() -> Result<ExamOverview, AppError> {
+pub async fn my_exams(#[server(default)] page: Option<String>) -> Result<ExamOverview, AppError> {
     let ports = ports()?;
     let account = require_account()?;
-    ExamDesk::of(&ports).overview(&account).await
+    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
+    ExamDesk::of(&ports).overview(&account, page).await
 }
 
 /// Books a session; checked against the learner's file on the server.
@@ -58,16 +61,20 @@ pub async fn staff_allocate_session(session_id: i64) -> Result<usize, AppError> 
     Ok(seats)
 }
 
-/// The administrator's sessions from today on, with the centres.
+/// The administrator's sessions from today on, by day, one page (`page`
+/// from 1, 50 a page); with the centres.
 #[server(prefix = "/api", endpoint = "staff/exams/sessions")]
-pub async fn staff_exam_sessions() -> Result<ExamSessionsDesk, AppError> {
+pub async fn staff_exam_sessions(
+    #[server(default)] page: Option<String>,
+) -> Result<ExamSessionsDesk, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageExamSessions)?;
+    let page = PageRequest::parse(page.as_deref(), STAFF_PAGE_ROWS)?;
     Ok(ExamSessionsDesk {
         centres: ports.exam_admin.centres().await?,
         sessions: ports
             .exam_admin
-            .sessions_from(ports.clock.today(), 300)
+            .sessions_from(ports.clock.today(), page)
             .await?,
     })
 }
@@ -95,14 +102,19 @@ pub async fn staff_add_exam_session(
     Ok(id)
 }
 
-/// One session with its bookings and ranks.
+/// One session with one page (`page` from 1, 50 a page) of its bookings
+/// and ranks.
 #[server(prefix = "/api", endpoint = "staff/exams/session")]
-pub async fn staff_exam_session(session_id: i64) -> Result<SessionDetail, AppError> {
+pub async fn staff_exam_session(
+    session_id: i64,
+    #[server(default)] page: Option<String>,
+) -> Result<SessionDetail, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageExamSessions)?;
+    let page = PageRequest::parse(page.as_deref(), STAFF_PAGE_ROWS)?;
     let (session, bookings) = ports
         .exam_admin
-        .session_detail(session_id)
+        .session_detail(session_id, page)
         .await?
         .ok_or_else(|| {
             AppError::NotFound(crate::i18n::Text::new(

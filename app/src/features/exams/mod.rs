@@ -14,6 +14,7 @@ pub use api::*;
 
 use crate::domain::exam::{BookingRefusal, LearnerRecord, Subject};
 use crate::domain::Date;
+use crate::features::paging::ListPage;
 use serde::{Deserialize, Serialize};
 
 /// A test session (考试场次).
@@ -47,7 +48,8 @@ pub struct ExamOverview {
     pub record: Option<LearnerRecord>,
     /// Every open session, with the reason this learner cannot book it.
     pub sessions: Vec<(ExamSession, Option<BookingRefusal>)>,
-    pub bookings: Vec<ExamBooking>,
+    /// One page of the learner's bookings, newest first.
+    pub bookings: ListPage<ExamBooking>,
 }
 
 /// A session as the administrator manages it (考试场次管理).
@@ -78,14 +80,15 @@ pub struct SessionBooking {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExamSessionsDesk {
     pub centres: Vec<(i64, String)>,
-    pub sessions: Vec<SessionForAdmin>,
+    /// One page of the sessions from today on, by day.
+    pub sessions: ListPage<SessionForAdmin>,
 }
 
-/// One session with its bookings.
+/// One session with one page of its bookings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionDetail {
     pub session: SessionForAdmin,
-    pub bookings: Vec<SessionBooking>,
+    pub bookings: ListPage<SessionBooking>,
 }
 
 /// The periods a session can be in (时段): (stored and Chinese, English).

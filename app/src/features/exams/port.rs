@@ -3,6 +3,7 @@
 use super::{ExamBooking, ExamSession, SessionBooking, SessionForAdmin};
 use crate::domain::exam::LearnerRecord;
 use crate::domain::Date;
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -26,7 +27,12 @@ pub trait ExamBookings: Send + Sync {
         actor: &Actor,
     ) -> PortResult<Option<i64>>;
     async fn cancel(&self, account_id: i64, booking_id: i64, actor: &Actor) -> PortResult<bool>;
-    async fn bookings(&self, account_id: i64) -> PortResult<Vec<ExamBooking>>;
+    /// One page of the learner's bookings, newest first.
+    async fn bookings(
+        &self,
+        account_id: i64,
+        page: PageRequest,
+    ) -> PortResult<ListPage<ExamBooking>>;
     /// Allocates every session whose booking has closed (once each, safe on
     /// many servers). Answers how many sessions it allocated.
     async fn allocate_closed(&self, now_ms: i64) -> PortResult<usize>;
@@ -50,13 +56,19 @@ pub struct NewExamSession {
 pub trait ExamSessionAdmin: Send + Sync {
     /// The driving-test centres: (id, name).
     async fn centres(&self) -> PortResult<Vec<(i64, String)>>;
-    /// Sessions on or after `from`, by day.
-    async fn sessions_from(&self, from: Date, limit: i64) -> PortResult<Vec<SessionForAdmin>>;
+    /// One page of the sessions on or after `from`, by day.
+    async fn sessions_from(
+        &self,
+        from: Date,
+        page: PageRequest,
+    ) -> PortResult<ListPage<SessionForAdmin>>;
     /// Adds a session; audited.
     async fn add_session(&self, new: NewExamSession, actor: &Actor) -> PortResult<i64>;
-    /// One session with its bookings (ranked ones first, by rank).
+    /// One session with one page of its bookings (ranked ones first, by
+    /// rank).
     async fn session_detail(
         &self,
         session_id: i64,
-    ) -> PortResult<Option<(SessionForAdmin, Vec<SessionBooking>)>>;
+        page: PageRequest,
+    ) -> PortResult<Option<(SessionForAdmin, ListPage<SessionBooking>)>>;
 }

@@ -9,6 +9,7 @@ use crate::domain::{may_use, Date, ServiceCode};
 use crate::error::AppError;
 use crate::features::accounts::SessionAccount;
 use crate::features::bindings::port::{Bindings, OwnerKey};
+use crate::features::paging::PageRequest;
 use crate::features::port::Actor;
 use crate::i18n::Text;
 use crate::ports::Ports;
@@ -61,7 +62,11 @@ impl<'a> ExamDesk<'a> {
 
     /// The learner's file, every open session with the reason it cannot be
     /// booked (if so), and the learner's bookings.
-    pub async fn overview(&self, account: &SessionAccount) -> Result<ExamOverview, AppError> {
+    pub async fn overview(
+        &self,
+        account: &SessionAccount,
+        page: PageRequest,
+    ) -> Result<ExamOverview, AppError> {
         let id_number = self.learner(account).await?;
         let record = self.exams.record(&id_number).await?;
         let sessions = self
@@ -77,7 +82,7 @@ impl<'a> ExamDesk<'a> {
                 (s, refusal)
             })
             .collect();
-        let bookings = self.exams.bookings(account.account_id).await?;
+        let bookings = self.exams.bookings(account.account_id, page).await?;
         Ok(ExamOverview {
             record,
             sessions,
@@ -94,6 +99,13 @@ impl<'a> ExamDesk<'a> {
         actor: &Actor,
     ) -> Result<i64, AppError> {
         let id_number = self.learner(account).await?;
+        // Who may book at all comes first: someone with no learner's permit
+        // is told so, whatever session they name.
+        let record = self
+            .exams
+            .record(&id_number)
+            .await?
+            .ok_or_else(|| refusal(BookingRefusal::NoPermit))?;
         let session: ExamSession = self
             .exams
             .open_sessions(self.now_ms)
@@ -106,11 +118,6 @@ impl<'a> ExamDesk<'a> {
                     "That session is closed for booking or does not exist.",
                 ))
             })?;
-        let record = self
-            .exams
-            .record(&id_number)
-            .await?
-            .ok_or_else(|| refusal(BookingRefusal::NoPermit))?;
         may_book(&record, session.subject, session.day, self.today).map_err(refusal)?;
         let priority = priority_date(&record, session.subject).unwrap_or(self.today);
         self.exams

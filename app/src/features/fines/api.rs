@@ -2,6 +2,7 @@
 
 use super::{Receipt, RefundItem, ViolationItem, ViolationsOverview};
 use crate::error::AppError;
+use crate::features::paging::ListPage;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -10,13 +11,20 @@ use {
     crate::domain::StaffPower,
     crate::features::accounts::session::require_account,
     crate::features::accounts::session::require_staff_power,
+    crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
 };
 
-/// The violations of the account's bound vehicles.
+/// One page (`page` from 1, 20 a page) of the violations of the account's
+/// bound vehicles, newest first.
 #[server(prefix = "/api", endpoint = "my_violations")]
-pub async fn my_violations() -> Result<ViolationsOverview, AppError> {
-    service::overview(&ports()?, require_account()?.account_id).await
+pub async fn my_violations(
+    #[server(default)] page: Option<String>,
+) -> Result<ViolationsOverview, AppError> {
+    let ports = ports()?;
+    let account = require_account()?;
+    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
+    service::overview(&ports, account.account_id, page).await
 }
 
 /// One violation, if it is on one of the account's bound vehicles. On a
@@ -70,28 +78,33 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "fine_receipt")]
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
     let account = require_account()?;
+    let not_found = || {
+        AppError::NotFound(crate::i18n::Text::new(
+            "没有找到这张缴款凭证。",
+            "That receipt was not found.",
+        ))
+    };
+    let receipt_no = crate::domain::text::reference_number(&receipt_no).ok_or_else(not_found)?;
     ports()?
         .fine_payments
-        .receipt(account.account_id, receipt_no.trim())
+        .receipt(account.account_id, &receipt_no)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(crate::i18n::Text::new(
-                "没有找到这张缴款凭证。",
-                "That receipt was not found.",
-            ))
-        })
+        .ok_or_else(not_found)
 }
 
-/// Business-centre clerks: money owed back (default) or refunds recorded.
+/// Business-centre clerks: money owed back (default) or refunds recorded,
+/// one page (`page` from 1, 50 a page).
 #[server(prefix = "/api", endpoint = "staff/refunds")]
 pub async fn staff_refunds(
     #[server(default)] done: Option<String>,
-) -> Result<Vec<RefundItem>, AppError> {
+    #[server(default)] page: Option<String>,
+) -> Result<ListPage<RefundItem>, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::RecordRefunds)?;
+    let page = PageRequest::parse(page.as_deref(), STAFF_PAGE_ROWS)?;
     Ok(ports
         .refunds
-        .refunds(done.is_some_and(|d| d == "1"), 200)
+        .refunds(done.is_some_and(|d| d == "1"), page)
         .await?)
 }
 

@@ -14,6 +14,7 @@ pub use api::*;
 
 use crate::domain::violation::{amount_due_fen, may_handle_violation, surcharge_fen};
 use crate::domain::{BindingKind, Date, Refusal, VehicleType, ViolationFacts, ViolationStatus};
+use crate::features::paging::ListPage;
 use serde::{Deserialize, Serialize};
 
 /// One violation of a bound vehicle.
@@ -73,14 +74,21 @@ impl ViolationItem {
     /// A vehicle not in the person's name shows only the violations the
     /// person may handle; the owner's other records stay private.
     pub fn visible_to_binder(&self, home_province: &str) -> bool {
-        self.binding == BindingKind::Own || self.may_handle(home_province).is_ok()
+        binder_sees(&self.facts(home_province))
     }
+}
+
+/// Whether the person who bound the vehicle sees the violation: always on
+/// a vehicle in their name, else only one they may handle.
+pub fn binder_sees(facts: &ViolationFacts) -> bool {
+    facts.binding == BindingKind::Own || may_handle_violation(facts).is_ok()
 }
 
 /// The violations page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViolationsOverview {
-    pub items: Vec<ViolationItem>,
+    /// One page of the violations the person sees, newest first.
+    pub items: ListPage<ViolationItem>,
     /// Violations on vehicles not in the person's name that only the owner
     /// may handle (not listed).
     pub hidden_for_owner: usize,

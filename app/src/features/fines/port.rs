@@ -2,7 +2,8 @@
 //! orders and their settlement, and the payment gateway.
 
 use super::{Receipt, RefundItem, ViolationItem};
-use crate::domain::Date;
+use crate::domain::{BindingKind, Date, VehicleType, ViolationFacts};
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -61,11 +62,45 @@ pub enum PayRejection {
     NothingToPay,
 }
 
+/// A violation of a bound vehicle as far as the rule on who sees it needs
+/// (the rest is read for one page only).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViolationHead {
+    pub id: i64,
+    pub vehicle_type: VehicleType,
+    pub binding: BindingKind,
+    pub recorded_province: String,
+    pub fine_yuan: u32,
+    pub points: u8,
+}
+
+impl ViolationHead {
+    /// Whether the binder sees it (the rule of [`ViolationItem::visible_to_binder`]).
+    pub fn visible_to_binder(&self, home_province: &str) -> bool {
+        super::binder_sees(&ViolationFacts {
+            fine_yuan: self.fine_yuan,
+            points: self.points,
+            recorded_province: self.recorded_province.clone(),
+            home_province: home_province.into(),
+            vehicle_type: self.vehicle_type,
+            binding: self.binding,
+        })
+    }
+}
+
 /// Violations, decisions and fine payments (违法处理与罚款缴纳).
 #[async_trait]
 pub trait Fines: Send + Sync {
-    /// Violations of the account's bound vehicles, newest first.
-    async fn violations(&self, account_id: i64) -> PortResult<Vec<ViolationItem>>;
+    /// What decides who sees each violation of the account's bound
+    /// vehicles (a few numbers a row), newest first: the list's first pass.
+    async fn violation_heads(&self, account_id: i64) -> PortResult<Vec<ViolationHead>>;
+    /// These violations of the account's bound vehicles in full (one page:
+    /// the ids come from [`Fines::violation_heads`]), newest first.
+    async fn violations_by_id(
+        &self,
+        account_id: i64,
+        ids: &[i64],
+    ) -> PortResult<Vec<ViolationItem>>;
     async fn violation(
         &self,
         account_id: i64,
@@ -193,7 +228,7 @@ pub enum RefundRecorded {
 pub trait Refunds: Send + Sync {
     /// Refunds still owed (oldest first) or, with `done`, recorded ones
     /// (newest first).
-    async fn refunds(&self, done: bool, limit: i64) -> PortResult<Vec<RefundItem>>;
+    async fn refunds(&self, done: bool, page: PageRequest) -> PortResult<ListPage<RefundItem>>;
     /// Records that a payment owed back was refunded, with the finance
     /// office's reference; tells the payer and audits.
     async fn record_refund(

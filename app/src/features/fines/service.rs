@@ -5,19 +5,42 @@ use super::port::PayRejection;
 use super::{ViolationItem, ViolationsOverview};
 use crate::domain::ViolationStatus;
 use crate::error::AppError;
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::i18n::Text;
 use crate::ports::Ports;
 
-/// The violations of the account's bound vehicles; on vehicles not in the
-/// person's name, only those the person may handle.
-pub async fn overview(ports: &Ports, account_id: i64) -> Result<ViolationsOverview, AppError> {
-    let all = ports.fines.violations(account_id).await?;
-    let (items, hidden): (Vec<_>, Vec<_>) = all
+/// One page of the violations of the account's bound vehicles; on
+/// vehicles not in the person's name, only those the person may handle.
+/// The rule is applied to a few numbers a row, then one page is read in
+/// full.
+pub async fn overview(
+    ports: &Ports,
+    account_id: i64,
+    page: PageRequest,
+) -> Result<ViolationsOverview, AppError> {
+    let home = ports.profile.home_province();
+    let (seen, hidden): (Vec<_>, Vec<_>) = ports
+        .fines
+        .violation_heads(account_id)
+        .await?
         .into_iter()
-        .partition(|v| v.visible_to_binder(ports.profile.home_province()));
+        .partition(|v| v.visible_to_binder(home));
+    let total = seen.len() as i64;
+    let page = page.within(total);
+    let ids: Vec<i64> = seen
+        .iter()
+        .skip(page.offset() as usize)
+        .take(page.limit() as usize)
+        .map(|v| v.id)
+        .collect();
+    let items = if ids.is_empty() {
+        Vec::new()
+    } else {
+        ports.fines.violations_by_id(account_id, &ids).await?
+    };
     Ok(ViolationsOverview {
-        items,
+        items: ListPage::new(items, total, page),
         hidden_for_owner: hidden.len(),
     })
 }

@@ -2,24 +2,33 @@
 
 use super::Message;
 use crate::error::AppError;
+use crate::features::paging::ListPage;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     crate::features::accounts::session::{current_account, require_account},
+    crate::features::paging::{PageRequest, PAGE_ROWS},
     crate::features::request::ports,
 };
 
-/// The newest messages; opening the centre marks them read.
+/// One page (`page` from 1, 20 a page) of the messages, newest first;
+/// showing a page marks its messages read (they still show as new on it).
 #[server(prefix = "/api", endpoint = "my_messages")]
-pub async fn my_messages() -> Result<Vec<Message>, AppError> {
+pub async fn my_messages(
+    #[server(default)] page: Option<String>,
+) -> Result<ListPage<Message>, AppError> {
     let ports = ports()?;
     let account = require_account()?;
-    let messages = ports.messages.messages(account.account_id, 100).await?;
-    ports
-        .messages
-        .mark_all_read(account.account_id, ports.clock.now_ms())
-        .await?;
+    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
+    let messages = ports.messages.messages(account.account_id, page).await?;
+    let ids = messages.items.iter().map(|m| m.id);
+    if let (Some(first), Some(last)) = (ids.clone().min(), ids.max()) {
+        ports
+            .messages
+            .mark_read(account.account_id, first, last, ports.clock.now_ms())
+            .await?;
+    }
     Ok(messages)
 }
 

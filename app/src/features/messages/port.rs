@@ -1,14 +1,24 @@
 //! The ports of the message centre and of the SMS gateway.
 
 use super::Message;
+use crate::features::paging::{ListPage, PageRequest};
 use crate::port_error::PortResult;
 use async_trait::async_trait;
 
 /// The message centre (消息中心).
 #[async_trait]
 pub trait Messages: Send + Sync {
-    async fn messages(&self, account_id: i64, limit: i64) -> PortResult<Vec<Message>>;
-    async fn mark_all_read(&self, account_id: i64, now_ms: i64) -> PortResult<()>;
+    /// One page of the account's messages, newest first.
+    async fn messages(&self, account_id: i64, page: PageRequest) -> PortResult<ListPage<Message>>;
+    /// Marks the account's messages with ids from `first_id` to `last_id`
+    /// read (those one page showed).
+    async fn mark_read(
+        &self,
+        account_id: i64,
+        first_id: i64,
+        last_id: i64,
+        now_ms: i64,
+    ) -> PortResult<()>;
     /// How many messages the account has not read (for the menu).
     async fn unread_count(&self, account_id: i64) -> PortResult<i64>;
 }

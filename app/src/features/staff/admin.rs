@@ -180,7 +180,7 @@ fn not_self(admin: &SessionAccount, account_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-fn no_such_staff() -> AppError {
+pub fn no_such_staff() -> AppError {
     AppError::NotFound(Text::new("没有找到该民警账户", "No such staff account"))
 }
 

@@ -15,6 +15,7 @@ use {
     crate::features::accounts::session::require_staff_power,
     crate::features::accounts::session::{current_session, request_cookie, require_account},
     crate::features::accounts::session::{set_cookie, start_session},
+    crate::features::paging::{PageRequest, STAFF_PAGE_ROWS},
     crate::features::request::{actor, client_ip, ports, redirect_to},
 };
 
@@ -160,19 +161,35 @@ fn qr_svg(text: &str) -> String {
     }
 }
 
-/// The administrator's list of staff accounts, with the windows a clerk
-/// can be placed at (one answer: a page loads one resource).
+/// The administrator's list of staff accounts, one page (`page` from 1,
+/// 50 a page), with the windows a clerk can be placed at (one answer: a
+/// page loads one resource).
 #[server(prefix = "/api", endpoint = "staff/admin/members")]
-pub async fn staff_roster() -> Result<super::StaffRoster, AppError> {
+pub async fn staff_roster(
+    #[server(default)] page: Option<String>,
+) -> Result<super::StaffRoster, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageStaff)?;
     Ok(super::StaffRoster {
-        members: ports.staff.staff_members().await?,
+    let page = PageRequest::parse(page.as_deref(), STAFF_PAGE_ROWS)?;
+        members: ports.staff.staff_members(page).await?,
         windows: ports.registry.windows().await?,
     })
 }
 
 /// The administrator creates a staff account (the officer sets up the
+/// One staff account, for the administrator.
+#[server(prefix = "/api", endpoint = "staff/admin/member")]
+pub async fn staff_member(account_id: i64) -> Result<super::StaffMember, AppError> {
+    let ports = ports()?;
+    require_staff_power(StaffPower::ManageStaff)?;
+    ports
+        .staff
+        .staff_member(account_id)
+        .await?
+        .ok_or_else(admin::no_such_staff)
+}
+
 /// second factor at first login).
 #[server(prefix = "/api", endpoint = "staff/admin/create_staff")]
 pub async fn create_staff_member(

@@ -43,6 +43,7 @@ pub struct StaffMember {
 /// The staff accounts and the registration windows, for the administrator.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct StaffRoster {
-    pub members: Vec<StaffMember>,
+    /// One page of the staff accounts, by role then username.
+    pub members: crate::features::paging::ListPage<StaffMember>,
     pub windows: Vec<crate::features::accounts::RegistrationWindow>,
 }

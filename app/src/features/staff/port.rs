@@ -3,6 +3,7 @@
 
 pub use super::StaffMember;
 use crate::domain::StaffRole;
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -74,8 +75,8 @@ pub trait StaffAccounts: Send + Sync {
     async fn fail_challenge(&self, token: &str) -> PortResult<i64>;
     async fn close_challenge(&self, token: &str) -> PortResult<()>;
 
-    /// Every staff account, by role then username.
-    async fn staff_members(&self) -> PortResult<Vec<StaffMember>>;
+    /// One page of the staff accounts, by role then username.
+    async fn staff_members(&self, page: PageRequest) -> PortResult<ListPage<StaffMember>>;
     async fn staff_member(&self, account_id: i64) -> PortResult<Option<StaffMember>>;
     /// Creates the account; `Conflict(STAFF_USERNAME)` when the username
     /// is taken. Audited.

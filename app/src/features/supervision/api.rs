@@ -4,6 +4,7 @@
 
 use super::{AccountFile, AccountHit, Appeal, MyBlacklistEntry};
 use crate::error::AppError;
+use crate::features::paging::ListPage;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -13,6 +14,7 @@ use {
     crate::features::accounts::session::{
         require_account, require_any_staff_power, require_staff_power,
     },
+    crate::features::paging::{PageRequest, PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
     crate::i18n::Text,
 };
@@ -91,16 +93,19 @@ pub async fn appeal_blacklist(entry_id: i64, reason: String) -> Result<i64, AppE
     Ok(id)
 }
 
-/// The supervisor's appeal queue: waiting (default) or decided.
+/// The supervisor's appeal queue: waiting (default, oldest first) or
+/// decided (newest first), one page (`page` from 1, 20 a page).
 #[server(prefix = "/api", endpoint = "staff/appeals")]
 pub async fn appeal_queue(
     #[server(default)] decided: Option<String>,
-) -> Result<Vec<Appeal>, AppError> {
+    #[server(default)] page: Option<String>,
+) -> Result<ListPage<Appeal>, AppError> {
     let ports = ports()?;
+    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     require_staff_power(StaffPower::DecideAppeals)?;
     Ok(ports
         .supervision
-        .appeal_queue(decided.is_some_and(|d| d == "1"), 200)
+        .appeal_queue(decided.is_some_and(|d| d == "1"), page)
         .await?)
 }
 

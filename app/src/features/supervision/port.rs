@@ -2,6 +2,7 @@
 
 use super::{AccountFile, Appeal};
 use crate::domain::{CreditCode, Date, PhoneNumber, ResidentId};
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -82,7 +83,7 @@ pub trait Supervision: Send + Sync {
     async fn appeals_of(&self, account_id: i64) -> PortResult<Vec<Appeal>>;
     /// Appeals waiting (oldest first) or, with `decided`, the decided ones
     /// (newest first).
-    async fn appeal_queue(&self, decided: bool, limit: i64) -> PortResult<Vec<Appeal>>;
+    async fn appeal_queue(&self, decided: bool, page: PageRequest) -> PortResult<ListPage<Appeal>>;
     /// Decides an appeal: lifting the entry or keeping it, with the
     /// reason; tells the appellant and audits.
     async fn decide_appeal(

@@ -6,6 +6,7 @@ pub mod countdown;
 pub mod form;
 pub mod layout;
 pub mod page_data;
+pub mod pager;
 pub mod print;
 pub mod sms_code;
 pub mod tab_memory;

@@ -5,25 +5,95 @@
 use crate::domain::date::cst_date_time;
 use crate::domain::violation::yuan_text;
 use crate::domain::ServiceCode;
-use crate::features::applications::{active_until, applications_overview, my_application};
-use crate::i18n::{use_lang, Lang};
+use crate::features::applications::{
+    active_until, applications_overview, my_application, DeleteApplicationDraft, DraftSummary,
+    MAX_DRAFTS,
+};
+use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
-use crate::ui::components::page_data::{summary_row, when_loaded};
+use crate::ui::components::page_data::{summary_row, when_loaded, DoneBanner, PostedError};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::vehicles::AccountNav;
 use crate::ui::{require_login_redirect, today};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+const PAGE_PATH: &str = "/account/applications";
+
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
-    let data = Resource::new_blocking(|| (), |_| applications_overview());
+    let (page, deleted) =
+        use_query_map().with_untracked(|q| (q.get("page"), q.get("draft_deleted").is_some()));
+    let data = Resource::new_blocking(move || page.clone(), applications_overview);
+    let done = deleted.then(|| Text::new("草稿已删除。", "The draft is deleted."));
     view! {
         <Page title_zh="补换领牌证和延期业务" title_en="Documents and deferrals">
-            <AccountNav lang current="/account/applications" />
+            <AccountNav lang current=PAGE_PATH />
+            <DoneBanner text=done lang />
+            <PostedError lang paths=vec![DeleteApplicationDraft::PATH] />
             {when_loaded(lang, data, overview_view)}
         </Page>
     }
+}
+
+/// The drafts not yet submitted (草稿), each to go on with or delete.
+fn drafts_view(lang: Lang, drafts: Vec<DraftSummary>) -> Option<AnyView> {
+    if drafts.is_empty() {
+        return None;
+    }
+    let count = match lang {
+        Lang::Zh => format!(
+            "您有{}份未提交的草稿（最多保存{MAX_DRAFTS}份）。",
+            drafts.len()
+        ),
+        Lang::En => format!(
+            "You have {} unsubmitted drafts (at most {MAX_DRAFTS} are kept).",
+            drafts.len()
+        ),
+    };
+    let rows = drafts
+        .into_iter()
+        .map(|d| {
+            let service = lang.pick(d.service.zh(), d.service.en()).to_string();
+            let href = format!("/account/apply/{}?draft={}", d.service.code(), d.draft_id);
+            view! {
+                <tr>
+                    <td data-label=lang.pick("业务", "Service")>{service}</td>
+                    <td data-label=lang.pick("保存时间", "Saved")>{cst_date_time(d.updated_at_ms)}</td>
+                    <td data-label=lang.pick("操作", "Actions")>
+                        <a href=href>{lang.pick("继续填写", "Continue")}</a>
+                        <form class="inline-form" method="post" action=DeleteApplicationDraft::PATH>
+                            <input type="hidden" name="draft" value=d.draft_id.to_string() />
+                            <button class="button button--secondary button--small" type="submit">{lang.pick("删除草稿", "Delete draft")}</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <h2 class="heading-l" id="drafts">{lang.pick("未提交的草稿", "Unsubmitted drafts")}</h2>
+            <p>{count}</p>
+            <div class="table-wrap">
+                <table class="table" data-testid="drafts">
+                    <caption class="visually-hidden">{lang.pick("未提交的草稿", "Unsubmitted drafts")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{lang.pick("业务", "Service")}</th>
+                            <th scope="col">{lang.pick("保存时间", "Saved")}</th>
+                            <th scope="col">{lang.pick("操作", "Actions")}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any(),
+    )
 }
 
 fn overview_view(lang: Lang, o: crate::features::applications::MyApplications) -> impl IntoView {
@@ -73,11 +143,15 @@ fn overview_view(lang: Lang, o: crate::features::applications::MyApplications) -
             }
         })
         .collect_view();
-    let items = if o.items.is_empty() {
+    let pager = pager(lang, &o.items, ("我的申请", "My applications"), |n| {
+        page_href(PAGE_PATH, &[], "page", n)
+    });
+    let items = if o.items.items.is_empty() {
         view! { <p>{lang.pick("您还没有办理过业务。", "You have no applications yet.")}</p> }
             .into_any()
     } else {
         let rows = o
+            .items
             .items
             .into_iter()
             .map(|a| {
@@ -115,6 +189,8 @@ fn overview_view(lang: Lang, o: crate::features::applications::MyApplications) -
         {banner}
         <h2 class="heading-l">{lang.pick("我的申请", "My applications")}</h2>
         {items}
+        {pager}
+        {drafts_view(lang, o.drafts)}
         <h2 class="heading-l">{lang.pick("申请办理", "Apply")}</h2>
         <ul class="service-list" data-testid="application-services">{services}</ul>
     }

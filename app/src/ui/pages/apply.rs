@@ -7,7 +7,7 @@ use crate::domain::fulfilment::Fulfilment;
 use crate::domain::violation::yuan_text;
 use crate::features::applications::{
     application_form, load_application_draft, ApplicationDraft, ApplicationInput,
-    ConfirmApplication, SaveApplicationDraft,
+    ConfirmApplication, SaveApplicationDraft, MAX_DRAFTS,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{group_class, server_problem, ErrorSummary, TextField};
@@ -109,6 +109,23 @@ fn apply_view(lang: Lang, draft: ApplicationDraft) -> impl IntoView {
             {heading}
             {refusals}
             <p><a href="/account/applications">{lang.pick("返回", "Back")}</a></p>
+        }
+        .into_any();
+    }
+    // A new form when no new draft can be kept: said before anything is
+    // typed (the server refuses such a draft too).
+    if draft.draft_id == 0 && options.drafts >= MAX_DRAFTS {
+        return view! {
+            {heading}
+            <div class="notice notice--warning" role="alert" data-testid="drafts-full">
+                <p>
+                    {match lang {
+                        Lang::Zh => format!("您已有{}份未提交的草稿，最多只能保存{MAX_DRAFTS}份，不能再新建申请。请先继续填写并提交已有的草稿，或删除不需要的草稿。", options.drafts),
+                        Lang::En => format!("You already have {} unsubmitted drafts, the most that can be kept is {MAX_DRAFTS}, so no new application can be started. Finish and submit a draft you have, or delete one you do not need.", options.drafts),
+                    }}
+                </p>
+                <p><a href="/account/applications#drafts">{lang.pick("查看我的草稿", "See my drafts")}</a></p>
+            </div>
         }
         .into_any();
     }

@@ -11,6 +11,7 @@ use crate::features::exams::{my_exams, BookExam, CancelExam, ExamOverview, ExamS
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded, DoneBanner, PostedError};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::vehicles::AccountNav;
 use crate::ui::require_login_redirect;
 use leptos::prelude::*;
@@ -18,12 +19,15 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 const PAGE_PATH: &str = "/account/exams";
+/// The address's key for the page of the bookings (`page` pages the
+/// sessions).
+const BOOKINGS_PAGE: &str = "bookings_page";
 
 #[component]
 pub fn ExamsPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
-    let (done, filter) = use_query_map().with_untracked(|q| {
+    let (done, filter, bookings_page) = use_query_map().with_untracked(|q| {
         let done = if q.get("booked").is_some() {
             Some(Text::new(
                 "预约已提交。预约截止后按受理日期先后分配名额。",
@@ -34,9 +38,13 @@ pub fn ExamsPage() -> impl IntoView {
         } else {
             None
         };
-        (done, SessionFilter::from_query(|k| q.get(k)))
+        (
+            done,
+            SessionFilter::from_query(|k| q.get(k)),
+            q.get(BOOKINGS_PAGE),
+        )
     });
-    let data = Resource::new_blocking(|| (), |_| my_exams());
+    let data = Resource::new_blocking(move || bookings_page.clone(), my_exams);
     view! {
         <Page title_zh="驾驶人考试预约" title_en="Book a driving test">
             <AccountNav lang current=PAGE_PATH />
@@ -74,11 +82,15 @@ fn exams_view(lang: Lang, o: ExamOverview, filter: &SessionFilter) -> impl IntoV
         }
         .into_any(),
     };
-    let bookings = if o.bookings.is_empty() {
+    let bookings_pager = pager(lang, &o.bookings, ("我的预约", "My bookings"), |n| {
+        page_href(PAGE_PATH, &[], BOOKINGS_PAGE, n)
+    });
+    let bookings = if o.bookings.items.is_empty() {
         view! { <p>{lang.pick("还没有预约。", "No bookings yet.")}</p> }.into_any()
     } else {
         let items = o
             .bookings
+            .items
             .into_iter()
             .map(|b| {
                 let rank = b.rank.map(|r| match (lang, b.status.as_str()) {
@@ -112,6 +124,7 @@ fn exams_view(lang: Lang, o: ExamOverview, filter: &SessionFilter) -> impl IntoV
         {record}
         <h2 class="heading-l">{lang.pick("我的预约", "My bookings")}</h2>
         {bookings}
+        {bookings_pager}
         <h2 class="heading-l" id="sessions">{lang.pick("考试场次", "Test sessions")}</h2>
         <p class="hint">{lang.pick("预约截止后，按受理日期（科目二、三按科目一合格日期，科目四按科目三合格日期）先后分配名额；同一日期按预约时间先后。", "When booking closes, seats go by acceptance date (subjects 2 and 3: the day subject 1 was passed; subject 4: subject 3), then by booking time.")}</p>
         {filter_form(lang, filter, &listing)}

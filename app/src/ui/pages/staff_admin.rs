@@ -6,11 +6,13 @@
 use crate::domain::date::cst_date_time;
 use crate::domain::{StaffPower, StaffRole};
 use crate::features::staff::{
-    staff_roster, CreateStaffMember, ResetStaffPassword, SetStaffDisabled, StaffMember, StaffRoster,
+    staff_member, staff_roster, CreateStaffMember, ResetStaffPassword, SetStaffDisabled,
+    StaffMember, StaffRoster,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::staff::staff_page;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -43,7 +45,8 @@ fn status_text(lang: Lang, m: &StaffMember) -> &'static str {
 #[component]
 pub fn StaffAccountsPage() -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new_blocking(|| (), |_| staff_roster());
+    let page = use_query_map().with_untracked(|q| q.get("page"));
+    let data = Resource::new_blocking(move || page.clone(), staff_roster);
     let body = match staff_page(lang, &[StaffPower::ManageStaff]) {
         Err(v) => v,
         Ok(_) => view! {
@@ -57,8 +60,15 @@ pub fn StaffAccountsPage() -> impl IntoView {
 }
 
 fn roster(lang: Lang, roster: StaffRoster) -> impl IntoView {
+    let pager = pager(
+        lang,
+        &roster.members,
+        ("民警账户", "Staff accounts"),
+        |n| page_href("/staff/admin/staff", &[], "page", n),
+    );
     let rows = roster
         .members
+        .items
         .iter()
         .map(|m| {
             let cell = |zh: &'static str, en: &'static str| lang.pick(zh, en);
@@ -93,6 +103,7 @@ fn roster(lang: Lang, roster: StaffRoster) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {pager}
         <NewStaffForm lang windows=roster.windows />
     }
 }
@@ -163,17 +174,12 @@ pub fn StaffAccountPage() -> impl IntoView {
     let id: i64 = use_params_map()
         .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
         .unwrap_or(-1);
-    let data = Resource::new_blocking(|| (), |_| staff_roster());
+    let data = Resource::new_blocking(move || id, staff_member);
     let body = match staff_page(lang, &[StaffPower::ManageStaff]) {
         Err(v) => v,
         Ok(_) => view! {
             <PostedError lang paths=vec![SetStaffDisabled::PATH, ResetStaffPassword::PATH] />
-            {when_loaded(lang, data, move |lang, roster: StaffRoster| {
-                match roster.members.into_iter().find(|m| m.account_id == id) {
-                    None => view! { <p role="alert">{lang.pick("没有找到该民警账户。", "No such staff account.")}</p> }.into_any(),
-                    Some(m) => member_view(lang, m).into_any(),
-                }
-            })}
+            {when_loaded(lang, data, member_view)}
             <p><a href="/staff/admin/staff">{lang.pick("返回民警账户列表", "Back to staff accounts")}</a></p>
         }
         .into_any(),

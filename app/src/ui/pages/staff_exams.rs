@@ -12,6 +12,7 @@ use crate::features::exams::{
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded, DoneBanner, PostedError};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::staff::staff_page;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -43,8 +44,9 @@ fn now_ms() -> i64 {
 #[component]
 pub fn ExamSessionsPage() -> impl IntoView {
     let lang = use_lang();
-    let added = use_query_map().with_untracked(|q| q.get("added").is_some());
-    let data = Resource::new_blocking(|| (), |_| staff_exam_sessions());
+    let (added, page) =
+        use_query_map().with_untracked(|q| (q.get("added").is_some(), q.get("page")));
+    let data = Resource::new_blocking(move || page.clone(), staff_exam_sessions);
     let now = now_ms();
     let body = match staff_page(lang, &[StaffPower::ManageExamSessions]) {
         Err(v) => v,
@@ -60,8 +62,12 @@ pub fn ExamSessionsPage() -> impl IntoView {
 
 fn sessions(lang: Lang, desk: ExamSessionsDesk, now: i64) -> impl IntoView {
     let cell = move |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let pager = pager(lang, &desk.sessions, ("考试场次", "Sessions"), |n| {
+        page_href("/staff/exams", &[], "page", n)
+    });
     let rows = desk
         .sessions
+        .items
         .iter()
         .map(|s| {
             let x = &s.session;
@@ -135,6 +141,7 @@ fn sessions(lang: Lang, desk: ExamSessionsDesk, now: i64) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {pager}
     }
 }
 
@@ -144,8 +151,11 @@ pub fn ExamSessionPage() -> impl IntoView {
     let id: i64 = use_params_map()
         .with_untracked(|p| p.get("id").and_then(|v| v.parse().ok()))
         .unwrap_or(-1);
-    let allocated = use_query_map().with_untracked(|q| q.get("allocated"));
-    let data = Resource::new_blocking(move || id, staff_exam_session);
+    let (allocated, page) = use_query_map().with_untracked(|q| (q.get("allocated"), q.get("page")));
+    let data = Resource::new_blocking(
+        move || (id, page.clone()),
+        |(id, page)| staff_exam_session(id, page),
+    );
     let now = now_ms();
     let body = match staff_page(lang, &[StaffPower::ManageExamSessions]) {
         Err(v) => v,
@@ -172,8 +182,12 @@ fn detail(lang: Lang, d: SessionDetail, now: i64) -> impl IntoView {
         }
     });
     let cell = move |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let pager = pager(lang, &d.bookings, ("预约学员", "Bookings"), |n| {
+        page_href(&format!("/staff/exams/{}", s.id), &[], "page", n)
+    });
     let bookings = d
         .bookings
+        .items
         .iter()
         .map(|b| {
             view! {
@@ -213,6 +227,7 @@ fn detail(lang: Lang, d: SessionDetail, now: i64) -> impl IntoView {
                 <tbody>{bookings}</tbody>
             </table>
         </div>
+        {pager}
     }
 }
 

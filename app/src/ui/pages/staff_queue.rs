@@ -10,7 +10,7 @@ use crate::features::applications::{staff_applications, QueuePage};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
-use crate::ui::encode_query_value;
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::staff::staff_page;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -39,14 +39,13 @@ impl Query {
     }
 
     /// The address of another page of the same query.
-    fn page_href(&self, page: i64) -> String {
-        let mut parts: Vec<String> = ["status", "service", "q", "order"]
-            .iter()
+    fn page_href(&self, page: u32) -> String {
+        let keep: Vec<(&str, String)> = ["status", "service", "q", "order"]
+            .into_iter()
             .zip(&self.0)
-            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode_query_value(v))))
+            .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
             .collect();
-        parts.push(format!("page={page}"));
-        format!("/staff/applications?{}", parts.join("&"))
+        page_href("/staff/applications", &keep, "page", page)
     }
 }
 
@@ -151,10 +150,8 @@ fn queue(lang: Lang, page: QueuePage, query: Query) -> AnyView {
             }
         })
         .collect_view();
-    let pager = (page.pages() > 1).then(|| {
-        let prev = (page.page > 1).then(|| view! { <a class="pager__link" href=query.page_href(page.page - 1) rel="prev">{cell("上一页", "Previous")}</a> });
-        let next = (page.page < page.pages()).then(|| view! { <a class="pager__link" href=query.page_href(page.page + 1) rel="next">{cell("下一页", "Next")}</a> });
-        view! { <nav class="pager" aria-label=cell("翻页", "Pages")>{prev}{next}</nav> }
+    let pager = pager(lang, &page, ("网上业务", "Online applications"), |n| {
+        query.page_href(n)
     });
     view! {
         {count}

@@ -6,9 +6,11 @@ use crate::domain::date::cst_date_time;
 use crate::domain::violation::yuan_text;
 use crate::domain::StaffPower;
 use crate::features::fines::{staff_refunds, RefundItem, StaffRecordRefund};
+use crate::features::paging::ListPage;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::staff::staff_page;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -17,14 +19,18 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn RefundsPage() -> impl IntoView {
     let lang = use_lang();
-    let (done, recorded) = use_query_map().with_untracked(|q| {
+    let (done, recorded, page) = use_query_map().with_untracked(|q| {
         (
             q.get("done").filter(|d| d == "1"),
             q.get("recorded").is_some(),
+            q.get("page"),
         )
     });
     let showing_done = done.is_some();
-    let data = Resource::new_blocking(move || done.clone(), staff_refunds);
+    let data = Resource::new_blocking(
+        move || (done.clone(), page.clone()),
+        |(done, page)| staff_refunds(done, page),
+    );
     let tab = move |here: bool, href: &'static str, zh: &'static str, en: &'static str| {
         view! {
             <li class="subnav__item">
@@ -43,20 +49,25 @@ pub fn RefundsPage() -> impl IntoView {
                     {tab(showing_done, "/staff/refunds?done=1", "已退款", "Refunded")}
                 </ul>
             </nav>
-            {when_loaded(lang, data, refunds)}
+            {when_loaded(lang, data, move |lang, list| refunds(lang, list, showing_done))}
         }
         .into_any(),
     };
     view! { <Page title_zh="退款登记" title_en="Refunds">{body}</Page> }
 }
 
-fn refunds(lang: Lang, list: Vec<RefundItem>) -> AnyView {
-    if list.is_empty() {
+fn refunds(lang: Lang, list: ListPage<RefundItem>, done: bool) -> AnyView {
+    if list.items.is_empty() {
         return view! { <p role="status">{lang.pick("没有款项。", "Nothing here.")}</p> }
             .into_any();
     }
     let cell = move |zh: &'static str, en: &'static str| lang.pick(zh, en);
+    let keep = [("done", if done { "1".to_string() } else { String::new() })];
+    let pager = pager(lang, &list, ("退款", "Refunds"), |n| {
+        page_href("/staff/refunds", &keep, "page", n)
+    });
     let rows = list
+        .items
         .into_iter()
         .map(|r| {
             let action = match &r.refunded {
@@ -103,6 +114,7 @@ fn refunds(lang: Lang, list: Vec<RefundItem>) -> AnyView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {pager}
     }
     .into_any()
 }

@@ -4,6 +4,7 @@
 
 use crate::domain::date::cst_date_time;
 use crate::domain::StaffPower;
+use crate::features::paging::ListPage;
 use crate::features::supervision::{
     appeal_queue, find_accounts, open_account_file, AccountFile, AccountHit, Appeal, DecideAppeal,
     SetAccountDisabled,
@@ -11,6 +12,7 @@ use crate::features::supervision::{
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded, DoneBanner, PostedError};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::pages::staff::staff_page;
 use crate::ui::pages::window_desk::WindowDesk;
 use leptos::prelude::*;
@@ -183,7 +185,11 @@ pub fn AppealQueuePage() -> impl IntoView {
     let decided = use_query_map().with_untracked(|q| q.get("decided").filter(|d| d == "1"));
     let showing_decided = decided.is_some();
     let decided_one = use_query_map().with_untracked(|q| q.get("decided_one").is_some());
-    let data = Resource::new_blocking(move || decided.clone(), appeal_queue);
+    let page = use_query_map().with_untracked(|q| q.get("page"));
+    let data = Resource::new_blocking(
+        move || (decided.clone(), page.clone()),
+        |(decided, page)| appeal_queue(decided, page),
+    );
     let body = match staff_page(lang, &[StaffPower::DecideAppeals]) {
         Err(v) => v,
         Ok(_) => view! {
@@ -195,18 +201,33 @@ pub fn AppealQueuePage() -> impl IntoView {
                     <li class="subnav__item"><a class=if showing_decided { "subnav__link subnav__link--current" } else { "subnav__link" } href="/staff/appeals?decided=1" aria-current=showing_decided.then_some("page")>{lang.pick("已审核", "Decided")}</a></li>
                 </ul>
             </nav>
-            {when_loaded(lang, data, appeals)}
+            {when_loaded(lang, data, move |lang, list| appeals(lang, list, showing_decided))}
         }
         .into_any(),
     };
     view! { <Page title_zh="黑名单申诉审核" title_en="Blacklist appeals">{body}</Page> }
 }
 
-fn appeals(lang: Lang, list: Vec<Appeal>) -> AnyView {
-    if list.is_empty() {
+fn appeals(lang: Lang, list: ListPage<Appeal>, decided: bool) -> AnyView {
+    if list.items.is_empty() {
         return view! { <p role="status">{lang.pick("没有申诉。", "No appeals.")}</p> }.into_any();
     }
-    view! { <ul class="plain-list" data-testid="appeals">{list.into_iter().map(|a| appeal(lang, a)).collect_view()}</ul> }.into_any()
+    let keep = [(
+        "decided",
+        if decided {
+            "1".to_string()
+        } else {
+            String::new()
+        },
+    )];
+    let pager = pager(lang, &list, ("申诉", "Appeals"), |n| {
+        page_href("/staff/appeals", &keep, "page", n)
+    });
+    view! {
+        <ul class="plain-list" data-testid="appeals">{list.items.into_iter().map(|a| appeal(lang, a)).collect_view()}</ul>
+        {pager}
+    }
+    .into_any()
 }
 
 fn appeal(lang: Lang, a: Appeal) -> impl IntoView {

@@ -11,6 +11,7 @@ use crate::features::messages::my_messages;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded};
+use crate::ui::components::pager::{page_href, pager};
 use crate::ui::components::table::DataTable;
 use crate::ui::pages::vehicles::{load_failed, AccountNav, DoneBanner, PostedError};
 use crate::ui::{require_login_redirect, today};
@@ -31,9 +32,13 @@ fn penalty_text(lang: Lang, v: &ViolationItem) -> String {
 pub fn ViolationsPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
-    let failed =
-        use_query_map().with_untracked(|q| q.get("payment").is_some_and(|v| v == "failed"));
-    let data = Resource::new_blocking(|| (), |_| my_violations());
+    let (failed, page) = use_query_map().with_untracked(|q| {
+        (
+            q.get("payment").is_some_and(|v| v == "failed"),
+            q.get("page"),
+        )
+    });
+    let data = Resource::new_blocking(move || page.clone(), my_violations);
     view! {
         <Page title_zh="电子监控违法处理" title_en="Camera-recorded violations">
             <AccountNav lang current="/account/violations" />
@@ -73,14 +78,18 @@ fn list_view(lang: Lang, overview: crate::features::fines::ViolationsOverview) -
             </div>
         }
     });
-    if overview.items.is_empty() {
+    if overview.items.items.is_empty() {
         return view! {
             <p>{lang.pick("没有违法记录。", "No violations.")}</p>
             {hidden}
         }
         .into_any();
     }
+    let pager = pager(lang, &overview.items, ("违法记录", "Violations"), |n| {
+        page_href("/account/violations", &[], "page", n)
+    });
     let rows = overview
+        .items
         .items
         .into_iter()
         .map(|v| {
@@ -126,6 +135,7 @@ fn list_view(lang: Lang, overview: crate::features::fines::ViolationsOverview) -
         <DataTable lang caption=("违法记录", "Violations") columns=VIOLATION_COLUMNS testid="violations">
             {rows}
         </DataTable>
+        {pager}
         {hidden}
     }
     .into_any()
@@ -304,17 +314,20 @@ fn receipt_view(lang: Lang, r: crate::features::fines::Receipt) -> impl IntoView
 pub fn MessagesPage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
-    let data = Resource::new_blocking(|| (), |_| my_messages());
+    let page = use_query_map().with_untracked(|q| q.get("page"));
+    let data = Resource::new_blocking(move || page.clone(), my_messages);
     view! {
         <Page title_zh="消息中心" title_en="Messages">
             <AccountNav lang current="/account/messages" />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(list) if list.is_empty() => view! { <p>{lang.pick("暂无消息。", "No messages.")}</p> }.into_any(),
+                        Ok(list) if list.items.is_empty() => view! { <p>{lang.pick("暂无消息。", "No messages.")}</p> }.into_any(),
                         Ok(list) => view! {
                             <ol class="messages" data-testid="messages">
                                 {list
+                                    .items
+                                    .clone()
                                     .into_iter()
                                     .map(|m| view! {
                                         <li class=if m.read { "message" } else { "message message--unread" }>
@@ -329,6 +342,7 @@ pub fn MessagesPage() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ol>
+                            {pager(lang, &list, ("消息", "Messages"), |n| page_href("/account/messages", &[], "page", n))}
                         }
                         .into_any(),
                         Err(err) => load_failed(lang, err),

@@ -29,7 +29,10 @@ async fn blacklisted(app: &TestApp) -> (reqwest::Client, String, i64) {
             .await
             .unwrap_or_else(|err| panic!("{app}: {e}: {err}"));
     }
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     let entry = overview["blacklist"][0]["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("{app}: not blacklisted: {overview}"));
@@ -89,11 +92,17 @@ async fn a_supervisor_decides_an_appeal_and_the_person_sees_why(app: TestApp) {
     assert_eq!(kind(&err), "NotAllowed", "{app}");
     let supervisor = logged_in(&app, "Supervisor").await;
     let queue = app
-        .call_fn(&supervisor, AppealQueue { decided: None })
+        .call_fn(
+            &supervisor,
+            AppealQueue {
+                decided: None,
+                page: None,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(queue[0]["id"], first, "{app}: {queue}");
-    assert_eq!(queue[0]["application_no"], no.as_str(), "{app}");
+    assert_eq!(queue["items"][0]["id"], first, "{app}: {queue}");
+    assert_eq!(queue["items"][0]["application_no"], no.as_str(), "{app}");
     let err = app
         .call_fn(&supervisor, decide(first, "maybe", ""))
         .await
@@ -150,11 +159,16 @@ async fn a_supervisor_decides_an_appeal_and_the_person_sees_why(app: TestApp) {
             &supervisor,
             AppealQueue {
                 decided: Some("1".into()),
+                page: None,
             },
         )
         .await
         .unwrap();
-    assert_eq!(decided.as_array().unwrap().len(), 2, "{app}: {decided}");
+    assert_eq!(
+        decided["items"].as_array().unwrap().len(),
+        2,
+        "{app}: {decided}"
+    );
 }
 both_backends!(a_supervisor_decides_an_appeal_and_the_person_sees_why);
 
@@ -208,3 +222,77 @@ async fn the_person_sees_which_officer_opened_their_record_and_why(app: TestApp)
     assert_eq!(kind(&err), "NotAllowed", "{app}");
 }
 both_backends!(the_person_sees_which_officer_opened_their_record_and_why);
+
+/// The supervisor's waiting appeals come 20 a page, oldest first; every
+/// page but the last is full, the total holds, nothing repeats or is lost.
+async fn appeals_come_a_page_at_a_time(app: TestApp) {
+    let pool = &app.platform.store.pool;
+    let person = account_id(&app, WINDOW).await;
+    for i in 0..45_i64 {
+        let application: i64 = sqlx::query_scalar(
+            "INSERT INTO applications (application_no, account_id, service, subject_label, fee_fen, postage_fen,
+                status, created_at, updated_at)
+             VALUES ($1, $2, 'D1', '驾驶证', 1000, 2000, 'delivery_refused', 1, 1) RETURNING id",
+        )
+        .bind(format!("APPEAL{i:05}"))
+        .bind(person)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let entry: i64 = sqlx::query_scalar(
+            "INSERT INTO blacklist (account_id, application_id, cause, since, until, created_at)
+             VALUES ($1, $2, 'deliveries_refused', '2026-01-01', '2026-07-01', 1) RETURNING id",
+        )
+        .bind(person)
+        .bind(application)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO blacklist_appeals (entry_id, account_id, reason, submitted_at) VALUES ($1, $2, '理由', $3)",
+        )
+        .bind(entry)
+        .bind(person)
+        // Pairs at the same moment: the id keeps the order.
+        .bind(1_780_000_000_000_i64 + i / 2)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let expected: Vec<String> = sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM blacklist_appeals WHERE decision IS NULL ORDER BY submitted_at, id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(i64::to_string)
+    .collect();
+    let supervisor = logged_in(&app, "Supervisor").await;
+    let (a, c) = (&app, &supervisor);
+    let rows = every_page(
+        a,
+        "waiting appeals",
+        20,
+        expected.len(),
+        "id",
+        |page| async move {
+            a.call_fn(
+                c,
+                AppealQueue {
+                    decided: None,
+                    page,
+                },
+            )
+            .await
+            .unwrap()
+        },
+    )
+    .await;
+    assert_eq!(
+        distinct_keys(&app, "waiting appeals", &rows, "id"),
+        expected,
+        "{app}"
+    );
+}
+both_backends!(appeals_come_a_page_at_a_time);

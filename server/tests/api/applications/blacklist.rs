@@ -39,7 +39,10 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
             .await
             .unwrap_or_else(|err| panic!("{app}: {e}: {err}"));
     }
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     assert_eq!(
         overview["blacklist"].as_array().unwrap().len(),
         0,
@@ -49,7 +52,10 @@ async fn three_refused_deliveries_blacklist_the_applicant_until_a_clerk_lifts_it
         .await
         .unwrap();
 
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     let entry = &overview["blacklist"][0];
     assert_eq!(entry["cause"], "deliveries_refused", "{app}: {overview}");
     let refused: Vec<_> = overview["services"]
@@ -210,16 +216,25 @@ async fn an_uncollected_pickup_blacklists_once_however_many_sweeps_run_at_once(a
         .unwrap()
         .get("status");
     assert_eq!(status, "uncollected", "{app}");
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     assert_eq!(overview["blacklist"][0]["cause"], "not_collected", "{app}");
     assert_eq!(
         overview["blacklist"][0]["until"],
         serde_json::json!(later.add_months(6)),
         "{app}"
     );
-    let messages = app.call_fn(&client, MyMessages {}).await.unwrap();
+    let messages = app
+        .call_fn(&client, MyMessages { page: None })
+        .await
+        .unwrap();
     assert!(
-        messages[0]["title"].as_str().unwrap().contains("黑名单"),
+        messages["items"][0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("黑名单"),
         "{app}: {messages}"
     );
 }
@@ -288,7 +303,10 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
 
     // Two refusals of one application and one of the other: three in all.
     refused_deliveries(&app, &clerk, &licence, 2).await;
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     assert_eq!(overview["blacklist"], serde_json::json!([]), "{app}");
     refused_deliveries(&app, &clerk, &plate, 1).await;
     let third: i64 = sqlx::query(
@@ -300,7 +318,10 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
     .await
     .unwrap()
     .get("id");
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     let told = overview["blacklist"].as_array().unwrap();
     assert_eq!(told.len(), 1, "{app}: {overview}");
     assert_eq!(told[0]["cause"], "deliveries_refused", "{app}");
@@ -315,9 +336,12 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
         )],
         "{app}"
     );
-    let messages = app.call_fn(&client, MyMessages {}).await.unwrap();
+    let messages = app
+        .call_fn(&client, MyMessages { page: None })
+        .await
+        .unwrap();
     assert!(
-        messages
+        messages["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -369,7 +393,10 @@ async fn refused_deliveries_add_up_across_a_persons_applications_since_the_last_
         (&plate, "deliveries_refused", false),
         "{app}"
     );
-    let overview = app.call_fn(&client, ApplicationsOverview {}).await.unwrap();
+    let overview = app
+        .call_fn(&client, ApplicationsOverview { page: None })
+        .await
+        .unwrap();
     assert_eq!(
         overview["blacklist"].as_array().unwrap().len(),
         2,

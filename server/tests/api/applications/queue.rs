@@ -2,7 +2,7 @@
 //! application number or applicant's name, both orders, and pages of 50.
 
 use super::*;
-use app::features::applications::api::StaffApplications;
+use app::features::applications::api::{ApplicationsOverview, StaffApplications};
 
 fn query(
     status: Option<&str>,
@@ -56,7 +56,7 @@ async fn the_queue_filters_orders_and_pages(app: TestApp) {
     let mut reversed = expected.clone();
     reversed.reverse();
     assert_eq!(numbers(&newest), reversed, "{app}");
-    // By number, by service, by status; a page past the end is empty.
+    // By number, by service, by status; a page past the end.
     let by_no = app
         .call_fn(&clerk, query(None, None, Some(&first), None, None))
         .await
@@ -82,7 +82,89 @@ async fn the_queue_filters_orders_and_pages(app: TestApp) {
         .call_fn(&clerk, query(None, None, None, None, Some("9")))
         .await
         .unwrap();
-    assert_eq!(numbers(&far), Vec::<String>::new(), "{app}");
+    // A page past the end shows the last page.
+    assert_eq!(numbers(&far), expected, "{app}: {far}");
+    assert_eq!(far["page"], 1, "{app}: {far}");
     assert_eq!(far["total"], expected.len(), "{app}: the total stays");
 }
 both_backends!(the_queue_filters_orders_and_pages);
+
+/// Adds `n` submitted applications of an account straight to the store
+/// (numbers `TEST00000`…), oldest first; answers their numbers.
+async fn add_applications(app: &TestApp, account: i64, n: usize) -> Vec<String> {
+    let mut numbers = Vec::new();
+    for i in 0..n {
+        let no = format!("TEST{account:03}{i:05}");
+        sqlx::query(
+            "INSERT INTO applications (application_no, account_id, service, subject_label, fee_fen, postage_fen,
+                status, created_at, updated_at)
+             VALUES ($1, $2, 'D1', '驾驶证', 1000, 0, 'submitted', $3, $3)",
+        )
+        .bind(&no)
+        .bind(account)
+        // Some at the same moment: the id keeps the order.
+        .bind(1_700_000_000_000_i64 + (i as i64 / 3))
+        .execute(&app.platform.store.pool)
+        .await
+        .unwrap();
+        numbers.push(no);
+    }
+    numbers
+}
+
+/// A person's applications and the staff queue come a page at a time: 20
+/// a page for the person (newest first), 50 for the queue; every page but
+/// the last is full, the total holds, nothing repeats or is lost, and
+/// nobody sees another person's.
+async fn application_lists_come_a_page_at_a_time(app: TestApp) {
+    let client = logged_in(&app, WINDOW).await;
+    let me = account_id(&app, WINDOW).await;
+    let other = account_id(&app, "Online-registered individual").await;
+    let mine = add_applications(&app, me, 45).await;
+    let theirs = add_applications(&app, other, 16).await;
+    let (a, c) = (&app, &client);
+    let rows = every_page(
+        a,
+        "my applications",
+        20,
+        45,
+        "application_no",
+        |page| async move {
+            a.call_fn(c, ApplicationsOverview { page }).await.unwrap()["items"].clone()
+        },
+    )
+    .await;
+    let seen = distinct_keys(&app, "my applications", &rows, "application_no");
+    let mut newest_first = mine.clone();
+    newest_first.reverse();
+    assert_eq!(seen, newest_first, "{app}");
+    // The staff queue: every open application, oldest first, 50 a page.
+    let open = app
+        .count("SELECT COUNT(*) FROM applications WHERE status IN ('submitted', 'accepted', 'produced', 'dispatched', 'delivery_refused', 'ready_for_pickup')")
+        .await as usize;
+    assert!(open > 50, "{app}: {open}");
+    let clerk = logged_in(&app, "Business-centre clerk").await;
+    let k = &clerk;
+    let rows = every_page(
+        a,
+        "the staff queue",
+        50,
+        open,
+        "application_no",
+        |page| async move {
+            a.call_fn(k, query(None, None, None, None, page.as_deref()))
+                .await
+                .unwrap()
+        },
+    )
+    .await;
+    let seen = distinct_keys(&app, "the staff queue", &rows, "application_no");
+    let ours: Vec<&String> = seen
+        .iter()
+        .filter(|n| mine.contains(n) || theirs.contains(n))
+        .collect();
+    let mut expected: Vec<&String> = mine.iter().chain(theirs.iter()).collect();
+    expected.sort_by_key(|n| (!mine.contains(n), *n));
+    assert_eq!(ours, expected, "{app}: oldest first");
+}
+both_backends!(application_lists_come_a_page_at_a_time);

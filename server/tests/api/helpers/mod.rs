@@ -17,7 +17,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 mod database;
+mod paging;
 pub use database::*;
+pub use paging::*;
 
 /// The clock a test app runs on (测试时钟): it stands still unless a test
 /// moves it, so no rule depends on how fast the machine is, and it starts

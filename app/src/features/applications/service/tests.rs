@@ -5,11 +5,14 @@
 use super::*;
 use crate::domain::{IndividualKind, PlateNumber, RegistrationChannel, VehicleStatus, VehicleType};
 use crate::features::accounts::AccountRole;
+use crate::features::applications::port::DraftSaved;
 use crate::features::applications::{
-    ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry, QueueFilter,
+    ApplicationDetail, ApplicationSummary, AuditEntry, BlacklistEntry, DraftSummary, QueueFilter,
+    QueuePage,
 };
 use crate::features::bindings::port::{BindRejection, ContactTarget, RegistryVehicle};
 use crate::features::bindings::{MyLicence, MyVehicle, UnboundVehicle};
+use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
@@ -35,7 +38,20 @@ impl Applications for Fake {
     ) -> PortResult<Option<String>> {
         unimplemented!("{UNUSED}")
     }
-    async fn save_draft(&self, _: i64, _: Option<i64>, _: ServiceCode, _: &str) -> PortResult<i64> {
+    async fn save_draft(
+        &self,
+        _: i64,
+        _: Option<i64>,
+        _: ServiceCode,
+        _: &str,
+        _: i64,
+    ) -> PortResult<DraftSaved> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn drafts(&self, _: i64, _: i64) -> PortResult<Vec<DraftSummary>> {
+        Ok(Vec::new())
+    }
+    async fn delete_draft(&self, _: i64, _: i64) -> PortResult<bool> {
         unimplemented!("{UNUSED}")
     }
     async fn load_draft(&self, _: i64, _: i64) -> PortResult<Option<(ServiceCode, String)>> {
@@ -44,13 +60,13 @@ impl Applications for Fake {
     async fn submitted_from_draft(&self, _: i64, _: i64) -> PortResult<Option<String>> {
         unimplemented!("{UNUSED}")
     }
-    async fn mine(&self, _: i64) -> PortResult<Vec<ApplicationSummary>> {
-        Ok(Vec::new())
+    async fn mine(&self, _: i64, page: PageRequest) -> PortResult<ListPage<ApplicationSummary>> {
+        Ok(ListPage::new(Vec::new(), 0, page))
     }
     async fn detail(&self, _: &str) -> PortResult<Option<ApplicationDetail>> {
         unimplemented!("{UNUSED}")
     }
-    async fn queue(&self, _: &QueueFilter) -> PortResult<(Vec<ApplicationSummary>, i64)> {
+    async fn queue(&self, _: &QueueFilter) -> PortResult<QueuePage> {
         unimplemented!("{UNUSED}")
     }
     async fn audit_trail(&self, _: i64, _: i64) -> PortResult<Vec<AuditEntry>> {

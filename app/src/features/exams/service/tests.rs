@@ -10,6 +10,7 @@ use crate::features::bindings::service::fake::{
     actor, block_on, clerk, person, unit, FakeRegistry, HOLDER_ID,
 };
 use crate::features::exams::ExamBooking;
+use crate::features::paging::ListPage;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
 use std::sync::Mutex;
@@ -105,8 +106,12 @@ impl ExamBookings for FakeExams {
         );
         Ok(self.cancelled)
     }
-    async fn bookings(&self, _: i64) -> PortResult<Vec<ExamBooking>> {
-        Ok(self.bookings.clone())
+    async fn bookings(&self, _: i64, page: PageRequest) -> PortResult<ListPage<ExamBooking>> {
+        Ok(ListPage::new(
+            self.bookings.clone(),
+            self.bookings.len() as i64,
+            page,
+        ))
     }
     async fn allocate_closed(&self, _: i64) -> PortResult<usize> {
         unimplemented!("not used by the booking desk")
@@ -228,7 +233,8 @@ fn only_a_learner_in_person_books() {
 #[test]
 fn without_a_permit_every_session_says_why() {
     let (exams, registry) = (store(None), holder());
-    let overview = block_on(desk(&exams, &registry).overview(&learner())).expect("overview");
+    let overview = block_on(desk(&exams, &registry).overview(&learner(), PageRequest::first(20)))
+        .expect("overview");
     assert_eq!(overview.record, None);
     let refusals: Vec<_> = overview.sessions.iter().map(|(_, r)| r.clone()).collect();
     assert_eq!(refusals, vec![Some(BookingRefusal::NoPermit); 3]);
@@ -241,7 +247,8 @@ fn without_a_permit_every_session_says_why() {
 #[test]
 fn each_open_session_is_checked_against_the_learners_file() {
     let (exams, registry) = (store(Some(new_learner())), holder());
-    let overview = block_on(desk(&exams, &registry).overview(&learner())).expect("overview");
+    let overview = block_on(desk(&exams, &registry).overview(&learner(), PageRequest::first(20)))
+        .expect("overview");
     assert_eq!(overview.record, Some(new_learner()));
     let by_session: Vec<_> = overview
         .sessions
