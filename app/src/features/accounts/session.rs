@@ -98,7 +98,9 @@ fn record_denial(account_id: i64, wanted: String) {
     let event = SecurityEvent::PermissionDenied {
         account_id,
         wanted,
-        entry: parts().map(|p| p.uri.path().to_string()).unwrap_or_default(),
+        entry: parts()
+            .map(|p| p.uri.path().to_string())
+            .unwrap_or_default(),
     };
     let actor = Actor {
         account_id: Some(account_id),
