@@ -111,6 +111,62 @@ pub async fn acknowledged(db: &AnyPool, acked: &[Acked], findings: &mut Findings
     );
 }
 
+/// Operations the database holds that no client heard of (cut off by the
+/// kill between commit and answer): allowed, and checked whole by
+/// [`whole`] like the rest. Answers "Paid 1, …" (kinds with none left out).
+pub async fn unacknowledged(db: &AnyPool, acked: &[Acked]) -> String {
+    let told = |kind: fn(&Acked) -> bool| acked.iter().filter(|a| kind(a)).count() as i64;
+    let kinds: [(&str, &str, i64); 7] = [
+        (
+            "Decided",
+            "SELECT COUNT(*) FROM violations WHERE status <> 'unhandled'",
+            told(|a| matches!(a, Acked::Decided { .. })),
+        ),
+        (
+            "Opened",
+            "SELECT COUNT(*) FROM fine_payments",
+            told(|a| matches!(a, Acked::Opened { .. })),
+        ),
+        (
+            "Paid",
+            "SELECT COUNT(*) FROM fine_payments WHERE status = 'paid'",
+            told(|a| matches!(a, Acked::Paid { .. })),
+        ),
+        (
+            "Held",
+            "SELECT COUNT(*) FROM plate_pool WHERE status IN ('held', 'taken')",
+            told(|a| matches!(a, Acked::Held { .. })),
+        ),
+        (
+            "Confirmed",
+            "SELECT COUNT(*) FROM plate_selections",
+            told(|a| matches!(a, Acked::Confirmed { .. })),
+        ),
+        (
+            "Booked",
+            "SELECT COUNT(*) FROM exam_bookings",
+            told(|a| matches!(a, Acked::Booked { .. })),
+        ),
+        (
+            "Submitted",
+            "SELECT COUNT(*) FROM applications",
+            told(|a| matches!(a, Acked::Submitted { .. })),
+        ),
+    ];
+    let mut found = Vec::new();
+    for (kind, sql, told) in kinds {
+        let extra = count(db, sql).await - told;
+        if extra != 0 {
+            found.push(format!("{kind} {extra}"));
+        }
+    }
+    if found.is_empty() {
+        "none".into()
+    } else {
+        found.join(", ")
+    }
+}
+
 /// Every receipt a payer was sent to is shown by the restarted server.
 pub async fn receipts_served(base: &str, acked: &[Acked], findings: &mut Findings) {
     let client = reqwest::Client::new();

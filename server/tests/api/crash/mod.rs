@@ -75,6 +75,7 @@ async fn a_killed_server_keeps_every_acknowledged_operation_whole(backend: Backe
     let restarted = ServerProcess::start(&url, "restarted").await;
     let db = sqlx::AnyPool::connect(&url).await.expect("the database");
     let mut findings = audit::Findings::default();
+    let unacknowledged = audit::unacknowledged(&db, &ledger.acked).await;
     audit::acknowledged(&db, &ledger.acked, &mut findings).await;
     audit::receipts_served(&restarted.base, &ledger.acked, &mut findings).await;
     audit::whole(&db, &mut findings).await;
@@ -89,6 +90,7 @@ async fn a_killed_server_keeps_every_acknowledged_operation_whole(backend: Backe
     let kinds = kinds(&ledger.acked);
     println!(
         "crash audit on {backend}: killed after {:.1} s of load; {} acknowledged operations checked ({kinds}); \
+         committed but never acknowledged: {unacknowledged}; \
          {} refused by a rule; {} requests lost after the kill (in flight or sent to the dead server); \
          {} lost before it; {} faults; {:.1} s in all",
         killed_after.as_secs_f64(),
