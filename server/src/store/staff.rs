@@ -316,9 +316,16 @@ impl StaffAccounts for Store {
 
     async fn staff_members(&self, page: PageRequest) -> PortResult<ListPage<StaffMember>> {
         port("staff_members", async {
+            let total: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = 'staff'")
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
             let rows: Vec<MemberRow> = sqlx::query_as(&format!(
                 "{MEMBERS} ORDER BY a.staff_role, a.staff_username, a.id LIMIT $1 OFFSET $2"
             ))
+            .bind(page.limit())
+            .bind(page.offset())
             .fetch_all(&self.pool)
             .await?;
             let items = rows
@@ -336,16 +343,9 @@ impl StaffAccounts for Store {
                 .bind(account_id)
                 .fetch_optional(&self.pool)
                 .await?;
-            let total: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE kind = 'staff'")
-                    .fetch_one(&self.pool)
-                    .await?;
-            let page = page.within(total);
             row.map(StaffMember::try_from).transpose()
         })
         .await
-            .bind(page.limit())
-            .bind(page.offset())
     }
 
     async fn create_staff(&self, new: NewStaff, actor: &Actor) -> PortResult<i64> {

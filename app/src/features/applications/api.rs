@@ -205,11 +205,9 @@ pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "my_application")]
 pub async fn my_application(application_no: String) -> Result<ApplicationDetail, AppError> {
     let account = require_account()?;
-    let application_no =
-        crate::domain::text::reference_number(&application_no).ok_or_else(application_not_found)?;
     ports()?
         .applications
-        .detail(&application_no)
+        .detail(application_no.trim())
         .await?
         .filter(|d| d.account_id == account.account_id)
         .ok_or_else(application_not_found)
@@ -251,9 +249,7 @@ pub async fn staff_applications(
 pub async fn staff_application(application_no: String) -> Result<StaffApplicationView, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ReadApplications)?;
-    let application_no =
-        crate::domain::text::reference_number(&application_no).ok_or_else(application_not_found)?;
-    clerk::view(&ports, &application_no, &actor()).await
+    clerk::view(&ports, application_no.trim(), &actor()).await
 }
 
 /// A clerk records what happened (accept, reject with reason, produced,

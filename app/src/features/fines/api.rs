@@ -78,18 +78,16 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "fine_receipt")]
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
     let account = require_account()?;
-    let not_found = || {
-        AppError::NotFound(crate::i18n::Text::new(
-            "没有找到这张缴款凭证。",
-            "That receipt was not found.",
-        ))
-    };
-    let receipt_no = crate::domain::text::reference_number(&receipt_no).ok_or_else(not_found)?;
     ports()?
         .fine_payments
-        .receipt(account.account_id, &receipt_no)
+        .receipt(account.account_id, receipt_no.trim())
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(|| {
+            AppError::NotFound(crate::i18n::Text::new(
+                "没有找到这张缴款凭证。",
+                "That receipt was not found.",
+            ))
+        })
 }
 
 /// Business-centre clerks: money owed back (default) or refunds recorded,

@@ -170,14 +170,13 @@ pub async fn staff_roster(
 ) -> Result<super::StaffRoster, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageStaff)?;
-    Ok(super::StaffRoster {
     let page = PageRequest::parse(page.as_deref(), STAFF_PAGE_ROWS)?;
+    Ok(super::StaffRoster {
         members: ports.staff.staff_members(page).await?,
         windows: ports.registry.windows().await?,
     })
 }
 
-/// The administrator creates a staff account (the officer sets up the
 /// One staff account, for the administrator.
 #[server(prefix = "/api", endpoint = "staff/admin/member")]
 pub async fn staff_member(account_id: i64) -> Result<super::StaffMember, AppError> {
@@ -190,6 +189,7 @@ pub async fn staff_member(account_id: i64) -> Result<super::StaffMember, AppErro
         .ok_or_else(admin::no_such_staff)
 }
 
+/// The administrator creates a staff account (the officer sets up the
 /// second factor at first login).
 #[server(prefix = "/api", endpoint = "staff/admin/create_staff")]
 pub async fn create_staff_member(

@@ -101,8 +101,8 @@ pub async fn appeal_queue(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<Appeal>, AppError> {
     let ports = ports()?;
-    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     require_staff_power(StaffPower::DecideAppeals)?;
+    let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     Ok(ports
         .supervision
         .appeal_queue(decided.is_some_and(|d| d == "1"), page)
