@@ -138,6 +138,29 @@ async fn application_lists_come_a_page_at_a_time(app: TestApp) {
     let mut newest_first = mine.clone();
     newest_first.reverse();
     assert_eq!(seen, newest_first, "{app}");
+    // The page itself: where it is, and plain links to either side.
+    let html = client
+        .get(format!("{}/account/applications?page=2", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("第 2 / 3 页（共 45 条）"), "{app}: {html}");
+    assert!(
+        html.contains(r#"href="/account/applications?page=1""#)
+            && html.contains(r#"href="/account/applications?page=3""#),
+        "{app}: {html}"
+    );
+    assert!(
+        html.contains(&newest_first[20]),
+        "{app}: the 21st on page 2"
+    );
+    assert!(
+        !html.contains(&newest_first[19]),
+        "{app}: the 20th on page 1 only"
+    );
     // The staff queue: every open application, oldest first, 50 a page.
     let open = app
         .count("SELECT COUNT(*) FROM applications WHERE status IN ('submitted', 'accepted', 'produced', 'dispatched', 'delivery_refused', 'ready_for_pickup')")
