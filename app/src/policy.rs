@@ -57,12 +57,65 @@ pub const LOGIN_MAX_DELAY_SECS: i64 = 60;
 pub fn login_delay_secs(failures_for_identifier_from_ip: i64, failures_from_ip: i64) -> i64 {
     let per_pair = failures_for_identifier_from_ip - LOGIN_FREE_FAILURES;
     let per_ip = (failures_from_ip - LOGIN_FREE_FAILURES_PER_IP) / 5;
-    let steps = per_pair.max(per_ip);
+    doubling_delay_secs(per_pair.max(per_ip))
+}
+
+/// 2, 4, 8 … seconds for 1, 2, 3 … steps over the free failures, capped at
+/// [`LOGIN_MAX_DELAY_SECS`]; nothing for none.
+fn doubling_delay_secs(steps: i64) -> i64 {
     if steps <= 0 {
         0
     } else {
         (1i64 << steps.min(6)).min(LOGIN_MAX_DELAY_SECS)
     }
+}
+
+/// Failures for one identifier from any address before every login to it
+/// is slowed (the per-account limit across addresses, 按账户限制): many
+/// machines guessing one password share one count. The owner is never
+/// locked out: the wait is at most [`LOGIN_MAX_DELAY_SECS`] after the last
+/// failure.
+pub const LOGIN_FREE_FAILURES_PER_ACCOUNT: i64 = 10;
+
+/// The failed logins in the window that decide how long the next try
+/// waits: how many, and the newest, for each count the limits keep.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    /// This identifier from this address, since the pair's last success.
+    pub pair: i64,
+    pub pair_last_ms: Option<i64>,
+    /// From this address, for any identifier.
+    pub ip: i64,
+    pub ip_last_ms: Option<i64>,
+    /// For this identifier, from any address.
+    pub account: i64,
+    pub account_last_ms: Option<i64>,
+}
+
+/// Milliseconds the next login try must wait (0: it may go ahead): each
+/// limit that is over its free failures delays from its own newest failure,
+/// and the longest wait counts.
+pub fn login_wait_ms(now_ms: i64, failures: &LoginFailures) -> i64 {
+    let limits = [
+        (failures.pair - LOGIN_FREE_FAILURES, failures.pair_last_ms),
+        (
+            (failures.ip - LOGIN_FREE_FAILURES_PER_IP) / 5,
+            failures.ip_last_ms,
+        ),
+        (
+            failures.account - LOGIN_FREE_FAILURES_PER_ACCOUNT,
+            failures.account_last_ms,
+        ),
+    ];
+    limits
+        .into_iter()
+        .filter_map(|(steps, last)| {
+            let delay = doubling_delay_secs(steps);
+            (delay > 0).then(|| last.unwrap_or(now_ms) + delay * 1000 - now_ms)
+        })
+        .max()
+        .unwrap_or(0)
+        .max(0)
 }
 
 /// Seconds a password-reset code request must wait, from this requester's
@@ -226,6 +279,44 @@ mod tests {
         assert_eq!(login_delay_secs(4, 4), 2);
         assert_eq!(login_delay_secs(5, 5), 4);
         assert_eq!(login_delay_secs(20, 20), LOGIN_MAX_DELAY_SECS);
+    }
+
+    #[test]
+    fn the_longest_wait_of_the_three_limits_counts() {
+        let none = LoginFailures::default();
+        assert_eq!(login_wait_ms(1_000_000, &none), 0);
+        // Three free failures for the pair; the fourth try waits 2 s from
+        // the last failure.
+        let pair = LoginFailures {
+            pair: 4,
+            pair_last_ms: Some(999_000),
+            ip: 4,
+            ip_last_ms: Some(999_000),
+            account: 4,
+            account_last_ms: Some(999_000),
+        };
+        assert_eq!(login_wait_ms(1_000_000, &pair), 1_000);
+        assert_eq!(login_wait_ms(1_001_000, &pair), 0);
+        // Many addresses, one account: eleven failures slow every address,
+        // even one that never failed itself.
+        let spread = LoginFailures {
+            account: 11,
+            account_last_ms: Some(1_000_000),
+            ..none
+        };
+        assert_eq!(login_wait_ms(1_000_000, &spread), 2_000);
+        let flood = LoginFailures {
+            account: 500,
+            ..spread
+        };
+        assert_eq!(
+            login_wait_ms(1_000_000, &flood),
+            LOGIN_MAX_DELAY_SECS * 1000
+        );
+        // A failure now with no time recorded (still being checked) waits
+        // the whole delay.
+        let pending = LoginFailures { pair: 4, ..none };
+        assert_eq!(login_wait_ms(5_000, &pending), 2_000);
     }
 
     #[test]

@@ -1,10 +1,16 @@
 //! Password hashing with argon2id (OWASP parameters: 19 MiB, 2 passes, 1
-//! lane), on the blocking thread pool so hashing never stalls requests.
+//! lane), on the blocking thread pool so hashing never stalls requests, and
+//! never more hashes at once than the machine has cores: each takes 19 MiB
+//! and a core, and a flood of logins (for accounts that exist or not) then
+//! queues instead of exhausting memory.
 
 use app::ports::{PasswordHasher, PortError, PortResult};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use async_trait::async_trait;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 #[derive(Clone)]
 pub struct Argon2Hasher {
@@ -12,6 +18,18 @@ pub struct Argon2Hasher {
     /// A hash to verify against when the account does not exist, so that
     /// both cases take the same time.
     dummy: String,
+    /// One permit per hash that may run at once.
+    gate: Arc<Semaphore>,
+    /// Hashes running now, and the most there ever were at once.
+    running: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
+}
+
+/// How many hashes may run at once: the machine's cores.
+fn hashes_at_once() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
 }
 
 impl Argon2Hasher {
@@ -29,6 +47,9 @@ impl Argon2Hasher {
         let mut hasher = Argon2Hasher {
             params,
             dummy: String::new(),
+            gate: Arc::new(Semaphore::new(hashes_at_once())),
+            running: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
         };
         hasher.dummy = hasher.hash_now("not a real password").expect("hash dummy");
         hasher
@@ -65,22 +86,51 @@ impl Argon2Hasher {
     }
 }
 
+impl Argon2Hasher {
+    /// Runs `work` on the blocking pool once a permit is free.
+    async fn gated<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Argon2Hasher) -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let permit = self
+            .gate
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| e.to_string())?;
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let now = me.running.fetch_add(1, Ordering::SeqCst) + 1;
+            me.peak.fetch_max(now, Ordering::SeqCst);
+            let out = work(&me);
+            me.running.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| e.to_string())
+    }
+
+    /// The most hashes that ever ran at once in this process.
+    pub fn peak_concurrent_hashes(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
 #[async_trait]
 impl PasswordHasher for Argon2Hasher {
     async fn hash(&self, password: &str) -> PortResult<String> {
-        let me = self.clone();
         let password = password.to_string();
-        tokio::task::spawn_blocking(move || me.hash_now(&password))
+        self.gated(move |me| me.hash_now(&password))
             .await
             .map_err(|e| PortError::internal("hash task", e))?
             .map_err(|e| PortError::internal("hash", e))
     }
 
     async fn verify(&self, password: &str, hash: Option<&str>) -> bool {
-        let me = self.clone();
         let password = password.to_string();
         let hash = hash.map(str::to_string);
-        tokio::task::spawn_blocking(move || me.verify_now(&password, hash.as_deref()))
+        self.gated(move |me| me.verify_now(&password, hash.as_deref()))
             .await
             .unwrap_or(false)
     }
@@ -98,6 +148,33 @@ mod tests {
         assert!(h.verify_now("Correct horse 1", Some(&hash)));
         assert!(!h.verify_now("correct horse 1", Some(&hash)));
         assert!(!h.verify_now("not a real password", None));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_cores() {
+        // Real parameters: each hash takes long enough that, without the
+        // gate, the blocking pool would run them all at once.
+        let h = Argon2Hasher::owasp();
+        let hash = h.hash_now("Correct horse 1").unwrap();
+        let tries: Vec<_> = (0..32)
+            .map(|i| {
+                let h = h.clone();
+                let hash = hash.clone();
+                tokio::spawn(async move {
+                    let known = if i % 2 == 0 {
+                        Some(hash.as_str())
+                    } else {
+                        None
+                    };
+                    h.verify("wrong", known).await
+                })
+            })
+            .collect();
+        for t in tries {
+            assert!(!t.await.unwrap());
+        }
+        let peak = h.peak_concurrent_hashes();
+        assert!(peak >= 1 && peak <= hashes_at_once(), "peak {peak}");
     }
 
     #[test]

@@ -198,6 +198,33 @@ impl Accounts for Store {
         .await
     }
 
+    async fn note_login_device(
+        &self,
+        account_id: i64,
+        token: Option<&str>,
+        alert: Option<&app::domain::Sms>,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> PortResult<(String, bool)> {
+        port(
+            "note_login_device",
+            self.note_device(account_id, token, alert, actor, now_ms),
+        )
+        .await
+    }
+
+    async fn password_hash_of(&self, account_id: i64) -> PortResult<Option<String>> {
+        port("password_hash_of", async {
+            Ok(sqlx::query_scalar(
+                "SELECT password_hash FROM accounts WHERE id = $1 AND disabled_at IS NULL",
+            )
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?)
+        })
+        .await
+    }
+
     async fn account_on_record(&self, account_id: i64) -> PortResult<Option<AccountOnRecord>> {
         port("account_on_record", self.load_account(account_id)).await
     }
@@ -232,6 +259,23 @@ impl Accounts for Store {
         now_ms: i64,
     ) -> PortResult<()> {
         port("record_login", self.log_login(identifier, ip, ok, now_ms)).await
+    }
+
+    async fn claim_login_attempt(
+        &self,
+        identifier: &str,
+        ip: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<i64, i64>> {
+        port(
+            "claim_login_attempt",
+            self.claim_attempt(identifier, ip, now_ms),
+        )
+        .await
+    }
+
+    async fn login_succeeded(&self, attempt_id: i64) -> PortResult<()> {
+        port("login_succeeded", self.attempt_succeeded(attempt_id)).await
     }
 
     async fn recent_login_failures(

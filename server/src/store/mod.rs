@@ -17,6 +17,7 @@ mod bindings;
 mod blacklist;
 mod cleanup;
 mod contacts;
+mod devices;
 mod error;
 mod exam_admin;
 mod exams;
@@ -33,6 +34,7 @@ mod refunds;
 mod registry;
 mod registry_import;
 mod rows;
+pub mod sealed;
 mod seeding;
 mod sessions;
 mod sms_codes;
@@ -65,6 +67,9 @@ pub struct Store {
     /// The key SMS codes are hashed with (HMAC-SHA256, `SMS_CODE_SECRET`):
     /// the database alone cannot tell a code.
     sms_code_key: Arc<[u8]>,
+    /// The key secrets stored for reading back are sealed with (derived
+    /// from the same server secret, see [`sealed`]).
+    sealing_key: sealed::SealingKey,
     /// Where documents are collected (from the configuration), named in
     /// the "ready for pickup" notice.
     collection_address: Arc<str>,
@@ -99,6 +104,7 @@ impl Store {
             backend,
             clock,
             sms_code_key: Arc::from(crate::sms::DEV_SMS_CODE_SECRET.as_bytes()),
+            sealing_key: sealed::SealingKey::derive(crate::sms::DEV_SMS_CODE_SECRET.as_bytes()),
             collection_address: Arc::from(""),
         }
     }
@@ -109,9 +115,15 @@ impl Store {
         self
     }
 
+    /// The key of the secrets sealed at rest (see [`sealed`]).
+    pub fn sealing_key(&self) -> &sealed::SealingKey {
+        &self.sealing_key
+    }
+
     /// The store hashing SMS codes with this secret (`SMS_CODE_SECRET`).
     pub fn with_sms_code_secret(mut self, secret: &str) -> Store {
         self.sms_code_key = Arc::from(secret.as_bytes());
+        self.sealing_key = sealed::SealingKey::derive(secret.as_bytes());
         self
     }
 
@@ -126,5 +138,25 @@ impl Store {
                 .await?;
         }
         Ok(tx)
+    }
+
+    /// Serialises the transactions that name the same keys: on PostgreSQL
+    /// a transaction-scoped advisory lock per key, taken in sorted order so
+    /// two transactions never wait on each other crosswise. On SQLite the
+    /// write gate of [`Store::begin_write`] already serialises every writer.
+    pub(crate) async fn lock_keys(&self, tx: &mut Tx, keys: &[&str]) -> StoreResult<()> {
+        if self.backend != Backend::Postgres {
+            return Ok(());
+        }
+        let mut keys = keys.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
     }
 }

@@ -205,6 +205,74 @@ impl Store {
         Ok(())
     }
 
+    /// See `Accounts::claim_login_attempt`. On SQLite the write gate
+    /// serialises the transaction; on PostgreSQL the identifier's and the
+    /// address's advisory locks do.
+    pub(super) async fn claim_attempt(
+        &self,
+        identifier: &str,
+        ip: &str,
+        now_ms: i64,
+    ) -> StoreResult<Result<i64, i64>> {
+        let mut tx = self.begin_write().await?;
+        self.lock_keys(
+            &mut tx,
+            &[&format!("login:{identifier}"), &format!("login-ip:{ip}")],
+        )
+        .await?;
+        let since = now_ms - policy::LOGIN_WINDOW_SECS * 1000;
+        let counts: (i64, Option<i64>, i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+            "WITH pair_ok AS (
+                 SELECT COALESCE(MAX(at), 0) AS at FROM login_attempts
+                 WHERE identifier = $1 AND ip = $2 AND succeeded = 1)
+             SELECT
+               (SELECT COUNT(*) FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 0
+                  AND at >= $3 AND at > (SELECT at FROM pair_ok)),
+               (SELECT MAX(at) FROM login_attempts WHERE identifier = $1 AND ip = $2 AND succeeded = 0
+                  AND at >= $3 AND at > (SELECT at FROM pair_ok)),
+               (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at >= $3),
+               (SELECT MAX(at) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND at >= $3),
+               (SELECT COUNT(*) FROM login_attempts WHERE identifier = $1 AND succeeded = 0 AND at >= $3),
+               (SELECT MAX(at) FROM login_attempts WHERE identifier = $1 AND succeeded = 0 AND at >= $3)",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
+        let failures = policy::LoginFailures {
+            pair: counts.0,
+            pair_last_ms: counts.1,
+            ip: counts.2,
+            ip_last_ms: counts.3,
+            account: counts.4,
+            account_last_ms: counts.5,
+        };
+        let wait = policy::login_wait_ms(now_ms, &failures);
+        if wait > 0 {
+            tx.rollback().await?;
+            return Ok(Err(wait));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO login_attempts (identifier, ip, at, succeeded) VALUES ($1, $2, $3, 0) RETURNING id",
+        )
+        .bind(identifier)
+        .bind(ip)
+        .bind(now_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    pub(super) async fn attempt_succeeded(&self, attempt_id: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+            .bind(attempt_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     /// Failures after the last success of this pair count (a success
     /// resets), and all failures from the address.
     pub(super) async fn login_failures(

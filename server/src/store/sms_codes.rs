@@ -3,7 +3,9 @@
 //! A code is kept only as HMAC-SHA256 under the server's secret
 //! (`SMS_CODE_SECRET`), and checking a code and counting a wrong try are
 //! each one conditional `UPDATE … RETURNING`, so concurrent tries can
-//! neither use a code twice nor try it more than the limit.
+//! neither use a code twice nor try it more than the limit. Sending takes
+//! the phone's and the address's locks, so parallel sends can not all pass
+//! the quota.
 
 use super::{port, Store};
 use app::domain::{PhoneNumber, Sms};
@@ -52,6 +54,14 @@ impl SmsCodes for Store {
     ) -> PortResult<Result<(), i64>> {
         port("send_code_worded", async {
             let mut tx = self.begin_write().await?;
+            // The quota is read, then a code is added: parallel sends to one
+            // phone (or from one address) take their turn, or every one of
+            // them would read the same count and pass.
+            self.lock_keys(
+                &mut tx,
+                &[&format!("sms-phone:{}", phone.as_str()), &format!("sms-ip:{ip}")],
+            )
+            .await?;
             let hour_ago = now_ms - 3_600_000;
             let quota: QuotaRow = sqlx::query_as(
                 "SELECT (SELECT MAX(created_at) FROM sms_codes WHERE phone = $1) AS last_at,

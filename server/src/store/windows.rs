@@ -11,7 +11,11 @@ impl WindowAdmin for Store {
         port("add_window", async {
             let mut tx = self.begin_write().await?;
             // Window ids are not generated: the seeded ones are numbered in
-            // the order of the configuration file.
+            // the order of the configuration file. Two administrators adding
+            // at once take turns for the next number (on SQLite the write
+            // gate already makes them).
+            self.lock_keys(&mut tx, &["registration_windows:next_id"])
+                .await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO registration_windows (id, code, name, address, serves, phone)
                  SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4, $5 FROM registration_windows

@@ -83,6 +83,23 @@ pub trait Accounts: Send + Sync {
     async fn create_individual(&self, new: NewIndividual, actor: &Actor) -> PortResult<i64>;
     async fn create_unit(&self, new: NewUnit, actor: &Actor) -> PortResult<i64>;
     async fn credentials(&self, identifier: &LoginIdentifier) -> PortResult<Vec<Credential>>;
+    /// Notes that the account logged in from the device holding `token`
+    /// (the device cookie; a new random one when `None`), in one
+    /// transaction: when the account has not used that device before, and
+    /// `alert` is given, the holder is told (message centre and SMS to the
+    /// account's phone) and it is audited. Answers the device token and
+    /// whether the device was new.
+    async fn note_login_device(
+        &self,
+        account_id: i64,
+        token: Option<&str>,
+        alert: Option<&Sms>,
+        actor: &Actor,
+        now_ms: i64,
+    ) -> PortResult<(String, bool)>;
+    /// The stored password hash of a live account (to ask for the password
+    /// again).
+    async fn password_hash_of(&self, account_id: i64) -> PortResult<Option<String>>;
     /// A live (not disabled) account with its numbers in full.
     async fn account_on_record(&self, account_id: i64) -> PortResult<Option<AccountOnRecord>>;
     /// Starts a session with a fresh random token; returns the token (the
@@ -104,6 +121,21 @@ pub trait Accounts: Send + Sync {
         ok: bool,
         now_ms: i64,
     ) -> PortResult<()>;
+    /// Counts a login try against the limits (`policy::login_wait_ms`)
+    /// and, when it may go ahead, records it as failed until
+    /// [`Accounts::login_succeeded`] says otherwise: one transaction that
+    /// holds the identifier's and the address's locks, so parallel tries
+    /// can not all pass the check before any is counted. Answers the try's
+    /// id, or how many milliseconds it must wait.
+    async fn claim_login_attempt(
+        &self,
+        identifier: &str,
+        ip: &str,
+        now_ms: i64,
+    ) -> PortResult<Result<i64, i64>>;
+    /// The claimed try got in: it no longer counts as a failure, and the
+    /// pair's failures before it stop counting.
+    async fn login_succeeded(&self, attempt_id: i64) -> PortResult<()>;
     /// Failures since `since_ms`: (for this identifier from this address, from this address).
     async fn recent_login_failures(
         &self,

@@ -1,7 +1,6 @@
 //! Login (登录): which account an identifier names, and the password check
 //! with its slow-down after failures (never a lock-out).
 
-use super::throttle_wait_ms;
 use crate::error::AppError;
 use crate::features::accounts::port::LoginIdentifier;
 use crate::i18n::Text;
@@ -18,21 +17,46 @@ pub async fn authenticate(
 ) -> Result<i64, AppError> {
     let key = identifier_key(identifier);
     let now = ports.clock.now_ms();
-    if let Some(wait_ms) = throttle_wait_ms(ports, &key, ip, now).await? {
-        let wait = wait_ms.div_euclid(1000);
-        if wait > 0 {
-            return Err(AppError::RateLimited {
-                retry_after_secs: wait as u64,
-                message: Text::new(
-                    format!("登录失败次数较多，为保护您的账户，请{wait}秒后再试"),
-                    format!("Several logins failed. To protect the account, try again in {wait} seconds."),
-                ),
-            });
+    // The try is counted before the password is checked, so parallel
+    // tries can not all get past the limits.
+    let attempt = match ports.accounts.claim_login_attempt(&key, ip, now).await? {
+        Ok(attempt) => attempt,
+        Err(wait_ms) => {
+            audit_failure(ports, &key, "throttled", ip).await;
+            return Err(too_many_failures(wait_ms));
+        }
+    };
+
+    // A phone number may be on several accounts: the password decides
+    // which, so the answer never tells whether a phone has several
+    // accounts to someone who does not know a password. An identifier
+    // with no account costs a hash all the same.
+    let credentials = ports.accounts.credentials(identifier).await?;
+    if credentials.is_empty() {
+        ports.passwords.verify(password, None).await;
+    }
+    let mut matching = Vec::new();
+    for credential in credentials {
+        if ports
+            .passwords
+            .verify(password, Some(credential.password_hash.as_str()))
+            .await
+        {
+            matching.push(credential);
         }
     }
-
-    let credentials = ports.accounts.credentials(identifier).await?;
-    if credentials.len() > 1 {
+    if matching.is_empty() {
+        audit_failure(ports, &key, "password", ip).await;
+        return Err(AppError::field(
+            "password",
+            Text::new(
+                "账号或密码不正确，请核对后重新输入",
+                "The account or the password is wrong. Please check and try again.",
+            ),
+        ));
+    }
+    ports.accounts.login_succeeded(attempt).await?;
+    if matching.len() > 1 {
         return Err(AppError::field(
             "identifier",
             Text::new(
@@ -41,28 +65,9 @@ pub async fn authenticate(
             ),
         ));
     }
-    let credential = credentials.into_iter().next();
-    let ok = ports
-        .passwords
-        .verify(
-            password,
-            credential.as_ref().map(|c| c.password_hash.as_str()),
-        )
-        .await;
-    ports.accounts.record_login(&key, ip, ok, now).await?;
-    let credential = match credential {
-        Some(c) if ok => c,
-        _ => {
-            return Err(AppError::field(
-                "password",
-                Text::new(
-                    "账号或密码不正确，请核对后重新输入",
-                    "The account or the password is wrong. Please check and try again.",
-                ),
-            ))
-        }
-    };
+    let credential = matching.remove(0);
     if credential.disabled {
+        audit_failure(ports, &key, "disabled", ip).await;
         return Err(AppError::not_allowed(
             Text::new("该账户已停用。", "This account has been disabled."),
             Text::new(
@@ -72,6 +77,74 @@ pub async fn authenticate(
         ));
     }
     Ok(credential.account_id)
+}
+
+/// Records a failed login in the audit log (安全事件); a failure to record
+/// is logged and does not change the answer.
+async fn audit_failure(ports: &Ports, key: &str, reason: &str, ip: &str) {
+    let event = crate::domain::audit::SecurityEvent::LoginFailed {
+        identifier: key.to_string(),
+        reason: reason.to_string(),
+    };
+    let actor = crate::features::port::Actor {
+        account_id: None,
+        ip: ip.to_string(),
+    };
+    if let Err(e) = ports.audit.security_event(&actor, &event).await {
+        tracing::error!(error = %e, "recording a failed login failed");
+    }
+}
+
+/// Several tries failed: wait this long (ms, rounded up to seconds).
+fn too_many_failures(wait_ms: i64) -> AppError {
+    let wait = (wait_ms + 999).div_euclid(1000).max(1);
+    AppError::RateLimited {
+        retry_after_secs: wait as u64,
+        message: Text::new(
+            format!("登录失败次数较多，为保护您的账户，请{wait}秒后再试"),
+            format!("Several logins failed. To protect the account, try again in {wait} seconds."),
+        ),
+    }
+}
+
+/// Asks for the login password again before a change that matters
+/// (重新验证登录密码), counted against the login limits under
+/// `reauth:<account>` so a session can not be used to guess it.
+pub async fn confirm_password(
+    ports: &Ports,
+    account_id: i64,
+    password: &str,
+    ip: &str,
+) -> Result<(), AppError> {
+    if password.is_empty() {
+        return Err(AppError::field(
+            "password",
+            Text::new(
+                "请输入登录密码，以确认是您本人操作",
+                "Enter your login password to confirm it is you",
+            ),
+        ));
+    }
+    let key = format!("reauth:{account_id}");
+    let now = ports.clock.now_ms();
+    let attempt = ports
+        .accounts
+        .claim_login_attempt(&key, ip, now)
+        .await?
+        .map_err(too_many_failures)?;
+    let hash = ports.accounts.password_hash_of(account_id).await?;
+    if !ports.passwords.verify(password, hash.as_deref()).await {
+        audit_failure(ports, &key, "password", ip).await;
+        return Err(AppError::field(
+            "password",
+            Text::new(
+                "登录密码不正确，请重新输入",
+                "The login password is wrong. Please type it again.",
+            ),
+        ));
+    }
+    ports.accounts.login_succeeded(attempt).await?;
+    Ok(())
 }
 
 /// Where an account goes after login when it was not sent from a page.

@@ -1,8 +1,8 @@
 //! The accounts feature's orchestration, one file per journey, and what
-//! the journeys share: the one-time code field and its messages, and the
-//! slow-down after failures.
+//! the journeys share: the one-time code field and its messages.
 
 pub mod contact;
+pub mod devices;
 pub mod login;
 pub mod password_reset;
 pub mod registration;
@@ -10,7 +10,6 @@ pub mod registration;
 use crate::error::{AppError, FieldCheck};
 use crate::features::accounts::port::CodeRejection;
 use crate::i18n::Text;
-use crate::policy::{login_delay_secs, LOGIN_WINDOW_SECS};
 use crate::ports::Ports;
 
 /// The 6 digits of a one-time code as typed (full-width digits, spaces and
@@ -40,30 +39,6 @@ pub fn wait_for_code(wait_secs: i64) -> AppError {
             format!("Codes were requested too often. Try again in {wait_secs} seconds."),
         ),
     }
-}
-
-/// How long (ms) the failures recorded under `key` from `ip` make the
-/// person wait before the next try, if at all (`policy::login_delay_secs`).
-pub async fn throttle_wait_ms(
-    ports: &Ports,
-    key: &str,
-    ip: &str,
-    now: i64,
-) -> Result<Option<i64>, AppError> {
-    let (pair_failures, ip_failures) = ports
-        .accounts
-        .recent_login_failures(key, ip, now - LOGIN_WINDOW_SECS * 1000)
-        .await?;
-    let delay = login_delay_secs(pair_failures, ip_failures);
-    if delay == 0 {
-        return Ok(None);
-    }
-    let last = ports
-        .accounts
-        .last_login_failure(key, ip)
-        .await?
-        .unwrap_or(now);
-    Ok(Some(last + delay * 1000 - now))
 }
 
 /// Checks the one-time code sent for this purpose and subject and uses it

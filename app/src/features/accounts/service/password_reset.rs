@@ -10,7 +10,7 @@
 //! administrator.
 
 use super::login::identifier_key;
-use super::{code_field, throttle_wait_ms, wait_for_code};
+use super::{code_field, wait_for_code};
 use crate::domain::{CreditCode, Password, PhoneNumber, ResidentId};
 use crate::error::{AppError, FieldCheck};
 use crate::features::accounts::port::{CodeRejection, LoginIdentifier};
@@ -109,11 +109,13 @@ pub async fn reset(
     let key = format!("reset-code:id:{}", id.as_str());
     let ip = actor.ip.as_str();
     let now = ports.clock.now_ms();
-    if let Some(wait_ms) = throttle_wait_ms(ports, &key, ip, now).await? {
-        if wait_ms > 0 {
-            return Err(too_many_tries((wait_ms + 999) / 1000));
-        }
-    }
+    // Counted before the code is checked, so parallel tries can not all
+    // get past the limit.
+    let attempt = ports
+        .accounts
+        .claim_login_attempt(&key, ip, now)
+        .await?
+        .map_err(|wait_ms| too_many_tries((wait_ms + 999) / 1000))?;
 
     let target = ports
         .accounts
@@ -134,7 +136,6 @@ pub async fn reset(
     let account_id = match (verdict, target) {
         (Ok(()), Some((account_id, _))) => account_id,
         (rejection, _) => {
-            ports.accounts.record_login(&key, ip, false, now).await?;
             let rejection = rejection.err().unwrap_or(CodeRejection::NoLiveCode);
             return Err(rejection.into_field_error("code"));
         }
@@ -151,7 +152,8 @@ pub async fn reset(
         identifier_key(&LoginIdentifier::Phone(phone.clone())),
     ];
     let reset_key = format!("reset:id:{}", id.as_str());
-    for key in [key.as_str(), &reset_key, &login_keys[0], &login_keys[1]] {
+    ports.accounts.login_succeeded(attempt).await?;
+    for key in [&reset_key, &login_keys[0], &login_keys[1]] {
         ports.accounts.record_login(key, ip, true, now).await?;
     }
     Ok(())
