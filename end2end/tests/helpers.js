@@ -43,12 +43,14 @@ function ownerCar(info) {
   return car;
 }
 
-/** The newest SMS code sent to a phone (development outbox). */
+/** The newest SMS code sent to a phone (development outbox); other
+ * messages (a new-device login alert, say) may have come after it. */
 async function latestCode(request, phone) {
   const res = await request.get(`/dev/sms-outbox?phone=${phone}`);
   base.expect(res.ok()).toBeTruthy();
   const messages = await res.json();
-  const match = messages.length ? messages[0].body.match(/(\d{6})/) : null;
+  const withCode = messages.find((m) => /验证码\D*\d{6}/.test(m.body));
+  const match = withCode ? withCode.body.match(/验证码\D*(\d{6})/) : null;
   base.expect(match, `no code in outbox for ${phone}`).not.toBeNull();
   return match[1];
 }
@@ -159,7 +161,7 @@ async function staffLogIn(page, who) {
 
 /** Logs a staff member in on an API request context. */
 async function staffApiLogIn(request, who) {
-  const json = { accept: 'application/json' };
+  const json = { accept: 'application/json', 'sec-fetch-site': 'same-origin' };
   const first = await request.post('/api/login', { form: { identifier: who.login, password: who.password }, headers: json });
   base.expect(first.ok(), await first.text()).toBeTruthy();
   const second = await request.post('/api/staff/confirm_second_factor', { form: { code: await freshCode(who.login, who.totp_key) }, headers: json });

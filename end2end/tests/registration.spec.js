@@ -38,7 +38,7 @@ test('a person registers online with the phone on record', async ({ page, reques
   await expect(page.getByTestId('refused-services')).toContainText('窗口注册');
 });
 
-test('a phone that differs from the record is refused with the nearest windows', async ({ page }, info) => {
+test('a phone that differs from the record is refused, as a wrong name would be, with the nearest windows', async ({ page }, info) => {
   const people = demo().can_register_online;
   const [id, name, phone] = people[info.project.name === 'phone' ? 2 : 3];
   const otherPhone = phone.startsWith('139') ? '13800000000' : '13900000000';
@@ -54,7 +54,7 @@ test('a phone that differs from the record is refused with the nearest windows',
   await page.getByRole('button', { name: '获取短信验证码' }).click();
 
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('手机号码不一致');
+  await expect(alert).toContainText('身份证号码、姓名或手机号码与办理机动车登记或驾驶证申领业务时登记的信息不一致');
   await expect(alert).toContainText('注册窗口');
   // A few windows near the person, not all 26: the form stays in reach.
   await expect(page.getByRole('heading', { name: '离您较近的注册窗口' })).toBeVisible();

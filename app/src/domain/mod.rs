@@ -10,6 +10,7 @@ pub mod binding;
 pub mod blacklist;
 pub mod credit_code;
 pub mod date;
+pub mod device;
 pub mod exam;
 pub mod fulfilment;
 pub mod identity;

@@ -24,6 +24,43 @@ pub fn district_of(address: &str) -> Option<&str> {
         .then_some(district)
 }
 
+/// The districts of 石家庄市 by administrative division code (行政区划代码,
+/// GB/T 2260): (region code, district).
+pub const REGION_DISTRICTS: &[(&str, &str)] = &[
+    ("130102", "长安区"),
+    ("130104", "桥西区"),
+    ("130105", "新华区"),
+    ("130107", "井陉矿区"),
+    ("130108", "裕华区"),
+    ("130109", "藁城区"),
+    ("130110", "鹿泉区"),
+    ("130111", "栾城区"),
+    ("130121", "井陉县"),
+    ("130123", "正定县"),
+    ("130125", "行唐县"),
+    ("130126", "灵寿县"),
+    ("130127", "高邑县"),
+    ("130128", "深泽县"),
+    ("130129", "赞皇县"),
+    ("130130", "无极县"),
+    ("130131", "平山县"),
+    ("130132", "元氏县"),
+    ("130133", "赵县"),
+    ("130181", "辛集市"),
+    ("130183", "晋州市"),
+    ("130184", "新乐市"),
+];
+
+/// The district an ID number was issued in (its first six digits), when
+/// it is one of [`REGION_DISTRICTS`]: where to suggest windows when the
+/// platform may not say anything it holds about the person.
+pub fn district_of_id_region(region_code: &str) -> Option<&'static str> {
+    REGION_DISTRICTS
+        .iter()
+        .find(|(code, _)| *code == region_code)
+        .map(|(_, district)| *district)
+}
+
 /// Orders windows for a person near `district`: windows whose address is in
 /// that district first, then vehicle administration offices (车辆管理所),
 /// then the rest, each group in its original order; at most `limit`.

@@ -4,34 +4,10 @@
 use super::batch::{insert, s, Tx, V};
 use super::cast;
 use super::random::{address, name, phone, window_phone, Rng, STREETS};
+use app::domain::window::REGION_DISTRICTS;
 use app::domain::{CreditCode, Date, ResidentId, UnitKind};
 use std::collections::HashSet;
 
-/// (region code, district) of Shijiazhuang.
-pub(super) const DISTRICTS: &[(&str, &str)] = &[
-    ("130102", "长安区"),
-    ("130104", "桥西区"),
-    ("130105", "新华区"),
-    ("130107", "井陉矿区"),
-    ("130108", "裕华区"),
-    ("130109", "藁城区"),
-    ("130110", "鹿泉区"),
-    ("130111", "栾城区"),
-    ("130121", "井陉县"),
-    ("130123", "正定县"),
-    ("130125", "行唐县"),
-    ("130126", "灵寿县"),
-    ("130127", "高邑县"),
-    ("130128", "深泽县"),
-    ("130129", "赞皇县"),
-    ("130130", "无极县"),
-    ("130131", "平山县"),
-    ("130132", "元氏县"),
-    ("130133", "赵县"),
-    ("130181", "辛集市"),
-    ("130183", "晋州市"),
-    ("130184", "新乐市"),
-];
 /// The traffic police brigades (交警大队) with a registration window, and
 /// the district (or development zone) their hall is in.
 pub(super) const BRIGADES: &[(&str, &str)] = &[
@@ -104,7 +80,7 @@ pub(super) async fn windows(tx: &mut Tx, rng: &mut Rng) -> Result<(), sqlx::Erro
             s(format!("车辆管理所{n}分所个人用户注册窗口")),
             s(format!(
                 "石家庄市{}车辆管理所{n}分所业务大厅",
-                DISTRICTS[k].1
+                REGION_DISTRICTS[k].1
             )),
             s("individual"),
             s(window_phone(rng)),
@@ -140,7 +116,7 @@ pub(super) async fn persons(
     let mut rows = Vec::new();
     let mut seen_ids = HashSet::new();
     while persons.len() < cast::PERSONS {
-        let (region, district) = *rng.pick(DISTRICTS);
+        let (region, district) = *rng.pick(REGION_DISTRICTS);
         let age_days = if persons.len().is_multiple_of(9) {
             // older drivers
             (60 * 365 + rng.below(20 * 365)) as i64
@@ -215,7 +191,7 @@ pub(super) async fn organisations(
     let mut orgs = Vec::new();
     let mut rows = Vec::new();
     for (i, (org_name, kind)) in specs.iter().enumerate() {
-        let (region, district) = DISTRICTS[i % 8];
+        let (region, district) = REGION_DISTRICTS[i % 8];
         let first17 = format!("91{region}MA{:07}", 1000 + rng.below(9_000_000));
         let code = CreditCode::from_first17(&first17).expect("valid credit code");
         let phone = phone(rng, phones);

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 async fn contact_changes_need_the_new_numbers_code_and_tell_the_old_number(app: TestApp) {
     let owner = logged_in(&app, "Online-registered individual").await;
+    let (_, password) = app.demo_login("Online-registered individual");
     let (car, _, truck) = online_owner_fleet(&app).await;
     for v in [car, truck] {
         app.call_fn(&owner, BindOwnVehicle { vehicle_id: v })
@@ -42,25 +43,53 @@ async fn contact_changes_need_the_new_numbers_code_and_tell_the_old_number(app: 
     )
     .await
     .expect("code sent");
+    let code = app.latest_code("13931107788").await;
+    let wrong_code = if code == "000000" { "111111" } else { "000000" };
     let err = app
         .call_fn(
             &owner,
             ConfirmContactChange {
                 target: target.to_string(),
                 phone: "13931107788".into(),
-                code: "000000".into(),
+                code: wrong_code.into(),
+                password: password.clone(),
             },
         )
         .await
         .unwrap_err();
     assert_eq!(fields(&err), vec!["code"], "{app}");
-    let code = app.latest_code("13931107788").await;
+    // The session and the new number's code are not enough: the password
+    // is asked again, and a missing or wrong one changes nothing (and does
+    // not use the code up).
+    for typed in ["", "Wrong-password-1"] {
+        let err = app
+            .call_fn(
+                &owner,
+                ConfirmContactChange {
+                    target: target.to_string(),
+                    phone: "13931107788".into(),
+                    code: code.clone(),
+                    password: typed.into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), vec!["password"], "{app}: {err}");
+    }
+    let unchanged: String = sqlx::query("SELECT phone FROM vehicles WHERE id = $1")
+        .bind(truck)
+        .fetch_one(&app.platform.store.pool)
+        .await
+        .unwrap()
+        .get("phone");
+    assert_eq!(unchanged, old, "{app}");
     app.call_fn(
         &owner,
         ConfirmContactChange {
             target: target.to_string(),
             phone: "13931107788".into(),
             code: code.to_string(),
+            password: password.clone(),
         },
     )
     .await

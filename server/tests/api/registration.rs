@@ -95,7 +95,8 @@ async fn a_different_phone_is_refused_with_the_window_list(app: TestApp) {
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
     assert_eq!(err["NotAllowed"]["see_windows"], true);
-    // The windows near the person's address on record are suggested first.
+    // The windows of the district the ID number names are suggested first
+    // (in the demo registry it is also the district of the address).
     let address: String = sqlx::query("SELECT address FROM persons WHERE id_number = $1")
         .bind(&id)
         .fetch_one(&app.platform.store.pool)
@@ -142,8 +143,8 @@ async fn bad_input_names_every_wrong_field_and_unknown_people_go_to_a_window(app
         "{app}: {err}"
     );
 
-    // A valid ID that is not in the registry.
-    let err = send_code(
+    // A valid ID that is not in the registry: to a window.
+    let unknown = send_code(
         &app,
         "learner",
         "11010519491231002X",
@@ -152,15 +153,63 @@ async fn bad_input_names_every_wrong_field_and_unknown_people_go_to_a_window(app
     )
     .await
     .unwrap_err();
-    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
-    assert_eq!(err["NotAllowed"]["see_windows"], true);
+    assert_eq!(kind(&unknown), "NotAllowed", "{app}: {unknown}");
+    assert_eq!(unknown["NotAllowed"]["see_windows"], true);
 
-    // The name must match the registry.
-    let (id, _, phone) = app.demo.can_register_online[2].clone();
-    let err = send_code(&app, "owner_or_driver", &id, "错名字", &phone)
+    // A wrong name and a wrong phone get the very answer an unknown ID
+    // number gets, so the form tells nobody whose ID goes with which name
+    // or phone; the windows suggested are those of the district the ID
+    // number itself names.
+    let (id, name, phone) = app.demo.can_register_online[2].clone();
+    let other_phone = if phone == "13900000000" {
+        "13800000000"
+    } else {
+        "13900000000"
+    };
+    let wrong_name = send_code(&app, "owner_or_driver", &id, "错名字", &phone)
         .await
         .unwrap_err();
-    assert_eq!(fields(&err), vec!["name"], "{app}: {err}");
+    let wrong_phone = send_code(&app, "owner_or_driver", &id, &name, other_phone)
+        .await
+        .unwrap_err();
+    assert_eq!(wrong_name, wrong_phone, "{app}");
+    assert_eq!(
+        wrong_name["NotAllowed"]["rule"], unknown["NotAllowed"]["rule"],
+        "{app}"
+    );
+    assert_eq!(
+        wrong_name["NotAllowed"]["near_district"],
+        app::domain::window::district_of_id_region(&id[..6]).expect("a demo district"),
+        "{app}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sms_outbox").await,
+        0,
+        "{app}: no SMS for a mismatch"
+    );
+
+    // Checks are counted before any look-up: wrong guesses at one ID
+    // number are soon slowed down.
+    let mut limited = None;
+    for (i, guess) in [
+        "张甲", "张乙", "张丙", "张丁", "张戊", "张己", "张庚", "张辛",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let err = send_code(&app, "owner_or_driver", &id, guess, &phone)
+            .await
+            .unwrap_err();
+        assert_ne!(kind(&err), "Fields", "{app}: {err}");
+        if kind(&err) == "RateLimited" {
+            limited = Some(i);
+            break;
+        }
+    }
+    assert!(
+        limited.is_some(),
+        "{app}: guesses at one ID number are throttled"
+    );
 }
 both_backends!(bad_input_names_every_wrong_field_and_unknown_people_go_to_a_window);
 

@@ -180,6 +180,11 @@ impl Sms {
         Sms::new(SmsTemplate::ContactChanged, &[record, phone])
     }
 
+    /// `time`: when, China Standard Time; `device`: [`crate::domain::device::device_label`].
+    pub fn new_device_login(time: &str, device: &str) -> Sms {
+        Sms::new(SmsTemplate::NewDeviceLogin, &[time, device])
+    }
+
     pub fn password_reset() -> Sms {
         Sms::new(SmsTemplate::PasswordReset, &[])
     }

@@ -168,6 +168,9 @@ templates! {
     /// 联系方式变更 (to the account and to the old number).
     ContactChanged => ("contact_changed", "联系方式已变更",
         "${record}登记的联系电话已变更为${phone}。如非本人操作，请立即拨打122。"),
+    /// 新设备登录提醒: a login from a device the account has not used.
+    NewDeviceLogin => ("new_device_login", "新设备登录提醒",
+        "您的交通安全综合服务管理平台账户于${time}在新设备（${device}）登录。如非本人操作，请立即通过“忘记密码”重置密码（所有设备将退出登录）或拨打122。"),
     /// 登录密码已重置.
     PasswordReset => ("password_reset", "登录密码已重置",
         "您的交通安全综合服务管理平台账户登录密码已通过短信验证码重置，所有已登录的设备均已退出。如非本人操作，请立即拨打122或携带身份证明到注册窗口处理。"),

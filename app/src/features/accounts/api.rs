@@ -12,9 +12,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::port::LoginIdentifier,
-    super::service::{contact, login as login_service, password_reset, registration},
+    super::service::{contact, devices, login as login_service, password_reset, registration},
     super::session::start_session,
-    super::session::{current_account, current_session, require_account},
+    super::session::{current_account, current_session, require_citizen},
     super::session::{set_cookie, set_session_cookie},
     super::AFTER_RESET,
     crate::features::request::{actor, client_ip, ports, redirect_to},
@@ -63,6 +63,7 @@ pub async fn login(
         let _ = ports.accounts.end_session(&old.token_hash, &actor()).await;
     }
     start_session(&ports, account_id).await?;
+    devices::after_login(&ports, account_id).await?;
     let target = next
         .unwrap_or(login_service::home_of(&identifier))
         .to_string();
@@ -101,10 +102,11 @@ pub async fn send_registration_code(
     phone: String,
 ) -> Result<CodeSent, AppError> {
     let ports = ports()?;
-    let sent = match registration::identity(&ports, &kind, &id_number, &name, &phone).await {
-        Ok(who) => registration::send_code(&ports, &who, &actor()).await,
-        Err(e) => Err(e),
-    };
+    let sent =
+        match registration::identity(&ports, &kind, &id_number, &name, &phone, &actor()).await {
+            Ok(who) => registration::send_code(&ports, &who, &actor()).await,
+            Err(e) => Err(e),
+        };
     // Posted before the page's script ran: the redirect back keeps no
     // typing, so what was typed waits in a short-lived cookie (never in
     // the address) for the page to fill the form with.
@@ -139,11 +141,12 @@ pub async fn complete_registration(
     password_confirm: String,
 ) -> Result<(), AppError> {
     let ports = ports()?;
-    let who = registration::identity(&ports, &kind, &id_number, &name, &phone).await?;
+    let who = registration::identity(&ports, &kind, &id_number, &name, &phone, &actor()).await?;
     let account_id =
         registration::register_online(&ports, who, &code, &password, &password_confirm, &actor())
             .await?;
     start_session(&ports, account_id).await?;
+    devices::after_registration(&ports, account_id).await?;
     redirect_to("/account");
     Ok(())
 }
@@ -185,20 +188,31 @@ pub async fn reset_password(
 #[server(prefix = "/api", endpoint = "request_contact_change")]
 pub async fn request_contact_change(target: String, phone: String) -> Result<String, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     contact::request_change(&ports, &account, &target, &phone, &actor()).await
 }
 
-/// Contact change, step 2: the code from the new number. Changes the record.
+/// Contact change, step 2: the code from the new number and the login
+/// password again. Changes the record; the old number is told.
 #[server(prefix = "/api", endpoint = "confirm_contact_change")]
 pub async fn confirm_contact_change(
     target: String,
     phone: String,
     code: String,
+    #[server(default)] password: String,
 ) -> Result<(), AppError> {
     let ports = ports()?;
-    let account = require_account()?;
-    contact::confirm_change(&ports, &account, &target, &phone, &code, &actor()).await?;
+    let account = require_citizen()?;
+    contact::confirm_change(
+        &ports,
+        &account,
+        &target,
+        &phone,
+        &code,
+        &password,
+        &actor(),
+    )
+    .await?;
     redirect_to("/account?contact=1");
     Ok(())
 }
@@ -208,7 +222,7 @@ pub async fn confirm_contact_change(
 #[server(prefix = "/api", endpoint = "my_record_views")]
 pub async fn my_record_views() -> Result<Vec<super::RecordView>, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     if account.is_staff() {
         return Err(AppError::not_allowed(
             crate::i18n::Text::new(

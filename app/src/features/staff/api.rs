@@ -119,6 +119,7 @@ pub async fn confirm_second_factor(
     }
     set_cookie(&ports, second_factor::CHALLENGE_COOKIE, "", 0, "Strict");
     start_session(&ports, account_id).await?;
+    crate::features::accounts::service::devices::after_login(&ports, account_id).await?;
     let target = next
         .as_deref()
         .and_then(crate::policy::safe_return_path)

@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::features::accounts::{ConfirmContactChange, RequestContactChange};
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, ErrorSummary};
+use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 use crate::ui::components::sms_code::{CodeField, PhoneField};
 use crate::ui::pages::vehicles::AccountNav;
@@ -47,6 +47,13 @@ fn labels() -> Vec<(&'static str, Text)> {
             "code",
             Text::new("短信验证码", "Code from the text message"),
         ),
+        (
+            "password",
+            Text::new(
+                "登录密码（再次确认是您本人）",
+                "Your login password (to confirm it is you)",
+            ),
+        ),
     ]
 }
 
@@ -60,6 +67,7 @@ pub fn ContactChangeForm(
     let confirm = ServerAction::<ConfirmContactChange>::new();
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
     let sent_to = RwSignal::new(None::<String>);
     let error = RwSignal::new(initial_error);
     Effect::new(move |_| match request.value().get() {
@@ -111,10 +119,21 @@ pub fn ContactChangeForm(
             hidden=move || sent_to.get().is_none()
             on:submit=move |ev| {
                 ev.prevent_default();
-                confirm.dispatch(ConfirmContactChange { target: target_for_confirm.clone(), phone: phone.get_untracked(), code: code.get_untracked() });
+                confirm.dispatch(ConfirmContactChange { target: target_for_confirm.clone(), phone: phone.get_untracked(), code: code.get_untracked(), password: password.get_untracked() });
             }
         >
+            <input type="hidden" name="target" value=target.clone() />
+            <input type="hidden" name="phone" value=move || phone.get() />
             <CodeField lang label=labels[1].1.clone() value=code error />
+            <TextField
+                lang
+                name="password"
+                label=labels[2].1.clone()
+                value=password
+                server_error=server_problem(error, "password")
+                input_type="password"
+                autocomplete="current-password"
+            />
             <button class="button" type="submit" disabled=move || confirm.pending().get()>
                 {lang.pick("确认变更", "Confirm the change")}
             </button>

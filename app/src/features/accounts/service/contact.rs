@@ -87,18 +87,23 @@ pub async fn request_change(
     }
 }
 
-/// Step 2: the code from the new number. Changes the record.
+/// Step 2: the code from the new number and the login password again (a
+/// session alone, say on a phone left unlocked, can not move the number
+/// the record's messages go to). Changes the record.
+#[allow(clippy::too_many_arguments)]
 pub async fn confirm_change(
     ports: &Ports,
     account: &SessionAccount,
     target: &str,
     phone: &str,
     code: &str,
+    password: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
     let (which, label) = target_label(ports, account, target).await?;
     let phone = PhoneNumber::parse(phone)
         .map_err(|e| AppError::Fields(vec![crate::error::FieldProblem::rule("phone", &e)]))?;
+    super::login::confirm_password(ports, account.account_id, password, &actor.ip).await?;
     let subject = format!("{}:{}", account.account_id, target);
     use_code(ports, &phone, CONTACT_PURPOSE, &subject, code).await?;
     ports

@@ -60,58 +60,74 @@ pub fn parse_identity(
 }
 
 /// SPEC §2: the identity must be in the registry, the name must match,
-/// the person must not have an account yet, and the phone must equal the
-/// phone on record — otherwise the person registers at a window.
+/// the phone must equal the phone on record and the person must not have
+/// an account yet — otherwise the person registers at a window.
+///
+/// Each check is counted against the client's limits before the registry
+/// is read (the login's throttle, under `register:<ID number>`), and an ID
+/// number not in the registry, a wrong name and a wrong phone get one and
+/// the same answer, so the form can not be used to learn whose ID number
+/// goes with which name or phone. Only someone who typed all three right
+/// learns that the account already exists.
 pub async fn identity(
     ports: &Ports,
     kind: &str,
     id_number: &str,
     name: &str,
     phone: &str,
+    actor: &Actor,
 ) -> Result<Identity, AppError> {
     let who = parse_identity(kind, id_number, name, phone)?;
-    let record = ports.registry.person(&who.id).await?;
-    let Some(record) = record else {
-        return Err(AppError::NotAllowed(Refusal {
-            rule: Text::new(
-                "未查询到您办理机动车登记或驾驶证申领业务的记录，无法核对手机号码。",
-                "We found no vehicle registration or driving-licence application in your name, so your phone number cannot be checked.",
-            ),
-            remedy: Text::new(
-                "请携带本人身份证明到任一个人用户注册窗口办理注册。",
-                "Please register at any individual registration window, bringing your identity document.",
-            ),
-            see_windows: true,
-            near_district: None,
-        }));
+    let now = ports.clock.now_ms();
+    let key = format!("register:{}", who.id.as_str());
+    let attempt = match ports
+        .accounts
+        .claim_login_attempt(&key, &actor.ip, now)
+        .await?
+    {
+        Ok(attempt) => attempt,
+        Err(wait_ms) => {
+            let wait = (wait_ms + 999).div_euclid(1000).max(1);
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait as u64,
+                message: Text::new(
+                    format!("核对身份信息的次数较多，请{wait}秒后再试"),
+                    format!("Identity checks were tried too often. Try again in {wait} seconds."),
+                ),
+            });
+        }
     };
-    if record.name != who.name.as_str() {
-        return Err(AppError::field(
-            "name",
-            Text::new(
-                "姓名与该身份证号码登记的姓名不一致，请核对",
-                "The name does not match the name recorded for this ID number. Please check it.",
-            ),
-        ));
+    let record = ports.registry.person(&who.id).await?;
+    let matches = record.is_some_and(|record| {
+        record.name == who.name.as_str() && record.phone_on_record == who.phone.as_str()
+    });
+    if !matches {
+        return Err(not_as_on_record(&who.id));
     }
+    ports.accounts.login_succeeded(attempt).await?;
     if ports.accounts.has_account(&who.id).await? {
         return Err(already_registered());
     }
-    if record.phone_on_record != who.phone.as_str() {
-        return Err(AppError::NotAllowed(Refusal {
-            rule: Text::new(
-                "您填写的手机号码与办理机动车登记或驾驶证申领业务时登记的手机号码不一致，不能网上注册。",
-                "The phone number you entered is not the one recorded when you registered your vehicle or applied for your driving licence, so you cannot register online.",
-            ),
-            remedy: Text::new(
-                "请携带本人身份证明到任一个人用户注册窗口办理注册（离您较近的窗口见下方）。",
-                "Please register at any individual registration window with your identity document (the windows near you are listed below).",
-            ),
-            see_windows: true,
-            near_district: crate::domain::window::district_of(&record.address).map(Box::from),
-        }));
-    }
     Ok(who)
+}
+
+/// The one answer for an ID number not in the registry, a name that is not
+/// the one on record and a phone that is not the one on record; the windows
+/// suggested are those of the district the ID number itself names.
+pub fn not_as_on_record(id: &ResidentId) -> AppError {
+    AppError::NotAllowed(Refusal {
+        rule: Text::new(
+            "您填写的身份证号码、姓名或手机号码与办理机动车登记或驾驶证申领业务时登记的信息不一致（或未查询到登记记录），不能网上注册。",
+            "The ID number, name or phone number you entered does not match what was recorded when you registered a vehicle or applied for a driving licence (or there is no such record), so you cannot register online.",
+        ),
+        remedy: Text::new(
+            "请核对后重试，或携带本人身份证明到任一个人用户注册窗口办理注册（离您较近的窗口见下方）。",
+            "Check and try again, or register at any individual registration window with your identity document (windows near you are listed below).",
+        ),
+        see_windows: true,
+        near_district: crate::domain::window::district_of_id_region(id.region_code())
+            .map(Box::from),
+    })
 }
 
 pub fn already_registered() -> AppError {
