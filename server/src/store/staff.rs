@@ -102,6 +102,19 @@ pub async fn create_staff(store: &Store, new: &NewStaff) -> StoreResult<i64> {
     Ok(id)
 }
 
+impl Store {
+    /// The TOTP key of an account as stored (sealed, see `super::sealed`).
+    fn open_totp_key(&self, account_id: i64, stored: &str) -> StoreResult<String> {
+        self.sealing_key
+            .open(stored, &super::sealed::totp_key_context(account_id))
+            .ok_or_else(|| {
+                StoreError::BadValue(format!(
+                    "the second-factor key of account {account_id} does not open with this server's secret"
+                ))
+            })
+    }
+}
+
 #[async_trait]
 impl StaffAccounts for Store {
     async fn second_factor(&self, account_id: i64) -> PortResult<Option<SecondFactor>> {
@@ -112,12 +125,15 @@ impl StaffAccounts for Store {
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await?;
-            Ok(row.map(|(key, enrolled_at, last_step, locked_until_ms)| SecondFactor {
-                key,
-                enrolled: enrolled_at.is_some(),
-                last_step,
-                locked_until_ms,
-            }))
+            row.map(|(sealed, enrolled_at, last_step, locked_until_ms)| {
+                Ok(SecondFactor {
+                    key: self.open_totp_key(account_id, &sealed)?,
+                    enrolled: enrolled_at.is_some(),
+                    last_step,
+                    locked_until_ms,
+                })
+            })
+            .transpose()
         })
         .await
     }
@@ -130,10 +146,10 @@ impl StaffAccounts for Store {
                  ON CONFLICT (account_id) DO NOTHING",
             )
             .bind(account_id)
-            .bind(key)
+            .bind(self.sealing_key.seal(key, &super::sealed::totp_key_context(account_id)))
             .execute(&mut *tx)
             .await?;
-            let (key, enrolled_at, last_step, locked_until_ms): (String, Option<i64>, i64, Option<i64>) =
+            let (sealed, enrolled_at, last_step, locked_until_ms): (String, Option<i64>, i64, Option<i64>) =
                 sqlx::query_as(
                     "SELECT secret, enrolled_at, last_step, locked_until FROM staff_second_factors WHERE account_id = $1",
                 )
@@ -142,7 +158,7 @@ impl StaffAccounts for Store {
                 .await?;
             tx.commit().await?;
             Ok(SecondFactor {
-                key,
+                key: self.open_totp_key(account_id, &sealed)?,
                 enrolled: enrolled_at.is_some(),
                 last_step,
                 locked_until_ms,

@@ -125,6 +125,17 @@ async fn an_administrator_creates_a_clerk_who_enrols_a_second_factor(app: TestAp
     // Reloading shows the same key.
     let again = app.call_fn(&client, SecondFactorStep {}).await.unwrap();
     assert_eq!(again["enrol"]["key"], step["enrol"]["key"], "{app}");
+    // The database holds the key sealed, not in the clear.
+    let stored: String = app
+        .scalar(
+            "SELECT secret FROM staff_second_factors WHERE account_id = $1",
+            id,
+        )
+        .await;
+    assert!(
+        stored.starts_with("v1:") && !stored.contains(&key),
+        "{app}: the key is sealed at rest: {stored}"
+    );
     let key = TotpKey::from_base32(&key).unwrap();
     let now = step_at(app.clock.now_ms());
     // A wrong code is refused and counted.

@@ -400,14 +400,23 @@ impl TestApp {
         self.call_fn(client, SecondFactorStep {})
             .await
             .unwrap_or_else(|e| panic!("{self}: second factor step: {e}"));
-        let (key, last_step): (String, i64) = sqlx::query_as(
-            "SELECT f.secret, f.last_step FROM staff_second_factors f JOIN accounts a ON a.id = f.account_id
+        let (account_id, sealed, last_step): (i64, String, i64) = sqlx::query_as(
+            "SELECT a.id, f.secret, f.last_step FROM staff_second_factors f JOIN accounts a ON a.id = f.account_id
              WHERE a.staff_username = $1",
         )
         .bind(username.to_ascii_lowercase())
         .fetch_one(&self.platform.store.pool)
         .await
         .unwrap_or_else(|e| panic!("{self}: the key of {username}: {e}"));
+        let key = self
+            .platform
+            .store
+            .sealing_key()
+            .open(
+                &sealed,
+                &server::store::sealed::totp_key_context(account_id),
+            )
+            .expect("the key opens with the server's secret");
         let key = TotpKey::from_base32(&key).expect("a Base32 key");
         let now = step_at(self.clock.now_ms());
         let step = (now - 1).max(last_step + 1);
