@@ -42,6 +42,24 @@ pub fn code_digits(input: &str) -> Option<String> {
     Some(digits)
 }
 
+/// The longest reference number the platform issues (业务流水号, 缴款凭证号,
+/// 订单号…) with room to spare.
+pub const REFERENCE_MAX_CHARS: usize = 40;
+
+/// A reference number as typed, pasted or carried in a link: width folded,
+/// white space dropped, letters upper-cased; None when it holds anything
+/// but ASCII letters, digits and dashes or is empty or too long — such a
+/// thing names no record, and never reaches a database query.
+pub fn reference_number(input: &str) -> Option<String> {
+    let compact = compact_upper(input);
+    let ok = !compact.is_empty()
+        && compact.chars().count() <= REFERENCE_MAX_CHARS
+        && compact
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    ok.then_some(compact)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +84,28 @@ mod tests {
         assert_eq!(code_digits("482 483").as_deref(), Some("482483"));
         assert_eq!(code_digits("４８２４８３").as_deref(), Some("482483"));
         assert_eq!(code_digits("48248a"), None);
+    }
+
+    #[test]
+    fn reference_numbers_are_read_as_typed_and_nothing_else_passes() {
+        assert_eq!(
+            reference_number(" sq２０２６-0001 ").as_deref(),
+            Some("SQ2026-0001")
+        );
+        assert_eq!(
+            reference_number("R20261129000001").as_deref(),
+            Some("R20261129000001")
+        );
+        for bad in [
+            "",
+            "   ",
+            "SQ\u{0}1",
+            "SQ';--",
+            "申请1",
+            "A\u{202e}B",
+            &"9".repeat(41),
+        ] {
+            assert_eq!(reference_number(bad), None, "{bad:?}");
+        }
     }
 }

@@ -191,13 +191,26 @@ pub fn session_account() -> Option<SessionAccount> {
 
 /// Sends the visitor to the login page when nobody is logged in (server
 /// side), with the page they asked for as `next` so that login brings them
-/// back to it.
+/// back to it; sends staff from citizens' `/account` pages to the console.
 pub fn require_login_redirect() {
     #[cfg(feature = "ssr")]
-    if session_account().is_none() {
+    {
         let asked_for = use_context::<http::request::Parts>()
             .and_then(|p| p.uri.path_and_query().map(|pq| pq.as_str().to_string()));
-        let location = login_location(asked_for.as_deref());
+        // Staff do not use citizens' pages under their own account (the
+        // server functions refuse them too): they go to their console.
+        let location = match session_account() {
+            None => login_location(asked_for.as_deref()),
+            Some(a)
+                if a.is_staff()
+                    && asked_for
+                        .as_deref()
+                        .is_some_and(|p| p.starts_with("/account")) =>
+            {
+                "/staff".to_string()
+            }
+            Some(_) => return,
+        };
         // A page request is always a navigation: answer 303 whatever it accepts.
         if let (Some(response), Ok(value)) = (
             use_context::<leptos_axum::ResponseOptions>(),

@@ -49,6 +49,27 @@ pub fn require_account() -> Result<SessionAccount, AppError> {
     current_account().ok_or(AppError::NotLoggedIn)
 }
 
+/// An individual or unit account (个人用户、单位用户), or `NotLoggedIn`; a
+/// staff account is refused: staff serve citizens from the console and do
+/// not use citizens' services under their own account. Every citizen
+/// server function starts here.
+pub fn require_citizen() -> Result<SessionAccount, AppError> {
+    let account = require_account()?;
+    if account.is_staff() {
+        return Err(AppError::not_allowed(
+            Text::new(
+                "此功能面向个人和单位用户，民警账户不能办理。",
+                "This is for individual and unit users; staff accounts cannot use it.",
+            ),
+            Text::new(
+                "办理本人业务请使用个人用户账户登录；为群众办理请使用工作台。",
+                "For your own affairs, log in with your personal account; to serve the public, use the staff console.",
+            ),
+        ));
+    }
+    Ok(account)
+}
+
 /// A staff account whose role may do it (岗位权限), or a refusal naming the
 /// roles that may. Every staff server function starts here.
 pub fn require_staff_power(power: StaffPower) -> Result<SessionAccount, AppError> {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::BindingDesk,
-    crate::features::accounts::session::require_account,
+    crate::features::accounts::session::require_citizen,
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -16,7 +16,7 @@ use {
 #[server(prefix = "/api", endpoint = "my_vehicles")]
 pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
     BindingDesk::of(&ports()?)
-        .overview(require_account()?)
+        .overview(require_citizen()?)
         .await
 }
 
@@ -24,7 +24,7 @@ pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
 #[server(prefix = "/api", endpoint = "bind_own_vehicle")]
 pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
-        .bind_own(&require_account()?, vehicle_id, &actor())
+        .bind_own(&require_citizen()?, vehicle_id, &actor())
         .await?;
     redirect_to("/account/vehicles?bound=1");
     Ok(())
@@ -35,7 +35,7 @@ pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 /// gets an SMS code on the phone on record. Answers the masked phone.
 #[server(prefix = "/api", endpoint = "request_other_vehicle")]
 pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<String, AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
     let (plate, masked) = BindingDesk::of(&ports()?)
         .request_other(account, &plate, &vin_suffix, &actor())
         .await?;
@@ -50,7 +50,7 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
 #[server(prefix = "/api", endpoint = "confirm_other_vehicle")]
 pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
-        .confirm_other(&require_account()?, &plate, &code, &actor())
+        .confirm_other(&require_citizen()?, &plate, &code, &actor())
         .await?;
     redirect_to("/account/vehicles?bound=1");
     Ok(())
@@ -59,7 +59,7 @@ pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), Ap
 /// Unbinds a vehicle (解绑).
 #[server(prefix = "/api", endpoint = "unbind_vehicle")]
 pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
     BindingDesk::of(&ports()?)
         .unbind_vehicle(&account, vehicle_id, &actor())
         .await?;
@@ -71,7 +71,7 @@ pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "licence_overview")]
 pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
     BindingDesk::of(&ports()?)
-        .licence(&require_account()?)
+        .licence(&require_citizen()?)
         .await
 }
 
@@ -79,7 +79,7 @@ pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
 #[server(prefix = "/api", endpoint = "bind_licence")]
 pub async fn bind_licence() -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
-        .bind_licence(&require_account()?, &actor())
+        .bind_licence(&require_citizen()?, &actor())
         .await?;
     redirect_to("/account/licence?bound=1");
     Ok(())
@@ -88,7 +88,7 @@ pub async fn bind_licence() -> Result<(), AppError> {
 /// Unbinds the licence.
 #[server(prefix = "/api", endpoint = "unbind_licence")]
 pub async fn unbind_licence() -> Result<(), AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
     BindingDesk::of(&ports()?)
         .unbind_licence(&account, &actor())
         .await?;

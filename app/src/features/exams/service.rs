@@ -99,6 +99,13 @@ impl<'a> ExamDesk<'a> {
         actor: &Actor,
     ) -> Result<i64, AppError> {
         let id_number = self.learner(account).await?;
+        // Who may book at all comes first: someone with no learner's permit
+        // is told so, whatever session they name.
+        let record = self
+            .exams
+            .record(&id_number)
+            .await?
+            .ok_or_else(|| refusal(BookingRefusal::NoPermit))?;
         let session: ExamSession = self
             .exams
             .open_sessions(self.now_ms)
@@ -111,11 +118,6 @@ impl<'a> ExamDesk<'a> {
                     "That session is closed for booking or does not exist.",
                 ))
             })?;
-        let record = self
-            .exams
-            .record(&id_number)
-            .await?
-            .ok_or_else(|| refusal(BookingRefusal::NoPermit))?;
         may_book(&record, session.subject, session.day, self.today).map_err(refusal)?;
         let priority = priority_date(&record, session.subject).unwrap_or(self.today);
         self.exams

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use {
     super::service::{self, Payment},
     crate::domain::StaffPower,
-    crate::features::accounts::session::require_account,
+    crate::features::accounts::session::require_citizen,
     crate::features::accounts::session::require_staff_power,
     crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
@@ -22,7 +22,7 @@ pub async fn my_violations(
     #[server(default)] page: Option<String>,
 ) -> Result<ViolationsOverview, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     service::overview(&ports, account.account_id, page).await
 }
@@ -32,7 +32,7 @@ pub async fn my_violations(
 /// with the rule (its details stay private).
 #[server(prefix = "/api", endpoint = "violation_detail")]
 pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppError> {
-    service::detail(&ports()?, require_account()?.account_id, violation_id).await
+    service::detail(&ports()?, require_citizen()?.account_id, violation_id).await
 }
 
 /// Handles (acknowledges) a violation: the person confirms the facts and
@@ -40,7 +40,7 @@ pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppErr
 /// account may not handle it.
 #[server(prefix = "/api", endpoint = "handle_violation")]
 pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Result<(), AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
     let decided = service::handle(
         &ports()?,
         account.account_id,
@@ -59,7 +59,7 @@ pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Res
 /// answers the gateway's checkout address (the browser goes there).
 #[server(prefix = "/api", endpoint = "pay_fine")]
 pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
     match service::pay(&ports()?, account.account_id, violation_id, &actor()).await? {
         Payment::Checkout(url) => {
             redirect_to(&url);
@@ -77,17 +77,19 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
 /// A receipt of the account's own payment.
 #[server(prefix = "/api", endpoint = "fine_receipt")]
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
+    let not_found = || {
+        AppError::NotFound(crate::i18n::Text::new(
+            "没有找到这张缴款凭证。",
+            "That receipt was not found.",
+        ))
+    };
+    let receipt_no = crate::domain::text::reference_number(&receipt_no).ok_or_else(not_found)?;
     ports()?
         .fine_payments
-        .receipt(account.account_id, receipt_no.trim())
+        .receipt(account.account_id, &receipt_no)
         .await?
-        .ok_or_else(|| {
-            AppError::NotFound(crate::i18n::Text::new(
-                "没有找到这张缴款凭证。",
-                "That receipt was not found.",
-            ))
-        })
+        .ok_or_else(not_found)
 }
 
 /// Business-centre clerks: money owed back (default) or refunds recorded,

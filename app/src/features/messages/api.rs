@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    crate::features::accounts::session::{current_account, require_account},
+    crate::features::accounts::session::{current_account, require_citizen},
     crate::features::paging::{PageRequest, PAGE_ROWS},
     crate::features::request::ports,
 };
@@ -19,7 +19,7 @@ pub async fn my_messages(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<Message>, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     let messages = ports.messages.messages(account.account_id, page).await?;
     let ids = messages.items.iter().map(|m| m.id);

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {
     super::service::{typed_vin, PlateDesk},
     crate::domain::StaffPower,
-    crate::features::accounts::session::{require_account, require_staff_power},
+    crate::features::accounts::session::{require_citizen, require_staff_power},
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -16,7 +16,7 @@ use {
 #[server(prefix = "/api", endpoint = "plates/vehicles")]
 pub async fn plate_vehicles() -> Result<Vec<PlateVehicle>, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     PlateDesk::of(&ports).vehicles(&account).await
 }
 
@@ -25,7 +25,7 @@ pub async fn plate_vehicles() -> Result<Vec<PlateVehicle>, AppError> {
 #[server(prefix = "/api", endpoint = "plates/prepare")]
 pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let seed: [u8; 32] = rand::random();
     let prepared = PlateDesk::of(&ports).prepare(&account, &vin, &seed).await?;
     redirect_to(&format!("/account/plates/draw?batch={}", prepared.batch_id));
@@ -38,7 +38,7 @@ pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
 #[server(prefix = "/api", endpoint = "plates/draw")]
 pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<DrawnBatch, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let drawn = PlateDesk::of(&ports)
         .draw(&account, batch_id, &client_nonce)
         .await?;
@@ -49,7 +49,7 @@ pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<Dra
 /// A batch of the person's: prepared (commitment only) or drawn.
 #[server(prefix = "/api", endpoint = "plates/batch")]
 pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
-    let account = require_account()?;
+    let account = require_citizen()?;
     PlateDesk::of(&ports()?).batch(&account, batch_id).await
 }
 
@@ -57,7 +57,7 @@ pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
 #[server(prefix = "/api", endpoint = "plates/hold")]
 pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<PlateHold, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let hold = PlateDesk::of(&ports)
         .hold_drawn(&account, &vin, &plate, batch_id, &actor())
         .await?;
@@ -69,7 +69,7 @@ pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<Pla
 #[server(prefix = "/api", endpoint = "plates/custom")]
 pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let hold = PlateDesk::of(&ports)
         .hold_custom(&account, &vin, &serial, &actor())
         .await?;
@@ -81,7 +81,7 @@ pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold,
 #[server(prefix = "/api", endpoint = "plates/extend")]
 pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let hold = PlateDesk::of(&ports).extend(&account, &vin).await?;
     redirect_to(&format!(
         "/account/plates/hold?vin={}&extended=1",
@@ -94,7 +94,7 @@ pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
 #[server(prefix = "/api", endpoint = "plates/confirm")]
 pub async fn confirm_plate(vin: String) -> Result<String, AppError> {
     let ports = ports()?;
-    let account = require_account()?;
+    let account = require_citizen()?;
     let plate = PlateDesk::of(&ports)
         .confirm(&account, &vin, &actor())
         .await?;

@@ -12,11 +12,10 @@ use {
     super::service,
     crate::domain::StaffPower,
     crate::features::accounts::session::{
-        require_account, require_any_staff_power, require_staff_power,
+        require_any_staff_power, require_citizen, require_staff_power,
     },
     crate::features::paging::{PageRequest, PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
-    crate::i18n::Text,
 };
 
 /// The powers that may look people's accounts up: window work and
@@ -69,7 +68,7 @@ pub async fn set_account_disabled(
 #[server(prefix = "/api", endpoint = "my_blacklist")]
 pub async fn my_blacklist() -> Result<Vec<MyBlacklistEntry>, AppError> {
     let ports = ports()?;
-    let account = citizen()?;
+    let account = require_citizen()?;
     let today = ports.clock.today();
     service::my_blacklist(&ports, account.account_id, today).await
 }
@@ -78,7 +77,7 @@ pub async fn my_blacklist() -> Result<Vec<MyBlacklistEntry>, AppError> {
 #[server(prefix = "/api", endpoint = "appeal_blacklist")]
 pub async fn appeal_blacklist(entry_id: i64, reason: String) -> Result<i64, AppError> {
     let ports = ports()?;
-    let account = citizen()?;
+    let account = require_citizen()?;
     let today = ports.clock.today();
     let id = service::file_appeal(
         &ports,
@@ -122,23 +121,4 @@ pub async fn decide_appeal(
     service::decide_appeal(&ports, appeal_id, &decision, &reason, &actor()).await?;
     redirect_to("/staff/appeals?decided_one=1");
     Ok(())
-}
-
-/// An individual or unit account (staff have no blacklist).
-#[cfg(feature = "ssr")]
-fn citizen() -> Result<crate::features::accounts::SessionAccount, AppError> {
-    let account = require_account()?;
-    if account.is_staff() {
-        return Err(AppError::not_allowed(
-            Text::new(
-                "此功能面向个人和单位用户。",
-                "This is for individual and unit users.",
-            ),
-            Text::new(
-                "请使用个人或单位账户登录。",
-                "Log in with an individual or unit account.",
-            ),
-        ));
-    }
-    Ok(account)
 }
