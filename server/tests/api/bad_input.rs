@@ -44,7 +44,7 @@ enum E {
 use E::*;
 
 /// Entries that take no input at all.
-const NO_INPUT: &[&str] = &[
+pub(crate) const NO_INPUT: &[&str] = &[
     "/api/my_account",
     "/api/logout",
     "/api/registration_windows",
