@@ -9,7 +9,7 @@ const { test, expect, demo, latestCode, residentId, staffApiLogIn } = require('.
 /** A fresh window-registered individual, registered by a clerk over the API. */
 async function windowUser(playwright, baseURL, seed, name) {
   const office = await playwright.request.newContext({ baseURL });
-  const json = { accept: 'application/json' };
+  const json = { accept: 'application/json', 'sec-fetch-site': 'same-origin' };
   await staffApiLogIn(office, demo().logins.find((l) => l.role_en === (seed % 2 ? 'Window clerk' : 'Window clerk #2')));
   const user = { id: residentId(seed), name, phone: `1380322${seed}`, password: 'Chuangkou-2026' };
   const res = await office.post('/api/staff/register_individual', {
@@ -39,8 +39,8 @@ test('a forgotten password is reset by SMS code; the owner is told and other dev
   const user = await windowUser(playwright, baseURL, seed, '赵丽华');
   // Logged in on another device, which the reset logs out.
   const other = await playwright.request.newContext({ baseURL });
-  await other.post('/api/login', { form: { identifier: user.id, password: user.password }, headers: { accept: 'application/json' } });
-  expect(await (await other.post('/api/my_account', { headers: { accept: 'application/json' } })).json()).not.toBeNull();
+  await other.post('/api/login', { form: { identifier: user.id, password: user.password }, headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } });
+  expect(await (await other.post('/api/my_account', { headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } })).json()).not.toBeNull();
 
   await page.goto('/login');
   await page.getByRole('link', { name: '忘记密码？' }).click();
@@ -65,7 +65,7 @@ test('a forgotten password is reset by SMS code; the owner is told and other dev
   await page.getByRole('button', { name: '重置密码' }).click();
   await expect(page).toHaveURL(/\/login\?reset=1$/);
   await expect(page.getByTestId('login-notice')).toContainText('密码已重置');
-  expect(await (await other.post('/api/my_account', { headers: { accept: 'application/json' } })).json()).toBeNull();
+  expect(await (await other.post('/api/my_account', { headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } })).json()).toBeNull();
   await other.dispose();
 
   await logIn(page, user.id, 'Xin-mima-2026');

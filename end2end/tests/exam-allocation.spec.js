@@ -108,7 +108,7 @@ test('a booking is allocated by the scheduled job once booking has closed, with 
     await page.getByRole('button', { name: /^预约 1 / }).first().click();
     await expect(page.getByRole('status')).toContainText('预约已提交');
     await expect(page.getByTestId('exam-status')).toHaveText('待分配');
-    const overview = await (await page.request.post(`${server.base}/api/exams/overview`, { headers: { accept: 'application/json' } })).json();
+    const overview = await (await page.request.post(`${server.base}/api/exams/overview`, { headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } })).json();
     expect(overview.bookings.items).toHaveLength(1);
     bookedSession = overview.bookings.items[0].session;
     expect(bookedSession.closes_at_ms).toBeGreaterThan(Date.now());
@@ -127,7 +127,7 @@ test('a booking is allocated by the scheduled job once booking has closed, with 
     }).toPass({ timeout: 30_000 });
 
     // What the page says is what the platform holds: a seat, and the rank.
-    const after = await (await page.request.post(`${server.base}/api/exams/overview`, { headers: { accept: 'application/json' } })).json();
+    const after = await (await page.request.post(`${server.base}/api/exams/overview`, { headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } })).json();
     expect(after.bookings.items[0].status).toBe('allocated');
     expect(after.bookings.items[0].session.id).toBe(bookedSession.id);
     await expect(page.getByTestId('exam-status')).toHaveText('已约上');

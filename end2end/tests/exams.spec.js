@@ -121,9 +121,9 @@ test('a learner books subject 1 and sees the result after allocation', async ({ 
   const office = await browser.newContext({ baseURL: info.project.use.baseURL || 'http://127.0.0.1:3100' });
   const request = office.request;
   await staffApiLogIn(request, demo().logins.find((l) => l.role_en === 'Administrator'));
-  const overview = await (await page.request.post('/api/exams/overview', { headers: { accept: 'application/json' } })).json();
+  const overview = await (await page.request.post('/api/exams/overview', { headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } })).json();
   const booked = overview.bookings.items[0].session.id;
-  const res = await request.post('/api/staff/exams/allocate', { form: { session_id: String(booked) }, headers: { accept: 'application/json' } });
+  const res = await request.post('/api/staff/exams/allocate', { form: { session_id: String(booked) }, headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' } });
   expect(res.ok()).toBeTruthy();
   await office.close();
   expect(label).toContain('预约');

@@ -4,7 +4,7 @@
 // decides a blacklist appeal with the keyboard only and lifts the entry.
 const { test, expect, demo, latestCode, staff, staffLogIn, staffApiLogIn, totpAt } = require('./helpers');
 
-const json = { accept: 'application/json' };
+const json = { accept: 'application/json', 'sec-fetch-site': 'same-origin' };
 
 async function logOut(page) {
   await page.getByRole('button', { name: '退出' }).click();
