@@ -92,7 +92,13 @@ where
     if backend == Backend::Postgres && postgres_admin_url().is_none() {
         return;
     }
-    case(start(backend).await).await
+    // A case that stops making progress fails with its name instead of
+    // holding the whole run until CI's own limit.
+    tokio::time::timeout(std::time::Duration::from_secs(300), async {
+        case(start(backend).await).await
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{backend:?}: the case did not finish within 5 minutes"))
 }
 
 /// `both_backends!(case_a, case_b)`: for each `async fn case(app: TestApp)`
