@@ -60,7 +60,7 @@ postgres:
 	pg_isready -h 127.0.0.1 -p 5432
 
 build-release:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 # The browser tests' build: the site (WASM, JS, CSS) optimised exactly as
 # for production, and the server in the test profile, which reuses every
@@ -68,7 +68,7 @@ build-release:
 # again). LEPTOS_OUTPUT_NAME as cargo-leptos sets it, here and in test-rust,
 # so the leptos crates built for the tests serve this binary too.
 build-e2e:
-	cargo leptos build --release --frontend-only
+	cargo leptos build --release --frontend-only --precompress
 	CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=platform cargo build -p server --bin server
 
 ## Rust tests; integration tests run every case on SQLite and on PostgreSQL.
@@ -79,7 +79,6 @@ test-rust:
 	CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=platform TEST_POSTGRES_URL=$(PG_URL) REQUIRE_POSTGRES=1 cargo test --workspace --all-targets
 
 test-e2e:
-	node end2end/size-budget.js
 	cd end2end && npx playwright test
 
 lint:
@@ -90,6 +89,5 @@ lint:
 # LEPTOS_OUTPUT_NAME as cargo-leptos sets it, so the release server that
 # cargo bench rebuilds still preloads the right WASM file.
 bench: build-release postgres
-	node end2end/size-budget.js
 	LEPTOS_OUTPUT_NAME=platform cargo bench -p server --bench rush
 	LEPTOS_OUTPUT_NAME=platform BENCH_DATABASE=postgres TEST_POSTGRES_URL=$(PG_URL) cargo bench -p server --bench rush

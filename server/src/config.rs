@@ -7,6 +7,9 @@
 //! gateway is missing ([`Config::production_problems`]).
 
 use leptos::prelude::LeptosOptions;
+
+/// The list of the site's content-hashed file names, in the site root.
+pub const HASH_FILE: &str = "hash.txt";
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +25,10 @@ pub enum RunMode {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub mode: RunMode,
+    /// How far an acknowledged SQLite commit is kept: through power loss
+    /// in production, through a process crash in development (from the
+    /// mode; the benchmarks measure with production's).
+    pub durability: crate::db::Durability,
     /// `sqlite://data/platform.db` (default) or `postgres://…`.
     pub database_url: String,
     pub addr: SocketAddr,
@@ -89,6 +96,7 @@ impl Config {
         let development = mode == RunMode::Development;
         Config {
             mode,
+            durability: crate::db::Durability::of_mode(mode),
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/platform.db".into()),
             addr: var("PLATFORM_ADDR")
                 .or_else(|| var("LEPTOS_SITE_ADDR"))
@@ -208,12 +216,25 @@ impl Config {
         }
     }
 
+    /// The site's options. A release build of the site (`cargo leptos
+    /// build --release`) names its files by their content and lists the
+    /// names in `hash.txt` in the site root (`hash-file-name` in
+    /// `Cargo.toml`); when that file is there the pages link to those
+    /// names, which are then cached for good (`http::assets`).
     pub fn leptos_options(&self) -> LeptosOptions {
+        let hash_file = std::path::Path::new(&self.site_root).join(HASH_FILE);
+        // Leptos looks for the file beside the executable unless the path
+        // is absolute.
+        let hash_file = std::path::absolute(&hash_file).unwrap_or(hash_file);
         LeptosOptions::builder()
             .output_name("platform")
             .site_root(self.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(self.addr)
+            .hash_files(hash_file.is_file())
+            .hash_file(std::sync::Arc::<str>::from(
+                hash_file.to_string_lossy().as_ref(),
+            ))
             .build()
     }
 }

@@ -57,7 +57,7 @@ pub async fn prepare_with_clock(
 ) -> Result<Platform, String> {
     let profile = Arc::new(profile::load(config)?);
     // SQLite commits survive power loss in production (db::Durability).
-    let durability = db::Durability::of_mode(config.mode);
+    let durability = config.durability;
     let (pool, backend) =
         db::connect_with(&config.database_url, config.max_connections, durability).await?;
     db::migrate(&pool, backend)
@@ -266,6 +266,14 @@ pub async fn serve_until(
     };
     jobs::start(platform.ports.clone(), config.jobs_every);
     let app = http::router(state);
+    // Without TCP_NODELAY a response written in two parts (headers, then
+    // a file's body) waits for the client's delayed ACK, ~40 ms per
+    // request on a keep-alive connection.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "cannot set TCP_NODELAY on a connection");
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -4,6 +4,7 @@
 //! hydrated in the browser, which keeps the WASM small for phones on weak
 //! networks.
 
+pub mod assets;
 pub mod components;
 pub mod form_error;
 pub mod pages;
@@ -31,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" id="leptos" href="/pkg/platform.css" />
+                <link rel="stylesheet" id="leptos" href=assets::stylesheet_href(&options) />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options islands=true />
                 <MetaTags />

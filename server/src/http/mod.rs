@@ -6,6 +6,8 @@
 //! | module | what |
 //! | --- | --- |
 //! | [`routes`] | the one table of every entry the platform answers |
+//! | [`assets`] | the site's files: precompressed, cached by content name |
+//! | [`hydration`] | pages without an island get no WASM |
 //! | [`session`] | session cookie → the account, the client's address |
 //! | [`client_ip`] | the client behind trusted proxies (`X-Forwarded-For`) |
 //! | [`limits`] | request body limit (413) and request time limit (408) |
@@ -19,11 +21,13 @@
 //! | [`dev`] | development-only pages (the SMS outbox) |
 //! | [`not_found`] | the app's own 404 page |
 
+pub mod assets;
 pub mod client_ip;
 pub mod dev;
 pub mod display;
 pub mod form_errors;
 pub mod headers;
+pub mod hydration;
 pub mod limits;
 pub mod not_found;
 pub mod origin;
@@ -39,9 +43,7 @@ use axum::middleware;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -90,7 +92,6 @@ pub fn router(state: WebState) -> Router {
         leptos::nonce::provide_nonce();
     };
     let leptos_options = state.leptos.clone();
-    let site_root = leptos_options.site_root.to_string();
     let mut router = Router::new();
     let mut off = std::collections::BTreeSet::new();
     for entry in routes::table() {
@@ -108,11 +109,8 @@ pub fn router(state: WebState) -> Router {
         .leptos_routes_with_context(&state, pages, context, move || {
             app::shell(leptos_options.clone())
         })
-        .fallback_service(
-            ServeDir::new(site_root)
-                .not_found_service(not_found::service(state.clone()))
-                .map_response(headers::mark_static),
-        )
+        .fallback_service(assets::service(state.clone()))
+        .layer(middleware::from_fn(hydration::leave_out_unused_scripts))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             form_errors::error_out_of_address,

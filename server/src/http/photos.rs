@@ -49,13 +49,13 @@ pub async fn upload(
     };
     if declared_length(&headers).is_some_and(|n| n > UPLOAD_READ_MAX) {
         drain_later(form);
-        return too_large_page();
+        return too_large_page(&state.leptos);
     }
     let bytes = match read_photo(&mut form).await {
         Ok(bytes) => bytes,
         Err(Unread::OverLimit) => {
             drain_later(form);
-            return too_large_page();
+            return too_large_page(&state.leptos);
         }
         Err(Unread::Malformed) => return refused(PhotoError::Missing),
     };
@@ -183,7 +183,8 @@ fn drain_later(mut form: Multipart) {
 
 /// The 413 page, in both languages (the upload is refused before the
 /// session or the language matter), with the way back.
-fn too_large_page() -> Response {
+fn too_large_page(options: &leptos::prelude::LeptosOptions) -> Response {
+    let stylesheet = app::ui::assets::stylesheet_href(options);
     let max_mb = UPLOAD_READ_MAX / (1024 * 1024);
     let max_kb = PHOTO_MAX_BYTES / 1024;
     let html = format!(
@@ -193,7 +194,7 @@ fn too_large_page() -> Response {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>照片文件太大 - Photo file too large</title>
-<link rel="stylesheet" href="/pkg/platform.css">
+<link rel="stylesheet" href="{stylesheet}">
 </head>
 <body>
 <header class="header"><div class="header__inner"><a class="header__brand" href="/"><span class="header__emblem" aria-hidden="true">122</span><span>互联网交通安全综合服务管理平台</span></a></div></header>

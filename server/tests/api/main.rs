@@ -16,6 +16,7 @@ mod bindings;
 mod contacts;
 mod crash;
 mod csrf;
+mod delivery;
 mod demo_data;
 mod exams;
 mod fines;

@@ -35,7 +35,8 @@ fn visible_text(html: &str) -> String {
 /// Every route of the app, rendered for every kind of visitor, shows no
 /// Rust source as text (a `>` inside a `view!` attribute closure once ended
 /// the tag and printed the closure on the page), never fails with a 500,
-/// and is not kept by the browser when it shows a logged-in visitor's page.
+/// is not kept by the browser when it shows a logged-in visitor's page,
+/// and names the JS and WASM only when it has an island.
 async fn every_page_renders_without_leaked_source_for_every_visitor(app: TestApp) {
     const LEAKS: &[&str] = &[
         "move |",
@@ -124,7 +125,16 @@ async fn every_page_renders_without_leaked_source_for_every_visitor(app: TestApp
                     "{app} {visitor:?} {path}: cache-control {cache:?}"
                 );
             }
-            let text = visible_text(&res.text().await.unwrap());
+            let html = res.text().await.unwrap();
+            // A page loads the JS and WASM exactly when it has an island
+            // to hydrate (a phone downloads no WASM for a page to read).
+            let islands = html.contains("<leptos-island");
+            let hydration = ["modulepreload", ".wasm", "<script"].map(|tag| html.contains(tag));
+            assert_eq!(
+                hydration, [islands; 3],
+                "{app} {visitor:?} {path}: islands {islands}, hydration tags {hydration:?}"
+            );
+            let text = visible_text(&html);
             for leak in LEAKS {
                 assert!(
                     !text.contains(leak),
