@@ -29,6 +29,11 @@ pub struct Bench {
 /// A fresh database of the chosen backend (BENCH_DATABASE) and the app
 /// serving it.
 pub async fn start(name: &str) -> Bench {
+    start_with(name, |_| {}).await
+}
+
+/// As [`start`], with the configuration changed first.
+pub async fn start_with(name: &str, change: impl FnOnce(&mut Config)) -> Bench {
     let backend = std::env::var("BENCH_DATABASE").unwrap_or_else(|_| "sqlite".into());
     let stamp = format!("{name}_{}", std::process::id());
     let (url, cleanup) = match backend.as_str() {
@@ -57,6 +62,9 @@ pub async fn start(name: &str) -> Bench {
     };
     let mut config = Config::for_tests(&url);
     config.max_connections = if backend == "postgres" { 32 } else { 8 };
+    // Measured as production keeps commits: synced to disk at each one.
+    config.durability = server::db::Durability::PowerLoss;
+    change(&mut config);
     let platform = prepare(&config).await.expect("prepare");
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -1,13 +1,16 @@
-//! The rush benchmarks: many people at once after the same scarce thing,
-//! through the real server functions, then an audit that compares what
-//! each client was told with what the database holds.
+//! The benchmarks. The rushes: many people at once after the same scarce
+//! thing, through the real server functions, then an audit that compares
+//! what each client was told with what the database holds. Then page
+//! throughput: rendered pages against a file of the same size.
 //!
-//! One binary for both (one link, one copy on disk): `cargo bench -p server
-//! --bench rush` runs both at full size; `-- plates` or `-- exams` picks one.
+//! One binary for all (one link, one copy on disk): `cargo bench -p server
+//! --bench rush` runs each at full size; `-- plates`, `-- exams` or
+//! `-- pages` picks one.
 //! `cargo test --all-targets` runs a small round of each as a test.
 
 mod common;
 mod exams;
+mod pages;
 mod plates;
 
 #[tokio::main]
@@ -22,5 +25,8 @@ async fn main() {
     }
     if wants("exams") {
         exams::run().await;
+    }
+    if wants("pages") {
+        pages::run().await;
     }
 }

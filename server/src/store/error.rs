@@ -21,6 +21,10 @@ pub enum StoreError {
     /// A stored value that is no domain value (an unknown code, a bad date).
     #[error("bad stored value: {0}")]
     BadValue(String),
+    /// A grouped write's shared commit failed, or its turn did not run
+    /// (`group_commit`): none of its changes stayed.
+    #[error("grouped write: {0}")]
+    Group(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

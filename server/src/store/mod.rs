@@ -22,12 +22,14 @@ mod error;
 mod exam_admin;
 mod exams;
 mod fines;
+mod group_commit;
 mod licence_photos;
 mod messages;
 mod owner_notices;
 mod payments;
 mod plate_draws;
 mod plate_pools;
+mod plate_writes;
 mod plates;
 mod record_views;
 mod refunds;
@@ -73,6 +75,9 @@ pub struct Store {
     /// Where documents are collected (from the configuration), named in
     /// the "ready for pickup" notice.
     collection_address: Arc<str>,
+    /// The open group of writes committed together (SQLite, see
+    /// [`group_commit`]).
+    group: Arc<group_commit::WriteGroup>,
 }
 
 /// Runs the body of a port method: the store's error becomes the port's,
@@ -106,6 +111,7 @@ impl Store {
             sms_code_key: Arc::from(crate::sms::DEV_SMS_CODE_SECRET.as_bytes()),
             sealing_key: sealed::SealingKey::derive(crate::sms::DEV_SMS_CODE_SECRET.as_bytes()),
             collection_address: Arc::from(""),
+            group: Arc::default(),
         }
     }
 

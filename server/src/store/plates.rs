@@ -5,11 +5,10 @@
 //! three batches (unique `(vin, seq)` with `seq` 1..3); a confirmed choice is
 //! one per vehicle and per number (`plate_selections`).
 
-use super::{port, Store, StoreError, StoreResult};
-use app::domain::plate_selection::{EXTENSION_SECS, HOLD_SECS, MAX_BATCHES_PER_VIN};
+use super::{port, Store, StoreResult};
+use app::domain::plate_selection::{EXTENSION_SECS, MAX_BATCHES_PER_VIN};
 use app::domain::VehicleType;
 use app::features::plates::{DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
-use app::port_error::constraint;
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -31,7 +30,7 @@ pub(super) use free_at;
 /// already has its number, or holds one that is still live, or (for a
 /// custom number) the number is not free now. One read, so it works on the
 /// pool and inside a transaction alike.
-async fn standing_refusal<'e, E>(
+pub(super) async fn standing_refusal<'e, E>(
     db: E,
     vin: &str,
     custom: Option<&str>,
@@ -200,97 +199,26 @@ impl PlateSelection for Store {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<PlateHold, PlateRefusal>> {
-        port("hold", async {
-            let custom = batch_id.is_none().then_some(plate);
-            // In a rush most attempts are for numbers already gone: refuse those
-            // from a read, without queueing for the write lock. Only refusals
-            // are decided here; a hold is given by the conditional update below.
-            if let Some(refusal) = standing_refusal(&self.pool, vin, custom, now_ms).await? {
-                return Ok(Err(refusal));
-            }
-            let mut tx = self.begin_write().await?;
-            // The vehicle's lapsed hold goes back to the pool first.
-            sqlx::query(
-                "UPDATE plate_pool SET status = 'available', vin = NULL, batch_id = NULL, updated_at = $1
-                 WHERE vin = $2 AND status = 'held' AND until_ms < $1",
-            )
-            .bind(now_ms)
-            .bind(vin)
-            .execute(&mut *tx)
-            .await?;
-            if let Some(refusal) = standing_refusal(&mut *tx, vin, None, now_ms).await? {
-                return Ok(Err(refusal));
-            }
-            let until = now_ms + HOLD_SECS * 1000;
-            let changed = match batch_id {
-                Some(batch) => {
-                    let live = sqlx::query(
-                        "SELECT 1 AS one FROM plate_batches WHERE id = $1 AND account_id = $2 AND vin = $3 AND expires_at >= $4",
-                    )
-                    .bind(batch)
-                    .bind(account_id)
-                    .bind(vin)
-                    .bind(now_ms)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if live.is_none() {
-                        return Ok(Err(PlateRefusal::BatchExpired));
-                    }
-                    sqlx::query(
-                        "UPDATE plate_pool SET status = 'held', vin = $1, until_ms = $2, extended = 0, updated_at = $3
-                         WHERE plate = $4 AND status = 'shown' AND batch_id = $5 AND until_ms >= $3",
-                    )
-                    .bind(vin)
-                    .bind(until)
-                    .bind(now_ms)
-                    .bind(plate)
-                    .bind(batch)
-                    .execute(&mut *tx)
-                    .await
-                }
-                None => {
-                    sqlx::query(concat!(
-                        "UPDATE plate_pool SET status = 'held', vin = $1, batch_id = NULL, until_ms = $2, extended = 0, updated_at = $3
-                         WHERE plate = $4 AND ",
-                        free_at!("$3")
-                    ))
-                    .bind(vin)
-                    .bind(until)
-                    .bind(now_ms)
-                    .bind(plate)
-                    .execute(&mut *tx)
-                    .await
-                }
-            };
-            match changed.map_err(StoreError::from) {
-                Ok(r) if r.rows_affected() == 1 => {}
-                Ok(_) => return Ok(Err(PlateRefusal::Unavailable)),
-                // Another request held a number for this vehicle at the same
-                // moment; the index waited for it to commit (PostgreSQL), so
-                // this transaction is void and the number it holds is there
-                // to read.
-                Err(StoreError::Conflict(constraint::PLATE_ONE_PER_VIN)) => {
-                    tx.rollback().await?;
-                    let refusal = standing_refusal(&self.pool, vin, None, now_ms).await?;
-                    return Ok(Err(refusal.unwrap_or(PlateRefusal::Unavailable)));
-                }
-                Err(e) => return Err(e),
-            }
-            self.audit_in(
-                &mut tx,
-                actor,
-                "plate.hold",
-                &format!("vin:{vin}"),
-                &format!("{plate} until {until}"),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Ok(PlateHold {
-                plate: plate.to_string(),
-                until_ms: until,
-                extended: false,
-            }))
-        })
+        let custom = batch_id.is_none().then_some(plate);
+        // In a rush most attempts are for numbers already gone: refuse those
+        // from a read, without queueing for the write lock. Only refusals
+        // are decided here; a hold is given by the conditional update below.
+        if let Some(refusal) =
+            port("hold", standing_refusal(&self.pool, vin, custom, now_ms)).await?
+        {
+            return Ok(Err(refusal));
+        }
+        let (vin, plate, actor) = (vin.to_string(), plate.to_string(), actor.clone());
+        port(
+            "hold",
+            self.write_grouped(Box::new(move |store, tx| {
+                Box::pin(async move {
+                    store
+                        .hold_in(tx, account_id, &vin, &plate, batch_id, now_ms, &actor)
+                        .await
+                })
+            })),
+        )
         .await
     }
 
@@ -335,58 +263,15 @@ impl PlateSelection for Store {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<String, PlateRefusal>> {
-        port("confirm", async {
-            let mut tx = self.begin_write().await?;
-            let plate: Option<String> = sqlx::query_scalar(
-                "UPDATE plate_pool SET status = 'taken', until_ms = 0, updated_at = $1
-                 WHERE vin = $2 AND status = 'held' AND until_ms >= $1 RETURNING plate",
-            )
-            .bind(now_ms)
-            .bind(vin)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(plate) = plate else {
-                return Ok(Err(PlateRefusal::NoHold));
-            };
-            let way: &str = if sqlx::query(
-                "SELECT batch_id FROM plate_pool WHERE plate = $1 AND batch_id IS NOT NULL",
-            )
-            .bind(&plate)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some()
-            {
-                "random"
-            } else {
-                "custom"
-            };
-            sqlx::query("INSERT INTO plate_selections (vin, plate, account_id, way, confirmed_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(vin)
-                .bind(&plate)
-                .bind(account_id)
-                .bind(way)
-                .bind(now_ms)
-                .execute(&mut *tx)
-                .await?;
-            self.audit_in(
-                &mut tx,
-                actor,
-                "plate.confirm",
-                &format!("vin:{vin}"),
-                &format!("{plate} ({way})"),
-            )
-            .await?;
-            Store::notify_in(
-                &mut tx,
-                account_id,
-                &app::domain::Sms::plate_preselected(&vin[vin.len().saturating_sub(6)..], &plate),
-                "/account",
-                now_ms,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Ok(plate))
-        })
+        let (vin, actor) = (vin.to_string(), actor.clone());
+        port(
+            "confirm",
+            self.write_grouped(Box::new(move |store, tx| {
+                Box::pin(
+                    async move { store.confirm_in(tx, account_id, &vin, now_ms, &actor).await },
+                )
+            })),
+        )
         .await
     }
 

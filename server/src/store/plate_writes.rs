@@ -1,0 +1,171 @@
+//! Holding and confirming a plate number (号牌预选: 锁定, 确认), the two
+//! writes of a plate rush. Each runs in a grouped write
+//! ([`super::group_commit`]): on SQLite the owners queued at the same
+//! moment share one commit, and each is answered only once it is on disk.
+//! The allocation rules are those of [`super::plates`]: a number changes
+//! hands only by a conditional UPDATE, a vehicle holds or takes one number.
+
+use super::group_commit::Finish;
+use super::plates::{free_at, standing_refusal};
+use super::{Store, StoreError, StoreResult, Tx};
+use app::domain::plate_selection::HOLD_SECS;
+use app::features::plates::{PlateHold, PlateRefusal};
+use app::port_error::constraint;
+use app::ports::Actor;
+
+type Answer<T> = StoreResult<Finish<Result<T, PlateRefusal>>>;
+
+impl Store {
+    /// Holds `plate` for `vin` (from a batch, or a number of the owner's
+    /// choosing when `batch_id` is None), unless the vehicle has its
+    /// number, holds one, or the number is not free.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn hold_in(
+        &self,
+        tx: &mut Tx,
+        account_id: i64,
+        vin: &str,
+        plate: &str,
+        batch_id: Option<i64>,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> Answer<PlateHold> {
+        // The vehicle's lapsed hold goes back to the pool first.
+        sqlx::query(
+            "UPDATE plate_pool SET status = 'available', vin = NULL, batch_id = NULL, updated_at = $1
+             WHERE vin = $2 AND status = 'held' AND until_ms < $1",
+        )
+        .bind(now_ms)
+        .bind(vin)
+        .execute(&mut **tx)
+        .await?;
+        if let Some(refusal) = standing_refusal(&mut **tx, vin, None, now_ms).await? {
+            return Ok(Finish::Undo(Err(refusal)));
+        }
+        let until = now_ms + HOLD_SECS * 1000;
+        let changed = match batch_id {
+            Some(batch) => {
+                let live = sqlx::query(
+                    "SELECT 1 AS one FROM plate_batches WHERE id = $1 AND account_id = $2 AND vin = $3 AND expires_at >= $4",
+                )
+                .bind(batch)
+                .bind(account_id)
+                .bind(vin)
+                .bind(now_ms)
+                .fetch_optional(&mut **tx)
+                .await?;
+                if live.is_none() {
+                    return Ok(Finish::Undo(Err(PlateRefusal::BatchExpired)));
+                }
+                sqlx::query(
+                    "UPDATE plate_pool SET status = 'held', vin = $1, until_ms = $2, extended = 0, updated_at = $3
+                     WHERE plate = $4 AND status = 'shown' AND batch_id = $5 AND until_ms >= $3",
+                )
+                .bind(vin)
+                .bind(until)
+                .bind(now_ms)
+                .bind(plate)
+                .bind(batch)
+                .execute(&mut **tx)
+                .await
+            }
+            None => {
+                sqlx::query(concat!(
+                    "UPDATE plate_pool SET status = 'held', vin = $1, batch_id = NULL, until_ms = $2, extended = 0, updated_at = $3
+                     WHERE plate = $4 AND ",
+                    free_at!("$3")
+                ))
+                .bind(vin)
+                .bind(until)
+                .bind(now_ms)
+                .bind(plate)
+                .execute(&mut **tx)
+                .await
+            }
+        };
+        match changed.map_err(StoreError::from) {
+            Ok(r) if r.rows_affected() == 1 => {}
+            Ok(_) => return Ok(Finish::Undo(Err(PlateRefusal::Unavailable))),
+            // Another request held a number for this vehicle at the same
+            // moment; the index waited for it to commit (PostgreSQL), so
+            // this transaction is void and the number it holds is there to
+            // read.
+            Err(StoreError::Conflict(constraint::PLATE_ONE_PER_VIN)) => {
+                let refusal = standing_refusal(&self.pool, vin, None, now_ms).await?;
+                return Ok(Finish::Undo(Err(
+                    refusal.unwrap_or(PlateRefusal::Unavailable)
+                )));
+            }
+            Err(e) => return Err(e),
+        }
+        self.audit_in(
+            tx,
+            actor,
+            "plate.hold",
+            &format!("vin:{vin}"),
+            &format!("{plate} until {until}"),
+        )
+        .await?;
+        Ok(Finish::Keep(Ok(PlateHold {
+            plate: plate.to_string(),
+            until_ms: until,
+            extended: false,
+        })))
+    }
+
+    /// Takes the number `vin` holds (确认选号): the selection is recorded,
+    /// audited, and the owner told in the message centre and by SMS.
+    pub(super) async fn confirm_in(
+        &self,
+        tx: &mut Tx,
+        account_id: i64,
+        vin: &str,
+        now_ms: i64,
+        actor: &Actor,
+    ) -> Answer<String> {
+        let plate: Option<String> = sqlx::query_scalar(
+            "UPDATE plate_pool SET status = 'taken', until_ms = 0, updated_at = $1
+             WHERE vin = $2 AND status = 'held' AND until_ms >= $1 RETURNING plate",
+        )
+        .bind(now_ms)
+        .bind(vin)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(plate) = plate else {
+            return Ok(Finish::Undo(Err(PlateRefusal::NoHold)));
+        };
+        let from_batch = sqlx::query(
+            "SELECT batch_id FROM plate_pool WHERE plate = $1 AND batch_id IS NOT NULL",
+        )
+        .bind(&plate)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some();
+        let way = if from_batch { "random" } else { "custom" };
+        sqlx::query("INSERT INTO plate_selections (vin, plate, account_id, way, confirmed_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(vin)
+            .bind(&plate)
+            .bind(account_id)
+            .bind(way)
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
+        self.audit_in(
+            tx,
+            actor,
+            "plate.confirm",
+            &format!("vin:{vin}"),
+            &format!("{plate} ({way})"),
+        )
+        .await?;
+        Store::notify_in(
+            tx,
+            account_id,
+            &app::domain::Sms::plate_preselected(&vin[vin.len().saturating_sub(6)..], &plate),
+            "/account",
+            now_ms,
+        )
+        .await?;
+        Ok(Finish::Keep(Ok(plate)))
+    }
+}
