@@ -142,14 +142,17 @@ impl Password {
         if raw.chars().all(|c| c == first) {
             return Err(PasswordError::OneCharacter);
         }
-        let lower = raw.to_lowercase();
+        // ASCII case only: the common passwords are ASCII and personal data
+        // are digits or Chinese, which have no case (and the browser's
+        // module carries no Unicode case tables).
+        let lower = raw.to_ascii_lowercase();
         if COMMON.contains(&lower.as_str()) {
             return Err(PasswordError::Common);
         }
         if personal
             .iter()
             .filter(|p| p.len() >= 6)
-            .any(|p| lower.contains(&p.to_lowercase()))
+            .any(|p| lower.contains(&p.to_ascii_lowercase()))
         {
             return Err(PasswordError::ContainsPersonalData);
         }

@@ -135,7 +135,7 @@ pub fn roles_zh(roles: &[StaffRole]) -> String {
 
 /// Roles named for a refusal: business-centre clerk or supervisor.
 pub fn roles_en(roles: &[StaffRole]) -> String {
-    let names: Vec<_> = roles.iter().map(|r| r.en().to_lowercase()).collect();
+    let names: Vec<_> = roles.iter().map(|r| r.en().to_ascii_lowercase()).collect();
     names.join(" or ")
 }
 

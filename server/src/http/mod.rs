@@ -110,7 +110,10 @@ pub fn router(state: WebState) -> Router {
             app::shell(leptos_options.clone())
         })
         .fallback_service(assets::service(state.clone()))
-        .layer(middleware::from_fn(hydration::leave_out_unused_scripts))
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(hydration::IslandFiles::of_site(&state.leptos)),
+            hydration::leave_out_unused_scripts,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             form_errors::error_out_of_address,

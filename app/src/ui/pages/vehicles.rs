@@ -265,7 +265,7 @@ fn plate_hint() -> Text {
 
 /// Step 1 of binding someone else's vehicle: plate and VIN suffix. The
 /// hint's example plate is this platform's, made on the server.
-#[island]
+#[island(lazy)]
 pub fn OtherVehicleForm(
     lang: Lang,
     initial_error: Option<AppError>,
@@ -279,7 +279,7 @@ pub fn OtherVehicleForm(
         if let Some(Ok(phone)) = action.value().get() {
             go_to(&format!(
                 "/account/vehicles/confirm?plate={}&phone={}",
-                plate.get_untracked().trim().to_uppercase(),
+                plate.get_untracked().trim().to_ascii_uppercase(),
                 phone
             ));
         }
@@ -349,7 +349,7 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn ConfirmOtherVehicleForm(
     lang: Lang,
     plate: String,
