@@ -142,6 +142,22 @@ pub async fn run() {
         "plate rush on {}: {users} owners, {plates} numbers, {in_flight} connections, {elapsed:.2} s",
         bench.backend
     );
+    let attempts = holds.attempts() + confirms.attempts();
+    let mut all = holds.latencies.clone();
+    all.extend(confirms.latencies.iter().copied());
+    let (p50, p99) = percentiles(all);
+    let (kept, commits) = bench.platform.store.grouped_writes();
+    println!(
+        " all requests: {attempts} ({:.0}/s), latency p50 / p99 {p50:.1} ms / {p99:.1} ms; numbers held {:.0}/s",
+        attempts as f64 / elapsed,
+        holds.done as f64 / elapsed
+    );
+    if commits > 0 {
+        println!(
+            " writes kept {kept} in {commits} commits ({:.1} per commit)",
+            kept as f64 / commits as f64
+        );
+    }
     println!(" holds (/api/plates/custom)");
     let hold_failures = holds.failed;
     holds.report("held", elapsed);
