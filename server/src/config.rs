@@ -25,10 +25,10 @@ pub enum RunMode {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub mode: RunMode,
-    /// How far an acknowledged SQLite commit is kept: through power loss
-    /// in production, through a process crash in development (from the
-    /// mode; the benchmarks measure with production's).
-    pub durability: crate::db::Durability,
+    /// How far an acknowledged SQLite commit is kept, when not the mode's
+    /// own (through power loss in production, a process crash in
+    /// development): the benchmarks measure with production's.
+    pub durability: Option<crate::db::Durability>,
     /// `sqlite://data/platform.db` (default) or `postgres://…`.
     pub database_url: String,
     pub addr: SocketAddr,
@@ -96,7 +96,7 @@ impl Config {
         let development = mode == RunMode::Development;
         Config {
             mode,
-            durability: crate::db::Durability::of_mode(mode),
+            durability: None,
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/platform.db".into()),
             addr: var("PLATFORM_ADDR")
                 .or_else(|| var("LEPTOS_SITE_ADDR"))

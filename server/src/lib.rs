@@ -57,7 +57,9 @@ pub async fn prepare_with_clock(
 ) -> Result<Platform, String> {
     let profile = Arc::new(profile::load(config)?);
     // SQLite commits survive power loss in production (db::Durability).
-    let durability = config.durability;
+    let durability = config
+        .durability
+        .unwrap_or_else(|| db::Durability::of_mode(config.mode));
     let (pool, backend) =
         db::connect_with(&config.database_url, config.max_connections, durability).await?;
     db::migrate(&pool, backend)

@@ -63,7 +63,7 @@ pub async fn start_with(name: &str, change: impl FnOnce(&mut Config)) -> Bench {
     let mut config = Config::for_tests(&url);
     config.max_connections = if backend == "postgres" { 32 } else { 8 };
     // Measured as production keeps commits: synced to disk at each one.
-    config.durability = server::db::Durability::PowerLoss;
+    config.durability = Some(server::db::Durability::PowerLoss);
     change(&mut config);
     let platform = prepare(&config).await.expect("prepare");
     let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
