@@ -60,7 +60,7 @@ postgres:
 	pg_isready -h 127.0.0.1 -p 5432
 
 build-release:
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 
 # The browser tests' build: the site (WASM, JS, CSS) optimised exactly as
 # for production, and the server in the test profile, which reuses every
@@ -68,7 +68,7 @@ build-release:
 # again). LEPTOS_OUTPUT_NAME as cargo-leptos sets it, here and in test-rust,
 # so the leptos crates built for the tests serve this binary too.
 build-e2e:
-	cargo leptos build --release --frontend-only --precompress --split
+	cargo leptos build --release --frontend-only --precompress
 	CARGO_INCREMENTAL=0 LEPTOS_OUTPUT_NAME=platform cargo build -p server --bin server
 
 ## Rust tests; integration tests run every case on SQLite and on PostgreSQL.

@@ -11,143 +11,27 @@
 
 use super::headers::StaticFile;
 use app::i18n::Lang;
-use app::ui::assets::hash_of;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::LeptosOptions;
-use std::sync::Arc;
 
 /// Where an island starts in rendered HTML.
 const ISLAND: &str = "<leptos-island";
 /// What hydration adds to a page: the preloads of the JS and the WASM
 /// (`HydrationScripts`), the module script that loads both, and the inline
-/// scripts that hand resources and streamed chunks to the WASM. The
-/// platform's pages have no other script (the content security policy
-/// allows only these).
+/// scripts that hand resources and streamed chunks to the WASM, all inline
+/// and carrying the page's nonce. A page's own script file (`<script
+/// src=…>`, the licence photo page's) stays.
 const PRELOADS: [&str; 2] = ["<link rel=\"modulepreload\"", "<link rel=\"preload\""];
-const SCRIPT: &str = "<script";
+const SCRIPTS: [&str; 2] = ["<script type=\"module\"", "<script nonce="];
 const SCRIPT_END: &str = "</script>";
 
-/// The WASM each lazy island needs beyond the main module, from the split
-/// build's manifest (`cargo leptos build --split`): a page with such an
-/// island preloads those files with the main module instead of asking for
-/// them only once the main module runs (a round trip later on a phone).
-#[derive(Debug, Default)]
-pub struct IslandFiles {
-    pkg: String,
-    /// The loader's name (`login_form_loader_<n>`) → files, without `.wasm`.
-    needs: Vec<(String, Vec<String>)>,
-    /// The split module's loader script.
-    loader_js: Option<String>,
-}
-
-impl IslandFiles {
-    /// Reads the manifest the site's build wrote, if it split the WASM.
-    pub fn of_site(options: &LeptosOptions) -> IslandFiles {
-        let hashes = options
-            .hash_files
-            .then(|| std::fs::read_to_string(options.hash_file.as_ref()).ok())
-            .flatten()
-            .unwrap_or_default();
-        let named = |stem: &str, kind: &str, ext: &str, plain: &str| match hash_of(&hashes, kind) {
-            Some(hash) => format!("{stem}.{hash}.{ext}"),
-            None => plain.to_string(),
-        };
-        let pkg = format!("{}/{}", options.site_root, options.site_pkg_dir);
-        let manifest = named(
-            "__wasm_split_manifest",
-            "manifest",
-            "json",
-            "__wasm_split_manifest.json",
-        );
-        let Ok(text) = std::fs::read_to_string(format!("{pkg}/{manifest}")) else {
-            return IslandFiles::default();
-        };
-        let needs: std::collections::BTreeMap<String, Vec<String>> =
-            match serde_json::from_str(&text) {
-                Ok(needs) => needs,
-                Err(error) => {
-                    tracing::error!(%error, manifest, "the split WASM manifest does not read");
-                    return IslandFiles::default();
-                }
-            };
-        IslandFiles {
-            pkg: format!("/{}", options.site_pkg_dir),
-            needs: needs.into_iter().collect(),
-            loader_js: Some(named(
-                "__wasm_split",
-                "split",
-                "js",
-                "__wasm_split.______________________.js",
-            )),
-        }
-    }
-
-    /// Preload tags for the lazy islands of a rendered page.
-    fn preloads(&self, page: &str) -> String {
-        let mut files: Vec<&str> = Vec::new();
-        for component in page.split("data-component=\"").skip(1) {
-            let Some(id) = component.split('"').next() else {
-                continue;
-            };
-            let name = id.rsplit_once('_').map_or(id, |(name, _)| name);
-            let prefix = format!("{}_loader_", snake_case(name));
-            for (_, needed) in self
-                .needs
-                .iter()
-                .filter(|(key, _)| key.starts_with(&prefix))
-            {
-                for file in needed {
-                    if !files.contains(&file.as_str()) {
-                        files.push(file);
-                    }
-                }
-            }
-        }
-        let Some(loader) = self.loader_js.as_deref().filter(|_| !files.is_empty()) else {
-            return String::new();
-        };
-        let pkg = &self.pkg;
-        let mut tags = format!(
-            "<link rel=\"modulepreload\" href=\"{pkg}/{loader}\" crossorigin=\"anonymous\">"
-        );
-        for file in files {
-            tags.push_str(&format!(
-                "<link rel=\"preload\" href=\"{pkg}/{file}.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\">"
-            ));
-        }
-        tags
-    }
-}
-
-/// `OnlineRegistrationForm` → `online_registration_form`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The middleware, on every response: an HTML page without an island
-/// leaves without the hydration tags; one with lazy islands preloads
-/// their files.
-pub async fn leave_out_unused_scripts(
-    State(files): State<Arc<IslandFiles>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// leaves without the hydration tags.
+pub async fn leave_out_unused_scripts(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let html = response
         .headers()
@@ -169,9 +53,7 @@ pub async fn leave_out_unused_scripts(
             return (StatusCode::INTERNAL_SERVER_ERROR, text).into_response();
         }
     };
-    let page = std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(|page| without_hydration(page).or_else(|| with_island_preloads(page, &files)));
+    let page = std::str::from_utf8(&bytes).ok().and_then(without_hydration);
     let body = match page {
         Some(page) => {
             parts.headers.remove(header::CONTENT_LENGTH);
@@ -199,16 +81,6 @@ pub fn without_hydration(page: &str) -> Option<String> {
     removed.then_some(out)
 }
 
-/// The page with its lazy islands' files preloaded, when it has some.
-fn with_island_preloads(page: &str, files: &IslandFiles) -> Option<String> {
-    let head_end = page.find("</head>")?;
-    let tags = files.preloads(page);
-    if tags.is_empty() {
-        return None;
-    }
-    Some(format!("{}{tags}{}", &page[..head_end], &page[head_end..]))
-}
-
 /// The first hydration tag in `html`: where it starts and ends. One pass
 /// over the tags (every page goes through here).
 fn next_hydration_tag(html: &str) -> Option<(usize, usize)> {
@@ -216,7 +88,7 @@ fn next_hydration_tag(html: &str) -> Option<(usize, usize)> {
     while let Some(offset) = html[from..].find('<') {
         let start = from + offset;
         let tag = &html[start..];
-        let end = if tag.starts_with(SCRIPT) {
+        let end = if SCRIPTS.iter().any(|p| tag.starts_with(p)) {
             tag.find(SCRIPT_END).map(|e| e + SCRIPT_END.len())
         } else if PRELOADS.iter().any(|p| tag.starts_with(p)) {
             tag.find('>').map(|e| e + 1)
@@ -234,7 +106,7 @@ mod tests {
     use super::*;
 
     const HEAD: &str = "<head><link rel=\"stylesheet\" href=\"/pkg/p.css\"><link rel=\"modulepreload\" href=\"/pkg/p.js\" crossorigin=\"n\"><link rel=\"preload\" href=\"/pkg/p.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"n\"><script type=\"module\" nonce=\"n\">((a) => {})(\"\")</script><title>T</title></head>";
-    const TAIL: &str = "<script nonce=\"n\">__RESOLVED_RESOURCES=[];</script><script nonce=\"n\">__INCOMPLETE_CHUNKS=[];</script>";
+    const TAIL: &str = "<script src=\"/page.js\" defer></script><script nonce=\"n\">__RESOLVED_RESOURCES=[];</script><script nonce=\"n\">__INCOMPLETE_CHUNKS=[];</script>";
 
     #[test]
     fn a_page_without_islands_loses_exactly_the_hydration_tags() {
@@ -242,7 +114,7 @@ mod tests {
         let out = without_hydration(&page).expect("stripped");
         assert_eq!(
             out,
-            "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"/pkg/p.css\"><title>T</title></head><body><main>读</main></body></html>"
+            "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"/pkg/p.css\"><title>T</title></head><body><main>读</main><script src=\"/page.js\" defer></script></body></html>"
         );
     }
 
@@ -252,47 +124,6 @@ mod tests {
             "<html>{HEAD}<body><leptos-island data-component=\"X\"></leptos-island></body></html>"
         );
         assert_eq!(without_hydration(&page), None);
-    }
-
-    #[test]
-    fn a_lazy_island_preloads_the_files_it_needs_once_each() {
-        let files = IslandFiles {
-            pkg: "/pkg".into(),
-            needs: vec![
-                (
-                    "login_form_loader_41".into(),
-                    vec!["chunk_1.h".into(), "split_login_form_loader_41.h".into()],
-                ),
-                (
-                    "online_registration_form_loader_7".into(),
-                    vec!["chunk_1.h".into(), "chunk_2.h".into()],
-                ),
-                (
-                    "register_unit_form_loader_9".into(),
-                    vec!["chunk_3.h".into()],
-                ),
-            ],
-            loader_js: Some("__wasm_split.s.js".into()),
-        };
-        let page = "<html><head><title>T</title></head><body><leptos-island data-component=\"OnlineRegistrationForm_123\"></leptos-island><leptos-island data-component=\"LoginForm_9\"></leptos-island><leptos-island data-component=\"Countdown_5\"></leptos-island></body></html>";
-        let out = with_island_preloads(page, &files).expect("preloads");
-        let head = &out[..out.find("</head>").unwrap()];
-        assert_eq!(head.matches("href=\"").count(), 4, "{head}");
-        for file in [
-            "/pkg/__wasm_split.s.js",
-            "/pkg/chunk_1.h.wasm",
-            "/pkg/chunk_2.h.wasm",
-            "/pkg/split_login_form_loader_41.h.wasm",
-        ] {
-            assert_eq!(head.matches(file).count(), 1, "{file} in {head}");
-        }
-        assert!(!head.contains("chunk_3"), "{head}");
-        let eager_only = "<html><head></head><body><leptos-island data-component=\"Countdown_5\"></leptos-island></body></html>";
-        assert_eq!(with_island_preloads(eager_only, &files), None);
-        assert_eq!(
-            snake_case("OnlineRegistrationForm"),
-            "online_registration_form"
-        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! | --- | --- |
 //! | [`routes`] | the one table of every entry the platform answers |
 //! | [`assets`] | the site's files: precompressed, cached by content name |
-//! | [`hydration`] | pages without an island get no WASM |
+//! | [`hydration`] | pages without an island get no script and no WASM |
 //! | [`session`] | session cookie → the account, the client's address |
 //! | [`client_ip`] | the client behind trusted proxies (`X-Forwarded-For`) |
 //! | [`limits`] | request body limit (413) and request time limit (408) |
@@ -110,10 +110,7 @@ pub fn router(state: WebState) -> Router {
             app::shell(leptos_options.clone())
         })
         .fallback_service(assets::service(state.clone()))
-        .layer(middleware::from_fn_with_state(
-            std::sync::Arc::new(hydration::IslandFiles::of_site(&state.leptos)),
-            hydration::leave_out_unused_scripts,
-        ))
+        .layer(middleware::from_fn(hydration::leave_out_unused_scripts))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             form_errors::error_out_of_address,

@@ -129,9 +129,15 @@ async fn every_page_renders_without_leaked_source_for_every_visitor(app: TestApp
             // A page loads the JS and WASM exactly when it has an island
             // to hydrate (a phone downloads no WASM for a page to read).
             let islands = html.contains("<leptos-island");
-            let hydration = ["modulepreload", ".wasm", "<script"].map(|tag| html.contains(tag));
+            let hydration = [
+                "modulepreload",
+                ".wasm",
+                "<script type=\"module\"",
+                "<script nonce=",
+            ]
+            .map(|tag| html.contains(tag));
             assert_eq!(
-                hydration, [islands; 3],
+                hydration, [islands; 4],
                 "{app} {visitor:?} {path}: islands {islands}, hydration tags {hydration:?}"
             );
             let text = visible_text(&html);

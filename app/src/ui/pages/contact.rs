@@ -57,7 +57,7 @@ fn labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-#[island(lazy)]
+#[island]
 pub fn ContactChangeForm(
     lang: Lang,
     target: String,

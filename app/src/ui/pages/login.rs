@@ -64,7 +64,7 @@ fn labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-#[island(lazy)]
+#[island]
 pub fn LoginForm(
     lang: Lang,
     /// Where to go after login (already checked to be a path on this site).

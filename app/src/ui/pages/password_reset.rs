@@ -82,7 +82,7 @@ fn labels() -> Vec<(&'static str, Text)> {
 }
 
 /// The reset form: step 1 asks who, step 2 takes the code and the password.
-#[island(lazy)]
+#[island]
 pub fn PasswordResetForm(
     lang: Lang,
     /// Step 1 was posted without JavaScript (`?sent=1`).

@@ -181,7 +181,7 @@ fn labels() -> Vec<(&'static str, Text)> {
 const TAB_MEMORY: &str = "register.online";
 
 /// The two-step online registration form.
-#[island(lazy)]
+#[island]
 pub fn OnlineRegistrationForm(
     lang: Lang,
     kind: String,

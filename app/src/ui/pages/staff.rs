@@ -229,7 +229,7 @@ fn success_panel(lang: Lang, account_id: i64, what: &'static str) -> impl IntoVi
     }
 }
 
-#[island(lazy)]
+#[island]
 pub fn RegisterIndividualForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<RegisterIndividual>::new();
     let kind = RwSignal::new(IndividualKind::OwnerOrDriver.code().to_string());
@@ -289,7 +289,7 @@ pub fn RegisterIndividualForm(lang: Lang, initial_error: Option<AppError>) -> im
     }
 }
 
-#[island(lazy)]
+#[island]
 pub fn RegisterUnitForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
     let action = ServerAction::<RegisterUnit>::new();
     let unit_kind = RwSignal::new(String::new());

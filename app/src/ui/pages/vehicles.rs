@@ -265,7 +265,7 @@ fn plate_hint() -> Text {
 
 /// Step 1 of binding someone else's vehicle: plate and VIN suffix. The
 /// hint's example plate is this platform's, made on the server.
-#[island(lazy)]
+#[island]
 pub fn OtherVehicleForm(
     lang: Lang,
     initial_error: Option<AppError>,
@@ -349,7 +349,7 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 pub fn ConfirmOtherVehicleForm(
     lang: Lang,
     plate: String,
