@@ -1,0 +1,63 @@
+//! A unit's fleet (单位车辆): the rules its dashboard applies to the
+//! vehicles registered to the unit and the violations of those it has bound.
+
+use super::date::Date;
+use super::services::Refusal;
+
+/// Days ahead in which an inspection counts as falling due (检验即将到期).
+pub const INSPECTION_SOON_DAYS: i64 = 30;
+
+/// The last inspection-due date that counts as falling due on `today`:
+/// overdue ones count too.
+pub fn inspection_soon_until(today: Date) -> Date {
+    today.add_days(INSPECTION_SOON_DAYS)
+}
+
+/// Whether a vehicle's inspection falls due within [`INSPECTION_SOON_DAYS`]
+/// (or is overdue).
+pub fn inspection_falls_due(due: Option<Date>, today: Date) -> bool {
+    due.is_some_and(|d| d <= inspection_soon_until(today))
+}
+
+/// A unit holds no driving licence, so it can not take points: a violation
+/// that carries points (记分) is handled by the driver who drove, on the
+/// driver's own licence. Warnings and fines without points the unit
+/// handles itself.
+pub fn unit_may_handle(points: u8) -> Result<(), Refusal> {
+    if points == 0 {
+        return Ok(());
+    }
+    Err(Refusal {
+        rule_zh: format!(
+            "该违法记{points}分。单位没有驾驶证，记分的违法须由实际驾驶人处理，记分记入驾驶人的驾驶证。"
+        ),
+        rule_en: format!(
+            "This violation carries {points} points. A unit holds no driving licence: a violation with points is handled by the driver who drove, on the driver's own licence."
+        ),
+        remedy_zh: "请驾驶人本人登录个人账户、到违法处理窗口，或持驾驶证到交警大队处理。".into(),
+        remedy_en: "The driver handles it from their own account, or with their licence at a traffic police violation counter.".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inspections_fall_due_within_thirty_days_or_when_overdue() {
+        let today = Date::parse_iso("2026-11-29").unwrap();
+        let d = |s| Date::parse_iso(s);
+        assert!(inspection_falls_due(d("2026-12-29"), today));
+        assert!(!inspection_falls_due(d("2026-12-30"), today));
+        assert!(inspection_falls_due(d("2026-01-01"), today));
+        assert!(!inspection_falls_due(None, today));
+    }
+
+    #[test]
+    fn units_handle_only_violations_without_points() {
+        assert!(unit_may_handle(0).is_ok());
+        let refusal = unit_may_handle(3).unwrap_err();
+        assert!(refusal.rule_zh.contains("记3分"));
+        assert!(refusal.rule_en.contains("3 points"));
+    }
+}
