@@ -24,8 +24,9 @@
 //! ```
 //! Settings come from the environment (`config`).
 
+use crate::demo::DemoSize;
 use crate::import::RegistryKind;
-use crate::{load_demo_if_empty, prepare, Config, Platform};
+use crate::{load_demo_sized, prepare, Config, Platform};
 use app::domain::exam::Subject;
 use app::domain::totp::TotpKey;
 use app::domain::{Date, Password, StaffRole};
@@ -145,7 +146,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Demo => {
-            print_demo(load_demo_if_empty(&platform).await?);
+            print_demo(load_demo_sized(&platform, DemoSize::WithBigFleet).await?);
             Ok(())
         }
         Command::CreateStaff {
@@ -192,7 +193,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 
 async fn serve(config: &Config, platform: &Platform) -> Result<(), String> {
     if config.demo_data {
-        let summary = load_demo_if_empty(platform).await?;
+        let summary = load_demo_sized(platform, DemoSize::WithBigFleet).await?;
         if let (Some(s), Ok(path)) = (&summary, std::env::var("DEMO_SUMMARY_JSON")) {
             write_demo_json(platform, s, &path).await?;
         }

@@ -147,6 +147,7 @@ pub async fn prepare_with_clock(
         blacklists: shared.clone(),
         staff: shared.clone(),
         record_views: shared.clone(),
+        units: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),
         exam_admin: shared.clone(),
@@ -173,8 +174,17 @@ pub async fn prepare_with_clock(
     })
 }
 
-/// Loads the demo registry when the database has none.
+/// Loads the demo registry when the database has none (without the big
+/// fleet: the integration tests' databases).
 pub async fn load_demo_if_empty(platform: &Platform) -> Result<Option<demo::DemoSummary>, String> {
+    load_demo_sized(platform, demo::DemoSize::Standard).await
+}
+
+/// Loads the demo registry of this size when the database has none.
+pub async fn load_demo_sized(
+    platform: &Platform,
+    size: demo::DemoSize,
+) -> Result<Option<demo::DemoSummary>, String> {
     if demo::is_loaded(&platform.store.pool)
         .await
         .map_err(|e| format!("checking demo data: {e}"))?
@@ -184,9 +194,15 @@ pub async fn load_demo_if_empty(platform: &Platform) -> Result<Option<demo::Demo
     let hasher = platform.hasher.clone();
     let hash = move |p: &str| hasher.hash_now(p).expect("hashing works");
     let clock = &platform.ports.clock;
-    let summary = demo::load(&platform.store.pool, clock.today(), clock.now_ms(), &hash)
-        .await
-        .map_err(|e| format!("loading demo data: {e}"))?;
+    let summary = demo::load(
+        &platform.store.pool,
+        clock.today(),
+        clock.now_ms(),
+        &hash,
+        size,
+    )
+    .await
+    .map_err(|e| format!("loading demo data: {e}"))?;
     seed_plate_pools(platform, 2026).await?;
     Ok(Some(summary))
 }

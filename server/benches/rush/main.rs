@@ -12,6 +12,7 @@ mod common;
 mod exams;
 mod pages;
 mod plates;
+mod units;
 
 #[tokio::main]
 async fn main() {
@@ -28,5 +29,8 @@ async fn main() {
     }
     if wants("pages") {
         pages::run().await;
+    }
+    if wants("units") {
+        units::run().await;
     }
 }

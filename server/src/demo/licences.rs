@@ -15,7 +15,7 @@ use app::domain::{Date, LicenceClass, LicenceStatus};
 /// and never after the current period began, nor after `today`. Answers
 /// (first issued, valid from, valid until); `valid_until` moves only when
 /// the holder is too young for it (their first period then ends later).
-fn licence_dates(
+pub(super) fn licence_dates(
     birth: Date,
     preferred_first: Date,
     valid_until: Date,

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod batch;
+mod big_fleet;
 mod cast;
 mod exams;
 mod licences;
@@ -69,6 +70,20 @@ pub struct DemoSummary {
     pub owner_cars: Vec<DemoCar>,
 }
 
+/// How much demo data to load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DemoSize {
+    /// The registry every test database starts from.
+    Standard,
+    /// With the big fleet: the road transport company's 5,000 vehicles,
+    /// 300 drivers and 20,000 violations (`make run`, the benchmarks).
+    WithBigFleet,
+}
+
+/// The road transport company that owns the big fleet (an index into the
+/// organisations; a demo unit account, `accounts::UNITS`).
+const BIG_FLEET_COMPANY: usize = 6;
+
 /// True when the registry already has persons.
 pub async fn is_loaded(pool: &AnyPool) -> Result<bool, sqlx::Error> {
     let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM persons")
@@ -84,6 +99,7 @@ pub async fn load(
     today: Date,
     now_ms: i64,
     hash_password: &(dyn Fn(&str) -> String + Sync),
+    size: DemoSize,
 ) -> Result<DemoSummary, sqlx::Error> {
     let mut rng = random::Rng::seeded(SEED);
     let mut tx = pool.begin().await?;
@@ -94,7 +110,23 @@ pub async fn load(
     let orgs = registry::organisations(&mut tx, &mut rng, &mut phones).await?;
     let fleet = vehicles::vehicles(&mut tx, &mut rng, &persons, &orgs, today).await?;
     let licences = licences::licences(&mut tx, &mut rng, &persons, today).await?;
-    let violations = violations::violations(&mut tx, &mut rng, today, now_ms).await?;
+    let mut violations = violations::violations(&mut tx, &mut rng, today, now_ms).await?;
+    let mut vehicle_count = fleet.count;
+    let mut person_count = persons.len();
+    if size == DemoSize::WithBigFleet {
+        let big = big_fleet::big_fleet(
+            &mut tx,
+            &mut rng,
+            &orgs[BIG_FLEET_COMPANY],
+            &mut phones,
+            today,
+            now_ms,
+        )
+        .await?;
+        vehicle_count += big.vehicles;
+        person_count += big.drivers;
+        violations += big.violations;
+    }
 
     let staff = accounts::staff(&mut tx, &mut rng, now_ms, hash_password).await?;
     let (mut logins, second) =
@@ -111,9 +143,9 @@ pub async fn load(
         .map(|p| (p.id.clone(), p.name.clone(), p.phone.clone()))
         .collect();
     Ok(DemoSummary {
-        persons: persons.len(),
+        persons: person_count,
         organisations: orgs.len(),
-        vehicles: fleet.count,
+        vehicles: vehicle_count,
         licences,
         violations,
         logins,

@@ -192,7 +192,11 @@ pub(super) async fn organisations(
     let mut rows = Vec::new();
     for (i, (org_name, kind)) in specs.iter().enumerate() {
         let (region, district) = REGION_DISTRICTS[i % 8];
-        let first17 = format!("91{region}MA{:07}", 1000 + rng.below(9_000_000));
+        // Characters 9–17 are the organisation code (组织机构代码) with
+        // its own GB 11714 check character.
+        let body = format!("MA{:06}", (1000 + rng.below(9_000_000)) / 10);
+        let org_check = app::domain::OrganisationCode::check_char(&body).expect("valid body");
+        let first17 = format!("91{region}{body}{org_check}");
         let code = CreditCode::from_first17(&first17).expect("valid credit code");
         let phone = phone(rng, phones);
         rows.push(vec![

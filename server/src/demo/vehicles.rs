@@ -10,7 +10,7 @@ use super::DemoCar;
 use app::domain::{Date, VehicleStatus, VehicleType, Vin};
 use std::collections::HashSet;
 
-const BRANDS: &[&str] = &[
+pub(super) const BRANDS: &[&str] = &[
     "大众",
     "丰田",
     "本田",
@@ -24,8 +24,8 @@ const BRANDS: &[&str] = &[
     "日产",
     "哈弗",
 ];
-const TRUCK_BRANDS: &[&str] = &["解放", "东风", "重汽", "陕汽", "福田", "宇通", "金龙"];
-const COLOURS: &[&str] = &["白", "黑", "银", "灰", "红", "蓝"];
+pub(super) const TRUCK_BRANDS: &[&str] = &["解放", "东风", "重汽", "陕汽", "福田", "宇通", "金龙"];
+pub(super) const COLOURS: &[&str] = &["白", "黑", "银", "灰", "红", "蓝"];
 /// World manufacturer identifiers (世界制造厂识别代号) of Chinese makers.
 const WMIS: &[&str] = &["LSV", "LFV", "LGB", "LVS", "LBV", "LGW", "LSG", "LFP"];
 const LETTERS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
@@ -93,7 +93,7 @@ pub fn plate_pool(
 }
 
 /// A VIN with its check digit, ending in the vehicle's serial.
-fn vin(rng: &mut Rng, serial: u64) -> String {
+pub(super) fn vin(rng: &mut Rng, serial: u64) -> String {
     let mut body = rng.pick(WMIS).to_string();
     for _ in 0..5 {
         body.push(*rng.pick(b"ABCDEFGHJKLMNPRSTUVWXYZ0123456789") as char);
@@ -109,7 +109,11 @@ fn vin(rng: &mut Rng, serial: u64) -> String {
 }
 
 /// A free plate number for the city, new-energy for some small vehicles.
-fn new_plate(rng: &mut Rng, vehicle_type: VehicleType, plates: &mut HashSet<String>) -> String {
+pub(super) fn new_plate(
+    rng: &mut Rng,
+    vehicle_type: VehicleType,
+    plates: &mut HashSet<String>,
+) -> String {
     loop {
         let serial = if vehicle_type.is_small() && rng.chance(8) {
             new_energy_serial(rng)

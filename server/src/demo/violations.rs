@@ -10,9 +10,9 @@ use app::domain::{Date, VehicleType};
 use sqlx::Row;
 
 /// (code, description, fine yuan, points)
-type Spec = (&'static str, &'static str, i64, i64);
+pub(super) type Spec = (&'static str, &'static str, i64, i64);
 
-const VIOLATIONS: &[Spec] = &[
+pub(super) const VIOLATIONS: &[Spec] = &[
     (
         "1039",
         "机动车违反规定停放、临时停车且驾驶人不在现场，妨碍其他车辆、行人通行的",
@@ -54,7 +54,7 @@ const OWNER_CAR: [(usize, bool); 5] = [
 const OWNER_TRUCK: usize = 6;
 
 /// One violation row, with the place and time drawn.
-fn violation(
+pub(super) fn violation(
     rng: &mut Rng,
     now_ms: i64,
     vehicle: &(i64, String),
