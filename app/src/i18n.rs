@@ -54,7 +54,7 @@ impl Lang {
 /// The value of the cookie `name` in a `Cookie` header value (the
 /// `cookie` crate parses it, as the server's `CookieJar` does).
 #[cfg(feature = "ssr")]
-fn cookie_in(header: &str, name: &str) -> Option<String> {
+pub fn cookie_in(header: &str, name: &str) -> Option<String> {
     cookie::Cookie::split_parse(header)
         .filter_map(Result::ok)
         .find(|c| c.name() == name)

@@ -17,6 +17,7 @@ pub use crate::features::plates::port::*;
 pub use crate::features::port::{Actor, AuditTrail, Clock};
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
+pub use crate::features::units::port::*;
 pub use crate::port_error::{PortError, PortResult};
 
 pub use crate::features::accounts::{RecordView, RegistrationWindow};
@@ -55,6 +56,8 @@ pub struct Ports {
     pub refunds: Arc<dyn Refunds>,
     /// Staff reads of a person's record (谁查看过我的信息).
     pub record_views: Arc<dyn RecordViews>,
+    /// The unit dashboard's fleet (单位车辆).
+    pub units: Arc<dyn UnitFleet>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

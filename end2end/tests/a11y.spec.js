@@ -71,6 +71,7 @@ const visitors = [
   { name: 'a window-registered individual', role: 'Window-registered individual', start: '/account' },
   { name: 'a learner', role: 'Learner', start: '/account' },
   { name: 'a car dealer', role: 'Car dealer', start: '/account' },
+  { name: 'a road transport company', role: 'Road transport company', start: '/unit' },
   { name: 'a window clerk', role: 'Window clerk', start: '/staff', staff: true },
   { name: 'a business-centre clerk', role: 'Business-centre clerk', start: '/staff', staff: true },
   { name: 'a supervisor', role: 'Supervisor', start: '/staff', staff: true },

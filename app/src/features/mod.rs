@@ -23,6 +23,7 @@ pub mod photos;
 pub mod plates;
 pub mod staff;
 pub mod supervision;
+pub mod units;
 
 #[cfg(feature = "ssr")]
 pub mod port;

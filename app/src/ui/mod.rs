@@ -92,6 +92,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/register/unit") view=register::UnitRegistrationInfo ssr=SsrMode::Async />
                 <Route path=path!("/register/online") view=register::OnlineRegistrationPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=account::AccountHome ssr=SsrMode::Async />
+                <Route path=path!("/unit") view=unit::UnitHome ssr=SsrMode::Async />
+                <Route path=path!("/unit/vehicles") view=unit_vehicles::UnitVehiclesPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/violations") view=unit_violations::UnitViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence") view=vehicles::LicencePage ssr=SsrMode::Async />
@@ -210,6 +213,13 @@ pub fn require_login_redirect() {
             {
                 "/staff".to_string()
             }
+            // Units have their own dashboard; a person's pages send them there.
+            Some(a) if matches!(a.role, crate::features::accounts::AccountRole::Unit { .. }) => {
+                match asked_for.as_deref().and_then(unit_page_for) {
+                    Some(page) => page.to_string(),
+                    None => return,
+                }
+            }
             Some(_) => return,
         };
         // A page request is always a navigation: answer 303 whatever it accepts.
@@ -220,6 +230,44 @@ pub fn require_login_redirect() {
             response.set_status(http::StatusCode::SEE_OTHER);
             response.insert_header(http::header::LOCATION, value);
         }
+    }
+}
+
+/// Where an account's home is: the staff console, the unit dashboard, or
+/// the person's account page.
+pub fn home_of(account: &SessionAccount) -> &'static str {
+    use crate::features::accounts::AccountRole;
+    match account.role {
+        AccountRole::Staff { .. } => "/staff",
+        AccountRole::Unit { .. } => "/unit",
+        AccountRole::Individual { .. } => "/account",
+    }
+}
+
+/// The unit page that stands for a person's page a unit asked for (None:
+/// a page units use too, such as messages, plates or one violation).
+pub fn unit_page_for(asked_for: &str) -> Option<&'static str> {
+    let path = asked_for.split(['?', '#']).next().unwrap_or_default();
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if path == "/account" {
+        Some("/unit")
+    } else if under("/account/vehicles") {
+        Some("/unit/vehicles")
+    } else if path == "/account/violations" {
+        Some("/unit/violations")
+    } else if [
+        "/account/licence",
+        "/account/exams",
+        "/account/applications",
+        "/account/apply",
+        "/account/blacklist",
+    ]
+    .iter()
+    .any(|p| under(p))
+    {
+        Some("/unit")
+    } else {
+        None
     }
 }
 
@@ -254,4 +302,36 @@ pub fn today() -> crate::domain::Date {
         }
     }
     crate::domain::Date::new(2026, 1, 1).expect("valid date")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unit_page_for;
+
+    #[test]
+    fn a_unit_asking_for_a_persons_page_goes_to_its_own() {
+        assert_eq!(unit_page_for("/account"), Some("/unit"));
+        assert_eq!(unit_page_for("/account?welcome=1"), Some("/unit"));
+        assert_eq!(
+            unit_page_for("/account/vehicles/confirm"),
+            Some("/unit/vehicles")
+        );
+        assert_eq!(
+            unit_page_for("/account/violations"),
+            Some("/unit/violations")
+        );
+        assert_eq!(unit_page_for("/account/licence/photo"), Some("/unit"));
+        assert_eq!(unit_page_for("/account/apply/V1"), Some("/unit"));
+        for shared in [
+            "/account/violations/12",
+            "/account/receipts/R1",
+            "/account/messages",
+            "/account/plates/draw",
+            "/account/contact",
+            "/account/record-views",
+            "/account/licensed",
+        ] {
+            assert_eq!(unit_page_for(shared), None, "{shared}");
+        }
+    }
 }

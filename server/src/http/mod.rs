@@ -36,6 +36,7 @@ pub mod photo_clean;
 pub mod photos;
 pub mod routes;
 pub mod session;
+pub mod unit_export;
 
 use app::ports::Ports;
 use axum::http::{header, HeaderValue};

@@ -15,7 +15,11 @@
 //! bad-input test (`server/tests/api/bad_input.rs`) each have a row for every
 //! entry and fail when one is missing: a new entry needs its rows there too.
 
-use super::{dev, display, payments, photos, WebState};
+mod server_fns;
+
+pub use server_fns::server_functions;
+
+use super::{dev, display, payments, photos, unit_export, WebState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
@@ -72,7 +76,7 @@ impl std::fmt::Debug for RouteEntry {
     }
 }
 
-fn server_fn(path: &'static str, purpose: &'static str) -> RouteEntry {
+pub(super) fn server_fn_entry(path: &'static str, purpose: &'static str) -> RouteEntry {
     RouteEntry {
         method: Method::POST,
         path,
@@ -189,6 +193,18 @@ pub fn hand_added() -> Vec<RouteEntry> {
             "the holder's own licence photo (本人照片)",
             || get(photos::image),
         ),
+        route(
+            Method::GET,
+            "/unit/vehicles.csv",
+            "unit: its vehicles as CSV, streamed (单位车辆导出)",
+            || get(unit_export::vehicles),
+        ),
+        route(
+            Method::GET,
+            "/unit/violations.csv",
+            "unit: its bound vehicles' violations as CSV, streamed (单位违法导出)",
+            || get(unit_export::violations),
+        ),
         RouteEntry {
             availability: Availability::DevOutbox,
             ..route(
@@ -215,6 +231,9 @@ pub fn pages() -> Vec<RouteEntry> {
         ),
         page("/register/online", "online registration (网上注册)"),
         page("/account", "my account (个人中心)"),
+        page("/unit", "unit dashboard (单位用户工作台)"),
+        page("/unit/vehicles", "unit: its vehicles (单位车辆)"),
+        page("/unit/violations", "unit: its violations (单位违法处理)"),
         page("/account/vehicles", "my vehicles (机动车)"),
         page(
             "/account/vehicles/confirm",
@@ -279,172 +298,6 @@ pub fn pages() -> Vec<RouteEntry> {
             "/account/blacklist",
             "my blacklist entries and appeals (黑名单申诉)",
         ),
-    ]
-}
-
-/// The `#[server]` functions, by their registered paths.
-pub fn server_functions() -> Vec<RouteEntry> {
-    vec![
-        // Accounts and sessions (账户)
-        server_fn("/api/my_account", "the logged-in account, or none"),
-        server_fn("/api/login", "log in (登录)"),
-        server_fn("/api/logout", "log out (退出)"),
-        server_fn(
-            "/api/request_password_reset",
-            "send a reset code (找回密码)",
-        ),
-        server_fn("/api/reset_password", "set a new password with the code"),
-        server_fn("/api/request_contact_change", "send a code to a new phone"),
-        server_fn(
-            "/api/confirm_contact_change",
-            "change the phone with the code",
-        ),
-        // Registration (注册)
-        server_fn("/api/registration_windows", "list the registration windows"),
-        server_fn(
-            "/api/send_registration_code",
-            "online registration: SMS code",
-        ),
-        server_fn("/api/complete_registration", "online registration: create"),
-        server_fn("/api/staff/register_individual", "clerk registers a person"),
-        server_fn("/api/staff/register_unit", "clerk registers a unit (单位)"),
-        // Vehicles and licence (机动车、驾驶证)
-        server_fn("/api/my_vehicles", "my vehicles and bindings"),
-        server_fn("/api/bind_own_vehicle", "bind a vehicle I own (绑定)"),
-        server_fn("/api/request_other_vehicle", "bind another's vehicle: code"),
-        server_fn(
-            "/api/confirm_other_vehicle",
-            "bind another's vehicle: confirm",
-        ),
-        server_fn("/api/unbind_vehicle", "unbind a vehicle (解绑)"),
-        server_fn("/api/licence_overview", "my driving licence"),
-        server_fn("/api/bind_licence", "bind my driving licence"),
-        server_fn("/api/unbind_licence", "unbind my driving licence"),
-        server_fn("/api/licence_photo_status", "licence photo: status"),
-        // Violations and fines (违法、罚款)
-        server_fn("/api/my_violations", "my violations"),
-        server_fn("/api/violation_detail", "one violation"),
-        server_fn("/api/handle_violation", "handle a violation (处理)"),
-        server_fn("/api/pay_fine", "pay a fine: the bank's address (缴款)"),
-        server_fn("/api/fine_receipt", "a fine's receipt"),
-        server_fn("/api/my_messages", "my messages (消息)"),
-        server_fn(
-            "/api/unread_message_count",
-            "unread messages, for the header",
-        ),
-        // Applications (业务申请)
-        server_fn("/api/applications_overview", "my applications"),
-        server_fn("/api/application_form", "a service's form options"),
-        server_fn("/api/submit_application", "submit (no JavaScript path)"),
-        server_fn(
-            "/api/save_application_draft",
-            "save answers before checking",
-        ),
-        server_fn("/api/load_application_draft", "answers to check"),
-        server_fn("/api/confirm_application", "confirm the checked answers"),
-        server_fn("/api/delete_application_draft", "delete one of my drafts"),
-        server_fn("/api/my_application", "one of my applications"),
-        server_fn("/api/staff/applications", "staff: applications by status"),
-        server_fn("/api/staff/application", "staff: one application"),
-        server_fn(
-            "/api/staff/application_event",
-            "staff: accept, post, refuse…",
-        ),
-        server_fn("/api/staff/lift_blacklist", "staff: lift a blacklist entry"),
-        // Plates (选号)
-        server_fn("/api/plates/vehicles", "vehicles that may choose a plate"),
-        server_fn("/api/plates/prepare", "commit to a draw's seed"),
-        server_fn("/api/plates/draw", "draw a batch of numbers"),
-        server_fn("/api/plates/batch", "a drawn batch"),
-        server_fn("/api/plates/hold", "hold a drawn number"),
-        server_fn("/api/plates/custom", "hold a custom number"),
-        server_fn("/api/plates/extend", "extend a hold"),
-        server_fn("/api/plates/confirm", "confirm the held number"),
-        // Driving tests (考试预约)
-        server_fn("/api/exams/overview", "my tests and bookable sessions"),
-        server_fn("/api/exams/book", "book a session"),
-        server_fn("/api/exams/cancel", "cancel a booking"),
-        server_fn(
-            "/api/staff/exams/allocate",
-            "staff: allocate a closed session",
-        ),
-        // Staff login and staff accounts (民警账户)
-        server_fn(
-            "/api/staff/second_factor_step",
-            "staff login: enrol or enter a code",
-        ),
-        server_fn(
-            "/api/staff/confirm_second_factor",
-            "staff login: check the code",
-        ),
-        server_fn(
-            "/api/staff/admin/members",
-            "admin: staff accounts and windows",
-        ),
-        server_fn("/api/staff/admin/member", "admin: one staff account"),
-        server_fn(
-            "/api/staff/admin/create_staff",
-            "admin: create a staff account",
-        ),
-        server_fn(
-            "/api/staff/admin/set_disabled",
-            "admin: disable or enable staff",
-        ),
-        server_fn(
-            "/api/staff/admin/reset_password",
-            "admin: reset a staff password",
-        ),
-        // Records people can see, supervision and the window (审核、窗口)
-        server_fn("/api/my_record_views", "who viewed my record"),
-        server_fn("/api/staff/accounts/find", "find accounts (masked)"),
-        server_fn(
-            "/api/staff/accounts/open",
-            "open an account file (recorded)",
-        ),
-        server_fn(
-            "/api/staff/accounts/set_disabled",
-            "supervisor: disable or enable",
-        ),
-        server_fn("/api/my_blacklist", "my blacklist entries and appeals"),
-        server_fn("/api/appeal_blacklist", "appeal a blacklist entry"),
-        server_fn("/api/staff/appeals", "supervisor: the appeal queue"),
-        server_fn("/api/staff/decide_appeal", "supervisor: decide an appeal"),
-        server_fn(
-            "/api/staff/window/upgrade",
-            "window: online to window registration",
-        ),
-        server_fn(
-            "/api/staff/window/send_reset_code",
-            "window: reset code to the phone on record",
-        ),
-        server_fn(
-            "/api/staff/window/reset_password",
-            "window: set a new password with the code",
-        ),
-        server_fn(
-            "/api/staff/window/send_phone_code",
-            "window: code to a new phone",
-        ),
-        server_fn(
-            "/api/staff/window/change_phone",
-            "window: change a lost phone",
-        ),
-        server_fn("/api/staff/refunds", "business centre: money owed back"),
-        server_fn(
-            "/api/staff/record_refund",
-            "business centre: record a refund",
-        ),
-        server_fn("/api/staff/exams/sessions", "admin: sessions and centres"),
-        server_fn("/api/staff/exams/add", "admin: add a session"),
-        server_fn("/api/staff/exams/session", "admin: one session's bookings"),
-        server_fn("/api/staff/plates/pools", "admin: plate pools by city"),
-        server_fn("/api/staff/plates/load_series", "admin: load a series"),
-        server_fn(
-            "/api/staff/plates/withhold_series",
-            "admin: withhold a series",
-        ),
-        server_fn("/api/staff/windows/add", "admin: add a registration window"),
-        server_fn("/api/staff/windows/update", "admin: change a window"),
     ]
 }
 

@@ -43,6 +43,7 @@ mod sms_codes;
 pub mod sms_outbox;
 mod staff;
 mod supervision;
+mod unit_fleet;
 mod windows;
 
 pub use error::{canonical_constraint, StoreError, StoreResult};

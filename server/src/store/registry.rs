@@ -86,4 +86,20 @@ impl Registry for Store {
         })
         .await
     }
+
+    async fn organisation_by_code(
+        &self,
+        code: &app::domain::OrganisationCode,
+    ) -> PortResult<Option<app::domain::CreditCode>> {
+        port("organisation_by_code", async {
+            let found: Option<String> = sqlx::query_scalar(
+                "SELECT credit_code FROM organisations WHERE SUBSTR(credit_code, 9, 9) = $1 ORDER BY credit_code",
+            )
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(found.and_then(|c| app::domain::CreditCode::parse(&c).ok()))
+        })
+        .await
+    }
 }

@@ -23,6 +23,7 @@ const CLERK: &str = "Window clerk";
 const CENTRE: &str = "Business-centre clerk";
 const SUPERVISOR: &str = "Supervisor";
 const ADMIN: &str = "Administrator";
+const UNIT: &str = "Road transport company (unit)";
 
 /// What a bad request must get.
 #[derive(Clone, Copy, Debug)]
@@ -61,6 +62,7 @@ pub(crate) const NO_INPUT: &[&str] = &[
     "/api/my_record_views",
     "/api/my_blacklist",
     "/api/staff/plates/pools",
+    "/api/unit/dashboard",
 ];
 
 /// Server functions whose every argument is an optional string: no form
@@ -75,6 +77,8 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/exams/overview",
     "/api/staff/admin/members",
     "/api/staff/exams/sessions",
+    "/api/unit/vehicles",
+    "/api/unit/violations",
 ];
 
 /// (entry path, who, form or query, expected).
@@ -251,6 +255,26 @@ const CASES: &[Case] = &[
     ("/account/licence/photo/upload", WINDOW, &[("photo", "not multipart")], To("/account/licence/photo?error=photo.missing")),
     // No form given: a multipart upload whose photo is not an image.
     ("/account/licence/photo/upload", WINDOW, &[], To("/account/licence/photo")),
+    ("/api/unit/vehicles", UNIT, &[("plate", "冀A'--")], Field("plate", "号牌号码只能输入汉字、字母和数字")),
+    ("/api/unit/vehicles", UNIT, &[("plate", "BIG")], Field("plate", "最多8个字符")),
+    ("/api/unit/vehicles", UNIT, &[("binding", "mine"), ("sort", "price")], Field("binding", "请从列表中选择")),
+    ("/api/unit/vehicles", UNIT, &[("due", "yes")], Field("due", "请勾选或不勾选")),
+    ("/api/unit/vehicles", UNIT, &[("page", "0")], Field("page", "页码应为从1开始的整数")),
+    ("/api/unit/vehicles", UNIT, &[("page", "99999999999")], Status(200, "\"page\":1")),
+    ("/api/unit/violations", UNIT, &[("status", "lost")], Field("status", "请从列表中选择")),
+    ("/api/unit/violations", UNIT, &[("points", "12"), ("order", "random")], Field("points", "请从列表中选择")),
+    ("/api/unit/violations", UNIT, &[("plate", "<script>")], Field("plate", "号牌号码只能输入")),
+    ("/api/unit/bind_vehicles", UNIT, &[("vehicle_ids[]", "abc")], Malformed),
+    ("/api/unit/bind_vehicles", UNIT, &[], Field("vehicle_ids", "请先勾选要办理的车辆")),
+    ("/api/unit/bind_vehicles", UNIT, &[("vehicle_ids[]", "999999")], Kind("Conflict", "没有可以绑定的车辆")),
+    ("/api/unit/bind_vehicles", UNIT, &[("vehicle_ids[]", "-1"), ("back", "//evil.example/")], Kind("Conflict", "没有可以绑定的车辆")),
+    ("/api/unit/unbind_vehicles", UNIT, &[("vehicle_ids[0]", "1.5")], Malformed),
+    ("/api/unit/unbind_vehicles", UNIT, &[], Field("vehicle_ids", "请先勾选要办理的车辆")),
+    ("/api/unit/unbind_vehicles", UNIT, &[("vehicle_ids[]", "999999")], Kind("Conflict", "所选车辆都没有绑定")),
+    ("/unit/vehicles.csv", UNIT, &[("binding", "mine")], To("/unit/vehicles?binding=mine")),
+    ("/unit/vehicles.csv", UNIT, &[("plate", "冀A'--")], To("/unit/vehicles?plate=")),
+    ("/unit/violations.csv", UNIT, &[("status", "lost")], To("/unit/violations?status=lost")),
+    ("/unit/violations.csv", ONLINE, &[], Status(403, "此功能只面向单位用户")),
     ("/dev/sms-outbox", ANON, &[], Status(400, "missing field `phone`")),
     ("/dev/sms-outbox", ANON, &[("phone", "BIG")], Status(200, "[]")),
 ];
@@ -425,7 +449,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     }
     let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
     for who in [
-        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN,
+        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN, UNIT,
     ] {
         clients.push((who, logged_in(&app, who).await));
     }

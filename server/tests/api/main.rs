@@ -41,5 +41,6 @@ mod security_events;
 mod sms;
 mod staff;
 mod staff_console;
+mod units;
 mod violations;
 mod window_desk;

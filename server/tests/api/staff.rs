@@ -198,3 +198,59 @@ async fn the_unit_window_registers_a_unit_with_only_the_services_its_kind_may_ha
     assert_eq!(fields(&err), vec!["credit_code"], "{app}: {err}");
 }
 both_backends!(the_unit_window_registers_a_unit_with_only_the_services_its_kind_may_have);
+
+async fn the_unit_window_finds_a_unit_by_its_organisation_code(app: TestApp) {
+    let clerk = clerk_client(&app, true).await;
+    // An organisation on record without an account (the demo's second dealer).
+    let code: String = app
+        .scalar(
+            "SELECT credit_code FROM organisations WHERE name = $1",
+            "河北远航汽车贸易有限公司",
+        )
+        .await;
+    let org = app::domain::OrganisationCode::of_credit_code(
+        &app::domain::CreditCode::parse(&code).unwrap(),
+    )
+    .expect("the demo's codes carry a valid organisation code");
+    // Typed as certificates print it: lower case, with the hyphen.
+    let typed = format!(
+        "{}-{}",
+        &org.as_str()[..8].to_lowercase(),
+        &org.as_str()[8..]
+    );
+    let form = unit_form(&typed, "car_dealer", "temporary_plates");
+    app.call_fn(&clerk, form)
+        .await
+        .expect("registered by organisation code");
+    let stored = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM accounts WHERE kind = 'unit' AND credit_code = '{code}'"
+        ))
+        .await;
+    assert_eq!(stored, 1, "{app}: the account holds the full credit code");
+    // Both codes name the same unit: a second registration is refused.
+    let again = app
+        .call_fn(&clerk, unit_form(&code, "car_dealer", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&again), "Conflict", "{app}: {again}");
+
+    // A valid organisation code nobody has on record, and a bad check.
+    let unknown = format!("40000000{}", 'X');
+    let err = app
+        .call_fn(&clerk, unit_form(&unknown, "car_dealer", ""))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&err), vec!["credit_code"], "{app}: {err}");
+    assert!(
+        err.to_string()
+            .contains("登记信息中没有组织机构代码为40000000X的单位"),
+        "{app}: {err}"
+    );
+    let err = app
+        .call_fn(&clerk, unit_form("40000000Y", "car_dealer", ""))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("校验码不正确"), "{app}: {err}");
+}
+both_backends!(the_unit_window_finds_a_unit_by_its_organisation_code);

@@ -72,6 +72,12 @@ pub trait Registry: Send + Sync {
     async fn person(&self, id_number: &ResidentId) -> PortResult<Option<PersonRecord>>;
     async fn windows(&self) -> PortResult<Vec<RegistrationWindow>>;
     async fn window(&self, id: i64) -> PortResult<Option<RegistrationWindow>>;
+    /// The credit code of the organisation on record whose code carries
+    /// this organisation code (its characters 9–17).
+    async fn organisation_by_code(
+        &self,
+        code: &crate::domain::OrganisationCode,
+    ) -> PortResult<Option<CreditCode>>;
 }
 
 /// Accounts, sessions and login throttling.

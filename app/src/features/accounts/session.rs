@@ -70,6 +70,52 @@ pub fn require_citizen() -> Result<SessionAccount, AppError> {
     Ok(account)
 }
 
+/// An individual account (个人用户), or a refusal: units and staff do not
+/// use the services of persons (licences, driving tests, documents).
+pub fn require_individual() -> Result<SessionAccount, AppError> {
+    let account = require_citizen()?;
+    if matches!(account.role, super::AccountRole::Unit { .. }) {
+        return Err(individuals_only());
+    }
+    Ok(account)
+}
+
+/// The refusal of a person's service to a unit, pointing to the dashboard.
+pub fn individuals_only() -> AppError {
+    AppError::not_allowed(
+        Text::new(
+            "此业务只面向个人用户，单位用户不能办理。",
+            "This service is for individual users; units cannot use it.",
+        ),
+        Text::new(
+            "单位车辆和违法请在单位用户工作台办理；驾驶证业务由驾驶人本人办理。",
+            "Manage the unit's vehicles and violations on the unit dashboard; licence services are for the driver in person.",
+        ),
+    )
+}
+
+/// A unit account (单位用户) and its unified social credit code, or a
+/// refusal: the dashboard is the unit's own.
+pub fn require_unit() -> Result<(SessionAccount, String), AppError> {
+    let account = require_citizen()?;
+    match &account.role {
+        super::AccountRole::Unit { credit_code, .. } => {
+            let code = credit_code.clone();
+            Ok((account, code))
+        }
+        _ => Err(AppError::not_allowed(
+            Text::new(
+                "此功能只面向单位用户。",
+                "This is for unit users only.",
+            ),
+            Text::new(
+                "单位用户须持统一社会信用代码证明、委托书和经办人身份证明到单位用户注册窗口注册。",
+                "Units register at the unit registration window with the credit-code certificate, a power of attorney and the agent's ID.",
+            ),
+        )),
+    }
+}
+
 /// A staff account whose role may do it (岗位权限), or a refusal naming the
 /// roles that may. Every staff server function starts here.
 pub fn require_staff_power(power: StaffPower) -> Result<SessionAccount, AppError> {

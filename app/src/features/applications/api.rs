@@ -20,7 +20,7 @@ use {
     crate::domain::application::ApplicationStatus,
     crate::domain::ServiceCode,
     crate::domain::StaffPower,
-    crate::features::accounts::session::{require_citizen, require_staff_power},
+    crate::features::accounts::session::{require_individual, require_staff_power},
     crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
     crate::i18n::Text,
@@ -33,7 +33,7 @@ pub async fn applications_overview(
     #[server(default)] page: Option<String>,
 ) -> Result<MyApplications, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     Desk::of(&ports).overview(&account, page).await
 }
@@ -43,7 +43,7 @@ pub async fn applications_overview(
 #[server(prefix = "/api", endpoint = "application_form")]
 pub async fn application_form(service: String) -> Result<ApplyOptions, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let service = parse_service(&service)?;
     let mut options = Desk::of(&ports).options_for(&account, service).await?;
     options.drafts = ports
@@ -69,7 +69,7 @@ pub async fn submit_application(
     new_date: Option<String>,
 ) -> Result<String, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let service = parse_service(&service)?;
     let input = ApplicationInput {
         subject,
@@ -108,7 +108,7 @@ pub async fn save_application_draft(
     address: Option<String>,
 ) -> Result<i64, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let service = parse_service(&service)?;
     let keep = |v: Option<String>| v.map(|s| s.chars().take(200).collect::<String>());
     let input = ApplicationInput {
@@ -146,7 +146,7 @@ pub async fn save_application_draft(
 #[server(prefix = "/api", endpoint = "delete_application_draft")]
 pub async fn delete_application_draft(draft: i64) -> Result<(), AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     if !ports
         .applications
         .delete_draft(account.account_id, draft)
@@ -165,7 +165,7 @@ pub async fn delete_application_draft(draft: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "load_application_draft")]
 pub async fn load_application_draft(draft: i64) -> Result<ApplicationDraft, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let desk = Desk::of(&ports);
     let (service, input) = open_draft(&desk, account.account_id, draft).await?;
     let options = desk.options_for(&account, service).await?;
@@ -183,7 +183,7 @@ pub async fn load_application_draft(draft: i64) -> Result<ApplicationDraft, AppE
 #[server(prefix = "/api", endpoint = "confirm_application")]
 pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let desk = Desk::of(&ports);
     let (service, input) = open_draft(&desk, account.account_id, draft).await?;
     let new = desk.validate_input(&account, service, &input).await?;
@@ -204,7 +204,7 @@ pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
 /// One of the person's applications with its status history.
 #[server(prefix = "/api", endpoint = "my_application")]
 pub async fn my_application(application_no: String) -> Result<ApplicationDetail, AppError> {
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let application_no =
         crate::domain::text::reference_number(&application_no).ok_or_else(application_not_found)?;
     ports()?

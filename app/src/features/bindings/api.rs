@@ -7,7 +7,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::BindingDesk,
-    crate::features::accounts::session::require_citizen,
+    crate::features::accounts::session::{require_citizen, require_individual},
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -16,7 +16,7 @@ use {
 #[server(prefix = "/api", endpoint = "my_vehicles")]
 pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
     BindingDesk::of(&ports()?)
-        .overview(require_citizen()?)
+        .overview(require_individual()?)
         .await
 }
 
@@ -35,7 +35,7 @@ pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 /// gets an SMS code on the phone on record. Answers the masked phone.
 #[server(prefix = "/api", endpoint = "request_other_vehicle")]
 pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<String, AppError> {
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let (plate, masked) = BindingDesk::of(&ports()?)
         .request_other(account, &plate, &vin_suffix, &actor())
         .await?;
@@ -50,7 +50,7 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
 #[server(prefix = "/api", endpoint = "confirm_other_vehicle")]
 pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
-        .confirm_other(&require_citizen()?, &plate, &code, &actor())
+        .confirm_other(&require_individual()?, &plate, &code, &actor())
         .await?;
     redirect_to("/account/vehicles?bound=1");
     Ok(())
@@ -71,7 +71,7 @@ pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "licence_overview")]
 pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
     BindingDesk::of(&ports()?)
-        .licence(&require_citizen()?)
+        .licence(&require_individual()?)
         .await
 }
 
@@ -79,7 +79,7 @@ pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
 #[server(prefix = "/api", endpoint = "bind_licence")]
 pub async fn bind_licence() -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
-        .bind_licence(&require_citizen()?, &actor())
+        .bind_licence(&require_individual()?, &actor())
         .await?;
     redirect_to("/account/licence?bound=1");
     Ok(())
@@ -88,7 +88,7 @@ pub async fn bind_licence() -> Result<(), AppError> {
 /// Unbinds the licence.
 #[server(prefix = "/api", endpoint = "unbind_licence")]
 pub async fn unbind_licence() -> Result<(), AppError> {
-    let account = require_citizen()?;
+    let account = require_individual()?;
     BindingDesk::of(&ports()?)
         .unbind_licence(&account, &actor())
         .await?;

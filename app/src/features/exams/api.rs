@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use {
     super::service::ExamDesk,
     crate::domain::StaffPower,
-    crate::features::accounts::session::{require_citizen, require_staff_power},
+    crate::features::accounts::session::{require_individual, require_staff_power},
     crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
 };
@@ -18,7 +18,7 @@ use {
 #[server(prefix = "/api", endpoint = "exams/overview")]
 pub async fn my_exams(#[server(default)] page: Option<String>) -> Result<ExamOverview, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     ExamDesk::of(&ports).overview(&account, page).await
 }
@@ -27,7 +27,7 @@ pub async fn my_exams(#[server(default)] page: Option<String>) -> Result<ExamOve
 #[server(prefix = "/api", endpoint = "exams/book")]
 pub async fn book_exam(session_id: i64) -> Result<i64, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let booking = ExamDesk::of(&ports)
         .book(&account, session_id, &actor())
         .await?;
@@ -39,7 +39,7 @@ pub async fn book_exam(session_id: i64) -> Result<i64, AppError> {
 #[server(prefix = "/api", endpoint = "exams/cancel")]
 pub async fn cancel_exam(booking_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     ExamDesk::of(&ports)
         .cancel(&account, booking_id, &actor())
         .await?;

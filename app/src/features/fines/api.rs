@@ -41,9 +41,14 @@ pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppErr
 #[server(prefix = "/api", endpoint = "handle_violation")]
 pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Result<(), AppError> {
     let account = require_citizen()?;
+    let by_unit = matches!(
+        account.role,
+        crate::features::accounts::AccountRole::Unit { .. }
+    );
     let decided = service::handle(
         &ports()?,
         account.account_id,
+        by_unit,
         violation_id,
         confirm.as_deref(),
         &actor(),

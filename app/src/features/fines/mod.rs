@@ -60,6 +60,16 @@ impl ViolationItem {
         may_handle_violation(&self.facts(home_province))
     }
 
+    /// [`Self::may_handle`], and for a unit (`by_unit`) only a violation
+    /// without points (`domain::fleet::unit_may_handle`).
+    pub fn may_handle_by(&self, home_province: &str, by_unit: bool) -> Result<(), Refusal> {
+        self.may_handle(home_province)?;
+        if by_unit {
+            crate::domain::fleet::unit_may_handle(self.points)?;
+        }
+        Ok(())
+    }
+
     /// What is owed today, in fen, once decided.
     pub fn amount_due_fen(&self, today: Date) -> i64 {
         let decided = self.decided_on.unwrap_or(today);

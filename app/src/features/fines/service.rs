@@ -66,12 +66,13 @@ pub async fn detail(
 pub async fn handle(
     ports: &Ports,
     account_id: i64,
+    by_unit: bool,
     violation_id: i64,
     confirm: Option<&str>,
     actor: &Actor,
 ) -> Result<bool, AppError> {
     let item = load(ports, account_id, violation_id).await?;
-    item.may_handle(ports.profile.home_province())?;
+    item.may_handle_by(ports.profile.home_province(), by_unit)?;
     if confirm != Some("yes") {
         return Err(AppError::field(
             "confirm",

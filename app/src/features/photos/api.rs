@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::service::photo_holder, crate::features::accounts::session::require_citizen,
+    super::service::photo_holder, crate::features::accounts::session::require_individual,
     crate::features::request::ports,
 };
 
@@ -14,7 +14,7 @@ use {
 #[server(prefix = "/api", endpoint = "licence_photo_status")]
 pub async fn licence_photo_status() -> Result<PhotoStatus, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let Some(id) = photo_holder(&ports, account.account_id).await? else {
         return Ok(PhotoStatus {
             licence_bound: false,

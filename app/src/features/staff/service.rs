@@ -73,6 +73,38 @@ pub async fn register_individual(
     .await
 }
 
+/// The unit's credit code from what the clerk typed: the 18-character
+/// unified social credit code, or the 9-character organisation code
+/// (组织机构代码) of an organisation on record, which names the same unit.
+async fn unit_code(
+    ports: &Ports,
+    check: &mut FieldCheck,
+    typed: &str,
+) -> Result<Option<CreditCode>, AppError> {
+    use crate::domain::OrganisationCode;
+    let compact: String = crate::domain::text::compact_upper(typed)
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
+    if compact.chars().count() != 9 {
+        return Ok(check.take("credit_code", CreditCode::parse(typed)));
+    }
+    let Some(org) = check.take("credit_code", OrganisationCode::parse(&compact)) else {
+        return Ok(None);
+    };
+    let found = ports.registry.organisation_by_code(&org).await?;
+    if found.is_none() {
+        check.push(
+            "credit_code",
+            Text::new(
+                format!("登记信息中没有组织机构代码为{org}的单位，请核对，或输入营业执照上的统一社会信用代码"),
+                format!("No unit with the organisation code {org} is on record. Check it, or enter the unified social credit code on the business licence"),
+            ),
+        );
+    }
+    Ok(found)
+}
+
 /// Registers a unit at the unit window on its credit code, power of
 /// attorney (委托书) and agent's identity; grants the special services
 /// ticked (only those the unit's kind may have).
@@ -101,7 +133,7 @@ pub async fn register_unit(
             ),
         );
     }
-    let code = check.take("credit_code", CreditCode::parse(&form.credit_code));
+    let code = unit_code(ports, &mut check, &form.credit_code).await?;
     let attorney_ref = form.attorney_ref.trim().to_string();
     if attorney_ref.is_empty() || attorney_ref.chars().count() > 40 {
         check.push(

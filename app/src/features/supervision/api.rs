@@ -12,7 +12,7 @@ use {
     super::service,
     crate::domain::StaffPower,
     crate::features::accounts::session::{
-        require_any_staff_power, require_citizen, require_staff_power,
+        require_any_staff_power, require_individual, require_staff_power,
     },
     crate::features::paging::{PageRequest, PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
@@ -68,7 +68,7 @@ pub async fn set_account_disabled(
 #[server(prefix = "/api", endpoint = "my_blacklist")]
 pub async fn my_blacklist() -> Result<Vec<MyBlacklistEntry>, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let today = ports.clock.today();
     service::my_blacklist(&ports, account.account_id, today).await
 }
@@ -77,7 +77,7 @@ pub async fn my_blacklist() -> Result<Vec<MyBlacklistEntry>, AppError> {
 #[server(prefix = "/api", endpoint = "appeal_blacklist")]
 pub async fn appeal_blacklist(entry_id: i64, reason: String) -> Result<i64, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_individual()?;
     let today = ports.clock.today();
     let id = service::file_appeal(
         &ports,

@@ -23,7 +23,7 @@ pub fn Page(
     };
     let account_links = match account {
         Some(acc) => {
-            let home = if acc.is_staff() { "/staff" } else { "/account" };
+            let home = crate::ui::home_of(&acc);
             let messages = (!acc.is_staff()).then(|| view! { <MessagesLink lang /> });
             view! {
                 <a class="header__link" href=home>
@@ -165,4 +165,37 @@ fn document_title(lang: Lang, heading: &str) -> String {
             )
         )
     }
+}
+
+/// A section's local navigation (栏目导航): links as (address, Chinese,
+/// English), the one for `current` marked as the page the reader is on.
+pub fn subnav(
+    lang: Lang,
+    label: (&'static str, &'static str),
+    items: &[(&'static str, &'static str, &'static str)],
+    current: &str,
+) -> AnyView {
+    let links = items
+        .iter()
+        .map(|(href, zh, en)| {
+            let here = *href == current;
+            view! {
+                <li class="subnav__item">
+                    <a
+                        class=if here { "subnav__link subnav__link--current" } else { "subnav__link" }
+                        href=*href
+                        aria-current=here.then_some("page")
+                    >
+                        {lang.pick(zh, en)}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="subnav" aria-label=lang.pick(label.0, label.1)>
+            <ul class="subnav__list">{links}</ul>
+        </nav>
+    }
+    .into_any()
 }

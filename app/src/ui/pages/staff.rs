@@ -208,7 +208,17 @@ fn other_window(lang: Lang, units: bool) -> AnyView {
         .into_any()
 }
 
+/// The credit code (18) or the organisation code (9) of the unit.
 fn check_credit_code(v: &str) -> Option<Text> {
+    let compact: String = crate::domain::text::compact_upper(v)
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
+    if compact.chars().count() == 9 {
+        return crate::domain::OrganisationCode::parse(&compact)
+            .err()
+            .map(|e| Text::new(e.zh(), e.en()));
+    }
     CreditCode::parse(v)
         .err()
         .map(|e| Text::new(e.zh(), e.en()))
@@ -309,7 +319,10 @@ pub fn RegisterUnitForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
         ("unit_name", Text::new("单位名称", "Unit name")),
         (
             "credit_code",
-            Text::new("统一社会信用代码", "Unified social credit code"),
+            Text::new(
+                "统一社会信用代码或组织机构代码",
+                "Unified social credit code or organisation code",
+            ),
         ),
         (
             "attorney_ref",
@@ -390,7 +403,7 @@ pub fn RegisterUnitForm(lang: Lang, initial_error: Option<AppError>) -> impl Int
             <ErrorSummary lang error labels=labels.clone() />
             <RadioGroup lang name="unit_kind" legend=labels[0].1.clone() options=kinds value=unit_kind server_error=server_problem(error, "unit_kind") />
             <TextField lang name="unit_name" label=labels[1].1.clone() hint=Text::new("与营业执照或组织机构代码证一致", "As on the business licence or organisation code certificate") value=unit_name server_error=server_problem(error, "unit_name") />
-            <TextField lang name="credit_code" label=labels[2].1.clone() hint=Text::new("18位，含校验码", "18 characters including the check character") value=credit_code server_error=server_problem(error, "credit_code") live_check=CREDIT_CODE_CHECK width_class="input--w20" />
+            <TextField lang name="credit_code" label=labels[2].1.clone() hint=Text::new("统一社会信用代码18位，或组织机构代码9位，均含校验码", "The credit code's 18 characters, or the organisation code's 9, with the check character") value=credit_code server_error=server_problem(error, "credit_code") live_check=CREDIT_CODE_CHECK width_class="input--w20" />
             <TextField lang name="attorney_ref" label=labels[3].1.clone() value=attorney_ref server_error=server_problem(error, "attorney_ref") width_class="input--w20" />
             <TextField lang name="agent_id_number" label=labels[4].1.clone() value=agent_id_number server_error=server_problem(error, "agent_id_number") live_check=ID_CHECK width_class="input--w20" />
             <TextField lang name="agent_name" label=labels[5].1.clone() value=agent_name server_error=server_problem(error, "agent_name") live_check=NAME_CHECK width_class="input--w20" />

@@ -24,6 +24,17 @@ use leptos_router::hooks::use_query_map;
 /// The account pages' local navigation.
 #[component]
 pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
+    // A unit sees its own menu on the pages it shares with persons.
+    if crate::ui::session_account()
+        .is_some_and(|a| matches!(a.role, crate::features::accounts::AccountRole::Unit { .. }))
+    {
+        let current = if current == "/account/violations" {
+            "/unit/violations"
+        } else {
+            current
+        };
+        return view! { <crate::ui::pages::unit::UnitNav lang current /> }.into_any();
+    }
     let items = [
         ("/account", "我的主页", "My account"),
         ("/account/vehicles", "我的机动车", "My vehicles"),
@@ -39,29 +50,7 @@ pub fn AccountNav(lang: Lang, current: &'static str) -> impl IntoView {
             "Who viewed my record",
         ),
     ];
-    view! {
-        <nav class="subnav" aria-label=lang.pick("我的业务", "My services")>
-            <ul class="subnav__list">
-                {items
-                    .into_iter()
-                    .map(|(href, zh, en)| {
-                        let here = href == current;
-                        view! {
-                            <li class="subnav__item">
-                                <a
-                                    class=if here { "subnav__link subnav__link--current" } else { "subnav__link" }
-                                    href=href
-                                    aria-current=here.then_some("page")
-                                >
-                                    {lang.pick(zh, en)}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </nav>
-    }
+    crate::ui::components::layout::subnav(lang, ("我的业务", "My services"), &items, current)
 }
 
 #[component]

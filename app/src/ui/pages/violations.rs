@@ -193,7 +193,15 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
             {v.decision_no.clone().map(|no| row("处罚决定书编号", "Decision number", no))}
         </dl>
     };
-    let next = match (v.may_handle(crate::ui::profile().home_province()), v.status) {
+    let by_unit = crate::ui::session_account()
+        .is_some_and(|a| matches!(a.role, crate::features::accounts::AccountRole::Unit { .. }));
+    let verdict = match v.status {
+        ViolationStatus::Unhandled => {
+            v.may_handle_by(crate::ui::profile().home_province(), by_unit)
+        }
+        _ => v.may_handle(crate::ui::profile().home_province()),
+    };
+    let next = match (verdict, v.status) {
         (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
             <div class="inset" data-testid="refusal">
                 <p>{lang.pick(&r.rule_zh, &r.rule_en).to_string()}</p>

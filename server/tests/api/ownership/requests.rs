@@ -19,6 +19,7 @@ fn args(path: &str, o: &Objects) -> Vec<(&'static str, String)> {
             ("password", "Demo@2026"),
         ],
         "/api/bind_own_vehicle" | "/api/unbind_vehicle" => &[("vehicle_id", "{car}")],
+        "/api/unit/bind_vehicles" | "/api/unit/unbind_vehicles" => &[("vehicle_ids[]", "{car}")],
         "/api/request_other_vehicle" => &[("plate", "{plate}"), ("vin_suffix", "{vin_suffix}")],
         "/api/confirm_other_vehicle" => &[("plate", "{plate}"), ("code", "000000")],
         "/api/violation_detail" => &[("violation_id", "{v_open}")],

@@ -11,16 +11,16 @@ use Pair::{Learner as L, NewCar as N, Window as W};
 /// [owner, non-owner, unit, staff].
 #[rustfmt::skip]
 pub const MATRIX: &[(&str, &str, Pair, [O; 4])] = &[
-    ("GET", "/account/vehicles/confirm", W, [Ok, Ok, Ok, To("/staff")]),
+    ("GET", "/account/vehicles/confirm", W, [Ok, Ok, To("/unit/vehicles"), To("/staff")]),
     ("GET", "/account/violations/{id}", W, [Shows, Hides, Hides, To("/staff")]),
     ("GET", "/account/receipts/{no}", W, [Shows, Hides, Hides, To("/staff")]),
     ("GET", "/account/contact", W, [Ok, Ok, Ok, To("/staff")]),
     ("GET", "/account/plates/draw", N, [Shows, Hides, Hides, To("/staff")]),
     ("GET", "/account/plates/custom", N, [Ok, Ok, Ok, To("/staff")]),
     ("GET", "/account/plates/hold", N, [Shows, Hides, Hides, To("/staff")]),
-    ("GET", "/account/applications/{no}", W, [Shows, Hides, Hides, To("/staff")]),
-    ("GET", "/account/apply/{code}", W, [Shows, Hides, Hides, To("/staff")]),
-    ("GET", "/account/apply/{code}/check", W, [Shows, Hides, Hides, To("/staff")]),
+    ("GET", "/account/applications/{no}", W, [Shows, Hides, To("/unit"), To("/staff")]),
+    ("GET", "/account/apply/{code}", W, [Shows, Hides, To("/unit"), To("/staff")]),
+    ("GET", "/account/apply/{code}/check", W, [Shows, Hides, To("/unit"), To("/staff")]),
     ("GET", "/staff/applications/{no}", W, [S(403), S(403), S(403), Shows]),
     ("GET", "/staff/admin/staff/{id}", W, [S(403), S(403), S(403), S(403)]),
     ("GET", "/staff/accounts/{id}", W, [S(403), S(403), S(403), Shows]),
@@ -47,12 +47,12 @@ pub const MATRIX: &[(&str, &str, Pair, [O; 4])] = &[
     // Another's vehicle is not among the subjects one may choose.
     ("POST", "/api/submit_application", W, [Ok, Fields, NotAllowed, NotAllowed]),
     // Someone else's draft id: a new draft of their own (the snapshot
-    // shows the owner's untouched).
-    ("POST", "/api/save_application_draft", W, [Ok, Ok, Ok, NotAllowed]),
-    ("POST", "/api/load_application_draft", W, [Ok, NotFound, NotFound, NotAllowed]),
-    ("POST", "/api/confirm_application", W, [Ok, NotFound, NotFound, NotAllowed]),
-    ("POST", "/api/delete_application_draft", W, [Ok, NotFound, NotFound, NotAllowed]),
-    ("POST", "/api/my_application", W, [Ok, NotFound, NotFound, NotAllowed]),
+    // shows the owner's untouched); a unit has no applications.
+    ("POST", "/api/save_application_draft", W, [Ok, Ok, NotAllowed, NotAllowed]),
+    ("POST", "/api/load_application_draft", W, [Ok, NotFound, NotAllowed, NotAllowed]),
+    ("POST", "/api/confirm_application", W, [Ok, NotFound, NotAllowed, NotAllowed]),
+    ("POST", "/api/delete_application_draft", W, [Ok, NotFound, NotAllowed, NotAllowed]),
+    ("POST", "/api/my_application", W, [Ok, NotFound, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/application", W, [NotAllowed, NotAllowed, NotAllowed, Ok]),
     ("POST", "/api/staff/application_event", W, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/lift_blacklist", W, [NotAllowed, NotAllowed, NotAllowed, Fields]),
@@ -71,7 +71,7 @@ pub const MATRIX: &[(&str, &str, Pair, [O; 4])] = &[
     ("POST", "/api/staff/admin/reset_password", W, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/accounts/open", W, [NotAllowed, NotAllowed, NotAllowed, Ok]),
     ("POST", "/api/staff/accounts/set_disabled", W, [NotAllowed, NotAllowed, NotAllowed, Conflict]),
-    ("POST", "/api/appeal_blacklist", W, [Conflict, NotFound, NotFound, NotAllowed]),
+    ("POST", "/api/appeal_blacklist", W, [Conflict, NotFound, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/decide_appeal", W, [NotAllowed, NotAllowed, NotAllowed, Fields]),
     ("POST", "/api/staff/window/upgrade", W, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/window/send_reset_code", W, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
@@ -80,6 +80,9 @@ pub const MATRIX: &[(&str, &str, Pair, [O; 4])] = &[
     ("POST", "/api/staff/window/change_phone", W, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/record_refund", W, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/staff/exams/session", L, [NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
+    // A unit binds only vehicles registered to it: another's car is not.
+    ("POST", "/api/unit/bind_vehicles", W, [NotAllowed, NotAllowed, Conflict, NotAllowed]),
+    ("POST", "/api/unit/unbind_vehicles", W, [NotAllowed, NotAllowed, Conflict, NotAllowed]),
     ("POST", "/api/unbind_vehicle", W, [Ok, NotFound, NotFound, NotAllowed]),
 ];
 
@@ -97,6 +100,14 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/staff/register_individual", NEW),
     ("POST", "/api/staff/register_unit", NEW),
     ("POST", "/api/my_vehicles", OWN),
+    ("POST", "/api/unit/dashboard", OWN),
+    ("POST", "/api/unit/vehicles", OWN),
+    ("POST", "/api/unit/violations", OWN),
+    ("GET", "/unit", OWN),
+    ("GET", "/unit/vehicles", OWN),
+    ("GET", "/unit/violations", OWN),
+    ("GET", "/unit/vehicles.csv", OWN),
+    ("GET", "/unit/violations.csv", OWN),
     ("POST", "/api/licence_overview", OWN),
     ("POST", "/api/bind_licence", OWN),
     ("POST", "/api/unbind_licence", OWN),

@@ -151,6 +151,7 @@ pub async fn confirm_password(
 pub fn home_of(identifier: &LoginIdentifier) -> &'static str {
     match identifier {
         LoginIdentifier::StaffUsername(_) => "/staff",
+        LoginIdentifier::CreditCode(_) => "/unit",
         _ => "/account",
     }
 }

@@ -1,0 +1,190 @@
+//! The unit dashboard (单位用户工作台), the home of every unit account: who
+//! the unit is, its numbers at a glance, what is waiting to be done, and the
+//! services it may use; the unit's menu (`UnitNav`).
+
+use crate::features::units::{unit_dashboard, FleetCounts, UnitOverview};
+use crate::i18n::{use_lang, Lang};
+use crate::ui::components::layout::Page;
+use crate::ui::components::page_data::{summary_row, when_loaded};
+use crate::ui::require_login_redirect;
+use leptos::prelude::*;
+
+/// The unit's menu, shown on every page a unit uses.
+#[component]
+pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
+    let items = [
+        ("/unit", "工作台", "Dashboard"),
+        ("/unit/vehicles", "单位车辆", "Vehicles"),
+        ("/unit/violations", "违法处理", "Violations"),
+        ("/account/plates", "预选号牌", "Plate numbers"),
+        ("/account/messages", "消息中心", "Messages"),
+        (
+            "/account/record-views",
+            "谁查看过本单位信息",
+            "Who viewed our record",
+        ),
+    ];
+    crate::ui::components::layout::subnav(lang, ("单位业务", "Unit services"), &items, current)
+}
+
+#[component]
+pub fn UnitHome() -> impl IntoView {
+    require_login_redirect();
+    require_unit_page();
+    let lang = use_lang();
+    let data = Resource::new_blocking(|| (), |_| unit_dashboard());
+    view! {
+        <Page title_zh="单位用户工作台" title_en="Unit dashboard">
+            <UnitNav lang current="/unit" />
+            {when_loaded(lang, data, dashboard_view)}
+        </Page>
+    }
+}
+
+/// Sends an individual who opens a unit page to their own account page
+/// (the server functions refuse them anyway).
+pub fn require_unit_page() {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::features::accounts::AccountRole;
+        let Some(account) = crate::ui::session_account() else {
+            return;
+        };
+        let home = match account.role {
+            AccountRole::Unit { .. } => return,
+            AccountRole::Staff { .. } => "/staff",
+            AccountRole::Individual { .. } => "/account",
+        };
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::SEE_OTHER);
+            response.insert_header(http::header::LOCATION, http::HeaderValue::from_static(home));
+        }
+    }
+}
+
+/// One number at a glance, linking to the table that lists it.
+fn figure(lang: Lang, value: String, label: (&str, &str), href: &'static str) -> impl IntoView {
+    view! {
+        <li class="figure">
+            <a class="figure__link" href=href>
+                <span class="figure__value">{value}</span>
+                <span class="figure__label">{lang.pick(label.0, label.1).to_string()}</span>
+            </a>
+        </li>
+    }
+}
+
+/// What is waiting to be done (待办事项), most pressing first.
+fn tasks(lang: Lang, c: &FleetCounts) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    let mut add = |n: i64, zh: String, en: String, href: &'static str| {
+        if n > 0 {
+            out.push((lang.pick(&zh, &en).to_string(), href));
+        }
+    };
+    let own = c.violations_unhandled - c.violations_with_points;
+    add(
+        c.fines_due,
+        format!(
+            "{}笔罚款待缴纳，共{}元（不含加处罚款）",
+            c.fines_due, c.fines_due_yuan
+        ),
+        format!(
+            "{} fines to pay, {} yuan before any late surcharge",
+            c.fines_due, c.fines_due_yuan
+        ),
+        "/unit/violations?status=handled_unpaid",
+    );
+    add(
+        own,
+        format!("{own}起不记分的违法待本单位处理"),
+        format!("{own} violations without points for the unit to handle"),
+        "/unit/violations?status=unhandled&points=without",
+    );
+    add(
+        c.violations_with_points,
+        format!("{}起记分违法待驾驶人处理", c.violations_with_points),
+        format!(
+            "{} violations with points for the drivers to handle",
+            c.violations_with_points
+        ),
+        "/unit/violations?status=unhandled&points=with",
+    );
+    add(
+        c.inspections_soon,
+        format!("{}辆车检验有效期将在30日内届满或已过期", c.inspections_soon),
+        format!(
+            "{} vehicles are due for inspection within 30 days or overdue",
+            c.inspections_soon
+        ),
+        "/unit/vehicles?binding=bound&due=1&sort=inspection",
+    );
+    add(
+        c.bindable,
+        format!("{}辆登记在本单位名下的机动车尚未绑定", c.bindable),
+        format!(
+            "{} vehicles registered to the unit are not bound yet",
+            c.bindable
+        ),
+        "/unit/vehicles?binding=unbound",
+    );
+    out
+}
+
+fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
+    let row = summary_row(lang);
+    let c = d.counts.clone();
+    let figures = view! {
+        <ul class="figures" aria-label=lang.pick("概况", "At a glance")>
+            {figure(lang, format!("{} / {}", c.bound, c.registered), ("已绑定 / 名下机动车", "bound / registered vehicles"), "/unit/vehicles")}
+            {figure(lang, c.violations_unhandled.to_string(), ("待处理违法", "violations to handle"), "/unit/violations?status=unhandled")}
+            {figure(lang, c.fines_due.to_string(), ("待缴罚款", "fines to pay"), "/unit/violations?status=handled_unpaid")}
+            {figure(lang, c.inspections_soon.to_string(), ("30日内检验到期", "inspections due in 30 days"), "/unit/vehicles?binding=bound&due=1&sort=inspection")}
+        </ul>
+    };
+    let todo = tasks(lang, &c);
+    let todo = if todo.is_empty() {
+        view! { <p>{lang.pick("暂无待办事项。", "Nothing is waiting.")}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="task-list" data-testid="tasks">
+                {todo
+                    .into_iter()
+                    .map(|(text, href)| view! { <li><a href=href>{text}</a></li> })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let granted = if d.granted.is_empty() {
+        lang.pick("无", "none").to_string()
+    } else {
+        d.granted
+            .iter()
+            .map(|s| lang.pick(s.zh(), s.en()))
+            .collect::<Vec<_>>()
+            .join(lang.pick("、", ", "))
+    };
+    view! {
+        <dl class="summary-list">
+            {row("单位名称", "Unit", d.unit_name.clone())}
+            {row("单位类别", "Kind of unit", lang.pick(d.kind.zh(), d.kind.en()).to_string())}
+            {row("统一社会信用代码", "Unified social credit code", d.credit_code.clone())}
+            {row("授权的委托业务和专项服务", "Entrusted and special services granted", granted)}
+        </dl>
+        <h2 class="heading-l">{lang.pick("概况", "At a glance")}</h2>
+        {figures}
+        <h2 class="heading-l">{lang.pick("待办事项", "Waiting to be done")}</h2>
+        {todo}
+        <h2 class="heading-l">{lang.pick("本单位可以办理的业务", "What the unit can do here")}</h2>
+        <ul class="task-list">
+            <li><a href="/unit/vehicles">{lang.pick("绑定、解绑本单位机动车，查询车辆状态和检验有效期", "Bind and unbind the unit's vehicles; see their status and inspection dates")}</a></li>
+            <li><a href="/unit/violations">{lang.pick("查询绑定车辆的电子监控违法，处理不记分的违法并缴纳罚款", "See the camera-recorded violations of bound vehicles; handle those without points and pay the fines")}</a></li>
+            <li><a href="/account/plates">{lang.pick("为本单位新车预选号牌", "Choose plate numbers for the unit's new vehicles")}</a></li>
+        </ul>
+        <p class="hint">{lang.pick(
+            "记分的违法由实际驾驶人处理，记分记入驾驶人的驾驶证。单位信息变更、经办人变更和委托业务授权，请到单位用户注册窗口办理。",
+            "Violations with points are handled by the driver who drove, on the driver's licence. Changes to the unit's details, its agent and its grants are made at the unit registration window.",
+        )}</p>
+    }
+}

@@ -1,0 +1,98 @@
+// The unit dashboard (单位用户工作台) of the demo road transport company
+// (5,000 vehicles, 20,000 violations): it lands on its dashboard, binds
+// every vehicle, unbinds and binds again a selection ticked with the
+// keyboard, exports the filtered list, handles a violation without points
+// and sees that one with points is for the driver. Both browser projects
+// share the company, so every step works whatever the other left.
+const { test, expect, demo } = require('./helpers');
+
+function company() {
+  const found = demo().logins.find((l) => l.role_en.startsWith('Road transport company'));
+  if (!found) throw new Error('no demo road transport company');
+  return found;
+}
+
+async function logIn(page) {
+  const user = company();
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(user.login);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/unit$/);
+}
+
+test('a transport company binds its vehicles, exports them and handles a violation', async ({ page }) => {
+  test.setTimeout(120_000);
+  await logIn(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('单位用户工作台');
+  // No individual menu: no licence, documents or driving tests.
+  await expect(page.getByRole('link', { name: '我的驾驶证' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: '驾考预约' })).toHaveCount(0);
+  await expect(page.getByRole('list', { name: '概况' })).toContainText('已绑定 / 名下机动车');
+
+  // Every vehicle not bound yet (the first project's run binds them; the
+  // second finds none left and is told so).
+  await page.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '单位车辆' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('单位车辆');
+  await page.getByRole('button', { name: '绑定全部未绑定的车辆' }).last().click();
+  await expect(page.locator('.notice--success, .error-summary').first()).toContainText(/已绑定\d+辆机动车|没有可以绑定的车辆/);
+
+  // Two bound vehicles ticked (keyboard: Space), unbound, then bound again.
+  await page.goto('/unit/vehicles');
+  await page.getByLabel('绑定状态').selectOption('bound');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page).toHaveURL(/binding=bound/);
+  const boxes = page.getByTestId('unit-vehicles').locator('input[type=checkbox]');
+  const plates = [];
+  for (const n of [0, 1]) {
+    const box = boxes.nth(n);
+    await box.focus();
+    await page.keyboard.press('Space');
+    await expect(box).toBeChecked();
+    plates.push((await page.locator(`label[for="${await box.getAttribute('id')}"]`).textContent()).replace('选择', ''));
+  }
+  await page.getByRole('button', { name: '解除绑定所选车辆' }).click();
+  await expect(page.getByRole('status').first()).toContainText('已解除绑定2辆机动车。');
+  await expect(page).toHaveURL(/binding=bound/);
+
+  await page.goto(`/unit/vehicles?binding=unbound&plate=${encodeURIComponent(plates[0])}`);
+  await expect(page.getByTestId('unit-vehicles')).toContainText(plates[0]);
+  await page.getByLabel(`选择${plates[0]}`).check();
+  await page.getByRole('button', { name: '绑定所选车辆' }).click();
+  await expect(page.getByRole('status').first()).toContainText('已绑定1辆机动车。');
+  await page.goto(`/unit/vehicles?binding=unbound&plate=${encodeURIComponent(plates[1])}`);
+  await page.getByLabel(`选择${plates[1]}`).check();
+  await page.getByRole('button', { name: '绑定所选车辆' }).click();
+  await expect(page.getByRole('status').first()).toContainText('已绑定1辆机动车。');
+
+  // The export holds what the page lists, as a spreadsheet reads it.
+  await page.goto(`/unit/vehicles?plate=${encodeURIComponent(plates[0])}`);
+  const href = await page.getByRole('link', { name: '导出全部（CSV）' }).getAttribute('href');
+  const csv = await page.request.get(href);
+  expect(csv.headers()['content-type']).toBe('text/csv; charset=utf-8');
+  const text = await csv.text();
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  expect(text).toContain(plates[0]);
+  expect(text).toContain('已绑定');
+
+  // A violation without points: the unit handles it.
+  await page.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '违法处理' }).click();
+  await page.getByLabel('状态').selectOption('unhandled');
+  await page.getByLabel('记分').selectOption('without');
+  await page.getByRole('button', { name: '查询' }).click();
+  const handle = page.getByTestId('unit-violations').getByRole('link', { name: /^处理/ }).first();
+  await handle.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('违法详情');
+  await page.getByLabel('本人对上述违法事实无异议，接受处理').check();
+  await page.getByRole('button', { name: '确认处理' }).click();
+  await expect(page.getByRole('status').first()).toContainText('处理成功');
+
+  // One with points is for the driver.
+  await page.goto('/unit/violations?status=unhandled&points=with');
+  await expect(page.getByTestId('unit-violations')).toContainText('需驾驶人处理');
+  await expect(page.getByTestId('unit-violations').getByRole('link', { name: /^处理/ })).toHaveCount(0);
+
+  // A person's page sends the unit to its own.
+  await page.goto('/account/licence');
+  await expect(page).toHaveURL(/\/unit$/);
+});

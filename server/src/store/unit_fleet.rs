@@ -1,0 +1,530 @@
+//! The unit dashboard's fleet (单位车辆) in the store: the vehicles
+//! registered to a unit's code with their binding and violation counts, the
+//! violations of the vehicles it has bound, and binding many at once. The
+//! searches are built from fixed SQL pieces; every value is a parameter.
+
+use super::rows::{coded, date_opt};
+use super::{port, Store, StoreResult};
+use app::domain::{Date, VehicleStatus, VehicleType, ViolationStatus};
+use app::features::paging::{ListPage, PageRequest};
+use app::features::units::{
+    FleetBinding, FleetCounts, FleetQuery, FleetSort, FleetVehicle, FleetViolation,
+    FleetViolationQuery, PointsFilter,
+};
+use app::ports::*;
+use async_trait::async_trait;
+
+/// A query's text and its parameters, numbered as they are added.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+enum Arg {
+    I(i64),
+    S(String),
+}
+
+impl Sql {
+    /// Adds a parameter and answers its placeholder (`$n`).
+    fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
+        self.args
+            .iter()
+            .fold(sqlx::query(&self.text), |q, arg| match arg {
+                Arg::I(i) => q.bind(*i),
+                Arg::S(s) => q.bind(s.as_str()),
+            })
+    }
+
+    fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, sqlx::Any, T, sqlx::any::AnyArguments<'_>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        self.args
+            .iter()
+            .fold(sqlx::query_as(&self.text), |q, arg| match arg {
+                Arg::I(i) => q.bind(*i),
+                Arg::S(s) => q.bind(s.as_str()),
+            })
+    }
+
+    /// `(..., ...)` of the ids, as parameters.
+    fn id_list(&mut self, ids: &[i64]) -> String {
+        let marks: Vec<String> = ids.iter().map(|id| self.arg(Arg::I(*id))).collect();
+        format!("({})", marks.join(", "))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct VehicleRow {
+    id: i64,
+    plate: Option<String>,
+    vehicle_type: String,
+    brand: String,
+    colour: String,
+    status: String,
+    inspection_due: Option<String>,
+    bound: i64,
+    unhandled: i64,
+    unpaid: i64,
+}
+
+impl VehicleRow {
+    fn into_vehicle(self) -> StoreResult<FleetVehicle> {
+        Ok(FleetVehicle {
+            vehicle_id: self.id,
+            plate: self.plate,
+            vehicle_type: coded("vehicle type", &self.vehicle_type, VehicleType::from_code)?,
+            brand: self.brand,
+            colour: self.colour,
+            status: coded("vehicle status", &self.status, VehicleStatus::from_code)?,
+            inspection_due: date_opt(self.inspection_due.as_deref()),
+            bound: self.bound != 0,
+            unhandled: self.unhandled,
+            unpaid: self.unpaid,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ViolationRow {
+    id: i64,
+    plate: String,
+    vehicle_type: String,
+    occurred_at: i64,
+    place: String,
+    recorded_province: String,
+    code: String,
+    description: String,
+    fine_yuan: i64,
+    points: i64,
+    status: String,
+    decision_no: Option<String>,
+}
+
+impl ViolationRow {
+    fn into_violation(self) -> StoreResult<FleetViolation> {
+        let fine_yuan = self.fine_yuan.clamp(0, u32::MAX as i64) as u32;
+        Ok(FleetViolation {
+            id: self.id,
+            plate: self.plate,
+            vehicle_type: coded("vehicle type", &self.vehicle_type, VehicleType::from_code)?,
+            occurred_at_ms: self.occurred_at,
+            place: self.place,
+            recorded_province: self.recorded_province,
+            code: self.code,
+            description: self.description,
+            fine_yuan,
+            points: self.points.clamp(0, 12) as u8,
+            status: coded("violation status", &self.status, ViolationStatus::from_code)?
+                .with_fine(fine_yuan),
+            decision_no: self.decision_no,
+        })
+    }
+}
+
+/// The unit's vehicles with binding and counts, filtered (no order, no
+/// limit): `SELECT <columns> FROM … WHERE …`.
+fn vehicles_from(
+    columns: &str,
+    account_id: i64,
+    code: &str,
+    query: &FleetQuery,
+    inspection_until: Date,
+) -> Sql {
+    let mut sql = Sql::default();
+    let account = sql.arg(Arg::I(account_id));
+    let owner = sql.arg(Arg::S(code.to_string()));
+    sql.push(&format!(
+        "SELECT {columns}
+         FROM vehicles v
+         LEFT JOIN vehicle_bindings b ON b.vehicle_id = v.id AND b.account_id = {account}
+         LEFT JOIN (SELECT x.vehicle_id,
+                CAST(SUM(CASE WHEN x.status = 'unhandled' THEN 1 ELSE 0 END) AS BIGINT) AS unhandled,
+                CAST(SUM(CASE WHEN x.status = 'handled_unpaid' AND x.fine_yuan > 0 THEN 1 ELSE 0 END) AS BIGINT) AS unpaid
+              FROM violations x JOIN vehicles w ON w.id = x.vehicle_id
+              WHERE w.owner_kind = 'organisation' AND w.owner_id = {owner}
+                AND x.status IN ('unhandled', 'handled_unpaid')
+              GROUP BY x.vehicle_id) c ON c.vehicle_id = v.id
+         WHERE v.owner_kind = 'organisation' AND v.owner_id = {owner}"
+    ));
+    if !query.plate.is_empty() {
+        let like = sql.arg(Arg::S(format!("%{}%", query.plate)));
+        sql.push(&format!(" AND v.plate LIKE {like}"));
+    }
+    match query.binding {
+        FleetBinding::All => {}
+        FleetBinding::Bound => sql.push(" AND b.vehicle_id IS NOT NULL"),
+        FleetBinding::Unbound => sql.push(" AND b.vehicle_id IS NULL"),
+    }
+    if query.inspection_soon {
+        let until = sql.arg(Arg::S(inspection_until.to_string()));
+        sql.push(&format!(" AND v.inspection_due <= {until}"));
+    }
+    if query.with_violations {
+        sql.push(" AND COALESCE(c.unhandled, 0) + COALESCE(c.unpaid, 0) > 0");
+    }
+    sql
+}
+
+const VEHICLE_COLUMNS: &str =
+    "v.id, v.plate, v.vehicle_type, v.brand, v.colour, v.status, v.inspection_due,
+    CASE WHEN b.vehicle_id IS NULL THEN 0 ELSE 1 END AS bound,
+    COALESCE(c.unhandled, 0) AS unhandled, COALESCE(c.unpaid, 0) AS unpaid";
+
+fn vehicle_order(sort: FleetSort) -> &'static str {
+    match sort {
+        FleetSort::Plate => " ORDER BY CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id",
+        FleetSort::InspectionDue => {
+            " ORDER BY CASE WHEN v.inspection_due IS NULL THEN 1 ELSE 0 END, v.inspection_due,
+              CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id"
+        }
+        FleetSort::Violations => {
+            " ORDER BY COALESCE(c.unhandled, 0) + COALESCE(c.unpaid, 0) DESC,
+              CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id"
+        }
+    }
+}
+
+/// The violations of the account's bound vehicles, filtered.
+fn violations_from(columns: &str, account_id: i64, query: &FleetViolationQuery) -> Sql {
+    let mut sql = Sql::default();
+    let account = sql.arg(Arg::I(account_id));
+    sql.push(&format!(
+        "SELECT {columns}
+         FROM vehicle_bindings b
+         JOIN vehicles v ON v.id = b.vehicle_id
+         JOIN violations x ON x.vehicle_id = b.vehicle_id
+         WHERE b.account_id = {account}"
+    ));
+    if !query.plate.is_empty() {
+        let like = sql.arg(Arg::S(format!("%{}%", query.plate)));
+        sql.push(&format!(" AND x.plate LIKE {like}"));
+    }
+    // As `ViolationStatus::with_fine` reads the recorded status.
+    sql.push(match query.status {
+        None => "",
+        Some(ViolationStatus::Unhandled) => " AND x.status = 'unhandled'",
+        Some(ViolationStatus::HandledUnpaid) => {
+            " AND x.status = 'handled_unpaid' AND x.fine_yuan > 0"
+        }
+        Some(ViolationStatus::Paid) => " AND x.status = 'paid' AND x.fine_yuan > 0",
+        Some(ViolationStatus::Done) => {
+            " AND (x.status = 'done' OR (x.status IN ('handled_unpaid', 'paid') AND x.fine_yuan = 0))"
+        }
+    });
+    sql.push(match query.points {
+        PointsFilter::Any => "",
+        PointsFilter::With => " AND x.points > 0",
+        PointsFilter::Without => " AND x.points = 0",
+    });
+    sql
+}
+
+/// The condition on `vehicles v` of the vehicles a bind takes: the unit's,
+/// with a plate, not bound to the account yet, of those named.
+fn bindable(sql: &mut Sql, account_id: i64, code: &str, selection: Selection<'_>) -> String {
+    let (account, owner) = (
+        sql.arg(Arg::I(account_id)),
+        sql.arg(Arg::S(code.to_string())),
+    );
+    let mut which = format!(
+        "v.owner_kind = 'organisation' AND v.owner_id = {owner} AND v.plate IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM vehicle_bindings b
+                         WHERE b.account_id = {account} AND b.vehicle_id = v.id)"
+    );
+    if let Selection::These(ids) = selection {
+        which.push_str(&format!(" AND v.id IN {}", sql.id_list(ids)));
+    }
+    which
+}
+
+const VIOLATION_COLUMNS: &str =
+    "x.id, x.plate, v.vehicle_type, x.occurred_at, x.place, x.recorded_province,
+    x.code, x.description, x.fine_yuan, x.points, x.status, x.decision_no";
+
+/// The plates named in an audit entry of a bind or unbind (the first 20).
+const AUDIT_PLATES: usize = 20;
+
+fn plates_detail(verb: &str, plates: &[String]) -> String {
+    let shown: Vec<&str> = plates
+        .iter()
+        .take(AUDIT_PLATES)
+        .map(String::as_str)
+        .collect();
+    let more = plates.len().saturating_sub(AUDIT_PLATES);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{verb} {} unit vehicles: {}{tail}",
+        plates.len(),
+        shown.join(" ")
+    )
+}
+
+#[async_trait]
+impl UnitFleet for Store {
+    async fn fleet_counts(
+        &self,
+        account_id: i64,
+        credit_code: &str,
+        inspection_until: Date,
+    ) -> PortResult<FleetCounts> {
+        port("fleet_counts", async {
+            let (registered, bound, bindable, inspections_soon): (i64, i64, i64, i64) =
+                sqlx::query_as(
+                    "SELECT COUNT(*),
+                       CAST(COALESCE(SUM(CASE WHEN b.vehicle_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(CASE WHEN b.vehicle_id IS NULL AND v.plate IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(CASE WHEN b.vehicle_id IS NOT NULL AND v.inspection_due <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT)
+                     FROM vehicles v
+                     LEFT JOIN vehicle_bindings b ON b.vehicle_id = v.id AND b.account_id = $1
+                     WHERE v.owner_kind = 'organisation' AND v.owner_id = $2",
+                )
+                .bind(account_id)
+                .bind(credit_code)
+                .bind(inspection_until.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+            let (unhandled, with_points, fines_due, fines_due_yuan): (i64, i64, i64, i64) =
+                sqlx::query_as(
+                    "SELECT
+                       CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' AND x.points > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(CASE WHEN x.status = 'handled_unpaid' AND x.fine_yuan > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                       CAST(COALESCE(SUM(CASE WHEN x.status = 'handled_unpaid' THEN x.fine_yuan ELSE 0 END), 0) AS BIGINT)
+                     FROM vehicle_bindings b
+                     JOIN violations x ON x.vehicle_id = b.vehicle_id
+                     WHERE b.account_id = $1 AND x.status IN ('unhandled', 'handled_unpaid')",
+                )
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(FleetCounts {
+                registered,
+                bound,
+                bindable,
+                violations_unhandled: unhandled,
+                violations_with_points: with_points,
+                fines_due,
+                fines_due_yuan,
+                inspections_soon,
+            })
+        })
+        .await
+    }
+
+    async fn fleet_vehicles(
+        &self,
+        account_id: i64,
+        credit_code: &str,
+        query: &FleetQuery,
+        inspection_until: Date,
+        page: PageRequest,
+    ) -> PortResult<ListPage<FleetVehicle>> {
+        port("fleet_vehicles", async {
+            let count = vehicles_from("COUNT(*)", account_id, credit_code, query, inspection_until);
+            let total: i64 = sqlx::Row::try_get(&count.query().fetch_one(&self.pool).await?, 0)?;
+            let page = page.within(total);
+            let mut sql = vehicles_from(
+                VEHICLE_COLUMNS,
+                account_id,
+                credit_code,
+                query,
+                inspection_until,
+            );
+            sql.push(vehicle_order(query.sort));
+            let (limit, offset) = (
+                sql.arg(Arg::I(page.limit())),
+                sql.arg(Arg::I(page.offset())),
+            );
+            sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
+            let rows: Vec<VehicleRow> = sql.query_as().fetch_all(&self.pool).await?;
+            let items = rows
+                .into_iter()
+                .map(VehicleRow::into_vehicle)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(ListPage::new(items, total, page))
+        })
+        .await
+    }
+
+    async fn fleet_vehicles_after(
+        &self,
+        account_id: i64,
+        credit_code: &str,
+        query: &FleetQuery,
+        inspection_until: Date,
+        after_id: i64,
+        limit: i64,
+    ) -> PortResult<Vec<FleetVehicle>> {
+        port("fleet_vehicles_after", async {
+            let mut sql = vehicles_from(
+                VEHICLE_COLUMNS,
+                account_id,
+                credit_code,
+                query,
+                inspection_until,
+            );
+            let (after, limit) = (sql.arg(Arg::I(after_id)), sql.arg(Arg::I(limit)));
+            sql.push(&format!(" AND v.id > {after} ORDER BY v.id LIMIT {limit}"));
+            let rows: Vec<VehicleRow> = sql.query_as().fetch_all(&self.pool).await?;
+            rows.into_iter().map(VehicleRow::into_vehicle).collect()
+        })
+        .await
+    }
+
+    async fn bind_fleet(
+        &self,
+        account_id: i64,
+        credit_code: &str,
+        selection: Selection<'_>,
+        actor: &Actor,
+    ) -> PortResult<usize> {
+        port("bind_fleet", async {
+            let now = self.clock.now_ms();
+            let mut tx = self.begin_write().await?;
+            self.lock_keys(&mut tx, &[&format!("unit-fleet:{account_id}")])
+                .await?;
+            let mut plates = Sql::default();
+            let which = bindable(&mut plates, account_id, credit_code, selection);
+            plates.push(&format!(
+                "SELECT v.plate FROM vehicles v WHERE {which} ORDER BY v.plate"
+            ));
+            let named: Vec<String> = plates
+                .query_as::<(String,)>()
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(p,)| p)
+                .collect();
+            if named.is_empty() {
+                return Ok(0);
+            }
+            let mut insert = Sql::default();
+            let (account, at) = (insert.arg(Arg::I(account_id)), insert.arg(Arg::I(now)));
+            let which = bindable(&mut insert, account_id, credit_code, selection);
+            insert.push(&format!(
+                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at)
+                 SELECT CAST({account} AS BIGINT), v.id, 1, NULL, CAST({at} AS BIGINT)
+                 FROM vehicles v WHERE {which}
+                 ON CONFLICT DO NOTHING"
+            ));
+            let bound = insert.query().execute(&mut *tx).await?.rows_affected() as usize;
+            self.audit_in(
+                &mut tx,
+                actor,
+                "vehicle.bind",
+                &format!("account:{account_id}"),
+                &plates_detail("bound", &named),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(bound)
+        })
+        .await
+    }
+
+    async fn unbind_fleet(
+        &self,
+        account_id: i64,
+        vehicle_ids: &[i64],
+        actor: &Actor,
+    ) -> PortResult<usize> {
+        port("unbind_fleet", async {
+            let mut tx = self.begin_write().await?;
+            self.lock_keys(&mut tx, &[&format!("unit-fleet:{account_id}")])
+                .await?;
+            let mut which = Sql::default();
+            let account = which.arg(Arg::I(account_id));
+            let list = which.id_list(vehicle_ids);
+            which.text = format!(
+                "SELECT COALESCE(v.plate, '') FROM vehicle_bindings b JOIN vehicles v ON v.id = b.vehicle_id
+                 WHERE b.account_id = {account} AND b.vehicle_id IN {list} ORDER BY v.plate"
+            );
+            let plates: Vec<String> = which.query_as::<(String,)>().fetch_all(&mut *tx).await?
+                .into_iter()
+                .map(|(p,)| p)
+                .collect();
+            if plates.is_empty() {
+                return Ok(0);
+            }
+            which.text = format!(
+                "DELETE FROM vehicle_bindings WHERE account_id = {account} AND vehicle_id IN {list}"
+            );
+            let removed = which.query().execute(&mut *tx).await?.rows_affected() as usize;
+            self.audit_in(
+                &mut tx,
+                actor,
+                "vehicle.unbind",
+                &format!("account:{account_id}"),
+                &plates_detail("unbound", &plates),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(removed)
+        })
+        .await
+    }
+
+    async fn fleet_violations(
+        &self,
+        account_id: i64,
+        query: &FleetViolationQuery,
+        page: PageRequest,
+    ) -> PortResult<ListPage<FleetViolation>> {
+        port("fleet_violations", async {
+            let count = violations_from("COUNT(*)", account_id, query);
+            let total: i64 = sqlx::Row::try_get(&count.query().fetch_one(&self.pool).await?, 0)?;
+            let page = page.within(total);
+            let mut sql = violations_from(VIOLATION_COLUMNS, account_id, query);
+            sql.push(if query.oldest_first {
+                " ORDER BY x.occurred_at, x.id"
+            } else {
+                " ORDER BY x.occurred_at DESC, x.id DESC"
+            });
+            let (limit, offset) = (
+                sql.arg(Arg::I(page.limit())),
+                sql.arg(Arg::I(page.offset())),
+            );
+            sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
+            let rows: Vec<ViolationRow> = sql.query_as().fetch_all(&self.pool).await?;
+            let items = rows
+                .into_iter()
+                .map(ViolationRow::into_violation)
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(ListPage::new(items, total, page))
+        })
+        .await
+    }
+
+    async fn fleet_violations_after(
+        &self,
+        account_id: i64,
+        query: &FleetViolationQuery,
+        after_id: i64,
+        limit: i64,
+    ) -> PortResult<Vec<FleetViolation>> {
+        port("fleet_violations_after", async {
+            let mut sql = violations_from(VIOLATION_COLUMNS, account_id, query);
+            let (after, limit) = (sql.arg(Arg::I(after_id)), sql.arg(Arg::I(limit)));
+            sql.push(&format!(" AND x.id > {after} ORDER BY x.id LIMIT {limit}"));
+            let rows: Vec<ViolationRow> = sql.query_as().fetch_all(&self.pool).await?;
+            rows.into_iter().map(ViolationRow::into_violation).collect()
+        })
+        .await
+    }
+}
