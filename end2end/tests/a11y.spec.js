@@ -8,7 +8,7 @@ const AxeBuilder = require('@axe-core/playwright').default;
 
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 // Links that change something or leave the pages: never followed.
-const SKIP = [/^\/lang\//, /^\/text-size\//, /^\/dev\//, /^\/payments\//, /^\/api\//, /^\/pkg\//, /\/image$/];
+const SKIP = [/^\/lang\//, /^\/text-size\//, /^\/dev\//, /^\/payments\//, /^\/api\//, /^\/pkg\//, /\/image$/, /\.csv(\?|$)/];
 const MAX_PAGES = 45;
 
 // Citizens with a twin are this project's own; units are shared; staff

@@ -58,11 +58,11 @@ test('a transport company binds its vehicles, exports them and handles a violati
   await page.goto(`/unit/vehicles?binding=unbound&plate=${encodeURIComponent(plates[0])}`);
   await expect(page.getByTestId('unit-vehicles')).toContainText(plates[0]);
   await page.getByLabel(`选择${plates[0]}`).check();
-  await page.getByRole('button', { name: '绑定所选车辆' }).click();
+  await page.getByRole('button', { name: '绑定所选车辆', exact: true }).click();
   await expect(page.getByRole('status').first()).toContainText('已绑定1辆机动车。');
   await page.goto(`/unit/vehicles?binding=unbound&plate=${encodeURIComponent(plates[1])}`);
   await page.getByLabel(`选择${plates[1]}`).check();
-  await page.getByRole('button', { name: '绑定所选车辆' }).click();
+  await page.getByRole('button', { name: '绑定所选车辆', exact: true }).click();
   await expect(page.getByRole('status').first()).toContainText('已绑定1辆机动车。');
 
   // The export holds what the page lists, as a spreadsheet reads it.

@@ -2,7 +2,8 @@
 //! vehicles registered to the unit and the violations of those it has bound.
 
 use super::date::Date;
-use super::services::Refusal;
+use super::services::{vehicle_service_allowed, Refusal, ServiceCode};
+use super::vehicle::VehicleType;
 
 /// Days ahead in which an inspection counts as falling due (检验即将到期).
 pub const INSPECTION_SOON_DAYS: i64 = 30;
@@ -39,6 +40,47 @@ pub fn unit_may_handle(points: u8) -> Result<(), Refusal> {
     })
 }
 
+/// Where a violation of a unit's bound vehicle is handled (处理途径).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitHandling {
+    /// The unit handles it here and pays the fine.
+    Online,
+    /// Not a small vehicle: at a counter (SPEC §4).
+    AtCounter,
+    /// Recorded in another province: on that province's platform (SPEC §6).
+    WhereItHappened,
+    /// It carries points: the driver handles it ([`unit_may_handle`]).
+    ByTheDriver,
+}
+
+/// How the unit's violation is handled, by the rules in the order
+/// `violation::may_handle_violation` applies them, then the points.
+pub fn unit_handling(
+    vehicle: VehicleType,
+    recorded_province: &str,
+    home_province: &str,
+    points: u8,
+) -> UnitHandling {
+    if vehicle_service_allowed(ServiceCode::V8, vehicle).is_err() {
+        UnitHandling::AtCounter
+    } else if recorded_province != home_province {
+        UnitHandling::WhereItHappened
+    } else if unit_may_handle(points).is_err() {
+        UnitHandling::ByTheDriver
+    } else {
+        UnitHandling::Online
+    }
+}
+
+/// The vehicle types whose violations are handled online (小型机动车).
+pub fn small_vehicle_types() -> Vec<VehicleType> {
+    VehicleType::ALL
+        .iter()
+        .copied()
+        .filter(|t| t.is_small())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +93,19 @@ mod tests {
         assert!(!inspection_falls_due(d("2026-12-30"), today));
         assert!(inspection_falls_due(d("2026-01-01"), today));
         assert!(!inspection_falls_due(None, today));
+    }
+
+    #[test]
+    fn a_violation_is_handled_where_the_rules_say() {
+        use UnitHandling::*;
+        let handling = |t, province, points| unit_handling(t, province, "冀", points);
+        assert_eq!(handling(VehicleType::K33, "冀", 0), Online);
+        assert_eq!(handling(VehicleType::H11, "冀", 0), AtCounter);
+        assert_eq!(handling(VehicleType::H11, "京", 3), AtCounter);
+        assert_eq!(handling(VehicleType::H31, "京", 3), WhereItHappened);
+        assert_eq!(handling(VehicleType::H31, "冀", 3), ByTheDriver);
+        assert!(small_vehicle_types().contains(&VehicleType::H31));
+        assert!(!small_vehicle_types().contains(&VehicleType::K11));
     }
 
     #[test]

@@ -8,8 +8,9 @@ use super::batch::{insert, opt_s, s, Tx, V};
 use super::licences::licence_dates;
 use super::random::{address, name, phone, Rng};
 use super::registry::Organisation;
-use super::vehicles::{new_plate, vin, COLOURS, TRUCK_BRANDS};
+use super::vehicles::{new_plate, vin, BRANDS, COLOURS, TRUCK_BRANDS};
 use super::violations::{violation, VIOLATIONS};
+use super::{licences, registry, vehicles, violations};
 use app::domain::window::REGION_DISTRICTS;
 use app::domain::{Date, LicenceClass, LicenceStatus, ResidentId, VehicleStatus, VehicleType};
 use sqlx::Row;
@@ -70,7 +71,13 @@ pub(super) async fn big_fleet(
             s(plate),
             s(vin(rng, 300_000 + i as u64)),
             s(vehicle_type.code()),
-            s(*rng.pick(TRUCK_BRANDS)),
+            s(*rng.pick(
+                if matches!(vehicle_type, VehicleType::K31 | VehicleType::K33) {
+                    BRANDS
+                } else {
+                    TRUCK_BRANDS
+                },
+            )),
             s(*rng.pick(COLOURS)),
             s("organisation"),
             s(&company.code),
@@ -80,25 +87,7 @@ pub(super) async fn big_fleet(
             s(&company.phone),
         ]);
     }
-    insert(
-        tx,
-        "vehicles",
-        &[
-            "plate",
-            "vin",
-            "vehicle_type",
-            "brand",
-            "colour",
-            "owner_kind",
-            "owner_id",
-            "status",
-            "registered_on",
-            "inspection_due",
-            "phone",
-        ],
-        &rows,
-    )
-    .await?;
+    insert(tx, "vehicles", vehicles::VEHICLE_COLUMNS, &rows).await?;
     let drivers = drivers(tx, rng, phones, today, now_ms).await?;
     let violations = violations(tx, rng, &company.code, today, now_ms).await?;
     Ok(BigFleet {
@@ -182,40 +171,8 @@ async fn drivers(
             s("河北省石家庄市公安局交通警察支队"),
         ]);
     }
-    insert(
-        tx,
-        "persons",
-        &[
-            "id_number",
-            "name",
-            "sex",
-            "birth_date",
-            "phone",
-            "address",
-            "updated_at",
-        ],
-        &persons,
-    )
-    .await?;
-    insert(
-        tx,
-        "driving_licences",
-        &[
-            "id_number",
-            "class",
-            "first_issued",
-            "valid_from",
-            "valid_until",
-            "points",
-            "cycle_ends",
-            "status",
-            "review_due",
-            "physical_due",
-            "issuing_authority",
-        ],
-        &licences,
-    )
-    .await?;
+    insert(tx, "persons", registry::PERSON_COLUMNS, &persons).await?;
+    insert(tx, "driving_licences", licences::LICENCE_COLUMNS, &licences).await?;
     Ok(persons.len())
 }
 
@@ -252,25 +209,7 @@ async fn violations(
         .fetch_one(&mut **tx)
         .await?
         .try_get("id")?;
-    insert(
-        tx,
-        "violations",
-        &[
-            "vehicle_id",
-            "plate",
-            "occurred_at",
-            "place",
-            "recorded_province",
-            "code",
-            "description",
-            "fine_yuan",
-            "points",
-            "status",
-            "source",
-        ],
-        &rows,
-    )
-    .await?;
+    insert(tx, "violations", violations::VIOLATION_COLUMNS, &rows).await?;
     // The handled ones carry their decision: one date per month of
     // handling, set in a statement each, the number made from the id.
     for months_ago in 0..4 {

@@ -9,6 +9,21 @@ use super::registry::Person;
 use app::domain::licence::{renewal_stage, RenewalStage};
 use app::domain::{Date, LicenceClass, LicenceStatus};
 
+/// The columns the demo writes into `driving_licences`, in the order of its rows.
+pub(super) const LICENCE_COLUMNS: &[&str] = &[
+    "id_number",
+    "class",
+    "first_issued",
+    "valid_from",
+    "valid_until",
+    "points",
+    "cycle_ends",
+    "status",
+    "review_due",
+    "physical_due",
+    "issuing_authority",
+];
+
 /// The dates of a driving licence whose current period ends on
 /// `valid_until`: the first licence is valid 6 years, each renewal 10
 /// (GA rules). The first issue is at 18 or later, near `preferred_first`,
@@ -113,25 +128,7 @@ pub(super) async fn licences(
             s("河北省石家庄市公安局交通警察支队"),
         ]);
     }
-    insert(
-        tx,
-        "driving_licences",
-        &[
-            "id_number",
-            "class",
-            "first_issued",
-            "valid_from",
-            "valid_until",
-            "points",
-            "cycle_ends",
-            "status",
-            "review_due",
-            "physical_due",
-            "issuing_authority",
-        ],
-        &rows,
-    )
-    .await?;
+    insert(tx, "driving_licences", LICENCE_COLUMNS, &rows).await?;
     Ok(rows.len())
 }
 

@@ -8,6 +8,17 @@ use app::domain::window::REGION_DISTRICTS;
 use app::domain::{CreditCode, Date, ResidentId, UnitKind};
 use std::collections::HashSet;
 
+/// The columns the demo writes into `persons`, in the order of its rows.
+pub(super) const PERSON_COLUMNS: &[&str] = &[
+    "id_number",
+    "name",
+    "sex",
+    "birth_date",
+    "phone",
+    "address",
+    "updated_at",
+];
+
 /// The traffic police brigades (交警大队) with a registration window, and
 /// the district (or development zone) their hall is in.
 pub(super) const BRIGADES: &[(&str, &str)] = &[
@@ -147,21 +158,7 @@ pub(super) async fn persons(
         ]);
         persons.push(p);
     }
-    insert(
-        tx,
-        "persons",
-        &[
-            "id_number",
-            "name",
-            "sex",
-            "birth_date",
-            "phone",
-            "address",
-            "updated_at",
-        ],
-        &rows,
-    )
-    .await?;
+    insert(tx, "persons", PERSON_COLUMNS, &rows).await?;
     Ok(persons)
 }
 

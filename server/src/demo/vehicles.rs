@@ -10,6 +10,21 @@ use super::DemoCar;
 use app::domain::{Date, VehicleStatus, VehicleType, Vin};
 use std::collections::HashSet;
 
+/// The columns the demo writes into `vehicles`, in the order of its rows.
+pub(super) const VEHICLE_COLUMNS: &[&str] = &[
+    "plate",
+    "vin",
+    "vehicle_type",
+    "brand",
+    "colour",
+    "owner_kind",
+    "owner_id",
+    "status",
+    "registered_on",
+    "inspection_due",
+    "phone",
+];
+
 pub(super) const BRANDS: &[&str] = &[
     "大众",
     "丰田",
@@ -235,25 +250,7 @@ pub(super) async fn vehicles(
             s(owner_phone),
         ]);
     }
-    insert(
-        tx,
-        "vehicles",
-        &[
-            "plate",
-            "vin",
-            "vehicle_type",
-            "brand",
-            "colour",
-            "owner_kind",
-            "owner_id",
-            "status",
-            "registered_on",
-            "inspection_due",
-            "phone",
-        ],
-        &rows,
-    )
-    .await?;
+    insert(tx, "vehicles", VEHICLE_COLUMNS, &rows).await?;
     owner_cars.sort_by_key(|(n, _)| *n);
     Ok(Fleet {
         count: rows.len(),

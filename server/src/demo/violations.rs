@@ -9,6 +9,21 @@ use app::domain::violation::status_once_handled;
 use app::domain::{Date, VehicleType};
 use sqlx::Row;
 
+/// The columns the demo writes into `violations`, in the order of its rows.
+pub(super) const VIOLATION_COLUMNS: &[&str] = &[
+    "vehicle_id",
+    "plate",
+    "occurred_at",
+    "place",
+    "recorded_province",
+    "code",
+    "description",
+    "fine_yuan",
+    "points",
+    "status",
+    "source",
+];
+
 /// (code, description, fine yuan, points)
 pub(super) type Spec = (&'static str, &'static str, i64, i64);
 
@@ -140,25 +155,7 @@ pub(super) async fn violations(
         };
         rows.push(violation(rng, now_ms, &vehicle, spec, elsewhere, status));
     }
-    insert(
-        tx,
-        "violations",
-        &[
-            "vehicle_id",
-            "plate",
-            "occurred_at",
-            "place",
-            "recorded_province",
-            "code",
-            "description",
-            "fine_yuan",
-            "points",
-            "status",
-            "source",
-        ],
-        &rows,
-    )
-    .await?;
+    insert(tx, "violations", VIOLATION_COLUMNS, &rows).await?;
     // Handled ones carry their penalty decision (a few days to months old).
     let handled: Vec<i64> =
         sqlx::query("SELECT id FROM violations WHERE status <> 'unhandled' ORDER BY id")

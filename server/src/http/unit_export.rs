@@ -198,7 +198,10 @@ fn csv_response(
     disposition: String,
 ) -> Response {
     use futures_util::StreamExt;
-    let body = futures_util::stream::once(async move { Ok(Bytes::from(header_line)) }).chain(rows);
+    // Fused: the compression layer may ask again after the end.
+    let body = futures_util::stream::once(async move { Ok(Bytes::from(header_line)) })
+        .chain(rows)
+        .fuse();
     let mut response = Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(

@@ -31,6 +31,7 @@ mod plate_draws;
 mod plate_pools;
 mod plate_writes;
 mod plates;
+mod query_builder;
 mod record_views;
 mod refunds;
 mod registry;

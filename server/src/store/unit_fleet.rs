@@ -3,8 +3,10 @@
 //! violations of the vehicles it has bound, and binding many at once. The
 //! searches are built from fixed SQL pieces; every value is a parameter.
 
+use super::query_builder::{chunk_after, search_page, Arg, Sql};
 use super::rows::{coded, date_opt};
 use super::{port, Store, StoreResult};
+use app::domain::fleet::small_vehicle_types;
 use app::domain::{Date, VehicleStatus, VehicleType, ViolationStatus};
 use app::features::paging::{ListPage, PageRequest};
 use app::features::units::{
@@ -13,57 +15,6 @@ use app::features::units::{
 };
 use app::ports::*;
 use async_trait::async_trait;
-
-/// A query's text and its parameters, numbered as they are added.
-#[derive(Default)]
-struct Sql {
-    text: String,
-    args: Vec<Arg>,
-}
-
-enum Arg {
-    I(i64),
-    S(String),
-}
-
-impl Sql {
-    /// Adds a parameter and answers its placeholder (`$n`).
-    fn arg(&mut self, arg: Arg) -> String {
-        self.args.push(arg);
-        format!("${}", self.args.len())
-    }
-
-    fn push(&mut self, text: &str) {
-        self.text.push_str(text);
-    }
-
-    fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
-        self.args
-            .iter()
-            .fold(sqlx::query(&self.text), |q, arg| match arg {
-                Arg::I(i) => q.bind(*i),
-                Arg::S(s) => q.bind(s.as_str()),
-            })
-    }
-
-    fn query_as<T>(&self) -> sqlx::query::QueryAs<'_, sqlx::Any, T, sqlx::any::AnyArguments<'_>>
-    where
-        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
-    {
-        self.args
-            .iter()
-            .fold(sqlx::query_as(&self.text), |q, arg| match arg {
-                Arg::I(i) => q.bind(*i),
-                Arg::S(s) => q.bind(s.as_str()),
-            })
-    }
-
-    /// `(..., ...)` of the ids, as parameters.
-    fn id_list(&mut self, ids: &[i64]) -> String {
-        let marks: Vec<String> = ids.iter().map(|id| self.arg(Arg::I(*id))).collect();
-        format!("({})", marks.join(", "))
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct VehicleRow {
@@ -282,6 +233,7 @@ impl UnitFleet for Store {
         account_id: i64,
         credit_code: &str,
         inspection_until: Date,
+        home_province: &str,
     ) -> PortResult<FleetCounts> {
         port("fleet_counts", async {
             let (registered, bound, bindable, inspections_soon): (i64, i64, i64, i64) =
@@ -299,26 +251,40 @@ impl UnitFleet for Store {
                 .bind(inspection_until.to_string())
                 .fetch_one(&self.pool)
                 .await?;
-            let (unhandled, with_points, fines_due, fines_due_yuan): (i64, i64, i64, i64) =
-                sqlx::query_as(
-                    "SELECT
-                       CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' THEN 1 ELSE 0 END), 0) AS BIGINT),
-                       CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' AND x.points > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                       CAST(COALESCE(SUM(CASE WHEN x.status = 'handled_unpaid' AND x.fine_yuan > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
-                       CAST(COALESCE(SUM(CASE WHEN x.status = 'handled_unpaid' THEN x.fine_yuan ELSE 0 END), 0) AS BIGINT)
-                     FROM vehicle_bindings b
-                     JOIN violations x ON x.vehicle_id = b.vehicle_id
-                     WHERE b.account_id = $1 AND x.status IN ('unhandled', 'handled_unpaid')",
-                )
-                .bind(account_id)
-                .fetch_one(&self.pool)
-                .await?;
+            // The small vehicle types, as parameters after the account and
+            // the province.
+            let mut counts = Sql::default();
+            let (account, home) = (
+                counts.arg(Arg::I(account_id)),
+                counts.arg(Arg::S(home_province.to_string())),
+            );
+            let small: Vec<String> = small_vehicle_types()
+                .iter()
+                .map(|t| counts.arg(Arg::S(t.code().to_string())))
+                .collect();
+            let small = small.join(", ");
+            counts.push(&format!(
+                "SELECT
+                   CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' AND x.points > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(CASE WHEN x.status = 'unhandled' AND x.points = 0 AND x.recorded_province = {home}
+                                           AND v.vehicle_type IN ({small}) THEN 1 ELSE 0 END), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(CASE WHEN x.status = 'handled_unpaid' AND x.fine_yuan > 0 THEN 1 ELSE 0 END), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(CASE WHEN x.status = 'handled_unpaid' THEN x.fine_yuan ELSE 0 END), 0) AS BIGINT)
+                 FROM vehicle_bindings b
+                 JOIN vehicles v ON v.id = b.vehicle_id
+                 JOIN violations x ON x.vehicle_id = b.vehicle_id
+                 WHERE b.account_id = {account} AND x.status IN ('unhandled', 'handled_unpaid')"
+            ));
+            let (unhandled, with_points, online, fines_due, fines_due_yuan): (i64, i64, i64, i64, i64) =
+                counts.query_as().fetch_one(&self.pool).await?;
             Ok(FleetCounts {
                 registered,
                 bound,
                 bindable,
                 violations_unhandled: unhandled,
                 violations_with_points: with_points,
+                violations_online: online,
                 fines_due,
                 fines_due_yuan,
                 inspections_soon,
@@ -337,27 +303,23 @@ impl UnitFleet for Store {
     ) -> PortResult<ListPage<FleetVehicle>> {
         port("fleet_vehicles", async {
             let count = vehicles_from("COUNT(*)", account_id, credit_code, query, inspection_until);
-            let total: i64 = sqlx::Row::try_get(&count.query().fetch_one(&self.pool).await?, 0)?;
-            let page = page.within(total);
-            let mut sql = vehicles_from(
+            let rows = vehicles_from(
                 VEHICLE_COLUMNS,
                 account_id,
                 credit_code,
                 query,
                 inspection_until,
             );
-            sql.push(vehicle_order(query.sort));
-            let (limit, offset) = (
-                sql.arg(Arg::I(page.limit())),
-                sql.arg(Arg::I(page.offset())),
-            );
-            sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
-            let rows: Vec<VehicleRow> = sql.query_as().fetch_all(&self.pool).await?;
-            let items = rows
-                .into_iter()
-                .map(VehicleRow::into_vehicle)
-                .collect::<StoreResult<Vec<_>>>()?;
-            Ok(ListPage::new(items, total, page))
+            let order = vehicle_order(query.sort);
+            search_page(
+                &self.pool,
+                count,
+                rows,
+                order,
+                page,
+                VehicleRow::into_vehicle,
+            )
+            .await
         })
         .await
     }
@@ -372,17 +334,22 @@ impl UnitFleet for Store {
         limit: i64,
     ) -> PortResult<Vec<FleetVehicle>> {
         port("fleet_vehicles_after", async {
-            let mut sql = vehicles_from(
+            let sql = vehicles_from(
                 VEHICLE_COLUMNS,
                 account_id,
                 credit_code,
                 query,
                 inspection_until,
             );
-            let (after, limit) = (sql.arg(Arg::I(after_id)), sql.arg(Arg::I(limit)));
-            sql.push(&format!(" AND v.id > {after} ORDER BY v.id LIMIT {limit}"));
-            let rows: Vec<VehicleRow> = sql.query_as().fetch_all(&self.pool).await?;
-            rows.into_iter().map(VehicleRow::into_vehicle).collect()
+            chunk_after(
+                &self.pool,
+                sql,
+                "v.id",
+                after_id,
+                limit,
+                VehicleRow::into_vehicle,
+            )
+            .await
         })
         .await
     }
@@ -488,25 +455,21 @@ impl UnitFleet for Store {
     ) -> PortResult<ListPage<FleetViolation>> {
         port("fleet_violations", async {
             let count = violations_from("COUNT(*)", account_id, query);
-            let total: i64 = sqlx::Row::try_get(&count.query().fetch_one(&self.pool).await?, 0)?;
-            let page = page.within(total);
-            let mut sql = violations_from(VIOLATION_COLUMNS, account_id, query);
-            sql.push(if query.oldest_first {
+            let rows = violations_from(VIOLATION_COLUMNS, account_id, query);
+            let order = if query.oldest_first {
                 " ORDER BY x.occurred_at, x.id"
             } else {
                 " ORDER BY x.occurred_at DESC, x.id DESC"
-            });
-            let (limit, offset) = (
-                sql.arg(Arg::I(page.limit())),
-                sql.arg(Arg::I(page.offset())),
-            );
-            sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
-            let rows: Vec<ViolationRow> = sql.query_as().fetch_all(&self.pool).await?;
-            let items = rows
-                .into_iter()
-                .map(ViolationRow::into_violation)
-                .collect::<StoreResult<Vec<_>>>()?;
-            Ok(ListPage::new(items, total, page))
+            };
+            search_page(
+                &self.pool,
+                count,
+                rows,
+                order,
+                page,
+                ViolationRow::into_violation,
+            )
+            .await
         })
         .await
     }
@@ -519,11 +482,16 @@ impl UnitFleet for Store {
         limit: i64,
     ) -> PortResult<Vec<FleetViolation>> {
         port("fleet_violations_after", async {
-            let mut sql = violations_from(VIOLATION_COLUMNS, account_id, query);
-            let (after, limit) = (sql.arg(Arg::I(after_id)), sql.arg(Arg::I(limit)));
-            sql.push(&format!(" AND x.id > {after} ORDER BY x.id LIMIT {limit}"));
-            let rows: Vec<ViolationRow> = sql.query_as().fetch_all(&self.pool).await?;
-            rows.into_iter().map(ViolationRow::into_violation).collect()
+            let sql = violations_from(VIOLATION_COLUMNS, account_id, query);
+            chunk_after(
+                &self.pool,
+                sql,
+                "x.id",
+                after_id,
+                limit,
+                ViolationRow::into_violation,
+            )
+            .await
         })
         .await
     }

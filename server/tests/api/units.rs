@@ -252,6 +252,16 @@ async fn a_unit_handles_violations_without_points_and_leaves_points_to_the_drive
         .await
         .unwrap();
     }
+    let counts = app.call_fn(&client, UnitDashboard {}).await.unwrap()["counts"].clone();
+    assert_eq!(
+        (
+            &counts["violations_unhandled"],
+            &counts["violations_with_points"],
+            &counts["violations_online"],
+        ),
+        (&2.into(), &1.into(), &1.into()),
+        "{app}: {counts}"
+    );
     let with_points = app
         .call_fn(
             &client,
@@ -356,6 +366,22 @@ async fn the_export_streams_every_row_as_spreadsheets_read_it(app: TestApp) {
         body.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
         "{app}: a formula stays text"
     );
+    // Compressed as browsers ask for it, the stream still ends cleanly (the
+    // compression layer asks the stream again after its end).
+    for encoding in ["br", "gzip"] {
+        let compressed = client
+            .get(format!("{}/unit/vehicles.csv", app.base))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{app}: transport error {e}"));
+        assert_eq!(compressed.headers()["content-encoding"], encoding, "{app}");
+        let bytes = compressed.bytes().await;
+        assert!(
+            bytes.is_ok_and(|b| !b.is_empty()),
+            "{app}: {encoding} body read to its end"
+        );
+    }
     // Filtered as on the page.
     let filtered = client
         .get(format!("{}/unit/vehicles.csv?plate=AX00", app.base))

@@ -38,6 +38,9 @@ pub struct FleetCounts {
     pub violations_unhandled: i64,
     /// Of those, the ones carrying points (the driver handles them).
     pub violations_with_points: i64,
+    /// Of those, the ones the unit handles here: a small vehicle, recorded
+    /// in this province, no points (`domain::fleet::unit_handling`).
+    pub violations_online: i64,
     /// Handled violations whose fine is not paid (待缴罚款), and their sum
     /// in yuan before any late surcharge.
     pub fines_due: i64,

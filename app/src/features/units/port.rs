@@ -22,12 +22,14 @@ pub enum Selection<'a> {
 #[async_trait]
 pub trait UnitFleet: Send + Sync {
     /// The dashboard's numbers; inspections due on or before
-    /// `inspection_until` count as falling due.
+    /// `inspection_until` count as falling due; violations recorded in
+    /// `home_province` are handled here.
     async fn fleet_counts(
         &self,
         account_id: i64,
         credit_code: &str,
         inspection_until: Date,
+        home_province: &str,
     ) -> PortResult<FleetCounts>;
 
     /// One page of the unit's registered vehicles.

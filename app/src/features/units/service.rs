@@ -22,6 +22,8 @@ mod tests;
 pub struct UnitDesk<'a> {
     pub fleet: &'a dyn UnitFleet,
     pub today: Date,
+    /// The province this platform serves (its violations are handled here).
+    pub home_province: &'a str,
 }
 
 /// What a bind or unbind asks for.
@@ -70,6 +72,7 @@ impl<'a> UnitDesk<'a> {
         UnitDesk {
             fleet: &*ports.units,
             today: ports.clock.today(),
+            home_province: ports.profile.home_province(),
         }
     }
 
@@ -88,6 +91,7 @@ impl<'a> UnitDesk<'a> {
                 account.account_id,
                 credit_code,
                 inspection_soon_until(self.today),
+                self.home_province,
             )
             .await?;
         Ok(UnitOverview {

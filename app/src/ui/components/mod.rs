@@ -3,6 +3,7 @@
 //! error summary at the top with links to the fields.
 
 pub mod countdown;
+pub mod filters;
 pub mod form;
 pub mod layout;
 pub mod page_data;

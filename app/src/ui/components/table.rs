@@ -17,6 +17,9 @@ pub fn DataTable(
     /// For the browser tests.
     #[prop(optional)]
     testid: Option<&'static str>,
+    /// Tighter rows, for the dense tables of a working day (units, staff).
+    #[prop(optional)]
+    dense: bool,
     children: Children,
 ) -> impl IntoView {
     let headers = columns
@@ -25,7 +28,7 @@ pub fn DataTable(
         .collect_view();
     view! {
         <div class="table-wrap">
-            <table class="table" data-testid=testid>
+            <table class=if dense { "table table--dense" } else { "table" } data-testid=testid>
                 <caption class="visually-hidden">{lang.pick(caption.0, caption.1)}</caption>
                 <thead>
                     <tr>{headers}</tr>

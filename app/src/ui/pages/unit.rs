@@ -63,12 +63,12 @@ pub fn require_unit_page() {
 }
 
 /// One number at a glance, linking to the table that lists it.
-fn figure(lang: Lang, value: String, label: (&str, &str), href: &'static str) -> impl IntoView {
+fn figure(lang: Lang, value: i64, label: (String, String), href: &'static str) -> impl IntoView {
     view! {
         <li class="figure">
             <a class="figure__link" href=href>
                 <span class="figure__value">{value}</span>
-                <span class="figure__label">{lang.pick(label.0, label.1).to_string()}</span>
+                <span class="figure__label">{lang.pick(&label.0, &label.1).to_string()}</span>
             </a>
         </li>
     }
@@ -82,7 +82,7 @@ fn tasks(lang: Lang, c: &FleetCounts) -> Vec<(String, &'static str)> {
             out.push((lang.pick(&zh, &en).to_string(), href));
         }
     };
-    let own = c.violations_unhandled - c.violations_with_points;
+    let elsewhere = c.violations_unhandled - c.violations_with_points - c.violations_online;
     add(
         c.fines_due,
         format!(
@@ -96,9 +96,12 @@ fn tasks(lang: Lang, c: &FleetCounts) -> Vec<(String, &'static str)> {
         "/unit/violations?status=handled_unpaid",
     );
     add(
-        own,
-        format!("{own}起不记分的违法待本单位处理"),
-        format!("{own} violations without points for the unit to handle"),
+        c.violations_online,
+        format!("{}起不记分的违法可由本单位网上处理", c.violations_online),
+        format!(
+            "{} violations without points the unit can handle here",
+            c.violations_online
+        ),
         "/unit/violations?status=unhandled&points=without",
     );
     add(
@@ -109,6 +112,12 @@ fn tasks(lang: Lang, c: &FleetCounts) -> Vec<(String, &'static str)> {
             c.violations_with_points
         ),
         "/unit/violations?status=unhandled&points=with",
+    );
+    add(
+        elsewhere,
+        format!("{elsewhere}起不记分的违法需到窗口（非小型车）或违法发生地处理"),
+        format!("{elsewhere} violations without points are handled at a counter (not small vehicles) or where they happened"),
+        "/unit/violations?status=unhandled&points=without",
     );
     add(
         c.inspections_soon,
@@ -136,10 +145,10 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
     let c = d.counts.clone();
     let figures = view! {
         <ul class="figures" aria-label=lang.pick("概况", "At a glance")>
-            {figure(lang, format!("{} / {}", c.bound, c.registered), ("已绑定 / 名下机动车", "bound / registered vehicles"), "/unit/vehicles")}
-            {figure(lang, c.violations_unhandled.to_string(), ("待处理违法", "violations to handle"), "/unit/violations?status=unhandled")}
-            {figure(lang, c.fines_due.to_string(), ("待缴罚款", "fines to pay"), "/unit/violations?status=handled_unpaid")}
-            {figure(lang, c.inspections_soon.to_string(), ("30日内检验到期", "inspections due in 30 days"), "/unit/vehicles?binding=bound&due=1&sort=inspection")}
+            {figure(lang, c.bound, (format!("已绑定机动车（名下共{}辆）", c.registered), format!("vehicles bound (of {} registered)", c.registered)), "/unit/vehicles")}
+            {figure(lang, c.violations_unhandled, ("待处理违法".into(), "violations to handle".into()), "/unit/violations?status=unhandled")}
+            {figure(lang, c.fines_due, ("待缴罚款".into(), "fines to pay".into()), "/unit/violations?status=handled_unpaid")}
+            {figure(lang, c.inspections_soon, ("30日内检验到期".into(), "inspections due in 30 days".into()), "/unit/vehicles?binding=bound&due=1&sort=inspection")}
         </ul>
     };
     let todo = tasks(lang, &c);
@@ -170,7 +179,7 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             {row("单位名称", "Unit", d.unit_name.clone())}
             {row("单位类别", "Kind of unit", lang.pick(d.kind.zh(), d.kind.en()).to_string())}
             {row("统一社会信用代码", "Unified social credit code", d.credit_code.clone())}
-            {row("授权的委托业务和专项服务", "Entrusted and special services granted", granted)}
+            {row("授权业务", "Services granted", granted)}
         </dl>
         <h2 class="heading-l">{lang.pick("概况", "At a glance")}</h2>
         {figures}

@@ -7,6 +7,7 @@ use crate::domain::fleet::inspection_falls_due;
 use crate::features::paging::ListPage;
 use crate::features::units::{unit_vehicles, FleetVehicle, UnitBindVehicles, UnitUnbindVehicles};
 use crate::i18n::{use_lang, Lang, Text};
+use crate::ui::components::filters::{listing_count, plate_search, search_buttons, select_field};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
 use crate::ui::components::pager::{page_href, pager};
@@ -123,49 +124,34 @@ pub fn UnitVehiclesPage() -> impl IntoView {
 
 fn filters(lang: Lang, query: &TableQuery) -> impl IntoView {
     let get = |k: &str| query.get(&FILTER_KEYS, k);
-    let binding = get("binding").unwrap_or_default();
-    let sort = get("sort").unwrap_or_default();
-    let option = |value: &'static str, current: &str, zh: &'static str, en: &'static str| {
-        view! { <option value=value selected=current == value>{lang.pick(zh, en)}</option> }
+    let checkbox = |name: &'static str, zh: &'static str, en: &'static str| {
+        view! {
+            <div class="checkboxes__item">
+                <input class="checkboxes__input" type="checkbox" id=name name=name value="1" checked=get(name).is_some() />
+                <label class="checkboxes__label" for=name>{lang.pick(zh, en)}</label>
+            </div>
+        }
     };
     view! {
         <form class="filters" method="get" action="/unit/vehicles" role="search">
             <div class="filters__fields">
-                <div class="form-group">
-                    <label class="label" for="plate">{lang.pick("号牌号码（可输入一部分）", "Plate (or part of it)")}</label>
-                    <input class="input" id="plate" name="plate" type="search" value=get("plate").unwrap_or_default() autocomplete="off" maxlength="20" />
-                </div>
-                <div class="form-group">
-                    <label class="label" for="binding">{lang.pick("绑定状态", "Binding")}</label>
-                    <select class="select" id="binding" name="binding">
-                        {option("", &binding, "全部", "All")}
-                        {option("bound", &binding, "已绑定", "Bound")}
-                        {option("unbound", &binding, "未绑定", "Not bound")}
-                    </select>
-                </div>
-                <div class="form-group">
-                    <label class="label" for="sort">{lang.pick("排序", "Order")}</label>
-                    <select class="select" id="sort" name="sort">
-                        {option("", &sort, "按号牌号码", "By plate")}
-                        {option("inspection", &sort, "检验有效期最早在前", "Inspection due, earliest first")}
-                        {option("violations", &sort, "未处理违法最多在前", "Most violations first")}
-                    </select>
-                </div>
+                {plate_search(lang, get("plate").unwrap_or_default())}
+                {select_field(lang, "binding", ("绑定状态", "Binding"), &get("binding").unwrap_or_default(), &[
+                    ("", "全部", "All"),
+                    ("bound", "已绑定", "Bound"),
+                    ("unbound", "未绑定", "Not bound"),
+                ])}
+                {select_field(lang, "sort", ("排序", "Order"), &get("sort").unwrap_or_default(), &[
+                    ("", "按号牌号码", "By plate"),
+                    ("inspection", "检验有效期最早在前", "Inspection due, earliest first"),
+                    ("violations", "未处理违法最多在前", "Most violations first"),
+                ])}
             </div>
             <div class="checkboxes filters__toggle">
-                <div class="checkboxes__item">
-                    <input class="checkboxes__input" type="checkbox" id="due" name="due" value="1" checked=get("due").is_some() />
-                    <label class="checkboxes__label" for="due">{lang.pick("只看30日内检验到期或已过期的", "Only inspections due within 30 days or overdue")}</label>
-                </div>
-                <div class="checkboxes__item">
-                    <input class="checkboxes__input" type="checkbox" id="violations" name="violations" value="1" checked=get("violations").is_some() />
-                    <label class="checkboxes__label" for="violations">{lang.pick("只看有未处理违法或未缴罚款的", "Only vehicles with violations or fines outstanding")}</label>
-                </div>
+                {checkbox("due", "只看30日内检验到期或已过期的", "Only inspections due within 30 days or overdue")}
+                {checkbox("violations", "只看有未处理违法或未缴罚款的", "Only vehicles with violations or fines outstanding")}
             </div>
-            <div class="bulk-actions">
-                <button class="button button--secondary" type="submit">{lang.pick("查询", "Search")}</button>
-                <a href="/unit/vehicles">{lang.pick("清除条件", "Clear")}</a>
-            </div>
+            {search_buttons(lang, "/unit/vehicles")}
         </form>
     }
 }
@@ -186,16 +172,7 @@ fn table(lang: Lang, page: ListPage<FleetVehicle>, query: TableQuery) -> AnyView
     let today = today();
     let here = query.href("/unit/vehicles", &FILTER_KEYS);
     let export = query.href("/unit/vehicles.csv", &FILTER_KEYS);
-    let count = view! {
-        <p class="listing-count" role="status">
-            {match lang {
-                Lang::Zh => format!("共{}辆，第{}/{}页", page.total, page.page, page.pages()),
-                Lang::En => format!("{} vehicles, page {} of {}", page.total, page.page, page.pages()),
-            }}
-            " "
-            <a class="export-link" href=export download="">{lang.pick("导出全部（CSV）", "Export all (CSV)")}</a>
-        </p>
-    };
+    let count = listing_count(lang, &page, ("辆", "vehicles"), export);
     let bind_all = view! {
         <form method="post" action=UnitBindVehicles::PATH class="bulk-actions">
             <input type="hidden" name="all" value="1" />
@@ -232,7 +209,13 @@ fn table(lang: Lang, page: ListPage<FleetVehicle>, query: TableQuery) -> AnyView
             });
             let due = v.inspection_due.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
             let soon = inspection_falls_due(v.inspection_due, today).then(|| {
-                view! { " " <span class="tag">{lang.pick("即将到期", "due soon")}</span> }
+                let overdue = v.inspection_due.is_some_and(|d| d < today);
+                let tag = if overdue {
+                    lang.pick("已过期", "overdue")
+                } else {
+                    lang.pick("即将到期", "due soon")
+                };
+                view! { " " <span class="tag">{tag}</span> }
             });
             let violations = if v.unhandled + v.unpaid == 0 {
                 "—".to_string()
@@ -245,9 +228,9 @@ fn table(lang: Lang, page: ListPage<FleetVehicle>, query: TableQuery) -> AnyView
                     <td data-label=label(1) class="plate">{plate_text}</td>
                     <td data-label=label(2)>{lang.pick(v.vehicle_type.zh(), v.vehicle_type.en()).to_string()}</td>
                     <td data-label=label(3)>{v.brand.clone()}</td>
-                    <td data-label=label(4)>{lang.pick(v.status.zh(), v.status.en()).to_string()}</td>
+                    <td data-label=label(4) class="table__cell--nowrap">{lang.pick(v.status.zh(), v.status.en()).to_string()}</td>
                     <td data-label=label(5) class="table__cell--nowrap">{due}{soon}</td>
-                    <td data-label=label(6)>{if v.bound { lang.pick("已绑定", "bound") } else { lang.pick("未绑定", "not bound") }}</td>
+                    <td data-label=label(6) class="table__cell--nowrap">{if v.bound { lang.pick("已绑定", "bound") } else { lang.pick("未绑定", "not bound") }}</td>
                     <td data-label=label(7)>{violations}</td>
                 </tr>
             }
@@ -257,7 +240,7 @@ fn table(lang: Lang, page: ListPage<FleetVehicle>, query: TableQuery) -> AnyView
         {count}
         <form method="post" action=UnitBindVehicles::PATH id="selection">
             <input type="hidden" name="back" value=here />
-            <DataTable lang caption=("单位车辆", "The unit's vehicles") columns=COLUMNS testid="unit-vehicles">
+            <DataTable lang caption=("单位车辆", "The unit's vehicles") columns=COLUMNS testid="unit-vehicles" dense=true>
                 {rows}
             </DataTable>
             <div class="bulk-actions">

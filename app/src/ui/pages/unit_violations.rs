@@ -4,11 +4,14 @@
 //! violation with points is for the driver (`domain::fleet`).
 
 use crate::domain::date::cst_date_time;
-use crate::domain::fleet::unit_may_handle;
+use crate::domain::fleet::{unit_handling, UnitHandling};
 use crate::domain::ViolationStatus;
 use crate::features::paging::ListPage;
 use crate::features::units::{unit_violations, FleetViolation};
 use crate::i18n::{use_lang, Lang};
+use crate::ui::components::filters::{
+    listing_count, plate_search, search_buttons, select_field, Choice,
+};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
 use crate::ui::components::pager::{page_href, pager};
@@ -49,55 +52,34 @@ pub fn UnitViolationsPage() -> impl IntoView {
 
 fn filters(lang: Lang, query: &TableQuery) -> impl IntoView {
     let get = |k: &str| query.get(&FILTER_KEYS, k).unwrap_or_default();
-    let (status, points, order) = (get("status"), get("points"), get("order"));
-    let option = |value: &'static str, current: &str, zh: &'static str, en: &'static str| {
-        view! { <option value=value selected=current == value>{lang.pick(zh, en)}</option> }
-    };
-    let statuses = [
-        ViolationStatus::Unhandled,
-        ViolationStatus::HandledUnpaid,
-        ViolationStatus::Paid,
-        ViolationStatus::Done,
-    ]
-    .into_iter()
-    .map(|s| {
-        view! { <option value=s.code() selected=status == s.code()>{lang.pick(s.zh(), s.en())}</option> }
-    })
-    .collect_view();
+    let statuses: Vec<Choice> = std::iter::once(("", "全部", "All"))
+        .chain(
+            [
+                ViolationStatus::Unhandled,
+                ViolationStatus::HandledUnpaid,
+                ViolationStatus::Paid,
+                ViolationStatus::Done,
+            ]
+            .into_iter()
+            .map(|s| (s.code(), s.zh(), s.en())),
+        )
+        .collect();
     view! {
         <form class="filters" method="get" action="/unit/violations" role="search">
             <div class="filters__fields">
-                <div class="form-group">
-                    <label class="label" for="plate">{lang.pick("号牌号码（可输入一部分）", "Plate (or part of it)")}</label>
-                    <input class="input" id="plate" name="plate" type="search" value=get("plate") autocomplete="off" maxlength="20" />
-                </div>
-                <div class="form-group">
-                    <label class="label" for="status">{lang.pick("状态", "Status")}</label>
-                    <select class="select" id="status" name="status">
-                        {option("", &status, "全部", "All")}
-                        {statuses}
-                    </select>
-                </div>
-                <div class="form-group">
-                    <label class="label" for="points">{lang.pick("记分", "Points")}</label>
-                    <select class="select" id="points" name="points">
-                        {option("", &points, "全部", "All")}
-                        {option("without", &points, "不记分（本单位处理）", "No points (the unit handles)")}
-                        {option("with", &points, "记分（驾驶人处理）", "With points (the driver handles)")}
-                    </select>
-                </div>
-                <div class="form-group">
-                    <label class="label" for="order">{lang.pick("排序", "Order")}</label>
-                    <select class="select" id="order" name="order">
-                        {option("", &order, "最新违法在前", "Newest first")}
-                        {option("oldest", &order, "最早违法在前", "Oldest first")}
-                    </select>
-                </div>
+                {plate_search(lang, get("plate"))}
+                {select_field(lang, "status", ("状态", "Status"), &get("status"), &statuses)}
+                {select_field(lang, "points", ("记分", "Points"), &get("points"), &[
+                    ("", "全部", "All"),
+                    ("without", "不记分（本单位处理）", "No points (the unit handles)"),
+                    ("with", "记分（驾驶人处理）", "With points (the driver handles)"),
+                ])}
+                {select_field(lang, "order", ("排序", "Order"), &get("order"), &[
+                    ("", "最新违法在前", "Newest first"),
+                    ("oldest", "最早违法在前", "Oldest first"),
+                ])}
             </div>
-            <div class="bulk-actions">
-                <button class="button button--secondary" type="submit">{lang.pick("查询", "Search")}</button>
-                <a href="/unit/violations">{lang.pick("清除条件", "Clear")}</a>
-            </div>
+            {search_buttons(lang, "/unit/violations")}
         </form>
     }
 }
@@ -116,6 +98,8 @@ fn penalty(lang: Lang, v: &FleetViolation) -> String {
     match (v.fine_yuan, v.points, lang) {
         (0, 0, Lang::Zh) => "警告".into(),
         (0, 0, Lang::En) => "warning".into(),
+        (f, 0, Lang::Zh) => format!("罚款{f}元"),
+        (f, 0, Lang::En) => format!("fine {f} yuan"),
         (f, p, Lang::Zh) => format!("罚款{f}元，记{p}分"),
         (f, p, Lang::En) => format!("fine {f} yuan, {p} points"),
     }
@@ -132,25 +116,30 @@ fn action(lang: Lang, v: &FleetViolation) -> AnyView {
         }
         .into_any()
     };
+    let refused = |zh: &'static str, en: &'static str| {
+        view! { <span class="refused">{lang.pick(zh, en)}</span> }.into_any()
+    };
     let home = crate::ui::profile().home_province().to_string();
-    let open_status = matches!(
+    let handling = unit_handling(v.vehicle_type, &v.recorded_province, &home, v.points);
+    let open_case = matches!(
         v.status,
         ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid
     );
-    if open_status && v.recorded_province != home {
-        return view! { <span class="refused">{lang.pick("违法发生地处理", "Handled where it happened")}</span> }.into_any();
-    }
-    match v.status {
-        ViolationStatus::Unhandled => match unit_may_handle(v.points) {
-            Ok(()) => open("处理", "Handle"),
-            Err(_) => {
-                view! { <span class="refused">{lang.pick("需驾驶人处理", "For the driver")}</span> }
-                    .into_any()
-            }
-        },
-        ViolationStatus::HandledUnpaid => open("缴款", "Pay"),
-        ViolationStatus::Paid => open("查看", "View"),
-        ViolationStatus::Done => {
+    match (v.status, handling) {
+        (_, UnitHandling::AtCounter) if open_case => refused(
+            "非小型车，请到窗口处理",
+            "Not a small vehicle: at a counter",
+        ),
+        (_, UnitHandling::WhereItHappened) if open_case => {
+            refused("请在违法发生地处理", "Handled where it happened")
+        }
+        (ViolationStatus::Unhandled, UnitHandling::ByTheDriver) => {
+            refused("需驾驶人处理", "For the driver")
+        }
+        (ViolationStatus::Unhandled, _) => open("处理", "Handle"),
+        (ViolationStatus::HandledUnpaid, _) => open("缴款", "Pay"),
+        (ViolationStatus::Paid, _) => open("查看", "View"),
+        (ViolationStatus::Done, _) => {
             view! { <span>{lang.pick("无需缴款", "Nothing to pay")}</span> }.into_any()
         }
     }
@@ -158,16 +147,7 @@ fn action(lang: Lang, v: &FleetViolation) -> AnyView {
 
 fn table(lang: Lang, page: ListPage<FleetViolation>, query: TableQuery) -> AnyView {
     let export = query.href("/unit/violations.csv", &FILTER_KEYS);
-    let count = view! {
-        <p class="listing-count" role="status">
-            {match lang {
-                Lang::Zh => format!("共{}条，第{}/{}页", page.total, page.page, page.pages()),
-                Lang::En => format!("{} violations, page {} of {}", page.total, page.page, page.pages()),
-            }}
-            " "
-            <a class="export-link" href=export download="">{lang.pick("导出全部（CSV）", "Export all (CSV)")}</a>
-        </p>
-    };
+    let count = listing_count(lang, &page, ("条", "violations"), export);
     if page.items.is_empty() {
         return view! { {count} <p>{lang.pick("没有符合条件的违法记录。", "No violation matches.")}</p> }
             .into_any();
@@ -187,8 +167,8 @@ fn table(lang: Lang, page: ListPage<FleetViolation>, query: TableQuery) -> AnyVi
                     <td data-label=label(1) class="table__cell--nowrap">{cst_date_time(v.occurred_at_ms)}</td>
                     <td data-label=label(2)>{v.place.clone()}</td>
                     <td data-label=label(3)>{v.description.clone()}</td>
-                    <td data-label=label(4)>{penalty(lang, v)}</td>
-                    <td data-label=label(5)>{lang.pick(v.status.zh(), v.status.en()).to_string()}</td>
+                    <td data-label=label(4) class="table__cell--nowrap">{penalty(lang, v)}</td>
+                    <td data-label=label(5) class="table__cell--nowrap">{lang.pick(v.status.zh(), v.status.en()).to_string()}</td>
                     <td data-label=label(6)>{action(lang, v)}</td>
                 </tr>
             }
@@ -196,7 +176,7 @@ fn table(lang: Lang, page: ListPage<FleetViolation>, query: TableQuery) -> AnyVi
         .collect_view();
     view! {
         {count}
-        <DataTable lang caption=("单位违法记录", "The unit's violations") columns=COLUMNS testid="unit-violations">
+        <DataTable lang caption=("单位违法记录", "The unit's violations") columns=COLUMNS testid="unit-violations" dense=true>
             {rows}
         </DataTable>
         {pager}

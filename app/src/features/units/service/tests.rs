@@ -32,7 +32,7 @@ fn fleet() -> Fleet {
 
 #[async_trait]
 impl UnitFleet for Fleet {
-    async fn fleet_counts(&self, _: i64, _: &str, _: Date) -> PortResult<FleetCounts> {
+    async fn fleet_counts(&self, _: i64, _: &str, _: Date, _: &str) -> PortResult<FleetCounts> {
         Ok(FleetCounts::default())
     }
     async fn fleet_vehicles(
@@ -131,6 +131,7 @@ fn desk(fleet: &Fleet) -> UnitDesk<'_> {
     UnitDesk {
         fleet,
         today: fleet.today(),
+        home_province: "冀",
     }
 }
 
