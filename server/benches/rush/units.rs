@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 /// The p95 to stay within, per page.
 const TARGET_P95_MS: f64 = 200.0;
-/// Clients asking at once.
+/// Clients asking at once in the second round (the first has one: the
+/// latency a person at the dashboard sees).
 const CLIENTS: usize = 4;
 
 pub async fn run() {
@@ -75,7 +76,9 @@ pub async fn run() {
 
     let mut ok = true;
     let mut worst: f64 = 0.0;
-    println!("  {CLIENTS} clients, {rounds} requests each per page:");
+    println!(
+        "  per page, {rounds} requests by 1 client, then {rounds} by each of {CLIENTS} at once:"
+    );
     for path in [
         "/unit",
         "/unit/vehicles",
@@ -88,15 +91,19 @@ pub async fn run() {
         "/unit/violations?status=unhandled&points=without",
         "/unit/violations?order=oldest&plate=A8",
     ] {
-        let (latencies, failed) = ask(&client, &bench.base, path, &cookie, rounds).await;
-        let p95 = percentile(&latencies, 0.95);
+        let (alone, failed_alone) = ask(&client, &bench.base, path, &cookie, rounds, 1).await;
+        let (busy, failed_busy) = ask(&client, &bench.base, path, &cookie, rounds, CLIENTS).await;
+        let p95 = percentile(&busy, 0.95);
         worst = worst.max(p95);
         println!(
-            "    {path:<48} p50 {:>6.1} ms  p95 {:>6.1} ms  max {:>6.1} ms",
-            percentile(&latencies, 0.5),
+            "    {path:<48} 1 client: p50 {:>6.1} p95 {:>6.1} ms | {CLIENTS} clients: p50 {:>6.1} p95 {:>6.1} max {:>6.1} ms",
+            percentile(&alone, 0.5),
+            percentile(&alone, 0.95),
+            percentile(&busy, 0.5),
             p95,
-            percentile(&latencies, 1.0)
+            percentile(&busy, 1.0)
         );
+        let failed = failed_alone + failed_busy;
         ok &= check(
             "every page answered in full",
             failed == 0,
@@ -104,7 +111,7 @@ pub async fn run() {
         );
     }
     println!(
-        "  worst p95 {worst:.1} ms (target {TARGET_P95_MS:.0} ms: {})",
+        "  worst p95 with {CLIENTS} clients {worst:.1} ms (target {TARGET_P95_MS:.0} ms: {})",
         if worst <= TARGET_P95_MS {
             "met"
         } else {
@@ -161,7 +168,7 @@ pub async fn run() {
     bench.finish(ok).await;
 }
 
-/// `CLIENTS` clients asking for `path` `rounds` times each; answers the
+/// `clients` clients asking for `path` `rounds` times each; answers the
 /// latencies and how many failed (not 200, or not a whole page).
 async fn ask(
     client: &reqwest::Client,
@@ -169,8 +176,9 @@ async fn ask(
     path: &str,
     cookie: &str,
     rounds: usize,
+    clients: usize,
 ) -> (Vec<Duration>, usize) {
-    let tasks: Vec<_> = (0..CLIENTS)
+    let tasks: Vec<_> = (0..clients)
         .map(|_| {
             let (client, url, cookie) =
                 (client.clone(), format!("{base}{path}"), cookie.to_string());

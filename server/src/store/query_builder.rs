@@ -58,12 +58,15 @@ impl Sql {
     }
 }
 
-/// One page of a search: counted by `count`, kept within the list, then
-/// read by `rows` in `order` (ending on the id, so pages are stable).
+/// One page of a search: counted by `count`, kept within the list; the
+/// page's ids picked by `ids` in `order` (ending on the id, so pages are
+/// stable; a narrow sort), then its rows read by `outer` (`SELECT … WHERE
+/// id IN`) in the same order. `outer` may name the first parameters of `ids`.
 pub(super) async fn search_page<R, T>(
     pool: &sqlx::AnyPool,
     count: Sql,
-    mut rows: Sql,
+    mut ids: Sql,
+    outer: &str,
     order: &str,
     page: PageRequest,
     into: fn(R) -> StoreResult<T>,
@@ -73,13 +76,14 @@ where
 {
     let total: i64 = sqlx::Row::try_get(&count.query().fetch_one(pool).await?, 0)?;
     let page = page.within(total);
-    rows.push(order);
+    ids.push(order);
     let (limit, offset) = (
-        rows.arg(Arg::I(page.limit())),
-        rows.arg(Arg::I(page.offset())),
+        ids.arg(Arg::I(page.limit())),
+        ids.arg(Arg::I(page.offset())),
     );
-    rows.push(&format!(" LIMIT {limit} OFFSET {offset}"));
-    let found: Vec<R> = rows.query_as().fetch_all(pool).await?;
+    ids.push(&format!(" LIMIT {limit} OFFSET {offset}"));
+    ids.text = format!("{outer} ({}){order}", ids.text);
+    let found: Vec<R> = ids.query_as().fetch_all(pool).await?;
     let items = found
         .into_iter()
         .map(into)

@@ -84,8 +84,13 @@ impl ViolationRow {
     }
 }
 
-/// The unit's vehicles with binding and counts, filtered (no order, no
-/// limit): `SELECT <columns> FROM … WHERE …`.
+/// A vehicle's violations not handled, or handled with the fine not paid
+/// (the index `violations (vehicle_id, status)` answers it).
+const OUTSTANDING: &str = "(SELECT COUNT(*) FROM violations x WHERE x.vehicle_id = v.id
+    AND (x.status = 'unhandled' OR (x.status = 'handled_unpaid' AND x.fine_yuan > 0)))";
+
+/// The unit's vehicles with their binding, filtered (no order, no limit):
+/// `SELECT <columns> FROM … WHERE …`; the account is always `$1`.
 fn vehicles_from(
     columns: &str,
     account_id: i64,
@@ -100,13 +105,6 @@ fn vehicles_from(
         "SELECT {columns}
          FROM vehicles v
          LEFT JOIN vehicle_bindings b ON b.vehicle_id = v.id AND b.account_id = {account}
-         LEFT JOIN (SELECT x.vehicle_id,
-                CAST(SUM(CASE WHEN x.status = 'unhandled' THEN 1 ELSE 0 END) AS BIGINT) AS unhandled,
-                CAST(SUM(CASE WHEN x.status = 'handled_unpaid' AND x.fine_yuan > 0 THEN 1 ELSE 0 END) AS BIGINT) AS unpaid
-              FROM violations x JOIN vehicles w ON w.id = x.vehicle_id
-              WHERE w.owner_kind = 'organisation' AND w.owner_id = {owner}
-                AND x.status IN ('unhandled', 'handled_unpaid')
-              GROUP BY x.vehicle_id) c ON c.vehicle_id = v.id
          WHERE v.owner_kind = 'organisation' AND v.owner_id = {owner}"
     ));
     if !query.plate.is_empty() {
@@ -123,7 +121,7 @@ fn vehicles_from(
         sql.push(&format!(" AND v.inspection_due <= {until}"));
     }
     if query.with_violations {
-        sql.push(" AND COALESCE(c.unhandled, 0) + COALESCE(c.unpaid, 0) > 0");
+        sql.push(&format!(" AND {OUTSTANDING} > 0"));
     }
     sql
 }
@@ -131,32 +129,47 @@ fn vehicles_from(
 const VEHICLE_COLUMNS: &str =
     "v.id, v.plate, v.vehicle_type, v.brand, v.colour, v.status, v.inspection_due,
     CASE WHEN b.vehicle_id IS NULL THEN 0 ELSE 1 END AS bound,
-    COALESCE(c.unhandled, 0) AS unhandled, COALESCE(c.unpaid, 0) AS unpaid";
+    (SELECT COUNT(*) FROM violations x WHERE x.vehicle_id = v.id AND x.status = 'unhandled') AS unhandled,
+    (SELECT COUNT(*) FROM violations x WHERE x.vehicle_id = v.id AND x.status = 'handled_unpaid'
+        AND x.fine_yuan > 0) AS unpaid";
 
-fn vehicle_order(sort: FleetSort) -> &'static str {
+/// A page of vehicles, read by id after the page's ids were picked (the
+/// counts are read for those 50 only).
+fn vehicles_by_id() -> String {
+    format!(
+        "SELECT {VEHICLE_COLUMNS} FROM vehicles v
+         LEFT JOIN vehicle_bindings b ON b.vehicle_id = v.id AND b.account_id = $1
+         WHERE v.id IN"
+    )
+}
+
+fn vehicle_order(sort: FleetSort) -> String {
+    let by_plate = "CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id";
     match sort {
-        FleetSort::Plate => " ORDER BY CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id",
-        FleetSort::InspectionDue => {
-            " ORDER BY CASE WHEN v.inspection_due IS NULL THEN 1 ELSE 0 END, v.inspection_due,
-              CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id"
-        }
-        FleetSort::Violations => {
-            " ORDER BY COALESCE(c.unhandled, 0) + COALESCE(c.unpaid, 0) DESC,
-              CASE WHEN v.plate IS NULL THEN 1 ELSE 0 END, v.plate, v.id"
-        }
+        FleetSort::Plate => format!(" ORDER BY {by_plate}"),
+        FleetSort::InspectionDue => format!(
+            " ORDER BY CASE WHEN v.inspection_due IS NULL THEN 1 ELSE 0 END, v.inspection_due, {by_plate}"
+        ),
+        FleetSort::Violations => format!(" ORDER BY {OUTSTANDING} DESC, {by_plate}"),
     }
 }
 
-/// The violations of the account's bound vehicles, filtered.
+/// The violations of the account's bound vehicles, filtered; read in time
+/// order from `violations (occurred_at)`, so a page stops early.
 fn violations_from(columns: &str, account_id: i64, query: &FleetViolationQuery) -> Sql {
     let mut sql = Sql::default();
     let account = sql.arg(Arg::I(account_id));
+    // The vehicle's type only where a row is read in full.
+    let vehicle = if columns.contains("v.") {
+        "JOIN vehicles v ON v.id = x.vehicle_id"
+    } else {
+        ""
+    };
     sql.push(&format!(
         "SELECT {columns}
-         FROM vehicle_bindings b
-         JOIN vehicles v ON v.id = b.vehicle_id
-         JOIN violations x ON x.vehicle_id = b.vehicle_id
-         WHERE b.account_id = {account}"
+         FROM violations x
+         {vehicle}
+         WHERE x.vehicle_id IN (SELECT b.vehicle_id FROM vehicle_bindings b WHERE b.account_id = {account})"
     ));
     if !query.plate.is_empty() {
         let like = sql.arg(Arg::S(format!("%{}%", query.plate)));
@@ -303,19 +316,15 @@ impl UnitFleet for Store {
     ) -> PortResult<ListPage<FleetVehicle>> {
         port("fleet_vehicles", async {
             let count = vehicles_from("COUNT(*)", account_id, credit_code, query, inspection_until);
-            let rows = vehicles_from(
-                VEHICLE_COLUMNS,
-                account_id,
-                credit_code,
-                query,
-                inspection_until,
-            );
+            let ids = vehicles_from("v.id", account_id, credit_code, query, inspection_until);
             let order = vehicle_order(query.sort);
+            let outer = vehicles_by_id();
             search_page(
                 &self.pool,
                 count,
-                rows,
-                order,
+                ids,
+                &outer,
+                &order,
                 page,
                 VehicleRow::into_vehicle,
             )
@@ -455,16 +464,21 @@ impl UnitFleet for Store {
     ) -> PortResult<ListPage<FleetViolation>> {
         port("fleet_violations", async {
             let count = violations_from("COUNT(*)", account_id, query);
-            let rows = violations_from(VIOLATION_COLUMNS, account_id, query);
+            let ids = violations_from("x.id", account_id, query);
             let order = if query.oldest_first {
                 " ORDER BY x.occurred_at, x.id"
             } else {
                 " ORDER BY x.occurred_at DESC, x.id DESC"
             };
+            let outer = format!(
+                "SELECT {VIOLATION_COLUMNS} FROM violations x JOIN vehicles v ON v.id = x.vehicle_id
+                 WHERE x.id IN"
+            );
             search_page(
                 &self.pool,
                 count,
-                rows,
+                ids,
+                &outer,
                 order,
                 page,
                 ViolationRow::into_violation,
