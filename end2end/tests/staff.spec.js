@@ -29,6 +29,7 @@ test('a clerk registers a unit at the unit window', async ({ page }, info) => {
   await page.getByLabel('账号').fill(code);
   await page.getByLabel('密码').fill('Xiaoshou-2026!');
   await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId('channel')).toContainText('窗口注册');
+  await expect(page).toHaveURL(/\/unit$/);
+  await expect(page.locator('main')).toContainText('窗口注册');
+  await expect(page.locator('main')).toContainText('临时号牌核发');
 });

@@ -57,6 +57,8 @@ pub struct UnitOverview {
     pub credit_code: String,
     pub kind: UnitKind,
     pub granted: Vec<SpecialService>,
+    /// The unit window that registered it (units register only there).
+    pub window: Option<String>,
     pub counts: FleetCounts,
     /// The day the numbers were counted on (inspection dates compare with it).
     pub today: Date,

@@ -82,7 +82,13 @@ impl<'a> UnitDesk<'a> {
         account: &SessionAccount,
         credit_code: &str,
     ) -> Result<UnitOverview, AppError> {
-        let AccountRole::Unit { kind, granted, .. } = &account.role else {
+        let AccountRole::Unit {
+            kind,
+            granted,
+            window,
+            ..
+        } = &account.role
+        else {
             return Err(AppError::NotLoggedIn);
         };
         let counts = self
@@ -99,6 +105,7 @@ impl<'a> UnitDesk<'a> {
             credit_code: credit_code.to_string(),
             kind: *kind,
             granted: granted.clone(),
+            window: window.clone(),
             counts,
             today: self.today,
         })

@@ -179,6 +179,14 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             {row("单位名称", "Unit", d.unit_name.clone())}
             {row("单位类别", "Kind of unit", lang.pick(d.kind.zh(), d.kind.en()).to_string())}
             {row("统一社会信用代码", "Unified social credit code", d.credit_code.clone())}
+            {row("注册方式", "Registered", {
+                let channel = crate::domain::RegistrationChannel::Window;
+                let how = lang.pick(channel.zh(), channel.en()).to_string();
+                match d.window.clone() {
+                    Some(w) => format!("{how} · {w}"),
+                    None => how,
+                }
+            })}
             {row("授权业务", "Services granted", granted)}
         </dl>
         <h2 class="heading-l">{lang.pick("概况", "At a glance")}</h2>
