@@ -3,11 +3,12 @@
 //! violations of the vehicles it has bound, and binding many at once. The
 //! searches are built from fixed SQL pieces; every value is a parameter.
 
+mod rows;
+
 use super::query_builder::{chunk_after, search_page, Arg, Sql};
-use super::rows::{coded, date_opt};
-use super::{port, Store, StoreResult};
+use super::{port, Store};
 use app::domain::fleet::small_vehicle_types;
-use app::domain::{Date, VehicleStatus, VehicleType, ViolationStatus};
+use app::domain::{Date, ViolationStatus};
 use app::features::paging::{ListPage, PageRequest};
 use app::features::units::{
     FleetBinding, FleetCounts, FleetQuery, FleetSort, FleetVehicle, FleetViolation,
@@ -15,74 +16,7 @@ use app::features::units::{
 };
 use app::ports::*;
 use async_trait::async_trait;
-
-#[derive(sqlx::FromRow)]
-struct VehicleRow {
-    id: i64,
-    plate: Option<String>,
-    vehicle_type: String,
-    brand: String,
-    colour: String,
-    status: String,
-    inspection_due: Option<String>,
-    bound: i64,
-    unhandled: i64,
-    unpaid: i64,
-}
-
-impl VehicleRow {
-    fn into_vehicle(self) -> StoreResult<FleetVehicle> {
-        Ok(FleetVehicle {
-            vehicle_id: self.id,
-            plate: self.plate,
-            vehicle_type: coded("vehicle type", &self.vehicle_type, VehicleType::from_code)?,
-            brand: self.brand,
-            colour: self.colour,
-            status: coded("vehicle status", &self.status, VehicleStatus::from_code)?,
-            inspection_due: date_opt(self.inspection_due.as_deref()),
-            bound: self.bound != 0,
-            unhandled: self.unhandled,
-            unpaid: self.unpaid,
-        })
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct ViolationRow {
-    id: i64,
-    plate: String,
-    vehicle_type: String,
-    occurred_at: i64,
-    place: String,
-    recorded_province: String,
-    code: String,
-    description: String,
-    fine_yuan: i64,
-    points: i64,
-    status: String,
-    decision_no: Option<String>,
-}
-
-impl ViolationRow {
-    fn into_violation(self) -> StoreResult<FleetViolation> {
-        let fine_yuan = self.fine_yuan.clamp(0, u32::MAX as i64) as u32;
-        Ok(FleetViolation {
-            id: self.id,
-            plate: self.plate,
-            vehicle_type: coded("vehicle type", &self.vehicle_type, VehicleType::from_code)?,
-            occurred_at_ms: self.occurred_at,
-            place: self.place,
-            recorded_province: self.recorded_province,
-            code: self.code,
-            description: self.description,
-            fine_yuan,
-            points: self.points.clamp(0, 12) as u8,
-            status: coded("violation status", &self.status, ViolationStatus::from_code)?
-                .with_fine(fine_yuan),
-            decision_no: self.decision_no,
-        })
-    }
-}
+use rows::{VehicleRow, ViolationRow};
 
 /// A vehicle's violations not handled, or handled with the fine not paid
 /// (the index `violations (vehicle_id, status)` answers it).
