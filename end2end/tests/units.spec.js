@@ -83,7 +83,7 @@ test('a transport company binds its vehicles, exports them and handles a violati
   const handle = page.getByTestId('unit-violations').getByRole('link', { name: /^处理/ }).first();
   await handle.click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('违法详情');
-  await page.getByLabel('本人对上述违法事实无异议，接受处理').check();
+  await page.getByLabel('本单位对上述违法事实无异议，接受处理').check();
   await page.getByRole('button', { name: '确认处理' }).click();
   await expect(page.getByRole('status').first()).toContainText('处理成功');
 

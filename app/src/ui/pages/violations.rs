@@ -218,7 +218,11 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
                         <div class="checkboxes__item">
                             <input class="checkboxes__input" type="checkbox" id="confirm-yes" name="confirm" value="yes" />
                             <label class="checkboxes__label" for="confirm-yes">
-                                {lang.pick("本人对上述违法事实无异议，接受处理", "I do not dispute the facts above and accept the penalty")}
+                                {if by_unit {
+                                    lang.pick("本单位对上述违法事实无异议，接受处理", "The unit does not dispute the facts above and accepts the penalty")
+                                } else {
+                                    lang.pick("本人对上述违法事实无异议，接受处理", "I do not dispute the facts above and accept the penalty")
+                                }}
                             </label>
                         </div>
                     </fieldset>
