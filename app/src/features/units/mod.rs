@@ -60,8 +60,6 @@ pub struct UnitOverview {
     /// The unit window that registered it (units register only there).
     pub window: Option<String>,
     pub counts: FleetCounts,
-    /// The day the numbers were counted on (inspection dates compare with it).
-    pub today: Date,
 }
 
 /// One vehicle registered to the unit (单位名下机动车).

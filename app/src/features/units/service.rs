@@ -107,7 +107,6 @@ impl<'a> UnitDesk<'a> {
             granted: granted.clone(),
             window: window.clone(),
             counts,
-            today: self.today,
         })
     }
 

@@ -238,7 +238,7 @@ fn table(lang: Lang, page: ListPage<FleetVehicle>, query: TableQuery) -> AnyView
         .collect_view();
     view! {
         {count}
-        <form method="post" action=UnitBindVehicles::PATH id="selection">
+        <form method="post" action=UnitBindVehicles::PATH>
             <input type="hidden" name="back" value=here />
             <DataTable lang caption=("单位车辆", "The unit's vehicles") columns=COLUMNS testid="unit-vehicles" dense=true>
                 {rows}
