@@ -17,6 +17,7 @@ pub use crate::features::plates::port::*;
 pub use crate::features::port::{Actor, AuditTrail, Clock};
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
+pub use crate::features::units::drivers::port::*;
 pub use crate::features::units::port::*;
 pub use crate::port_error::{PortError, PortResult};
 
@@ -58,6 +59,8 @@ pub struct Ports {
     pub record_views: Arc<dyn RecordViews>,
     /// The unit dashboard's fleet (单位车辆).
     pub units: Arc<dyn UnitFleet>,
+    /// The drivers' licences units bind (单位驾驶人).
+    pub unit_drivers: Arc<dyn UnitDrivers>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

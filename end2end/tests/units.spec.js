@@ -4,7 +4,7 @@
 // keyboard, exports the filtered list, handles a violation without points
 // and sees that one with points is for the driver. Both browser projects
 // share the company, so every step works whatever the other left.
-const { test, expect, demo } = require('./helpers');
+const { test, expect, demo, latestCode } = require('./helpers');
 
 function company() {
   const found = demo().logins.find((l) => l.role_en.startsWith('Road transport company'));
@@ -87,12 +87,51 @@ test('a transport company binds its vehicles, exports them and handles a violati
   await page.getByRole('button', { name: '确认处理' }).click();
   await expect(page.getByRole('status').first()).toContainText('处理成功');
 
-  // One with points is for the driver.
+  // One with points is handled by naming the driver.
   await page.goto('/unit/violations?status=unhandled&points=with');
-  await expect(page.getByTestId('unit-violations')).toContainText('需驾驶人处理');
+  await expect(page.getByTestId('unit-violations')).toContainText('指定驾驶人处理');
   await expect(page.getByTestId('unit-violations').getByRole('link', { name: /^处理/ })).toHaveCount(0);
 
   // A person's page sends the unit to its own.
   await page.goto('/account/licence');
-  await expect(page).toHaveURL(/\/unit$/);
+  await expect(page).toHaveURL(/\/unit\/drivers$/);
+});
+
+// A driver's licence bound with the driver's SMS code, then that driver
+// named for a violation with points: the driver confirms by SMS and the
+// unit handles it. Each browser project takes its own driver.
+test('a transport company binds a driver and names them for a violation with points', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const drivers = demo().fleet_drivers_not_bound;
+  const mine = info.project.name.includes('phone') ? 1 : 0;
+  const [idNumber, name, phone] = drivers[mine];
+  await logIn(page);
+  // The vehicles bound (whichever test or project came first).
+  await page.goto('/unit/vehicles');
+  await page.getByRole('button', { name: '绑定全部未绑定的车辆' }).last().click();
+  await expect(page.locator('.notice--success, .error-summary').first()).toContainText(/已绑定\d+辆机动车|没有可以绑定的车辆/);
+  await page.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '驾驶人' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('单位驾驶人');
+  await page.getByLabel('驾驶人姓名').fill(name);
+  await page.getByLabel('驾驶证号（身份证号码）').fill(idNumber);
+  await page.getByRole('button', { name: '向驾驶人发送验证码' }).click();
+  await expect(page.getByRole('status').first()).toContainText('验证码已发送到驾驶人登记的手机');
+  await page.getByLabel('驾驶人收到的短信验证码').fill(await latestCode(page.request, phone));
+  await page.getByRole('button', { name: '确认绑定' }).click();
+  await expect(page).toHaveURL(/done=bound/);
+  await expect(page.getByRole('status').first()).toContainText('驾驶证绑定成功');
+  await expect(page.getByTestId('unit-drivers')).toBeVisible();
+
+  // A violation with points of a small vehicle: name the driver.
+  await page.goto('/unit/violations?status=unhandled&points=with');
+  await page.getByTestId('unit-violations').getByRole('link', { name: /^指定驾驶人处理/ }).nth(mine).click();
+  await expect(page.getByRole('heading', { name: '指定驾驶人处理' })).toBeVisible();
+  await page.getByLabel('驾驶人的驾驶证号（身份证号码）').fill(idNumber);
+  await page.getByRole('button', { name: '向驾驶人发送验证码' }).click();
+  await expect(page.getByRole('status').first()).toContainText('短信中写明了违法事实和记分');
+  await page.getByLabel('驾驶人收到的短信验证码').fill(await latestCode(page.request, phone));
+  await page.getByLabel('本单位确认该驾驶人是违法时的实际驾驶人，对违法事实无异议').check();
+  await page.getByRole('button', { name: '确认处理' }).click();
+  await expect(page).toHaveURL(/handled=1/);
+  await expect(page.getByRole('status').first()).toContainText('处理成功');
 });

@@ -148,6 +148,7 @@ pub async fn prepare_with_clock(
         staff: shared.clone(),
         record_views: shared.clone(),
         units: shared.clone(),
+        unit_drivers: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),
         exam_admin: shared.clone(),

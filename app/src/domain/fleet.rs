@@ -35,8 +35,8 @@ pub fn unit_may_handle(points: u8) -> Result<(), Refusal> {
         rule_en: format!(
             "This violation carries {points} points. A unit holds no driving licence: a violation with points is handled by the driver who drove, on the driver's own licence."
         ),
-        remedy_zh: "请驾驶人本人登录个人账户、到违法处理窗口，或持驾驶证到交警大队处理。".into(),
-        remedy_en: "The driver handles it from their own account, or with their licence at a traffic police violation counter.".into(),
+        remedy_zh: "请在本页指定实际驾驶人（其驾驶证须已绑定到本单位），经驾驶人短信确认后处理；驾驶人也可以本人登录个人账户或到违法处理窗口处理。".into(),
+        remedy_en: "Name the driver who drove on this page (their licence must be bound to the unit); once they confirm by SMS it is handled. The driver can also handle it from their own account or at a violation counter.".into(),
     })
 }
 
@@ -49,7 +49,8 @@ pub enum UnitHandling {
     AtCounter,
     /// Recorded in another province: on that province's platform (SPEC §6).
     WhereItHappened,
-    /// It carries points: the driver handles it ([`unit_may_handle`]).
+    /// It carries points: the unit names the driver, whose licence takes
+    /// them ([`unit_may_handle`], `domain::unit_driver`).
     ByTheDriver,
 }
 

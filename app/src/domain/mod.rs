@@ -30,6 +30,7 @@ pub mod sms;
 pub mod staff;
 pub mod text;
 pub mod totp;
+pub mod unit_driver;
 pub mod vehicle;
 pub mod violation;
 pub mod window;

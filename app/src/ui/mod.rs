@@ -95,9 +95,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/unit") view=unit::UnitHome ssr=SsrMode::Async />
                 <Route path=path!("/unit/vehicles") view=unit_vehicles::UnitVehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/violations") view=unit_violations::UnitViolationsPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/drivers") view=unit_drivers::UnitDriversPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/drivers/confirm") view=unit_drivers::UnitDriverConfirmPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
-                <Route path=path!("/account/licence") view=vehicles::LicencePage ssr=SsrMode::Async />
+                <Route path=path!("/account/licence") view=licence::LicencePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence/photo") view=photo::LicencePhotoPage ssr=SsrMode::Async />
                 <Route path=path!("/account/violations") view=violations::ViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/violations/:id") view=violations::ViolationPage ssr=SsrMode::Async />
@@ -255,8 +257,9 @@ pub fn unit_page_for(asked_for: &str) -> Option<&'static str> {
         Some("/unit/vehicles")
     } else if path == "/account/violations" {
         Some("/unit/violations")
+    } else if under("/account/licence") {
+        Some("/unit/drivers")
     } else if [
-        "/account/licence",
         "/account/exams",
         "/account/applications",
         "/account/apply",
@@ -320,7 +323,10 @@ mod tests {
             unit_page_for("/account/violations"),
             Some("/unit/violations")
         );
-        assert_eq!(unit_page_for("/account/licence/photo"), Some("/unit"));
+        assert_eq!(
+            unit_page_for("/account/licence/photo"),
+            Some("/unit/drivers")
+        );
         assert_eq!(unit_page_for("/account/apply/V1"), Some("/unit"));
         for shared in [
             "/account/violations/12",

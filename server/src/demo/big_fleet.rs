@@ -27,6 +27,8 @@ pub(super) const VIOLATION_COUNT: usize = 20_000;
 pub(super) struct BigFleet {
     pub(super) vehicles: usize,
     pub(super) drivers: usize,
+    /// Their ID numbers, in the order they were made.
+    pub(super) driver_ids: Vec<String>,
     pub(super) violations: usize,
 }
 
@@ -88,13 +90,56 @@ pub(super) async fn big_fleet(
         ]);
     }
     insert(tx, "vehicles", vehicles::VEHICLE_COLUMNS, &rows).await?;
-    let drivers = drivers(tx, rng, phones, today, now_ms).await?;
+    let driver_ids = drivers(tx, rng, phones, today, now_ms).await?;
     let violations = violations(tx, rng, &company.code, today, now_ms).await?;
     Ok(BigFleet {
         vehicles: VEHICLES,
-        drivers,
+        drivers: driver_ids.len(),
+        driver_ids,
         violations,
     })
+}
+
+/// Drivers the company has not bound yet (the demo binds one by SMS).
+const DRIVERS_NOT_BOUND: usize = 20;
+
+/// The company's account has bound its drivers' licences, all but the
+/// last few (once the demo accounts exist). Answers those not bound whose
+/// licence is valid with no points: (ID number, name, phone).
+pub(super) async fn bind_drivers(
+    tx: &mut Tx,
+    company: &Organisation,
+    driver_ids: &[String],
+    today: Date,
+    now_ms: i64,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let bound = driver_ids.len().saturating_sub(DRIVERS_NOT_BOUND);
+    let mut not_bound = Vec::new();
+    for id_number in &driver_ids[bound..] {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT p.name, p.phone FROM persons p JOIN driving_licences l ON l.id_number = p.id_number
+             WHERE p.id_number = $1 AND l.points = 0 AND l.status = 'A' AND l.valid_until > $2",
+        )
+        .bind(id_number)
+        .bind(today.add_days(200).to_iso())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((name, phone)) = row {
+            not_bound.push((id_number.clone(), name, phone));
+        }
+    }
+    for id_number in &driver_ids[..bound] {
+        sqlx::query(
+            "INSERT INTO unit_drivers (account_id, id_number, bound_at)
+             SELECT id, $1, $2 FROM accounts WHERE credit_code = $3",
+        )
+        .bind(id_number)
+        .bind(now_ms)
+        .bind(&company.code)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(not_bound)
 }
 
 /// The company's drivers: persons with professional or car licences, some
@@ -105,7 +150,7 @@ async fn drivers(
     phones: &mut HashSet<String>,
     today: Date,
     now_ms: i64,
-) -> Result<usize, sqlx::Error> {
+) -> Result<Vec<String>, sqlx::Error> {
     let mut known: HashSet<String> = sqlx::query("SELECT id_number FROM persons")
         .fetch_all(&mut **tx)
         .await?
@@ -173,7 +218,13 @@ async fn drivers(
     }
     insert(tx, "persons", registry::PERSON_COLUMNS, &persons).await?;
     insert(tx, "driving_licences", licences::LICENCE_COLUMNS, &licences).await?;
-    Ok(persons.len())
+    Ok(persons
+        .iter()
+        .map(|p| match &p[0] {
+            V::S(id) => id.clone(),
+            _ => unreachable!("the first column is the ID number"),
+        })
+        .collect())
 }
 
 /// The company's violations: mostly settled long ago, some waiting.

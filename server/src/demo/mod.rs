@@ -68,6 +68,10 @@ pub struct DemoSummary {
     pub can_register_online: Vec<(String, String, String)>,
     /// The online owners' small cars, in the order of their logins.
     pub owner_cars: Vec<DemoCar>,
+    /// Drivers of the big fleet the company has not bound, with a valid
+    /// licence and no points: (ID number, name, phone on record). Empty
+    /// without the big fleet.
+    pub fleet_drivers_not_bound: Vec<(String, String, String)>,
 }
 
 /// How much demo data to load.
@@ -113,6 +117,7 @@ pub async fn load(
     let mut violations = violations::violations(&mut tx, &mut rng, today, now_ms).await?;
     let mut vehicle_count = fleet.count;
     let mut person_count = persons.len();
+    let mut big_fleet_drivers = Vec::new();
     if size == DemoSize::WithBigFleet {
         let big = big_fleet::big_fleet(
             &mut tx,
@@ -126,6 +131,7 @@ pub async fn load(
         vehicle_count += big.vehicles;
         person_count += big.drivers;
         violations += big.violations;
+        big_fleet_drivers = big.driver_ids;
     }
 
     let staff = accounts::staff(&mut tx, &mut rng, now_ms, hash_password).await?;
@@ -134,6 +140,18 @@ pub async fn load(
     logins.extend(accounts::units(&mut tx, &persons, &orgs, &staff, now_ms, hash_password).await?);
     logins.extend(accounts::staff_logins());
     logins.extend(second);
+    let fleet_drivers_not_bound = if big_fleet_drivers.is_empty() {
+        Vec::new()
+    } else {
+        big_fleet::bind_drivers(
+            &mut tx,
+            &orgs[BIG_FLEET_COMPANY],
+            &big_fleet_drivers,
+            today,
+            now_ms,
+        )
+        .await?
+    };
 
     exams::exams(&mut tx, &mut rng, &persons, today, now_ms).await?;
     tx.commit().await?;
@@ -151,5 +169,6 @@ pub async fn load(
         logins,
         can_register_online,
         owner_cars: fleet.owner_cars,
+        fleet_drivers_not_bound,
     })
 }

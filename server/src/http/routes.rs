@@ -205,6 +205,12 @@ pub fn hand_added() -> Vec<RouteEntry> {
             "unit: its bound vehicles' violations as CSV, streamed (单位违法导出)",
             || get(unit_export::violations),
         ),
+        route(
+            Method::GET,
+            "/unit/drivers.csv",
+            "unit: its drivers' licences as CSV, streamed (单位驾驶人导出)",
+            || get(unit_export::drivers),
+        ),
         RouteEntry {
             availability: Availability::DevOutbox,
             ..route(
@@ -234,6 +240,11 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/unit", "unit dashboard (单位用户工作台)"),
         page("/unit/vehicles", "unit: its vehicles (单位车辆)"),
         page("/unit/violations", "unit: its violations (单位违法处理)"),
+        page("/unit/drivers", "unit: its drivers' licences (单位驾驶人)"),
+        page(
+            "/unit/drivers/confirm",
+            "unit: bind a licence with the driver's code",
+        ),
         page("/account/vehicles", "my vehicles (机动车)"),
         page(
             "/account/vehicles/confirm",

@@ -7,9 +7,11 @@
 use super::WebState;
 use app::features::accounts::session::CurrentSession;
 use app::features::accounts::AccountRole;
+use app::features::units::drivers::service::DriverDesk;
+use app::features::units::drivers::DriverFilter;
 use app::features::units::export::{
-    content_disposition, vehicle_line, vehicles_header, violation_line, violations_header,
-    EXPORT_CHUNK,
+    content_disposition, driver_line, drivers_header, vehicle_line, vehicles_header,
+    violation_line, violations_header, EXPORT_CHUNK,
 };
 use app::features::units::{FleetQuery, FleetViolationQuery};
 use app::i18n::Lang;
@@ -108,6 +110,40 @@ pub async fn violations(
         violations_header(lang),
         rows,
         content_disposition("单位违法记录", "unit-violations", today),
+    )
+}
+
+/// `GET /unit/drivers.csv`: the drivers whose licences the unit has bound.
+pub async fn drivers(
+    State(state): State<WebState>,
+    session: Option<Extension<CurrentSession>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Query(params): Params,
+) -> Response {
+    let (account_id, _) = match unit_of(session, "/unit/drivers", raw.as_deref()) {
+        Ok(unit) => unit,
+        Err(response) => return *response,
+    };
+    let Ok(filter) = DriverFilter::parse(params.get("show").map(String::as_str)) else {
+        return back_to("/unit/drivers", raw.as_deref());
+    };
+    let lang = lang_of(&headers);
+    let ports: Ports = state.ports.clone();
+    let today = ports.clock.today();
+    let rows = chunks(move |after| {
+        let ports = ports.clone();
+        async move {
+            let chunk = DriverDesk::of(&ports)
+                .drivers_after(account_id, filter, after, EXPORT_CHUNK)
+                .await?;
+            Ok(chunk.iter().map(|d| (d.id, driver_line(lang, d))).collect())
+        }
+    });
+    csv_response(
+        drivers_header(lang),
+        rows,
+        content_disposition("单位驾驶人", "unit-drivers", today),
     )
 }
 

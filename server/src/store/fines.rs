@@ -177,20 +177,76 @@ impl Fines for Store {
         actor: &Actor,
     ) -> PortResult<bool> {
         port("decide", async {
-            let now = self.clock.now_ms();
-            let decision_no = decision_number(decided_on, violation_id);
             let mut tx = self.begin_write().await?;
-            let fine: Option<i64> =
-                sqlx::query_scalar("SELECT fine_yuan FROM violations WHERE id = $1")
-                    .bind(violation_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(fine) = fine else { return Ok(false) };
-            // A fine waits for payment; a warning is finished once handled.
-            let next = status_once_handled(fine.clamp(0, u32::MAX as i64) as u32);
-            let changed = sqlx::query(
+            let done = self
+                .decide_in(&mut tx, account_id, violation_id, decided_on, actor, None)
+                .await?;
+            if done == NamedDecision::Decided {
+                tx.commit().await?;
+            }
+            Ok(done == NamedDecision::Decided)
+        })
+        .await
+    }
+
+    async fn decide_naming_driver(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+        driver_id_number: &str,
+        decided_on: Date,
+        actor: &Actor,
+    ) -> PortResult<NamedDecision> {
+        port("decide_naming_driver", async {
+            let mut tx = self.begin_write().await?;
+            let done = self
+                .decide_in(
+                    &mut tx,
+                    account_id,
+                    violation_id,
+                    decided_on,
+                    actor,
+                    Some(driver_id_number),
+                )
+                .await?;
+            // Anything short of a decision leaves nothing behind.
+            if done == NamedDecision::Decided {
+                tx.commit().await?;
+            }
+            Ok(done)
+        })
+        .await
+    }
+}
+
+impl Store {
+    /// The decision in the caller's transaction (committed only when it
+    /// answers `Decided`): the violation's status, the named driver's
+    /// points, the vehicle's status, the audit entry and the notices.
+    async fn decide_in(
+        &self,
+        tx: &mut Tx,
+        account_id: i64,
+        violation_id: i64,
+        decided_on: Date,
+        actor: &Actor,
+        driver: Option<&str>,
+    ) -> StoreResult<NamedDecision> {
+        let now = self.clock.now_ms();
+        let decision_no = decision_number(decided_on, violation_id);
+        let facts: Option<(i64, i64)> =
+            sqlx::query_as("SELECT fine_yuan, points FROM violations WHERE id = $1")
+                .bind(violation_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let Some((fine, points)) = facts else {
+            return Ok(NamedDecision::NotUnhandled);
+        };
+        // A fine waits for payment; a warning is finished once handled.
+        let next = status_once_handled(fine.clamp(0, u32::MAX as i64) as u32);
+        let changed = sqlx::query(
                 "UPDATE violations SET decided_on = $1, decision_no = $2,
-                        handled_by = $3, handled_at = $4, status = $5
+                        handled_by = $3, handled_at = $4, status = $5, driver_id_number = $7
                  WHERE id = $6 AND status = 'unhandled'
                    AND EXISTS (SELECT 1 FROM vehicle_bindings b WHERE b.account_id = $3 AND b.vehicle_id = violations.vehicle_id)",
             )
@@ -200,13 +256,32 @@ impl Fines for Store {
             .bind(now)
             .bind(next.code())
             .bind(violation_id)
-            .execute(&mut *tx)
+            .bind(driver)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
-            if changed == 0 {
-                return Ok(false);
+        if changed == 0 {
+            return Ok(NamedDecision::NotUnhandled);
+        }
+        if let Some(driver) = driver {
+            // The points go on the named driver's licence: still bound
+            // to the unit, valid, and staying under twelve.
+            let taken = sqlx::query(
+                    "UPDATE driving_licences SET points = points + $1
+                     WHERE id_number = $2 AND status = 'A' AND points + $1 < 12
+                       AND EXISTS (SELECT 1 FROM unit_drivers d WHERE d.account_id = $3 AND d.id_number = $2)",
+                )
+                .bind(points)
+                .bind(driver)
+                .bind(account_id)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+            if taken == 0 {
+                return Ok(NamedDecision::LicenceRefused);
             }
-            let (vehicle_id, plate, occurred_at, description, own): (i64, String, i64, String, i64) =
+        }
+        let (vehicle_id, plate, occurred_at, description, own): (i64, String, i64, String, i64) =
                 sqlx::query_as(
                 "SELECT x.vehicle_id, x.plate, x.occurred_at, x.description, b.own
                  FROM violations x JOIN vehicle_bindings b ON b.vehicle_id = x.vehicle_id AND b.account_id = $1
@@ -214,64 +289,85 @@ impl Fines for Store {
             )
             .bind(account_id)
             .bind(violation_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
-            // The vehicle is back to normal once nothing is left unhandled.
-            sqlx::query(
+        // The vehicle is back to normal once nothing is left unhandled.
+        sqlx::query(
                 "UPDATE vehicles SET status = $1 WHERE id = $2 AND status = $3
                    AND NOT EXISTS (SELECT 1 FROM violations x WHERE x.vehicle_id = $2 AND x.status = 'unhandled')",
             )
             .bind(VehicleStatus::Normal.code())
             .bind(vehicle_id)
             .bind(VehicleStatus::ViolationPending.code())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-            self.audit_in(
-                &mut tx,
-                actor,
-                "violation.decide",
-                &format!("violation:{violation_id}"),
-                &format!("decision {decision_no}, {plate}"),
+        self.audit_in(
+            tx,
+            actor,
+            "violation.decide",
+            &format!("violation:{violation_id}"),
+            &match driver {
+                Some(driver) => {
+                    format!("decision {decision_no}, {plate}, {points} points to driver {driver}")
+                }
+                None => format!("decision {decision_no}, {plate}"),
+            },
+        )
+        .await?;
+        let notice = if fine > 0 {
+            app::domain::Sms::violation_fined(
+                &plate,
+                &decision_no,
+                &app::domain::violation::payment_due(decided_on).to_string(),
+                &fine.to_string(),
             )
-            .await?;
-            let notice = if fine > 0 {
-                app::domain::Sms::violation_fined(
+        } else {
+            app::domain::Sms::violation_warned(&plate, &decision_no)
+        };
+        if let Some(driver) = driver {
+            let unit = Store::account_name_in(tx, account_id).await?;
+            let told = app::domain::Sms::driver_took_points(
+                &plate,
+                &app::domain::date::cst_date_time(occurred_at),
+                &description,
+                &unit,
+                &points.to_string(),
+                &decision_no,
+            );
+            let phone: String =
+                sqlx::query_scalar("SELECT phone FROM persons WHERE id_number = $1")
+                    .bind(driver)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            let accounts = super::unit_drivers::driver_accounts_in(tx, driver).await?;
+            Store::message_in(tx, &accounts, &told, "/account/licence", now).await?;
+            Store::sms_in(tx, &phone, &told, now).await?;
+        }
+        Store::notify_in(
+            tx,
+            account_id,
+            &notice,
+            &format!("/account/violations/{violation_id}"),
+            now,
+        )
+        .await?;
+        if own != 1 {
+            // Someone else handled a violation of the owner's vehicle.
+            let handler = Store::account_name_in(tx, account_id).await?;
+            Store::tell_owner_in(
+                tx,
+                vehicle_id,
+                &owner_told_of_handling(
+                    &handler,
                     &plate,
+                    &app::domain::date::cst_date_time(occurred_at),
+                    &description,
                     &decision_no,
-                    &app::domain::violation::payment_due(decided_on).to_string(),
-                    &fine.to_string(),
-                )
-            } else {
-                app::domain::Sms::violation_warned(&plate, &decision_no)
-            };
-            Store::notify_in(
-                &mut tx,
-                account_id,
-                &notice,
-                &format!("/account/violations/{violation_id}"),
+                ),
                 now,
             )
             .await?;
-            if own != 1 {
-                // Someone else handled a violation of the owner's vehicle.
-                let handler = Store::account_name_in(&mut tx, account_id).await?;
-                Store::tell_owner_in(
-                    &mut tx,
-                    vehicle_id,
-                    &owner_told_of_handling(
-                        &handler,
-                        &plate,
-                        &app::domain::date::cst_date_time(occurred_at),
-                        &description,
-                        &decision_no,
-                    ),
-                    now,
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(true)
-        })
-        .await
+        }
+        Ok(NamedDecision::Decided)
     }
 }

@@ -44,6 +44,7 @@ mod sms_codes;
 pub mod sms_outbox;
 mod staff;
 mod supervision;
+mod unit_drivers;
 mod unit_fleet;
 mod windows;
 

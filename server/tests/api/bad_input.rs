@@ -44,6 +44,8 @@ enum E {
 }
 use E::*;
 
+mod units;
+
 /// Entries that take no input at all.
 pub(crate) const NO_INPUT: &[&str] = &[
     "/api/my_account",
@@ -63,6 +65,7 @@ pub(crate) const NO_INPUT: &[&str] = &[
     "/api/my_blacklist",
     "/api/staff/plates/pools",
     "/api/unit/dashboard",
+    "/api/licence/unit_ties",
 ];
 
 /// Server functions whose every argument is an optional string: no form
@@ -79,6 +82,7 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/staff/exams/sessions",
     "/api/unit/vehicles",
     "/api/unit/violations",
+    "/api/unit/drivers",
 ];
 
 /// (entry path, who, form or query, expected).
@@ -255,29 +259,14 @@ const CASES: &[Case] = &[
     ("/account/licence/photo/upload", WINDOW, &[("photo", "not multipart")], To("/account/licence/photo?error=photo.missing")),
     // No form given: a multipart upload whose photo is not an image.
     ("/account/licence/photo/upload", WINDOW, &[], To("/account/licence/photo")),
-    ("/api/unit/vehicles", UNIT, &[("plate", "冀A'--")], Field("plate", "号牌号码只能输入汉字、字母和数字")),
-    ("/api/unit/vehicles", UNIT, &[("plate", "BIG")], Field("plate", "最多8个字符")),
-    ("/api/unit/vehicles", UNIT, &[("binding", "mine"), ("sort", "price")], Field("binding", "请从列表中选择")),
-    ("/api/unit/vehicles", UNIT, &[("due", "yes")], Field("due", "请勾选或不勾选")),
-    ("/api/unit/vehicles", UNIT, &[("page", "0")], Field("page", "页码应为从1开始的整数")),
-    ("/api/unit/vehicles", UNIT, &[("page", "99999999999")], Status(200, "\"page\":1")),
-    ("/api/unit/violations", UNIT, &[("status", "lost")], Field("status", "请从列表中选择")),
-    ("/api/unit/violations", UNIT, &[("points", "12"), ("order", "random")], Field("points", "请从列表中选择")),
-    ("/api/unit/violations", UNIT, &[("plate", "<script>")], Field("plate", "号牌号码只能输入")),
-    ("/api/unit/bind_vehicles", UNIT, &[("vehicle_ids[]", "abc")], Malformed),
-    ("/api/unit/bind_vehicles", UNIT, &[], Field("vehicle_ids", "请先勾选要办理的车辆")),
-    ("/api/unit/bind_vehicles", UNIT, &[("vehicle_ids[]", "999999")], Kind("Conflict", "没有可以绑定的车辆")),
-    ("/api/unit/bind_vehicles", UNIT, &[("vehicle_ids[]", "-1"), ("back", "//evil.example/")], Kind("Conflict", "没有可以绑定的车辆")),
-    ("/api/unit/unbind_vehicles", UNIT, &[("vehicle_ids[0]", "1.5")], Malformed),
-    ("/api/unit/unbind_vehicles", UNIT, &[], Field("vehicle_ids", "请先勾选要办理的车辆")),
-    ("/api/unit/unbind_vehicles", UNIT, &[("vehicle_ids[]", "999999")], Kind("Conflict", "所选车辆都没有绑定")),
-    ("/unit/vehicles.csv", UNIT, &[("binding", "mine")], To("/unit/vehicles?binding=mine")),
-    ("/unit/vehicles.csv", UNIT, &[("plate", "冀A'--")], To("/unit/vehicles?plate=")),
-    ("/unit/violations.csv", UNIT, &[("status", "lost")], To("/unit/violations?status=lost")),
-    ("/unit/violations.csv", ONLINE, &[], Status(403, "此功能只面向单位用户")),
     ("/dev/sms-outbox", ANON, &[], Status(400, "missing field `phone`")),
     ("/dev/sms-outbox", ANON, &[("phone", "BIG")], Status(200, "[]")),
 ];
+
+/// The cases here and the unit dashboard's (`bad_input/units.rs`).
+fn all_cases() -> impl Iterator<Item = &'static Case> {
+    CASES.iter().chain(units::UNIT_CASES)
+}
 
 /// Everything a case got, to compare and to print.
 struct Got {
@@ -423,8 +412,7 @@ async fn send_case(
 async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     let print = std::env::var("BAD_INPUT_PRINT").is_ok_and(|v| v == "1");
     let entries: Vec<RouteEntry> = table().into_iter().filter(|e| e.via != Via::Page).collect();
-    let covered: BTreeSet<&str> = CASES
-        .iter()
+    let covered: BTreeSet<&str> = all_cases()
         .map(|c| c.0)
         .chain(NO_INPUT.iter().copied())
         .collect();
@@ -438,7 +426,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     // Each entry with input: two cases at least; a server function's
     // include a malformed one (routes read paths and queries leniently).
     for path in listed.iter().filter(|p| !NO_INPUT.contains(p)) {
-        let cases: Vec<_> = CASES.iter().filter(|c| c.0 == *path).collect();
+        let cases: Vec<_> = all_cases().filter(|c| c.0 == *path).collect();
         let malformed = !path.starts_with("/api/")
             || ANY_FORM_READS.contains(path)
             || cases.iter().any(|c| matches!(c.3, Malformed));
@@ -454,7 +442,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
         clients.push((who, logged_in(&app, who).await));
     }
     let mut wrong = Vec::new();
-    for (path, who, form, expected) in CASES {
+    for (path, who, form, expected) in all_cases() {
         let Some(entry) = entries.iter().find(|e| e.path == *path) else {
             continue;
         };

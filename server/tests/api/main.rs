@@ -41,6 +41,7 @@ mod security_events;
 mod sms;
 mod staff;
 mod staff_console;
+mod unit_drivers;
 mod units;
 mod violations;
 mod window_desk;

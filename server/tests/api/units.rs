@@ -440,7 +440,7 @@ async fn units_get_no_service_of_persons_and_persons_no_dashboard(app: TestApp) 
         ("/account", "/unit"),
         ("/account/vehicles", "/unit/vehicles"),
         ("/account/violations", "/unit/violations"),
-        ("/account/licence", "/unit"),
+        ("/account/licence", "/unit/drivers"),
         ("/account/exams", "/unit"),
     ] {
         let page = client

@@ -33,6 +33,59 @@ impl Sms {
         )
     }
 
+    pub fn driver_consent_code(unit: &str, code: &str, minutes: i64) -> Sms {
+        Sms::new(
+            SmsTemplate::DriverConsentCode,
+            &[unit, code, &minutes.to_string()],
+        )
+    }
+
+    pub fn unit_driver_bound(unit: &str) -> Sms {
+        Sms::new(SmsTemplate::UnitDriverBound, &[unit])
+    }
+
+    /// `driver` as shown to the unit (already masked by the caller).
+    pub fn unit_driver_ended(driver: &str) -> Sms {
+        Sms::new(SmsTemplate::UnitDriverEnded, &[driver])
+    }
+
+    pub fn named_driver_code(
+        unit: &str,
+        plate: &str,
+        occurred: &str,
+        violation: &str,
+        points: &str,
+        code: &str,
+        minutes: i64,
+    ) -> Sms {
+        Sms::new(
+            SmsTemplate::NamedDriverCode,
+            &[
+                unit,
+                plate,
+                occurred,
+                violation,
+                points,
+                code,
+                &minutes.to_string(),
+            ],
+        )
+    }
+
+    pub fn driver_took_points(
+        plate: &str,
+        occurred: &str,
+        violation: &str,
+        unit: &str,
+        points: &str,
+        decision_no: &str,
+    ) -> Sms {
+        Sms::new(
+            SmsTemplate::DriverTookPoints,
+            &[plate, occurred, violation, unit, points, decision_no],
+        )
+    }
+
     pub fn vehicle_bound(plate: &str) -> Sms {
         Sms::new(SmsTemplate::VehicleBound, &[plate])
     }

@@ -63,6 +63,21 @@ templates! {
     /// The owner is told someone else handled a violation of their vehicle.
     OwnerToldOfHandling => ("owner_told_of_handling", "您名下机动车的交通违法已由他人处理",
         "您名下的机动车${plate}于${occurred}的交通违法（${violation}）已由${handler}在交通安全综合服务管理平台处理，处罚决定书编号${decision_no}。如有异议，请拨打服务热线122。"),
+    /// 单位绑定驾驶证: the driver's consent code, naming the unit.
+    DriverConsentCode => ("driver_consent_code", "驾驶证绑定确认",
+        "${unit}申请将您的驾驶证绑定到其单位账户，绑定后该单位可查询您驾驶证的准驾车型、有效期、记分和状态。验证码${code}，${minutes}分钟内有效。同意请将验证码告诉对方；不同意请勿告诉任何人。"),
+    /// The driver is told a unit bound their licence, and how to end it.
+    UnitDriverBound => ("unit_driver_bound", "您的驾驶证已被单位绑定",
+        "${unit}已绑定您的驾驶证，可查询其准驾车型、有效期、记分和状态。您可以随时登录交通安全综合服务管理平台，在“我的驾驶证”中解除绑定。"),
+    /// The unit is told a driver ended the binding of their licence.
+    UnitDriverEnded => ("unit_driver_ended", "驾驶人已解除驾驶证绑定",
+        "驾驶人${driver}已解除其驾驶证与本单位的绑定。"),
+    /// 指定驾驶人处理: the named driver's code, with the facts and points.
+    NamedDriverCode => ("named_driver_code", "交通违法处理确认",
+        "${unit}申请由您作为驾驶人处理机动车${plate}于${occurred}的交通违法（${violation}），记${points}分计入您的驾驶证。验证码${code}，${minutes}分钟内有效。确是您驾驶请将验证码告诉对方；不是请勿告诉任何人。"),
+    /// The named driver is told the points are on their licence.
+    DriverTookPoints => ("driver_took_points", "交通违法记分已计入您的驾驶证",
+        "机动车${plate}于${occurred}的交通违法（${violation}）已经您确认由${unit}处理，记${points}分计入您的驾驶证，处罚决定书编号${decision_no}。如有异议，请拨打服务热线122。"),
     /// 机动车绑定成功.
     VehicleBound => ("vehicle_bound", "机动车绑定成功",
         "您已成功绑定机动车${plate}，可以在网上办理该车的相关业务。"),

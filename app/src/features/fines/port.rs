@@ -115,6 +115,29 @@ pub trait Fines: Send + Sync {
         decided_on: Date,
         actor: &Actor,
     ) -> PortResult<bool>;
+    /// Issues the decision of a violation with points on a unit's bound
+    /// vehicle, naming the driver (指定驾驶人): the points go on the
+    /// driver's licence in the same transaction, only while it is valid
+    /// and stays under twelve points. Tells the driver.
+    async fn decide_naming_driver(
+        &self,
+        account_id: i64,
+        violation_id: i64,
+        driver_id_number: &str,
+        decided_on: Date,
+        actor: &Actor,
+    ) -> PortResult<NamedDecision>;
+}
+
+/// What naming a driver came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamedDecision {
+    Decided,
+    /// It was not unhandled any more (another tab, another operator).
+    NotUnhandled,
+    /// The licence could not take the points any more (its points or status
+    /// changed since the check).
+    LicenceRefused,
 }
 
 /// Paying fines (罚款缴纳): payment orders, the gateway's notices and the

@@ -86,6 +86,39 @@ pub fn violation_line(lang: Lang, v: &FleetViolation) -> String {
     ])
 }
 
+/// The drivers file's first line (after the byte-order mark).
+pub fn drivers_header(lang: Lang) -> String {
+    let cells: &[(&str, &str)] = &[
+        ("姓名", "Name"),
+        ("驾驶证号", "Licence number"),
+        ("准驾车型", "Class"),
+        ("有效期至", "Valid until"),
+        ("记分", "Points"),
+        ("状态", "Status"),
+        ("提示", "Look at"),
+    ];
+    header(lang, cells)
+}
+
+/// One driver as a line of the file (the number masked as on the page).
+pub fn driver_line(lang: Lang, d: &super::drivers::UnitDriver) -> String {
+    let flags: Vec<&str> = d
+        .attention
+        .iter()
+        .map(|a| lang.pick(a.label_zh(), a.label_en()))
+        .collect();
+    csv::row(&[
+        d.name.clone(),
+        d.id_masked.clone(),
+        d.standing.class.code().to_string(),
+        d.standing.valid_until.to_string(),
+        d.standing.points.to_string(),
+        lang.pick(d.standing.status.zh(), d.standing.status.en())
+            .into(),
+        flags.join(lang.pick("、", "; ")),
+    ])
+}
+
 fn header(lang: Lang, cells: &[(&str, &str)]) -> String {
     let names: Vec<&str> = cells.iter().map(|(zh, en)| lang.pick(zh, en)).collect();
     format!("{}{}", csv::BOM, csv::row(&names))

@@ -4,6 +4,7 @@
 //! sorting, pages and CSV export.
 
 pub mod api;
+pub mod drivers;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
@@ -60,6 +61,8 @@ pub struct UnitOverview {
     /// The unit window that registered it (units register only there).
     pub window: Option<String>,
     pub counts: FleetCounts,
+    /// The drivers' licences it has bound.
+    pub drivers: drivers::DriverCounts,
 }
 
 /// One vehicle registered to the unit (单位名下机动车).

@@ -21,6 +21,7 @@ mod tests;
 /// The unit desk (单位业务): the fleet port and the day.
 pub struct UnitDesk<'a> {
     pub fleet: &'a dyn UnitFleet,
+    pub drivers: &'a dyn super::drivers::port::UnitDrivers,
     pub today: Date,
     /// The province this platform serves (its violations are handled here).
     pub home_province: &'a str,
@@ -71,6 +72,7 @@ impl<'a> UnitDesk<'a> {
     pub fn of(ports: &'a Ports) -> UnitDesk<'a> {
         UnitDesk {
             fleet: &*ports.units,
+            drivers: &*ports.unit_drivers,
             today: ports.clock.today(),
             home_province: ports.profile.home_province(),
         }
@@ -107,6 +109,13 @@ impl<'a> UnitDesk<'a> {
             granted: granted.clone(),
             window: window.clone(),
             counts,
+            drivers: self
+                .drivers
+                .driver_counts(
+                    account.account_id,
+                    crate::domain::unit_driver::licence_soon_until(self.today),
+                )
+                .await?,
         })
     }
 

@@ -2,6 +2,7 @@
 //! the unit is, its numbers at a glance, what is waiting to be done, and the
 //! services it may use; the unit's menu (`UnitNav`).
 
+use crate::features::units::drivers::DriverCounts;
 use crate::features::units::{unit_dashboard, FleetCounts, UnitOverview};
 use crate::i18n::{use_lang, Lang};
 use crate::ui::components::layout::Page;
@@ -16,6 +17,7 @@ pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
         ("/unit", "工作台", "Dashboard"),
         ("/unit/vehicles", "单位车辆", "Vehicles"),
         ("/unit/violations", "违法处理", "Violations"),
+        ("/unit/drivers", "驾驶人", "Drivers"),
         ("/account/plates", "预选号牌", "Plate numbers"),
         ("/account/messages", "消息中心", "Messages"),
         (
@@ -106,9 +108,9 @@ fn tasks(lang: Lang, c: &FleetCounts) -> Vec<(String, &'static str)> {
     );
     add(
         c.violations_with_points,
-        format!("{}起记分违法待驾驶人处理", c.violations_with_points),
+        format!("{}起记分违法待指定驾驶人处理", c.violations_with_points),
         format!(
-            "{} violations with points for the drivers to handle",
+            "{} violations with points: name the driver for each",
             c.violations_with_points
         ),
         "/unit/violations?status=unhandled&points=with",
@@ -140,6 +142,36 @@ fn tasks(lang: Lang, c: &FleetCounts) -> Vec<(String, &'static str)> {
     out
 }
 
+/// What is waiting about the drivers: licences to renew, drivers to keep
+/// off the road.
+fn driver_tasks(lang: Lang, d: &DriverCounts) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    if d.points_full > 0 {
+        out.push((
+            lang.pick(
+                &format!("{}名驾驶人记满12分，须参加学习和考试后方可驾驶", d.points_full),
+                &format!("{} drivers have 12 points and may not drive until they pass the study and test", d.points_full),
+            )
+            .to_string(),
+            "/unit/drivers?show=points_full",
+        ));
+    }
+    if d.expiring > 0 {
+        out.push((
+            lang.pick(
+                &format!("{}名驾驶人的驾驶证将在90日内到期或已过期", d.expiring),
+                &format!(
+                    "{} drivers' licences expire within 90 days or have expired",
+                    d.expiring
+                ),
+            )
+            .to_string(),
+            "/unit/drivers?show=expiring",
+        ));
+    }
+    out
+}
+
 fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
     let row = summary_row(lang);
     let c = d.counts.clone();
@@ -149,9 +181,13 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             {figure(lang, c.violations_unhandled, ("待处理违法".into(), "violations to handle".into()), "/unit/violations?status=unhandled")}
             {figure(lang, c.fines_due, ("待缴罚款".into(), "fines to pay".into()), "/unit/violations?status=handled_unpaid")}
             {figure(lang, c.inspections_soon, ("30日内检验到期".into(), "inspections due in 30 days".into()), "/unit/vehicles?binding=bound&due=1&sort=inspection")}
+            {figure(lang, d.drivers.bound, ("已绑定驾驶证".into(), "drivers' licences bound".into()), "/unit/drivers")}
+            {figure(lang, d.drivers.expiring, ("驾驶证90日内到期".into(), "licences expiring in 90 days".into()), "/unit/drivers?show=expiring")}
+            {figure(lang, d.drivers.points_full, ("驾驶人记满12分".into(), "drivers at 12 points".into()), "/unit/drivers?show=points_full")}
         </ul>
     };
-    let todo = tasks(lang, &c);
+    let mut todo = tasks(lang, &c);
+    todo.extend(driver_tasks(lang, &d.drivers));
     let todo = if todo.is_empty() {
         view! { <p>{lang.pick("暂无待办事项。", "Nothing is waiting.")}</p> }.into_any()
     } else {
@@ -197,6 +233,7 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
         <ul class="task-list">
             <li><a href="/unit/vehicles">{lang.pick("绑定、解绑本单位机动车，查询车辆状态和检验有效期", "Bind and unbind the unit's vehicles; see their status and inspection dates")}</a></li>
             <li><a href="/unit/violations">{lang.pick("查询绑定车辆的电子监控违法，处理不记分的违法并缴纳罚款", "See the camera-recorded violations of bound vehicles; handle those without points and pay the fines")}</a></li>
+            <li><a href="/unit/drivers">{lang.pick("经驾驶人短信同意绑定其驾驶证，查询准驾车型、有效期、记分和状态；记分违法指定实际驾驶人处理", "Bind drivers' licences with their SMS consent and see class, validity, points and status; name the driver for a violation with points")}</a></li>
             <li><a href="/account/plates">{lang.pick("为本单位新车预选号牌", "Choose plate numbers for the unit's new vehicles")}</a></li>
         </ul>
         <p class="hint">{lang.pick(

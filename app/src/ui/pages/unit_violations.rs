@@ -41,8 +41,8 @@ pub fn UnitViolationsPage() -> impl IntoView {
         <Page title_zh="单位违法处理" title_en="The unit's violations">
             <UnitNav lang current="/unit/violations" />
             <p>{lang.pick(
-                "这里列出本单位已绑定机动车的电子监控违法记录。不记分的违法（警告、罚款）由本单位处理并缴款；记分的违法由实际驾驶人处理，记分记入驾驶人的驾驶证。处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。",
-                "These are the camera-recorded violations of the unit's bound vehicles. The unit handles and pays those without points (warnings, fines); a violation with points is handled by the driver who drove, on the driver's licence. Pay within 15 days of handling — after that 3% of the fine is added per day.",
+                "这里列出本单位已绑定机动车的电子监控违法记录。不记分的违法（警告、罚款）由本单位处理并缴款；记分的违法须指定本单位已绑定驾驶证的实际驾驶人，经驾驶人短信确认后处理，记分记入驾驶人的驾驶证。处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。",
+                "These are the camera-recorded violations of the unit's bound vehicles. The unit handles and pays those without points (warnings, fines); for a violation with points the unit names the driver who drove (one whose licence it has bound); once the driver confirms by SMS it is handled and the points go on the driver's licence. Pay within 15 days of handling — after that 3% of the fine is added per day.",
             )}</p>
             {filters(lang, &query)}
             {when_loaded(lang, data, move |lang, page| table(lang, page, table_query.clone()))}
@@ -72,7 +72,7 @@ fn filters(lang: Lang, query: &TableQuery) -> impl IntoView {
                 {select_field(lang, "points", ("记分", "Points"), &get("points"), &[
                     ("", "全部", "All"),
                     ("without", "不记分（本单位处理）", "No points (the unit handles)"),
-                    ("with", "记分（驾驶人处理）", "With points (the driver handles)"),
+                    ("with", "记分（指定驾驶人处理）", "With points (name the driver)"),
                 ])}
                 {select_field(lang, "order", ("排序", "Order"), &get("order"), &[
                     ("", "最新违法在前", "Newest first"),
@@ -134,7 +134,7 @@ fn action(lang: Lang, v: &FleetViolation) -> AnyView {
             refused("请在违法发生地处理", "Handled where it happened")
         }
         (ViolationStatus::Unhandled, UnitHandling::ByTheDriver) => {
-            refused("需驾驶人处理", "For the driver")
+            open("指定驾驶人处理", "Name the driver")
         }
         (ViolationStatus::Unhandled, _) => open("处理", "Handle"),
         (ViolationStatus::HandledUnpaid, _) => open("缴款", "Pay"),

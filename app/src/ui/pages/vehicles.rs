@@ -1,12 +1,12 @@
-//! My vehicles (我的机动车) and my driving licence (我的驾驶证): what is
+//! My vehicles (我的机动车): what is
 //! bound, what can be bound, and what to do next. Plain forms: they work
 //! before (and without) the WASM.
 
 use crate::domain::BindingKind;
 use crate::error::AppError;
 use crate::features::bindings::{
-    licence_hints, licence_overview, my_vehicles, vehicle_hints, BindLicence, BindOwnVehicle,
-    ConfirmOtherVehicle, RequestOtherVehicle, UnbindLicence, UnbindVehicle,
+    my_vehicles, vehicle_hints, BindOwnVehicle, ConfirmOtherVehicle, RequestOtherVehicle,
+    UnbindVehicle,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
@@ -373,83 +373,4 @@ pub fn ConfirmOtherVehicleForm(
             </button>
         </form>
     }
-}
-
-#[component]
-pub fn LicencePage() -> impl IntoView {
-    require_login_redirect();
-    let lang = use_lang();
-    let done = use_query_map().with_untracked(|q| {
-        q.get("bound")
-            .map(|_| Text::new("驾驶证绑定成功。", "The licence is bound."))
-    });
-    let data = Resource::new_blocking(|| (), |_| licence_overview());
-    view! {
-        <Page title_zh="我的驾驶证" title_en="My driving licence">
-            <AccountNav lang current="/account/licence" />
-            <DoneBanner text=done lang />
-            <PostedError lang paths=vec![BindLicence::PATH, UnbindLicence::PATH] />
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(Some(l)) => licence_view(lang, l).into_any(),
-                        Ok(None) => view! {
-                            <p>{lang.pick(
-                                "没有查到登记在您身份证号码下的机动车驾驶证。如已在外省取得驾驶证，请登录发证地的平台查询。",
-                                "No driving licence is registered under your ID number here. If another province issued it, use that province's platform.",
-                            )}</p>
-                        }
-                        .into_any(),
-                        Err(err) => load_failed(lang, err),
-                    }
-                })}
-            </Suspense>
-        </Page>
-    }
-}
-
-fn licence_view(lang: Lang, l: crate::features::bindings::MyLicence) -> impl IntoView {
-    if !l.bound {
-        return view! {
-            <p>
-                {match lang {
-                    Lang::Zh => format!("查到您的驾驶证（准驾车型{}），绑定后可以查询记分、有效期并办理驾驶证业务。", l.class.code()),
-                    Lang::En => format!("We found your licence (class {}). Bind it to see points and validity and to use licence services.", l.class.code()),
-                }}
-            </p>
-            <form method="post" action=BindLicence::PATH>
-                <button class="button" type="submit">{lang.pick("绑定本人驾驶证", "Bind my licence")}</button>
-            </form>
-        }
-        .into_any();
-    }
-    let hints = licence_hints(&l, today())
-        .into_iter()
-        .map(|h| view! { <li>{h.get(lang).to_string()}</li> })
-        .collect_view();
-    let row = summary_row(lang);
-    let opt =
-        |d: Option<crate::domain::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-    view! {
-        <dl class="summary-list" data-testid="licence">
-            {row("驾驶证号", "Licence number", crate::ui::session_account().and_then(|a| a.id_number_masked).unwrap_or_default())}
-            {row("准驾车型", "Class", format!("{} {}", l.class.code(), lang.pick(l.class.zh(), l.class.en())))}
-            {row("状态", "Status", lang.pick(l.status.zh(), l.status.en()).to_string())}
-            {row("有效期", "Valid", format!("{} — {}", l.valid_from, l.valid_until))}
-            {row("初次领证日期", "First issued", l.first_issued.to_string())}
-            {row("累积记分", "Points this cycle", format!("{} / 12", l.points))}
-            {row("记分周期截止", "Cycle ends", l.cycle_ends.to_string())}
-            {row("审验日期", "Review due", opt(l.review_due))}
-            {row("提交身体条件证明日期", "Physical certificate due", opt(l.physical_due))}
-            {row("发证机关", "Issued by", l.issuing_authority.clone())}
-        </dl>
-        <h2 class="heading-m">{lang.pick("提示", "What to do next")}</h2>
-        <ul class="list--bullet hints">{hints}</ul>
-        <p><a href="/account/contact?target=licence">{lang.pick("变更驾驶人联系方式", "Change the driver's phone")}</a></p>
-        <p><a href="/account/licence/photo">{lang.pick("提交驾驶证专用照片", "Submit a licence photo")}</a></p>
-        <form method="post" action=UnbindLicence::PATH>
-            <button class="button button--secondary" type="submit">{lang.pick("解除绑定", "Unbind")}</button>
-        </form>
-    }
-    .into_any()
 }

@@ -14,7 +14,7 @@ use crate::ui::components::page_data::{summary_row, when_loaded};
 use crate::ui::components::pager::{page_href, pager};
 use crate::ui::components::table::DataTable;
 use crate::ui::pages::vehicles::{load_failed, AccountNav, DoneBanner, PostedError};
-use crate::ui::{require_login_redirect, today};
+use crate::ui::{form_error_from_url, require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -158,6 +158,8 @@ pub fn ViolationPage() -> impl IntoView {
     let pending =
         use_query_map().with_untracked(|q| q.get("payment").is_some_and(|v| v == "pending"));
     let data = Resource::new_blocking(move || id, |id| violation_detail(id.unwrap_or(-1)));
+    // A unit's step 1 of naming the driver, done without JavaScript.
+    let code_sent = use_query_map().with_untracked(|q| q.get("code_sent"));
     view! {
         <Page title_zh="违法详情" title_en="Violation">
             <AccountNav lang current="/account/violations" />
@@ -171,13 +173,13 @@ pub fn ViolationPage() -> impl IntoView {
                 </div>
             })}
             <PostedError lang paths=vec![HandleViolation::PATH, PayFine::PATH] />
-            {when_loaded(lang, data, detail_view)}
+            {when_loaded(lang, data, move |lang, v| detail_view(lang, v, code_sent.clone()))}
             <p><a href="/account/violations">{lang.pick("返回违法列表", "Back to violations")}</a></p>
         </Page>
     }
 }
 
-fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
+fn detail_view(lang: Lang, v: ViolationItem, code_sent: Option<String>) -> impl IntoView {
     let today = today();
     let row = summary_row(lang);
     let facts = view! {
@@ -201,6 +203,22 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
         }
         _ => v.may_handle(crate::ui::profile().home_province()),
     };
+    let profile = crate::ui::profile();
+    let home = profile.home_province();
+    if by_unit
+        && v.status == ViolationStatus::Unhandled
+        && v.points > 0
+        && v.may_handle(home).is_ok()
+    {
+        use crate::features::units::drivers::{UnitNameDriverConfirm, UnitNameDriverRequest};
+        let initial_error = form_error_from_url(UnitNameDriverConfirm::PATH)
+            .or_else(|| form_error_from_url(UnitNameDriverRequest::PATH));
+        return view! {
+            {facts}
+            <super::name_driver::NameDriverForm lang violation_id=v.id points=v.points code_sent initial_error />
+        }
+        .into_any();
+    }
     let next = match (verdict, v.status) {
         (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
             <div class="inset" data-testid="refusal">
@@ -277,6 +295,7 @@ fn detail_view(lang: Lang, v: ViolationItem) -> impl IntoView {
         {facts}
         {next}
     }
+    .into_any()
 }
 
 #[component]

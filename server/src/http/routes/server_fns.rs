@@ -18,6 +18,32 @@ pub fn server_functions() -> Vec<RouteEntry> {
         ),
         server_fn_entry("/api/unit/unbind_vehicles", "unit: unbind vehicles ticked"),
         server_fn_entry("/api/unit/violations", "unit: one page of its violations"),
+        server_fn_entry("/api/unit/drivers", "unit: one page of its drivers"),
+        server_fn_entry(
+            "/api/unit/driver_request",
+            "unit: send a driver the consent code",
+        ),
+        server_fn_entry(
+            "/api/unit/driver_confirm",
+            "unit: bind a licence with the driver's code",
+        ),
+        server_fn_entry("/api/unit/driver_unbind", "unit: unbind a driver's licence"),
+        server_fn_entry(
+            "/api/unit/name_driver_request",
+            "unit: send the named driver a code",
+        ),
+        server_fn_entry(
+            "/api/unit/name_driver_confirm",
+            "unit: handle a violation with points by the named driver",
+        ),
+        server_fn_entry(
+            "/api/licence/unit_ties",
+            "driver: the units that bound my licence",
+        ),
+        server_fn_entry(
+            "/api/licence/end_unit_tie",
+            "driver: end a unit's binding of my licence",
+        ),
         server_fn_entry("/api/login", "log in (登录)"),
         server_fn_entry("/api/logout", "log out (退出)"),
         server_fn_entry(

@@ -24,6 +24,15 @@ fn args(path: &str, o: &Objects) -> Vec<(&'static str, String)> {
         "/api/confirm_other_vehicle" => &[("plate", "{plate}"), ("code", "000000")],
         "/api/violation_detail" => &[("violation_id", "{v_open}")],
         "/api/handle_violation" => &[("violation_id", "{v_open}"), ("confirm", "yes")],
+        "/api/unit/name_driver_request" => {
+            &[("violation_id", "{v_open}"), ("id_number", "{id_number}")]
+        }
+        "/api/unit/name_driver_confirm" => &[
+            ("violation_id", "{v_open}"),
+            ("id_number", "{id_number}"),
+            ("code", "000000"),
+            ("confirm", "yes"),
+        ],
         "/api/pay_fine" => &[("violation_id", "{v_order}")],
         "/api/fine_receipt" => &[("receipt_no", "{receipt}")],
         "/api/submit_application" => &[
@@ -110,6 +119,7 @@ fn fill(template: &str, o: &Objects, car: &str) -> String {
     template
         .replace("{car}", car)
         .replace("{plate}", &o.plate)
+        .replace("{id_number}", &o.owner_id_number)
         .replace("{vin_suffix}", &o.vin[o.vin.len() - 6..])
         .replace("{v_open}", &o.v_open.to_string())
         .replace("{v_order}", &o.v_order.to_string())

@@ -84,6 +84,9 @@ pub const MATRIX: &[(&str, &str, Pair, [O; 4])] = &[
     ("POST", "/api/unit/bind_vehicles", W, [NotAllowed, NotAllowed, Conflict, NotAllowed]),
     ("POST", "/api/unit/unbind_vehicles", W, [NotAllowed, NotAllowed, Conflict, NotAllowed]),
     ("POST", "/api/unbind_vehicle", W, [Ok, NotFound, NotFound, NotAllowed]),
+    // Naming a driver is the unit's, on its own bound vehicles only.
+    ("POST", "/api/unit/name_driver_request", W, [NotAllowed, NotAllowed, NotFound, NotAllowed]),
+    ("POST", "/api/unit/name_driver_confirm", W, [NotAllowed, NotAllowed, NotFound, NotAllowed]),
 ];
 
 /// The entries that name no citizen's object, and why.
@@ -108,6 +111,15 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/unit/violations", OWN),
     ("GET", "/unit/vehicles.csv", OWN),
     ("GET", "/unit/violations.csv", OWN),
+    ("POST", "/api/unit/drivers", OWN),
+    ("GET", "/unit/drivers", OWN),
+    ("GET", "/unit/drivers/confirm", OWN),
+    ("GET", "/unit/drivers.csv", OWN),
+    ("POST", "/api/licence/unit_ties", OWN),
+    ("POST", "/api/unit/driver_request", TIE),
+    ("POST", "/api/unit/driver_confirm", TIE),
+    ("POST", "/api/unit/driver_unbind", TIE),
+    ("POST", "/api/licence/end_unit_tie", TIE),
     ("POST", "/api/licence_overview", OWN),
     ("POST", "/api/bind_licence", OWN),
     ("POST", "/api/unbind_licence", OWN),
@@ -185,6 +197,7 @@ const QUEUE: &str = "a staff list or home: every citizen's, by the staff power";
 const SESSION: &str = "an exam session is open to every learner: booking is no act on another's";
 const NOBODYS: &str = "a registration window or plate series belongs to no citizen";
 const GATEWAY: &str = "the gateway's notice: its signature is the check";
+const TIE: &str = "a unit's binding of a driver's licence: made with the driver's code; each side ends only its own (unit_drivers.rs)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 
 /// (staff role, path, form, outcome).

@@ -127,9 +127,71 @@ impl Fleet {
     }
 }
 
+/// A unit without drivers (the drivers desk has its own tests).
+struct NoDrivers;
+
+#[async_trait]
+impl crate::features::units::drivers::port::UnitDrivers for NoDrivers {
+    async fn driver_record(
+        &self,
+        _: &str,
+    ) -> PortResult<Option<crate::features::units::drivers::port::DriverRecord>> {
+        Ok(None)
+    }
+    async fn bound_driver(
+        &self,
+        _: i64,
+        _: &str,
+    ) -> PortResult<Option<crate::features::units::drivers::port::DriverRecord>> {
+        Ok(None)
+    }
+    async fn drivers(
+        &self,
+        _: i64,
+        _: crate::features::units::drivers::DriverFilter,
+        _: Date,
+        page: PageRequest,
+    ) -> PortResult<ListPage<crate::features::units::drivers::UnitDriver>> {
+        Ok(ListPage::new(Vec::new(), 0, page))
+    }
+    async fn drivers_after(
+        &self,
+        _: i64,
+        _: crate::features::units::drivers::DriverFilter,
+        _: Date,
+        _: i64,
+        _: i64,
+    ) -> PortResult<Vec<crate::features::units::drivers::UnitDriver>> {
+        Ok(Vec::new())
+    }
+    async fn driver_counts(
+        &self,
+        _: i64,
+        _: Date,
+    ) -> PortResult<crate::features::units::drivers::DriverCounts> {
+        Ok(Default::default())
+    }
+    async fn bind_driver(&self, _: i64, _: &str, _: &Actor) -> PortResult<bool> {
+        Ok(false)
+    }
+    async fn unbind_driver(&self, _: i64, _: i64, _: &Actor) -> PortResult<bool> {
+        Ok(false)
+    }
+    async fn ties_of_driver(
+        &self,
+        _: &str,
+    ) -> PortResult<Vec<crate::features::units::drivers::DriverTie>> {
+        Ok(Vec::new())
+    }
+    async fn end_tie(&self, _: &str, _: i64, _: &Actor) -> PortResult<bool> {
+        Ok(false)
+    }
+}
+
 fn desk(fleet: &Fleet) -> UnitDesk<'_> {
     UnitDesk {
         fleet,
+        drivers: &NoDrivers,
         today: fleet.today(),
         home_province: "冀",
     }
