@@ -365,6 +365,8 @@ async fn write_demo_json(
         "clerk_unit_window": { "login": clerk, "password": password, "totp_key": TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).to_base32() },
         "owner_car": car,
         "owner_cars": s.owner_cars,
+        "fleet_drivers_not_bound": s.fleet_drivers_not_bound,
+        "fleet_drivers_bound": s.fleet_drivers_bound,
     });
     std::fs::write(
         path,

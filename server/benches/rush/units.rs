@@ -90,6 +90,9 @@ pub async fn run() {
         "/unit/violations?page=400",
         "/unit/violations?status=unhandled&points=without",
         "/unit/violations?order=oldest&plate=A8",
+        "/unit/drivers",
+        "/unit/drivers?page=6",
+        "/unit/drivers?show=expiring",
     ] {
         let (alone, failed_alone) = ask(&client, &bench.base, path, &cookie, rounds, 1).await;
         let (busy, failed_busy) = ask(&client, &bench.base, path, &cookie, rounds, CLIENTS).await;
@@ -127,6 +130,10 @@ pub async fn run() {
         (
             "/unit/violations.csv",
             "SELECT COUNT(*) FROM violations x JOIN vehicle_bindings b ON b.vehicle_id = x.vehicle_id WHERE b.account_id = $1",
+        ),
+        (
+            "/unit/drivers.csv",
+            "SELECT COUNT(*) FROM unit_drivers WHERE account_id = $1",
         ),
     ] {
         let expected: i64 = if path.contains("vehicles") {

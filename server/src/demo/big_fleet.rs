@@ -104,30 +104,20 @@ pub(super) async fn big_fleet(
 const DRIVERS_NOT_BOUND: usize = 20;
 
 /// The company's account has bound its drivers' licences, all but the
-/// last few (once the demo accounts exist). Answers those not bound whose
-/// licence is valid with no points: (ID number, name, phone).
+/// last few (once the demo accounts exist). Answers, of those with a
+/// valid licence and no points, the ones not bound and the first few bound:
+/// (ID number, name, phone).
 pub(super) async fn bind_drivers(
     tx: &mut Tx,
     company: &Organisation,
     driver_ids: &[String],
     today: Date,
     now_ms: i64,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+) -> Result<FleetDrivers, sqlx::Error> {
     let bound = driver_ids.len().saturating_sub(DRIVERS_NOT_BOUND);
-    let mut not_bound = Vec::new();
-    for id_number in &driver_ids[bound..] {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT p.name, p.phone FROM persons p JOIN driving_licences l ON l.id_number = p.id_number
-             WHERE p.id_number = $1 AND l.points = 0 AND l.status = 'A' AND l.valid_until > $2",
-        )
-        .bind(id_number)
-        .bind(today.add_days(200).to_iso())
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some((name, phone)) = row {
-            not_bound.push((id_number.clone(), name, phone));
-        }
-    }
+    let not_bound = clean_licences(tx, &driver_ids[bound..], today).await?;
+    let mut some_bound = clean_licences(tx, &driver_ids[..bound.min(20)], today).await?;
+    some_bound.truncate(4);
     for id_number in &driver_ids[..bound] {
         sqlx::query(
             "INSERT INTO unit_drivers (account_id, id_number, bound_at)
@@ -139,7 +129,40 @@ pub(super) async fn bind_drivers(
         .execute(&mut **tx)
         .await?;
     }
-    Ok(not_bound)
+    Ok(FleetDrivers {
+        not_bound,
+        some_bound,
+    })
+}
+
+/// Drivers for the browser tests: (ID number, name, phone).
+pub(super) struct FleetDrivers {
+    pub(super) not_bound: Vec<(String, String, String)>,
+    pub(super) some_bound: Vec<(String, String, String)>,
+}
+
+/// Of these drivers, those whose licence is valid for long yet and carries
+/// no points.
+async fn clean_licences(
+    tx: &mut Tx,
+    ids: &[String],
+    today: Date,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let mut clean = Vec::new();
+    for id_number in ids {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT p.name, p.phone FROM persons p JOIN driving_licences l ON l.id_number = p.id_number
+             WHERE p.id_number = $1 AND l.points = 0 AND l.status = 'A' AND l.valid_until > $2",
+        )
+        .bind(id_number)
+        .bind(today.add_days(200).to_iso())
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((name, phone)) = row {
+            clean.push((id_number.clone(), name, phone));
+        }
+    }
+    Ok(clean)
 }
 
 /// The company's drivers: persons with professional or car licences, some

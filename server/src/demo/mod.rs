@@ -68,10 +68,11 @@ pub struct DemoSummary {
     pub can_register_online: Vec<(String, String, String)>,
     /// The online owners' small cars, in the order of their logins.
     pub owner_cars: Vec<DemoCar>,
-    /// Drivers of the big fleet the company has not bound, with a valid
-    /// licence and no points: (ID number, name, phone on record). Empty
-    /// without the big fleet.
+    /// Drivers of the big fleet with a valid licence and no points: (ID
+    /// number, name, phone on record), those the company has not bound and
+    /// a few it has. Empty without the big fleet.
     pub fleet_drivers_not_bound: Vec<(String, String, String)>,
+    pub fleet_drivers_bound: Vec<(String, String, String)>,
 }
 
 /// How much demo data to load.
@@ -140,17 +141,18 @@ pub async fn load(
     logins.extend(accounts::units(&mut tx, &persons, &orgs, &staff, now_ms, hash_password).await?);
     logins.extend(accounts::staff_logins());
     logins.extend(second);
-    let fleet_drivers_not_bound = if big_fleet_drivers.is_empty() {
-        Vec::new()
+    let (fleet_drivers_not_bound, fleet_drivers_bound) = if big_fleet_drivers.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        big_fleet::bind_drivers(
+        let drivers = big_fleet::bind_drivers(
             &mut tx,
             &orgs[BIG_FLEET_COMPANY],
             &big_fleet_drivers,
             today,
             now_ms,
         )
-        .await?
+        .await?;
+        (drivers.not_bound, drivers.some_bound)
     };
 
     exams::exams(&mut tx, &mut rng, &persons, today, now_ms).await?;
@@ -170,5 +172,6 @@ pub async fn load(
         can_register_online,
         owner_cars: fleet.owner_cars,
         fleet_drivers_not_bound,
+        fleet_drivers_bound,
     })
 }

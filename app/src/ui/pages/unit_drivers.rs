@@ -121,11 +121,15 @@ fn table(lang: Lang, page: ListPage<UnitDriver>, query: TableQuery) -> AnyView {
         .into_iter()
         .map(|d| {
             let s = d.standing;
-            let tags = d
-                .attention
-                .iter()
-                .map(|a| view! { <span class="tag">{lang.pick(a.label_zh(), a.label_en())}</span> " " })
-                .collect_view();
+            let tags = if d.attention.is_empty() {
+                "—".into_any()
+            } else {
+                d.attention
+                    .iter()
+                    .map(|a| view! { <span class="tag">{lang.pick(a.label_zh(), a.label_en())}</span> " " })
+                    .collect_view()
+                    .into_any()
+            };
             view! {
                 <tr>
                     <td data-label=label(0)>{d.name.clone()}</td>
