@@ -117,7 +117,9 @@ test('a transport company binds a driver and names them for a violation with poi
   await page.getByLabel('驾驶人姓名').fill(name);
   await page.getByLabel('驾驶证号（身份证号码）').fill(idNumber);
   await page.getByRole('button', { name: '向驾驶人发送验证码' }).click();
-  await expect(page.getByRole('status').first()).toContainText('验证码已发送到驾驶人登记的手机');
+  await expect(page).toHaveURL(/\/unit\/drivers\/confirm/);
+  await expect(page.getByText('验证码已发送到驾驶人登记的手机')).toBeVisible();
+  await page.getByLabel('驾驶证号（身份证号码）').fill(idNumber);
   await page.getByLabel('驾驶人收到的短信验证码').fill(await latestCode(page.request, phone));
   await page.getByRole('button', { name: '确认绑定' }).click();
   await expect(page).toHaveURL(/done=bound/);
@@ -132,9 +134,44 @@ test('a transport company binds a driver and names them for a violation with poi
   await page.getByLabel('驾驶人的驾驶证号（身份证号码）').fill(namedId);
   await page.getByRole('button', { name: '向驾驶人发送验证码' }).click();
   await expect(page.getByRole('status').first()).toContainText('短信中写明了违法事实和记分');
+  await page.getByLabel('驾驶人的驾驶证号（身份证号码）').fill(namedId);
   await page.getByLabel('驾驶人收到的短信验证码').fill(await latestCode(page.request, namedPhone));
   await page.getByLabel('本单位确认该驾驶人是违法时的实际驾驶人，对违法事实无异议').check();
   await page.getByRole('button', { name: '确认处理' }).click();
   await expect(page).toHaveURL(/handled=1/);
   await expect(page.getByRole('status').first()).toContainText('处理成功');
+});
+
+// Three fines handled, then paid in one payment order: one trip to the
+// bank, a receipt for each fine.
+test('a transport company pays three fines in one order', async ({ page }) => {
+  test.setTimeout(120_000);
+  await logIn(page);
+  await page.goto('/unit/vehicles');
+  await page.getByRole('button', { name: '绑定全部未绑定的车辆' }).last().click();
+  await expect(page.locator('.notice--success, .error-summary').first()).toContainText(/已绑定\d+辆机动车|没有可以绑定的车辆/);
+  for (let n = 0; n < 3; n += 1) {
+    await page.goto('/unit/violations?status=unhandled&points=without');
+    const fine = page.getByTestId('unit-violations').getByRole('row').filter({ hasText: '罚款' })
+      .getByRole('link', { name: /^处理/ }).first();
+    await fine.click();
+    await page.getByLabel('本单位对上述违法事实无异议，接受处理').check();
+    await page.getByRole('button', { name: '确认处理' }).click();
+    await expect(page.getByRole('status').first()).toContainText('处理成功');
+  }
+  await page.goto('/unit/violations?status=handled_unpaid&order=oldest');
+  const boxes = page.getByTestId('unit-violations').locator('input[type=checkbox]');
+  for (const n of [0, 1, 2]) {
+    await boxes.nth(n).check();
+  }
+  await page.getByRole('button', { name: '合并缴纳所选罚款' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('模拟银行支付');
+  const amount = await page.getByTestId('bank-amount').textContent();
+  await page.getByRole('button', { name: '确认支付' }).click();
+  await expect(page).toHaveURL(/\/account\/receipts\/JK\d+$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('罚款缴纳凭证');
+  // Every fine of the order has its receipt in the message centre.
+  await page.goto('/account/messages');
+  await expect(page.getByText('罚款缴纳成功').first()).toBeVisible();
+  expect(amount).toMatch(/^¥\d+\.\d\d$/);
 });

@@ -21,6 +21,7 @@ mod devices;
 mod error;
 mod exam_admin;
 mod exams;
+mod fine_batches;
 mod fines;
 mod group_commit;
 mod licence_photos;

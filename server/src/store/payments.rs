@@ -3,7 +3,7 @@
 //! violation (partial unique indexes); a payment that arrives after the
 //! fine was settled is marked for refund, never applied twice.
 
-use super::{port, Store};
+use super::{port, Store, StoreResult, Tx};
 use crate::db::Backend;
 use app::domain::{Date, ViolationStatus};
 use app::policy::PAYMENT_ORDER_TTL_SECS;
@@ -119,7 +119,15 @@ impl FinePayments for Store {
             .await?
             .map(Into::into);
             if let Some(order) = open {
-                if order.expires_at > now_ms && order.amount_fen == amount {
+                // A fine's part of a combined order is that order's: paying
+                // the fine alone closes it and opens the fine's own.
+                let in_batch: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM fine_payments WHERE order_no = $1 AND batch_no IS NOT NULL",
+                )
+                .bind(&order.order_no)
+                .fetch_one(&mut *tx)
+                .await?;
+                if in_batch == 0 && order.expires_at > now_ms && order.amount_fen == amount {
                     tx.commit().await?;
                     return Ok(Ok(order));
                 }
@@ -174,15 +182,33 @@ impl FinePayments for Store {
         .await
     }
 
+    async fn open_batch(
+        &self,
+        account_id: i64,
+        fines: &[FineDue],
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<PaymentOrder, BatchRejection>> {
+        port(
+            "open_batch",
+            self.open_batch_in(account_id, fines, now_ms, actor),
+        )
+        .await
+    }
+
     async fn payment_order(&self, order_no: &str) -> PortResult<Option<PaymentOrder>> {
         port("payment_order", async {
             let row: Option<OrderRow> = sqlx::query_as(
-                "SELECT order_no, violation_id, amount_fen, status, expires_at, receipt_no FROM fine_payments WHERE order_no = $1",
+                "SELECT order_no, violation_id, amount_fen, status, expires_at, receipt_no FROM fine_payments
+                 WHERE order_no = $1 AND batch_no IS NULL",
             )
             .bind(order_no)
             .fetch_optional(&self.pool)
             .await?;
-            Ok(row.map(Into::into))
+            match row {
+                Some(row) => Ok(Some(row.into())),
+                None => self.batch_order(order_no).await,
+            }
         })
         .await
     }
@@ -190,21 +216,20 @@ impl FinePayments for Store {
     /// Records a verified gateway notice (idempotent).
     async fn settle_payment(&self, notice: &PaymentNotice, now_ms: i64) -> PortResult<Settlement> {
         port("settle_payment", async {
-            let gateway = Actor {
-                account_id: None,
-                ip: "payment-gateway".into(),
-            };
             let mut tx = self.begin_write().await?;
             let sql = match self.backend {
-                Backend::Postgres => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1 FOR UPDATE",
-                Backend::Sqlite => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1",
+                // A fine's part of a combined order is settled only with that
+                // order (its number is not the gateway's).
+                Backend::Postgres => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1 AND batch_no IS NULL FOR UPDATE",
+                Backend::Sqlite => "SELECT id, violation_id, account_id, amount_fen, status, receipt_no FROM fine_payments WHERE order_no = $1 AND batch_no IS NULL",
             };
             let row: Option<(i64, i64, i64, i64, String, Option<String>)> = sqlx::query_as(sql)
                 .bind(&notice.order_no)
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some((payment_id, violation_id, account_id, amount, status, receipt_no)) = row else {
-                return Ok(Settlement::UnknownOrder);
+                // Not one fine's order: several fines' (合并缴款), or none.
+                return self.settle_batch_in(tx, notice, now_ms).await;
             };
             if amount != notice.amount_fen {
                 return Ok(Settlement::AmountMismatch);
@@ -219,95 +244,20 @@ impl FinePayments for Store {
                 "refund_due" => return Ok(Settlement::RefundDue { account_id }),
                 _ => {}
             }
-            self.lock_violation(&mut tx, violation_id).await?;
-            let paid_elsewhere = sqlx::query(
-                "SELECT 1 AS one FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
-            )
-            .bind(violation_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-            if paid_elsewhere {
-                sqlx::query(
-                    "UPDATE fine_payments SET status = 'refund_due', paid_at = $1, bank_ref = $2 WHERE id = $3",
-                )
-                .bind(now_ms)
-                .bind(&notice.bank_ref)
-                .bind(payment_id)
-                .execute(&mut *tx)
-                .await?;
-                self.audit_in(
-                    &mut tx,
-                    &gateway,
-                    "payment.refund_due",
-                    &format!("violation:{violation_id}"),
-                    &format!(
-                        "order {} paid after the fine was settled; bank ref {}",
-                        notice.order_no, notice.bank_ref
-                    ),
-                )
-                .await?;
-                Store::notify_in(
-                    &mut tx,
-                    account_id,
-                    &app::domain::Sms::payment_refund_due(
-                        &notice.order_no,
-                        &app::domain::violation::yuan_text(amount),
-                    ),
-                    "/account/violations",
-                    now_ms,
-                )
-                .await?;
-                tx.commit().await?;
-                return Ok(Settlement::RefundDue { account_id });
-            }
-            let receipt_no = format!(
-                "JK{}{:08}",
-                Date::from_unix_seconds(now_ms.div_euclid(1000), 8)
-                    .to_iso()
-                    .replace('-', ""),
-                payment_id
-            );
-            sqlx::query(
-                "UPDATE fine_payments SET status = 'paid', paid_at = $1, bank_ref = $2, receipt_no = $3
-                 WHERE id = $4 AND status IN ('pending', 'expired')",
-            )
-            .bind(now_ms)
-            .bind(&notice.bank_ref)
-            .bind(&receipt_no)
-            .bind(payment_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE violations SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'handled_unpaid'",
-            )
-            .bind(now_ms)
-            .bind(violation_id)
-            .execute(&mut *tx)
-            .await?;
-            self.audit_in(
-                &mut tx,
-                &gateway,
-                "payment.paid",
-                &format!("violation:{violation_id}"),
-                &format!(
-                    "order {}, receipt {receipt_no}, bank ref {}",
-                    notice.order_no, notice.bank_ref
-                ),
-            )
-            .await?;
-            Store::notify_in(
-                &mut tx,
+            let member = Member {
+                payment_id,
+                violation_id,
                 account_id,
-                &app::domain::Sms::fine_paid(&app::domain::violation::yuan_text(amount), &receipt_no),
-                &format!("/account/receipts/{receipt_no}"),
-                now_ms,
-            )
-            .await?;
+                amount_fen: amount,
+            };
+            let settled = self.settle_member_in(&mut tx, &member, notice, now_ms).await?;
             tx.commit().await?;
-            Ok(Settlement::Paid {
-                receipt_no,
-                account_id,
+            Ok(match settled {
+                MemberSettled::Paid(receipt_no) => Settlement::Paid {
+                    receipt_no,
+                    account_id,
+                },
+                MemberSettled::RefundDue => Settlement::RefundDue { account_id },
             })
         })
         .await
@@ -332,5 +282,126 @@ impl FinePayments for Store {
             Ok(row.map(Into::into))
         })
         .await
+    }
+}
+
+/// One fine's row of an order (a single order's only row, or one of a
+/// combined order's).
+pub(super) struct Member {
+    pub(super) payment_id: i64,
+    pub(super) violation_id: i64,
+    pub(super) account_id: i64,
+    pub(super) amount_fen: i64,
+}
+
+/// What settling one fine's row came to.
+pub(super) enum MemberSettled {
+    Paid(String),
+    RefundDue,
+}
+
+impl Store {
+    /// Settles one fine's row in the caller's transaction: paid with its
+    /// receipt, or, when another order paid that fine first, kept as money
+    /// to refund. The account is told either way.
+    pub(super) async fn settle_member_in(
+        &self,
+        tx: &mut Tx,
+        m: &Member,
+        notice: &PaymentNotice,
+        now_ms: i64,
+    ) -> StoreResult<MemberSettled> {
+        let gateway = Actor {
+            account_id: None,
+            ip: "payment-gateway".into(),
+        };
+        self.lock_violation(tx, m.violation_id).await?;
+        let paid_elsewhere = sqlx::query(
+            "SELECT 1 AS one FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
+        )
+        .bind(m.violation_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some();
+        if paid_elsewhere {
+            sqlx::query(
+                    "UPDATE fine_payments SET status = 'refund_due', paid_at = $1, bank_ref = $2 WHERE id = $3",
+                )
+                .bind(now_ms)
+                .bind(&notice.bank_ref)
+                .bind(m.payment_id)
+                .execute(&mut **tx)
+                .await?;
+            self.audit_in(
+                tx,
+                &gateway,
+                "payment.refund_due",
+                &format!("violation:{}", m.violation_id),
+                &format!(
+                    "order {} paid after the fine was settled; bank ref {}",
+                    notice.order_no, notice.bank_ref
+                ),
+            )
+            .await?;
+            Store::notify_in(
+                tx,
+                m.account_id,
+                &app::domain::Sms::payment_refund_due(
+                    &notice.order_no,
+                    &app::domain::violation::yuan_text(m.amount_fen),
+                ),
+                "/account/violations",
+                now_ms,
+            )
+            .await?;
+            return Ok(MemberSettled::RefundDue);
+        }
+        let receipt_no = format!(
+            "JK{}{:08}",
+            Date::from_unix_seconds(now_ms.div_euclid(1000), 8)
+                .to_iso()
+                .replace('-', ""),
+            m.payment_id
+        );
+        sqlx::query(
+            "UPDATE fine_payments SET status = 'paid', paid_at = $1, bank_ref = $2, receipt_no = $3
+                 WHERE id = $4 AND status IN ('pending', 'expired')",
+        )
+        .bind(now_ms)
+        .bind(&notice.bank_ref)
+        .bind(&receipt_no)
+        .bind(m.payment_id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+                "UPDATE violations SET status = 'paid', paid_at = $1 WHERE id = $2 AND status = 'handled_unpaid'",
+            )
+            .bind(now_ms)
+            .bind(m.violation_id)
+            .execute(&mut **tx)
+            .await?;
+        self.audit_in(
+            tx,
+            &gateway,
+            "payment.paid",
+            &format!("violation:{}", m.violation_id),
+            &format!(
+                "order {}, receipt {receipt_no}, bank ref {}",
+                notice.order_no, notice.bank_ref
+            ),
+        )
+        .await?;
+        Store::notify_in(
+            tx,
+            m.account_id,
+            &app::domain::Sms::fine_paid(
+                &app::domain::violation::yuan_text(m.amount_fen),
+                &receipt_no,
+            ),
+            &format!("/account/receipts/{receipt_no}"),
+            now_ms,
+        )
+        .await?;
+        Ok(MemberSettled::Paid(receipt_no))
     }
 }

@@ -19,6 +19,7 @@ mod csrf;
 mod delivery;
 mod demo_data;
 mod exams;
+mod fine_batches;
 mod fines;
 mod hardening;
 mod jobs;

@@ -15,7 +15,7 @@ use app::features::units::drivers::{
 };
 use leptos::server_fn::ServerFn;
 
-const COMPANY: &str = "Road transport company (unit)";
+pub(crate) const COMPANY: &str = "Road transport company (unit)";
 const DRIVER: &str = "Window-registered individual";
 
 /// The driver's ID number, name and phone on record; their licence is
@@ -57,7 +57,7 @@ async fn driver(app: &TestApp) -> (String, String, String) {
 /// A saloon car registered to the unit and bound by it, with one
 /// unhandled violation of `points` points recorded here; answers the
 /// violation.
-async fn violation_with_points(
+pub(crate) async fn violation_with_points(
     app: &TestApp,
     client: &reqwest::Client,
     tag: &str,

@@ -79,6 +79,17 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
     }
 }
 
+/// Pays several handled fines in one payment order (合并缴款): the fines
+/// ticked (`violation_ids[]`); answers the gateway's checkout address (the
+/// browser goes there).
+#[server(prefix = "/api", endpoint = "pay_fines")]
+pub async fn pay_fines(#[server(default)] violation_ids: Vec<i64>) -> Result<String, AppError> {
+    let account = require_citizen()?;
+    let url = service::pay_several(&ports()?, account.account_id, violation_ids, &actor()).await?;
+    redirect_to(&url);
+    Ok(url)
+}
+
 /// A receipt of the account's own payment.
 #[server(prefix = "/api", endpoint = "fine_receipt")]
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {

@@ -17,6 +17,9 @@ use crate::domain::{BindingKind, Date, Refusal, VehicleType, ViolationFacts, Vio
 use crate::features::paging::ListPage;
 use serde::{Deserialize, Serialize};
 
+/// Most fines one payment order pays (合并缴款): a table page's worth.
+pub const MAX_FINES_PER_ORDER: usize = 50;
+
 /// One violation of a bound vehicle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViolationItem {

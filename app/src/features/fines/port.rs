@@ -51,6 +51,21 @@ pub enum Settlement {
     AmountMismatch,
 }
 
+/// One fine of a combined order and what it owes today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FineDue {
+    pub violation_id: i64,
+    pub fine_fen: i64,
+    pub surcharge_fen: i64,
+}
+
+/// Why a combined order was not opened: this fine can not be paid now
+/// (paid meanwhile, or not handled).
+#[derive(Debug, PartialEq, Eq)]
+pub struct BatchRejection {
+    pub violation_id: i64,
+}
+
 /// Why a payment order was not opened.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PayRejection {
@@ -155,6 +170,19 @@ pub trait FinePayments: Send + Sync {
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<PaymentOrder, PayRejection>>;
+    /// Opens one payment order for several handled fines (合并缴款), or
+    /// returns the open one for the same fines and amounts (a double
+    /// click). Any other open order of these fines is closed (a late bank
+    /// payment of it is still accepted, and refunded if the fine is paid).
+    async fn open_batch(
+        &self,
+        account_id: i64,
+        fines: &[FineDue],
+        now_ms: i64,
+        actor: &Actor,
+    ) -> PortResult<Result<PaymentOrder, BatchRejection>>;
+    /// A fine's order, or a combined order (then `violation_id` is its
+    /// first fine's and `receipt_no` that fine's receipt once paid).
     async fn payment_order(&self, order_no: &str) -> PortResult<Option<PaymentOrder>>;
     /// Records a verified bank notice (idempotent).
     async fn settle_payment(&self, notice: &PaymentNotice, now_ms: i64) -> PortResult<Settlement>;

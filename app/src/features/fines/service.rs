@@ -136,6 +136,79 @@ pub async fn pay(
     }
 }
 
+/// Opens one payment order for several handled fines (合并缴款): each must
+/// be the account's to pay here, handled and not paid; at most
+/// [`super::MAX_FINES_PER_ORDER`].
+pub async fn pay_several(
+    ports: &Ports,
+    account_id: i64,
+    violation_ids: Vec<i64>,
+    actor: &Actor,
+) -> Result<String, AppError> {
+    let mut ids = violation_ids;
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(AppError::field(
+            "violation_ids",
+            Text::new("请先勾选要缴纳的罚款", "Tick the fines to pay first"),
+        ));
+    }
+    if ids.len() > super::MAX_FINES_PER_ORDER {
+        return Err(AppError::field(
+            "violation_ids",
+            Text::new(
+                format!("一次最多合并缴纳{}笔罚款", super::MAX_FINES_PER_ORDER),
+                format!(
+                    "At most {} fines can be paid in one order",
+                    super::MAX_FINES_PER_ORDER
+                ),
+            ),
+        ));
+    }
+    let today = ports.clock.today();
+    let mut due = Vec::with_capacity(ids.len());
+    for id in ids {
+        let item = load(ports, account_id, id).await?;
+        item.may_handle(ports.profile.home_province())?;
+        if item.status != ViolationStatus::HandledUnpaid || item.fine_yuan == 0 {
+            return Err(not_payable(&item));
+        }
+        due.push(super::port::FineDue {
+            violation_id: id,
+            fine_fen: i64::from(item.fine_yuan) * 100,
+            surcharge_fen: item.surcharge_fen(today),
+        });
+    }
+    match ports
+        .fine_payments
+        .open_batch(account_id, &due, ports.clock.now_ms(), actor)
+        .await?
+    {
+        Ok(order) => Ok(ports.payments.checkout_url(&order)),
+        Err(rejection) => {
+            let item = load(ports, account_id, rejection.violation_id).await?;
+            Err(not_payable(&item))
+        }
+    }
+}
+
+/// A fine ticked that is not waiting for payment (paid meanwhile, a
+/// warning, not handled yet), named by its plate and time.
+fn not_payable(item: &ViolationItem) -> AppError {
+    let when = crate::domain::date::cst_date_time(item.occurred_at_ms);
+    AppError::Conflict(Text::new(
+        format!(
+            "{}于{when}的违法不是待缴款状态（已缴清、警告或尚未处理），请取消勾选后再合并缴款。",
+            item.plate
+        ),
+        format!(
+            "The violation of {} at {when} is not waiting for payment (paid, a warning, or not handled yet). Untick it and pay again.",
+            item.plate
+        ),
+    ))
+}
+
 /// The answer for a fine paid already (after the redirect to its receipt).
 pub fn already_paid() -> AppError {
     AppError::Conflict(Text::new(

@@ -4,20 +4,18 @@
 //! exported to CSV.
 
 use crate::domain::unit_driver::LICENCE_SOON_DAYS;
-use crate::error::AppError;
 use crate::features::paging::ListPage;
 use crate::features::units::drivers::{
     unit_drivers, DriverFilter, UnitDriver, UnitDriverConfirm, UnitDriverRequest, UnitDriverUnbind,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::filters::{listing_count, search_buttons, select_field, Choice};
-use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
 use crate::ui::components::pager::{page_href, pager};
 use crate::ui::components::sms_code::CodeField;
 use crate::ui::components::table::DataTable;
-use crate::ui::pages::register::{ID_CHECK, NAME_CHECK};
 use crate::ui::pages::unit::{require_unit_page, UnitNav};
 use crate::ui::pages::unit_vehicles::TableQuery;
 use crate::ui::{form_error_from_url, require_login_redirect};
@@ -63,7 +61,7 @@ pub fn UnitDriversPage() -> impl IntoView {
                 "Bind the licences of the unit's drivers to see each one's class, validity, points and status, and to spot licences that expire soon, have 12 points or are not valid; a violation with points can be handled by naming the driver who drove. The driver confirms each binding by SMS and can end it at any time from their own account.",
             )}</p>
             <h2 class="heading-l">{lang.pick("绑定驾驶人驾驶证", "Bind a driver's licence")}</h2>
-            <DriverBindForm lang initial_error=form_error_from_url(UnitDriverRequest::PATH) />
+            {bind_form(lang)}
             <h2 class="heading-l">{lang.pick("已绑定的驾驶人", "Drivers bound")}</h2>
             {filters(lang, &query)}
             {when_loaded(lang, data, move |lang, page| table(lang, page, table_query.clone()))}
@@ -180,105 +178,26 @@ fn bind_labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-/// Binding a driver's licence, both steps in place: the driver's name and
-/// ID number send the driver a code; the code the driver passes on binds.
-/// Without JavaScript, step 1 goes to `/unit/drivers/confirm`.
-#[island]
-pub fn DriverBindForm(lang: Lang, initial_error: Option<AppError>) -> impl IntoView {
-    let request = ServerAction::<UnitDriverRequest>::new();
-    let confirm = ServerAction::<UnitDriverConfirm>::new();
-    let name = RwSignal::new(String::new());
-    let id_number = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let sent_to = RwSignal::new(None::<String>);
-    let request_error = latest_error(request, initial_error);
-    let confirm_error = latest_error(confirm, None);
-    Effect::new(move |_| {
-        if let Some(Ok(phone)) = request.value().get() {
-            sent_to.set(Some(phone));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = confirm.value().get() {
-            go_to("/unit/drivers?done=bound");
-        }
-    });
+/// Step 1 of binding a driver's licence: the driver's name and ID number
+/// send the driver a code (a plain form: no WASM); step 2 is
+/// `/unit/drivers/confirm`.
+fn bind_form(lang: Lang) -> AnyView {
+    let error = Signal::stored(form_error_from_url(UnitDriverRequest::PATH));
     let labels = bind_labels();
-    let confirm_labels = labels.clone();
     view! {
-        <Show
-            when=move || sent_to.get().is_some()
-            fallback=move || {
-                let labels = labels.clone();
-                view! {
-                    <form
-                        class="form"
-                        method="post"
-                        action=UnitDriverRequest::PATH
-                        novalidate
-                        on:submit=move |ev| {
-                            ev.prevent_default();
-                            request.dispatch(UnitDriverRequest {
-                                id_number: id_number.get_untracked(),
-                                name: name.get_untracked(),
-                            });
-                        }
-                    >
-                        <ErrorSummary lang error=request_error labels=labels.clone() />
-                        <TextField lang name="name" label=labels[0].1.clone() value=name
-                            server_error=server_problem(request_error, "name") live_check=NAME_CHECK
-                            width_class="input--w10" />
-                        <TextField lang name="id_number" label=labels[1].1.clone() value=id_number
-                            hint=Text::new("驾驶证号即驾驶人的公民身份号码", "The licence number is the driver's ID number")
-                            server_error=server_problem(request_error, "id_number") live_check=ID_CHECK
-                            width_class="input--w20" />
-                        <button class="button" type="submit" disabled=move || request.pending().get()>
-                            {lang.pick("向驾驶人发送验证码", "Send the driver a code")}
-                        </button>
-                    </form>
-                }
-                .into_any()
-            }
-        >
-            {
-                let labels = confirm_labels.clone();
-                view! {
-                    <p class="notice" role="status">{move || {
-                        let phone = sent_to.get().unwrap_or_default();
-                        match lang {
-                            Lang::Zh => format!("验证码已发送到驾驶人登记的手机{phone}。请向驾驶人索取验证码。"),
-                            Lang::En => format!("A code was sent to the driver's phone on record ({phone}). Ask the driver for it."),
-                        }
-                    }}</p>
-                    <form
-                        class="form"
-                        method="post"
-                        action=UnitDriverConfirm::PATH
-                        novalidate
-                        on:submit=move |ev| {
-                            ev.prevent_default();
-                            confirm.dispatch(UnitDriverConfirm {
-                                id_number: id_number.get_untracked(),
-                                code: code.get_untracked(),
-                            });
-                        }
-                    >
-                        <ErrorSummary lang error=confirm_error labels=labels.clone() />
-                        <input type="hidden" name="id_number" value=move || id_number.get() />
-                        <CodeField lang label=labels[2].1.clone() value=code error=confirm_error />
-                        <button class="button" type="submit" disabled=move || confirm.pending().get()>
-                            {lang.pick("确认绑定", "Confirm binding")}
-                        </button>
-                        " "
-                        <button class="button button--secondary" type="button" on:click=move |_| sent_to.set(None)>
-                            {lang.pick("更改驾驶人", "Change the driver")}
-                        </button>
-                    </form>
-                }
-                .into_any()
-            }
-        </Show>
+        <form class="form" method="post" action=UnitDriverRequest::PATH novalidate>
+            <ErrorSummary lang error labels=labels.clone() />
+            <TextField lang name="name" label=labels[0].1.clone() value=RwSignal::new(String::new())
+                server_error=server_problem(error, "name") width_class="input--w10" />
+            <TextField lang name="id_number" label=labels[1].1.clone() value=RwSignal::new(String::new())
+                hint=Text::new("驾驶证号即驾驶人的公民身份号码", "The licence number is the driver's ID number")
+                server_error=server_problem(error, "id_number") width_class="input--w20" />
+            <button class="button" type="submit">
+                {lang.pick("向驾驶人发送验证码", "Send the driver a code")}
+            </button>
+        </form>
     }
+    .into_any()
 }
 
 /// Step 2 without JavaScript: the driver's ID number again and the code.
@@ -295,8 +214,8 @@ pub fn UnitDriverConfirmPage() -> impl IntoView {
         <Page title_zh="驾驶人确认" title_en="The driver's confirmation">
             <UnitNav lang current="/unit/drivers" />
             <p class="lead">{match lang {
-                Lang::Zh => format!("验证码已发送到驾驶人登记的手机{phone}。请向驾驶人索取验证码。"),
-                Lang::En => format!("A code was sent to the driver's phone on record ({phone}). Ask the driver for it."),
+                Lang::Zh => format!("验证码已发送到驾驶人登记的手机{phone}。请向驾驶人索取验证码，并再次填写其驾驶证号。"),
+                Lang::En => format!("A code was sent to the driver's phone on record ({phone}). Ask the driver for it, and enter the licence number again."),
             }}</p>
             <form class="form" method="post" action=UnitDriverConfirm::PATH novalidate>
                 <ErrorSummary lang error labels=labels.clone() />

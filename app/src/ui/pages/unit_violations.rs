@@ -6,6 +6,7 @@
 use crate::domain::date::cst_date_time;
 use crate::domain::fleet::{unit_handling, UnitHandling};
 use crate::domain::ViolationStatus;
+use crate::features::fines::{PayFines, MAX_FINES_PER_ORDER};
 use crate::features::paging::ListPage;
 use crate::features::units::{unit_violations, FleetViolation};
 use crate::i18n::{use_lang, Lang};
@@ -14,12 +15,14 @@ use crate::ui::components::filters::{
 };
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::when_loaded;
+use crate::ui::components::page_data::PostedError;
 use crate::ui::components::pager::{page_href, pager};
 use crate::ui::components::table::DataTable;
 use crate::ui::pages::unit::{require_unit_page, UnitNav};
 use crate::ui::pages::unit_vehicles::TableQuery;
 use crate::ui::require_login_redirect;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// The filters' names in the address, in the order the server function
 /// takes them (then `page`).
@@ -40,6 +43,7 @@ pub fn UnitViolationsPage() -> impl IntoView {
     view! {
         <Page title_zh="单位违法处理" title_en="The unit's violations">
             <UnitNav lang current="/unit/violations" />
+            <PostedError lang paths=vec![PayFines::PATH] />
             <p>{lang.pick(
                 "这里列出本单位已绑定机动车的电子监控违法记录。不记分的违法（警告、罚款）由本单位处理并缴款；记分的违法须指定本单位已绑定驾驶证的实际驾驶人，经驾驶人短信确认后处理，记分记入驾驶人的驾驶证。处理后请在15日内缴纳罚款，逾期每日按罚款数额的3%加处罚款。",
                 "These are the camera-recorded violations of the unit's bound vehicles. The unit handles and pays those without points (warnings, fines); for a violation with points the unit names the driver who drove (one whose licence it has bound); once the driver confirms by SMS it is handled and the points go on the driver's licence. Pay within 15 days of handling — after that 3% of the fine is added per day.",
@@ -85,6 +89,7 @@ fn filters(lang: Lang, query: &TableQuery) -> impl IntoView {
 }
 
 const COLUMNS: &[(&str, &str)] = &[
+    ("选择", "Select"),
     ("号牌号码", "Plate"),
     ("违法时间", "When"),
     ("违法地点", "Where"),
@@ -157,28 +162,62 @@ fn table(lang: Lang, page: ListPage<FleetViolation>, query: TableQuery) -> AnyVi
         page_href("/unit/violations", &keep, "page", n)
     });
     let label = move |i: usize| lang.pick(COLUMNS[i].0, COLUMNS[i].1);
+    let home = crate::ui::profile().home_province().to_string();
+    let payable = |v: &FleetViolation| {
+        v.status == ViolationStatus::HandledUnpaid
+            && v.fine_yuan > 0
+            && matches!(
+                unit_handling(v.vehicle_type, &v.recorded_province, &home, v.points),
+                UnitHandling::Online | UnitHandling::ByTheDriver
+            )
+    };
+    let any_payable = page.items.iter().any(payable);
     let rows = page
         .items
         .iter()
         .map(|v| {
+            let select = payable(v).then(|| {
+                let id = format!("fine-{}", v.id);
+                view! {
+                    <input class="table__check" type="checkbox" id=id.clone() name="violation_ids[]" value=v.id.to_string() />
+                    <label class="visually-hidden" for=id>
+                        {format!("{}{} {}", lang.pick("选择", "Select "), v.plate, cst_date_time(v.occurred_at_ms))}
+                    </label>
+                }
+            });
             view! {
                 <tr>
-                    <td data-label=label(0) class="plate">{v.plate.clone()}</td>
-                    <td data-label=label(1) class="table__cell--nowrap">{cst_date_time(v.occurred_at_ms)}</td>
-                    <td data-label=label(2)>{v.place.clone()}</td>
-                    <td data-label=label(3)>{v.description.clone()}</td>
-                    <td data-label=label(4) class="table__cell--nowrap">{penalty(lang, v)}</td>
-                    <td data-label=label(5) class="table__cell--nowrap">{lang.pick(v.status.zh(), v.status.en()).to_string()}</td>
-                    <td data-label=label(6)>{action(lang, v)}</td>
+                    <td data-label=label(0)>{select}</td>
+                    <td data-label=label(1) class="plate">{v.plate.clone()}</td>
+                    <td data-label=label(2) class="table__cell--nowrap">{cst_date_time(v.occurred_at_ms)}</td>
+                    <td data-label=label(3)>{v.place.clone()}</td>
+                    <td data-label=label(4)>{v.description.clone()}</td>
+                    <td data-label=label(5) class="table__cell--nowrap">{penalty(lang, v)}</td>
+                    <td data-label=label(6) class="table__cell--nowrap">{lang.pick(v.status.zh(), v.status.en()).to_string()}</td>
+                    <td data-label=label(7)>{action(lang, v)}</td>
                 </tr>
             }
         })
         .collect_view();
+    let pay = any_payable.then(|| {
+        view! {
+            <div class="bulk-actions">
+                <button class="button" type="submit">{lang.pick("合并缴纳所选罚款", "Pay the fines ticked in one order")}</button>
+                <span class="hint">{match lang {
+                    Lang::Zh => format!("一次最多{MAX_FINES_PER_ORDER}笔，一次付款，每笔罚款各出一张缴款凭证。"),
+                    Lang::En => format!("Up to {MAX_FINES_PER_ORDER} at a time: one payment, a receipt for each fine."),
+                }}</span>
+            </div>
+        }
+    });
     view! {
         {count}
-        <DataTable lang caption=("单位违法记录", "The unit's violations") columns=COLUMNS testid="unit-violations" dense=true>
-            {rows}
-        </DataTable>
+        <form method="post" action=PayFines::PATH>
+            <DataTable lang caption=("单位违法记录", "The unit's violations") columns=COLUMNS testid="unit-violations" dense=true>
+                {rows}
+            </DataTable>
+            {pay}
+        </form>
         {pager}
     }
     .into_any()

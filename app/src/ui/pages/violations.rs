@@ -14,7 +14,7 @@ use crate::ui::components::page_data::{summary_row, when_loaded};
 use crate::ui::components::pager::{page_href, pager};
 use crate::ui::components::table::DataTable;
 use crate::ui::pages::vehicles::{load_failed, AccountNav, DoneBanner, PostedError};
-use crate::ui::{form_error_from_url, require_login_redirect, today};
+use crate::ui::{require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -210,12 +210,9 @@ fn detail_view(lang: Lang, v: ViolationItem, code_sent: Option<String>) -> impl 
         && v.points > 0
         && v.may_handle(home).is_ok()
     {
-        use crate::features::units::drivers::{UnitNameDriverConfirm, UnitNameDriverRequest};
-        let initial_error = form_error_from_url(UnitNameDriverConfirm::PATH)
-            .or_else(|| form_error_from_url(UnitNameDriverRequest::PATH));
         return view! {
             {facts}
-            <super::name_driver::NameDriverForm lang violation_id=v.id points=v.points code_sent initial_error />
+            {super::name_driver::name_driver_section(lang, v.id, v.points, code_sent)}
         }
         .into_any();
     }

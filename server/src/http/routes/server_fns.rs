@@ -83,6 +83,10 @@ pub fn server_functions() -> Vec<RouteEntry> {
         server_fn_entry("/api/violation_detail", "one violation"),
         server_fn_entry("/api/handle_violation", "handle a violation (处理)"),
         server_fn_entry("/api/pay_fine", "pay a fine: the bank's address (缴款)"),
+        server_fn_entry(
+            "/api/pay_fines",
+            "pay several fines in one order (合并缴款)",
+        ),
         server_fn_entry("/api/fine_receipt", "a fine's receipt"),
         server_fn_entry("/api/my_messages", "my messages (消息)"),
         server_fn_entry(

@@ -34,6 +34,7 @@ fn args(path: &str, o: &Objects) -> Vec<(&'static str, String)> {
             ("confirm", "yes"),
         ],
         "/api/pay_fine" => &[("violation_id", "{v_order}")],
+        "/api/pay_fines" => &[("violation_ids[]", "{v_order}")],
         "/api/fine_receipt" => &[("receipt_no", "{receipt}")],
         "/api/submit_application" => &[
             ("service", "V3"),

@@ -43,6 +43,7 @@ pub const MATRIX: &[(&str, &str, Pair, [O; 4])] = &[
     ("POST", "/api/violation_detail", W, [Ok, NotFound, NotFound, NotAllowed]),
     ("POST", "/api/handle_violation", W, [Ok, NotFound, NotFound, NotAllowed]),
     ("POST", "/api/pay_fine", W, [Ok, NotFound, NotFound, NotAllowed]),
+    ("POST", "/api/pay_fines", W, [Ok, NotFound, NotFound, NotAllowed]),
     ("POST", "/api/fine_receipt", W, [Ok, NotFound, NotFound, NotAllowed]),
     // Another's vehicle is not among the subjects one may choose.
     ("POST", "/api/submit_application", W, [Ok, Fields, NotAllowed, NotAllowed]),
