@@ -251,29 +251,10 @@ impl UnitDrivers for Store {
     }
 
     async fn unbind_driver(&self, account_id: i64, tie_id: i64, actor: &Actor) -> PortResult<bool> {
-        port("unbind_driver", async {
-            let mut tx = self.begin_write().await?;
-            let id_number: Option<String> = sqlx::query_scalar(
-                "DELETE FROM unit_drivers WHERE id = $1 AND account_id = $2 RETURNING id_number",
-            )
-            .bind(tie_id)
-            .bind(account_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(id_number) = id_number else {
-                return Ok(false);
-            };
-            self.audit_in(
-                &mut tx,
-                actor,
-                "unit_driver.unbind",
-                &format!("account:{account_id}"),
-                &format!("driver licence {id_number}, by the unit"),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(true)
-        })
+        port(
+            "unbind_driver",
+            self.end_tie_in(tie_id, Side::Unit(account_id), actor),
+        )
         .await
     }
 
@@ -300,31 +281,68 @@ impl UnitDrivers for Store {
     }
 
     async fn end_tie(&self, id_number: &str, tie_id: i64, actor: &Actor) -> PortResult<bool> {
-        port("end_tie", async {
-            let now = self.clock.now_ms();
-            let mut tx = self.begin_write().await?;
-            let unit: Option<i64> = sqlx::query_scalar(
-                "DELETE FROM unit_drivers WHERE id = $1 AND id_number = $2 RETURNING account_id",
-            )
-            .bind(tie_id)
-            .bind(id_number)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(unit) = unit else {
-                return Ok(false);
-            };
-            let name: String = sqlx::query_scalar("SELECT name FROM persons WHERE id_number = $1")
+        port(
+            "end_tie",
+            self.end_tie_in(tie_id, Side::Driver(id_number), actor),
+        )
+        .await
+    }
+}
+
+/// Who ends a binding: the unit (by its account) or the driver (by the
+/// licence number); each only its own.
+#[derive(Clone, Copy)]
+enum Side<'a> {
+    Unit(i64),
+    Driver(&'a str),
+}
+
+impl Store {
+    /// Ends the binding if it is this side's; audits it, and tells the unit
+    /// when the driver ended it. False when it is not this side's.
+    async fn end_tie_in(&self, tie_id: i64, side: Side<'_>, actor: &Actor) -> StoreResult<bool> {
+        let now = self.clock.now_ms();
+        let mut tx = self.begin_write().await?;
+        let ended: Option<(i64, String)> = match side {
+            Side::Unit(account_id) => {
+                sqlx::query_as(
+                    "DELETE FROM unit_drivers WHERE id = $1 AND account_id = $2 RETURNING account_id, id_number",
+                )
+                .bind(tie_id)
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            Side::Driver(id_number) => {
+                sqlx::query_as(
+                    "DELETE FROM unit_drivers WHERE id = $1 AND id_number = $2 RETURNING account_id, id_number",
+                )
+                .bind(tie_id)
                 .bind(id_number)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
+        let Some((unit, id_number)) = ended else {
+            return Ok(false);
+        };
+        let by = match side {
+            Side::Unit(_) => "the unit",
+            Side::Driver(_) => "the driver",
+        };
+        self.audit_in(
+            &mut tx,
+            actor,
+            "unit_driver.unbind",
+            &format!("account:{unit}"),
+            &format!("driver licence {id_number}, by {by}"),
+        )
+        .await?;
+        if let Side::Driver(_) = side {
+            let name: String = sqlx::query_scalar("SELECT name FROM persons WHERE id_number = $1")
+                .bind(&id_number)
                 .fetch_one(&mut *tx)
                 .await?;
-            self.audit_in(
-                &mut tx,
-                actor,
-                "unit_driver.unbind",
-                &format!("account:{unit}"),
-                &format!("driver licence {id_number}, by the driver"),
-            )
-            .await?;
             Store::message_in(
                 &mut tx,
                 &[unit],
@@ -333,10 +351,9 @@ impl UnitDrivers for Store {
                 now,
             )
             .await?;
-            tx.commit().await?;
-            Ok(true)
-        })
-        .await
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 }
 
