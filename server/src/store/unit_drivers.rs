@@ -2,6 +2,7 @@
 //! their pages and counts, and ending a binding from either side. Each
 //! change is audited and told to the other side in its transaction.
 
+use super::query_builder::{Arg, Sql};
 use super::rows::{coded, date};
 use super::{port, Store, StoreResult};
 use app::domain::binding::masked_name;
@@ -52,46 +53,55 @@ impl DriverRow {
 }
 
 const DRIVER_COLUMNS: &str =
-    "SELECT t.id, p.name, t.id_number, l.class, l.status, l.valid_until, l.points, t.bound_at
-     FROM unit_drivers t
-     JOIN driving_licences l ON l.id_number = t.id_number
-     JOIN persons p ON p.id_number = t.id_number
-     WHERE t.account_id = $1";
+    "t.id, p.name, t.id_number, l.class, l.status, l.valid_until, l.points, t.bound_at";
 
-/// The filter as a fixed condition; `$2` is the last "expiring" date.
-fn filter_sql(filter: DriverFilter) -> &'static str {
+/// `SELECT <columns>` of the unit's drivers, filtered (no order, no
+/// limit); every value a parameter.
+fn drivers_from(columns: &str, account_id: i64, filter: DriverFilter, soon_until: Date) -> Sql {
+    let mut sql = Sql::default();
+    let account = sql.arg(Arg::I(account_id));
+    sql.push(&format!(
+        "SELECT {columns} FROM unit_drivers t
+         JOIN driving_licences l ON l.id_number = t.id_number
+         JOIN persons p ON p.id_number = t.id_number
+         WHERE t.account_id = {account}"
+    ));
     match filter {
-        DriverFilter::All => "",
-        DriverFilter::ExpiresSoon => " AND l.valid_until <= $2",
-        DriverFilter::PointsFull => " AND (l.points >= 12 OR l.status = 'B')",
-        DriverFilter::NotValid => " AND l.status NOT IN ('A', 'B')",
+        DriverFilter::All => {}
+        DriverFilter::ExpiresSoon => {
+            let until = sql.arg(Arg::S(soon_until.to_string()));
+            sql.push(&format!(" AND l.valid_until <= {until}"));
+        }
+        DriverFilter::PointsFull => sql.push(" AND (l.points >= 12 OR l.status = 'B')"),
+        DriverFilter::NotValid => sql.push(" AND l.status NOT IN ('A', 'B')"),
     }
+    sql
 }
 
-/// Keeps `$2` bound in every form of the query (a filter that does not use
-/// it still names it, so the parameters are the same).
-const USES_SOON: &str = " AND $2 = $2";
+/// A licence holder's record (the licence and the person).
+const RECORD: &str = "SELECT p.name, p.phone, l.class, l.status, l.valid_until, l.points
+     FROM driving_licences l JOIN persons p ON p.id_number = l.id_number";
+
+fn into_record(
+    (name, phone, class, status, until, points): (String, String, String, String, String, i64),
+) -> StoreResult<DriverRecord> {
+    Ok(DriverRecord {
+        name,
+        phone,
+        standing: standing(&class, &status, &until, points)?,
+    })
+}
 
 #[async_trait]
 impl UnitDrivers for Store {
     async fn driver_record(&self, id_number: &str) -> PortResult<Option<DriverRecord>> {
         port("driver_record", async {
-            let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
-                "SELECT p.name, p.phone, l.class, l.status, l.valid_until, l.points
-                 FROM driving_licences l JOIN persons p ON p.id_number = l.id_number
-                 WHERE l.id_number = $1",
-            )
-            .bind(id_number)
-            .fetch_optional(&self.pool)
-            .await?;
-            row.map(|(name, phone, class, status, until, points)| {
-                Ok(DriverRecord {
-                    name,
-                    phone,
-                    standing: standing(&class, &status, &until, points)?,
-                })
-            })
-            .transpose()
+            sqlx::query_as(&format!("{RECORD} WHERE l.id_number = $1"))
+                .bind(id_number)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(into_record)
+                .transpose()
         })
         .await
     }
@@ -101,20 +111,19 @@ impl UnitDrivers for Store {
         account_id: i64,
         id_number: &str,
     ) -> PortResult<Option<DriverRecord>> {
-        let bound: Option<i64> = port("bound_driver", async {
-            Ok(sqlx::query_scalar(
-                "SELECT id FROM unit_drivers WHERE account_id = $1 AND id_number = $2",
-            )
-            .bind(account_id)
+        port("bound_driver", async {
+            sqlx::query_as(&format!(
+                "{RECORD} JOIN unit_drivers t ON t.id_number = l.id_number AND t.account_id = $2
+                 WHERE l.id_number = $1"
+            ))
             .bind(id_number)
+            .bind(account_id)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?
+            .map(into_record)
+            .transpose()
         })
-        .await?;
-        match bound {
-            Some(_) => self.driver_record(id_number).await,
-            None => Ok(None),
-        }
+        .await
     }
 
     async fn drivers(
@@ -125,26 +134,21 @@ impl UnitDrivers for Store {
         page: PageRequest,
     ) -> PortResult<ListPage<UnitDriver>> {
         port("unit_drivers", async {
-            let condition = filter_sql(filter);
-            let total: i64 = sqlx::query_scalar(&format!(
-                "SELECT COUNT(*) FROM unit_drivers t
-                 JOIN driving_licences l ON l.id_number = t.id_number
-                 WHERE t.account_id = $1{condition}{USES_SOON}"
-            ))
-            .bind(account_id)
-            .bind(soon_until.to_string())
-            .fetch_one(&self.pool)
-            .await?;
+            let total: i64 = drivers_from("COUNT(*)", account_id, filter, soon_until)
+                .query_as::<(i64,)>()
+                .fetch_one(&self.pool)
+                .await?
+                .0;
             let page = page.within(total);
-            let rows: Vec<DriverRow> = sqlx::query_as(&format!(
-                "{DRIVER_COLUMNS}{condition}{USES_SOON} ORDER BY p.name, t.id LIMIT $3 OFFSET $4"
-            ))
-            .bind(account_id)
-            .bind(soon_until.to_string())
-            .bind(page.limit())
-            .bind(page.offset())
-            .fetch_all(&self.pool)
-            .await?;
+            let mut sql = drivers_from(DRIVER_COLUMNS, account_id, filter, soon_until);
+            let (limit, offset) = (
+                sql.arg(Arg::I(page.limit())),
+                sql.arg(Arg::I(page.offset())),
+            );
+            sql.push(&format!(
+                " ORDER BY p.name, t.id LIMIT {limit} OFFSET {offset}"
+            ));
+            let rows: Vec<DriverRow> = sql.query_as().fetch_all(&self.pool).await?;
             let items = rows
                 .into_iter()
                 .map(DriverRow::into_driver)
@@ -163,16 +167,10 @@ impl UnitDrivers for Store {
         limit: i64,
     ) -> PortResult<Vec<UnitDriver>> {
         port("unit_drivers_after", async {
-            let rows: Vec<DriverRow> = sqlx::query_as(&format!(
-                "{DRIVER_COLUMNS}{}{USES_SOON} AND t.id > $3 ORDER BY t.id LIMIT $4",
-                filter_sql(filter)
-            ))
-            .bind(account_id)
-            .bind(soon_until.to_string())
-            .bind(after_id)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+            let mut sql = drivers_from(DRIVER_COLUMNS, account_id, filter, soon_until);
+            let (after, limit) = (sql.arg(Arg::I(after_id)), sql.arg(Arg::I(limit)));
+            sql.push(&format!(" AND t.id > {after} ORDER BY t.id LIMIT {limit}"));
+            let rows: Vec<DriverRow> = sql.query_as().fetch_all(&self.pool).await?;
             rows.into_iter()
                 .map(DriverRow::into_driver)
                 .collect::<StoreResult<Vec<_>>>()

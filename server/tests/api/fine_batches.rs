@@ -6,7 +6,7 @@
 //! were told is compared with the database.
 
 use crate::helpers::*;
-use crate::unit_drivers::{violation_with_points, COMPANY};
+use crate::unit_fixtures::{violation_with_points, COMPANY};
 use app::features::fines::api::{HandleViolation, PayFine};
 
 async fn pay_fines(app: &TestApp, client: &reqwest::Client, ids: &[i64]) -> Answer {

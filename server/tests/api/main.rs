@@ -43,6 +43,7 @@ mod sms;
 mod staff;
 mod staff_console;
 mod unit_drivers;
+mod unit_fixtures;
 mod units;
 mod violations;
 mod window_desk;
