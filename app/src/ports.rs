@@ -18,6 +18,7 @@ pub use crate::features::port::{Actor, AuditTrail, Clock};
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
 pub use crate::features::units::drivers::port::*;
+pub use crate::features::units::operators::port::*;
 pub use crate::features::units::port::*;
 pub use crate::port_error::{PortError, PortResult};
 
@@ -61,6 +62,8 @@ pub struct Ports {
     pub units: Arc<dyn UnitFleet>,
     /// The drivers' licences units bind (单位驾驶人).
     pub unit_drivers: Arc<dyn UnitDrivers>,
+    /// A unit's operators (经办人).
+    pub unit_operators: Arc<dyn UnitOperators>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

@@ -72,6 +72,7 @@ const visitors = [
   { name: 'a learner', role: 'Learner', start: '/account' },
   { name: 'a car dealer', role: 'Car dealer', start: '/account' },
   { name: 'a road transport company', role: 'Road transport company', start: '/unit' },
+  { name: "a unit's operator", role: 'Unit operator', operator: true, start: '/unit' },
   { name: 'a window clerk', role: 'Window clerk', start: '/staff', staff: true },
   { name: 'a business-centre clerk', role: 'Business-centre clerk', start: '/staff', staff: true },
   { name: 'a supervisor', role: 'Supervisor', start: '/staff', staff: true },
@@ -83,6 +84,14 @@ for (const visitor of visitors) {
     test.setTimeout(180_000);
     if (visitor.staff) {
       await staffLogIn(page, staff(info, visitor.role));
+    } else if (visitor.operator) {
+      const user = login(info, visitor.role);
+      await page.goto('/login/operator');
+      await page.getByLabel('单位代码').fill(user.login);
+      await page.getByLabel('经办人登录名').fill(user.operator);
+      await page.getByLabel('密码').fill(user.password);
+      await page.getByRole('button', { name: '登录' }).click();
+      await expect(page).toHaveURL(/\/unit$/);
     } else if (visitor.role) {
       const user = login(info, visitor.role);
       await page.goto('/login');

@@ -4,7 +4,7 @@
 // keyboard, exports the filtered list, handles a violation without points
 // and sees that one with points is for the driver. Both browser projects
 // share the company, so every step works whatever the other left.
-const { test, expect, demo, latestCode } = require('./helpers');
+const { test, expect, demo, latestCode, residentId } = require('./helpers');
 
 function company() {
   const found = demo().logins.find((l) => l.role_en.startsWith('Road transport company'));
@@ -174,4 +174,88 @@ test('a transport company pays three fines in one order', async ({ page }) => {
   await page.goto('/account/messages');
   await expect(page.getByText('罚款缴纳成功').first()).toBeVisible();
   expect(amount).toMatch(/^¥\d+\.\d\d$/);
+});
+
+test("an operator's action shows in the unit's audit with their name", async ({ page, browser, request }, info) => {
+  test.setTimeout(120_000);
+  // Each run registers an operator of its own (both projects share the
+  // company): a new login name, ID number and phone.
+  const seq = (Date.now() % 1000000) * 2 + (info.project.name === 'phone' ? 0 : 1);
+  const loginName = `调度${seq}`;
+  const fullName = '赵敏';
+  const phone = `139${String(seq).padStart(8, '0').slice(-8)}`;
+  const password = `Fleet-Desk-${seq}`;
+  const unit = company();
+
+  await logIn(page);
+  await page.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '经办人' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('经办人管理');
+  await page.getByLabel('经办人姓名').fill(fullName);
+  await page.getByLabel('身份证号码').fill(residentId(seq));
+  await page.getByLabel('手机号码').fill(phone);
+  await page.getByLabel('登录名', { exact: true }).fill(loginName);
+  await page.locator('#add-vehicles').check();
+  await page.getByRole('button', { name: '登记并发送激活验证码' }).click();
+  await expect(page.getByRole('status').first()).toContainText('经办人已登记，激活验证码已发送');
+  await expect(page.getByTestId('unit-operators')).toContainText(loginName);
+  const code = await latestCode(request, phone);
+
+  // The operator, on a device of their own: activates, logs in, and sees
+  // only what they were granted.
+  const device = await browser.newContext({ viewport: page.viewportSize() });
+  const op = await device.newPage();
+  await op.goto('/login');
+  await op.getByRole('link', { name: '单位经办人登录' }).click();
+  await op.getByRole('link', { name: '激活经办人账户' }).click();
+  await op.getByLabel('单位代码').fill(unit.login);
+  await op.getByLabel('经办人登录名').fill(loginName);
+  await op.getByLabel('短信验证码').fill(code);
+  await op.getByLabel('设置登录密码').fill(password);
+  await op.getByLabel('再次输入密码').fill(password);
+  await op.getByRole('button', { name: '激活并设置密码' }).click();
+  await expect(op.getByRole('status').first()).toContainText('经办人账户已激活');
+  await op.getByLabel('单位代码').fill(unit.login);
+  await op.getByLabel('经办人登录名').fill(loginName);
+  await op.getByLabel('密码').fill(password);
+  await op.getByRole('button', { name: '登录' }).click();
+  await expect(op).toHaveURL(/\/unit$/);
+  await expect(op.getByRole('banner')).toContainText(`经办人${fullName}`);
+  const nav = op.getByRole('navigation', { name: '单位业务' });
+  await expect(nav.getByRole('link', { name: '单位车辆' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: '违法处理' })).toHaveCount(0);
+  await expect(nav.getByRole('link', { name: '经办人' })).toHaveCount(0);
+
+  // The operator unbinds one vehicle and binds it again.
+  await op.goto('/unit/vehicles?binding=bound');
+  const box = op.getByTestId('unit-vehicles').locator('input[type=checkbox]').first();
+  const plate = (await op.locator(`label[for="${await box.getAttribute('id')}"]`).textContent()).replace('选择', '');
+  await box.check();
+  await op.getByRole('button', { name: '解除绑定所选车辆' }).click();
+  await expect(op.getByRole('status').first()).toContainText('已解除绑定1辆机动车。');
+  await op.goto(`/unit/vehicles?binding=unbound&plate=${encodeURIComponent(plate)}`);
+  await op.getByLabel(`选择${plate}`).check();
+  await op.getByRole('button', { name: '绑定所选车辆', exact: true }).click();
+  await expect(op.getByRole('status').first()).toContainText('已绑定1辆机动车。');
+  // Not granted: refused on the server, said plainly.
+  await op.goto('/unit/violations');
+  await expect(op.getByRole('alert').first()).toContainText('您的经办人账户未获准办理“违法处理和罚款缴纳”');
+
+  // The unit's account reads the audit, by operator: their name on each step.
+  const who = `${loginName}（${fullName}）`;
+  await page.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '操作记录' }).click();
+  await page.getByLabel('经办人').selectOption({ label: who });
+  await page.getByRole('button', { name: '查询' }).click();
+  const audit = page.getByTestId('unit-audit');
+  await expect(audit.getByRole('row').filter({ hasText: '解除绑定机动车' }).first()).toContainText(who);
+  await expect(audit.getByRole('row').filter({ hasText: '绑定机动车' }).first()).toContainText(who);
+  await expect(audit.getByRole('row').filter({ hasText: '登录' }).first()).toContainText(who);
+
+  // Disabled at once: the operator's next page asks them to log in.
+  await page.goto('/unit/operators');
+  await page.getByTestId('unit-operators').getByRole('row').filter({ hasText: loginName })
+    .getByRole('button', { name: '停用' }).click();
+  await expect(page.getByRole('status').first()).toContainText('经办人已停用');
+  await op.goto('/unit/vehicles');
+  await expect(op).toHaveURL(/\/login/);
+  await device.close();
 });

@@ -301,9 +301,15 @@ fn print_demo(summary: Option<crate::demo::DemoSummary>) {
     );
     println!("demo logins (login  /  password):");
     for login in &s.logins {
+        // An operator logs in on /login/operator with the unit's code and
+        // the login name.
+        let who = match &login.operator {
+            Some(name) => format!("{} + {name} (/login/operator)", login.login),
+            None => login.login.clone(),
+        };
         println!(
             "  {:<28} {:<22} {}  /  {}",
-            login.role_zh, login.role_en, login.login, login.password
+            login.role_zh, login.role_en, who, login.password
         );
     }
     println!(
@@ -359,7 +365,7 @@ async fn write_demo_json(
     let json = serde_json::json!({
         "logins": s.logins.iter().map(|l| serde_json::json!({
             "role_zh": l.role_zh, "role_en": l.role_en, "login": l.login, "password": l.password,
-            "totp_key": l.totp_key,
+            "totp_key": l.totp_key, "operator": l.operator,
         })).collect::<Vec<_>>(),
         "can_register_online": s.can_register_online,
         "clerk_unit_window": { "login": clerk, "password": password, "totp_key": TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).to_base32() },

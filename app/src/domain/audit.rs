@@ -68,6 +68,33 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Uploaded a licence photo",
     ),
     ("violation.decide", "处理交通违法", "Handled a violation"),
+    (
+        "unit_driver.bind",
+        "绑定驾驶人驾驶证",
+        "Bound a driver's licence",
+    ),
+    (
+        "unit_driver.unbind",
+        "解除绑定驾驶人驾驶证",
+        "Unbound a driver's licence",
+    ),
+    (
+        "payment.open_batch",
+        "合并缴纳罚款",
+        "Opened one payment for several fines",
+    ),
+    ("operator.added", "添加经办人", "Added an operator"),
+    (
+        "operator.activated",
+        "经办人激活账户",
+        "An operator activated their login",
+    ),
+    (
+        "operator.services",
+        "修改经办人业务权限",
+        "Changed an operator's services",
+    ),
+    ("operator.disabled", "停用经办人", "Disabled an operator"),
     ("payment.open", "生成缴款订单", "Opened a payment order"),
     ("payment.paid", "罚款缴纳成功", "Fine paid"),
     ("payment.refund_due", "款项待退还", "Money to refund"),

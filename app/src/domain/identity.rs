@@ -270,7 +270,7 @@ rules!(PersonNameError {
         "A name cannot contain \"{character}\": use letters, Chinese characters and the middle dot \"·\" only"),
 });
 
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 

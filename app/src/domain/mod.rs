@@ -31,6 +31,7 @@ pub mod staff;
 pub mod text;
 pub mod totp;
 pub mod unit_driver;
+pub mod unit_operator;
 pub mod vehicle;
 pub mod violation;
 pub mod window;

@@ -12,6 +12,8 @@ pub struct Actor {
     /// The logged-in account, or None for an anonymous visitor.
     pub account_id: Option<i64>,
     pub ip: String,
+    /// The unit's operator acting for the account (经办人), if any.
+    pub operator_id: Option<i64>,
 }
 
 /// Wall clock (China Standard Time dates); replaceable in tests.

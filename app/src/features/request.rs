@@ -40,9 +40,11 @@ pub fn user_agent() -> String {
 
 /// The actor for audit records: the logged-in account (if any) and address.
 pub fn actor() -> Actor {
+    let account = current_account();
     Actor {
-        account_id: current_account().map(|a| a.account_id),
+        account_id: account.as_ref().map(|a| a.account_id),
         ip: client_ip(),
+        operator_id: account.and_then(|a| a.operator.map(|o| o.id)),
     }
 }
 

@@ -87,6 +87,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=public::Home ssr=SsrMode::Async />
                 <Route path=path!("/windows") view=public::Windows ssr=SsrMode::Async />
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login/operator") view=operator_login::OperatorLoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login/operator/activate") view=operator_login::OperatorActivatePage ssr=SsrMode::Async />
                 <Route path=path!("/password-reset") view=password_reset::PasswordResetPage ssr=SsrMode::Async />
                 <Route path=path!("/register") view=register::RegisterChoice ssr=SsrMode::Async />
                 <Route path=path!("/register/unit") view=register::UnitRegistrationInfo ssr=SsrMode::Async />
@@ -97,6 +99,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/unit/violations") view=unit_violations::UnitViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/drivers") view=unit_drivers::UnitDriversPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/drivers/confirm") view=unit_drivers::UnitDriverConfirmPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/operators") view=unit_operators::UnitOperatorsPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/audit") view=unit_audit::UnitAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence") view=licence::LicencePage ssr=SsrMode::Async />

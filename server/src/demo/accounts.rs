@@ -127,6 +127,7 @@ fn login(role_zh: &'static str, role_en: &'static str, login: impl Into<String>)
         login: login.into(),
         password: DEMO_PASSWORD.into(),
         totp_key: None,
+        operator: None,
     }
 }
 
@@ -325,8 +326,45 @@ pub(super) async fn units(
                 .await?;
         }
         logins.push(login(role_zh, role_en, &org.code));
+        if role_en.starts_with("Road transport company") {
+            let person = &persons[cast::UNIT_OPERATOR];
+            logins.push(operator(tx, id, &org.code, person, now_ms, hash_password).await?);
+        }
     }
     Ok(logins)
+}
+
+/// The transport company's active operator, granted violations and fines
+/// only (the browser tests and the authorization matrix log in as them).
+async fn operator(
+    tx: &mut Tx,
+    account_id: i64,
+    credit_code: &str,
+    person: &Person,
+    now_ms: i64,
+    hash_password: &(dyn Fn(&str) -> String + Sync),
+) -> Result<DemoLogin, sqlx::Error> {
+    const LOGIN: &str = "调度员01";
+    sqlx::query(
+        "INSERT INTO unit_operators (account_id, login_name, full_name, id_number, phone, services, password_hash, status, created_at, activated_at)
+         VALUES ($1, $2, $3, $4, $5, 'violations', $6, 'active', $7, $7)",
+    )
+    .bind(account_id)
+    .bind(LOGIN)
+    .bind(&person.name)
+    .bind(&person.id)
+    .bind(&person.phone)
+    .bind(hash_password(DEMO_PASSWORD))
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    let mut l = login(
+        "道路运输企业经办人（仅违法处理）",
+        "Unit operator (road transport company, violations only)",
+        credit_code,
+    );
+    l.operator = Some(LOGIN.to_string());
+    Ok(l)
 }
 
 /// The staff logins shown with the demo: a clerk, the unit-window clerk,

@@ -30,6 +30,9 @@ pub(super) const NEW_CAR_OWNERS: [usize; 2] = [501, 503];
 pub(super) const LEARNER_FILES: Range<usize> = 500..510;
 /// The agents (经办人) of the demo units, in the order of the units.
 pub(super) const UNIT_AGENTS_FROM: usize = 510;
+/// The demo transport company's operator (经办人), active, granted the
+/// violations and fines only.
+pub(super) const UNIT_OPERATOR: usize = 520;
 /// People in the registry without an account, for online registration.
 pub(super) const CAN_REGISTER_ONLINE: Range<usize> = 10..20;
 

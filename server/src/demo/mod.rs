@@ -39,6 +39,9 @@ pub struct DemoLogin {
     /// Staff: the second-factor key (动态口令密钥) the demo staff share, in
     /// Base32, to add to an authenticator app (development only).
     pub totp_key: Option<String>,
+    /// A unit's operator: the login name to give with the unit's code
+    /// (`login`) on the operator login page (经办人登录).
+    pub operator: Option<String>,
 }
 
 /// The demo staff's second-factor key: known, so the demo and the browser

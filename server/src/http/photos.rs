@@ -91,6 +91,7 @@ pub async fn upload(
     let actor = Actor {
         account_id: Some(account_id),
         ip: ip.map(|Extension(ClientIp(ip))| ip).unwrap_or_default(),
+        operator_id: None,
     };
     match state
         .ports

@@ -229,6 +229,11 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/", "home (首页)"),
         page("/windows", "registration windows (注册窗口)"),
         page("/login", "log in (登录)"),
+        page("/login/operator", "a unit's operator logs in (经办人登录)"),
+        page(
+            "/login/operator/activate",
+            "an operator activates the login (经办人激活)",
+        ),
         page("/password-reset", "forgotten password (找回密码)"),
         page("/register", "choose how to register (注册)"),
         page(
@@ -241,6 +246,8 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/unit/vehicles", "unit: its vehicles (单位车辆)"),
         page("/unit/violations", "unit: its violations (单位违法处理)"),
         page("/unit/drivers", "unit: its drivers' licences (单位驾驶人)"),
+        page("/unit/operators", "unit account: its operators (经办人)"),
+        page("/unit/audit", "unit account: who did what (操作记录)"),
         page(
             "/unit/drivers/confirm",
             "unit: bind a licence with the driver's code",

@@ -64,29 +64,44 @@ pub async fn session_layer(
 async fn resolve(state: &WebState, token: &str, renders_page: bool) -> Option<CurrentSession> {
     let token_hash = sha256_hex(token);
     let now = state.ports.clock.now_ms();
-    let account_id = match state.ports.accounts.resolve_session(&token_hash, now).await {
-        Ok(found) => found?,
-        Err(e) => {
-            tracing::error!(error = %e, "resolving session failed");
-            return None;
-        }
+    let (account_id, operator_id) =
+        match state.ports.accounts.resolve_session(&token_hash, now).await {
+            Ok(found) => found?,
+            Err(e) => {
+                tracing::error!(error = %e, "resolving session failed");
+                return None;
+            }
+        };
+    // An operator's session holds only while the operator is active.
+    let operator = match operator_id {
+        None => None,
+        Some(id) => match state.ports.unit_operators.on_session(id).await {
+            Ok(found) => Some(found?),
+            Err(e) => {
+                tracing::error!(error = %e, "loading the session's operator failed");
+                return None;
+            }
+        },
     };
     match state.ports.accounts.account_on_record(account_id).await {
         Ok(Some(record)) => {
-            let account = session_account_of(record);
-            let unread_messages = if account.is_staff() || !renders_page {
-                0
-            } else {
-                state
-                    .ports
-                    .messages
-                    .unread_count(account_id)
-                    .await
-                    .unwrap_or_else(|e| {
-                        tracing::error!(error = %e, "counting unread messages failed");
-                        0
-                    })
-            };
+            let mut account = session_account_of(record);
+            account.operator = operator;
+            // The message centre is the unit's own account's.
+            let unread_messages =
+                if account.is_staff() || account.operator.is_some() || !renders_page {
+                    0
+                } else {
+                    state
+                        .ports
+                        .messages
+                        .unread_count(account_id)
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::error!(error = %e, "counting unread messages failed");
+                            0
+                        })
+                };
             Some(CurrentSession {
                 token_hash,
                 account,

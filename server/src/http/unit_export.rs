@@ -5,6 +5,7 @@
 //! while the client reads. Only the unit itself may export its tables.
 
 use super::WebState;
+use app::domain::unit_operator::OperatorService;
 use app::features::accounts::session::CurrentSession;
 use app::features::accounts::AccountRole;
 use app::features::units::drivers::service::DriverDesk;
@@ -33,7 +34,12 @@ pub async fn vehicles(
     RawQuery(raw): RawQuery,
     Query(params): Params,
 ) -> Response {
-    let (account_id, code) = match unit_of(session, "/unit/vehicles", raw.as_deref()) {
+    let (account_id, code) = match unit_of(
+        session,
+        OperatorService::Vehicles,
+        "/unit/vehicles",
+        raw.as_deref(),
+    ) {
         Ok(unit) => unit,
         Err(response) => return *response,
     };
@@ -80,7 +86,12 @@ pub async fn violations(
     RawQuery(raw): RawQuery,
     Query(params): Params,
 ) -> Response {
-    let (account_id, _) = match unit_of(session, "/unit/violations", raw.as_deref()) {
+    let (account_id, _) = match unit_of(
+        session,
+        OperatorService::Violations,
+        "/unit/violations",
+        raw.as_deref(),
+    ) {
         Ok(unit) => unit,
         Err(response) => return *response,
     };
@@ -121,7 +132,12 @@ pub async fn drivers(
     RawQuery(raw): RawQuery,
     Query(params): Params,
 ) -> Response {
-    let (account_id, _) = match unit_of(session, "/unit/drivers", raw.as_deref()) {
+    let (account_id, _) = match unit_of(
+        session,
+        OperatorService::Drivers,
+        "/unit/drivers",
+        raw.as_deref(),
+    ) {
         Ok(unit) => unit,
         Err(response) => return *response,
     };
@@ -152,6 +168,7 @@ pub async fn drivers(
 /// or an officer.
 fn unit_of(
     session: Option<Extension<CurrentSession>>,
+    service: OperatorService,
     page: &str,
     raw: Option<&str>,
 ) -> Result<(i64, String), Box<Response>> {
@@ -164,6 +181,23 @@ fn unit_of(
             Redirect::to(&app::ui::login_location(Some(&asked))).into_response(),
         ));
     };
+    let refused = |text: String| {
+        Box::new(
+            (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                text,
+            )
+                .into_response(),
+        )
+    };
+    if !session.account.may_use_unit_service(&[service]) {
+        return Err(refused(format!(
+            "您的经办人账户未获准办理“{}”。\nYour operator login is not allowed to use \"{}\".\n",
+            service.zh(),
+            service.en()
+        )));
+    }
     match session.account.role {
         AccountRole::Unit { credit_code, .. } => Ok((session.account.account_id, credit_code)),
         _ => Err(Box::new(

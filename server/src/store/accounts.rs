@@ -165,6 +165,13 @@ impl Accounts for Store {
     }
 
     async fn credentials(&self, identifier: &LoginIdentifier) -> PortResult<Vec<Credential>> {
+        if let LoginIdentifier::Operator { unit, login } = identifier {
+            return port(
+                "operator_credentials",
+                self.operator_credentials(unit, login),
+            )
+            .await;
+        }
         port("credentials", async {
             let (sql, value) = match identifier {
                 LoginIdentifier::IdNumber(id) => (
@@ -183,6 +190,7 @@ impl Accounts for Store {
                     "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'staff' AND staff_username = $1",
                     name.clone(),
                 ),
+                LoginIdentifier::Operator { .. } => unreachable!("answered above"),
             };
             let rows: Vec<(i64, String, Option<i64>)> =
                 sqlx::query_as(sql).bind(value).fetch_all(&self.pool).await?;
@@ -192,6 +200,7 @@ impl Accounts for Store {
                     account_id,
                     password_hash,
                     disabled: disabled_at.is_some(),
+                    operator_id: None,
                 })
                 .collect())
         })
@@ -243,7 +252,11 @@ impl Accounts for Store {
         .await
     }
 
-    async fn resolve_session(&self, token_hash: &str, now_ms: i64) -> PortResult<Option<i64>> {
+    async fn resolve_session(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<(i64, Option<i64>)>> {
         port("resolve_session", self.live_session(token_hash, now_ms)).await
     }
 

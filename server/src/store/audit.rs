@@ -21,7 +21,7 @@ impl Store {
         detail: &str,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip, actor_operator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(self.clock.now_ms())
         .bind(actor.account_id)
@@ -29,6 +29,7 @@ impl Store {
         .bind(mask_id_numbers(subject))
         .bind(mask_id_numbers(detail))
         .bind(&actor.ip)
+        .bind(actor.operator_id)
         .execute(&mut **tx)
         .await?;
         Ok(())

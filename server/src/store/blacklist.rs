@@ -83,6 +83,7 @@ impl Blacklists for Store {
             let gateway = Actor {
                 account_id: None,
                 ip: "scheduler".into(),
+                operator_id: None,
             };
             let mut made = 0;
             // Pick-ups past their deadline: the conditional update decides which
@@ -271,6 +272,7 @@ impl Store {
         let system = Actor {
             account_id: None,
             ip: "scheduler".into(),
+            operator_id: None,
         };
         let notice = match cause {
             Cause::DeliveriesRefused { .. } => app::domain::Sms::blacklisted_refused_deliveries(

@@ -122,6 +122,7 @@ impl Store {
         let system = Actor {
             account_id: None,
             ip: "scheduler".into(),
+            operator_id: None,
         };
         self.audit_in(
             &mut tx,

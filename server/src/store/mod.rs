@@ -47,6 +47,7 @@ mod staff;
 mod supervision;
 mod unit_drivers;
 mod unit_fleet;
+mod unit_operators;
 mod windows;
 
 pub use error::{canonical_constraint, StoreError, StoreResult};

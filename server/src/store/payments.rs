@@ -314,6 +314,7 @@ impl Store {
         let gateway = Actor {
             account_id: None,
             ip: "payment-gateway".into(),
+            operator_id: None,
         };
         self.lock_violation(tx, m.violation_id).await?;
         let paid_elsewhere = sqlx::query(

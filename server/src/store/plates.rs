@@ -287,6 +287,7 @@ impl PlateSelection for Store {
             let scheduler = Actor {
                 account_id: None,
                 ip: "scheduler".into(),
+                operator_id: None,
             };
             let mut released = 0;
             for (plate, vin) in lapsed {

@@ -117,7 +117,7 @@ impl Store {
         let token = hex::encode(token);
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, operator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(sha256_hex(&token))
         .bind(account_id)
@@ -125,6 +125,7 @@ impl Store {
         .bind(now_ms)
         .bind(&actor.ip)
         .bind(user_agent)
+        .bind(actor.operator_id)
         .execute(&mut *tx)
         .await?;
         self.audit_in(
@@ -143,14 +144,14 @@ impl Store {
         &self,
         token_hash: &str,
         now_ms: i64,
-    ) -> StoreResult<Option<i64>> {
-        let row: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT account_id, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
+    ) -> StoreResult<Option<(i64, Option<i64>)>> {
+        let row: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT account_id, created_at, last_seen_at, operator_id FROM sessions WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((account_id, created, last_seen)) = row else {
+        let Some((account_id, created, last_seen, operator_id)) = row else {
             return Ok(None);
         };
         if !policy::session_alive(created, last_seen, now_ms) {
@@ -168,7 +169,7 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(Some(account_id))
+        Ok(Some((account_id, operator_id)))
     }
 
     pub(super) async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()> {

@@ -96,6 +96,7 @@ pub async fn create_staff(store: &Store, new: &NewStaff) -> StoreResult<i64> {
     let actor = Actor {
         account_id: None,
         ip: "cli".into(),
+        operator_id: None,
     };
     let id = insert_staff(store, &mut tx, new, &actor).await?;
     tx.commit().await?;

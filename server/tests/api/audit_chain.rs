@@ -19,6 +19,7 @@ async fn event(app: &TestApp, n: usize) {
             &Actor {
                 account_id: None,
                 ip: "10.0.0.1".into(),
+                operator_id: None,
             },
             &SecurityEvent::LoginFailed {
                 identifier: format!("user{n}"),
@@ -54,7 +55,7 @@ async fn sql(app: &TestApp, sql: &str) {
 }
 
 /// The triggers that keep entries as written.
-fn drop_triggers(app: &TestApp) -> &'static [&'static str] {
+pub(crate) fn drop_triggers(app: &TestApp) -> &'static [&'static str] {
     match app.backend {
         Backend::Sqlite => &[
             "DROP TRIGGER audit_log_no_update",

@@ -152,6 +152,7 @@ async fn sessions_expire_when_idle(app: TestApp) {
     let actor = Actor {
         account_id: Some(1),
         ip: "127.0.0.1".into(),
+        operator_id: None,
     };
     let t0 = 1_800_000_000_000;
     let token = store.create_session(1, &actor, "test", t0).await.unwrap();
@@ -161,7 +162,7 @@ async fn sessions_expire_when_idle(app: TestApp) {
             .resolve_session(&hash, t0 + 29 * 60 * 1000)
             .await
             .unwrap(),
-        Some(1)
+        Some((1, None))
     );
     assert_eq!(
         store

@@ -14,7 +14,7 @@ use crate::helpers::*;
 use server::http::routes::{table, RouteEntry, Via};
 use std::collections::BTreeSet;
 
-const ANON: &str = "anonymous";
+pub(super) const ANON: &str = "anonymous";
 const ONLINE: &str = "Online-registered individual (owner)";
 const WINDOW: &str = "Window-registered individual (owner)";
 const LEARNER: &str = "Learner";
@@ -66,6 +66,7 @@ pub(crate) const NO_INPUT: &[&str] = &[
     "/api/staff/plates/pools",
     "/api/unit/dashboard",
     "/api/licence/unit_ties",
+    "/api/unit/operators",
 ];
 
 /// Server functions whose every argument is an optional string: no form
@@ -83,6 +84,7 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/unit/vehicles",
     "/api/unit/violations",
     "/api/unit/drivers",
+    "/api/unit/audit",
 ];
 
 /// (entry path, who, form or query, expected).

@@ -139,6 +139,7 @@ async fn seats_go_by_priority_date_never_above_capacity_and_once(app: TestApp) {
     let actor = Actor {
         account_id: Some(account),
         ip: "test".into(),
+        operator_id: None,
     };
     // Eight learners; learner k was accepted k days after the first one,
     // but they book in reverse order.

@@ -85,6 +85,7 @@ async fn a_handled_warning_is_done_with_nothing_to_pay(app: TestApp) {
     let actor = Actor {
         account_id: Some(account),
         ip: "test".into(),
+        operator_id: None,
     };
     let order = app
         .platform

@@ -44,6 +44,7 @@ mod staff;
 mod staff_console;
 mod unit_drivers;
 mod unit_fixtures;
+mod unit_operators;
 mod units;
 mod violations;
 mod window_desk;

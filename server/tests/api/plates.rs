@@ -151,6 +151,7 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
     let actor = Actor {
         account_id: None,
         ip: "test".into(),
+        operator_id: None,
     };
     let now = app.clock.now_ms();
     let taken = store
@@ -311,6 +312,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
     let actor = Actor {
         account_id: None,
         ip: "test".into(),
+        operator_id: None,
     };
     let now = app.clock.now_ms();
     assert_eq!(
@@ -364,6 +366,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
                 let actor = Actor {
                     account_id: None,
                     ip: "test".into(),
+                    operator_id: None,
                 };
                 let answer = store.hold(1, &vin, &target, None, now, &actor).await;
                 (vin, answer)
@@ -420,6 +423,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
                 let actor = Actor {
                     account_id: None,
                     ip: "test".into(),
+                    operator_id: None,
                 };
                 store.hold(1, &vin, &plate, None, now, &actor).await
             })

@@ -40,6 +40,13 @@ impl Sms {
         )
     }
 
+    pub fn operator_activation_code(unit: &str, login: &str, code: &str, minutes: i64) -> Sms {
+        Sms::new(
+            SmsTemplate::OperatorActivationCode,
+            &[unit, login, code, &minutes.to_string()],
+        )
+    }
+
     pub fn unit_driver_bound(unit: &str) -> Sms {
         Sms::new(SmsTemplate::UnitDriverBound, &[unit])
     }

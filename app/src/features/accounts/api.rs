@@ -39,8 +39,9 @@ pub async fn login(
 ) -> Result<String, AppError> {
     let ports = ports()?;
     let identifier = login_service::parse_identifier(&identifier)?;
-    let account_id =
-        login_service::authenticate(&ports, &identifier, &password, &client_ip()).await?;
+    let account_id = login_service::authenticate(&ports, &identifier, &password, &client_ip())
+        .await?
+        .account_id;
     let next = next.as_deref().and_then(crate::policy::safe_return_path);
     // Staff (the only accounts with a username) go on to their second
     // factor; the session starts only after it.

@@ -40,6 +40,19 @@ pub struct SessionAccount {
     /// An individual's resident ID number, masked (110101********1237).
     pub id_number_masked: Option<String>,
     pub role: AccountRole,
+    /// A unit's operator (经办人) logged in for the unit; None for the
+    /// unit's own account and every other account.
+    #[serde(default)]
+    pub operator: Option<OperatorOnSession>,
+}
+
+/// The unit's operator a session belongs to (经办人).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorOnSession {
+    pub id: i64,
+    pub login_name: String,
+    pub full_name: String,
+    pub services: Vec<crate::domain::unit_operator::OperatorService>,
 }
 
 /// An account as the store holds it (账户登记信息), numbers in full. The
@@ -94,6 +107,18 @@ impl SessionAccount {
     /// Whether a staff account's role may do it.
     pub fn may(&self, power: crate::domain::StaffPower) -> bool {
         self.staff_role().is_some_and(|r| r.may(power))
+    }
+
+    /// Whether this session may use a unit service: the unit's own
+    /// account may use all, an operator only those granted (and every
+    /// other account none of the operator rules apply to).
+    pub fn may_use_unit_service(
+        &self,
+        needed: &[crate::domain::unit_operator::OperatorService],
+    ) -> bool {
+        self.operator
+            .as_ref()
+            .is_none_or(|o| crate::domain::unit_operator::may(&o.services, needed))
     }
 
     pub fn is_staff(&self) -> bool {

@@ -56,6 +56,11 @@ pub enum LoginIdentifier {
     CreditCode(CreditCode),
     Phone(PhoneNumber),
     StaffUsername(String),
+    /// A unit's operator (经办人): the unit's code and the login name.
+    Operator {
+        unit: crate::domain::unit_operator::UnitCode,
+        login: crate::domain::unit_operator::OperatorLogin,
+    },
 }
 
 /// A stored credential matching a login identifier.
@@ -63,7 +68,11 @@ pub enum LoginIdentifier {
 pub struct Credential {
     pub account_id: i64,
     pub password_hash: String,
+    /// The account, or for an operator the operator or their unit, is
+    /// disabled.
     pub disabled: bool,
+    /// The unit's operator this credential is (经办人).
+    pub operator_id: Option<i64>,
 }
 
 /// Registry look-ups (车驾管信息).
@@ -118,7 +127,13 @@ pub trait Accounts: Send + Sync {
         now_ms: i64,
     ) -> PortResult<String>;
     /// The account of a live session, refreshing its idle timer; ends dead ones.
-    async fn resolve_session(&self, token_hash: &str, now_ms: i64) -> PortResult<Option<i64>>;
+    /// The account of a live session, and the unit's operator it belongs
+    /// to (经办人), if any.
+    async fn resolve_session(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<(i64, Option<i64>)>>;
     async fn end_session(&self, token_hash: &str, actor: &Actor) -> PortResult<()>;
     async fn record_login(
         &self,

@@ -3,6 +3,7 @@
 
 use super::{AccountOnRecord, SessionAccount};
 use crate::domain::audit::SecurityEvent;
+use crate::domain::unit_operator::OperatorService;
 use crate::domain::{PhoneNumber, ResidentId, StaffPower};
 use crate::error::AppError;
 use crate::features::port::Actor;
@@ -33,6 +34,7 @@ pub fn session_account_of(record: AccountOnRecord) -> SessionAccount {
         phone_masked: PhoneNumber::masked_or_stars(&record.phone),
         id_number_masked: record.id_number.as_deref().map(ResidentId::masked_or_stars),
         role: record.role,
+        operator: None,
     }
 }
 
@@ -51,9 +53,64 @@ pub fn require_account() -> Result<SessionAccount, AppError> {
 
 /// An individual or unit account (个人用户、单位用户), or `NotLoggedIn`; a
 /// staff account is refused: staff serve citizens from the console and do
-/// not use citizens' services under their own account. Every citizen
-/// server function starts here.
+/// not use citizens' services under their own account; so is a unit's
+/// operator (经办人), who may use only the services granted to them
+/// ([`require_citizen_for`]). Every citizen server function starts here.
 pub fn require_citizen() -> Result<SessionAccount, AppError> {
+    let account = citizen_session()?;
+    if account.operator.is_some() {
+        return Err(unit_agent_only());
+    }
+    Ok(account)
+}
+
+/// Like [`require_citizen`], for a service a unit's operator may be
+/// granted: an operator holding it is let in too.
+pub fn require_citizen_for(service: OperatorService) -> Result<SessionAccount, AppError> {
+    let account = citizen_session()?;
+    operator_may(&account, &[service])?;
+    Ok(account)
+}
+
+/// The refusal of what only the unit's own account may do (单位账户).
+pub fn unit_agent_only() -> AppError {
+    AppError::not_allowed(
+        Text::new(
+            "此功能只能由单位账户办理，经办人账户不能办理。",
+            "Only the unit's own account can do this; an operator's login cannot.",
+        ),
+        Text::new(
+            "请联系本单位在注册窗口登记的经办人（单位账户）办理。",
+            "Ask the person who registered the unit at the window to do it with the unit's own account.",
+        ),
+    )
+}
+
+/// An operator may do it only with every service it needs; anyone else
+/// passes.
+fn operator_may(account: &SessionAccount, needed: &[OperatorService]) -> Result<(), AppError> {
+    if account.may_use_unit_service(needed) {
+        return Ok(());
+    }
+    let names: Vec<&str> = needed.iter().map(|s| s.zh()).collect();
+    let names_en: Vec<&str> = needed.iter().map(|s| s.en()).collect();
+    Err(AppError::not_allowed(
+        Text::new(
+            format!("您的经办人账户未获准办理“{}”。", names.join("”“")),
+            format!(
+                "Your operator login is not allowed to use \"{}\".",
+                names_en.join("\", \"")
+            ),
+        ),
+        Text::new(
+            "如需办理，请联系本单位的单位账户为您开通。",
+            "Ask your unit's own account to grant it to you.",
+        ),
+    ))
+}
+
+/// A logged-in account that is not staff.
+fn citizen_session() -> Result<SessionAccount, AppError> {
     let account = require_account()?;
     if account.is_staff() {
         return Err(AppError::not_allowed(
@@ -73,7 +130,7 @@ pub fn require_citizen() -> Result<SessionAccount, AppError> {
 /// An individual account (个人用户), or a refusal: units and staff do not
 /// use the services of persons (licences, driving tests, documents).
 pub fn require_individual() -> Result<SessionAccount, AppError> {
-    let account = require_citizen()?;
+    let account = citizen_session()?;
     if matches!(account.role, super::AccountRole::Unit { .. }) {
         return Err(individuals_only());
     }
@@ -94,10 +151,33 @@ pub fn individuals_only() -> AppError {
     )
 }
 
-/// A unit account (单位用户) and its unified social credit code, or a
-/// refusal: the dashboard is the unit's own.
+/// A unit account (单位用户) or one of its operators, and the unit's
+/// unified social credit code, or a refusal: the dashboard is the unit's
+/// own.
 pub fn require_unit() -> Result<(SessionAccount, String), AppError> {
-    let account = require_citizen()?;
+    require_unit_for(&[])
+}
+
+/// Like [`require_unit`], for what needs these services: an operator must
+/// hold every one.
+pub fn require_unit_for(needed: &[OperatorService]) -> Result<(SessionAccount, String), AppError> {
+    let unit = unit_session()?;
+    operator_may(&unit.0, needed)?;
+    Ok(unit)
+}
+
+/// The unit's own account (单位账户), not an operator: managing the
+/// operators and reading the unit's audit.
+pub fn require_unit_agent() -> Result<(SessionAccount, String), AppError> {
+    let unit = unit_session()?;
+    if unit.0.operator.is_some() {
+        return Err(unit_agent_only());
+    }
+    Ok(unit)
+}
+
+fn unit_session() -> Result<(SessionAccount, String), AppError> {
+    let account = citizen_session()?;
     match &account.role {
         super::AccountRole::Unit { credit_code, .. } => {
             let code = credit_code.clone();
@@ -172,6 +252,7 @@ fn record_denial(account_id: i64, wanted: String) {
     let actor = Actor {
         account_id: Some(account_id),
         ip: client_ip(),
+        operator_id: None,
     };
     leptos::task::spawn(async move {
         if let Err(e) = ports.audit.security_event(&actor, &event).await {
@@ -196,11 +277,30 @@ pub fn staff_power_refused(power: StaffPower) -> AppError {
 
 /// Starts a session for the account and sets the cookie.
 pub async fn start_session(ports: &Ports, account_id: i64) -> Result<(), AppError> {
+    open_session(ports, account_id, None).await
+}
+
+/// Starts a session for a unit's operator (经办人): the unit's account,
+/// acted for by the operator.
+pub async fn start_operator_session(
+    ports: &Ports,
+    account_id: i64,
+    operator_id: i64,
+) -> Result<(), AppError> {
+    open_session(ports, account_id, Some(operator_id)).await
+}
+
+async fn open_session(
+    ports: &Ports,
+    account_id: i64,
+    operator_id: Option<i64>,
+) -> Result<(), AppError> {
     use crate::policy::SESSION_ABSOLUTE_SECS;
     let now = ports.clock.now_ms();
     let actor = Actor {
         account_id: Some(account_id),
         ip: client_ip(),
+        operator_id,
     };
     let token = ports
         .accounts

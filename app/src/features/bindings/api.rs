@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::BindingDesk,
-    crate::features::accounts::session::{require_citizen, require_individual},
+    crate::domain::unit_operator::OperatorService,
+    crate::features::accounts::session::{require_citizen_for, require_individual},
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -24,7 +25,11 @@ pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
 #[server(prefix = "/api", endpoint = "bind_own_vehicle")]
 pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
-        .bind_own(&require_citizen()?, vehicle_id, &actor())
+        .bind_own(
+            &require_citizen_for(OperatorService::Vehicles)?,
+            vehicle_id,
+            &actor(),
+        )
         .await?;
     redirect_to("/account/vehicles?bound=1");
     Ok(())
@@ -59,7 +64,7 @@ pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), Ap
 /// Unbinds a vehicle (解绑).
 #[server(prefix = "/api", endpoint = "unbind_vehicle")]
 pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Vehicles)?;
     BindingDesk::of(&ports()?)
         .unbind_vehicle(&account, vehicle_id, &actor())
         .await?;

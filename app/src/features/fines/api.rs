@@ -8,8 +8,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{self, Payment},
+    crate::domain::unit_operator::OperatorService,
     crate::domain::StaffPower,
-    crate::features::accounts::session::require_citizen,
+    crate::features::accounts::session::require_citizen_for,
     crate::features::accounts::session::require_staff_power,
     crate::features::paging::{PageRequest, PAGE_ROWS, STAFF_PAGE_ROWS},
     crate::features::request::{actor, ports, redirect_to},
@@ -22,7 +23,7 @@ pub async fn my_violations(
     #[server(default)] page: Option<String>,
 ) -> Result<ViolationsOverview, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Violations)?;
     let page = PageRequest::parse(page.as_deref(), PAGE_ROWS)?;
     service::overview(&ports, account.account_id, page).await
 }
@@ -32,7 +33,12 @@ pub async fn my_violations(
 /// with the rule (its details stay private).
 #[server(prefix = "/api", endpoint = "violation_detail")]
 pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppError> {
-    service::detail(&ports()?, require_citizen()?.account_id, violation_id).await
+    service::detail(
+        &ports()?,
+        require_citizen_for(OperatorService::Violations)?.account_id,
+        violation_id,
+    )
+    .await
 }
 
 /// Handles (acknowledges) a violation: the person confirms the facts and
@@ -40,7 +46,7 @@ pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppErr
 /// account may not handle it.
 #[server(prefix = "/api", endpoint = "handle_violation")]
 pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Result<(), AppError> {
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Violations)?;
     let by_unit = matches!(
         account.role,
         crate::features::accounts::AccountRole::Unit { .. }
@@ -64,7 +70,7 @@ pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Res
 /// answers the gateway's checkout address (the browser goes there).
 #[server(prefix = "/api", endpoint = "pay_fine")]
 pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Violations)?;
     match service::pay(&ports()?, account.account_id, violation_id, &actor()).await? {
         Payment::Checkout(url) => {
             redirect_to(&url);
@@ -84,7 +90,7 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
 /// browser goes there).
 #[server(prefix = "/api", endpoint = "pay_fines")]
 pub async fn pay_fines(#[server(default)] violation_ids: Vec<i64>) -> Result<String, AppError> {
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Violations)?;
     let url = service::pay_several(&ports()?, account.account_id, violation_ids, &actor()).await?;
     redirect_to(&url);
     Ok(url)
@@ -93,7 +99,7 @@ pub async fn pay_fines(#[server(default)] violation_ids: Vec<i64>) -> Result<Str
 /// A receipt of the account's own payment.
 #[server(prefix = "/api", endpoint = "fine_receipt")]
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Violations)?;
     let not_found = || {
         AppError::NotFound(crate::i18n::Text::new(
             "没有找到这张缴款凭证。",

@@ -36,7 +36,8 @@ pub async fn my_messages(
 /// logged in or for staff, who get no messages). Shown in the menu.
 #[server(prefix = "/api", endpoint = "unread_message_count")]
 pub async fn unread_message_count() -> Result<i64, AppError> {
-    let Some(account) = current_account().filter(|a| !a.is_staff()) else {
+    // Staff and a unit's operators have no message centre.
+    let Some(account) = current_account().filter(|a| !a.is_staff() && a.operator.is_none()) else {
         return Ok(0);
     };
     Ok(ports()?.messages.unread_count(account.account_id).await?)

@@ -7,8 +7,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{typed_vin, PlateDesk},
+    crate::domain::unit_operator::OperatorService,
     crate::domain::StaffPower,
-    crate::features::accounts::session::{require_citizen, require_staff_power},
+    crate::features::accounts::session::{require_citizen_for, require_staff_power},
     crate::features::request::{actor, ports, redirect_to},
 };
 
@@ -16,7 +17,7 @@ use {
 #[server(prefix = "/api", endpoint = "plates/vehicles")]
 pub async fn plate_vehicles() -> Result<Vec<PlateVehicle>, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     PlateDesk::of(&ports).vehicles(&account).await
 }
 
@@ -25,7 +26,7 @@ pub async fn plate_vehicles() -> Result<Vec<PlateVehicle>, AppError> {
 #[server(prefix = "/api", endpoint = "plates/prepare")]
 pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     let seed: [u8; 32] = rand::random();
     let prepared = PlateDesk::of(&ports).prepare(&account, &vin, &seed).await?;
     redirect_to(&format!("/account/plates/draw?batch={}", prepared.batch_id));
@@ -38,7 +39,7 @@ pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
 #[server(prefix = "/api", endpoint = "plates/draw")]
 pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<DrawnBatch, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     let drawn = PlateDesk::of(&ports)
         .draw(&account, batch_id, &client_nonce)
         .await?;
@@ -49,7 +50,7 @@ pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<Dra
 /// A batch of the person's: prepared (commitment only) or drawn.
 #[server(prefix = "/api", endpoint = "plates/batch")]
 pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     PlateDesk::of(&ports()?).batch(&account, batch_id).await
 }
 
@@ -57,7 +58,7 @@ pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
 #[server(prefix = "/api", endpoint = "plates/hold")]
 pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<PlateHold, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     let hold = PlateDesk::of(&ports)
         .hold_drawn(&account, &vin, &plate, batch_id, &actor())
         .await?;
@@ -69,7 +70,7 @@ pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<Pla
 #[server(prefix = "/api", endpoint = "plates/custom")]
 pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     let hold = PlateDesk::of(&ports)
         .hold_custom(&account, &vin, &serial, &actor())
         .await?;
@@ -81,7 +82,7 @@ pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold,
 #[server(prefix = "/api", endpoint = "plates/extend")]
 pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     let hold = PlateDesk::of(&ports).extend(&account, &vin).await?;
     redirect_to(&format!(
         "/account/plates/hold?vin={}&extended=1",
@@ -94,7 +95,7 @@ pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
 #[server(prefix = "/api", endpoint = "plates/confirm")]
 pub async fn confirm_plate(vin: String) -> Result<String, AppError> {
     let ports = ports()?;
-    let account = require_citizen()?;
+    let account = require_citizen_for(OperatorService::Plates)?;
     let plate = PlateDesk::of(&ports)
         .confirm(&account, &vin, &actor())
         .await?;

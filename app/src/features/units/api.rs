@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use {
     super::service::{selection, BindRequest, UnitDesk},
     super::{FleetQuery, FleetViolationQuery, UNIT_PAGE_ROWS},
-    crate::features::accounts::session::require_unit,
+    crate::domain::unit_operator::OperatorService,
+    crate::features::accounts::session::{require_unit, require_unit_for},
     crate::features::paging::PageRequest,
     crate::features::request::{actor, ports, redirect_to},
 };
@@ -35,7 +36,7 @@ pub async fn unit_vehicles(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<FleetVehicle>, AppError> {
     let ports = ports()?;
-    let (account, code) = require_unit()?;
+    let (account, code) = require_unit_for(&[OperatorService::Vehicles])?;
     let query = FleetQuery::parse(
         plate.as_deref(),
         binding.as_deref(),
@@ -58,7 +59,7 @@ pub async fn unit_bind_vehicles(
     #[server(default)] back: Option<String>,
 ) -> Result<usize, AppError> {
     let ports = ports()?;
-    let (account, code) = require_unit()?;
+    let (account, code) = require_unit_for(&[OperatorService::Vehicles])?;
     let request = BindRequest::parse(vehicle_ids, all.as_deref())?;
     let n = UnitDesk::of(&ports)
         .bind(account.account_id, &code, &request, &actor())
@@ -74,7 +75,7 @@ pub async fn unit_unbind_vehicles(
     #[server(default)] back: Option<String>,
 ) -> Result<usize, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Vehicles])?;
     let ids = selection(vehicle_ids)?;
     let n = UnitDesk::of(&ports)
         .unbind(account.account_id, &ids, &actor())
@@ -93,7 +94,7 @@ pub async fn unit_violations(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<FleetViolation>, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Violations])?;
     let query = FleetViolationQuery::parse(
         plate.as_deref(),
         status.as_deref(),

@@ -7,6 +7,7 @@ pub mod api;
 pub mod drivers;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod operators;
 #[cfg(feature = "ssr")]
 pub mod port;
 mod query;

@@ -24,10 +24,21 @@ pub fn Page(
     let account_links = match account {
         Some(acc) => {
             let home = crate::ui::home_of(&acc);
-            let messages = (!acc.is_staff()).then(|| view! { <MessagesLink lang /> });
+            // The message centre is the unit's own account's, not an
+            // operator's.
+            let messages = (!acc.is_staff() && acc.operator.is_none())
+                .then(|| view! { <MessagesLink lang /> });
+            // An operator sees whose login it is: the unit and their name.
+            let who = match &acc.operator {
+                Some(o) => match lang {
+                    Lang::Zh => format!("{} · 经办人{}", acc.display_name, o.full_name),
+                    Lang::En => format!("{} · operator {}", acc.display_name, o.full_name),
+                },
+                None => acc.display_name.clone(),
+            };
             view! {
                 <a class="header__link" href=home>
-                    {acc.display_name.clone()}
+                    {who}
                 </a>
                 {messages}
                 <form class="header__logout" method="post" action=Logout::PATH>

@@ -50,6 +50,9 @@ pub fn LoginPage() -> impl IntoView {
                 <a href="/password-reset">{lang.pick("忘记密码？", "Forgotten your password?")}</a>
             </p>
             <p>
+                <a href="/login/operator">{lang.pick("单位经办人登录", "Unit operators log in here")}</a>
+            </p>
+            <p>
                 {lang.pick("还没有账户？", "No account yet? ")}
                 <a href="/register">{lang.pick("注册", "Register")}</a>
             </p>

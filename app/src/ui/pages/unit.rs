@@ -13,19 +13,47 @@ use leptos::prelude::*;
 /// The unit's menu, shown on every page a unit uses.
 #[component]
 pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
-    let items = [
-        ("/unit", "工作台", "Dashboard"),
-        ("/unit/vehicles", "单位车辆", "Vehicles"),
-        ("/unit/violations", "违法处理", "Violations"),
-        ("/unit/drivers", "驾驶人", "Drivers"),
-        ("/account/plates", "预选号牌", "Plate numbers"),
-        ("/account/messages", "消息中心", "Messages"),
+    use crate::domain::unit_operator::OperatorService::{self, *};
+    // (link, words, the service an operator needs; None: the unit's own
+    // account only).
+    type Item = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<OperatorService>,
+    );
+    const ITEMS: [Item; 9] = [
+        ("/unit", "工作台", "Dashboard", Some(Vehicles)),
+        ("/unit/vehicles", "单位车辆", "Vehicles", Some(Vehicles)),
+        (
+            "/unit/violations",
+            "违法处理",
+            "Violations",
+            Some(Violations),
+        ),
+        ("/unit/drivers", "驾驶人", "Drivers", Some(Drivers)),
+        ("/account/plates", "预选号牌", "Plate numbers", Some(Plates)),
+        ("/unit/operators", "经办人", "Operators", None),
+        ("/unit/audit", "操作记录", "Audit", None),
+        ("/account/messages", "消息中心", "Messages", None),
         (
             "/account/record-views",
             "谁查看过本单位信息",
             "Who viewed our record",
+            None,
         ),
     ];
+    let operator = crate::ui::session_account().and_then(|a| a.operator);
+    let items: Vec<(&'static str, &'static str, &'static str)> = ITEMS
+        .iter()
+        .filter(|(href, _, _, needs)| match (&operator, needs) {
+            (None, _) => true,
+            (Some(_), _) if *href == "/unit" => true,
+            (Some(o), Some(s)) => o.services.contains(s),
+            (Some(_), None) => false,
+        })
+        .map(|(href, zh, en, _)| (*href, *zh, *en))
+        .collect();
     crate::ui::components::layout::subnav(lang, ("单位业务", "Unit services"), &items, current)
 }
 

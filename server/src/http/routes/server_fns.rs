@@ -18,6 +18,26 @@ pub fn server_functions() -> Vec<RouteEntry> {
         ),
         server_fn_entry("/api/unit/unbind_vehicles", "unit: unbind vehicles ticked"),
         server_fn_entry("/api/unit/violations", "unit: one page of its violations"),
+        server_fn_entry("/api/unit/operators", "unit account: its operators"),
+        server_fn_entry("/api/unit/add_operator", "unit account: add an operator"),
+        server_fn_entry(
+            "/api/unit/resend_operator_code",
+            "unit account: send an operator a new activation code",
+        ),
+        server_fn_entry(
+            "/api/unit/operator_services",
+            "unit account: change an operator's services",
+        ),
+        server_fn_entry(
+            "/api/unit/disable_operator",
+            "unit account: disable an operator at once",
+        ),
+        server_fn_entry("/api/unit/audit", "unit account: one page of its audit"),
+        server_fn_entry(
+            "/api/operator_activate",
+            "an operator activates the login with the SMS code",
+        ),
+        server_fn_entry("/api/operator_login", "an operator logs in"),
         server_fn_entry("/api/unit/drivers", "unit: one page of its drivers"),
         server_fn_entry(
             "/api/unit/driver_request",

@@ -35,7 +35,7 @@ const SEALER_LOCK: i64 = 0x6175_6469_745f; // "audit_"
 
 /// Every column of an entry, in `AuditRecord` order.
 const ENTRY_COLUMNS: &str =
-    "l.id, l.at, l.actor_account_id, l.action, l.subject, l.detail, l.ip, l.person_account_id";
+    "l.id, l.at, l.actor_account_id, l.action, l.subject, l.detail, l.ip, l.person_account_id, l.actor_operator_id";
 
 type EntryRow = (
     i64,
@@ -46,10 +46,12 @@ type EntryRow = (
     String,
     String,
     Option<i64>,
+    Option<i64>,
 );
 
 fn record(row: EntryRow) -> AuditRecord {
-    let (id, at_ms, actor_account_id, action, subject, detail, ip, person_account_id) = row;
+    let (id, at_ms, actor_account_id, action, subject, detail, ip, person_account_id, operator) =
+        row;
     AuditRecord {
         id,
         at_ms,
@@ -59,6 +61,7 @@ fn record(row: EntryRow) -> AuditRecord {
         detail,
         ip,
         person_account_id,
+        actor_operator_id: operator,
     }
 }
 
@@ -194,6 +197,7 @@ impl Store {
             Option<String>,
             Option<String>,
             Option<i64>,
+            Option<i64>,
         );
         let mut walk = ChainWalk::default();
         let mut after = 0;
@@ -222,6 +226,7 @@ impl Store {
                 detail,
                 ip,
                 person,
+                operator,
             ) in rows
             {
                 let seal = Seal {
@@ -232,7 +237,9 @@ impl Store {
                 };
                 let entry = match (id, at, action, subject, detail, ip) {
                     (Some(id), Some(at), Some(action), Some(subject), Some(detail), Some(ip)) => {
-                        Some(record((id, at, actor, action, subject, detail, ip, person)))
+                        Some(record((
+                            id, at, actor, action, subject, detail, ip, person, operator,
+                        )))
                     }
                     _ => None,
                 };

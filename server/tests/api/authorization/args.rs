@@ -7,6 +7,12 @@
 #[rustfmt::skip]
 pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/login", &[("identifier", "nobody"), ("password", "wrong-password-1")]),
+    ("/api/unit/add_operator", &[("full_name", "王"), ("id_number", "1"), ("phone", "1")]),
+    ("/api/unit/resend_operator_code", &[("operator_id", "999999")]),
+    ("/api/unit/operator_services", &[("operator_id", "999999"), ("services[]", "drivers")]),
+    ("/api/unit/disable_operator", &[("operator_id", "999999")]),
+    ("/api/operator_activate", &[("unit_code", "nobody"), ("login_name", "nobody"), ("code", "000000"), ("password", "x"), ("password_confirm", "x")]),
+    ("/api/operator_login", &[("unit_code", "nobody"), ("login_name", "nobody"), ("password", "wrong-password-1")]),
     ("/api/unit/bind_vehicles", &[("vehicle_ids[]", "999999")]),
     ("/api/unit/unbind_vehicles", &[("vehicle_ids[]", "999999")]),
     ("/api/unit/driver_request", &[("id_number", "110101199003077777"), ("name", "张三")]),

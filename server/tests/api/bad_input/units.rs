@@ -2,7 +2,7 @@
 //! drivers, the driver's own end of a binding included.
 
 use super::E::*;
-use super::{Case, ONLINE, UNIT, WINDOW};
+use super::{Case, ANON, ONLINE, UNIT, WINDOW};
 
 #[rustfmt::skip]
 pub(super) const UNIT_CASES: &[Case] = &[
@@ -35,6 +35,25 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/unit/name_driver_request", UNIT, &[("violation_id", "999999999"), ("id_number", "BIG")], Kind("NotFound", "没有找到这条违法记录")),
     ("/api/unit/name_driver_confirm", UNIT, &[("violation_id", "abc"), ("id_number", ""), ("code", "")], Malformed),
     ("/api/unit/name_driver_confirm", UNIT, &[("violation_id", "-5"), ("id_number", ""), ("code", "")], Kind("NotFound", "没有找到这条违法记录")),
+    ("/api/unit/add_operator", UNIT, &[("full_name", "王小明")], Malformed),
+    ("/api/unit/add_operator", UNIT, &[("full_name", "王"), ("id_number", "1"), ("phone", "2"), ("services[]", "vehicles")], Field("full_name", "姓名至少2个字")),
+    ("/api/unit/add_operator", UNIT, &[("full_name", "王小明"), ("id_number", "110101199003077774"), ("phone", "13912345678"), ("login_name", "a;b")], Field("login_name", "登录名不能包含“;”")),
+    ("/api/unit/add_operator", UNIT, &[("full_name", "王小明"), ("id_number", "110101199003077774"), ("phone", "13912345678"), ("services[]", "admin")], Field("services", "没有“admin”这项经办业务")),
+    ("/api/unit/resend_operator_code", UNIT, &[("operator_id", "x")], Malformed),
+    ("/api/unit/resend_operator_code", UNIT, &[("operator_id", "999999")], Kind("NotFound", "本单位没有这名经办人")),
+    ("/api/unit/operator_services", UNIT, &[("operator_id", "1.5")], Malformed),
+    ("/api/unit/operator_services", UNIT, &[("operator_id", "999999")], Field("services", "请至少选择一项经办业务")),
+    ("/api/unit/operator_services", UNIT, &[("operator_id", "999999"), ("services[]", "drivers")], Kind("NotFound", "本单位没有这名经办人")),
+    ("/api/unit/disable_operator", UNIT, &[], Malformed),
+    ("/api/unit/disable_operator", UNIT, &[("operator_id", "-1")], Kind("NotFound", "本单位没有这名经办人")),
+    ("/api/unit/audit", UNIT, &[("operator", "someone")], Field("operator", "请从列表中选择经办人")),
+    ("/api/unit/audit", UNIT, &[("page", "0")], Field("page", "页码应为从1开始的整数")),
+    ("/api/operator_activate", ANON, &[("unit_code", "M000100Y4")], Malformed),
+    ("/api/operator_activate", ANON, &[("unit_code", "M000100Y5"), ("login_name", ""), ("code", "12"), ("password", ""), ("password_confirm", "")], Field("unit_code", "9位组织机构代码")),
+    ("/api/operator_activate", ANON, &[("unit_code", "M000100Y4"), ("login_name", "调度员01"), ("code", "123456"), ("password", "Lorry-Desk-2468"), ("password_confirm", "x")], Field("code", "验证码")),
+    ("/api/operator_login", ANON, &[("unit_code", "M000100Y4"), ("login_name", "调度员01")], Malformed),
+    ("/api/operator_login", ANON, &[("unit_code", "<script>"), ("login_name", "x y"), ("password", "p")], Field("unit_code", "统一社会信用代码")),
+    ("/api/operator_login", ANON, &[("unit_code", "M000100Y4"), ("login_name", "nobody"), ("password", "wrong-password")], Field("password", "账号或密码不正确")),
     ("/api/licence/end_unit_tie", WINDOW, &[("tie_id", "one")], Malformed),
     ("/api/licence/end_unit_tie", WINDOW, &[("tie_id", "999999999")], Kind("NotFound", "没有找到这项驾驶证绑定")),
     ("/unit/drivers.csv", UNIT, &[("show", "everyone")], To("/unit/drivers?show=everyone")),

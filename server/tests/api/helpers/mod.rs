@@ -364,6 +364,16 @@ impl TestApp {
         (l.login.clone(), l.password.clone())
     }
 
+    /// The operator login name of the demo login whose English role
+    /// starts so, when it is a unit's operator.
+    pub fn demo_operator(&self, role_en_prefix: &str) -> Option<String> {
+        self.demo
+            .logins
+            .iter()
+            .find(|l| l.role_en.starts_with(role_en_prefix))
+            .and_then(|l| l.operator.clone())
+    }
+
     /// Who the client is logged in as (`my_account`), read into the app's
     /// own type.
     pub async fn me(&self, client: &reqwest::Client) -> Option<SessionAccount> {
@@ -465,7 +475,21 @@ pub fn fields(err: &serde_json::Value) -> Vec<String> {
 pub async fn logged_in(app: &TestApp, role: &str) -> reqwest::Client {
     let (login, password) = app.demo_login(role);
     let client = new_client();
-    app.login(&client, &login, &password).await.expect("login");
+    match app.demo_operator(role) {
+        // A unit's operator logs in with the unit's code and the login name.
+        Some(name) => {
+            let args = app::features::units::operators::OperatorLogin {
+                unit_code: login,
+                login_name: name,
+                password,
+                next: None,
+            };
+            app.call_fn(&client, args).await.expect("operator login");
+        }
+        None => {
+            app.login(&client, &login, &password).await.expect("login");
+        }
+    }
     client
 }
 

@@ -121,6 +121,18 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/unit/driver_confirm", TIE),
     ("POST", "/api/unit/driver_unbind", TIE),
     ("POST", "/api/licence/end_unit_tie", TIE),
+    ("POST", "/api/unit/operators", OWN),
+    ("POST", "/api/unit/audit", OWN),
+    ("GET", "/unit/operators", OWN),
+    ("GET", "/unit/audit", OWN),
+    ("POST", "/api/unit/add_operator", OPERATOR),
+    ("POST", "/api/unit/resend_operator_code", OPERATOR),
+    ("POST", "/api/unit/operator_services", OPERATOR),
+    ("POST", "/api/unit/disable_operator", OPERATOR),
+    ("POST", "/api/operator_activate", SIGN_IN),
+    ("POST", "/api/operator_login", SIGN_IN),
+    ("GET", "/login/operator", SIGN_IN),
+    ("GET", "/login/operator/activate", SIGN_IN),
     ("POST", "/api/licence_overview", OWN),
     ("POST", "/api/bind_licence", OWN),
     ("POST", "/api/unbind_licence", OWN),
@@ -198,6 +210,7 @@ const QUEUE: &str = "a staff list or home: every citizen's, by the staff power";
 const SESSION: &str = "an exam session is open to every learner: booking is no act on another's";
 const NOBODYS: &str = "a registration window or plate series belongs to no citizen";
 const GATEWAY: &str = "the gateway's notice: its signature is the check";
+const OPERATOR: &str = "a unit's operator: found only among the unit's own (WHERE account_id = the unit), another unit's is not found (unit_operators.rs)";
 const TIE: &str = "a unit's binding of a driver's licence: made with the driver's code; each side ends only its own (unit_drivers.rs)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 

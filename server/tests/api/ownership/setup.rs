@@ -335,6 +335,7 @@ pub async fn objects(app: &TestApp) -> (Objects, [reqwest::Client; 3]) {
     let actor = Actor {
         account_id: Some(owner_account),
         ip: "test".into(),
+        operator_id: None,
     };
     app.platform
         .store

@@ -2,19 +2,20 @@
 //! with its slow-down after failures (never a lock-out).
 
 use crate::error::AppError;
-use crate::features::accounts::port::LoginIdentifier;
+use crate::features::accounts::port::{Credential, LoginIdentifier};
 use crate::i18n::Text;
 use crate::ports::Ports;
 
-/// Checks the password for the identifier; answers the account to start a
-/// session for. Wrong credentials get one message that does not say which
+/// Checks the password for the identifier; answers the credential (the
+/// account, and the operator for an operator's login) to start a session
+/// for. Wrong credentials get one message that does not say which
 /// part was wrong; repeated failures from the same address slow down.
 pub async fn authenticate(
     ports: &Ports,
     identifier: &LoginIdentifier,
     password: &str,
     ip: &str,
-) -> Result<i64, AppError> {
+) -> Result<Credential, AppError> {
     let key = identifier_key(identifier);
     let now = ports.clock.now_ms();
     // The try is counted before the password is checked, so parallel
@@ -66,6 +67,19 @@ pub async fn authenticate(
         ));
     }
     let credential = matching.remove(0);
+    if credential.disabled && credential.operator_id.is_some() {
+        audit_failure(ports, &key, "disabled", ip).await;
+        return Err(AppError::not_allowed(
+            Text::new(
+                "该经办人账户已停用。",
+                "This operator login has been disabled.",
+            ),
+            Text::new(
+                "如需继续办理，请联系本单位的单位账户重新开通。",
+                "Ask your unit's own account to enable you again.",
+            ),
+        ));
+    }
     if credential.disabled {
         audit_failure(ports, &key, "disabled", ip).await;
         return Err(AppError::not_allowed(
@@ -76,7 +90,7 @@ pub async fn authenticate(
             ),
         ));
     }
-    Ok(credential.account_id)
+    Ok(credential)
 }
 
 /// Records a failed login in the audit log (安全事件); a failure to record
@@ -89,6 +103,7 @@ async fn audit_failure(ports: &Ports, key: &str, reason: &str, ip: &str) {
     let actor = crate::features::port::Actor {
         account_id: None,
         ip: ip.to_string(),
+        operator_id: None,
     };
     if let Err(e) = ports.audit.security_event(&actor, &event).await {
         tracing::error!(error = %e, "recording a failed login failed");
@@ -151,7 +166,7 @@ pub async fn confirm_password(
 pub fn home_of(identifier: &LoginIdentifier) -> &'static str {
     match identifier {
         LoginIdentifier::StaffUsername(_) => "/staff",
-        LoginIdentifier::CreditCode(_) => "/unit",
+        LoginIdentifier::CreditCode(_) | LoginIdentifier::Operator { .. } => "/unit",
         _ => "/account",
     }
 }
@@ -196,6 +211,26 @@ pub fn parse_identifier(raw: &str) -> Result<LoginIdentifier, AppError> {
     ))
 }
 
+/// An operator's login as typed: the unit's code and the login name.
+pub fn parse_operator(unit_code: &str, login_name: &str) -> Result<LoginIdentifier, AppError> {
+    use crate::domain::unit_operator::{OperatorLogin, UnitCode};
+    use crate::error::FieldCheck;
+    let mut check = FieldCheck::new();
+    let unit = UnitCode::parse(unit_code);
+    if unit.is_none() {
+        check.push(
+            "unit_code",
+            crate::features::units::operators::service::unit_code_problem(),
+        );
+    }
+    let login = check.take("login_name", OperatorLogin::parse(login_name));
+    check.finish()?;
+    Ok(LoginIdentifier::Operator {
+        unit: unit.expect("checked"),
+        login: login.expect("checked"),
+    })
+}
+
 /// The canonical text an identifier is throttled under.
 pub fn identifier_key(identifier: &LoginIdentifier) -> String {
     use LoginIdentifier::*;
@@ -204,5 +239,6 @@ pub fn identifier_key(identifier: &LoginIdentifier) -> String {
         CreditCode(code) => format!("unit:{}", code.as_str()),
         Phone(phone) => format!("phone:{}", phone.as_str()),
         StaffUsername(name) => format!("staff:{name}"),
+        Operator { unit, login } => format!("operator:{}/{}", unit.as_str(), login.as_str()),
     }
 }

@@ -183,6 +183,7 @@ fn owner() -> SessionAccount {
             channel: RegistrationChannel::Window,
             window: None,
         },
+        operator: None,
     }
 }
 

@@ -280,6 +280,7 @@ pub(crate) fn actor() -> Actor {
     Actor {
         account_id: Some(1),
         ip: "203.0.113.9".into(),
+        operator_id: None,
     }
 }
 
@@ -290,6 +291,7 @@ fn account(role: AccountRole) -> SessionAccount {
         phone_masked: "138****1234".into(),
         id_number_masked: Some("110101********1237".into()),
         role,
+        operator: None,
     }
 }
 

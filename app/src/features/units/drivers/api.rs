@@ -11,7 +11,8 @@ use leptos::prelude::*;
 use {
     super::service::DriverDesk,
     super::DriverFilter,
-    crate::features::accounts::session::{require_individual, require_unit},
+    crate::domain::unit_operator::OperatorService,
+    crate::features::accounts::session::{require_individual, require_unit_for},
     crate::features::bindings::port::OwnerKey,
     crate::features::bindings::service::BindingDesk,
     crate::features::paging::PageRequest,
@@ -27,7 +28,7 @@ pub async fn unit_drivers(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<UnitDriver>, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
     let filter = DriverFilter::parse(show.as_deref())?;
     let page = PageRequest::parse(page.as_deref(), UNIT_PAGE_ROWS)?;
     DriverDesk::of(&ports)
@@ -40,7 +41,7 @@ pub async fn unit_drivers(
 #[server(prefix = "/api", endpoint = "unit/driver_request")]
 pub async fn unit_driver_request(id_number: String, name: String) -> Result<String, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
     let masked = DriverDesk::of(&ports)
         .request_binding(&account, &id_number, &name, &actor())
         .await?;
@@ -55,7 +56,7 @@ pub async fn unit_driver_request(id_number: String, name: String) -> Result<Stri
 #[server(prefix = "/api", endpoint = "unit/driver_confirm")]
 pub async fn unit_driver_confirm(id_number: String, code: String) -> Result<(), AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
     DriverDesk::of(&ports)
         .confirm_binding(&account, &id_number, &code, &actor())
         .await?;
@@ -67,7 +68,7 @@ pub async fn unit_driver_confirm(id_number: String, code: String) -> Result<(), 
 #[server(prefix = "/api", endpoint = "unit/driver_unbind")]
 pub async fn unit_driver_unbind(driver_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
     DriverDesk::of(&ports)
         .unbind(account.account_id, driver_id, &actor())
         .await?;
@@ -84,7 +85,7 @@ pub async fn unit_name_driver_request(
     id_number: String,
 ) -> Result<String, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Violations, OperatorService::Drivers])?;
     let masked = DriverDesk::of(&ports)
         .request_naming(&account, violation_id, &id_number, &actor())
         .await?;
@@ -105,7 +106,7 @@ pub async fn unit_name_driver_confirm(
     #[server(default)] confirm: Option<String>,
 ) -> Result<bool, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit()?;
+    let (account, _) = require_unit_for(&[OperatorService::Violations, OperatorService::Drivers])?;
     let decided = DriverDesk::of(&ports)
         .confirm_naming(
             &account,

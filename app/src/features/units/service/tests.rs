@@ -201,6 +201,7 @@ fn actor() -> Actor {
     Actor {
         account_id: Some(1),
         ip: "127.0.0.1".into(),
+        operator_id: None,
     }
 }
 

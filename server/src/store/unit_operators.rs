@@ -1,0 +1,389 @@
+//! A unit's operators (经办人) in the store: adding, activating, granting
+//! and disabling them (each audited in its transaction; disabling ends
+//! their sessions in the same one), an operator's login credentials, the
+//! session's operator, and the unit's audit naming who acted.
+
+use super::rows::coded;
+use super::{port, Store, StoreResult};
+use app::domain::audit::action_words;
+use app::domain::unit_operator::{
+    services_from_codes, services_to_codes, OperatorLogin, OperatorService, OperatorStatus,
+    UnitCode, MAX_OPERATORS_PER_UNIT,
+};
+use app::domain::{PhoneNumber, ResidentId};
+use app::features::accounts::OperatorOnSession;
+use app::features::paging::{ListPage, PageRequest};
+use app::features::units::operators::{UnitAuditEntry, UnitOperator};
+use app::ports::*;
+use async_trait::async_trait;
+
+const RECORD_COLUMNS: &str =
+    "o.id, o.account_id, a.display_name, o.login_name, o.full_name, o.id_number, o.phone, o.status";
+
+type RecordRow = (i64, i64, String, String, String, String, String, String);
+
+fn record(row: RecordRow) -> StoreResult<OperatorRecord> {
+    let (id, account_id, unit_name, login_name, full_name, id_number, phone, status) = row;
+    Ok(OperatorRecord {
+        id,
+        account_id,
+        unit_name,
+        login_name,
+        full_name,
+        id_number,
+        phone,
+        status: coded("operator status", &status, OperatorStatus::from_code)?,
+    })
+}
+
+/// The unit with this code: its credit code, or the organisation code in
+/// characters 9 to 17 of it.
+fn unit_condition(unit: &UnitCode) -> &'static str {
+    match unit {
+        UnitCode::Credit(_) => "a.credit_code = $1",
+        UnitCode::Organisation(_) => "SUBSTR(a.credit_code, 9, 9) = $1",
+    }
+}
+
+impl Store {
+    /// The credentials of the operator with this login name at the unit
+    /// with this code; a pending operator (no password yet) has none.
+    pub(super) async fn operator_credentials(
+        &self,
+        unit: &UnitCode,
+        login: &OperatorLogin,
+    ) -> StoreResult<Vec<Credential>> {
+        let rows: Vec<(i64, i64, Option<String>, String, Option<i64>)> = sqlx::query_as(&format!(
+            "SELECT o.id, o.account_id, o.password_hash, o.status, a.disabled_at
+                 FROM unit_operators o JOIN accounts a ON a.id = o.account_id
+                 WHERE a.kind = 'unit' AND {} AND o.login_name = $2",
+            unit_condition(unit)
+        ))
+        .bind(unit.as_str())
+        .bind(login.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, account_id, hash, status, unit_disabled)| {
+                Some(Credential {
+                    account_id,
+                    password_hash: hash?,
+                    disabled: status != OperatorStatus::Active.code() || unit_disabled.is_some(),
+                    operator_id: Some(id),
+                })
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl UnitOperators for Store {
+    async fn operators(&self, account_id: i64) -> PortResult<Vec<UnitOperator>> {
+        port("unit_operators", async {
+            let rows: Vec<(i64, String, String, String, String, String, String, i64)> =
+                sqlx::query_as(
+                    "SELECT id, login_name, full_name, id_number, phone, services, status, created_at
+                     FROM unit_operators WHERE account_id = $1 ORDER BY id DESC",
+                )
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?;
+            rows.into_iter()
+                .map(
+                    |(id, login_name, full_name, id_number, phone, services, status, created)| {
+                        Ok(UnitOperator {
+                            id,
+                            login_name,
+                            full_name,
+                            id_masked: ResidentId::masked_or_stars(&id_number),
+                            phone_masked: PhoneNumber::masked_or_stars(&phone),
+                            services: services_from_codes(&services),
+                            status: coded("operator status", &status, OperatorStatus::from_code)?,
+                            created_at_ms: created,
+                        })
+                    },
+                )
+                .collect::<StoreResult<Vec<_>>>()
+        })
+        .await
+    }
+
+    async fn operator(
+        &self,
+        account_id: i64,
+        operator_id: i64,
+    ) -> PortResult<Option<OperatorRecord>> {
+        port("unit_operator", async {
+            let row: Option<RecordRow> = sqlx::query_as(&format!(
+                "SELECT {RECORD_COLUMNS} FROM unit_operators o JOIN accounts a ON a.id = o.account_id
+                 WHERE o.account_id = $1 AND o.id = $2"
+            ))
+            .bind(account_id)
+            .bind(operator_id)
+            .fetch_optional(&self.pool)
+            .await?;
+            row.map(record).transpose()
+        })
+        .await
+    }
+
+    async fn operator_at(
+        &self,
+        unit: &UnitCode,
+        login_name: &str,
+    ) -> PortResult<Option<OperatorRecord>> {
+        port("operator_at", async {
+            let rows: Vec<RecordRow> = sqlx::query_as(&format!(
+                "SELECT {RECORD_COLUMNS} FROM unit_operators o JOIN accounts a ON a.id = o.account_id
+                 WHERE a.kind = 'unit' AND {} AND o.login_name = $2",
+                unit_condition(unit)
+            ))
+            .bind(unit.as_str())
+            .bind(login_name)
+            .fetch_all(&self.pool)
+            .await?;
+            // Two units sharing an organisation code name nobody.
+            if rows.len() != 1 {
+                return Ok(None);
+            }
+            rows.into_iter().next().map(record).transpose()
+        })
+        .await
+    }
+
+    async fn add_operator(
+        &self,
+        account_id: i64,
+        new: &NewOperator,
+        actor: &Actor,
+    ) -> PortResult<Result<i64, AddRefusal>> {
+        port("add_operator", async {
+            let mut tx = self.begin_write().await?;
+            let (count, same_person): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN id_number = $2 AND status <> 'disabled' THEN 1 ELSE 0 END), 0)
+                 FROM unit_operators WHERE account_id = $1",
+            )
+            .bind(account_id)
+            .bind(&new.id_number)
+            .fetch_one(&mut *tx)
+            .await?;
+            if count >= MAX_OPERATORS_PER_UNIT {
+                return Ok(Err(AddRefusal::TooMany));
+            }
+            if same_person > 0 {
+                return Ok(Err(AddRefusal::PersonTaken));
+            }
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO unit_operators (account_id, login_name, full_name, id_number, phone, services, status, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)
+                 ON CONFLICT (account_id, login_name) DO NOTHING RETURNING id",
+            )
+            .bind(account_id)
+            .bind(&new.login_name)
+            .bind(&new.full_name)
+            .bind(&new.id_number)
+            .bind(&new.phone)
+            .bind(services_to_codes(&new.services))
+            .bind(self.clock.now_ms())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else {
+                return Ok(Err(AddRefusal::LoginTaken));
+            };
+            self.audit_in(
+                &mut tx,
+                actor,
+                "operator.added",
+                &format!("operator:{id}"),
+                &format!(
+                    "{} {} {}",
+                    new.login_name,
+                    new.id_number,
+                    services_to_codes(&new.services)
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Ok(id))
+        })
+        .await
+    }
+
+    async fn activate(
+        &self,
+        operator_id: i64,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> PortResult<bool> {
+        port("activate_operator", async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE unit_operators SET password_hash = $1, status = 'active', activated_at = $2
+                 WHERE id = $3 AND status = 'pending'",
+            )
+            .bind(password_hash)
+            .bind(self.clock.now_ms())
+            .bind(operator_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if done {
+                self.audit_in(
+                    &mut tx,
+                    actor,
+                    "operator.activated",
+                    &format!("operator:{operator_id}"),
+                    "",
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+        .await
+    }
+
+    async fn set_services(
+        &self,
+        account_id: i64,
+        operator_id: i64,
+        services: &[OperatorService],
+        actor: &Actor,
+    ) -> PortResult<bool> {
+        port("set_operator_services", async {
+            let codes = services_to_codes(services);
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE unit_operators SET services = $1
+                 WHERE account_id = $2 AND id = $3 AND status <> 'disabled'",
+            )
+            .bind(&codes)
+            .bind(account_id)
+            .bind(operator_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if done {
+                self.audit_in(
+                    &mut tx,
+                    actor,
+                    "operator.services",
+                    &format!("operator:{operator_id}"),
+                    &codes,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+        .await
+    }
+
+    async fn disable(&self, account_id: i64, operator_id: i64, actor: &Actor) -> PortResult<bool> {
+        port("disable_operator", async {
+            let mut tx = self.begin_write().await?;
+            let done = sqlx::query(
+                "UPDATE unit_operators SET status = 'disabled', disabled_at = $1
+                 WHERE account_id = $2 AND id = $3 AND status <> 'disabled'",
+            )
+            .bind(self.clock.now_ms())
+            .bind(account_id)
+            .bind(operator_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if done {
+                sqlx::query("DELETE FROM sessions WHERE operator_id = $1")
+                    .bind(operator_id)
+                    .execute(&mut *tx)
+                    .await?;
+                self.audit_in(
+                    &mut tx,
+                    actor,
+                    "operator.disabled",
+                    &format!("operator:{operator_id}"),
+                    "",
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(done)
+        })
+        .await
+    }
+
+    async fn on_session(&self, operator_id: i64) -> PortResult<Option<OperatorOnSession>> {
+        port("operator_on_session", async {
+            let row: Option<(String, String, String)> = sqlx::query_as(
+                "SELECT o.login_name, o.full_name, o.services
+                 FROM unit_operators o JOIN accounts a ON a.id = o.account_id
+                 WHERE o.id = $1 AND o.status = 'active' AND a.disabled_at IS NULL",
+            )
+            .bind(operator_id)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(
+                row.map(|(login_name, full_name, services)| OperatorOnSession {
+                    id: operator_id,
+                    login_name,
+                    full_name,
+                    services: services_from_codes(&services),
+                }),
+            )
+        })
+        .await
+    }
+
+    async fn unit_audit(
+        &self,
+        account_id: i64,
+        operator_id: Option<i64>,
+        page: PageRequest,
+    ) -> PortResult<ListPage<UnitAuditEntry>> {
+        port("unit_audit", async {
+            // `$2 = 0` means every entry: ids start at 1.
+            let only = operator_id.unwrap_or(0);
+            const WHERE: &str =
+                "WHERE l.actor_account_id = $1 AND ($2 = 0 OR l.actor_operator_id = $2)";
+            let total: i64 =
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log l {WHERE}"))
+                    .bind(account_id)
+                    .bind(only)
+                    .fetch_one(&self.pool)
+                    .await?;
+            let page = page.within(total);
+            let rows: Vec<(i64, String, String, String, Option<String>, Option<String>)> =
+                sqlx::query_as(&format!(
+                    "SELECT l.at, l.action, l.subject, l.ip, o.login_name, o.full_name
+                     FROM audit_log l LEFT JOIN unit_operators o ON o.id = l.actor_operator_id
+                     {WHERE} ORDER BY l.id DESC LIMIT $3 OFFSET $4"
+                ))
+                .bind(account_id)
+                .bind(only)
+                .bind(page.limit())
+                .bind(page.offset())
+                .fetch_all(&self.pool)
+                .await?;
+            let items = rows
+                .into_iter()
+                .map(|(at_ms, action, subject, ip, login, name)| {
+                    let (action_zh, action_en) = action_words(&action);
+                    UnitAuditEntry {
+                        at_ms,
+                        operator: login.map(|l| format!("{l}（{}）", name.unwrap_or_default())),
+                        action_zh,
+                        action_en,
+                        subject,
+                        ip,
+                    }
+                })
+                .collect();
+            Ok(ListPage::new(items, total, page))
+        })
+        .await
+    }
+}
