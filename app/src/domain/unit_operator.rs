@@ -82,6 +82,14 @@ impl UnitCode {
             UnitCode::Organisation(o) => o.as_str(),
         }
     }
+    /// The organisation code either way (characters 9 to 17 of a credit
+    /// code): the same unit gives the same key, however it was typed.
+    pub fn organisation_part(&self) -> &str {
+        match self {
+            UnitCode::Credit(c) => &c.as_str()[8..17],
+            UnitCode::Organisation(o) => o.as_str(),
+        }
+    }
 }
 
 /// An operator's login name (经办人登录名): 2 to 20 Chinese characters,
@@ -228,10 +236,10 @@ pub fn may(granted: &[OperatorService], needed: &[OperatorService]) -> bool {
     needed.iter().all(|n| granted.contains(n))
 }
 
-/// The activation SMS: which unit added them, under which login name, the
-/// code and where to use it.
-pub fn activation_sms(unit: &str, login: &str, code: &str, minutes: i64) -> Sms {
-    Sms::operator_activation_code(unit, login, code, minutes)
+/// The activation SMS: which unit added them (its name and code), under
+/// which login name, the code and where to use it.
+pub fn activation_sms(unit: &str, unit_code: &str, login: &str, code: &str, minutes: i64) -> Sms {
+    Sms::operator_activation_code(unit, unit_code, login, code, minutes)
 }
 
 #[cfg(test)]
@@ -274,6 +282,10 @@ mod tests {
             UnitCode::parse(" M000100Y-4 ").map(|c| c.as_str().to_string()),
             Some("M000100Y4".to_string())
         );
+        assert_eq!(
+            UnitCode::parse(credit.as_str()).map(|c| c.organisation_part().to_string()),
+            Some("M000100Y4".to_string())
+        );
         assert_eq!(UnitCode::parse("M000100Y5"), None);
         assert_eq!(UnitCode::parse(""), None);
     }
@@ -314,8 +326,10 @@ mod tests {
 
     #[test]
     fn the_activation_sms_names_the_unit_and_the_login() {
-        let text = activation_sms("某运输公司", "调度员01", "123456", 30).text();
+        let text =
+            activation_sms("某运输公司", "91110000M000100Y4X", "调度员01", "123456", 30).text();
         assert!(text.contains("某运输公司") && text.contains("调度员01"));
+        assert!(text.contains("91110000M000100Y4X"));
         assert!(text.contains("123456") && text.contains("30"));
     }
 }

@@ -150,6 +150,20 @@ pub async fn checkout(
     let Some(Extension(session)) = session else {
         return Redirect::to("/login").into_response();
     };
+    // A unit's operator pays only when granted violations and fines.
+    if !session
+        .account
+        .may_use_unit_service(&[app::domain::unit_operator::OperatorService::Violations])
+    {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(plain_page(
+                "未获准办理 / Not allowed",
+                "<p>您的经办人账户未获准办理“违法处理和罚款缴纳”。</p><p lang=\"en\">Your operator login is not allowed to use \"Violations and fines\".</p>",
+            )),
+        )
+            .into_response();
+    }
     let not_found = || {
         (
             StatusCode::NOT_FOUND,

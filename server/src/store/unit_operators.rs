@@ -160,6 +160,10 @@ impl UnitOperators for Store {
     ) -> PortResult<Result<i64, AddRefusal>> {
         port("add_operator", async {
             let mut tx = self.begin_write().await?;
+            // PostgreSQL: one add per unit at a time, so the count and the
+            // same-person check hold (SQLite has one writer anyway).
+            self.lock_keys(&mut tx, &[&format!("unit-operators:{account_id}")])
+                .await?;
             let (count, same_person): (i64, i64) = sqlx::query_as(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN id_number = $2 AND status <> 'disabled' THEN 1 ELSE 0 END), 0)
                  FROM unit_operators WHERE account_id = $1",

@@ -117,6 +117,12 @@ async fn an_operator_activates_logs_in_and_acts_within_the_services_granted(app:
         .unwrap_err();
     assert_eq!(fields(&err), ["code"], "{app}: {err}");
     assert_eq!(status(&app, id).await, "pending", "{app}");
+    // A login that does not exist gets the very same answer: nobody
+    // learns which operators a unit has.
+    let mut nobody = activation(&credit_code, "000000");
+    nobody.login_name = "无此人".into();
+    let unknown = app.call_fn(&visitor, nobody).await.unwrap_err();
+    assert_eq!(unknown, err, "{app}");
     let code = app.latest_code(NEW_PHONE).await;
     let organisation_code = &credit_code[8..17];
     app.call_fn(&visitor, activation(organisation_code, &code))

@@ -40,10 +40,16 @@ impl Sms {
         )
     }
 
-    pub fn operator_activation_code(unit: &str, login: &str, code: &str, minutes: i64) -> Sms {
+    pub fn operator_activation_code(
+        unit: &str,
+        unit_code: &str,
+        login: &str,
+        code: &str,
+        minutes: i64,
+    ) -> Sms {
         Sms::new(
             SmsTemplate::OperatorActivationCode,
-            &[unit, login, code, &minutes.to_string()],
+            &[unit, unit_code, login, code, &minutes.to_string()],
         )
     }
 

@@ -80,7 +80,7 @@ templates! {
         "机动车${plate}于${occurred}的交通违法（${violation}）已经您确认由${unit}处理，记${points}分计入您的驾驶证，处罚决定书编号${decision_no}。如有异议，请拨打服务热线122。"),
     /// 经办人激活: the operator's code, naming the unit and the login name.
     OperatorActivationCode => ("operator_activation_code", "单位经办人账户激活",
-        "${unit}已将您登记为其在交通安全综合服务管理平台的经办人，登录名${login}。验证码${code}，${minutes}分钟内有效，请在平台“经办人激活”页面输入单位代码、登录名和验证码并设置密码。如您不知情，请勿激活并告知该单位。"),
+        "${unit}已将您登记为其在交通安全综合服务管理平台的经办人，单位代码${unit_code}，登录名${login}。验证码${code}，${minutes}分钟内有效，请在平台“激活经办人账户”页面输入单位代码、登录名和验证码并设置密码。如您不知情，请勿激活并告知该单位。"),
     /// 机动车绑定成功.
     VehicleBound => ("vehicle_bound", "机动车绑定成功",
         "您已成功绑定机动车${plate}，可以在网上办理该车的相关业务。"),

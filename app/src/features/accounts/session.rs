@@ -80,8 +80,8 @@ pub fn unit_agent_only() -> AppError {
             "Only the unit's own account can do this; an operator's login cannot.",
         ),
         Text::new(
-            "请联系本单位在注册窗口登记的经办人（单位账户）办理。",
-            "Ask the person who registered the unit at the window to do it with the unit's own account.",
+            "请联系本单位的单位账户（单位管理员）办理。",
+            "Ask your unit's own account (the unit's administrator) to do it.",
         ),
     )
 }

@@ -94,7 +94,7 @@ pub fn OperatorLoginPage() -> impl IntoView {
         <Page title_zh="单位经办人登录" title_en="Unit operator login">
             <DoneBanner text=banner lang />
             <p>{lang.pick(
-                "单位经办人使用单位代码、单位为您登记的登录名和本人设置的密码登录，只能办理单位授予您的业务。单位管理账户请在普通登录页用统一社会信用代码登录。",
+                "单位经办人使用单位代码、单位为您登记的登录名和本人设置的密码登录，只能办理单位授予您的业务。单位账户请在普通登录页用统一社会信用代码登录。",
                 "Operators log in with the unit's code, the login name the unit registered for them and the password they set, and can use only the services the unit granted them. The unit's own account logs in on the ordinary login page with the credit code.",
             )}</p>
             <form class="form" method="post" action=OperatorLogin::PATH novalidate>
@@ -102,7 +102,7 @@ pub fn OperatorLoginPage() -> impl IntoView {
                 <ErrorSummary lang error labels=labels.clone() />
                 <TextField lang name="unit_code" label=labels[0].1.clone() hint=unit_code_hint()
                     value=typed(&values, "unit_code") server_error=server_problem(error, "unit_code")
-                    autocomplete="organization" width_class="input--w20" />
+                    width_class="input--w20" />
                 <TextField lang name="login_name" label=labels[1].1.clone()
                     value=typed(&values, "login_name") server_error=server_problem(error, "login_name")
                     autocomplete="username" width_class="input--w10" />
@@ -155,7 +155,7 @@ pub fn OperatorActivatePage() -> impl IntoView {
                 <ErrorSummary lang error labels=labels.clone() />
                 <TextField lang name="unit_code" label=labels[0].1.clone() hint=unit_code_hint()
                     value=typed(&values, "unit_code") server_error=server_problem(error, "unit_code")
-                    autocomplete="organization" width_class="input--w20" />
+                    width_class="input--w20" />
                 <TextField lang name="login_name" label=labels[1].1.clone()
                     value=typed(&values, "login_name") server_error=server_problem(error, "login_name")
                     autocomplete="username" width_class="input--w10" />

@@ -13,48 +13,45 @@ use leptos::prelude::*;
 /// The unit's menu, shown on every page a unit uses.
 #[component]
 pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
-    use crate::domain::unit_operator::OperatorService::{self, *};
-    // (link, words, the service an operator needs; None: the unit's own
-    // account only).
-    type Item = (
-        &'static str,
-        &'static str,
-        &'static str,
-        Option<OperatorService>,
-    );
-    const ITEMS: [Item; 9] = [
-        ("/unit", "工作台", "Dashboard", Some(Vehicles)),
-        ("/unit/vehicles", "单位车辆", "Vehicles", Some(Vehicles)),
-        (
-            "/unit/violations",
-            "违法处理",
-            "Violations",
-            Some(Violations),
-        ),
-        ("/unit/drivers", "驾驶人", "Drivers", Some(Drivers)),
-        ("/account/plates", "预选号牌", "Plate numbers", Some(Plates)),
-        ("/unit/operators", "经办人", "Operators", None),
-        ("/unit/audit", "操作记录", "Audit", None),
-        ("/account/messages", "消息中心", "Messages", None),
+    const ITEMS: [(&str, &str, &str); 9] = [
+        ("/unit", "工作台", "Dashboard"),
+        ("/unit/vehicles", "单位车辆", "Vehicles"),
+        ("/unit/violations", "违法处理", "Violations"),
+        ("/unit/drivers", "驾驶人", "Drivers"),
+        ("/account/plates", "预选号牌", "Plate numbers"),
+        ("/unit/operators", "经办人", "Operators"),
+        ("/unit/audit", "操作记录", "Audit"),
+        ("/account/messages", "消息中心", "Messages"),
         (
             "/account/record-views",
             "谁查看过本单位信息",
             "Who viewed our record",
-            None,
         ),
     ];
-    let operator = crate::ui::session_account().and_then(|a| a.operator);
-    let items: Vec<(&'static str, &'static str, &'static str)> = ITEMS
-        .iter()
-        .filter(|(href, _, _, needs)| match (&operator, needs) {
-            (None, _) => true,
-            (Some(_), _) if *href == "/unit" => true,
-            (Some(o), Some(s)) => o.services.contains(s),
-            (Some(_), None) => false,
-        })
-        .map(|(href, zh, en, _)| (*href, *zh, *en))
+    let items: Vec<_> = ITEMS
+        .into_iter()
+        .filter(|(href, ..)| may_open(href))
         .collect();
     crate::ui::components::layout::subnav(lang, ("单位业务", "Unit services"), &items, current)
+}
+
+/// Whether this session may use the unit page at `href`: the unit's own
+/// account every one; an operator (经办人) the dashboard and the pages of
+/// the services granted (the server refuses the rest anyway).
+pub fn may_open(href: &str) -> bool {
+    use crate::domain::unit_operator::OperatorService::*;
+    let Some(operator) = crate::ui::session_account().and_then(|a| a.operator) else {
+        return true;
+    };
+    let needs = match href.split('?').next().unwrap_or_default() {
+        "/unit" => return true,
+        "/unit/vehicles" => Vehicles,
+        "/unit/violations" => Violations,
+        "/unit/drivers" => Drivers,
+        "/account/plates" => Plates,
+        _ => return false,
+    };
+    operator.services.contains(&needs)
 }
 
 #[component]
@@ -93,15 +90,18 @@ pub fn require_unit_page() {
 }
 
 /// One number at a glance, linking to the table that lists it.
+/// An operator not granted the table sees the number without the link.
 fn figure(lang: Lang, value: i64, label: (String, String), href: &'static str) -> impl IntoView {
-    view! {
-        <li class="figure">
-            <a class="figure__link" href=href>
-                <span class="figure__value">{value}</span>
-                <span class="figure__label">{lang.pick(&label.0, &label.1).to_string()}</span>
-            </a>
-        </li>
-    }
+    let inner = view! {
+        <span class="figure__value">{value}</span>
+        <span class="figure__label">{lang.pick(&label.0, &label.1).to_string()}</span>
+    };
+    let body = if may_open(href) {
+        view! { <a class="figure__link" href=href>{inner}</a> }.into_any()
+    } else {
+        view! { <div class="figure__link">{inner}</div> }.into_any()
+    };
+    view! { <li class="figure">{body}</li> }
 }
 
 /// What is waiting to be done (待办事项), most pressing first.
@@ -216,6 +216,8 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
     };
     let mut todo = tasks(lang, &c);
     todo.extend(driver_tasks(lang, &d.drivers));
+    // An operator's to-do list holds only what they may do.
+    todo.retain(|(_, href)| may_open(href));
     let todo = if todo.is_empty() {
         view! { <p>{lang.pick("暂无待办事项。", "Nothing is waiting.")}</p> }.into_any()
     } else {

@@ -35,8 +35,8 @@ pub fn UnitAuditPage() -> impl IntoView {
         <Page title_zh="操作记录" title_en="The unit's audit">
             <UnitNav lang current="/unit/audit" />
             <p>{lang.pick(
-                "本单位账户和各经办人在平台上的每一步操作，按时间由近到远排列。“经办人”一栏为空的，是单位账户本身的操作。",
-                "Every step the unit's own account and its operators took on the platform, newest first. An empty \"Operator\" cell is the unit's own account.",
+                "本单位账户和各经办人在平台上的每一步操作，按时间由近到远排列。“经办人”一栏为“（单位账户）”的，是单位账户本身的操作。",
+                "Every step the unit's own account and its operators took on the platform, newest first. \"(unit's account)\" in the \"Operator\" column is the unit's own account.",
             )}</p>
             {when_loaded(lang, data, move |lang, (operators, entries)| view_of(lang, &chosen, operators, entries))}
         </Page>

@@ -9,7 +9,7 @@ use crate::features::units::operators::{
     UnitOperator,
 };
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{group_class, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
 use crate::ui::components::table::DataTable;
@@ -21,20 +21,21 @@ use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 fn done_banner() -> Option<Text> {
+    let minutes = crate::policy::SMS_CODE_TTL_SECS / 60;
     use_query_map().with_untracked(|q| {
         let phone = q.get("phone").unwrap_or_default();
         match q.get("done").as_deref() {
             Some("added") => Some(Text::new(
-                format!("经办人已登记，激活验证码已发送到其手机{phone}。请告知经办人在5分钟内打开“激活经办人账户”页面，填写单位代码、登录名和验证码并设置密码。"),
-                format!("The operator is registered; the activation code went to their phone {phone}. Tell them to open \"Activate your operator login\" within 5 minutes and enter the unit's code, the login name and the code, and choose a password."),
+                format!("经办人已登记，激活验证码已发送到其手机{phone}。请告知经办人在{minutes}分钟内打开“激活经办人账户”页面，填写单位代码、登录名和验证码并设置密码。"),
+                format!("The operator is registered; the activation code went to their phone {phone}. Tell them to open \"Activate your operator login\" within {minutes} minutes and enter the unit's code, the login name and the code, and choose a password."),
             )),
             Some("added_later") => Some(Text::new(
                 "经办人已登记。该手机号码1分钟内刚收到过验证码，请稍后在下表中点击“重新发送验证码”。",
                 "The operator is registered. This phone got a code less than a minute ago: send the code again from the table below in a minute.",
             )),
             Some("resent") => Some(Text::new(
-                format!("新的激活验证码已发送到经办人手机{phone}，5分钟内有效。"),
-                format!("A new activation code went to the operator's phone {phone}; it is valid for 5 minutes."),
+                format!("新的激活验证码已发送到经办人手机{phone}，{minutes}分钟内有效。"),
+                format!("A new activation code went to the operator's phone {phone}; it is valid for {minutes} minutes."),
             )),
             Some("services") => Some(Text::new(
                 "经办业务已修改，经办人下一次操作即按新的权限办理。",
@@ -129,11 +130,13 @@ fn add_form(lang: Lang) -> AnyView {
             <TextField lang name="login_name" label=labels[3].1.clone() value=typed(&values, "login_name")
                 hint=Text::new("不填则使用姓名；本单位已有同名经办人时，可在姓名后加数字", "Leave empty to use the name; add a digit when another operator has the same name")
                 server_error=server_problem(error, "login_name") width_class="input--w10" />
-            <div class="form-group">
-                <fieldset class="fieldset" id="services" aria-describedby="services-hint">
+            <div class=move || group_class(services_error.get().is_some())>
+                <fieldset class="fieldset" id="services" aria-describedby="services-hint services-error">
                     <legend class="fieldset__legend">{labels[4].1.get(lang).to_string()}</legend>
                     <p class="hint" id="services-hint">{lang.pick("至少选择一项；工作台概况所有经办人都能查看", "Tick at least one; every operator sees the dashboard's figures")}</p>
-                    {move || services_error.get().map(|t| view! { <p class="error-message">{t.get(lang).to_string()}</p> })}
+                    <p class="error-message" id="services-error" aria-live="polite">
+                        {move || services_error.get().map(|t| t.get(lang).to_string())}
+                    </p>
                     {service_boxes(lang, "add".into(), &ticked)}
                 </fieldset>
             </div>

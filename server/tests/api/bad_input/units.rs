@@ -50,7 +50,7 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/unit/audit", UNIT, &[("page", "0")], Field("page", "页码应为从1开始的整数")),
     ("/api/operator_activate", ANON, &[("unit_code", "M000100Y4")], Malformed),
     ("/api/operator_activate", ANON, &[("unit_code", "M000100Y5"), ("login_name", ""), ("code", "12"), ("password", ""), ("password_confirm", "")], Field("unit_code", "9位组织机构代码")),
-    ("/api/operator_activate", ANON, &[("unit_code", "M000100Y4"), ("login_name", "调度员01"), ("code", "123456"), ("password", "Lorry-Desk-2468"), ("password_confirm", "x")], Field("code", "验证码")),
+    ("/api/operator_activate", ANON, &[("unit_code", "M000100Y4"), ("login_name", "调度员01"), ("code", "123456"), ("password", "Lorry-Desk-2468"), ("password_confirm", "Lorry-Desk-2468")], Field("code", "单位代码、登录名或验证码不正确")),
     ("/api/operator_login", ANON, &[("unit_code", "M000100Y4"), ("login_name", "调度员01")], Malformed),
     ("/api/operator_login", ANON, &[("unit_code", "<script>"), ("login_name", "x y"), ("password", "p")], Field("unit_code", "统一社会信用代码")),
     ("/api/operator_login", ANON, &[("unit_code", "M000100Y4"), ("login_name", "nobody"), ("password", "wrong-password")], Field("password", "账号或密码不正确")),

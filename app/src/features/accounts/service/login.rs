@@ -71,12 +71,12 @@ pub async fn authenticate(
         audit_failure(ports, &key, "disabled", ip).await;
         return Err(AppError::not_allowed(
             Text::new(
-                "该经办人账户已停用。",
-                "This operator login has been disabled.",
+                "该经办人账户已停用，或本单位的账户已停用。",
+                "This operator login, or the unit's account, has been disabled.",
             ),
             Text::new(
-                "如需继续办理，请联系本单位的单位账户重新开通。",
-                "Ask your unit's own account to enable you again.",
+                "如需继续办理，请联系本单位的单位账户（单位管理员）重新登记。",
+                "Ask your unit's own account (the unit's administrator) to register you again.",
             ),
         ));
     }
@@ -111,7 +111,7 @@ async fn audit_failure(ports: &Ports, key: &str, reason: &str, ip: &str) {
 }
 
 /// Several tries failed: wait this long (ms, rounded up to seconds).
-fn too_many_failures(wait_ms: i64) -> AppError {
+pub fn too_many_failures(wait_ms: i64) -> AppError {
     let wait = (wait_ms + 999).div_euclid(1000).max(1);
     AppError::RateLimited {
         retry_after_secs: wait as u64,
@@ -239,6 +239,8 @@ pub fn identifier_key(identifier: &LoginIdentifier) -> String {
         CreditCode(code) => format!("unit:{}", code.as_str()),
         Phone(phone) => format!("phone:{}", phone.as_str()),
         StaffUsername(name) => format!("staff:{name}"),
-        Operator { unit, login } => format!("operator:{}/{}", unit.as_str(), login.as_str()),
+        Operator { unit, login } => {
+            format!("operator:{}/{}", unit.organisation_part(), login.as_str())
+        }
     }
 }

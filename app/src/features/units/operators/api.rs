@@ -59,7 +59,7 @@ pub async fn add_operator(
     #[server(default)] services: Vec<String>,
 ) -> Result<(), AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit_agent()?;
+    let (account, credit_code) = require_unit_agent()?;
     let form = OperatorForm {
         login_name,
         full_name,
@@ -70,7 +70,7 @@ pub async fn add_operator(
     let added = OperatorDesk::of(&ports)
         .add(
             account.account_id,
-            &account.display_name,
+            (&account.display_name, &credit_code),
             form.clone(),
             &actor(),
         )
@@ -102,11 +102,11 @@ pub async fn add_operator(
 #[server(prefix = "/api", endpoint = "unit/resend_operator_code")]
 pub async fn resend_operator_code(operator_id: i64) -> Result<String, AppError> {
     let ports = ports()?;
-    let (account, _) = require_unit_agent()?;
+    let (account, credit_code) = require_unit_agent()?;
     let masked = OperatorDesk::of(&ports)
         .resend_code(
             account.account_id,
-            &account.display_name,
+            (&account.display_name, &credit_code),
             operator_id,
             &actor(),
         )

@@ -10,9 +10,10 @@ use crate::domain::unit_operator::{
 };
 use crate::domain::{Password, PersonName, PhoneNumber, ResidentId};
 use crate::error::{AppError, FieldCheck};
-use crate::features::accounts::port::{CodeRejection, PasswordHasher, SmsCodes};
+use crate::features::accounts::port::{Accounts, PasswordHasher, SmsCodes};
 use crate::features::accounts::service::code_field;
 use crate::features::accounts::service::contact::code_already_sent;
+use crate::features::accounts::service::login::too_many_failures;
 use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
 use crate::features::units::UNIT_PAGE_ROWS;
@@ -42,6 +43,7 @@ pub enum Added {
 /// The operators desk.
 pub struct OperatorDesk<'a> {
     pub operators: &'a dyn UnitOperators,
+    pub accounts: &'a dyn Accounts,
     pub sms: &'a dyn SmsCodes,
     pub passwords: &'a dyn PasswordHasher,
     pub now_ms: i64,
@@ -51,6 +53,7 @@ impl<'a> OperatorDesk<'a> {
     pub fn of(ports: &'a Ports) -> OperatorDesk<'a> {
         OperatorDesk {
             operators: &*ports.unit_operators,
+            accounts: &*ports.accounts,
             sms: &*ports.sms,
             passwords: &*ports.passwords,
             now_ms: ports.clock.now_ms(),
@@ -66,7 +69,7 @@ impl<'a> OperatorDesk<'a> {
     pub async fn add(
         &self,
         account_id: i64,
-        unit_name: &str,
+        unit: (&str, &str),
         form: OperatorForm,
         actor: &Actor,
     ) -> Result<Added, AppError> {
@@ -80,7 +83,21 @@ impl<'a> OperatorDesk<'a> {
         } else {
             form.login_name.as_str()
         };
-        let login = check.take("login_name", OperatorLogin::parse(typed_login));
+        let login = match OperatorLogin::parse(typed_login) {
+            Ok(login) => Some(login),
+            // The name itself (with "·", say) can not be a login name.
+            Err(_) if form.login_name.trim().is_empty() && full_name.is_some() => {
+                check.push(
+                    "login_name",
+                    Text::new(
+                        "姓名中有不能用作登录名的字符，请另填登录名（汉字、字母、数字、下划线或连字符）",
+                        "The name has characters a login name can not have: give a login name (Chinese characters, letters, digits, _ or -)",
+                    ),
+                );
+                None
+            }
+            parsed => check.take("login_name", parsed),
+        };
         let services = check.take("services", parse_services(&form.services));
         check.finish()?;
         let (full_name, id, phone, login, services) = (
@@ -103,7 +120,7 @@ impl<'a> OperatorDesk<'a> {
             .await?
             .map_err(refusal)?;
         match self
-            .send_code(operator_id, unit_name, &new.login_name, &phone, actor)
+            .send_code(operator_id, unit, &new.login_name, &phone, actor)
             .await
         {
             Ok(masked) => Ok(Added::CodeSent(masked)),
@@ -117,7 +134,7 @@ impl<'a> OperatorDesk<'a> {
     pub async fn resend_code(
         &self,
         account_id: i64,
-        unit_name: &str,
+        unit: (&str, &str),
         operator_id: i64,
         actor: &Actor,
     ) -> Result<String, AppError> {
@@ -133,21 +150,25 @@ impl<'a> OperatorDesk<'a> {
             )));
         }
         let phone = PhoneNumber::parse(&op.phone).map_err(|_| no_such_operator())?;
-        self.send_code(op.id, unit_name, &op.login_name, &phone, actor)
+        self.send_code(op.id, unit, &op.login_name, &phone, actor)
             .await
     }
 
     async fn send_code(
         &self,
         operator_id: i64,
-        unit_name: &str,
+        (unit_name, unit_code): (&str, &str),
         login: &str,
         phone: &PhoneNumber,
         actor: &Actor,
     ) -> Result<String, AppError> {
         let minutes = crate::policy::SMS_CODE_TTL_SECS / 60;
-        let (unit, login) = (unit_name.to_string(), login.to_string());
-        let wording = move |code: &str| activation_sms(&unit, &login, code, minutes);
+        let (unit, unit_code, login) = (
+            unit_name.to_string(),
+            unit_code.to_string(),
+            login.to_string(),
+        );
+        let wording = move |code: &str| activation_sms(&unit, &unit_code, &login, code, minutes);
         self.sms
             .send_code_worded(
                 &wording,
@@ -163,9 +184,11 @@ impl<'a> OperatorDesk<'a> {
     }
 
     /// The operator activates the login: the unit's code, the login name,
-    /// the code sent to their phone and a password of their own. A code,
-    /// unit or login that does not fit gets the same answer, so nobody
-    /// learns which operators exist.
+    /// the code sent to their phone and a password of their own. Tries are
+    /// counted like logins (per unit and login, per address). A unit, login
+    /// or code that does not fit gets one answer, so nobody learns which
+    /// operators exist; the password is checked against the operator's own
+    /// numbers only once the code was right.
     pub async fn activate(
         &self,
         unit_code: &str,
@@ -182,10 +205,11 @@ impl<'a> OperatorDesk<'a> {
         }
         let login = check.take("login_name", OperatorLogin::parse(login_name));
         let code = code_field(&mut check, code);
-        if password.is_empty() {
+        let shaped = check.take("password", Password::parse(password));
+        if shaped.is_some() && password != password_confirm {
             check.push(
-                "password",
-                Text::new("请设置登录密码", "Choose a login password"),
+                "password_confirm",
+                Text::new("两次输入的密码不一致", "The two passwords are not the same"),
             );
         }
         check.finish()?;
@@ -194,28 +218,19 @@ impl<'a> OperatorDesk<'a> {
             login.expect("checked"),
             code.expect("checked"),
         );
+        let key = format!("activate:{}/{}", unit.organisation_part(), login.as_str());
+        let attempt = self
+            .accounts
+            .claim_login_attempt(&key, &actor.ip, self.now_ms)
+            .await?
+            .map_err(too_many_failures)?;
         let op = self
             .operators
             .operator_at(&unit, login.as_str())
             .await?
             .filter(|o| o.status == OperatorStatus::Pending)
-            .ok_or_else(|| CodeRejection::NoLiveCode.into_field_error("code"))?;
-        let mut check = FieldCheck::new();
-        let password = check.take(
-            "password",
-            Password::parse_for(password, &[&op.id_number, &op.phone, &op.login_name]),
-        );
-        if password
-            .as_ref()
-            .is_some_and(|p| p.expose() != password_confirm)
-        {
-            check.push(
-                "password_confirm",
-                Text::new("两次输入的密码不一致", "The two passwords are not the same"),
-            );
-        }
-        check.finish()?;
-        let phone = PhoneNumber::parse(&op.phone).map_err(|_| no_such_operator())?;
+            .ok_or_else(not_matched)?;
+        let phone = PhoneNumber::parse(&op.phone).map_err(|_| not_matched())?;
         self.sms
             .use_code(
                 &phone,
@@ -225,11 +240,18 @@ impl<'a> OperatorDesk<'a> {
                 self.now_ms,
             )
             .await?
-            .map_err(|rejection| rejection.into_field_error("code"))?;
-        let hash = self
-            .passwords
-            .hash(password.expect("checked").expose())
-            .await?;
+            .map_err(|_| not_matched())?;
+        self.accounts.login_succeeded(attempt).await?;
+        if Password::parse_for(password, &[&op.id_number, &op.phone, &op.login_name]).is_err() {
+            return Err(AppError::field(
+                "password",
+                Text::new(
+                    "密码不能包含您的身份证号码、手机号码或登录名。验证码已使用，请联系单位重新发送验证码后再激活",
+                    "The password can not contain your ID number, phone number or login name. The code is used up: ask the unit to send a new one, then activate again",
+                ),
+            ));
+        }
+        let hash = self.passwords.hash(password).await?;
         let operator_actor = Actor {
             account_id: Some(op.account_id),
             ip: actor.ip.clone(),
@@ -242,7 +264,7 @@ impl<'a> OperatorDesk<'a> {
         {
             Ok(())
         } else {
-            Err(CodeRejection::NoLiveCode.into_field_error("code"))
+            Err(not_matched())
         }
     }
 
@@ -337,6 +359,17 @@ fn refusal(r: AddRefusal) -> AppError {
             format!("A unit can have at most {MAX_OPERATORS_PER_UNIT} operators."),
         )),
     }
+}
+
+/// One answer for a unit, login or code that does not fit (activation).
+fn not_matched() -> AppError {
+    AppError::field(
+        "code",
+        Text::new(
+            "单位代码、登录名或验证码不正确，或验证码已过期。请核对短信后重新输入，验证码过期的请联系单位重新发送",
+            "The unit code, the login name or the code is wrong, or the code has expired. Check the text message and try again; if it expired, ask the unit to send a new one",
+        ),
+    )
 }
 
 fn no_such_operator() -> AppError {
