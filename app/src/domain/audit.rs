@@ -322,6 +322,29 @@ pub fn action_words(action: &str) -> (String, String) {
     (action.to_string(), action.to_string())
 }
 
+/// What an entry of a unit's audit is about, in words: the unit's own
+/// account, one of its operators (by login and name), a violation; any
+/// other subject as recorded.
+pub fn unit_subject_words(
+    subject: &str,
+    unit_account_id: i64,
+    operator: Option<&str>,
+) -> (String, String) {
+    if subject == format!("account:{unit_account_id}") {
+        return ("本单位账户".into(), "The unit's account".into());
+    }
+    if let (Some(_), Some(name)) = (subject.strip_prefix("operator:"), operator) {
+        return (format!("经办人{name}"), format!("Operator {name}"));
+    }
+    if let Some(id) = subject.strip_prefix("violation:") {
+        return (
+            format!("违法记录（编号{id}）"),
+            format!("Violation record {id}"),
+        );
+    }
+    (subject.to_string(), subject.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +364,22 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), ACTIONS.len(), "each code once");
         assert_eq!(action_words(LOGIN_FAILED).0, "登录失败");
+    }
+
+    #[test]
+    fn a_units_audit_names_its_subjects_in_words() {
+        assert_eq!(unit_subject_words("account:7", 7, None).0, "本单位账户");
+        assert_eq!(
+            unit_subject_words("operator:3", 7, Some("调度员01（刘佳）")).0,
+            "经办人调度员01（刘佳）"
+        );
+        assert_eq!(
+            unit_subject_words("violation:12", 7, None).1,
+            "Violation record 12"
+        );
+        // Another account, or an operator not found, stays as recorded.
+        assert_eq!(unit_subject_words("account:8", 7, None).0, "account:8");
+        assert_eq!(unit_subject_words("operator:3", 7, None).0, "operator:3");
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub async fn run() {
     let actor = Actor {
         account_id: Some(account_id),
         ip: "127.0.0.1".into(),
+        operator_id: None,
     };
     let t = Instant::now();
     let bound = bench

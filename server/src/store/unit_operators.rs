@@ -5,7 +5,7 @@
 
 use super::rows::coded;
 use super::{port, Store, StoreResult};
-use app::domain::audit::action_words;
+use app::domain::audit::{action_words, unit_subject_words};
 use app::domain::unit_operator::{
     services_from_codes, services_to_codes, OperatorLogin, OperatorService, OperatorStatus,
     UnitCode, MAX_OPERATORS_PER_UNIT,
@@ -53,7 +53,9 @@ impl Store {
         unit: &UnitCode,
         login: &OperatorLogin,
     ) -> StoreResult<Vec<Credential>> {
-        let rows: Vec<(i64, i64, Option<String>, String, Option<i64>)> = sqlx::query_as(&format!(
+        // (operator, unit account, password hash, status, unit disabled at)
+        type Row = (i64, i64, Option<String>, String, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT o.id, o.account_id, o.password_hash, o.status, a.disabled_at
                  FROM unit_operators o JOIN accounts a ON a.id = o.account_id
                  WHERE a.kind = 'unit' AND {} AND o.login_name = $2",
@@ -360,12 +362,27 @@ impl UnitOperators for Store {
                     .fetch_one(&self.pool)
                     .await?;
             let page = page.within(total);
-            let rows: Vec<(i64, String, String, String, Option<String>, Option<String>)> =
-                sqlx::query_as(&format!(
-                    "SELECT l.at, l.action, l.subject, l.ip, o.login_name, o.full_name
-                     FROM audit_log l LEFT JOIN unit_operators o ON o.id = l.actor_operator_id
-                     {WHERE} ORDER BY l.id DESC LIMIT $3 OFFSET $4"
-                ))
+            type Row = (
+                i64,
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            );
+            // The operator who acted, and the one an entry is about (only
+            // the unit's own: `s.account_id`).
+            let rows: Vec<Row> = sqlx::query_as(&format!(
+                "SELECT l.at, l.action, l.subject, l.detail, l.ip, o.login_name, o.full_name, s.login_name, s.full_name
+                 FROM audit_log l
+                 LEFT JOIN unit_operators o ON o.id = l.actor_operator_id
+                 LEFT JOIN unit_operators s ON s.account_id = l.actor_account_id
+                     AND l.subject = 'operator:' || CAST(s.id AS TEXT)
+                 {WHERE} ORDER BY l.id DESC LIMIT $3 OFFSET $4"
+            ))
                 .bind(account_id)
                 .bind(only)
                 .bind(page.limit())
@@ -374,14 +391,22 @@ impl UnitOperators for Store {
                 .await?;
             let items = rows
                 .into_iter()
-                .map(|(at_ms, action, subject, ip, login, name)| {
+                .map(|(at_ms, action, subject, detail, ip, login, name, s_login, s_name)| {
                     let (action_zh, action_en) = action_words(&action);
+                    let named = |l: Option<String>, n: Option<String>| {
+                        l.map(|l| format!("{l}（{}）", n.unwrap_or_default()))
+                    };
+                    let about = named(s_login, s_name);
+                    let (subject_zh, subject_en) =
+                        unit_subject_words(&subject, account_id, about.as_deref());
                     UnitAuditEntry {
                         at_ms,
-                        operator: login.map(|l| format!("{l}（{}）", name.unwrap_or_default())),
+                        operator: named(login, name),
                         action_zh,
                         action_en,
-                        subject,
+                        subject_zh,
+                        subject_en,
+                        detail,
                         ip,
                     }
                 })

@@ -3,7 +3,7 @@
 //! the code the SMS brought. Plain forms (no WASM); what was typed, except
 //! passwords, comes back after a refusal.
 
-use crate::features::units::operators::{OperatorActivate, OperatorLogin, TYPED_OPERATOR_COOKIE};
+use crate::features::units::operators::{OperatorActivate, OperatorLogin};
 use crate::i18n::{use_lang, Text};
 use crate::ui::components::form::{server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
@@ -20,6 +20,7 @@ pub fn typed_values() -> Vec<(String, String)> {
     #[cfg(feature = "ssr")]
     {
         use crate::features::accounts::session::{request_cookie, set_cookie};
+        use crate::features::units::operators::TYPED_OPERATOR_COOKIE;
         let Some(value) = request_cookie(TYPED_OPERATOR_COOKIE) else {
             return Vec::new();
         };

@@ -85,6 +85,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("经办人", "Operator"),
     ("操作", "Action"),
     ("对象", "On"),
+    ("详情", "Detail"),
     ("IP地址", "IP address"),
 ];
 
@@ -104,8 +105,9 @@ fn table(lang: Lang, entries: ListPage<UnitAuditEntry>) -> AnyView {
                     <td data-label=label(0) class="table__cell--nowrap">{cst_date_time(e.at_ms)}</td>
                     <td data-label=label(1)>{e.operator.unwrap_or_else(|| lang.pick("（单位账户）", "(unit's account)").to_string())}</td>
                     <td data-label=label(2)>{action}</td>
-                    <td data-label=label(3)>{e.subject}</td>
-                    <td data-label=label(4) class="table__cell--nowrap">{e.ip}</td>
+                    <td data-label=label(3)>{lang.pick(&e.subject_zh, &e.subject_en).to_string()}</td>
+                    <td data-label=label(4)>{if e.detail.is_empty() { "—".to_string() } else { e.detail.clone() }}</td>
+                    <td data-label=label(5) class="table__cell--nowrap">{e.ip}</td>
                 </tr>
             }
         })

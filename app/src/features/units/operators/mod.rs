@@ -42,6 +42,10 @@ pub struct UnitAuditEntry {
     pub operator: Option<String>,
     pub action_zh: String,
     pub action_en: String,
-    pub subject: String,
+    /// What it was about, in words (`domain::audit::unit_subject_words`).
+    pub subject_zh: String,
+    pub subject_en: String,
+    /// The entry's detail as recorded (ID numbers masked).
+    pub detail: String,
     pub ip: String,
 }
