@@ -45,7 +45,42 @@ fn unit_condition(unit: &UnitCode) -> &'static str {
     }
 }
 
+/// How a change of one operator is audited.
+struct Audited<'a> {
+    operator_id: i64,
+    action: &'static str,
+    detail: &'a str,
+    /// Disabling: every session of theirs ends in the same transaction.
+    end_sessions: bool,
+}
+
 impl Store {
+    /// Runs an UPDATE of one operator; when it changed the row, audits it
+    /// (and ends their sessions when asked) in the same transaction.
+    /// Answers whether it changed the row.
+    async fn change_operator<'q>(
+        &self,
+        change: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        audit: Audited<'_>,
+        actor: &Actor,
+    ) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let done = change.execute(&mut *tx).await?.rows_affected() == 1;
+        if done {
+            if audit.end_sessions {
+                sqlx::query("DELETE FROM sessions WHERE operator_id = $1")
+                    .bind(audit.operator_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let subject = format!("operator:{}", audit.operator_id);
+            self.audit_in(&mut tx, actor, audit.action, &subject, audit.detail)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
     /// The credentials of the operator with this login name at the unit
     /// with this code; a pending operator (no password yet) has none.
     pub(super) async fn operator_credentials(
@@ -222,32 +257,23 @@ impl UnitOperators for Store {
         password_hash: &str,
         actor: &Actor,
     ) -> PortResult<bool> {
-        port("activate_operator", async {
-            let mut tx = self.begin_write().await?;
-            let done = sqlx::query(
-                "UPDATE unit_operators SET password_hash = $1, status = 'active', activated_at = $2
-                 WHERE id = $3 AND status = 'pending'",
-            )
-            .bind(password_hash)
-            .bind(self.clock.now_ms())
-            .bind(operator_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if done {
-                self.audit_in(
-                    &mut tx,
-                    actor,
-                    "operator.activated",
-                    &format!("operator:{operator_id}"),
-                    "",
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(done)
-        })
+        let change = sqlx::query(
+            "UPDATE unit_operators SET password_hash = $1, status = 'active', activated_at = $2
+             WHERE id = $3 AND status = 'pending'",
+        )
+        .bind(password_hash)
+        .bind(self.clock.now_ms())
+        .bind(operator_id);
+        let audit = Audited {
+            operator_id,
+            action: "operator.activated",
+            detail: "",
+            end_sessions: false,
+        };
+        port(
+            "activate_operator",
+            self.change_operator(change, audit, actor),
+        )
         .await
     }
 
@@ -258,67 +284,45 @@ impl UnitOperators for Store {
         services: &[OperatorService],
         actor: &Actor,
     ) -> PortResult<bool> {
-        port("set_operator_services", async {
-            let codes = services_to_codes(services);
-            let mut tx = self.begin_write().await?;
-            let done = sqlx::query(
-                "UPDATE unit_operators SET services = $1
-                 WHERE account_id = $2 AND id = $3 AND status <> 'disabled'",
-            )
-            .bind(&codes)
-            .bind(account_id)
-            .bind(operator_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if done {
-                self.audit_in(
-                    &mut tx,
-                    actor,
-                    "operator.services",
-                    &format!("operator:{operator_id}"),
-                    &codes,
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(done)
-        })
+        let codes = services_to_codes(services);
+        let change = sqlx::query(
+            "UPDATE unit_operators SET services = $1
+             WHERE account_id = $2 AND id = $3 AND status <> 'disabled'",
+        )
+        .bind(codes.clone())
+        .bind(account_id)
+        .bind(operator_id);
+        let audit = Audited {
+            operator_id,
+            action: "operator.services",
+            detail: &codes,
+            end_sessions: false,
+        };
+        port(
+            "set_operator_services",
+            self.change_operator(change, audit, actor),
+        )
         .await
     }
 
     async fn disable(&self, account_id: i64, operator_id: i64, actor: &Actor) -> PortResult<bool> {
-        port("disable_operator", async {
-            let mut tx = self.begin_write().await?;
-            let done = sqlx::query(
-                "UPDATE unit_operators SET status = 'disabled', disabled_at = $1
-                 WHERE account_id = $2 AND id = $3 AND status <> 'disabled'",
-            )
-            .bind(self.clock.now_ms())
-            .bind(account_id)
-            .bind(operator_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            if done {
-                sqlx::query("DELETE FROM sessions WHERE operator_id = $1")
-                    .bind(operator_id)
-                    .execute(&mut *tx)
-                    .await?;
-                self.audit_in(
-                    &mut tx,
-                    actor,
-                    "operator.disabled",
-                    &format!("operator:{operator_id}"),
-                    "",
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(done)
-        })
+        let change = sqlx::query(
+            "UPDATE unit_operators SET status = 'disabled', disabled_at = $1
+             WHERE account_id = $2 AND id = $3 AND status <> 'disabled'",
+        )
+        .bind(self.clock.now_ms())
+        .bind(account_id)
+        .bind(operator_id);
+        let audit = Audited {
+            operator_id,
+            action: "operator.disabled",
+            detail: "",
+            end_sessions: true,
+        };
+        port(
+            "disable_operator",
+            self.change_operator(change, audit, actor),
+        )
         .await
     }
 

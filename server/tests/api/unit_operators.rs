@@ -40,6 +40,18 @@ async fn add(app: &TestApp, agent: &reqwest::Client, services: &[&str]) -> i64 {
         .await
 }
 
+/// Adds 王小明 under this login name, granted violations; answers the reply.
+async fn add_as(app: &TestApp, agent: &reqwest::Client, login_name: &str) -> Answer {
+    let form = [
+        ("full_name", "王小明"),
+        ("id_number", NEW_ID),
+        ("phone", NEW_PHONE),
+        ("login_name", login_name),
+        ("services[]", "violations"),
+    ];
+    app.call_with(agent, "unit/add_operator", &form).await
+}
+
 async fn status(app: &TestApp, operator_id: i64) -> String {
     app.scalar(
         "SELECT status FROM unit_operators WHERE id = $1",
@@ -370,37 +382,11 @@ async fn adding_an_operator_says_what_is_wrong_with_each_field(app: TestApp) {
     assert_eq!(none, 0, "{app}: nothing added");
 
     // The demo operator's login name is taken; the same person twice too.
-    let err = app
-        .call_with(
-            &agent,
-            "unit/add_operator",
-            &[
-                ("full_name", "王小明"),
-                ("id_number", NEW_ID),
-                ("phone", NEW_PHONE),
-                ("login_name", "调度员01"),
-                ("services[]", "violations"),
-            ],
-        )
-        .await
-        .unwrap_err();
+    let err = add_as(&app, &agent, "调度员01").await.unwrap_err();
     assert_eq!(fields(&err), ["login_name"], "{app}: {err}");
     add(&app, &agent, &["violations"]).await;
     app.clock.advance_secs(61);
-    let err = app
-        .call_with(
-            &agent,
-            "unit/add_operator",
-            &[
-                ("full_name", "王小明"),
-                ("id_number", NEW_ID),
-                ("phone", NEW_PHONE),
-                ("login_name", "王小明2"),
-                ("services[]", "violations"),
-            ],
-        )
-        .await
-        .unwrap_err();
+    let err = add_as(&app, &agent, "王小明2").await.unwrap_err();
     assert_eq!(fields(&err), ["id_number"], "{app}: {err}");
     let added = app
         .count(&format!(

@@ -62,6 +62,25 @@ fn unit_code_hint() -> Text {
     )
 }
 
+/// The unit's code and the login name, filled with what was typed: both
+/// forms start with them.
+fn unit_and_login(
+    lang: crate::i18n::Lang,
+    labels: &[(&'static str, Text)],
+    values: &[(String, String)],
+    error: Signal<Option<crate::error::AppError>>,
+) -> AnyView {
+    view! {
+        <TextField lang name="unit_code" label=labels[0].1.clone() hint=unit_code_hint()
+            value=typed(values, "unit_code") server_error=server_problem(error, "unit_code")
+            width_class="input--w20" />
+        <TextField lang name="login_name" label=labels[1].1.clone()
+            value=typed(values, "login_name") server_error=server_problem(error, "login_name")
+            autocomplete="username" width_class="input--w10" />
+    }
+    .into_any()
+}
+
 fn login_labels() -> Vec<(&'static str, Text)> {
     vec![
         ("unit_code", unit_code_label()),
@@ -101,12 +120,7 @@ pub fn OperatorLoginPage() -> impl IntoView {
             <form class="form" method="post" action=OperatorLogin::PATH novalidate>
                 {next.map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 <ErrorSummary lang error labels=labels.clone() />
-                <TextField lang name="unit_code" label=labels[0].1.clone() hint=unit_code_hint()
-                    value=typed(&values, "unit_code") server_error=server_problem(error, "unit_code")
-                    width_class="input--w20" />
-                <TextField lang name="login_name" label=labels[1].1.clone()
-                    value=typed(&values, "login_name") server_error=server_problem(error, "login_name")
-                    autocomplete="username" width_class="input--w10" />
+                {unit_and_login(lang, &labels, &values, error)}
                 <TextField lang name="password" label=labels[2].1.clone() value=RwSignal::new(String::new())
                     server_error=server_problem(error, "password") input_type="password"
                     autocomplete="current-password" />
@@ -154,12 +168,7 @@ pub fn OperatorActivatePage() -> impl IntoView {
             )}</p>
             <form class="form" method="post" action=OperatorActivate::PATH novalidate>
                 <ErrorSummary lang error labels=labels.clone() />
-                <TextField lang name="unit_code" label=labels[0].1.clone() hint=unit_code_hint()
-                    value=typed(&values, "unit_code") server_error=server_problem(error, "unit_code")
-                    width_class="input--w20" />
-                <TextField lang name="login_name" label=labels[1].1.clone()
-                    value=typed(&values, "login_name") server_error=server_problem(error, "login_name")
-                    autocomplete="username" width_class="input--w10" />
+                {unit_and_login(lang, &labels, &values, error)}
                 <CodeField lang label=labels[2].1.clone() value=RwSignal::new(String::new()) error />
                 <TextField lang name="password" label=labels[3].1.clone() value=RwSignal::new(String::new())
                     hint=Text::new("至少8位；不能使用常见密码，不能包含身份证号码或手机号码", "At least 8 characters; not a common password, and without your ID or phone number")
