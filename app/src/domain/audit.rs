@@ -95,6 +95,11 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "Changed an operator's services",
     ),
     ("operator.disabled", "停用经办人", "Disabled an operator"),
+    (
+        "operator.reactivated",
+        "经办人重新激活（重置密码或重新启用）",
+        "Sent an operator back to activation (new password or enabled again)",
+    ),
     ("payment.open", "生成缴款订单", "Opened a payment order"),
     ("payment.paid", "罚款缴纳成功", "Fine paid"),
     ("payment.refund_due", "款项待退还", "Money to refund"),

@@ -326,6 +326,35 @@ impl UnitOperators for Store {
         .await
     }
 
+    async fn reactivate(
+        &self,
+        account_id: i64,
+        operator_id: i64,
+        actor: &Actor,
+    ) -> PortResult<bool> {
+        let change = sqlx::query(
+            "UPDATE unit_operators SET status = 'pending', password_hash = NULL, disabled_at = NULL
+             WHERE account_id = $1 AND id = $2 AND status <> 'pending'
+               AND NOT EXISTS (SELECT 1 FROM unit_operators other
+                   WHERE other.account_id = unit_operators.account_id
+                     AND other.id_number = unit_operators.id_number
+                     AND other.id <> unit_operators.id AND other.status <> 'disabled')",
+        )
+        .bind(account_id)
+        .bind(operator_id);
+        let audit = Audited {
+            operator_id,
+            action: "operator.reactivated",
+            detail: "",
+            end_sessions: true,
+        };
+        port(
+            "reactivate_operator",
+            self.change_operator(change, audit, actor),
+        )
+        .await
+    }
+
     async fn on_session(&self, operator_id: i64) -> PortResult<Option<OperatorOnSession>> {
         port("operator_on_session", async {
             let row: Option<(String, String, String)> = sqlx::query_as(

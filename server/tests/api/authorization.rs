@@ -81,6 +81,7 @@ pub(crate) const MATRIX: &[(&str, &str, [O; 9])] = &[
     ("POST", "/api/unit/operators", [NotLoggedIn, NotAllowed, NotAllowed, Ok, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/unit/add_operator", [NotLoggedIn, NotAllowed, NotAllowed, Fields, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/unit/resend_operator_code", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
+    ("POST", "/api/unit/reactivate_operator", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/unit/operator_services", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/unit/disable_operator", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),
     ("POST", "/api/unit/audit", [NotLoggedIn, NotAllowed, NotAllowed, Ok, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotAllowed]),

@@ -12,7 +12,7 @@ use crate::unit_fixtures::COMPANY;
 use app::features::accounts::OperatorOnSession;
 use app::features::paging::ListPage;
 use app::features::units::operators::{
-    DisableOperator, OperatorActivate, OperatorLogin, UnitAudit, UnitAuditEntry,
+    DisableOperator, OperatorActivate, OperatorLogin, ReactivateOperator, UnitAudit, UnitAuditEntry,
 };
 use leptos::server_fn::ServerFn;
 
@@ -293,7 +293,11 @@ async fn disabling_an_operator_ends_their_session_at_once(app: TestApp) {
     // Another unit can neither change nor disable them.
     let dealer = logged_in(&app, "Car dealer").await;
     let op = op_id.to_string();
-    for path in ["unit/disable_operator", "unit/operator_services"] {
+    for path in [
+        "unit/disable_operator",
+        "unit/operator_services",
+        "unit/reactivate_operator",
+    ] {
         let err = app
             .call_with(
                 &dealer,
@@ -344,12 +348,66 @@ async fn disabling_an_operator_ends_their_session_at_once(app: TestApp) {
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
-    // Disabled for good: no second disable, no services.
+    // No second disable.
     let err = app
         .call_fn(&agent, DisableOperator { operator_id: op_id })
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotFound", "{app}");
+
+    // Enabled again: back to activation, with a new code to their phone
+    // and a new password of their own; the old one no longer logs in.
+    let phone: String = app
+        .scalar("SELECT phone FROM unit_operators WHERE id = $1", op_id)
+        .await;
+    app.clock.advance_secs(61);
+    app.call_fn(&agent, ReactivateOperator { operator_id: op_id })
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    assert_eq!(status(&app, op_id).await, "pending", "{app}");
+    let err = app
+        .call_fn(&agent, ReactivateOperator { operator_id: op_id })
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: pending already");
+    let code_sent = app.latest_code(&phone).await;
+    let activate = OperatorActivate {
+        unit_code: code.clone(),
+        login_name: "调度员01".into(),
+        code: code_sent,
+        password: "Second-Desk-1357".into(),
+        password_confirm: "Second-Desk-1357".into(),
+    };
+    app.call_fn(&new_client(), activate)
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    let err = app
+        .call_fn(&new_client(), login_as(&code, "调度员01", &password))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&err),
+        ["password"],
+        "{app}: the old password is gone"
+    );
+    let again = new_client();
+    app.call_fn(&again, login_as(&code, "调度员01", "Second-Desk-1357"))
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    app.call_with(&again, "unit/drivers", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    // A forgotten password: the active operator goes back to activation
+    // and this session ends.
+    app.clock.advance_secs(61);
+    app.call_fn(&agent, ReactivateOperator { operator_id: op_id })
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    let err = app
+        .call_with(&again, "unit/drivers", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotLoggedIn", "{app}");
 }
 both_backends!(disabling_an_operator_ends_their_session_at_once);
 

@@ -5,8 +5,8 @@
 use crate::domain::date::cst_date_time;
 use crate::domain::unit_operator::{OperatorService, OperatorStatus};
 use crate::features::units::operators::{
-    unit_operators, AddOperator, DisableOperator, OperatorServices, ResendOperatorCode,
-    UnitOperator,
+    unit_operators, AddOperator, DisableOperator, OperatorServices, ReactivateOperator,
+    ResendOperatorCode, UnitOperator,
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{group_class, server_problem, ErrorSummary, TextField};
@@ -32,6 +32,14 @@ fn done_banner() -> Option<Text> {
             Some("added_later") => Some(Text::new(
                 "经办人已登记。该手机号码1分钟内刚收到过验证码，请稍后在下表中点击“重新发送验证码”。",
                 "The operator is registered. This phone got a code less than a minute ago: send the code again from the table below in a minute.",
+            )),
+            Some("code_later") => Some(Text::new(
+                "经办人已转为待激活，其已登录的设备已全部退出。该手机号码1分钟内刚收到过验证码，请稍后在下表中点击“重新发送验证码”。",
+                "The operator is waiting for activation again and every session of theirs has ended. This phone got a code less than a minute ago: send the code again from the table below in a minute.",
+            )),
+            Some("reactivated") => Some(Text::new(
+                format!("经办人已转为待激活，其已登录的设备已全部退出。新的激活验证码已发送到其手机{phone}，请告知经办人在{minutes}分钟内重新激活并设置新密码。"),
+                format!("The operator is waiting for activation again and every session of theirs has ended. A new code went to their phone {phone}: tell them to activate again within {minutes} minutes and choose a new password."),
             )),
             Some("resent") => Some(Text::new(
                 format!("新的激活验证码已发送到经办人手机{phone}，{minutes}分钟内有效。"),
@@ -60,7 +68,7 @@ pub fn UnitOperatorsPage() -> impl IntoView {
         <Page title_zh="经办人管理" title_en="Operators">
             <UnitNav lang current="/unit/operators" />
             <DoneBanner text=done_banner() lang />
-            <PostedError lang paths=vec![ResendOperatorCode::PATH, OperatorServices::PATH, DisableOperator::PATH] />
+            <PostedError lang paths=vec![ResendOperatorCode::PATH, ReactivateOperator::PATH, OperatorServices::PATH, DisableOperator::PATH] />
             <p>{lang.pick(
                 "经办人是代表本单位办理业务的工作人员。每名经办人使用单位代码和各自的登录名、密码登录，只能办理您授予的业务；其每一步操作都记录在“操作记录”中。人员离职或调岗时，请立即停用。",
                 "Operators are the staff who act for the unit. Each logs in with the unit's code and their own login name and password, and can use only the services you grant; every step they take is recorded in the audit. Disable an operator at once when they leave or change jobs.",
@@ -214,10 +222,27 @@ fn table(lang: Lang, operators: Vec<UnitOperator>) -> AnyView {
     .into_any()
 }
 
+/// Sends the operator back to activation: a new password (active) or
+/// enabled again (disabled).
+fn reactivate_button(lang: Lang, o: &UnitOperator, words: (&'static str, &'static str)) -> AnyView {
+    view! {
+        <form method="post" action=ReactivateOperator::PATH>
+            <input type="hidden" name="operator_id" value=o.id.to_string() />
+            <button class="button button--secondary button--small" type="submit">
+                {lang.pick(words.0, words.1)}
+                <span class="visually-hidden">{format!(" {}", o.login_name)}</span>
+            </button>
+        </form>
+    }
+    .into_any()
+}
+
 fn actions(lang: Lang, o: &UnitOperator) -> AnyView {
     if o.status == OperatorStatus::Disabled {
-        return "—".into_any();
+        return reactivate_button(lang, o, ("重新启用", "Enable again"));
     }
+    let reset = (o.status == OperatorStatus::Active)
+        .then(|| reactivate_button(lang, o, ("重置密码", "Reset the password")));
     let resend = (o.status == OperatorStatus::Pending).then(|| {
         view! {
             <form method="post" action=ResendOperatorCode::PATH>
@@ -231,6 +256,7 @@ fn actions(lang: Lang, o: &UnitOperator) -> AnyView {
     });
     view! {
         {resend}
+        {reset}
         <form method="post" action=DisableOperator::PATH>
             <input type="hidden" name="operator_id" value=o.id.to_string() />
             <button class="button button--warning button--small" type="submit">

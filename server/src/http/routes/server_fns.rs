@@ -25,6 +25,10 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "unit account: send an operator a new activation code",
         ),
         server_fn_entry(
+            "/api/unit/reactivate_operator",
+            "unit account: send an operator back to activation (new password, enabled again)",
+        ),
+        server_fn_entry(
             "/api/unit/operator_services",
             "unit account: change an operator's services",
         ),

@@ -9,6 +9,7 @@ pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/login", &[("identifier", "nobody"), ("password", "wrong-password-1")]),
     ("/api/unit/add_operator", &[("full_name", "王"), ("id_number", "1"), ("phone", "1")]),
     ("/api/unit/resend_operator_code", &[("operator_id", "999999")]),
+    ("/api/unit/reactivate_operator", &[("operator_id", "999999")]),
     ("/api/unit/operator_services", &[("operator_id", "999999"), ("services[]", "drivers")]),
     ("/api/unit/disable_operator", &[("operator_id", "999999")]),
     ("/api/operator_activate", &[("unit_code", "nobody"), ("login_name", "nobody"), ("code", "000000"), ("password", "x"), ("password_confirm", "x")]),

@@ -41,6 +41,8 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/unit/add_operator", UNIT, &[("full_name", "王小明"), ("id_number", "110101199003077774"), ("phone", "13912345678"), ("services[]", "admin")], Field("services", "没有“admin”这项经办业务")),
     ("/api/unit/resend_operator_code", UNIT, &[("operator_id", "x")], Malformed),
     ("/api/unit/resend_operator_code", UNIT, &[("operator_id", "999999")], Kind("NotFound", "本单位没有这名经办人")),
+    ("/api/unit/reactivate_operator", UNIT, &[("operator_id", "")], Malformed),
+    ("/api/unit/reactivate_operator", UNIT, &[("operator_id", "0")], Kind("NotFound", "本单位没有这名经办人")),
     ("/api/unit/operator_services", UNIT, &[("operator_id", "1.5")], Malformed),
     ("/api/unit/operator_services", UNIT, &[("operator_id", "999999")], Field("services", "请至少选择一项经办业务")),
     ("/api/unit/operator_services", UNIT, &[("operator_id", "999999"), ("services[]", "drivers")], Kind("NotFound", "本单位没有这名经办人")),

@@ -127,6 +127,7 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/unit/audit", OWN),
     ("POST", "/api/unit/add_operator", OPERATOR),
     ("POST", "/api/unit/resend_operator_code", OPERATOR),
+    ("POST", "/api/unit/reactivate_operator", OPERATOR),
     ("POST", "/api/unit/operator_services", OPERATOR),
     ("POST", "/api/unit/disable_operator", OPERATOR),
     ("POST", "/api/operator_activate", SIGN_IN),

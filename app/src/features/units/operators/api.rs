@@ -118,6 +118,30 @@ pub async fn resend_operator_code(operator_id: i64) -> Result<String, AppError> 
     Ok(masked)
 }
 
+/// Sends an active operator (a forgotten password) or a disabled one
+/// (enabled again) back to activation with a new code (重新激活).
+#[server(prefix = "/api", endpoint = "unit/reactivate_operator")]
+pub async fn reactivate_operator(operator_id: i64) -> Result<(), AppError> {
+    let ports = ports()?;
+    let (account, credit_code) = require_unit_agent()?;
+    let sent = OperatorDesk::of(&ports)
+        .reactivate(
+            account.account_id,
+            (&account.display_name, &credit_code),
+            operator_id,
+            &actor(),
+        )
+        .await?;
+    match sent {
+        Some(masked) => redirect_to(&format!(
+            "/unit/operators?done=reactivated&phone={}",
+            encode_query_value(&masked)
+        )),
+        None => redirect_to("/unit/operators?done=code_later"),
+    }
+    Ok(())
+}
+
 /// Changes what an operator may use (经办业务).
 #[server(prefix = "/api", endpoint = "unit/operator_services")]
 pub async fn operator_services(

@@ -89,6 +89,17 @@ pub trait UnitOperators: Send + Sync {
     /// transaction; false when there is no such operator or it was
     /// disabled already.
     async fn disable(&self, account_id: i64, operator_id: i64, actor: &Actor) -> PortResult<bool>;
+    /// Sends an active or disabled operator back to activation (重新激活):
+    /// no password, every session ended, audited; they set a new password
+    /// with a new code. False when there is no such operator, it is pending
+    /// already, or (disabled) the same person is another operator of the
+    /// unit now.
+    async fn reactivate(
+        &self,
+        account_id: i64,
+        operator_id: i64,
+        actor: &Actor,
+    ) -> PortResult<bool>;
     /// The operator behind a session, while active (and the unit not
     /// disabled).
     async fn on_session(&self, operator_id: i64) -> PortResult<Option<OperatorOnSession>>;

@@ -154,6 +154,43 @@ impl<'a> OperatorDesk<'a> {
             .await
     }
 
+    /// Sends an active operator (a forgotten password) or a disabled one
+    /// (enabled again) back to activation with a new code: their sessions
+    /// end, and they set a new password. Answers the masked phone, or None
+    /// when the code must wait a minute (send it again from the table).
+    pub async fn reactivate(
+        &self,
+        account_id: i64,
+        unit: (&str, &str),
+        operator_id: i64,
+        actor: &Actor,
+    ) -> Result<Option<String>, AppError> {
+        let op = self
+            .operators
+            .operator(account_id, operator_id)
+            .await?
+            .ok_or_else(no_such_operator)?;
+        if !self
+            .operators
+            .reactivate(account_id, operator_id, actor)
+            .await?
+        {
+            return Err(AppError::Conflict(Text::new(
+                "该经办人正在等待激活，或其身份证号码已登记为本单位的另一名经办人，不能重新激活。",
+                "This operator is waiting for activation already, or the same person is another operator of the unit now.",
+            )));
+        }
+        let phone = PhoneNumber::parse(&op.phone).map_err(|_| no_such_operator())?;
+        match self
+            .send_code(op.id, unit, &op.login_name, &phone, actor)
+            .await
+        {
+            Ok(masked) => Ok(Some(masked)),
+            Err(AppError::RateLimited { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     async fn send_code(
         &self,
         operator_id: i64,
