@@ -94,6 +94,8 @@ pub async fn run() {
         "/unit/drivers",
         "/unit/drivers?page=6",
         "/unit/drivers?show=expiring",
+        "/unit/operators",
+        "/unit/audit",
     ] {
         let (alone, failed_alone) = ask(&client, &bench.base, path, &cookie, rounds, 1).await;
         let (busy, failed_busy) = ask(&client, &bench.base, path, &cookie, rounds, CLIENTS).await;
