@@ -27,7 +27,7 @@ pub use crate::features::applications::{
     ApplicationDetail, ApplicationStep, ApplicationSummary, AuditEntry, BlacklistEntry,
 };
 pub use crate::features::bindings::{MyLicence, MyVehicle, UnboundVehicle};
-pub use crate::features::fines::{Receipt, RefundItem, ViolationItem};
+pub use crate::features::fines::{PaidWithIt, Receipt, RefundItem, ViolationItem};
 pub use crate::features::messages::Message;
 pub use crate::features::supervision::{AccountFile, Appeal, AppealDecision};
 

@@ -170,6 +170,13 @@ test('a transport company pays three fines in one order', async ({ page }) => {
   await page.getByRole('button', { name: '确认支付' }).click();
   await expect(page).toHaveURL(/\/account\/receipts\/JK\d+$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('罚款缴纳凭证');
+  // The receipt lists the order's two other fines, each with its own receipt.
+  const others = page.getByTestId('same-order').getByRole('link');
+  await expect(others).toHaveCount(2);
+  await expect(page.getByText(/本订单合并缴纳3笔罚款/)).toBeVisible();
+  await others.first().click();
+  await expect(page).toHaveURL(/\/account\/receipts\/JK\d+$/);
+  await expect(page.getByTestId('same-order').getByRole('link')).toHaveCount(2);
   // Every fine of the order has its receipt in the message centre.
   await page.goto('/account/messages');
   await expect(page.getByText('罚款缴纳成功').first()).toBeVisible();

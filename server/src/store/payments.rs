@@ -51,6 +51,7 @@ struct ReceiptRow {
     paid_at: Option<i64>,
     bank_ref: Option<String>,
     display_name: String,
+    batch_no: Option<String>,
 }
 
 impl From<ReceiptRow> for Receipt {
@@ -70,6 +71,7 @@ impl From<ReceiptRow> for Receipt {
             paid_at_ms: row.paid_at.unwrap_or_default(),
             bank_ref: row.bank_ref.unwrap_or_default(),
             payer: row.display_name,
+            same_order: Vec::new(),
         }
     }
 }
@@ -267,7 +269,8 @@ impl FinePayments for Store {
         port("receipt", async {
             let row: Option<ReceiptRow> = sqlx::query_as(
                 "SELECT p.receipt_no, p.order_no, x.decision_no, x.plate, x.code, x.description, x.occurred_at,
-                        x.place, p.fine_fen, p.surcharge_fen, p.amount_fen, p.paid_at, p.bank_ref, a.display_name
+                        x.place, p.fine_fen, p.surcharge_fen, p.amount_fen, p.paid_at, p.bank_ref, a.display_name,
+                        p.batch_no
                  FROM fine_payments p
                  JOIN violations x ON x.id = p.violation_id
                  JOIN accounts a ON a.id = p.account_id
@@ -279,7 +282,35 @@ impl FinePayments for Store {
             .bind(account_id)
             .fetch_optional(&self.pool)
             .await?;
-            Ok(row.map(Into::into))
+            let Some(row) = row else { return Ok(None) };
+            let batch_no = row.batch_no.clone();
+            let mut receipt = Receipt::from(row);
+            if let Some(batch_no) = batch_no {
+                // The order's other fines, shown only to the payer (an
+                // owner who sees this receipt through a binding does not
+                // see the payer's other vehicles).
+                let others: Vec<(String, String, i64)> = sqlx::query_as(
+                    "SELECT p.receipt_no, x.plate, p.amount_fen
+                     FROM fine_payments p JOIN violations x ON x.id = p.violation_id
+                     WHERE p.batch_no = $1 AND p.status = 'paid' AND p.receipt_no <> $2
+                       AND p.account_id = $3
+                     ORDER BY p.violation_id",
+                )
+                .bind(&batch_no)
+                .bind(&receipt.receipt_no)
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?;
+                receipt.same_order = others
+                    .into_iter()
+                    .map(|(receipt_no, plate, amount_fen)| PaidWithIt {
+                        receipt_no,
+                        plate,
+                        amount_fen,
+                    })
+                    .collect();
+            }
+            Ok(Some(receipt))
         })
         .await
     }

@@ -7,7 +7,7 @@
 
 use crate::helpers::*;
 use crate::unit_fixtures::{violation_with_points, COMPANY};
-use app::features::fines::api::{HandleViolation, PayFine};
+use app::features::fines::api::{FineReceipt, HandleViolation, PayFine};
 
 async fn pay_fines(app: &TestApp, client: &reqwest::Client, ids: &[i64]) -> Answer {
     let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
@@ -132,6 +132,30 @@ async fn a_unit_pays_three_fines_in_one_order_with_a_receipt_for_each(app: TestA
         ],
         "{app}"
     );
+    // The receipt the browser lands on lists the order's other paid fine
+    // with its own receipt.
+    let shown = app
+        .call_fn(
+            &unit,
+            FineReceipt {
+                receipt_no: receipt.trim_start_matches("/account/receipts/").into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    let others: Vec<&str> = shown["same_order"]
+        .as_array()
+        .expect("same_order")
+        .iter()
+        .filter_map(|o| o["receipt_no"].as_str())
+        .collect();
+    let other_receipts: Vec<&str> = parts
+        .iter()
+        .filter_map(|(_, _, r)| r.as_deref())
+        .filter(|r| !receipt.ends_with(r))
+        .collect();
+    assert_eq!(others, other_receipts, "{app}: {shown}");
+    assert_eq!(others.len(), 1, "{app}: the refunded part is not a receipt");
     for id in &fines {
         let status: String = app
             .scalar("SELECT status FROM violations WHERE id = $1", *id)

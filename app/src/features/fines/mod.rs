@@ -124,6 +124,19 @@ pub struct Receipt {
     pub paid_at_ms: i64,
     pub bank_ref: String,
     pub payer: String,
+    /// The other fines paid by the same combined order (合并缴款), each with
+    /// its own receipt; empty for an order of one fine.
+    #[serde(default)]
+    pub same_order: Vec<PaidWithIt>,
+}
+
+/// Another fine paid by the same combined order: its receipt, plate and
+/// amount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidWithIt {
+    pub receipt_no: String,
+    pub plate: String,
+    pub amount_fen: i64,
 }
 
 /// Money to send back (退款): a payment that arrived after the fine was

@@ -333,9 +333,46 @@ fn receipt_view(lang: Lang, r: crate::features::fines::Receipt) -> impl IntoView
             {row("银行流水号", "Bank reference", r.bank_ref.clone())}
             {row("收款单位", "Payee", { let p = crate::ui::profile(); lang.pick(&p.seat().payee_zh, &p.seat().payee_en).to_string() })}
         </dl>
+        {same_order(lang, &r)}
         <p class="hint">{lang.pick("本凭证可用浏览器的“打印”功能打印或保存为PDF。", "Print this receipt or save it as PDF with your browser's Print command.")}</p>
         <crate::ui::components::print::PrintButton lang />
     }
+}
+
+/// The other fines of a combined order (合并缴款), each a link to its own
+/// receipt, and the order's total.
+fn same_order(lang: Lang, r: &crate::features::fines::Receipt) -> Option<AnyView> {
+    if r.same_order.is_empty() {
+        return None;
+    }
+    let count = r.same_order.len() + 1;
+    let total = r.amount_fen + r.same_order.iter().map(|o| o.amount_fen).sum::<i64>();
+    let links = r
+        .same_order
+        .iter()
+        .map(|o| {
+            let href = format!("/account/receipts/{}", o.receipt_no);
+            view! {
+                <li>
+                    <a href=href>{format!("{} ¥{}", o.plate, yuan_text(o.amount_fen))}</a>
+                    " " {lang.pick("凭证编号", "receipt")} " " {o.receipt_no.clone()}
+                </li>
+            }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <section class="no-print" aria-labelledby="same-order">
+                <h2 class="heading-m" id="same-order">{lang.pick("同一订单合并缴纳的其他罚款", "The other fines paid by this order")}</h2>
+                <p>{match lang {
+                    Lang::Zh => format!("本订单合并缴纳{count}笔罚款，共¥{}；每笔罚款各有一张缴款凭证：", yuan_text(total)),
+                    Lang::En => format!("This order paid {count} fines, ¥{} in all; each fine has a receipt of its own:", yuan_text(total)),
+                }}</p>
+                <ul data-testid="same-order">{links}</ul>
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 #[component]
