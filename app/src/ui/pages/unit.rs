@@ -28,30 +28,46 @@ pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
             "Who viewed our record",
         ),
     ];
+    let pages = UnitPages::of_session();
     let items: Vec<_> = ITEMS
         .into_iter()
-        .filter(|(href, ..)| may_open(href))
+        .filter(|(href, ..)| pages.may_open(href))
         .collect();
     crate::ui::components::layout::subnav(lang, ("单位业务", "Unit services"), &items, current)
 }
 
-/// Whether this session may use the unit page at `href`: the unit's own
-/// account every one; an operator (经办人) the dashboard and the pages of
-/// the services granted (the server refuses the rest anyway).
-pub fn may_open(href: &str) -> bool {
-    use crate::domain::unit_operator::OperatorService::*;
-    let Some(operator) = crate::ui::session_account().and_then(|a| a.operator) else {
-        return true;
-    };
-    let needs = match href.split('?').next().unwrap_or_default() {
-        "/unit" => return true,
-        "/unit/vehicles" => Vehicles,
-        "/unit/violations" => Violations,
-        "/unit/drivers" => Drivers,
-        "/account/plates" => Plates,
-        _ => return false,
-    };
-    operator.services.contains(&needs)
+/// The unit pages this session may open: the unit's own account every
+/// one; an operator (经办人) the dashboard and the pages of the services
+/// granted (the server refuses the rest anyway). Read once per page.
+pub struct UnitPages {
+    /// An operator's services; None for the unit's own account.
+    granted: Option<Vec<crate::domain::unit_operator::OperatorService>>,
+}
+
+impl UnitPages {
+    pub fn of_session() -> UnitPages {
+        UnitPages {
+            granted: crate::ui::session_account()
+                .and_then(|a| a.operator)
+                .map(|o| o.services),
+        }
+    }
+
+    pub fn may_open(&self, href: &str) -> bool {
+        use crate::domain::unit_operator::OperatorService::*;
+        let Some(granted) = &self.granted else {
+            return true;
+        };
+        let needs = match href.split('?').next().unwrap_or_default() {
+            "/unit" => return true,
+            "/unit/vehicles" => Vehicles,
+            "/unit/violations" => Violations,
+            "/unit/drivers" => Drivers,
+            "/account/plates" => Plates,
+            _ => return false,
+        };
+        granted.contains(&needs)
+    }
 }
 
 #[component]
@@ -91,12 +107,18 @@ pub fn require_unit_page() {
 
 /// One number at a glance, linking to the table that lists it.
 /// An operator not granted the table sees the number without the link.
-fn figure(lang: Lang, value: i64, label: (String, String), href: &'static str) -> impl IntoView {
+fn figure(
+    lang: Lang,
+    pages: &UnitPages,
+    value: i64,
+    label: (String, String),
+    href: &'static str,
+) -> impl IntoView {
     let inner = view! {
         <span class="figure__value">{value}</span>
         <span class="figure__label">{lang.pick(&label.0, &label.1).to_string()}</span>
     };
-    let body = if may_open(href) {
+    let body = if pages.may_open(href) {
         view! { <a class="figure__link" href=href>{inner}</a> }.into_any()
     } else {
         view! { <div class="figure__link">{inner}</div> }.into_any()
@@ -202,22 +224,23 @@ fn driver_tasks(lang: Lang, d: &DriverCounts) -> Vec<(String, &'static str)> {
 
 fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
     let row = summary_row(lang);
+    let pages = UnitPages::of_session();
     let c = d.counts.clone();
     let figures = view! {
         <ul class="figures" aria-label=lang.pick("概况", "At a glance")>
-            {figure(lang, c.bound, (format!("已绑定机动车（名下共{}辆）", c.registered), format!("vehicles bound (of {} registered)", c.registered)), "/unit/vehicles")}
-            {figure(lang, c.violations_unhandled, ("待处理违法".into(), "violations to handle".into()), "/unit/violations?status=unhandled")}
-            {figure(lang, c.fines_due, ("待缴罚款".into(), "fines to pay".into()), "/unit/violations?status=handled_unpaid")}
-            {figure(lang, c.inspections_soon, ("30日内检验到期".into(), "inspections due in 30 days".into()), "/unit/vehicles?binding=bound&due=1&sort=inspection")}
-            {figure(lang, d.drivers.bound, ("已绑定驾驶证".into(), "drivers' licences bound".into()), "/unit/drivers")}
-            {figure(lang, d.drivers.expiring, ("驾驶证90日内到期".into(), "licences expiring in 90 days".into()), "/unit/drivers?show=expiring")}
-            {figure(lang, d.drivers.points_full, ("驾驶人记满12分".into(), "drivers at 12 points".into()), "/unit/drivers?show=points_full")}
+            {figure(lang, &pages, c.bound, (format!("已绑定机动车（名下共{}辆）", c.registered), format!("vehicles bound (of {} registered)", c.registered)), "/unit/vehicles")}
+            {figure(lang, &pages, c.violations_unhandled, ("待处理违法".into(), "violations to handle".into()), "/unit/violations?status=unhandled")}
+            {figure(lang, &pages, c.fines_due, ("待缴罚款".into(), "fines to pay".into()), "/unit/violations?status=handled_unpaid")}
+            {figure(lang, &pages, c.inspections_soon, ("30日内检验到期".into(), "inspections due in 30 days".into()), "/unit/vehicles?binding=bound&due=1&sort=inspection")}
+            {figure(lang, &pages, d.drivers.bound, ("已绑定驾驶证".into(), "drivers' licences bound".into()), "/unit/drivers")}
+            {figure(lang, &pages, d.drivers.expiring, ("驾驶证90日内到期".into(), "licences expiring in 90 days".into()), "/unit/drivers?show=expiring")}
+            {figure(lang, &pages, d.drivers.points_full, ("驾驶人记满12分".into(), "drivers at 12 points".into()), "/unit/drivers?show=points_full")}
         </ul>
     };
     let mut todo = tasks(lang, &c);
     todo.extend(driver_tasks(lang, &d.drivers));
     // An operator's to-do list holds only what they may do.
-    todo.retain(|(_, href)| may_open(href));
+    todo.retain(|(_, href)| pages.may_open(href));
     let todo = if todo.is_empty() {
         view! { <p>{lang.pick("暂无待办事项。", "Nothing is waiting.")}</p> }.into_any()
     } else {
@@ -270,5 +293,25 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             "记分的违法由实际驾驶人处理，记分记入驾驶人的驾驶证。单位信息变更、经办人变更和委托业务授权，请到单位用户注册窗口办理。",
             "Violations with points are handled by the driver who drove, on the driver's licence. Changes to the unit's details, its agent and its grants are made at the unit registration window.",
         )}</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnitPages;
+    use crate::domain::unit_operator::OperatorService;
+
+    #[test]
+    fn an_operator_opens_the_dashboard_and_the_pages_granted_only() {
+        let agent = UnitPages { granted: None };
+        assert!(agent.may_open("/unit/audit") && agent.may_open("/unit/drivers"));
+        let operator = UnitPages {
+            granted: Some(vec![OperatorService::Violations]),
+        };
+        assert!(operator.may_open("/unit"));
+        assert!(operator.may_open("/unit/violations?status=unhandled"));
+        assert!(!operator.may_open("/unit/vehicles"));
+        assert!(!operator.may_open("/unit/operators"));
+        assert!(!operator.may_open("/account/messages"));
     }
 }
