@@ -13,6 +13,7 @@ pub use crate::features::exams::port::*;
 pub use crate::features::fines::port::*;
 pub use crate::features::messages::port::*;
 pub use crate::features::photos::port::*;
+pub use crate::features::physical_exams::port::*;
 pub use crate::features::plates::port::*;
 pub use crate::features::port::{Actor, AuditTrail, Clock};
 pub use crate::features::staff::port::*;
@@ -64,6 +65,8 @@ pub struct Ports {
     pub unit_drivers: Arc<dyn UnitDrivers>,
     /// A unit's operators (经办人).
     pub unit_operators: Arc<dyn UnitOperators>,
+    /// Hospitals' examinations and certificates (驾驶人体检).
+    pub physical_exams: Arc<dyn PhysicalExams>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

@@ -149,6 +149,7 @@ pub async fn prepare_with_clock(
         record_views: shared.clone(),
         units: shared.clone(),
         unit_drivers: shared.clone(),
+        physical_exams: shared.clone(),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

@@ -157,10 +157,8 @@ pub fn documents_to_return(service: ServiceCode) -> Option<(&'static str, &'stat
         V5 => Some(("原机动车号牌（两面）", "both old number plates")),
         D2 => Some(("损毁的驾驶证", "the damaged driving licence")),
         D10 => Some(("原驾驶证", "the old driving licence")),
-        D11 => Some((
-            "原驾驶证和县级以上医疗机构出具的身体条件证明",
-            "the old licence and a physical-condition certificate from a county-level or higher hospital",
-        )),
+        // The hospital's examination is on record: no paper certificate.
+        D11 => Some(("原驾驶证", "the old driving licence")),
         _ => None,
     }
 }
@@ -209,6 +207,9 @@ pub struct LicenceFacts {
     /// The current due date the deferral moves (D5: expiry; D6: physical
     /// certificate; D7: review).
     pub due_for_deferral: Option<Date>,
+    /// An authorised hospital's examination that serves this licence is on
+    /// record (`physical_exam::usable_exam`): a renewal needs one.
+    pub examined: bool,
 }
 
 /// May this application be made online now (beyond who may use the
@@ -239,6 +240,14 @@ pub fn application_allowed(service: ServiceCode, facts: &ApplicationFacts) -> Re
         if let Some(refusal) = stage.refusal(licence.valid_until) {
             return Err(refusal);
         }
+    }
+    if matches!(service, ServiceCode::D10 | ServiceCode::D11) && !licence.examined {
+        return Err(Refusal {
+            rule_zh: "换领驾驶证需要经授权医院六个月内的体检结果，且符合您准驾车型的身体条件。".into(),
+            rule_en: "A renewal needs an examination by an authorised hospital within six months that meets your licence class.".into(),
+            remedy_zh: "请到经交管部门授权的医院体检，医院在网上录入结果后即可在此办理，无需另交身体条件证明。".into(),
+            remedy_en: "Be examined at a hospital the traffic authority has authorised; once it records the result online you can apply here, with no paper certificate.".into(),
+        });
     }
     match service {
         ServiceCode::D11
@@ -372,9 +381,27 @@ mod tests {
                 valid_until: d(2027, 1, 10),
                 holder_birth: d(1990, 5, 1),
                 due_for_deferral: None,
+                examined: true,
             }),
             vehicle_type: None,
         }
+    }
+
+    #[test]
+    fn a_renewal_needs_a_hospitals_examination_after_the_window_opens() {
+        let today = d(2026, 12, 1);
+        let mut unexamined = facts(today);
+        unexamined.licence.as_mut().unwrap().examined = false;
+        let refused = application_allowed(ServiceCode::D10, &unexamined).unwrap_err();
+        assert!(refused.rule_zh.contains("体检"), "{}", refused.rule_zh);
+        // Too early says so first: an examination would not help yet.
+        let mut early = facts(d(2026, 1, 1));
+        early.licence.as_mut().unwrap().examined = false;
+        let refused = application_allowed(ServiceCode::D10, &early).unwrap_err();
+        assert!(!refused.rule_zh.contains("体检"), "{}", refused.rule_zh);
+        // Other licence services need none.
+        assert!(application_allowed(ServiceCode::D1, &unexamined).is_ok());
+        assert!(application_allowed(ServiceCode::D10, &facts(today)).is_ok());
     }
 
     #[test]

@@ -83,6 +83,16 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "合并缴纳罚款",
         "Opened one payment for several fines",
     ),
+    (
+        "physical_exam.record",
+        "录入驾驶人体检结果",
+        "Recorded a driver's examination",
+    ),
+    (
+        "physical_certificate.submit",
+        "提交身体条件证明",
+        "Submitted a physical-condition certificate",
+    ),
     ("operator.added", "添加经办人", "Added an operator"),
     (
         "operator.activated",

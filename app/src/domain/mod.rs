@@ -20,6 +20,7 @@ pub mod licence;
 pub mod organisation_code;
 pub mod password;
 pub mod photo;
+pub mod physical_exam;
 pub mod plate;
 pub mod plate_pool;
 pub mod plate_selection;

@@ -22,6 +22,9 @@ pub enum OperatorService {
     Drivers,
     /// Pre-select plate numbers for the unit's new vehicles.
     Plates,
+    /// A hospital's examinations and certificates (驾驶人体检和身体条件证明),
+    /// offered only to a unit granted either.
+    Medical,
 }
 
 coded_enum!(OperatorService {
@@ -29,7 +32,27 @@ coded_enum!(OperatorService {
     Violations => ("violations", "违法处理和罚款缴纳", "Violations and fines"),
     Drivers => ("drivers", "单位驾驶人管理", "The unit's drivers"),
     Plates => ("plates", "机动车预选号牌", "Plate-number pre-selection"),
+    Medical => ("medical", "驾驶人体检和身体条件证明", "Driver examinations and certificates"),
 });
+
+impl OperatorService {
+    /// The services a unit of this kind, with these grants, may hand to
+    /// its operators.
+    pub fn offered(
+        kind: super::UnitKind,
+        granted: &[super::SpecialService],
+    ) -> Vec<OperatorService> {
+        use super::SpecialService::{PhysicalExam, SubmitPhysicalCertificate};
+        let medical = [PhysicalExam, SubmitPhysicalCertificate]
+            .iter()
+            .any(|s| s.allowed_for(kind) && granted.contains(s));
+        OperatorService::ALL
+            .iter()
+            .copied()
+            .filter(|s| *s != OperatorService::Medical || medical)
+            .collect()
+    }
+}
 
 /// Where an operator stands (经办人状态).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,6 +311,18 @@ mod tests {
         );
         assert_eq!(UnitCode::parse("M000100Y5"), None);
         assert_eq!(UnitCode::parse(""), None);
+    }
+
+    #[test]
+    fn only_a_hospital_granted_its_services_offers_them_to_operators() {
+        use crate::domain::{SpecialService, UnitKind};
+        let medical = |kind, granted: &[SpecialService]| {
+            OperatorService::offered(kind, granted).contains(&OperatorService::Medical)
+        };
+        assert!(medical(UnitKind::Hospital, &[SpecialService::PhysicalExam]));
+        assert!(!medical(UnitKind::Hospital, &[]));
+        assert!(!medical(UnitKind::CarDealer, &[SpecialService::PhysicalExam]));
+        assert_eq!(OperatorService::offered(UnitKind::CarDealer, &[]).len(), 4);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod fines;
 pub mod messages;
 pub mod paging;
 pub mod photos;
+pub mod physical_exams;
 pub mod plates;
 pub mod staff;
 pub mod supervision;

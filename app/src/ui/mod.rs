@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/unit/violations") view=unit_violations::UnitViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/drivers") view=unit_drivers::UnitDriversPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/drivers/confirm") view=unit_drivers::UnitDriverConfirmPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/exams") view=unit_exams::UnitExamsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/operators") view=unit_operators::UnitOperatorsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/audit") view=unit_audit::UnitAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />

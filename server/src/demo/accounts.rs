@@ -128,6 +128,7 @@ fn login(role_zh: &'static str, role_en: &'static str, login: impl Into<String>)
         password: DEMO_PASSWORD.into(),
         totp_key: None,
         operator: None,
+        name: None,
     }
 }
 
@@ -142,7 +143,7 @@ type Citizen = (
 
 /// The demo citizens, first of each role then the second ones (“二号”,
 /// “#2”), so a lookup by role finds the first.
-const CITIZENS: [Citizen; 8] = [
+const CITIZENS: [Citizen; 10] = [
     (
         cast::ONLINE_OWNERS[0],
         IndividualKind::OwnerOrDriver,
@@ -172,6 +173,13 @@ const CITIZENS: [Citizen; 8] = [
         "New-car owner",
     ),
     (
+        cast::RENEWING_DRIVERS[0],
+        IndividualKind::OwnerOrDriver,
+        "window",
+        "窗口注册个人用户（驾驶证即将到期）",
+        "Window-registered driver (licence due for renewal)",
+    ),
+    (
         cast::ONLINE_OWNERS[1],
         IndividualKind::OwnerOrDriver,
         "online",
@@ -198,6 +206,13 @@ const CITIZENS: [Citizen; 8] = [
         "online",
         "新车车主二号",
         "New-car owner #2",
+    ),
+    (
+        cast::RENEWING_DRIVERS[1],
+        IndividualKind::OwnerOrDriver,
+        "window",
+        "窗口注册个人用户（驾驶证即将到期）二号",
+        "Window-registered driver (licence due for renewal) #2",
     ),
 ];
 
@@ -234,7 +249,10 @@ pub(super) async fn citizens(
         .bind(now_ms)
         .execute(&mut **tx)
         .await?;
-        logins.push(login(role_zh, role_en, &p.id));
+        logins.push(DemoLogin {
+            name: Some(p.name.clone()),
+            ..login(role_zh, role_en, &p.id)
+        });
     }
     let second = logins.split_off(CITIZENS.len() / 2);
     Ok((logins, second))

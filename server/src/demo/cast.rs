@@ -22,6 +22,10 @@ pub(super) const ONLINE_OWNERS: [usize; 2] = [1, 221];
 /// Window-registered owners (窗口注册个人用户（车主）), whose licence expired
 /// months ago (index ≡ 2 mod 20), so it is still renewed online.
 pub(super) const WINDOW_OWNERS: [usize; 2] = [2, 222];
+/// Window-registered drivers whose licence ends within 90 days (index ≡ 1
+/// mod 20, no points: ≡ 10 mod 11), for the hospital-examination and
+/// online-renewal journey (期满换证).
+pub(super) const RENEWING_DRIVERS: [usize; 2] = [21, 241];
 /// Learners (学员) with a learner's permit (学习驾驶证明) and no licence.
 pub(super) const LEARNERS: [usize; 2] = [500, 502];
 /// New-car owners (新车车主): each owns a new car not yet registered.
@@ -61,6 +65,10 @@ mod tests {
 
     #[test]
     fn the_second_of_each_role_is_a_different_person_in_the_same_range() {
+        for pair in RENEWING_DRIVERS {
+            assert!(pair < WITH_LICENCE && pair % 20 == 1 && pair % 11 == 10);
+            assert!(pair % 37 != 5 && !CAN_REGISTER_ONLINE.contains(&pair));
+        }
         for pair in [ONLINE_OWNERS, WINDOW_OWNERS] {
             assert_ne!(pair[0], pair[1]);
             assert!(pair.iter().all(|&i| i < WITH_LICENCE));

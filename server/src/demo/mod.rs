@@ -42,6 +42,9 @@ pub struct DemoLogin {
     /// A unit's operator: the login name to give with the unit's code
     /// (`login`) on the operator login page (经办人登录).
     pub operator: Option<String>,
+    /// A citizen's name as the registry holds it: what a unit serving them
+    /// (a hospital examining them) checks against the ID.
+    pub name: Option<String>,
 }
 
 /// The demo staff's second-factor key: known, so the demo and the browser

@@ -246,6 +246,10 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/unit/vehicles", "unit: its vehicles (单位车辆)"),
         page("/unit/violations", "unit: its violations (单位违法处理)"),
         page("/unit/drivers", "unit: its drivers' licences (单位驾驶人)"),
+        page(
+            "/unit/exams",
+            "hospital: examinations and certificates (驾驶人体检)",
+        ),
         page("/unit/operators", "unit account: its operators (经办人)"),
         page("/unit/audit", "unit account: who did what (操作记录)"),
         page(

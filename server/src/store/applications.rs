@@ -236,8 +236,8 @@ impl Applications for Store {
             };
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO applications (account_id, service, vehicle_id, licence_id_number, subject_label, reason, new_date,
-                    fulfilment, recipient, recipient_phone, address, fee_fen, postage_fen, status, created_at, updated_at, draft_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $14, $15) RETURNING id",
+                    fulfilment, recipient, recipient_phone, address, fee_fen, postage_fen, status, created_at, updated_at, draft_id, physical_exam_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted', $14, $14, $15, $16) RETURNING id",
             )
             .bind(new.account_id)
             .bind(new.service.code())
@@ -254,6 +254,7 @@ impl Applications for Store {
             .bind(new.postage_fen)
             .bind(now)
             .bind(draft)
+            .bind(new.physical_exam_id)
             .fetch_one(&mut *tx)
             .await?;
             let no = application_number(new.service, new.today, id);

@@ -45,6 +45,7 @@ mod sms_codes;
 pub mod sms_outbox;
 mod staff;
 mod supervision;
+mod physical_exams;
 mod unit_drivers;
 mod unit_fleet;
 mod unit_operators;

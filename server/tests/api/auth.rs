@@ -238,13 +238,18 @@ async fn the_account_home_explains_what_an_online_user_cannot_do(app: TestApp) {
     let html = account_home(&app, "Online-registered individual").await;
     assert!(html.contains("网上注册"), "{app}");
     assert!(html.contains("窗口注册"), "{app}: refusals name the remedy");
-    // A window user may submit a physical-condition certificate (D9),
-    // which is not online here yet: the home says where it is done.
+    // A window user may submit a physical-condition certificate (D9): the
+    // home links to where it is done, the licence page.
     let html = account_home(&app, "Window-registered individual").await;
-    let d9 = html.find("提交身体条件证明").expect("D9 is listed");
+    let d9 = html.find(">提交身体条件证明<").expect("D9 is listed");
+    let link = html[..d9].rfind("<a").expect("a link");
     assert!(
-        html[d9..].contains("请到车辆管理所业务窗口办理"),
-        "{app}: a service with no online page says where it is done"
+        html[link..d9].contains("/account/licence#physical"),
+        "{app}: D9 links to the licence page"
+    );
+    assert!(
+        !html.contains("暂未开通网上办理"),
+        "{app}: every service a window user may use is online"
     );
     // Not logged in: sent to the login page, to come back here.
     let (status, to) = location(&new_client(), format!("{}/account", app.base)).await;

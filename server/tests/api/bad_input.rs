@@ -24,6 +24,7 @@ const CENTRE: &str = "Business-centre clerk";
 const SUPERVISOR: &str = "Supervisor";
 const ADMIN: &str = "Administrator";
 const UNIT: &str = "Road transport company (unit)";
+const HOSPITAL: &str = "Hospital (unit)";
 
 /// What a bad request must get.
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +49,7 @@ mod units;
 
 /// Entries that take no input at all.
 pub(crate) const NO_INPUT: &[&str] = &[
+    "/api/licence/physical",
     "/api/my_account",
     "/api/logout",
     "/api/registration_windows",
@@ -84,6 +86,7 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/unit/vehicles",
     "/api/unit/violations",
     "/api/unit/drivers",
+    "/api/unit/exams",
     "/api/unit/audit",
 ];
 
@@ -442,7 +445,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     }
     let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
     for who in [
-        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN, UNIT,
+        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN, UNIT, HOSPITAL,
     ] {
         clients.push((who, logged_in(&app, who).await));
     }

@@ -28,6 +28,7 @@ mod login_alerts;
 mod messages;
 mod migrations;
 mod owner_notices;
+mod physical_exams;
 mod ownership;
 mod pages;
 mod password_reset;

@@ -53,6 +53,28 @@ impl Sms {
         )
     }
 
+    pub fn physical_exam_recorded(
+        hospital: &str,
+        date: &str,
+        class: &str,
+        conclusion: &str,
+        certificate: &str,
+        until: &str,
+    ) -> Sms {
+        Sms::new(
+            SmsTemplate::PhysicalExamRecorded,
+            &[hospital, date, class, conclusion, certificate, until],
+        )
+    }
+
+    /// `by`: the hospital's name, or "本人".
+    pub fn physical_certificate_accepted(certificate: &str, by: &str, next_due: &str) -> Sms {
+        Sms::new(
+            SmsTemplate::PhysicalCertificateAccepted,
+            &[certificate, by, next_due],
+        )
+    }
+
     pub fn unit_driver_bound(unit: &str) -> Sms {
         Sms::new(SmsTemplate::UnitDriverBound, &[unit])
     }

@@ -166,6 +166,46 @@ pub fn require_unit_for(needed: &[OperatorService]) -> Result<(SessionAccount, S
     Ok(unit)
 }
 
+/// A unit the traffic authority granted this special service (委托业务和
+/// 专项服务授权), or an operator of it holding the matching service; a
+/// unit of another kind, or one not granted it, is refused whatever a
+/// page offered.
+pub fn require_unit_granted(
+    special: crate::domain::SpecialService,
+) -> Result<(SessionAccount, String), AppError> {
+    use crate::domain::SpecialService::*;
+    let unit = unit_session()?;
+    let granted = match &unit.0.role {
+        super::AccountRole::Unit { kind, granted, .. } => {
+            special.allowed_for(*kind) && granted.contains(&special)
+        }
+        _ => false,
+    };
+    if !granted {
+        return Err(AppError::not_allowed(
+            Text::new(
+                format!("本单位未获交管部门授权办理“{}”业务。", special.zh()),
+                format!(
+                    "The traffic authority has not granted this unit \"{}\".",
+                    special.en()
+                ),
+            ),
+            Text::new(
+                "委托业务和专项服务的授权，请持相关资质证明到单位用户注册窗口申请。",
+                "Apply for the grant at the unit registration window with the unit's qualification documents.",
+            ),
+        ));
+    }
+    match special {
+        PhysicalExam | SubmitPhysicalCertificate => {
+            operator_may(&unit.0, &[OperatorService::Medical])?
+        }
+        _ if unit.0.operator.is_some() => return Err(unit_agent_only()),
+        _ => {}
+    }
+    Ok(unit)
+}
+
 /// The unit's own account (单位账户), not an operator: managing the
 /// operators and reading the unit's audit.
 pub fn require_unit_agent() -> Result<(SessionAccount, String), AppError> {

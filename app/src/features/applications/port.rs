@@ -29,6 +29,8 @@ pub struct NewApplication {
     pub fee_fen: i64,
     pub postage_fen: i64,
     pub today: Date,
+    /// The hospital's examination a renewal (D10, D11) rests on.
+    pub physical_exam_id: Option<i64>,
 }
 
 /// What saving a draft came to.

@@ -27,6 +27,8 @@ pub struct Desk<'a> {
     pub bindings: &'a dyn Bindings,
     /// Fees and the business centre come from the configuration.
     pub profile: &'a crate::profile::PlatformProfile,
+    /// The hospitals' examinations a renewal rests on (D10, D11).
+    pub exams: &'a dyn crate::features::physical_exams::port::PhysicalExams,
     pub today: Date,
 }
 
@@ -44,8 +46,27 @@ impl<'a> Desk<'a> {
             blacklists: &*ports.blacklists,
             bindings: &*ports.bindings,
             profile: &ports.profile,
+            exams: &*ports.physical_exams,
             today: ports.clock.today(),
         }
+    }
+
+    /// The examination a renewal of this licence would rest on today.
+    async fn renewal_exam(
+        &self,
+        service: ServiceCode,
+        id_number: &str,
+        class: crate::domain::LicenceClass,
+    ) -> Result<Option<crate::features::physical_exams::ExamEntry>, AppError> {
+        if !matches!(service, ServiceCode::D10 | ServiceCode::D11) {
+            return Ok(None);
+        }
+        crate::features::physical_exams::service::ExamDesk {
+            exams: self.exams,
+            today: self.today,
+        }
+        .renewal_exam(id_number, class)
+        .await
     }
 
     /// One page of the person's applications, their drafts, each document
@@ -217,6 +238,20 @@ impl<'a> Desk<'a> {
             (None, Some(id)) => Some(id),
             _ => None,
         };
+        let physical_exam_id = match &licence_id_number {
+            Some(id) => {
+                let class = self
+                    .bindings
+                    .licence(account.account_id, id)
+                    .await?
+                    .map(|l| l.class);
+                match class {
+                    Some(class) => self.renewal_exam(service, id, class).await?.map(|e| e.id),
+                    None => None,
+                }
+            }
+            None => None,
+        };
         Ok(NewApplication {
             account_id: account.account_id,
             service,
@@ -234,6 +269,7 @@ impl<'a> Desk<'a> {
                 0
             },
             today,
+            physical_exam_id,
         })
     }
 
@@ -300,15 +336,29 @@ impl<'a> Desk<'a> {
                     ServiceCode::D7 => l.review_due,
                     _ => None,
                 };
+                let exam = self.renewal_exam(service, &id, l.class).await?;
                 let facts = ApplicationFacts {
                     licence: Some(LicenceFacts {
                         class: l.class,
                         valid_until: l.valid_until,
                         holder_birth: birth,
                         due_for_deferral: due,
+                        examined: exam.is_some(),
                     }),
                     ..base.clone()
                 };
+                let exam_notice = exam.map(|e| {
+                    Text::new(
+                        format!(
+                            "将使用{}于{}出具的体检结果（身体条件证明编号{}，有效期至{}），无需另交身体条件证明。",
+                            e.hospital, e.exam.examined_on, e.certificate_no, e.valid_until
+                        ),
+                        format!(
+                            "The examination by {} on {} is used (certificate {}, good until {}): no paper certificate is needed.",
+                            e.hospital, e.exam.examined_on, e.certificate_no, e.valid_until
+                        ),
+                    )
+                });
                 subjects.push(Subject {
                     key: "licence".into(),
                     label: format!(
@@ -320,7 +370,13 @@ impl<'a> Desk<'a> {
                         .err()
                         .map(Refusal::from),
                     current_due: due,
-                    notice: application_notice(service, &facts).map(|(zh, en)| Text::new(zh, en)),
+                    notice: match (application_notice(service, &facts), exam_notice) {
+                        (Some((zh, en)), Some(exam)) => {
+                            Some(Text::new(format!("{zh}{}", exam.zh), format!("{en} {}", exam.en)))
+                        }
+                        (Some((zh, en)), None) => Some(Text::new(zh, en)),
+                        (None, exam) => exam,
+                    },
                 });
             }
         }

@@ -51,7 +51,8 @@ pub fn actor_of(account: &SessionAccount) -> Option<Actor> {
 }
 
 /// Where each service is done on this portal, if it is online yet.
-fn service_page(s: ServiceCode) -> Option<String> {
+/// Where a service is used online; `unit`: for a unit account.
+fn service_page(s: ServiceCode, unit: bool) -> Option<String> {
     use crate::domain::application::APPLICATION_SERVICES;
     use ServiceCode::*;
     match s {
@@ -59,6 +60,12 @@ fn service_page(s: ServiceCode) -> Option<String> {
         V7 => Some("/account/plates".into()),
         V8 => Some("/account/violations".into()),
         D12 => Some("/account/exams".into()),
+        D8 => Some("/unit/exams".into()),
+        D9 => Some(if unit {
+            "/unit/exams".into()
+        } else {
+            "/account/licence#physical".into()
+        }),
         D3 => Some("/account/contact?target=licence".into()),
         D4 => Some("/account/licence/photo".into()),
         _ if APPLICATION_SERVICES.contains(&s) => Some(format!("/account/apply/{}", s.code())),
@@ -95,6 +102,7 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
         ),
         AccountRole::Staff { .. } => unreachable!("staff go to the console"),
     };
+    let is_unit = matches!(account.role, AccountRole::Unit { .. });
     let (allowed, refused): (Vec<_>, Vec<_>) = ServiceCode::ALL
         .iter()
         .filter_map(|s| actor.as_ref().map(|a| (*s, may_use(a, *s, today))))
@@ -103,7 +111,7 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
         .into_iter()
         .map(|(s, _)| {
             let name = lang.pick(s.zh(), s.en()).to_string();
-            let name = match service_page(s) {
+            let name = match service_page(s, is_unit) {
                 Some(href) => {
                     view! { <a class="service-list__name" href=href>{name}</a> }.into_any()
                 }

@@ -4,6 +4,7 @@
 
 use crate::domain::date::cst_date_time;
 use crate::features::bindings::{licence_hints, licence_overview, BindLicence, UnbindLicence};
+use crate::features::physical_exams::licence_physical;
 use crate::features::units::drivers::{licence_unit_ties, DriverTie, LicenceEndUnitTie};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::layout::Page;
@@ -25,9 +26,16 @@ pub fn LicencePage() -> impl IntoView {
                 "The unit's binding of your licence has ended; the unit has been told.",
             ));
         }
+        if let Some(next) = q.get("certificate") {
+            return Some(Text::new(
+                format!("身体条件证明已提交并审核通过，下次应在{next}前提交。"),
+                format!("The certificate is submitted and accepted; the next is owed by {next}."),
+            ));
+        }
         q.get("bound")
             .map(|_| Text::new("驾驶证绑定成功。", "The licence is bound."))
     });
+    let physical = Resource::new_blocking(|| (), |_| licence_physical());
     let data = Resource::new_blocking(|| (), |_| licence_overview());
     let ties = Resource::new_blocking(|| (), |_| licence_unit_ties());
     view! {
@@ -55,6 +63,15 @@ pub fn LicencePage() -> impl IntoView {
                     match ties.await {
                         Ok(ties) if ties.is_empty() => ().into_any(),
                         Ok(ties) => ties_view(lang, ties).into_any(),
+                        Err(err) => load_failed(lang, err),
+                    }
+                })}
+            </Suspense>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match physical.await {
+                        Ok(Some(p)) => super::licence_physical::physical_view(lang, p),
+                        Ok(None) => ().into_any(),
                         Err(err) => load_failed(lang, err),
                     }
                 })}

@@ -13,8 +13,9 @@ use leptos::prelude::*;
 /// The unit's menu, shown on every page a unit uses.
 #[component]
 pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
-    const ITEMS: [(&str, &str, &str); 9] = [
+    const ITEMS: [(&str, &str, &str); 10] = [
         ("/unit", "工作台", "Dashboard"),
+        ("/unit/exams", "驾驶人体检", "Examinations"),
         ("/unit/vehicles", "单位车辆", "Vehicles"),
         ("/unit/violations", "违法处理", "Violations"),
         ("/unit/drivers", "驾驶人", "Drivers"),
@@ -42,28 +43,42 @@ pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
 pub struct UnitPages {
     /// An operator's services; None for the unit's own account.
     granted: Option<Vec<crate::domain::unit_operator::OperatorService>>,
+    /// The unit is a hospital granted examinations or certificates.
+    medical: bool,
 }
 
 impl UnitPages {
     pub fn of_session() -> UnitPages {
+        let account = crate::ui::session_account();
+        let medical = account.as_ref().is_some_and(|a| match &a.role {
+            crate::features::accounts::AccountRole::Unit { kind, granted, .. } => {
+                crate::domain::unit_operator::OperatorService::offered(*kind, granted)
+                    .contains(&crate::domain::unit_operator::OperatorService::Medical)
+            }
+            _ => false,
+        });
         UnitPages {
-            granted: crate::ui::session_account()
-                .and_then(|a| a.operator)
-                .map(|o| o.services),
+            granted: account.and_then(|a| a.operator).map(|o| o.services),
+            medical,
         }
     }
 
     pub fn may_open(&self, href: &str) -> bool {
         use crate::domain::unit_operator::OperatorService::*;
+        let path = href.split('?').next().unwrap_or_default();
+        if path == "/unit/exams" && !self.medical {
+            return false;
+        }
         let Some(granted) = &self.granted else {
             return true;
         };
-        let needs = match href.split('?').next().unwrap_or_default() {
+        let needs = match path {
             "/unit" => return true,
             "/unit/vehicles" => Vehicles,
             "/unit/violations" => Violations,
             "/unit/drivers" => Drivers,
             "/account/plates" => Plates,
+            "/unit/exams" => Medical,
             _ => return false,
         };
         granted.contains(&needs)
@@ -288,6 +303,9 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             <li><a href="/unit/violations">{lang.pick("查询绑定车辆的电子监控违法，处理不记分的违法并缴纳罚款", "See the camera-recorded violations of bound vehicles; handle those without points and pay the fines")}</a></li>
             <li><a href="/unit/drivers">{lang.pick("经驾驶人短信同意绑定其驾驶证，查询准驾车型、有效期、记分和状态；记分违法指定实际驾驶人处理", "Bind drivers' licences with their SMS consent and see class, validity, points and status; name the driver for a violation with points")}</a></li>
             <li><a href="/account/plates">{lang.pick("为本单位新车预选号牌", "Choose plate numbers for the unit's new vehicles")}</a></li>
+            {pages.may_open("/unit/exams").then(|| view! {
+                <li><a href="/unit/exams">{lang.pick("录入驾驶人体检结果，为驾驶人提交身体条件证明（经交管部门授权）", "Record drivers' examinations and submit their physical-condition certificates (granted by the traffic authority)")}</a></li>
+            })}
         </ul>
         <p class="hint">{lang.pick(
             "记分的违法由实际驾驶人处理，记分记入驾驶人的驾驶证。单位信息变更、经办人变更和委托业务授权，请到单位用户注册窗口办理。",
@@ -303,11 +321,22 @@ mod tests {
 
     #[test]
     fn an_operator_opens_the_dashboard_and_the_pages_granted_only() {
-        let agent = UnitPages { granted: None };
+        let agent = UnitPages {
+            granted: None,
+            medical: false,
+        };
         assert!(agent.may_open("/unit/audit") && agent.may_open("/unit/drivers"));
+        assert!(!agent.may_open("/unit/exams"), "only a hospital examines");
+        let hospital = UnitPages {
+            granted: Some(vec![OperatorService::Medical]),
+            medical: true,
+        };
+        assert!(hospital.may_open("/unit/exams") && !hospital.may_open("/unit/drivers"));
         let operator = UnitPages {
             granted: Some(vec![OperatorService::Violations]),
+            medical: true,
         };
+        assert!(!operator.may_open("/unit/exams"));
         assert!(operator.may_open("/unit"));
         assert!(operator.may_open("/unit/violations?status=unhandled"));
         assert!(!operator.may_open("/unit/vehicles"));

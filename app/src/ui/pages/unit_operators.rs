@@ -92,10 +92,26 @@ fn add_labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
+/// The services this unit may hand to an operator (a hospital's own only
+/// to a hospital granted them).
+fn offered_services() -> Vec<OperatorService> {
+    match crate::ui::session_account().map(|a| a.role) {
+        Some(crate::features::accounts::AccountRole::Unit { kind, granted, .. }) => {
+            OperatorService::offered(kind, &granted)
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The services as checkboxes, those in `ticked` ticked; `prefix` keeps
 /// the ids unique on the page.
-fn service_boxes(lang: Lang, prefix: String, ticked: &[OperatorService]) -> AnyView {
-    OperatorService::ALL
+fn service_boxes(
+    lang: Lang,
+    prefix: String,
+    offered: &[OperatorService],
+    ticked: &[OperatorService],
+) -> AnyView {
+    offered
         .iter()
         .map(|s| {
             let id = format!("{prefix}-{}", s.code());
@@ -145,7 +161,7 @@ fn add_form(lang: Lang) -> AnyView {
                     <p class="error-message" id="services-error" aria-live="polite">
                         {move || services_error.get().map(|t| t.get(lang).to_string())}
                     </p>
-                    {service_boxes(lang, "add".into(), &ticked)}
+                    {service_boxes(lang, "add".into(), &offered_services(), &ticked)}
                 </fieldset>
             </div>
             <button class="button" type="submit">{lang.pick("登记并发送激活验证码", "Register and send the activation code")}</button>
@@ -173,6 +189,7 @@ fn table(lang: Lang, operators: Vec<UnitOperator>) -> AnyView {
         .into_any();
     }
     let label = move |i: usize| lang.pick(COLUMNS[i].0, COLUMNS[i].1);
+    let offered = offered_services();
     let rows = operators
         .into_iter()
         .map(|o| {
@@ -190,7 +207,7 @@ fn table(lang: Lang, operators: Vec<UnitOperator>) -> AnyView {
                         <input type="hidden" name="operator_id" value=o.id.to_string() />
                         <fieldset class="fieldset">
                             <legend class="visually-hidden">{format!("{}{}", lang.pick("经办业务：", "Services: "), name)}</legend>
-                            {service_boxes(lang, format!("op{}", o.id), &o.services)}
+                            {service_boxes(lang, format!("op{}", o.id), &offered, &o.services)}
                         </fieldset>
                         <button class="button button--secondary button--small" type="submit">
                             {lang.pick("保存经办业务", "Save services")}

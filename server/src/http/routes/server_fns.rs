@@ -68,6 +68,26 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "/api/licence/end_unit_tie",
             "driver: end a unit's binding of my licence",
         ),
+        server_fn_entry(
+            "/api/unit/exams",
+            "hospital: one page of its examinations (驾驶人体检)",
+        ),
+        server_fn_entry(
+            "/api/unit/record_exam",
+            "hospital: record an examination (D8)",
+        ),
+        server_fn_entry(
+            "/api/unit/submit_certificate",
+            "hospital: submit a driver's certificate (D9)",
+        ),
+        server_fn_entry(
+            "/api/licence/physical",
+            "driver: my examinations and certificates",
+        ),
+        server_fn_entry(
+            "/api/licence/submit_certificate",
+            "window holder: submit my certificate by its number (D9)",
+        ),
         server_fn_entry("/api/login", "log in (登录)"),
         server_fn_entry("/api/logout", "log out (退出)"),
         server_fn_entry(

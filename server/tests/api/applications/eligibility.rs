@@ -110,6 +110,8 @@ async fn eligibility_window_only_small_vehicles_and_the_renewal_window(app: Test
         .execute(pool)
         .await
         .unwrap();
+    // Inside the window, with a hospital's examination on record.
+    crate::physical_exams::examined(&app, &id).await;
     app.call_fn(&client, picked_up("D10", "licence"))
         .await
         .expect("renewal inside the window");
@@ -201,6 +203,7 @@ async fn an_expired_licence_is_told_which_case_applies_never_a_day_already_past(
         }
     };
     let past_window_start = |until: app::domain::Date| until.add_days(-90).to_iso();
+    crate::physical_exams::examined(&app, &id).await;
 
     // Expired 200 days ago: still renewed online (逾期未换证), with the
     // last day and a warning not to drive; the form is there.

@@ -2,10 +2,21 @@
 //! drivers, the driver's own end of a binding included.
 
 use super::E::*;
-use super::{Case, ANON, ONLINE, UNIT, WINDOW};
+use super::{Case, ANON, HOSPITAL, ONLINE, UNIT, WINDOW};
 
 #[rustfmt::skip]
 pub(super) const UNIT_CASES: &[Case] = &[
+    ("/api/unit/exams", HOSPITAL, &[("page", "-2")], Field("page", "页码应为从1开始的整数")),
+    ("/api/unit/exams", UNIT, &[], Kind("NotAllowed", "未获交管部门授权")),
+    ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774")], Malformed),
+    ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774"), ("name", "BIG"), ("class", "C1"), ("examined_on", "2026-02-30"), ("height_cm", "1e3"), ("vision_left", "4.9"), ("vision_right", "5.4"), ("colour_vision", "normal"), ("hearing", "normal"), ("upper_limbs", "normal"), ("lower_limbs", "normal"), ("trunk_neck", "normal"), ("conclusion", "fit")], Field("height_cm", "100至230")),
+    ("/api/unit/record_exam", HOSPITAL, &[("id_number", "<script>"), ("name", "张三"), ("class", "C1"), ("examined_on", "1999-01-01"), ("height_cm", "170"), ("vision_left", "4.9"), ("vision_right", "4.9"), ("conclusion", "fit")], Field("examined_on", "30日内")),
+    ("/api/unit/submit_certificate", HOSPITAL, &[("exam_id", "x")], Malformed),
+    ("/api/unit/submit_certificate", HOSPITAL, &[("exam_id", "-1")], Kind("NotFound", "本院没有这条体检记录")),
+    ("/api/licence/submit_certificate", WINDOW, &[], Malformed),
+    ("/api/licence/submit_certificate", WINDOW, &[("certificate_no", "ABC'--")], Field("certificate_no", "17位")),
+    ("/api/licence/submit_certificate", WINDOW, &[("certificate_no", "2026112900000001X")], Field("certificate_no", "编号有误")),
+    ("/api/licence/submit_certificate", ONLINE, &[("certificate_no", "1")], Kind("NotAllowed", "窗口注册")),
     ("/api/unit/vehicles", UNIT, &[("plate", "冀A'--")], Field("plate", "号牌号码只能输入汉字、字母和数字")),
     ("/api/unit/vehicles", UNIT, &[("plate", "BIG")], Field("plate", "最多8个字符")),
     ("/api/unit/vehicles", UNIT, &[("binding", "mine"), ("sort", "price")], Field("binding", "请从列表中选择")),

@@ -126,7 +126,8 @@ pub async fn logged_in(app: &TestApp, role: &str) -> reqwest::Client {
 /// The account id of the demo account whose English role starts so.
 pub async fn account_id(app: &TestApp, role: &str) -> i64 {
     let (login, _) = app.demo_login(role);
-    sqlx::query("SELECT id FROM accounts WHERE id_number = $1")
+    // A citizen logs in with the ID number, a unit with the credit code.
+    sqlx::query("SELECT id FROM accounts WHERE id_number = $1 OR credit_code = $1")
         .bind(login)
         .fetch_one(&app.platform.store.pool)
         .await

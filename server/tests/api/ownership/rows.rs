@@ -121,6 +121,12 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/unit/driver_confirm", TIE),
     ("POST", "/api/unit/driver_unbind", TIE),
     ("POST", "/api/licence/end_unit_tie", TIE),
+    ("POST", "/api/unit/exams", OWN),
+    ("GET", "/unit/exams", OWN),
+    ("POST", "/api/licence/physical", OWN),
+    ("POST", "/api/unit/record_exam", EXAM),
+    ("POST", "/api/unit/submit_certificate", EXAM),
+    ("POST", "/api/licence/submit_certificate", EXAM),
     ("POST", "/api/unit/operators", OWN),
     ("POST", "/api/unit/audit", OWN),
     ("GET", "/unit/operators", OWN),
@@ -213,6 +219,7 @@ const NOBODYS: &str = "a registration window or plate series belongs to no citiz
 const GATEWAY: &str = "the gateway's notice: its signature is the check";
 const OPERATOR: &str = "a unit's operator: found only among the unit's own (WHERE account_id = the unit), another unit's is not found (unit_operators.rs)";
 const TIE: &str = "a unit's binding of a driver's licence: made with the driver's code; each side ends only its own (unit_drivers.rs)";
+const EXAM: &str = "a hospital's examination: recorded for the person the registry names by ID number and name; submitted only by the hospital that recorded it, or by the examinee with its number (physical_exams.rs)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 
 /// (staff role, path, form, outcome).

@@ -226,7 +226,64 @@ fn desk(fake: &Fake) -> Desk<'_> {
         blacklists: fake,
         bindings: fake,
         profile: profile(),
+        exams: fake,
         today: today(),
+    }
+}
+
+/// The desk reads examinations only for renewals (D10, D11), which these
+/// tests do not apply for.
+#[async_trait]
+impl crate::features::physical_exams::port::PhysicalExams for Fake {
+    async fn person_name(&self, _: &str) -> PortResult<Option<String>> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn record(
+        &self,
+        _: &crate::features::physical_exams::port::NewExam,
+        _: &Actor,
+    ) -> PortResult<crate::features::physical_exams::ExamEntry> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn hospital_exams(
+        &self,
+        _: i64,
+        _: PageRequest,
+    ) -> PortResult<ListPage<crate::features::physical_exams::ExamEntry>> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn exam(
+        &self,
+        _: i64,
+    ) -> PortResult<Option<crate::features::physical_exams::port::ExamFound>> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn exams_of(
+        &self,
+        _: &str,
+        _: i64,
+    ) -> PortResult<Vec<crate::features::physical_exams::ExamEntry>> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn certificates_of(
+        &self,
+        _: &str,
+        _: i64,
+    ) -> PortResult<Vec<crate::features::physical_exams::CertificateEntry>> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn certificate_owed(
+        &self,
+        _: &str,
+    ) -> PortResult<Option<crate::features::physical_exams::port::CertificateOwed>> {
+        unimplemented!("{UNUSED}")
+    }
+    async fn submit_certificate(
+        &self,
+        _: &crate::features::physical_exams::port::CertificateSubmission,
+        _: &Actor,
+    ) -> PortResult<bool> {
+        unimplemented!("{UNUSED}")
     }
 }
 

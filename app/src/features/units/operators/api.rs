@@ -29,7 +29,7 @@ pub const TYPED_OPERATOR_COOKIE: &str = "jgoptyped";
 /// Keeps what a refused plain form had typed (never a password or a
 /// code) for the page the browser goes back to.
 #[cfg(feature = "ssr")]
-fn keep_typed(ports: &crate::ports::Ports, pairs: &[(&str, &str)]) {
+pub(crate) fn keep_typed(ports: &crate::ports::Ports, pairs: &[(&str, &str)]) {
     if !is_plain_form_post() {
         return;
     }

@@ -1,0 +1,74 @@
+// A hospital's entrusted service (驾驶人体检): the demo hospital records a
+// driver's examination on the official form with the keyboard — a "fit"
+// that the items do not bear is refused and the form comes back as typed —
+// the driver sees the result with its certificate number on the licence
+// page and renews the licence online with it (期满换证), no paper
+// certificate. Each browser project has its own driver.
+const { test, expect, demo, account } = require('./helpers');
+
+function hospital() {
+  const found = demo().logins.find((l) => l.role_en.startsWith('Hospital'));
+  if (!found) throw new Error('no demo hospital');
+  return found;
+}
+
+async function logIn(page, user, home) {
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(user.login);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(home);
+}
+
+test('a hospital records an examination and the driver renews the licence online with it', async ({ page, browser }, info) => {
+  test.setTimeout(120_000);
+  const driver = account(info, 'Window-registered driver (licence due for renewal)');
+  await logIn(page, driver, /\/account$/);
+  await page.goto('/account/licence');
+  const bind = page.getByRole('button', { name: '绑定本人驾驶证' });
+  if (await bind.count()) await bind.click();
+  // No examination yet: the renewal says what is missing.
+  await page.goto('/account/apply/D10');
+  await expect(page.getByText(/换领驾驶证需要经授权医院六个月内的体检结果/).first()).toBeVisible();
+
+  // The hospital, on a device of its own.
+  const context = await browser.newContext();
+  const desk = await context.newPage();
+  await logIn(desk, hospital(), /\/unit$/);
+  await desk.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '驾驶人体检' }).click();
+  await expect(desk.getByRole('heading', { level: 1 })).toHaveText('驾驶人体检');
+  await desk.getByLabel('受检人身份证明号码').fill(driver.login);
+  await desk.getByLabel('受检人姓名').fill(driver.name);
+  await desk.getByLabel('身高（厘米）').fill('168');
+  await desk.getByLabel('左眼视力').fill('4.8');
+  await desk.getByLabel('右眼视力').fill('5.0');
+  // Every item but the conclusion starts at 正常; choose it with the keyboard.
+  await desk.getByLabel('合格', { exact: true }).focus();
+  await desk.keyboard.press('Space');
+  await desk.getByRole('button', { name: '录入体检结果' }).press('Enter');
+  await expect(desk.getByRole('alert').first()).toContainText('视力');
+  await expect(desk.getByLabel('左眼视力')).toHaveValue('4.8');
+  await expect(desk.getByLabel('受检人姓名')).toHaveValue(driver.name);
+  await expect(desk.getByLabel('合格', { exact: true })).toBeChecked();
+  await desk.getByLabel('左眼视力').fill('4.9');
+  await desk.getByRole('button', { name: '录入体检结果' }).click();
+  await expect(desk.getByRole('status').first()).toContainText('体检结果已录入');
+  const row = desk.getByTestId('unit-exams').getByRole('row').filter({ hasText: driver.name }).first();
+  await expect(row).toContainText('合格');
+  const number = (await row.getByRole('cell').first().textContent()).trim();
+  expect(number).toMatch(/^\d{16}[\dX]$/);
+  await context.close();
+
+  // The driver: the result on the licence page, then the renewal with it.
+  await page.goto('/account/licence');
+  await expect(page.getByTestId('my-exams')).toContainText(number);
+  await expect(page.getByText(`将使用证明编号为${number}的体检结果`)).toBeVisible();
+  await page.goto('/account/apply/D10');
+  await expect(page.getByTestId('notice')).toContainText(number);
+  await page.getByLabel('自取', { exact: true }).check();
+  await page.getByRole('button', { name: '继续' }).click();
+  await expect(page.getByRole('heading', { name: '请核对您的申请' })).toBeVisible();
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page.getByRole('status')).toContainText('申请已提交');
+  await expect(page.getByTestId('application-no')).toHaveText(/^D10\d{14}$/);
+});
