@@ -42,7 +42,11 @@ test('a hospital records an examination and the driver renews the licence online
   await desk.getByLabel('身高（厘米）').fill('168');
   await desk.getByLabel('左眼视力').fill('4.8');
   await desk.getByLabel('右眼视力').fill('5.0');
-  // Every item but the conclusion starts at 正常; choose it with the keyboard.
+  // Nothing is ticked beforehand: an item not examined is never recorded
+  // as normal. The conclusion with the keyboard.
+  for (const item of ['辨色力', '听力', '上肢', '下肢', '躯干和颈部']) {
+    await desk.getByRole('group', { name: item }).getByLabel('正常', { exact: true }).check();
+  }
   await desk.getByLabel('合格', { exact: true }).focus();
   await desk.keyboard.press('Space');
   await desk.getByRole('button', { name: '录入体检结果' }).press('Enter');
@@ -50,6 +54,7 @@ test('a hospital records an examination and the driver renews the licence online
   await expect(desk.getByLabel('左眼视力')).toHaveValue('4.8');
   await expect(desk.getByLabel('受检人姓名')).toHaveValue(driver.name);
   await expect(desk.getByLabel('合格', { exact: true })).toBeChecked();
+  await expect(desk.getByRole('group', { name: '听力' }).getByLabel('正常', { exact: true })).toBeChecked();
   await desk.getByLabel('左眼视力').fill('4.9');
   await desk.getByRole('button', { name: '录入体检结果' }).click();
   await expect(desk.getByRole('status').first()).toContainText('体检结果已录入');

@@ -241,14 +241,6 @@ pub fn application_allowed(service: ServiceCode, facts: &ApplicationFacts) -> Re
             return Err(refusal);
         }
     }
-    if matches!(service, ServiceCode::D10 | ServiceCode::D11) && !licence.examined {
-        return Err(Refusal {
-            rule_zh: "换领驾驶证需要经授权医院六个月内的体检结果，且符合您准驾车型的身体条件。".into(),
-            rule_en: "A renewal needs an examination by an authorised hospital within six months that meets your licence class.".into(),
-            remedy_zh: "请到经交管部门授权的医院体检，医院在网上录入结果后即可在此办理，无需另交身体条件证明。".into(),
-            remedy_en: "Be examined at a hospital the traffic authority has authorised; once it records the result online you can apply here, with no paper certificate.".into(),
-        });
-    }
     match service {
         ServiceCode::D11
             if !over_age_renewal_due(licence.holder_birth, licence.class, facts.today) =>
@@ -268,7 +260,16 @@ pub fn application_allowed(service: ServiceCode, facts: &ApplicationFacts) -> Re
             })
         }
         _ => Ok(()),
+    }?;
+    if matches!(service, ServiceCode::D10 | ServiceCode::D11) && !licence.examined {
+        return Err(Refusal {
+            rule_zh: "换领驾驶证需要经授权医院六个月内的体检结果，且最新一次体检合格、符合您准驾车型的身体条件。".into(),
+            rule_en: "A renewal needs an examination by an authorised hospital within six months, the newest one fit and meeting your licence class.".into(),
+            remedy_zh: "请到经交管部门授权的医院体检，医院在网上录入结果后即可在此办理，无需另交身体条件证明。".into(),
+            remedy_en: "Be examined at a hospital the traffic authority has authorised; once it records the result online you can apply here, with no paper certificate.".into(),
+        });
     }
+    Ok(())
 }
 
 /// What an applicant may apply for but should know first (zh, en): a

@@ -6,6 +6,7 @@ use super::date::Date;
 use serde::{Deserialize, Serialize};
 
 pub mod list;
+pub mod queue;
 
 /// The four test subjects (考试科目).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -9,6 +9,9 @@ use super::coded_enum;
 use super::{Date, LicenceClass};
 use serde::{Deserialize, Serialize};
 
+mod certificate;
+pub use certificate::CertificateNumber;
+
 /// A result is good for six months from the day of the examination
 /// (体检结果六个月内有效).
 pub const EXAM_VALID_MONTHS: i32 = 6;
@@ -250,7 +253,10 @@ pub fn check_conclusion(
 /// [`RECORD_WITHIN_DAYS`].
 pub fn check_exam_date(examined_on: Date, today: Date) -> Result<(), (&'static str, &'static str)> {
     if examined_on > today {
-        return Err(("体检日期不能晚于今天", "The examination date cannot be in the future"));
+        return Err((
+            "体检日期不能晚于今天",
+            "The examination date cannot be in the future",
+        ));
     }
     if examined_on < today.add_days(-RECORD_WITHIN_DAYS) {
         return Err((
@@ -276,11 +282,7 @@ pub struct ExamOnRecord {
 
 /// Why an examination does not serve a holder of `class` today, if it
 /// does not (Chinese, English).
-pub fn unusable(
-    exam: &ExamOnRecord,
-    class: LicenceClass,
-    today: Date,
-) -> Option<(String, String)> {
+pub fn unusable(exam: &ExamOnRecord, class: LicenceClass, today: Date) -> Option<(String, String)> {
     if exam.conclusion == Conclusion::Unfit {
         return Some((
             "体检结论为不合格。".into(),
@@ -306,17 +308,35 @@ pub fn unusable(
     None
 }
 
-/// The newest examination that serves a holder of `class` today.
+/// The examination that serves a holder of `class` today: the newest one
+/// (`newest_first` as the store lists them), if it serves. An older fit
+/// result never stands in for a newer one that is unfit or fails the
+/// class.
 pub fn usable_exam<'a, T>(
-    exams: &'a [T],
+    newest_first: &'a [T],
     exam_of: impl Fn(&T) -> &ExamOnRecord,
     class: LicenceClass,
     today: Date,
 ) -> Option<&'a T> {
-    exams
-        .iter()
+    newest_first
+        .first()
         .filter(|e| unusable(exam_of(e), class, today).is_none())
-        .max_by_key(|e| exam_of(e).examined_on)
+}
+
+/// A certificate is submitted in the 90 days before the date it is owed
+/// (or after): earlier would skip a year.
+pub const SUBMIT_WITHIN_DAYS: i64 = 90;
+
+/// Whether the certificate owed on `due` may be submitted today.
+pub fn certificate_window(due: Date, today: Date) -> Result<(), (String, String)> {
+    let opens = due.add_days(-SUBMIT_WITHIN_DAYS);
+    if today < opens {
+        return Err((
+            format!("本次身体条件证明应在{due}前提交，{opens}起可以提交。"),
+            format!("This certificate is owed by {due}; it can be submitted from {opens}."),
+        ));
+    }
+    Ok(())
 }
 
 /// The next date a driver who owes a yearly certificate must submit one,
@@ -324,75 +344,6 @@ pub fn usable_exam<'a, T>(
 /// today when that has passed.
 pub fn next_certificate_due(current_due: Date, today: Date) -> Date {
     current_due.max(today).add_years(1)
-}
-
-/// The certificate number (身体条件证明编号): the day of the examination,
-/// the record number and a check digit (ISO 7064 MOD 11-2, as in the
-/// resident ID), so a slip in typing it is caught before any look-up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CertificateNumber(String);
-
-impl CertificateNumber {
-    pub fn new(examined_on: Date, record_id: i64) -> CertificateNumber {
-        let body = format!(
-            "{:04}{:02}{:02}{:08}",
-            examined_on.year(),
-            examined_on.month(),
-            examined_on.day(),
-            record_id
-        );
-        let check = check_char(&body);
-        CertificateNumber(format!("{body}{check}"))
-    }
-
-    /// As typed: 17 characters, spaces allowed, the last a digit or X.
-    pub fn parse(raw: &str) -> Result<CertificateNumber, (&'static str, &'static str)> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let well_formed = compact.len() == 17
-            && compact[..16].chars().all(|c| c.is_ascii_digit())
-            && compact[16..].chars().all(|c| c.is_ascii_digit() || c == 'X');
-        if !well_formed {
-            return Err((
-                "证明编号为17位，请按身体条件证明上的编号填写",
-                "The certificate number has 17 characters, as printed on the certificate",
-            ));
-        }
-        if check_char(&compact[..16]) != compact.chars().last().unwrap_or(' ') {
-            return Err((
-                "证明编号有误，请核对后重新填写",
-                "The certificate number is not right: check it and type it again",
-            ));
-        }
-        Ok(CertificateNumber(compact))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The record number inside it.
-    pub fn record_id(&self) -> i64 {
-        self.0[8..16].parse().unwrap_or(0)
-    }
-}
-
-fn check_char(body: &str) -> char {
-    let sum: u32 = body
-        .chars()
-        .rev()
-        .enumerate()
-        .map(|(i, c)| c.to_digit(10).unwrap_or(0) * (1u32 << ((i + 1) % 10)) % 11)
-        .sum();
-    let r = (12 - sum % 11) % 11;
-    if r == 10 {
-        'X'
-    } else {
-        char::from_digit(r, 10).unwrap_or('0')
-    }
 }
 
 #[cfg(test)]
@@ -481,7 +432,7 @@ mod tests {
     }
 
     #[test]
-    fn the_newest_result_that_serves_the_class_is_used() {
+    fn only_the_newest_result_is_used_and_only_if_it_serves() {
         let today = d(2026, 11, 29);
         let exam = |on: Date, items: ExamItems, conclusion| ExamOnRecord {
             examined_on: on,
@@ -490,20 +441,43 @@ mod tests {
         };
         let mut weak = sound();
         weak.vision_left = Vision::parse("4.9").unwrap();
+        // Newest first, as the store lists them.
         let exams = [
-            exam(today.add_days(-200), sound(), Conclusion::Fit),
-            exam(today.add_days(-20), sound(), Conclusion::Fit),
             exam(today.add_days(-10), weak, Conclusion::Fit),
-            exam(today.add_days(-5), sound(), Conclusion::Unfit),
+            exam(today.add_days(-20), sound(), Conclusion::Fit),
         ];
-        let pick = |class| usable_exam(&exams, |e| e, class, today).map(|e| e.examined_on);
-        assert_eq!(pick(C1), Some(today.add_days(-10)));
-        assert_eq!(pick(A1), Some(today.add_days(-20)), "4.9 does not serve A1");
-        let (zh, _) = unusable(&exams[0], C1, today).unwrap();
+        let pick = |list: &[ExamOnRecord], class| {
+            usable_exam(list, |e| e, class, today).map(|e| e.examined_on)
+        };
+        assert_eq!(pick(&exams, C1), Some(today.add_days(-10)));
+        assert_eq!(
+            pick(&exams, A1),
+            None,
+            "4.9 does not serve A1, and the older one does not stand in"
+        );
+        let unfit_last = [
+            exam(today.add_days(-5), sound(), Conclusion::Unfit),
+            exam(today.add_days(-20), sound(), Conclusion::Fit),
+        ];
+        assert_eq!(pick(&unfit_last, C1), None, "a newer unfit result decides");
+        let old = [exam(today.add_days(-200), sound(), Conclusion::Fit)];
+        let (zh, _) = unusable(&old[0], C1, today).unwrap();
         assert!(zh.contains("过期"), "{zh}");
-        let (zh, _) = unusable(&exams[3], C1, today).unwrap();
+        assert_eq!(pick(&old, C1), None);
+        let (zh, _) = unusable(&unfit_last[0], C1, today).unwrap();
         assert!(zh.contains("不合格"), "{zh}");
-        assert!(usable_exam(&exams[..1], |e| e, C1, today).is_none());
+    }
+
+    #[test]
+    fn a_certificate_is_submitted_in_the_ninety_days_before_it_is_owed() {
+        let today = d(2026, 11, 29);
+        assert!(certificate_window(today.add_days(90), today).is_ok());
+        assert!(
+            certificate_window(today.add_days(-3), today).is_ok(),
+            "late is still taken"
+        );
+        let (zh, _) = certificate_window(today.add_days(91), today).unwrap_err();
+        assert!(zh.contains("起可以提交"), "{zh}");
     }
 
     #[test]
@@ -511,28 +485,5 @@ mod tests {
         let today = d(2026, 11, 29);
         assert_eq!(next_certificate_due(d(2027, 2, 1), today), d(2028, 2, 1));
         assert_eq!(next_certificate_due(d(2026, 10, 1), today), d(2027, 11, 29));
-    }
-
-    #[test]
-    fn certificate_numbers_carry_a_check_digit() {
-        let n = CertificateNumber::new(d(2026, 11, 29), 42);
-        assert_eq!(n.as_str().len(), 17);
-        assert!(n.as_str().starts_with("2026112900000042"));
-        assert_eq!(n.record_id(), 42);
-        let typed = format!("{} {}", &n.as_str()[..8], &n.as_str()[8..]).to_lowercase();
-        assert_eq!(CertificateNumber::parse(&typed).unwrap(), n);
-        let mut slip: Vec<char> = n.as_str().chars().collect();
-        slip[10] = if slip[10] == '1' { '2' } else { '1' };
-        let slip: String = slip.into_iter().collect();
-        assert_eq!(
-            CertificateNumber::parse(&slip).unwrap_err().0,
-            "证明编号有误，请核对后重新填写"
-        );
-        assert!(CertificateNumber::parse("123").is_err());
-        // Every record number gets a number that reads back.
-        for id in 1..2000 {
-            let n = CertificateNumber::new(d(2026, 1, 1), id);
-            assert_eq!(CertificateNumber::parse(n.as_str()).unwrap().record_id(), id);
-        }
     }
 }

@@ -321,7 +321,10 @@ mod tests {
         };
         assert!(medical(UnitKind::Hospital, &[SpecialService::PhysicalExam]));
         assert!(!medical(UnitKind::Hospital, &[]));
-        assert!(!medical(UnitKind::CarDealer, &[SpecialService::PhysicalExam]));
+        assert!(!medical(
+            UnitKind::CarDealer,
+            &[SpecialService::PhysicalExam]
+        ));
         assert_eq!(OperatorService::offered(UnitKind::CarDealer, &[]).len(), 4);
     }
 

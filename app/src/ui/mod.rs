@@ -99,6 +99,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/unit/violations") view=unit_violations::UnitViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/drivers") view=unit_drivers::UnitDriversPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/drivers/confirm") view=unit_drivers::UnitDriverConfirmPage ssr=SsrMode::Async />
+                <Route path=path!("/exams/queue") view=exam_queue::ExamQueueListPage ssr=SsrMode::Async />
+                <Route path=path!("/exams/queue/:id") view=exam_queue::ExamQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/unit/exams") view=unit_exams::UnitExamsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/operators") view=unit_operators::UnitOperatorsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/audit") view=unit_audit::UnitAuditPage ssr=SsrMode::Async />

@@ -247,6 +247,14 @@ pub fn pages() -> Vec<RouteEntry> {
         page("/unit/violations", "unit: its violations (单位违法处理)"),
         page("/unit/drivers", "unit: its drivers' licences (单位驾驶人)"),
         page(
+            "/exams/queue",
+            "public: how test seats were given (考试名额分配公示)",
+        ),
+        page(
+            "/exams/queue/{id}",
+            "public: one session's queue by priority date",
+        ),
+        page(
             "/unit/exams",
             "hospital: examinations and certificates (驾驶人体检)",
         ),

@@ -5,6 +5,7 @@
 use super::exams::SessionRow;
 use super::rows::date;
 use super::{port, Store, StoreError, StoreResult};
+use app::domain::exam::queue::QueueDay;
 use app::domain::{Date, ResidentId};
 use app::features::exams::{ExamSession, SessionBooking, SessionForAdmin};
 use app::features::paging::{ListPage, PageRequest};
@@ -89,6 +90,42 @@ impl ExamSessionAdmin for Store {
                 .map(TryInto::try_into)
                 .collect::<StoreResult<Vec<_>>>()?;
             Ok(ListPage::new(items, total, page))
+        })
+        .await
+    }
+
+    async fn session_queue(
+        &self,
+        session_id: i64,
+    ) -> PortResult<Option<(SessionForAdmin, Vec<QueueDay>)>> {
+        port("session_queue", async {
+            let row: Option<AdminRow> = sqlx::query_as(admin_sessions!("s.id = $1"))
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?;
+            let Some(row) = row else {
+                return Ok(None);
+            };
+            let counts: Vec<(String, i64, i64)> = sqlx::query_as(
+                "SELECT priority, COUNT(*),
+                   CAST(COALESCE(SUM(CASE WHEN status = 'allocated' THEN 1 ELSE 0 END), 0) AS BIGINT)
+                 FROM exam_bookings WHERE session_id = $1 AND status <> 'cancelled'
+                 GROUP BY priority ORDER BY priority",
+            )
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let days = counts
+                .into_iter()
+                .map(|(priority, booked, seated)| {
+                    Ok(QueueDay {
+                        priority: date("priority", &priority)?,
+                        booked,
+                        seated,
+                    })
+                })
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(Some((row.try_into()?, days)))
         })
         .await
     }

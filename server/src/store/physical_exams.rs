@@ -69,7 +69,11 @@ impl ExamRow {
                 vision_left: vision("vision left", self.vision_left)?,
                 vision_right: vision("vision right", self.vision_right)?,
                 vision_corrected: self.vision_corrected == 1,
-                colour_vision: coded("colour vision", &self.colour_vision, ColourVision::from_code)?,
+                colour_vision: coded(
+                    "colour vision",
+                    &self.colour_vision,
+                    ColourVision::from_code,
+                )?,
                 hearing: coded("hearing", &self.hearing, Hearing::from_code)?,
                 upper_limbs: coded("upper limbs", &self.upper_limbs, Soundness::from_code)?,
                 lower_limbs: coded("lower limbs", &self.lower_limbs, Soundness::from_code)?,
@@ -182,10 +186,11 @@ impl PhysicalExams for Store {
             );
             let drivers = driver_accounts_in(&mut tx, &new.id_number).await?;
             Store::message_in(&mut tx, &drivers, &told, "/account/licence#physical", now).await?;
-            let phone: String = sqlx::query_scalar("SELECT phone FROM persons WHERE id_number = $1")
-                .bind(&new.id_number)
-                .fetch_one(&mut *tx)
-                .await?;
+            let phone: String =
+                sqlx::query_scalar("SELECT phone FROM persons WHERE id_number = $1")
+                    .bind(&new.id_number)
+                    .fetch_one(&mut *tx)
+                    .await?;
             Store::sms_in(&mut tx, &phone, &told, now).await?;
             tx.commit().await?;
             Ok(entry)
@@ -293,7 +298,10 @@ impl PhysicalExams for Store {
             row.map(|(class, due)| {
                 Ok(CertificateOwed {
                     class: coded("licence class", &class, LicenceClass::from_code)?,
-                    due: due.as_deref().map(|d| date("physical due", d)).transpose()?,
+                    due: due
+                        .as_deref()
+                        .map(|d| date("physical due", d))
+                        .transpose()?,
                 })
             })
             .transpose()
@@ -305,7 +313,7 @@ impl PhysicalExams for Store {
         &self,
         s: &CertificateSubmission,
         actor: &Actor,
-    ) -> PortResult<bool> {
+    ) -> PortResult<CertificateSubmitted> {
         port("submit_certificate", async {
             let now = self.clock.now_ms();
             let mut tx = self.begin_write().await?;
@@ -326,7 +334,7 @@ impl PhysicalExams for Store {
             .await?
             .rows_affected();
             if inserted == 0 {
-                return Ok(false);
+                return Ok(CertificateSubmitted::AlreadyUsed);
             }
             // Only if the licence still owes it on the date read: two
             // submissions at once move it once.
@@ -341,7 +349,7 @@ impl PhysicalExams for Store {
             .await?
             .rows_affected();
             if moved == 0 {
-                return Ok(false);
+                return Ok(CertificateSubmitted::DueChanged);
             }
             self.audit_in(
                 &mut tx,
@@ -366,7 +374,7 @@ impl PhysicalExams for Store {
             let drivers = driver_accounts_in(&mut tx, &s.id_number).await?;
             Store::message_in(&mut tx, &drivers, &told, "/account/licence#physical", now).await?;
             tx.commit().await?;
-            Ok(true)
+            Ok(CertificateSubmitted::Submitted)
         })
         .await
     }

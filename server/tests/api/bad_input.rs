@@ -87,6 +87,7 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/unit/violations",
     "/api/unit/drivers",
     "/api/unit/exams",
+    "/api/exams/queue_sessions",
     "/api/unit/audit",
 ];
 

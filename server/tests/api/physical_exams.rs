@@ -70,6 +70,14 @@ async fn person(app: &TestApp, role: &str) -> (String, String, String) {
     (id, name, class)
 }
 
+/// Records two more examinations of this person and answers the number of
+/// the older one (never submitted), the newer one left newest.
+async fn older_of_two_more(app: &TestApp, id_number: &str) -> String {
+    let older = examined(app, id_number).await;
+    examined(app, id_number).await;
+    older
+}
+
 async fn physical(app: &TestApp, client: &reqwest::Client) -> DriverPhysical {
     let answer = app.call_fn(client, LicencePhysical {}).await.unwrap();
     serde_json::from_value::<Option<DriverPhysical>>(answer)
@@ -191,15 +199,29 @@ async fn a_hospital_records_an_examination_and_the_driver_renews_online_with_it(
     assert_eq!(stored_no, number, "{app}: told the number stored");
     assert_eq!(by, account_id(&app, HOSPITAL).await, "{app}");
     let texts = app
-        .sms_texts(&app.scalar::<String, _>("SELECT phone FROM persons WHERE id_number = $1", id.as_str()).await)
+        .sms_texts(
+            &app.scalar::<String, _>(
+                "SELECT phone FROM persons WHERE id_number = $1",
+                id.as_str(),
+            )
+            .await,
+        )
         .await;
     assert!(
-        texts.iter().any(|t| t.contains(&number) && t.contains("合格")),
+        texts
+            .iter()
+            .any(|t| t.contains(&number) && t.contains("合格")),
         "{app}: the driver's SMS: {texts:?}"
     );
-    let page = app.call_fn(&hospital, UnitExams { page: None }).await.unwrap();
+    let page = app
+        .call_fn(&hospital, UnitExams { page: None })
+        .await
+        .unwrap();
     assert_eq!(page["total"], 2, "{app}: {page}");
-    assert_eq!(page["items"][0]["certificate_no"], number, "{app}: newest first");
+    assert_eq!(
+        page["items"][0]["certificate_no"], number,
+        "{app}: newest first"
+    );
 
     // The driver sees both, and the renewal rests on the fit one.
     let seen = physical(&app, &driver).await;
@@ -209,18 +231,23 @@ async fn a_hospital_records_an_examination_and_the_driver_renews_online_with_it(
         .call_fn(&driver, renewal())
         .await
         .unwrap_or_else(|e| panic!("{app}: renewing: {e}"));
-    let rests_on: Option<i64> = sqlx::query_scalar(
-        "SELECT physical_exam_id FROM applications WHERE application_no = $1",
-    )
-    .bind(no.as_str().unwrap())
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let rests_on: Option<i64> =
+        sqlx::query_scalar("SELECT physical_exam_id FROM applications WHERE application_no = $1")
+            .bind(no.as_str().unwrap())
+            .fetch_one(pool)
+            .await
+            .unwrap();
     assert_eq!(rests_on, Some(exam_id), "{app}");
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'physical_exam.record'")
         .await;
     assert_eq!(audited, 2, "{app}");
+    // A newer unfit result decides: the older fit one no longer serves.
+    let mut unfit = sound_exam(&app, &id, &name, &class);
+    unfit.conclusion = "unfit".into();
+    app.call_fn(&hospital, unfit).await.unwrap();
+    let seen = physical(&app, &driver).await;
+    assert_eq!(seen.renewal_exam, None, "{app}");
 }
 both_backends!(a_hospital_records_an_examination_and_the_driver_renews_online_with_it);
 
@@ -253,24 +280,40 @@ async fn a_certificate_is_submitted_once_by_the_hospital_or_the_window_holder(ap
     let first = examined(&app, &id).await;
     let hospital = logged_in(&app, HOSPITAL).await;
     let exam_id: i64 = app
-        .scalar("SELECT id FROM physical_exams WHERE certificate_no = $1", first.as_str())
+        .scalar(
+            "SELECT id FROM physical_exams WHERE certificate_no = $1",
+            first.as_str(),
+        )
         .await;
     let next = app
         .call_fn(&hospital, UnitSubmitCertificate { exam_id })
         .await
         .unwrap_or_else(|e| panic!("{app}: submitting: {e}"));
     assert_eq!(next, due.add_years(1).to_string(), "{app}");
-    assert_eq!(stored_due().await, Some(due.add_years(1).to_string()), "{app}");
+    assert_eq!(
+        stored_due().await,
+        Some(due.add_years(1).to_string()),
+        "{app}"
+    );
     // Once only.
     let err = app
         .call_fn(&hospital, UnitSubmitCertificate { exam_id })
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: {err}");
-    assert_eq!(stored_due().await, Some(due.add_years(1).to_string()), "{app}: moved once");
+    assert_eq!(
+        stored_due().await,
+        Some(due.add_years(1).to_string()),
+        "{app}: moved once"
+    );
     // An examination no hospital of this unit recorded is not found.
     let err = app
-        .call_fn(&hospital, UnitSubmitCertificate { exam_id: exam_id + 1000 })
+        .call_fn(
+            &hospital,
+            UnitSubmitCertificate {
+                exam_id: exam_id + 1000,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotFound", "{app}: {err}");
@@ -291,29 +334,60 @@ async fn a_certificate_is_submitted_once_by_the_hospital_or_the_window_holder(ap
         .await
         .unwrap_err();
     assert_eq!(fields(&err), ["certificate_no"], "{app}: {err}");
-    assert!(err.to_string().contains("有误"), "{app}: the check digit: {err}");
+    assert!(
+        err.to_string().contains("有误"),
+        "{app}: the check digit: {err}"
+    );
     // Someone else's certificate reads like an unknown one.
     let (other, _, _) = person(&app, "Window-registered individual (owner) #2").await;
     let theirs = examined(&app, &other).await;
     let err = app
-        .call_fn(&driver, LicenceSubmitCertificate { certificate_no: theirs })
+        .call_fn(
+            &driver,
+            LicenceSubmitCertificate {
+                certificate_no: theirs,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(fields(&err), ["certificate_no"], "{app}: {err}");
     assert!(err.to_string().contains("没有找到"), "{app}: {err}");
+    // The next one is owed a year on: too early to submit, so no year is
+    // skipped by submitting twice.
+    let own = || LicenceSubmitCertificate {
+        certificate_no: format!(" {} ", second.to_lowercase()),
+    };
+    let err = app.call_fn(&driver, own()).await.unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    assert!(err.to_string().contains("起可以提交"), "{app}: {err}");
+    assert_eq!(
+        stored_due().await,
+        Some(due.add_years(1).to_string()),
+        "{app}"
+    );
+    // A year later (the date owed is near again) it is taken.
+    set_due(Some(due.to_string())).await;
     let next = app
+        .call_fn(&driver, own())
+        .await
+        .unwrap_or_else(|e| panic!("{app}: the holder submits: {e}"));
+    assert_eq!(next, due.add_years(1).to_string(), "{app}");
+    let seen = physical(&app, &driver).await;
+    assert_eq!(seen.certificates.len(), 2, "{app}");
+    assert_eq!(seen.certificate_due, Some(due.add_years(1)), "{app}");
+    // An older examination does not stand in for the newest.
+    set_due(Some(due.to_string())).await;
+    let err = app
         .call_fn(
             &driver,
             LicenceSubmitCertificate {
-                certificate_no: format!(" {} ", second.to_lowercase()),
+                certificate_no: older_of_two_more(&app, &id).await,
             },
         )
         .await
-        .unwrap_or_else(|e| panic!("{app}: the holder submits: {e}"));
-    assert_eq!(next, due.add_years(2).to_string(), "{app}");
-    let seen = physical(&app, &driver).await;
-    assert_eq!(seen.certificates.len(), 2, "{app}");
-    assert_eq!(seen.certificate_due, Some(due.add_years(2)), "{app}");
+        .unwrap_err();
+    assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
+    assert!(err.to_string().contains("最新"), "{app}: {err}");
     let channels: Vec<String> =
         sqlx::query_scalar("SELECT channel FROM physical_certificates ORDER BY id")
             .fetch_all(pool)
@@ -325,12 +399,18 @@ async fn a_certificate_is_submitted_once_by_the_hospital_or_the_window_holder(ap
     set_due(None).await;
     let third = examined(&app, &id).await;
     let err = app
-        .call_fn(&driver, LicenceSubmitCertificate { certificate_no: third })
+        .call_fn(
+            &driver,
+            LicenceSubmitCertificate {
+                certificate_no: third,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM physical_certificates").await,
+        app.count("SELECT COUNT(*) FROM physical_certificates")
+            .await,
         2,
         "{app}"
     );
@@ -338,7 +418,12 @@ async fn a_certificate_is_submitted_once_by_the_hospital_or_the_window_holder(ap
     // An online-registered holder is sent to a window or to the hospital.
     let online = logged_in(&app, ONLINE).await;
     let err = app
-        .call_fn(&online, LicenceSubmitCertificate { certificate_no: second })
+        .call_fn(
+            &online,
+            LicenceSubmitCertificate {
+                certificate_no: second,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");
@@ -375,7 +460,12 @@ async fn only_a_hospital_granted_the_service_may_use_it(app: TestApp) {
     app.call_fn(&hospital, sound_exam(&app, &id, &name, &class))
         .await
         .unwrap_or_else(|e| panic!("{app}: {e}"));
-    let exam_id: i64 = app.scalar("SELECT MAX(id) FROM physical_exams WHERE id_number = $1", id.as_str()).await;
+    let exam_id: i64 = app
+        .scalar(
+            "SELECT MAX(id) FROM physical_exams WHERE id_number = $1",
+            id.as_str(),
+        )
+        .await;
     let err = app
         .call_fn(&hospital, UnitSubmitCertificate { exam_id })
         .await

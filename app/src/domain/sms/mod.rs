@@ -83,7 +83,7 @@ templates! {
         "${unit}已将您登记为其在交通安全综合服务管理平台的经办人，单位代码${unit_code}，登录名${login}。验证码${code}，${minutes}分钟内有效，请在平台“激活经办人账户”页面输入单位代码、登录名和验证码并设置密码。如您不知情，请勿激活并告知该单位。"),
     /// 驾驶人体检 (D8): the examined driver is told the result is on record.
     PhysicalExamRecorded => ("physical_exam_recorded", "驾驶人体检结果已录入",
-        "${hospital}已录入您${date}的驾驶人体检结果（${class}，结论：${conclusion}），证明编号${certificate}，有效期至${until}。期满换证、超龄换证时可在网上直接使用。"),
+        "${hospital}已录入您${date}的驾驶人体检结果（${class}，结论：${conclusion}），证明编号${certificate}，有效期至${until}。结论为合格的，期满换证、超龄换证时可在网上直接使用。"),
     /// 提交身体条件证明 (D9): the driver is told it was accepted and when
     /// the next one is owed.
     PhysicalCertificateAccepted => ("physical_certificate_accepted", "身体条件证明已提交",

@@ -371,9 +371,10 @@ impl<'a> Desk<'a> {
                         .map(Refusal::from),
                     current_due: due,
                     notice: match (application_notice(service, &facts), exam_notice) {
-                        (Some((zh, en)), Some(exam)) => {
-                            Some(Text::new(format!("{zh}{}", exam.zh), format!("{en} {}", exam.en)))
-                        }
+                        (Some((zh, en)), Some(exam)) => Some(Text::new(
+                            format!("{zh}{}", exam.zh),
+                            format!("{en} {}", exam.en),
+                        )),
                         (Some((zh, en)), None) => Some(Text::new(zh, en)),
                         (None, exam) => exam,
                     },

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod port;
+pub mod queue;
 #[cfg(feature = "ssr")]
 pub mod service;
 

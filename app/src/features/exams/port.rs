@@ -64,6 +64,12 @@ pub trait ExamSessionAdmin: Send + Sync {
     ) -> PortResult<ListPage<SessionForAdmin>>;
     /// Adds a session; audited.
     async fn add_session(&self, new: NewExamSession, actor: &Actor) -> PortResult<i64>;
+    /// One session with its bookings counted by priority date (not
+    /// cancelled; seated ones apart): the open queue, no one named.
+    async fn session_queue(
+        &self,
+        session_id: i64,
+    ) -> PortResult<Option<(SessionForAdmin, Vec<crate::domain::exam::queue::QueueDay>)>>;
     /// One session with one page of its bookings (ranked ones first, by
     /// rank).
     async fn session_detail(

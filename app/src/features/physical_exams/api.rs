@@ -16,7 +16,9 @@ use {
     super::service::{ExamDesk, ExamForm},
     super::EXAM_PAGE_ROWS,
     crate::domain::SpecialService,
-    crate::features::accounts::session::{require_individual, require_unit_granted},
+    crate::features::accounts::session::{
+        individuals_only, require_individual, require_unit_granted,
+    },
     crate::features::bindings::port::OwnerKey,
     crate::features::bindings::service::BindingDesk,
     crate::features::paging::PageRequest,
@@ -143,11 +145,12 @@ pub async fn licence_submit_certificate(certificate_no: String) -> Result<String
     let ports = ports()?;
     let account = require_individual()?;
     let OwnerKey::Person(id) = BindingDesk::of(&ports).owner_of(account.account_id).await? else {
-        return Err(AppError::NotLoggedIn);
+        return Err(individuals_only());
     };
     let next = ExamDesk::of(&ports)
         .submit_by_holder(&account, &id, &certificate_no, &actor())
-        .await?;
+        .await
+        .inspect_err(|_| keep_typed(&ports, &[("certificate_no", &certificate_no)]))?;
     redirect_to(&format!(
         "/account/licence?certificate={}#physical",
         encode_query_value(&next)

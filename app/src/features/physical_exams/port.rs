@@ -50,6 +50,16 @@ pub struct CertificateSubmission {
     pub due_after: Date,
 }
 
+/// What submitting a certificate came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertificateSubmitted {
+    Submitted,
+    /// The examination served a certificate already.
+    AlreadyUsed,
+    /// The date owed changed meanwhile (another certificate, a deferral).
+    DueChanged,
+}
+
 /// Examinations and certificates (体检信息和身体条件证明).
 #[async_trait]
 pub trait PhysicalExams: Send + Sync {
@@ -75,12 +85,12 @@ pub trait PhysicalExams: Send + Sync {
     ) -> PortResult<Vec<CertificateEntry>>;
     /// The licence's class and yearly certificate date; None: no licence.
     async fn certificate_owed(&self, id_number: &str) -> PortResult<Option<CertificateOwed>>;
-    /// False when the examination served a certificate already or the
-    /// date owed changed meanwhile (nothing is kept then). Tells the
+    /// Submits it, unless the examination served a certificate already or
+    /// the date owed changed meanwhile (nothing is kept then). Tells the
     /// driver and audits.
     async fn submit_certificate(
         &self,
         submission: &CertificateSubmission,
         actor: &Actor,
-    ) -> PortResult<bool>;
+    ) -> PortResult<CertificateSubmitted>;
 }

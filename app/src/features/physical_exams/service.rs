@@ -4,7 +4,7 @@
 //! examination an online renewal rests on. The rules are in
 //! `domain::physical_exam`.
 
-use super::port::{CertificateSubmission, ExamFound, NewExam, PhysicalExams};
+use super::port::{CertificateSubmission, CertificateSubmitted, ExamFound, NewExam, PhysicalExams};
 use super::{CertificateChannel, DriverPhysical, ExamEntry, DRIVER_LIST_ROWS};
 use crate::domain::physical_exam::*;
 use crate::domain::{Date, LicenceClass, PersonName, ResidentId, ServiceCode};
@@ -73,7 +73,10 @@ impl<'a> ExamDesk<'a> {
                 "examined_on",
                 Text::new(
                     format!("请按“年-月-日”填写体检日期，例如{}", self.today),
-                    format!("Enter the date as year-month-day, for example {}", self.today),
+                    format!(
+                        "Enter the date as year-month-day, for example {}",
+                        self.today
+                    ),
                 ),
             ),
             Some(Err((zh, en))) => check.push("examined_on", Text::new(zh, en)),
@@ -101,7 +104,9 @@ impl<'a> ExamDesk<'a> {
                     field,
                     Text::new(
                         format!("请按对数视力表填写{zh}，4.0至5.3，例如4.9"),
-                        format!("Enter the {en} on the logarithmic chart, 4.0 to 5.3, for example 4.9"),
+                        format!(
+                            "Enter the {en} on the logarithmic chart, 4.0 to 5.3, for example 4.9"
+                        ),
                     ),
                 );
             }
@@ -109,12 +114,54 @@ impl<'a> ExamDesk<'a> {
         };
         let left = vision("vision_left", &form.vision_left, "左眼视力", "left eye");
         let right = vision("vision_right", &form.vision_right, "右眼视力", "right eye");
-        let colour = pick(&mut check, "colour_vision", &form.colour_vision, ColourVision::from_code, "辨色力", "colour vision");
-        let hearing = pick(&mut check, "hearing", &form.hearing, Hearing::from_code, "听力", "hearing");
-        let upper = pick(&mut check, "upper_limbs", &form.upper_limbs, Soundness::from_code, "上肢", "upper limbs");
-        let lower = pick(&mut check, "lower_limbs", &form.lower_limbs, Soundness::from_code, "下肢", "lower limbs");
-        let trunk = pick(&mut check, "trunk_neck", &form.trunk_neck, Soundness::from_code, "躯干和颈部", "trunk and neck");
-        let conclusion = pick(&mut check, "conclusion", &form.conclusion, Conclusion::from_code, "体检结论", "conclusion");
+        let colour = pick(
+            &mut check,
+            "colour_vision",
+            &form.colour_vision,
+            ColourVision::from_code,
+            "辨色力",
+            "colour vision",
+        );
+        let hearing = pick(
+            &mut check,
+            "hearing",
+            &form.hearing,
+            Hearing::from_code,
+            "听力",
+            "hearing",
+        );
+        let upper = pick(
+            &mut check,
+            "upper_limbs",
+            &form.upper_limbs,
+            Soundness::from_code,
+            "上肢",
+            "upper limbs",
+        );
+        let lower = pick(
+            &mut check,
+            "lower_limbs",
+            &form.lower_limbs,
+            Soundness::from_code,
+            "下肢",
+            "lower limbs",
+        );
+        let trunk = pick(
+            &mut check,
+            "trunk_neck",
+            &form.trunk_neck,
+            Soundness::from_code,
+            "躯干和颈部",
+            "trunk and neck",
+        );
+        let conclusion = pick(
+            &mut check,
+            "conclusion",
+            &form.conclusion,
+            Conclusion::from_code,
+            "体检结论",
+            "conclusion",
+        );
         let items = match (height, left, right, colour, hearing, upper, lower, trunk) {
             (Some(h), Some(l), Some(r), Some(c), Some(he), Some(u), Some(lo), Some(t)) => {
                 Some(ExamItems {
@@ -187,8 +234,14 @@ impl<'a> ExamDesk<'a> {
             .filter(|f| f.hospital_account_id == hospital.account_id)
             .ok_or_else(no_such_exam)?;
         let by = hospital.display_name.clone();
-        self.submit(found, hospital.account_id, CertificateChannel::Hospital, by, actor)
-            .await
+        self.submit(
+            found,
+            hospital.account_id,
+            CertificateChannel::Hospital,
+            by,
+            actor,
+        )
+        .await
     }
 
     /// D9 by a window-registered holder: the certificate's number must be
@@ -200,10 +253,12 @@ impl<'a> ExamDesk<'a> {
         certificate_no: &str,
         actor: &Actor,
     ) -> Result<String, AppError> {
-        if let Some(actor_kind) = account.service_actor() {
-            if let Err(r) = crate::domain::may_use(&actor_kind, ServiceCode::D9, self.today) {
-                return Err(AppError::NotAllowed(Refusal::from(r)));
-            }
+        // Fails closed: an account that is no applicant is refused too.
+        let Some(applicant) = account.service_actor() else {
+            return Err(crate::features::accounts::session::individuals_only());
+        };
+        if let Err(r) = crate::domain::may_use(&applicant, ServiceCode::D9, self.today) {
+            return Err(AppError::NotAllowed(Refusal::from(r)));
         }
         let number = CertificateNumber::parse(certificate_no)
             .map_err(|(zh, en)| AppError::field("certificate_no", Text::new(zh, en)))?;
@@ -221,8 +276,14 @@ impl<'a> ExamDesk<'a> {
                     ),
                 )
             })?;
-        self.submit(found, account.account_id, CertificateChannel::Holder, "本人".into(), actor)
-            .await
+        self.submit(
+            found,
+            account.account_id,
+            CertificateChannel::Holder,
+            "本人".into(),
+            actor,
+        )
+        .await
     }
 
     /// Checks the examination serves the licence and the licence owes a
@@ -238,8 +299,14 @@ impl<'a> ExamDesk<'a> {
         let owed = self.exams.certificate_owed(&found.id_number).await?;
         let Some(owed) = owed else {
             return Err(refused(
-                ("该驾驶人没有本省核发的机动车驾驶证。", "This person holds no licence issued here."),
-                ("身体条件证明向核发驾驶证的地方提交。", "The certificate goes to the place that issued the licence."),
+                (
+                    "该驾驶人没有本省核发的机动车驾驶证。",
+                    "This person holds no licence issued here.",
+                ),
+                (
+                    "身体条件证明向核发驾驶证的地方提交。",
+                    "The certificate goes to the place that issued the licence.",
+                ),
             ));
         };
         let Some(due) = owed.due else {
@@ -254,9 +321,36 @@ impl<'a> ExamDesk<'a> {
         if found.entry.certificate_submitted_ms.is_some() {
             return Err(already_used());
         }
+        if let Err((zh, en)) = certificate_window(due, self.today) {
+            return Err(AppError::not_allowed(
+                Text::new(zh, en),
+                Text::new(
+                    "请在提交期内再提交；体检结果六个月内有效。",
+                    "Submit it when the period opens; an examination is good for six months.",
+                ),
+            ));
+        }
+        // Only the newest examination counts: an older fit result does not
+        // stand in for a newer one.
+        let newest = self.exams.exams_of(&found.id_number, 1).await?;
+        if newest.first().is_some_and(|n| n.id != found.entry.id) {
+            return Err(AppError::not_allowed(
+                Text::new(
+                    "这份体检结果之后已有新的体检结果，只能使用最新的一份。",
+                    "A newer examination is on record: only the newest can be used.",
+                ),
+                Text::new(
+                    "请使用最新体检结果的证明编号。",
+                    "Use the certificate number of the newest examination.",
+                ),
+            ));
+        }
         if let Some((zh, en)) = unusable(&found.entry.exam, owed.class, self.today) {
             return Err(AppError::not_allowed(
-                Text::new(format!("这份体检结果不能用于提交身体条件证明：{zh}"), format!("This examination cannot serve the certificate: {en}")),
+                Text::new(
+                    format!("这份体检结果不能用于提交身体条件证明：{zh}"),
+                    format!("This examination cannot serve the certificate: {en}"),
+                ),
                 Text::new(
                     "请到经交管部门授权的医院重新体检。",
                     "Be examined again at a hospital the traffic authority has authorised.",
@@ -274,8 +368,15 @@ impl<'a> ExamDesk<'a> {
             due_before: due,
             due_after,
         };
-        if !self.exams.submit_certificate(&submission, actor).await? {
-            return Err(already_used());
+        match self.exams.submit_certificate(&submission, actor).await? {
+            CertificateSubmitted::Submitted => {}
+            CertificateSubmitted::AlreadyUsed => return Err(already_used()),
+            CertificateSubmitted::DueChanged => {
+                return Err(AppError::Conflict(Text::new(
+                    "提交身体条件证明的日期刚刚有了变更，请刷新页面后再提交。",
+                    "The date the certificate is owed has just changed: reload the page and submit again.",
+                )))
+            }
         }
         Ok(due_after.to_string())
     }
@@ -288,7 +389,10 @@ impl<'a> ExamDesk<'a> {
         id_number: &str,
     ) -> Result<DriverPhysical, AppError> {
         let exams = self.exams.exams_of(id_number, DRIVER_LIST_ROWS).await?;
-        let certificates = self.exams.certificates_of(id_number, DRIVER_LIST_ROWS).await?;
+        let certificates = self
+            .exams
+            .certificates_of(id_number, DRIVER_LIST_ROWS)
+            .await?;
         let owed = self.exams.certificate_owed(id_number).await?;
         let self_submit_refusal = account
             .service_actor()

@@ -127,6 +127,7 @@ fn exams_view(lang: Lang, o: ExamOverview, filter: &SessionFilter) -> impl IntoV
         {bookings_pager}
         <h2 class="heading-l" id="sessions">{lang.pick("考试场次", "Test sessions")}</h2>
         <p class="hint">{lang.pick("预约截止后，按受理日期（科目二、三按科目一合格日期，科目四按科目三合格日期）先后分配名额；同一日期按预约时间先后。", "When booking closes, seats go by acceptance date (subjects 2 and 3: the day subject 1 was passed; subject 4: subject 3), then by booking time.")}</p>
+        <p><a href="/exams/queue">{lang.pick("查看各考试场次的名额分配公示", "See how each session's seats were given")}</a></p>
         {filter_form(lang, filter, &listing)}
         {sessions_view(lang, filter, listing)}
     }

@@ -9,6 +9,7 @@ use crate::i18n::{Lang, Text};
 use crate::ui::components::form::{server_problem, ErrorSummary, TextField};
 use crate::ui::components::table::DataTable;
 use crate::ui::form_error_from_url;
+use crate::ui::pages::operator_login::{typed, typed_values};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -35,7 +36,9 @@ pub fn physical_view(lang: Lang, p: DriverPhysical) -> AnyView {
     if p.exams.is_empty() && p.certificates.is_empty() && p.certificate_due.is_none() {
         return ().into_any();
     }
-    let label = move |cols: &'static [(&'static str, &'static str)], i: usize| lang.pick(cols[i].0, cols[i].1);
+    let label = move |cols: &'static [(&'static str, &'static str)], i: usize| {
+        lang.pick(cols[i].0, cols[i].1)
+    };
     let renewal = p.renewal_exam.clone().map(|no| {
         view! {
             <p>{match lang {
@@ -127,7 +130,7 @@ fn submit_form(lang: Lang) -> impl IntoView {
     view! {
         <form class="form" method="post" action=LicenceSubmitCertificate::PATH novalidate>
             <ErrorSummary lang error labels=vec![("certificate_no", label.clone())] />
-            <TextField lang name="certificate_no" label=label value=RwSignal::new(String::new())
+            <TextField lang name="certificate_no" label=label value=typed(&typed_values(), "certificate_no")
                 hint=Text::new("17位，见医院出具的身体条件证明或体检短信", "17 characters, on the hospital's certificate or in its SMS")
                 server_error=server_problem(error, "certificate_no") width_class="input--w20" autocomplete="off" />
             <button class="button" type="submit">{lang.pick("提交身体条件证明", "Submit the certificate")}</button>

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod apply;
 pub mod blacklist;
 pub mod contact;
+pub mod exam_queue;
 pub mod exams;
 pub mod licence;
 pub mod licence_physical;

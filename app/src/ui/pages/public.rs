@@ -71,6 +71,11 @@ pub fn Home() -> impl IntoView {
                 )}
             </p>
             <ul class="service-list">{services}</ul>
+            <h2 class="heading-l">{lang.pick("公开信息", "Open information")}</h2>
+            <ul class="task-list">
+                <li><a href="/exams/queue">{lang.pick("考试名额分配公示：每个考试场次按受理日期分配名额的结果", "How test seats were given: each session's seats by date")}</a></li>
+                <li><a href="/windows">{lang.pick("注册窗口", "Registration windows")}</a></li>
+            </ul>
         </Page>
     }
 }

@@ -18,7 +18,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn state(lang: Lang, s: &SessionForAdmin, now_ms: i64) -> String {
+/// Where a session stands: open, closed and waiting, or allocated.
+pub(crate) fn state(lang: Lang, s: &SessionForAdmin, now_ms: i64) -> String {
     match s.allocated_at_ms {
         Some(_) => format!(
             "{}{}/{}",
@@ -33,7 +34,7 @@ fn state(lang: Lang, s: &SessionForAdmin, now_ms: i64) -> String {
     }
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     #[cfg(feature = "ssr")]
     if let Some(ports) = use_context::<crate::ports::Ports>() {
         return ports.clock.now_ms();

@@ -50,10 +50,11 @@ pub struct UnitPages {
 impl UnitPages {
     pub fn of_session() -> UnitPages {
         let account = crate::ui::session_account();
+        // The page lists the hospital's examinations: granted D8.
         let medical = account.as_ref().is_some_and(|a| match &a.role {
             crate::features::accounts::AccountRole::Unit { kind, granted, .. } => {
-                crate::domain::unit_operator::OperatorService::offered(*kind, granted)
-                    .contains(&crate::domain::unit_operator::OperatorService::Medical)
+                let exam = crate::domain::SpecialService::PhysicalExam;
+                exam.allowed_for(*kind) && granted.contains(&exam)
             }
             _ => false,
         });

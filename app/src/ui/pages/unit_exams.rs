@@ -11,7 +11,9 @@ use crate::domain::LicenceClass;
 use crate::features::paging::ListPage;
 use crate::features::physical_exams::{unit_exams, ExamEntry, RecordExam, UnitSubmitCertificate};
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{group_class, server_problem, ErrorSummary, RadioGroup, TextField};
+use crate::ui::components::form::{
+    group_class, server_problem, ErrorSummary, RadioGroup, TextField,
+};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
 use crate::ui::components::pager::{page_href, pager};
@@ -28,8 +30,8 @@ fn done_banner() -> Option<Text> {
         Some("recorded") => {
             let no = q.get("no").unwrap_or_default();
             Some(Text::new(
-                format!("体检结果已录入，身体条件证明编号{no}。受检人已收到短信通知，期满换证、超龄换证时可在网上直接使用。"),
-                format!("The examination is recorded: certificate number {no}. The examinee has been told by SMS and can use it for an online renewal."),
+                format!("体检结果已录入，身体条件证明编号{no}。受检人已收到短信通知；结论为合格的，期满换证、超龄换证时可在网上直接使用。"),
+                format!("The examination is recorded: certificate number {no}. The examinee has been told by SMS; a fit result serves an online renewal."),
             ))
         }
         Some("submitted") => {
@@ -69,7 +71,10 @@ pub fn UnitExamsPage() -> impl IntoView {
 
 fn labels() -> Vec<(&'static str, Text)> {
     vec![
-        ("id_number", Text::new("受检人身份证明号码", "Examinee's ID number")),
+        (
+            "id_number",
+            Text::new("受检人身份证明号码", "Examinee's ID number"),
+        ),
         ("name", Text::new("受检人姓名", "Examinee's name")),
         ("class", Text::new("申请或准驾车型", "Licence class")),
         ("examined_on", Text::new("体检日期", "Date of examination")),
@@ -85,8 +90,15 @@ fn labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, zh: fn(T) -> &'static str, en: fn(T) -> &'static str) -> Vec<(&'static str, Text)> {
-    all.iter().map(|v| (code(*v), Text::new(zh(*v), en(*v)))).collect()
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    zh: fn(T) -> &'static str,
+    en: fn(T) -> &'static str,
+) -> Vec<(&'static str, Text)> {
+    all.iter()
+        .map(|v| (code(*v), Text::new(zh(*v), en(*v))))
+        .collect()
 }
 
 /// The value typed for `name`, or `default` when the form is fresh.
@@ -104,7 +116,11 @@ fn exam_form(lang: Lang) -> AnyView {
     let l = labels();
     let class_error = server_problem(error, "class");
     let class_now = typed_value(&values, "class");
-    let class_now = if class_now.is_empty() { "C1".to_string() } else { class_now };
+    let class_now = if class_now.is_empty() {
+        "C1".to_string()
+    } else {
+        class_now
+    };
     let class_options = LicenceClass::ALL
         .iter()
         .map(|c| {
@@ -116,8 +132,18 @@ fn exam_form(lang: Lang) -> AnyView {
         })
         .collect_view();
     let corrected = typed_value(&values, "vision_corrected") == "1";
-    let soundness = || options(Soundness::ALL, Soundness::code, Soundness::zh, Soundness::en);
-    let vision_hint = Text::new("对数视力表，4.0至5.3，例如4.9", "Logarithmic chart, 4.0 to 5.3, e.g. 4.9");
+    let soundness = || {
+        options(
+            Soundness::ALL,
+            Soundness::code,
+            Soundness::zh,
+            Soundness::en,
+        )
+    };
+    let vision_hint = Text::new(
+        "对数视力表，4.0至5.3，例如4.9",
+        "Logarithmic chart, 4.0 to 5.3, e.g. 4.9",
+    );
     view! {
         <form class="form" method="post" action=RecordExam::PATH novalidate>
             <ErrorSummary lang error labels=l.clone() />
@@ -138,7 +164,7 @@ fn exam_form(lang: Lang) -> AnyView {
                 <TextField lang name="examined_on" label=l[3].1.clone()
                     value=typed_or(&values, "examined_on", &today().to_string())
                     hint=Text::new("年-月-日，30日内", "Year-month-day, within the last 30 days")
-                    server_error=server_problem(error, "examined_on") width_class="input--w10" inputmode="numeric" />
+                    server_error=server_problem(error, "examined_on") width_class="input--w10" />
             </fieldset>
             <fieldset class="fieldset">
                 <legend class="fieldset__legend fieldset__legend--m">{lang.pick("体检项目", "Items")}</legend>
@@ -158,17 +184,17 @@ fn exam_form(lang: Lang) -> AnyView {
                 </div>
                 <RadioGroup lang name="colour_vision" legend=l[7].1.clone()
                     options=options(ColourVision::ALL, ColourVision::code, ColourVision::zh, ColourVision::en)
-                    value=typed_or(&values, "colour_vision", "normal") server_error=server_problem(error, "colour_vision") />
+                    value=typed(&values, "colour_vision") server_error=server_problem(error, "colour_vision") />
                 <RadioGroup lang name="hearing" legend=l[8].1.clone()
                     hint=Text::new("两耳分别距音叉50厘米能辨别声源方向", "Each ear tells the direction of a tuning fork at 50 cm")
                     options=options(Hearing::ALL, Hearing::code, Hearing::zh, Hearing::en)
-                    value=typed_or(&values, "hearing", "normal") server_error=server_problem(error, "hearing") />
+                    value=typed(&values, "hearing") server_error=server_problem(error, "hearing") />
                 <RadioGroup lang name="upper_limbs" legend=l[9].1.clone() options=soundness()
-                    value=typed_or(&values, "upper_limbs", "normal") server_error=server_problem(error, "upper_limbs") />
+                    value=typed(&values, "upper_limbs") server_error=server_problem(error, "upper_limbs") />
                 <RadioGroup lang name="lower_limbs" legend=l[10].1.clone() options=soundness()
-                    value=typed_or(&values, "lower_limbs", "normal") server_error=server_problem(error, "lower_limbs") />
+                    value=typed(&values, "lower_limbs") server_error=server_problem(error, "lower_limbs") />
                 <RadioGroup lang name="trunk_neck" legend=l[11].1.clone() options=soundness()
-                    value=typed_or(&values, "trunk_neck", "normal") server_error=server_problem(error, "trunk_neck") />
+                    value=typed(&values, "trunk_neck") server_error=server_problem(error, "trunk_neck") />
             </fieldset>
             <RadioGroup lang name="conclusion" legend=l[12].1.clone()
                 hint=Text::new("“合格”须各项均符合所选准驾车型的要求", "“Fit” needs every item to meet the chosen class")
@@ -200,7 +226,12 @@ fn table(lang: Lang, page: ListPage<ExamEntry>) -> AnyView {
     }
     let count = match lang {
         Lang::Zh => format!("共{}条，第{}/{}页", page.total, page.page, page.pages()),
-        Lang::En => format!("{} examinations, page {} of {}", page.total, page.page, page.pages()),
+        Lang::En => format!(
+            "{} examinations, page {} of {}",
+            page.total,
+            page.page,
+            page.pages()
+        ),
     };
     let pager = pager(lang, &page, ("本院体检记录", "Examinations"), |n| {
         page_href("/unit/exams", &[], "page", n)

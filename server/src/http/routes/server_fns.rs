@@ -69,6 +69,14 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "driver: end a unit's binding of my licence",
         ),
         server_fn_entry(
+            "/api/exams/queue_sessions",
+            "public: the sessions of the open queue",
+        ),
+        server_fn_entry(
+            "/api/exams/queue",
+            "public: one session's queue by priority date, no one named",
+        ),
+        server_fn_entry(
             "/api/unit/exams",
             "hospital: one page of its examinations (驾驶人体检)",
         ),

@@ -16,6 +16,7 @@ pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/operator_login", &[("unit_code", "nobody"), ("login_name", "nobody"), ("password", "wrong-password-1")]),
     ("/api/unit/bind_vehicles", &[("vehicle_ids[]", "999999")]),
     ("/api/unit/unbind_vehicles", &[("vehicle_ids[]", "999999")]),
+    ("/api/exams/queue", &[("session_id", "999999")]),
     ("/api/unit/record_exam", &[("id_number", "1"), ("name", "张三"), ("class", "C1"), ("examined_on", "x"), ("height_cm", "x"), ("vision_left", "x"), ("vision_right", "x")]),
     ("/api/unit/submit_certificate", &[("exam_id", "999999")]),
     ("/api/licence/submit_certificate", &[("certificate_no", "1")]),

@@ -6,6 +6,10 @@ use super::{Case, ANON, HOSPITAL, ONLINE, UNIT, WINDOW};
 
 #[rustfmt::skip]
 pub(super) const UNIT_CASES: &[Case] = &[
+    ("/api/exams/queue", ANON, &[("session_id", "x")], Malformed),
+    ("/api/exams/queue", ANON, &[("session_id", "999999")], Kind("NotFound", "没有这个考试场次")),
+    ("/api/exams/queue_sessions", ANON, &[("page", "0")], Field("page", "页码应为从1开始的整数")),
+    ("/api/exams/queue_sessions", ANON, &[("page", "99999999999")], Status(200, "\"per_page\":20")),
     ("/api/unit/exams", HOSPITAL, &[("page", "-2")], Field("page", "页码应为从1开始的整数")),
     ("/api/unit/exams", UNIT, &[], Kind("NotAllowed", "未获交管部门授权")),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774")], Malformed),

@@ -282,7 +282,7 @@ impl crate::features::physical_exams::port::PhysicalExams for Fake {
         &self,
         _: &crate::features::physical_exams::port::CertificateSubmission,
         _: &Actor,
-    ) -> PortResult<bool> {
+    ) -> PortResult<crate::features::physical_exams::port::CertificateSubmitted> {
         unimplemented!("{UNUSED}")
     }
 }
