@@ -1,15 +1,7 @@
 // Apply for a lost-licence replacement by post → a clerk processes it →
 // the post is refused three times → the applicant sees the blacklist.
 // Each browser project has its own applicant.
-const { test, expect, demo, account, staff, staffLogIn, staffApiLogIn } = require('./helpers');
-
-async function logIn(page, user, home) {
-  await page.goto('/login');
-  await page.getByLabel('账号').fill(user.login);
-  await page.getByLabel('密码').fill(user.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(home);
-}
+const { test, expect, demo, account, staff, staffLogIn, staffApiLogIn, logIn } = require('./helpers');
 
 test('a lost licence by post, refused three times, blacklists the applicant', async ({ page }, info) => {
   const applicant = account(info, 'Window-registered individual');

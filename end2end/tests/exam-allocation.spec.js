@@ -138,6 +138,26 @@ test('a booking is allocated by the scheduled job once booking has closed, with 
     // The learner was told in the message centre too.
     await page.goto(`${server.base}/account/messages`);
     await expect(page.getByText('考试预约成功').first()).toBeVisible();
+
+    // The open queue (考试名额分配公示), as anyone sees it: the session's
+    // seats given and its bookings by date are what the platform holds,
+    // and no one is named.
+    const visitor = await page.context().browser().newContext();
+    const open = await visitor.newPage();
+    await open.goto(`${server.base}/exams/queue/${bookedSession.id}`);
+    const queue = await (await open.request.post(`${server.base}/api/exams/queue`, {
+      headers: { accept: 'application/json', 'sec-fetch-site': 'same-origin' },
+      form: { session_id: String(bookedSession.id) },
+    })).json();
+    expect(queue.session.allocated).toBeGreaterThanOrEqual(1);
+    expect(queue.by_rank).toBe(true);
+    await expect(open.getByTestId('queue-session')).toContainText(new RegExp(`已分配名额\\s*${queue.session.allocated}`));
+    await expect(open.getByTestId('queue-outcome')).toContainText('按顺序分配');
+    const rows = open.getByTestId('queue-days').locator('tbody tr');
+    await expect(rows).toHaveCount(queue.days.length);
+    await expect(rows.first()).toContainText(queue.days[0].priority);
+    await expect(open.locator('body')).not.toContainText(learner.login);
+    await visitor.close();
   } finally {
     await stopServer(server);
   }

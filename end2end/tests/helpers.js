@@ -168,6 +168,16 @@ async function staffApiLogIn(request, who) {
   base.expect(second.ok(), await second.text()).toBeTruthy();
 }
 
+/** Logs a citizen or a unit in with the login form and waits for `home`. */
+async function logIn(page, user, home) {
+  await page.goto('/login');
+  await page.getByLabel('账号').fill(user.login);
+  await page.getByLabel('密码').fill(user.password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await base.expect(page).toHaveURL(home);
+}
+
+module.exports.logIn = logIn;
 module.exports.totpAt = totpAt;
 module.exports.freshCode = freshCode;
 module.exports.staff = staff;

@@ -4,20 +4,12 @@
 // the driver sees the result with its certificate number on the licence
 // page and renews the licence online with it (期满换证), no paper
 // certificate. Each browser project has its own driver.
-const { test, expect, demo, account } = require('./helpers');
+const { test, expect, demo, account, logIn } = require('./helpers');
 
 function hospital() {
   const found = demo().logins.find((l) => l.role_en.startsWith('Hospital'));
   if (!found) throw new Error('no demo hospital');
   return found;
-}
-
-async function logIn(page, user, home) {
-  await page.goto('/login');
-  await page.getByLabel('账号').fill(user.login);
-  await page.getByLabel('密码').fill(user.password);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(home);
 }
 
 test('a hospital records an examination and the driver renews the licence online with it', async ({ page, browser }, info) => {

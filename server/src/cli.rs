@@ -365,7 +365,7 @@ async fn write_demo_json(
     let json = serde_json::json!({
         "logins": s.logins.iter().map(|l| serde_json::json!({
             "role_zh": l.role_zh, "role_en": l.role_en, "login": l.login, "password": l.password,
-            "totp_key": l.totp_key, "operator": l.operator,
+            "totp_key": l.totp_key, "operator": l.operator, "name": l.name,
         })).collect::<Vec<_>>(),
         "can_register_online": s.can_register_online,
         "clerk_unit_window": { "login": clerk, "password": password, "totp_key": TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).to_base32() },

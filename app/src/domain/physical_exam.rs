@@ -312,12 +312,12 @@ pub fn unusable(exam: &ExamOnRecord, class: LicenceClass, today: Date) -> Option
 /// (`newest_first` as the store lists them), if it serves. An older fit
 /// result never stands in for a newer one that is unfit or fails the
 /// class.
-pub fn usable_exam<'a, T>(
-    newest_first: &'a [T],
+pub fn usable_exam<T>(
+    newest_first: &[T],
     exam_of: impl Fn(&T) -> &ExamOnRecord,
     class: LicenceClass,
     today: Date,
-) -> Option<&'a T> {
+) -> Option<&T> {
     newest_first
         .first()
         .filter(|e| unusable(exam_of(e), class, today).is_none())

@@ -24,7 +24,8 @@ pub(super) const ONLINE_OWNERS: [usize; 2] = [1, 221];
 pub(super) const WINDOW_OWNERS: [usize; 2] = [2, 222];
 /// Window-registered drivers whose licence ends within 90 days (index ≡ 1
 /// mod 20, no points: ≡ 10 mod 11), for the hospital-examination and
-/// online-renewal journey (期满换证).
+/// online-renewal journey (期满换证). Demo owners in age (27 or more), so
+/// their licence is in its second period and ends when the index says.
 pub(super) const RENEWING_DRIVERS: [usize; 2] = [21, 241];
 /// Learners (学员) with a learner's permit (学习驾驶证明) and no licence.
 pub(super) const LEARNERS: [usize; 2] = [500, 502];
@@ -56,7 +57,9 @@ pub(super) const FLEETS: [(VehicleType, usize); 6] = [
 /// for years (a first licence lasts 6 years), so their licences can be in
 /// any state, and no generated vehicle is theirs.
 pub(super) fn is_demo_owner(index: usize) -> bool {
-    ONLINE_OWNERS.contains(&index) || WINDOW_OWNERS.contains(&index)
+    ONLINE_OWNERS.contains(&index)
+        || WINDOW_OWNERS.contains(&index)
+        || RENEWING_DRIVERS.contains(&index)
 }
 
 #[cfg(test)]

@@ -60,6 +60,20 @@ impl<'a> ExamDesk<'a> {
         let mut check = FieldCheck::new();
         let id = check.take("id_number", ResidentId::parse(&form.id_number));
         let name = check.take("name", PersonName::parse(&form.name));
+        // The person must be the one the registry knows by this number;
+        // an unknown number and a wrong name get the same answer.
+        if let (Some(id), Some(name)) = (&id, &name) {
+            let on_record = self.exams.person_name(id.as_str()).await?;
+            if on_record.as_deref() != Some(name.as_str()) {
+                check.push(
+                    "name",
+                    Text::new(
+                        "身份证明号码与姓名不一致，请核对受检人的身份证明",
+                        "The ID number and the name do not match: check the examinee's identity document",
+                    ),
+                );
+            }
+        }
         let class = LicenceClass::from_code(form.class.trim());
         if class.is_none() {
             check.push(
@@ -181,20 +195,6 @@ impl<'a> ExamDesk<'a> {
         if let (Some(items), Some(class), Some(conclusion)) = (&items, class, conclusion) {
             if let Err((zh, en)) = check_conclusion(items, class, conclusion) {
                 check.push("conclusion", Text::new(zh, en));
-            }
-        }
-        // The person must be the one the registry knows by this number;
-        // an unknown number and a wrong name get the same answer.
-        if let (Some(id), Some(name)) = (&id, &name) {
-            let on_record = self.exams.person_name(id.as_str()).await?;
-            if on_record.as_deref() != Some(name.as_str()) {
-                check.push(
-                    "name",
-                    Text::new(
-                        "身份证明号码与姓名不一致，请核对受检人的身份证明",
-                        "The ID number and the name do not match: check the examinee's identity document",
-                    ),
-                );
             }
         }
         check.finish()?;

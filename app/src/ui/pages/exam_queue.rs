@@ -158,9 +158,16 @@ fn queue(lang: Lang, q: SessionQueue) -> AnyView {
         </dl>
         {outcome}
         {rule(lang)}
-        <DataTable lang caption=("各受理日期的预约和名额", "Bookings and seats by date") columns=DAY_COLUMNS testid="queue-days" dense=true>
-            {rows}
-        </DataTable>
+        {if q.days.is_empty() {
+            view! { <p>{lang.pick("这个场次还没有人预约。", "Nobody has booked this session yet.")}</p> }.into_any()
+        } else {
+            view! {
+                <DataTable lang caption=("各受理日期的预约和名额", "Bookings and seats by date") columns=DAY_COLUMNS testid="queue-days" dense=true>
+                    {rows}
+                </DataTable>
+            }
+            .into_any()
+        }}
     }
     .into_any()
 }
