@@ -3,13 +3,13 @@
 //! the blacklist (黑名单): `blacklist.rs`.
 
 use super::application_events::status_message;
-use super::rows::{coded, date_opt};
+use super::rows::{coded, date, date_opt};
 use super::{port, Store, StoreError, StoreResult};
 use crate::db::Backend;
 use app::domain::application::{application_number, ApplicationStatus};
 use app::domain::fulfilment::Fulfilment;
 use app::domain::ServiceCode;
-use app::features::applications::{DraftSummary, QueueFilter, QueuePage};
+use app::features::applications::{DraftSummary, ExamUsed, QueueFilter, QueuePage};
 use app::features::paging::{ListPage, PageRequest};
 use app::ports::*;
 use async_trait::async_trait;
@@ -62,6 +62,9 @@ struct DetailRow {
     reject_reason: Option<String>,
     refused_deliveries: i64,
     pickup_deadline: Option<String>,
+    exam_no: Option<String>,
+    exam_hospital: Option<String>,
+    exam_on: Option<String>,
 }
 
 /// The columns of [`SummaryRow`] (a macro so that queries stay static).
@@ -331,8 +334,12 @@ impl Applications for Store {
                 "SELECT ",
                 summary_columns!(),
                 ", a.account_id, a.reason, a.new_date, a.recipient, a.recipient_phone, a.address, a.fee_fen,
-                   a.postage_fen, a.reject_reason, a.refused_deliveries, a.pickup_deadline
-                 FROM applications a JOIN accounts u ON u.id = a.account_id WHERE a.application_no = $1"
+                   a.postage_fen, a.reject_reason, a.refused_deliveries, a.pickup_deadline,
+                   e.certificate_no AS exam_no, h.display_name AS exam_hospital, e.examined_on AS exam_on
+                 FROM applications a JOIN accounts u ON u.id = a.account_id
+                 LEFT JOIN physical_exams e ON e.id = a.physical_exam_id
+                 LEFT JOIN accounts h ON h.id = e.hospital_account_id
+                 WHERE a.application_no = $1"
             ))
             .bind(application_no)
             .fetch_optional(&self.pool)
@@ -368,6 +375,14 @@ impl Applications for Store {
                 refused_deliveries: row.refused_deliveries,
                 pickup_deadline: date_opt(row.pickup_deadline.as_deref()),
                 steps,
+                physical_exam: match (row.exam_no, row.exam_hospital, row.exam_on) {
+                    (Some(certificate_no), Some(hospital), Some(on)) => Some(ExamUsed {
+                        certificate_no,
+                        hospital,
+                        examined_on: date("examined on", &on)?,
+                    }),
+                    _ => None,
+                },
             }))
         })
         .await

@@ -201,24 +201,30 @@ impl PhysicalExams for Store {
     async fn hospital_exams(
         &self,
         account_id: i64,
+        person: Option<&str>,
         page: PageRequest,
     ) -> PortResult<ListPage<ExamEntry>> {
         port("hospital_exams", async {
+            let person = person.unwrap_or_default();
             let total: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM physical_exams WHERE hospital_account_id = $1",
+                "SELECT COUNT(*) FROM physical_exams e WHERE e.hospital_account_id = $1
+                 AND ($2 = '' OR e.id_number = $2 OR e.certificate_no = $2)",
             )
             .bind(account_id)
+            .bind(person)
             .fetch_one(&self.pool)
             .await?;
             let page = page.within(total);
             let mut sql = Sql::default();
             let account = sql.arg(Arg::I(account_id));
+            let who = sql.arg(Arg::S(person.to_string()));
             let (limit, offset) = (
                 sql.arg(Arg::I(page.limit())),
                 sql.arg(Arg::I(page.offset())),
             );
             sql.push(&format!(
                 "{EXAM_SELECT} WHERE e.hospital_account_id = {account}
+                 AND ({who} = '' OR e.id_number = {who} OR e.certificate_no = {who})
                  ORDER BY e.id DESC LIMIT {limit} OFFSET {offset}"
             ));
             let rows: Vec<ExamRow> = sql.query_as().fetch_all(&self.pool).await?;

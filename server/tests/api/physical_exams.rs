@@ -214,10 +214,36 @@ async fn a_hospital_records_an_examination_and_the_driver_renews_online_with_it(
         "{app}: the driver's SMS: {texts:?}"
     );
     let page = app
-        .call_fn(&hospital, UnitExams { page: None })
+        .call_fn(
+            &hospital,
+            UnitExams {
+                person: None,
+                page: None,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(page["total"], 2, "{app}: {page}");
+    // Found by the examinee's ID number (as typed, spaces and all) or the
+    // certificate number; someone else's finds none.
+    let spaced = format!("{} {}", &id[..6], &id[6..]);
+    for (person, found) in [
+        (spaced.as_str(), 2),
+        (number.as_str(), 1),
+        ("110101199003077774", 0),
+    ] {
+        let page = app
+            .call_fn(
+                &hospital,
+                UnitExams {
+                    person: Some(person.to_string()),
+                    page: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(page["total"], found, "{app}: {person}: {page}");
+    }
     assert_eq!(
         page["items"][0]["certificate_no"], number,
         "{app}: newest first"
@@ -238,6 +264,17 @@ async fn a_hospital_records_an_examination_and_the_driver_renews_online_with_it(
             .await
             .unwrap();
     assert_eq!(rests_on, Some(exam_id), "{app}");
+    // The applicant and the clerk see which examination it rests on.
+    let detail = app
+        .call_fn(
+            &driver,
+            app::features::applications::api::MyApplication {
+                application_no: no.as_str().unwrap().to_string(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(detail["physical_exam"]["certificate_no"], number, "{app}: {detail}");
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'physical_exam.record'")
         .await;
@@ -442,7 +479,13 @@ async fn only_a_hospital_granted_the_service_may_use_it(app: TestApp) {
         assert_eq!(kind(&err), "NotAllowed", "{app}: {role}: {err}");
         assert!(err.to_string().contains("未获交管部门授权"), "{app}: {err}");
         let err = app
-            .call_fn(&unit, UnitExams { page: None })
+            .call_fn(
+                &unit,
+                UnitExams {
+                    person: None,
+                    page: None,
+                },
+            )
             .await
             .unwrap_err();
         assert_eq!(kind(&err), "NotAllowed", "{app}: {role}: {err}");
@@ -475,7 +518,13 @@ async fn only_a_hospital_granted_the_service_may_use_it(app: TestApp) {
     // A citizen is no hospital.
     let citizen = logged_in(&app, WINDOW).await;
     let err = app
-        .call_fn(&citizen, UnitExams { page: None })
+        .call_fn(
+            &citizen,
+            UnitExams {
+                person: None,
+                page: None,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");

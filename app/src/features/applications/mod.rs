@@ -89,6 +89,18 @@ pub struct ApplicationDetail {
     pub refused_deliveries: i64,
     pub pickup_deadline: Option<Date>,
     pub steps: Vec<ApplicationStep>,
+    /// The hospital's examination a renewal rests on (D10, D11).
+    #[serde(default)]
+    pub physical_exam: Option<ExamUsed>,
+}
+
+/// The examination an application rests on, as the clerk checks it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamUsed {
+    /// 身体条件证明编号
+    pub certificate_no: String,
+    pub hospital: String,
+    pub examined_on: Date,
 }
 
 /// A blacklisting (黑名单记录).

@@ -83,11 +83,11 @@ pub fn licence_hints(l: &MyLicence, today: Date) -> Vec<crate::i18n::Text> {
         RenewalStage::TooEarly { .. } => {}
         RenewalStage::Due => hints.push(Text::new(
             format!(
-                "驾驶证将于{}到期，现在可以申请期满换领驾驶证。",
+                "驾驶证将于{}到期，现在可以申请期满换领驾驶证：先到经交管部门授权的医院体检，医院在网上录入结果后即可在网上申请。",
                 l.valid_until
             ),
             format!(
-                "The licence expires on {}; you can renew it now.",
+                "The licence expires on {}; you can renew it now: be examined at a hospital the traffic authority has authorised, and once it records the result you can apply online.",
                 l.valid_until
             ),
         )),

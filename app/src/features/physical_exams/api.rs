@@ -30,13 +30,14 @@ use {
 /// One page (50 rows) of the examinations the hospital recorded.
 #[server(prefix = "/api", endpoint = "unit/exams")]
 pub async fn unit_exams(
+    #[server(default)] person: Option<String>,
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<ExamEntry>, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::PhysicalExam)?;
     let page = PageRequest::parse(page.as_deref(), EXAM_PAGE_ROWS)?;
     ExamDesk::of(&ports)
-        .hospital_exams(account.account_id, page)
+        .hospital_exams(account.account_id, person.as_deref(), page)
         .await
 }
 

@@ -68,10 +68,12 @@ pub trait PhysicalExams: Send + Sync {
     /// Records the examination with its certificate number; tells the
     /// driver and audits.
     async fn record(&self, new: &NewExam, actor: &Actor) -> PortResult<ExamEntry>;
-    /// One page of the hospital's examinations, newest first.
+    /// One page of the hospital's examinations, newest first; `person`:
+    /// only those of this ID number or certificate number.
     async fn hospital_exams(
         &self,
         account_id: i64,
+        person: Option<&str>,
         page: PageRequest,
     ) -> PortResult<ListPage<ExamEntry>>;
     async fn exam(&self, exam_id: i64) -> PortResult<Option<ExamFound>>;

@@ -211,13 +211,34 @@ impl<'a> ExamDesk<'a> {
         Ok(self.exams.record(&new, actor).await?)
     }
 
-    /// One page of the hospital's examinations.
+    /// One page of the hospital's examinations; `person` (as typed): an ID
+    /// number or a certificate number, or empty for all.
     pub async fn hospital_exams(
         &self,
         account_id: i64,
+        person: Option<&str>,
         page: PageRequest,
     ) -> Result<ListPage<ExamEntry>, AppError> {
-        Ok(self.exams.hospital_exams(account_id, page).await?)
+        let typed = crate::domain::text::compact_upper(person.unwrap_or_default());
+        let person = if typed.is_empty() {
+            None
+        } else if let Ok(id) = ResidentId::parse(&typed) {
+            Some(id.as_str().to_string())
+        } else if let Ok(no) = CertificateNumber::parse(&typed) {
+            Some(no.as_str().to_string())
+        } else {
+            return Err(AppError::field(
+                "person",
+                Text::new(
+                    "请输入受检人的18位身份证明号码或17位身体条件证明编号",
+                    "Enter the examinee's 18-character ID number or the 17-character certificate number",
+                ),
+            ));
+        };
+        Ok(self
+            .exams
+            .hospital_exams(account_id, person.as_deref(), page)
+            .await?)
     }
 
     /// D9 by the hospital: with one of its own examinations.

@@ -244,6 +244,10 @@ pub fn application_facts(
             {s.fulfilment.map(|f| row("领取方式", "Delivery", lang.pick(f.zh(), f.en()).to_string()))}
             {d.address.clone().map(|a| row("收件信息", "Post to", format!("{} {} {}", d.recipient.clone().unwrap_or_default(), d.recipient_phone.clone().unwrap_or_default(), a)))}
             {d.new_date.map(|n| row("延期至", "Deferred until", n.to_string()))}
+            {d.physical_exam.clone().map(|e| row("体检结果", "Examination", match lang {
+                Lang::Zh => format!("{}于{}体检合格，身体条件证明编号{}", e.hospital, e.examined_on, e.certificate_no),
+                Lang::En => format!("Fit, examined by {} on {}, certificate {}", e.hospital, e.examined_on, e.certificate_no),
+            }))}
             {row("工本费", "Production fee", format!("¥{}", yuan_text(d.fee_fen)))}
             {(d.postage_fen > 0).then(|| row("邮递费（到付）", "Postage (on delivery)", format!("¥{}", yuan_text(d.postage_fen))))}
             {d.pickup_deadline.map(|p| row("领取期限", "Collect by", p.to_string()))}

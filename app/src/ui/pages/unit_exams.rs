@@ -50,8 +50,18 @@ pub fn UnitExamsPage() -> impl IntoView {
     require_login_redirect();
     require_unit_page();
     let lang = use_lang();
-    let page = use_query_map().with_untracked(|q| q.get("page"));
-    let data = Resource::new_blocking(move || page.clone(), unit_exams);
+    let (person, page) = use_query_map().with_untracked(|q| {
+        (
+            q.get("person").filter(|p| !p.trim().is_empty()),
+            q.get("page"),
+        )
+    });
+    let args = (person.clone(), page);
+    let data = Resource::new_blocking(
+        move || args.clone(),
+        |(person, page)| unit_exams(person, page),
+    );
+    let keep = person.clone();
     view! {
         <Page title_zh="驾驶人体检" title_en="Driver examinations">
             <UnitNav lang current="/unit/exams" />
@@ -64,7 +74,8 @@ pub fn UnitExamsPage() -> impl IntoView {
             <h2 class="heading-l">{lang.pick("录入体检结果", "Record an examination")}</h2>
             {exam_form(lang)}
             <h2 class="heading-l" id="records">{lang.pick("本院体检记录", "Examinations recorded here")}</h2>
-            {when_loaded(lang, data, table)}
+            {search(lang, person.unwrap_or_default())}
+            {when_loaded(lang, data, move |lang, page| table(lang, page, keep.clone()))}
         </Page>
     }
 }
@@ -217,13 +228,33 @@ const COLUMNS: &[(&str, &str)] = &[
     ("身体条件证明", "Certificate"),
 ];
 
-fn table(lang: Lang, page: ListPage<ExamEntry>) -> AnyView {
+/// Finds one person's examinations (or one certificate) among the
+/// hospital's: a plain GET form, the value kept in the address.
+fn search(lang: Lang, person: String) -> impl IntoView {
+    view! {
+        <form class="filters" method="get" action="/unit/exams#records" role="search">
+            <div class="filters__fields">
+                <div class="form-group">
+                    <label class="label" for="person">{lang.pick("受检人身份证明号码或证明编号", "Examinee's ID number or certificate number")}</label>
+                    <input class="input input--w20" id="person" name="person" type="search" value=person autocomplete="off" />
+                </div>
+            </div>
+            {crate::ui::components::filters::search_buttons(lang, "/unit/exams")}
+        </form>
+    }
+}
+
+fn table(lang: Lang, page: ListPage<ExamEntry>, person: Option<String>) -> AnyView {
     if page.items.is_empty() {
         return view! {
-            <p>{lang.pick("本院还没有录入体检结果。", "No examination has been recorded here yet.")}</p>
+            <p>{match person {
+                Some(_) => lang.pick("没有找到符合条件的体检记录。", "No examination matches."),
+                None => lang.pick("本院还没有录入体检结果。", "No examination has been recorded here yet."),
+            }}</p>
         }
         .into_any();
     }
+    let keep: Vec<(&str, String)> = person.map(|p| vec![("person", p)]).unwrap_or_default();
     let count = match lang {
         Lang::Zh => format!("共{}条，第{}/{}页", page.total, page.page, page.pages()),
         Lang::En => format!(
@@ -234,7 +265,7 @@ fn table(lang: Lang, page: ListPage<ExamEntry>) -> AnyView {
         ),
     };
     let pager = pager(lang, &page, ("本院体检记录", "Examinations"), |n| {
-        page_href("/unit/exams", &[], "page", n)
+        page_href("/unit/exams", &keep, "page", n)
     });
     let label = move |i: usize| lang.pick(COLUMNS[i].0, COLUMNS[i].1);
     let today = today();

@@ -12,6 +12,7 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/exams/queue_sessions", ANON, &[("page", "99999999999")], Status(200, "\"per_page\":20")),
     ("/api/unit/exams", HOSPITAL, &[("page", "-2")], Field("page", "页码应为从1开始的整数")),
     ("/api/unit/exams", UNIT, &[], Kind("NotAllowed", "未获交管部门授权")),
+    ("/api/unit/exams", HOSPITAL, &[("person", "张三'--")], Field("person", "18位身份证明号码或17位")),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774")], Malformed),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774"), ("name", "BIG"), ("class", "C1"), ("examined_on", "2026-02-30"), ("height_cm", "1e3"), ("vision_left", "4.9"), ("vision_right", "5.4"), ("colour_vision", "normal"), ("hearing", "normal"), ("upper_limbs", "normal"), ("lower_limbs", "normal"), ("trunk_neck", "normal"), ("conclusion", "fit")], Field("height_cm", "100至230")),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "<script>"), ("name", "张三"), ("class", "C1"), ("examined_on", "1999-01-01"), ("height_cm", "170"), ("vision_left", "4.9"), ("vision_right", "4.9"), ("conclusion", "fit")], Field("examined_on", "30日内")),

@@ -248,6 +248,7 @@ impl crate::features::physical_exams::port::PhysicalExams for Fake {
     async fn hospital_exams(
         &self,
         _: i64,
+        _: Option<&str>,
         _: PageRequest,
     ) -> PortResult<ListPage<crate::features::physical_exams::ExamEntry>> {
         unimplemented!("{UNUSED}")
