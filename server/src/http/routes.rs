@@ -211,6 +211,12 @@ pub fn hand_added() -> Vec<RouteEntry> {
             "unit: its drivers' licences as CSV, streamed (单位驾驶人导出)",
             || get(unit_export::drivers),
         ),
+        route(
+            Method::GET,
+            "/unit/exams.csv",
+            "hospital: its examinations as CSV, streamed (体检记录导出)",
+            || get(unit_export::exams),
+        ),
         RouteEntry {
             availability: Availability::DevOutbox,
             ..route(

@@ -8,6 +8,8 @@ use super::WebState;
 use app::domain::unit_operator::OperatorService;
 use app::features::accounts::session::CurrentSession;
 use app::features::accounts::AccountRole;
+use app::features::physical_exams::export::{exam_line, exams_header};
+use app::features::physical_exams::service::exam_search;
 use app::features::units::drivers::service::DriverDesk;
 use app::features::units::drivers::DriverFilter;
 use app::features::units::export::{
@@ -160,6 +162,65 @@ pub async fn drivers(
         drivers_header(lang),
         rows,
         content_disposition("单位驾驶人", "unit-drivers", today),
+    )
+}
+
+/// `GET /unit/exams.csv`: the hospital's examinations (驾驶人体检), as
+/// searched on the page. Only a hospital granted the examinations.
+pub async fn exams(
+    State(state): State<WebState>,
+    session: Option<Extension<CurrentSession>>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    Query(params): Params,
+) -> Response {
+    // A visitor goes to the login page and a person is refused by `unit_of`.
+    let granted = session
+        .as_ref()
+        .is_none_or(|Extension(s)| match &s.account.role {
+            AccountRole::Unit { kind, granted, .. } => {
+                let exam = app::domain::SpecialService::PhysicalExam;
+                exam.allowed_for(*kind) && granted.contains(&exam)
+            }
+            _ => true,
+        });
+    if !granted {
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "本单位未获交管部门授权办理“驾驶人体检”业务。\nThe traffic authority has not granted this unit driver examinations.\n",
+        )
+            .into_response();
+    }
+    let (account_id, _) = match unit_of(
+        session,
+        OperatorService::Medical,
+        "/unit/exams",
+        raw.as_deref(),
+    ) {
+        Ok(unit) => unit,
+        Err(response) => return *response,
+    };
+    let Ok(person) = exam_search(params.get("person").map(String::as_str)) else {
+        return back_to("/unit/exams", raw.as_deref());
+    };
+    let lang = lang_of(&headers);
+    let ports: Ports = state.ports.clone();
+    let today = ports.clock.today();
+    let rows = chunks(move |after| {
+        let (ports, person) = (ports.clone(), person.clone());
+        async move {
+            let chunk = ports
+                .physical_exams
+                .hospital_exams_after(account_id, person.as_deref(), after, EXPORT_CHUNK)
+                .await?;
+            Ok(chunk.iter().map(|e| (e.id, exam_line(lang, e))).collect())
+        }
+    });
+    csv_response(
+        exams_header(lang),
+        rows,
+        content_disposition("本院体检记录", "examinations", today),
     )
 }
 

@@ -233,6 +233,30 @@ impl PhysicalExams for Store {
         .await
     }
 
+    async fn hospital_exams_after(
+        &self,
+        account_id: i64,
+        person: Option<&str>,
+        after_id: i64,
+        limit: i64,
+    ) -> PortResult<Vec<ExamEntry>> {
+        port("hospital_exams_after", async {
+            let rows: Vec<ExamRow> = sqlx::query_as(&format!(
+                "{EXAM_SELECT} WHERE e.hospital_account_id = $1
+                 AND ($2 = '' OR e.id_number = $2 OR e.certificate_no = $2)
+                 AND e.id > $3 ORDER BY e.id LIMIT $4"
+            ))
+            .bind(account_id)
+            .bind(person.unwrap_or_default())
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+            entries(rows)
+        })
+        .await
+    }
+
     async fn exam(&self, exam_id: i64) -> PortResult<Option<ExamFound>> {
         port("exam", async {
             sqlx::query_as::<_, ExamRow>(&format!("{EXAM_SELECT} WHERE e.id = $1"))

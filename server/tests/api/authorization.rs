@@ -254,6 +254,7 @@ pub(crate) const MATRIX: &[(&str, &str, [O; 10])] = &[
     ("GET", "/account/licence/photo/image", [S(404), S(404), S(404), S(404), S(404), S(404), S(404), S(404), S(404), S(404)]),
     ("GET", "/unit/vehicles.csv", [To("/login"), S(403), S(403), Ok, S(403), Ok, S(403), S(403), S(403), S(403)]),
     ("GET", "/unit/violations.csv", [To("/login"), S(403), S(403), Ok, Ok, Ok, S(403), S(403), S(403), S(403)]),
+    ("GET", "/unit/exams.csv", [To("/login"), S(403), S(403), S(403), S(403), Ok, S(403), S(403), S(403), S(403)]),
     ("GET", "/unit/drivers.csv", [To("/login"), S(403), S(403), Ok, S(403), Ok, S(403), S(403), S(403), S(403)]),
     ("GET", "/dev/sms-outbox", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
     ("POST", "/api/logout", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),

@@ -249,6 +249,22 @@ async fn a_hospital_records_an_examination_and_the_driver_renews_online_with_it(
         "{app}: newest first"
     );
 
+    // The export: every examination of the hospital, as the database
+    // holds them.
+    let csv = hospital
+        .get(format!("{}/unit/exams.csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status().as_u16(), 200, "{app}");
+    let csv = csv.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{app}: header and two examinations: {csv}");
+    assert!(
+        lines[2].starts_with(&number),
+        "{app}: in the order recorded: {csv}"
+    );
+    assert!(!csv.contains(&id), "{app}: the ID number masked");
     // The driver sees both, and the renewal rests on the fit one.
     let seen = physical(&app, &driver).await;
     assert_eq!(seen.exams.len(), 2, "{app}");
@@ -274,7 +290,10 @@ async fn a_hospital_records_an_examination_and_the_driver_renews_online_with_it(
         )
         .await
         .unwrap();
-    assert_eq!(detail["physical_exam"]["certificate_no"], number, "{app}: {detail}");
+    assert_eq!(
+        detail["physical_exam"]["certificate_no"], number,
+        "{app}: {detail}"
+    );
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'physical_exam.record'")
         .await;

@@ -76,6 +76,15 @@ pub trait PhysicalExams: Send + Sync {
         person: Option<&str>,
         page: PageRequest,
     ) -> PortResult<ListPage<ExamEntry>>;
+    /// The next `limit` examinations after `after_id`, in id order (the
+    /// export), filtered like the page.
+    async fn hospital_exams_after(
+        &self,
+        account_id: i64,
+        person: Option<&str>,
+        after_id: i64,
+        limit: i64,
+    ) -> PortResult<Vec<ExamEntry>>;
     async fn exam(&self, exam_id: i64) -> PortResult<Option<ExamFound>>;
     /// The person's newest examinations.
     async fn exams_of(&self, id_number: &str, limit: i64) -> PortResult<Vec<ExamEntry>>;

@@ -219,22 +219,7 @@ impl<'a> ExamDesk<'a> {
         person: Option<&str>,
         page: PageRequest,
     ) -> Result<ListPage<ExamEntry>, AppError> {
-        let typed = crate::domain::text::compact_upper(person.unwrap_or_default());
-        let person = if typed.is_empty() {
-            None
-        } else if let Ok(id) = ResidentId::parse(&typed) {
-            Some(id.as_str().to_string())
-        } else if let Ok(no) = CertificateNumber::parse(&typed) {
-            Some(no.as_str().to_string())
-        } else {
-            return Err(AppError::field(
-                "person",
-                Text::new(
-                    "请输入受检人的18位身份证明号码或17位身体条件证明编号",
-                    "Enter the examinee's 18-character ID number or the 17-character certificate number",
-                ),
-            ));
-        };
+        let person = exam_search(person)?;
         Ok(self
             .exams
             .hospital_exams(account_id, person.as_deref(), page)
@@ -441,6 +426,28 @@ impl<'a> ExamDesk<'a> {
         let exams = self.exams.exams_of(id_number, DRIVER_LIST_ROWS).await?;
         Ok(usable_exam(&exams, |e| &e.exam, class, self.today).cloned())
     }
+}
+
+/// The hospital's search as typed (an ID number or a certificate number,
+/// spaces and full-width digits allowed), as stored; None: no search.
+pub fn exam_search(person: Option<&str>) -> Result<Option<String>, AppError> {
+    let typed = crate::domain::text::compact_upper(person.unwrap_or_default());
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(id) = ResidentId::parse(&typed) {
+        return Ok(Some(id.as_str().to_string()));
+    }
+    if let Ok(no) = CertificateNumber::parse(&typed) {
+        return Ok(Some(no.as_str().to_string()));
+    }
+    Err(AppError::field(
+        "person",
+        Text::new(
+            "请输入受检人的18位身份证明号码或17位身体条件证明编号",
+            "Enter the examinee's 18-character ID number or the 17-character certificate number",
+        ),
+    ))
 }
 
 /// A choice from a list, or the field's message.

@@ -119,7 +119,8 @@ pub fn driver_line(lang: Lang, d: &super::drivers::UnitDriver) -> String {
     ])
 }
 
-fn header(lang: Lang, cells: &[(&str, &str)]) -> String {
+/// A file's first line: the BOM and the column names in the page's language.
+pub fn header(lang: Lang, cells: &[(&str, &str)]) -> String {
     let names: Vec<&str> = cells.iter().map(|(zh, en)| lang.pick(zh, en)).collect();
     format!("{}{}", csv::BOM, csv::row(&names))
 }

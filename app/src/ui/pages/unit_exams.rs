@@ -247,23 +247,26 @@ fn search(lang: Lang, person: String) -> impl IntoView {
 fn table(lang: Lang, page: ListPage<ExamEntry>, person: Option<String>) -> AnyView {
     if page.items.is_empty() {
         return view! {
-            <p>{match person {
+            <p>{match &person {
                 Some(_) => lang.pick("没有找到符合条件的体检记录。", "No examination matches."),
                 None => lang.pick("本院还没有录入体检结果。", "No examination has been recorded here yet."),
             }}</p>
         }
         .into_any();
     }
-    let keep: Vec<(&str, String)> = person.map(|p| vec![("person", p)]).unwrap_or_default();
-    let count = match lang {
-        Lang::Zh => format!("共{}条，第{}/{}页", page.total, page.page, page.pages()),
-        Lang::En => format!(
-            "{} examinations, page {} of {}",
-            page.total,
-            page.page,
-            page.pages()
+    let keep: Vec<(&str, String)> = person
+        .clone()
+        .map(|p| vec![("person", p)])
+        .unwrap_or_default();
+    let export = match &person {
+        Some(p) => format!(
+            "/unit/exams.csv?person={}",
+            crate::ui::encode_query_value(p)
         ),
+        None => "/unit/exams.csv".to_string(),
     };
+    let count =
+        crate::ui::components::filters::listing_count(lang, &page, ("条", "examinations"), export);
     let pager = pager(lang, &page, ("本院体检记录", "Examinations"), |n| {
         page_href("/unit/exams", &keep, "page", n)
     });
@@ -303,7 +306,7 @@ fn table(lang: Lang, page: ListPage<ExamEntry>, person: Option<String>) -> AnyVi
         })
         .collect_view();
     view! {
-        <p class="listing-count" role="status">{count}</p>
+        {count}
         <DataTable lang caption=("本院体检记录", "Examinations recorded here") columns=COLUMNS testid="unit-exams" dense=true>
             {rows}
         </DataTable>

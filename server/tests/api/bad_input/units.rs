@@ -76,6 +76,8 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/licence/end_unit_tie", WINDOW, &[("tie_id", "999999999")], Kind("NotFound", "没有找到这项驾驶证绑定")),
     ("/unit/drivers.csv", UNIT, &[("show", "everyone")], To("/unit/drivers?show=everyone")),
     ("/unit/drivers.csv", WINDOW, &[], Status(403, "此功能只面向单位用户")),
+    ("/unit/exams.csv", HOSPITAL, &[("person", "nobody")], To("/unit/exams?person=nobody")),
+    ("/unit/exams.csv", UNIT, &[], Status(403, "未获交管部门授权")),
     ("/unit/vehicles.csv", UNIT, &[("binding", "mine")], To("/unit/vehicles?binding=mine")),
     ("/unit/vehicles.csv", UNIT, &[("plate", "冀A'--")], To("/unit/vehicles?plate=")),
     ("/unit/violations.csv", UNIT, &[("status", "lost")], To("/unit/violations?status=lost")),

@@ -127,6 +127,7 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/exams/queue/{id}", PUBLIC),
     ("POST", "/api/unit/exams", OWN),
     ("GET", "/unit/exams", OWN),
+    ("GET", "/unit/exams.csv", OWN),
     ("POST", "/api/licence/physical", OWN),
     ("POST", "/api/unit/record_exam", EXAM),
     ("POST", "/api/unit/submit_certificate", EXAM),

@@ -253,6 +253,15 @@ impl crate::features::physical_exams::port::PhysicalExams for Fake {
     ) -> PortResult<ListPage<crate::features::physical_exams::ExamEntry>> {
         unimplemented!("{UNUSED}")
     }
+    async fn hospital_exams_after(
+        &self,
+        _: i64,
+        _: Option<&str>,
+        _: i64,
+        _: i64,
+    ) -> PortResult<Vec<crate::features::physical_exams::ExamEntry>> {
+        unimplemented!("{UNUSED}")
+    }
     async fn exam(
         &self,
         _: i64,
