@@ -8,6 +8,7 @@
 //! `accounts::session::require_unit_granted`.
 
 pub mod api;
+#[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod port;
