@@ -29,7 +29,7 @@ test('a hospital records an examination and the driver renews the licence online
   await logIn(desk, hospital(), /\/unit$/);
   await desk.getByRole('navigation', { name: '单位业务' }).getByRole('link', { name: '驾驶人体检' }).click();
   await expect(desk.getByRole('heading', { level: 1 })).toHaveText('驾驶人体检');
-  await desk.getByLabel('受检人身份证明号码').fill(driver.login);
+  await desk.getByLabel('受检人身份证明号码', { exact: true }).fill(driver.login);
   await desk.getByLabel('受检人姓名').fill(driver.name);
   await desk.getByLabel('身高（厘米）').fill('168');
   await desk.getByLabel('左眼视力').fill('4.8');
@@ -50,6 +50,11 @@ test('a hospital records an examination and the driver renews the licence online
   await desk.getByLabel('左眼视力').fill('4.9');
   await desk.getByRole('button', { name: '录入体检结果' }).click();
   await expect(desk.getByRole('status').first()).toContainText('体检结果已录入');
+  // Found again by the examinee's ID number, with the export of what was found.
+  await desk.getByLabel('受检人身份证明号码或证明编号').fill(driver.login);
+  await desk.getByRole('button', { name: '查询' }).click();
+  await expect(desk).toHaveURL(/person=/);
+  await expect(desk.getByRole('link', { name: /导出全部/ })).toHaveAttribute('href', /\/unit\/exams\.csv\?person=/);
   const row = desk.getByTestId('unit-exams').getByRole('row').filter({ hasText: driver.name }).first();
   await expect(row).toContainText('合格');
   const number = (await row.getByRole('cell').first().textContent()).trim();
