@@ -18,6 +18,7 @@ mod crash;
 mod csrf;
 mod delivery;
 mod demo_data;
+mod exam_queue;
 mod exams;
 mod fine_batches;
 mod fines;
