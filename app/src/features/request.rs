@@ -64,3 +64,21 @@ pub fn is_plain_form_post() -> bool {
             .is_some_and(|a| a.contains("application/json"))
     })
 }
+
+/// The cookie that keeps what a refused plain form had typed (one minute;
+/// the page fills the form with it and clears it: `ui::components::form::
+/// typed_values`). Never the address, never a password or a code.
+pub const TYPED_FORM_COOKIE: &str = "jgoptyped";
+
+/// Keeps what a refused plain form had typed for the page the browser goes
+/// back to (forms posted with JavaScript keep it in the page anyway).
+pub fn keep_typed(ports: &Ports, pairs: &[(&str, &str)]) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let mut typed = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        typed.append_pair(k, v);
+    }
+    super::accounts::session::set_cookie(ports, TYPED_FORM_COOKIE, &typed.finish(), 60, "Strict");
+}

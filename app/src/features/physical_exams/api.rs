@@ -22,8 +22,7 @@ use {
     crate::features::bindings::port::OwnerKey,
     crate::features::bindings::service::BindingDesk,
     crate::features::paging::PageRequest,
-    crate::features::request::{actor, ports, redirect_to},
-    crate::features::units::operators::keep_typed,
+    crate::features::request::{actor, keep_typed, ports, redirect_to},
     crate::ui::encode_query_value,
 };
 

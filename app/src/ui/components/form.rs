@@ -358,3 +358,52 @@ pub fn go_to(path: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }
+
+/// What a refused plain form had typed (kept by the server for a minute in
+/// [`TYPED_FORM_COOKIE`](crate::features::request::TYPED_FORM_COOKIE); read once, then cleared).
+pub fn typed_values() -> Vec<(String, String)> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::features::accounts::session::{request_cookie, set_cookie};
+        use crate::features::request::TYPED_FORM_COOKIE;
+        let Some(value) = request_cookie(TYPED_FORM_COOKIE) else {
+            return Vec::new();
+        };
+        if let Ok(ports) = crate::features::request::ports() {
+            set_cookie(&ports, TYPED_FORM_COOKIE, "", 0, "Strict");
+        }
+        form_urlencoded::parse(value.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Vec::new()
+    }
+}
+
+/// The value typed for `name`, or empty.
+pub fn typed_value(values: &[(String, String)], name: &str) -> String {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// A field's value signal, filled with what was typed for it.
+pub fn typed(values: &[(String, String)], name: &str) -> RwSignal<String> {
+    RwSignal::new(typed_value(values, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_value_is_found_by_name_and_missing_ones_are_empty() {
+        let values = vec![("login_name".to_string(), "调度员".to_string())];
+        assert_eq!(typed_value(&values, "login_name"), "调度员");
+        assert_eq!(typed_value(&values, "unit_code"), "");
+    }
+}

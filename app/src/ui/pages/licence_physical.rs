@@ -6,10 +6,9 @@
 use crate::domain::date::cst_date_time;
 use crate::features::physical_exams::{DriverPhysical, LicenceSubmitCertificate};
 use crate::i18n::{Lang, Text};
-use crate::ui::components::form::{server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{server_problem, typed, typed_values, ErrorSummary, TextField};
 use crate::ui::components::table::DataTable;
 use crate::ui::form_error_from_url;
-use crate::ui::pages::operator_login::{typed, typed_values};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 

@@ -5,7 +5,7 @@
 
 use crate::features::units::operators::{OperatorActivate, OperatorLogin};
 use crate::i18n::{use_lang, Text};
-use crate::ui::components::form::{server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{server_problem, typed, typed_values, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::DoneBanner;
 use crate::ui::components::sms_code::CodeField;
@@ -13,43 +13,6 @@ use crate::ui::form_error_from_url;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
-
-/// What a refused plain form had typed (kept by the server for a minute in
-/// [`TYPED_OPERATOR_COOKIE`]; read once, then cleared).
-pub fn typed_values() -> Vec<(String, String)> {
-    #[cfg(feature = "ssr")]
-    {
-        use crate::features::accounts::session::{request_cookie, set_cookie};
-        use crate::features::units::operators::TYPED_OPERATOR_COOKIE;
-        let Some(value) = request_cookie(TYPED_OPERATOR_COOKIE) else {
-            return Vec::new();
-        };
-        if let Ok(ports) = crate::features::request::ports() {
-            set_cookie(&ports, TYPED_OPERATOR_COOKIE, "", 0, "Strict");
-        }
-        form_urlencoded::parse(value.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        Vec::new()
-    }
-}
-
-/// The value typed for `name`, or empty.
-pub fn typed_value(values: &[(String, String)], name: &str) -> String {
-    values
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-/// A field's value signal, filled with what was typed for it.
-pub fn typed(values: &[(String, String)], name: &str) -> RwSignal<String> {
-    RwSignal::new(typed_value(values, name))
-}
 
 fn unit_code_label() -> Text {
     Text::new("单位代码", "Unit code")
@@ -181,17 +144,5 @@ pub fn OperatorActivatePage() -> impl IntoView {
             </form>
             <p><a href="/login/operator">{lang.pick("已激活？经办人登录", "Already active? Operator login")}</a></p>
         </Page>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_typed_value_is_found_by_name_and_missing_ones_are_empty() {
-        let values = vec![("login_name".to_string(), "调度员".to_string())];
-        assert_eq!(typed_value(&values, "login_name"), "调度员");
-        assert_eq!(typed_value(&values, "unit_code"), "");
     }
 }

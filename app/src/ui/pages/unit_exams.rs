@@ -12,13 +12,13 @@ use crate::features::paging::ListPage;
 use crate::features::physical_exams::{unit_exams, ExamEntry, RecordExam, UnitSubmitCertificate};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
-    group_class, server_problem, ErrorSummary, RadioGroup, TextField,
+    group_class, server_problem, typed, typed_value, typed_values, ErrorSummary, RadioGroup,
+    TextField,
 };
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
 use crate::ui::components::pager::{page_href, pager};
 use crate::ui::components::table::DataTable;
-use crate::ui::pages::operator_login::{typed, typed_value, typed_values};
 use crate::ui::pages::unit::{require_unit_page, UnitNav};
 use crate::ui::{form_error_from_url, require_login_redirect, today};
 use leptos::prelude::*;

@@ -9,11 +9,12 @@ use crate::features::units::operators::{
     ResendOperatorCode, UnitOperator,
 };
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{group_class, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{
+    group_class, server_problem, typed, typed_values, ErrorSummary, TextField,
+};
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
 use crate::ui::components::table::DataTable;
-use crate::ui::pages::operator_login::{typed, typed_values};
 use crate::ui::pages::unit::{require_unit_page, UnitNav};
 use crate::ui::{form_error_from_url, require_login_redirect};
 use leptos::prelude::*;

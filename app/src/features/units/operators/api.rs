@@ -15,30 +15,11 @@ use {
     super::service::{Added, OperatorDesk, OperatorForm},
     crate::features::accounts::service::login as login_service,
     crate::features::accounts::session::{
-        current_session, require_unit_agent, set_cookie, start_operator_session,
+        current_session, require_unit_agent, start_operator_session,
     },
-    crate::features::request::{actor, client_ip, is_plain_form_post, ports, redirect_to},
+    crate::features::request::{actor, client_ip, keep_typed, ports, redirect_to},
     crate::ui::encode_query_value,
 };
-
-/// The cookie that keeps what was typed into the add-operator form when a
-/// form posted without JavaScript was refused (one minute; the page fills
-/// the form with it and clears it). Never the address.
-pub const TYPED_OPERATOR_COOKIE: &str = "jgoptyped";
-
-/// Keeps what a refused plain form had typed (never a password or a
-/// code) for the page the browser goes back to.
-#[cfg(feature = "ssr")]
-pub(crate) fn keep_typed(ports: &crate::ports::Ports, pairs: &[(&str, &str)]) {
-    if !is_plain_form_post() {
-        return;
-    }
-    let mut typed = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        typed.append_pair(k, v);
-    }
-    set_cookie(ports, TYPED_OPERATOR_COOKIE, &typed.finish(), 60, "Strict");
-}
 
 /// Every operator of the unit.
 #[server(prefix = "/api", endpoint = "unit/operators")]
