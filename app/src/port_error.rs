@@ -93,6 +93,8 @@ pub mod constraint {
     pub const UNIT_SERVICE: &str = "unit_special_services_pkey";
     /// One licence photo per person (驾驶证照片).
     pub const LICENCE_PHOTO: &str = "licence_photos_pkey";
+    /// One temporary plate per vehicle waits for its buyer at a time.
+    pub const TEMPORARY_PLATE_AWAITING: &str = "temporary_plates_one_awaiting";
     /// One session per token.
     pub const SESSION_TOKEN: &str = "sessions_pkey";
 }

@@ -18,6 +18,7 @@ pub use crate::features::plates::port::*;
 pub use crate::features::port::{Actor, AuditTrail, Clock};
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
+pub use crate::features::temporary_plates::port::*;
 pub use crate::features::units::drivers::port::*;
 pub use crate::features::units::operators::port::*;
 pub use crate::features::units::port::*;
@@ -67,6 +68,8 @@ pub struct Ports {
     pub unit_operators: Arc<dyn UnitOperators>,
     /// Hospitals' examinations and certificates (驾驶人体检).
     pub physical_exams: Arc<dyn PhysicalExams>,
+    /// Dealers' temporary plates (临时号牌).
+    pub temporary_plates: Arc<dyn TemporaryPlates>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

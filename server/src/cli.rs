@@ -357,6 +357,24 @@ async fn write_demo_json(
         "vin": car.try_get::<String, _>("vin").unwrap_or_default(),
         "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
     });
+    // The new-car owners' new cars (not yet registered), for the dealer's
+    // temporary-plate journey: the VIN and the buyer's phone on record.
+    let mut new_cars = Vec::new();
+    for l in s.logins.iter().filter(|l| l.role_en.starts_with("New-car owner")) {
+        let car = sqlx::query(
+            "SELECT v.vin, p.phone FROM vehicles v JOIN persons p ON p.id_number = v.owner_id
+             WHERE v.owner_kind = 'person' AND v.owner_id = $1 AND v.plate IS NULL ORDER BY v.id LIMIT 1",
+        )
+        .bind(&l.login)
+        .fetch_one(&platform.store.pool)
+        .await
+        .map_err(|e| format!("finding the new car of {}: {e}", l.role_en))?;
+        new_cars.push(serde_json::json!({
+            "owner": l.login,
+            "vin": car.try_get::<String, _>("vin").unwrap_or_default(),
+            "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
+        }));
+    }
     let password = s
         .logins
         .first()
@@ -371,6 +389,7 @@ async fn write_demo_json(
         "clerk_unit_window": { "login": clerk, "password": password, "totp_key": TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).to_base32() },
         "owner_car": car,
         "owner_cars": s.owner_cars,
+        "new_cars": new_cars,
         "fleet_drivers_not_bound": s.fleet_drivers_not_bound,
         "fleet_drivers_bound": s.fleet_drivers_bound,
     });

@@ -150,6 +150,7 @@ pub async fn prepare_with_clock(
         units: shared.clone(),
         unit_drivers: shared.clone(),
         physical_exams: shared.clone(),
+        temporary_plates: shared.clone(),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

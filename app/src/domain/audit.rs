@@ -93,6 +93,26 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "提交身体条件证明",
         "Submitted a physical-condition certificate",
     ),
+    (
+        "temporary_plate.enter",
+        "录入临时号牌核发信息",
+        "Entered a temporary plate for the buyer to confirm",
+    ),
+    (
+        "temporary_plate.issue",
+        "核发临时号牌",
+        "Issued a temporary plate",
+    ),
+    (
+        "temporary_plate.withdraw",
+        "撤回临时号牌",
+        "Withdrew a temporary plate",
+    ),
+    (
+        "temporary_plate.revoke",
+        "注销临时号牌",
+        "Revoked a temporary plate",
+    ),
     ("operator.added", "添加经办人", "Added an operator"),
     (
         "operator.activated",

@@ -29,6 +29,7 @@ mod proptests;
 pub mod services;
 pub mod sms;
 pub mod staff;
+pub mod temporary_plate;
 pub mod text;
 pub mod totp;
 pub mod unit_driver;

@@ -25,6 +25,9 @@ pub enum OperatorService {
     /// A hospital's examinations and certificates (驾驶人体检和身体条件证明),
     /// offered only to a unit granted either.
     Medical,
+    /// A car dealer's temporary plates (临时号牌核发), offered only to a
+    /// dealer granted them.
+    TemporaryPlates,
 }
 
 coded_enum!(OperatorService {
@@ -33,6 +36,7 @@ coded_enum!(OperatorService {
     Drivers => ("drivers", "单位驾驶人管理", "The unit's drivers"),
     Plates => ("plates", "机动车预选号牌", "Plate-number pre-selection"),
     Medical => ("medical", "驾驶人体检和身体条件证明", "Driver examinations and certificates"),
+    TemporaryPlates => ("temporary_plates", "临时号牌核发", "Temporary plates"),
 });
 
 impl OperatorService {
@@ -42,14 +46,17 @@ impl OperatorService {
         kind: super::UnitKind,
         granted: &[super::SpecialService],
     ) -> Vec<OperatorService> {
-        use super::SpecialService::{PhysicalExam, SubmitPhysicalCertificate};
-        let medical = [PhysicalExam, SubmitPhysicalCertificate]
-            .iter()
-            .any(|s| s.allowed_for(kind) && granted.contains(s));
+        use super::SpecialService::{PhysicalExam, SubmitPhysicalCertificate, TemporaryPlates};
+        let has = |s: super::SpecialService| s.allowed_for(kind) && granted.contains(&s);
+        let medical = has(PhysicalExam) || has(SubmitPhysicalCertificate);
         OperatorService::ALL
             .iter()
             .copied()
-            .filter(|s| *s != OperatorService::Medical || medical)
+            .filter(|s| match s {
+                OperatorService::Medical => medical,
+                OperatorService::TemporaryPlates => has(TemporaryPlates),
+                _ => true,
+            })
             .collect()
     }
 }
@@ -326,6 +333,10 @@ mod tests {
             &[SpecialService::PhysicalExam]
         ));
         assert_eq!(OperatorService::offered(UnitKind::CarDealer, &[]).len(), 4);
+        let dealer = OperatorService::offered(UnitKind::CarDealer, &[SpecialService::TemporaryPlates]);
+        assert!(dealer.contains(&OperatorService::TemporaryPlates) && dealer.len() == 5);
+        let hospital = OperatorService::offered(UnitKind::Hospital, &[SpecialService::TemporaryPlates]);
+        assert!(!hospital.contains(&OperatorService::TemporaryPlates));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod physical_exams;
 pub mod plates;
 pub mod staff;
 pub mod supervision;
+pub mod temporary_plates;
 pub mod units;
 
 #[cfg(feature = "ssr")]

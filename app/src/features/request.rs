@@ -21,6 +21,35 @@ pub(crate) fn parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
+/// A QR code of `text` (an address), as an SVG a phone can scan.
+pub(crate) fn qr_svg(text: &str) -> String {
+    use qrcode::render::svg;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+/// This site's address as the browser reached it (`https` in production,
+/// where cookies are secure): what a printed QR code links to.
+pub(crate) fn site_origin(ports: &Ports) -> String {
+    let host = parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .unwrap_or_else(|| "localhost".into());
+    let scheme = if ports.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
 pub fn client_ip() -> String {
     parts()
         .and_then(|p| p.extensions.get::<ClientIp>().map(|ip| ip.0.clone()))

@@ -102,6 +102,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/exams/queue") view=exam_queue::ExamQueueListPage ssr=SsrMode::Async />
                 <Route path=path!("/exams/queue/:id") view=exam_queue::ExamQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/unit/exams") view=unit_exams::UnitExamsPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/temporary-plates") view=unit_temporary_plates::UnitTemporaryPlatesPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/temporary-plates/:id") view=temporary_plate_sheet::TemporaryPlateSheetPage ssr=SsrMode::Async />
+                <Route path=path!("/temporary-plates/check") view=temporary_plates::TemporaryPlateCheckPage ssr=SsrMode::Async />
+                <Route path=path!("/account/temporary-plates") view=temporary_plates::MyTemporaryPlatesPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/operators") view=unit_operators::UnitOperatorsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/audit") view=unit_audit::UnitAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
@@ -271,6 +275,7 @@ pub fn unit_page_for(asked_for: &str) -> Option<&'static str> {
         "/account/applications",
         "/account/apply",
         "/account/blacklist",
+        "/account/temporary-plates",
     ]
     .iter()
     .any(|p| under(p))

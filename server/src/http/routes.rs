@@ -264,6 +264,22 @@ pub fn pages() -> Vec<RouteEntry> {
             "/unit/exams",
             "hospital: examinations and certificates (驾驶人体检)",
         ),
+        page(
+            "/unit/temporary-plates",
+            "dealer: issue temporary plates (临时号牌核发)",
+        ),
+        page(
+            "/unit/temporary-plates/{id}",
+            "dealer: one temporary plate, printed or revoked",
+        ),
+        page(
+            "/temporary-plates/check",
+            "public: check a temporary plate (临时号牌查验)",
+        ),
+        page(
+            "/account/temporary-plates",
+            "buyer: my temporary plates (我的临时号牌)",
+        ),
         page("/unit/operators", "unit account: its operators (经办人)"),
         page("/unit/audit", "unit account: who did what (操作记录)"),
         page(

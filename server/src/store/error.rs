@@ -148,6 +148,11 @@ const CONSTRAINTS: &[(&str, &[&str], &str)] = &[
         "licence_photos.id_number",
     ),
     (c::SESSION_TOKEN, &[c::SESSION_TOKEN], "sessions.token_hash"),
+    (
+        c::TEMPORARY_PLATE_AWAITING,
+        &[c::TEMPORARY_PLATE_AWAITING],
+        "temporary_plates.vin",
+    ),
 ];
 
 /// The canonical name of a violated uniqueness constraint, from what the

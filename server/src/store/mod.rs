@@ -29,6 +29,7 @@ mod messages;
 mod owner_notices;
 mod payments;
 mod physical_exams;
+mod temporary_plates;
 mod plate_draws;
 mod plate_pools;
 mod plate_writes;

@@ -25,6 +25,7 @@ const SUPERVISOR: &str = "Supervisor";
 const ADMIN: &str = "Administrator";
 const UNIT: &str = "Road transport company (unit)";
 const HOSPITAL: &str = "Hospital (unit)";
+const DEALER: &str = "Car dealer (unit)";
 
 /// What a bad request must get.
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +51,7 @@ mod units;
 /// Entries that take no input at all.
 pub(crate) const NO_INPUT: &[&str] = &[
     "/api/licence/physical",
+    "/api/account/temporary_plates",
     "/api/my_account",
     "/api/logout",
     "/api/registration_windows",
@@ -87,6 +89,7 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/unit/violations",
     "/api/unit/drivers",
     "/api/unit/exams",
+    "/api/unit/temporary_plates",
     "/api/exams/queue_sessions",
     "/api/unit/audit",
 ];
@@ -446,7 +449,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     }
     let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
     for who in [
-        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN, UNIT, HOSPITAL,
+        ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN, UNIT, HOSPITAL, DEALER,
     ] {
         clients.push((who, logged_in(&app, who).await));
     }

@@ -44,6 +44,7 @@ mod security_events;
 mod sms;
 mod staff;
 mod staff_console;
+mod temporary_plates;
 mod unit_drivers;
 mod unit_fixtures;
 mod unit_operators;

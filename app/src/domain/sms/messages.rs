@@ -75,6 +75,38 @@ impl Sms {
         )
     }
 
+    pub fn temporary_plate_code(
+        dealer: &str,
+        model: &str,
+        vin_tail: &str,
+        from: &str,
+        until: &str,
+        code: &str,
+        minutes: i64,
+    ) -> Sms {
+        Sms::new(
+            SmsTemplate::TemporaryPlateCode,
+            &[dealer, model, vin_tail, from, until, code, &minutes.to_string()],
+        )
+    }
+
+    pub fn temporary_plate_issued(
+        dealer: &str,
+        vin_tail: &str,
+        number: &str,
+        from: &str,
+        until: &str,
+    ) -> Sms {
+        Sms::new(
+            SmsTemplate::TemporaryPlateIssued,
+            &[dealer, vin_tail, number, from, until],
+        )
+    }
+
+    pub fn temporary_plate_revoked(number: &str, dealer: &str, reason: &str) -> Sms {
+        Sms::new(SmsTemplate::TemporaryPlateRevoked, &[number, dealer, reason])
+    }
+
     pub fn unit_driver_bound(unit: &str) -> Sms {
         Sms::new(SmsTemplate::UnitDriverBound, &[unit])
     }

@@ -88,6 +88,15 @@ templates! {
     /// the next one is owed.
     PhysicalCertificateAccepted => ("physical_certificate_accepted", "身体条件证明已提交",
         "您的身体条件证明（编号${certificate}）已由${by}提交并审核通过，下次应在${next_due}前提交。"),
+    /// 临时号牌核发: the buyer's consent code, naming the dealer and the vehicle.
+    TemporaryPlateCode => ("temporary_plate_code", "临时号牌核发确认",
+        "${dealer}申请为您购买的机动车（${model}，车辆识别代号后六位${vin}）核发临时行驶车号牌，有效期${from}至${until}。验证码${code}，${minutes}分钟内有效。确是您购买的车辆请将验证码告诉销售人员；不是请勿告诉任何人。"),
+    /// The buyer is told the temporary plate is issued.
+    TemporaryPlateIssued => ("temporary_plate_issued", "临时号牌已核发",
+        "${dealer}已为您购买的机动车（车辆识别代号后六位${vin}）核发临时行驶车号牌${number}，有效期${from}至${until}。请在有效期内到车辆管理所办理注册登记，可先在交通安全综合服务管理平台预选号牌。"),
+    /// The buyer is told the temporary plate was revoked.
+    TemporaryPlateRevoked => ("temporary_plate_revoked", "临时号牌已注销",
+        "您的临时行驶车号牌${number}已由${dealer}注销，即日起不得使用。原因：${reason}。如有疑问，请拨打服务热线122。"),
     /// 机动车绑定成功.
     VehicleBound => ("vehicle_bound", "机动车绑定成功",
         "您已成功绑定机动车${plate}，可以在网上办理该车的相关业务。"),

@@ -200,6 +200,7 @@ pub fn require_unit_granted(
         PhysicalExam | SubmitPhysicalCertificate => {
             operator_may(&unit.0, &[OperatorService::Medical])?
         }
+        TemporaryPlates => operator_may(&unit.0, &[OperatorService::TemporaryPlates])?,
         _ if unit.0.operator.is_some() => return Err(unit_agent_only()),
         _ => {}
     }

@@ -98,7 +98,7 @@ pub async fn second_factor_step() -> Result<SecondFactorView, AppError> {
     Ok(SecondFactorView {
         username: step.username,
         enrol: step.enrol.map(|(key, uri)| Enrolment {
-            qr_svg: qr_svg(&uri),
+            qr_svg: crate::features::request::qr_svg(&uri),
             key,
             uri,
         }),
@@ -146,20 +146,6 @@ fn waiting_login() -> Result<String, AppError> {
                 ),
             )
         })
-}
-
-/// The QR code of an address, as an SVG an authenticator app can scan.
-#[cfg(feature = "ssr")]
-fn qr_svg(text: &str) -> String {
-    use qrcode::render::svg;
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => code
-            .render::<svg::Color>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
 }
 
 /// The administrator's list of staff accounts, one page (`page` from 1,

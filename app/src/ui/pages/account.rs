@@ -182,6 +182,9 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
         </dl>
         <h2 class="heading-l">{lang.pick("您可以办理的业务", "What you can do")}</h2>
         <ul class="service-list" data-testid="allowed-services">{allowed_view}</ul>
+        {(!is_unit).then(|| view! {
+            <p><a href="/account/temporary-plates">{lang.pick("我的临时号牌：查看经销商为您的新车核发的临时行驶车号牌", "My temporary plates: those a dealer issued for your new vehicle")}</a></p>
+        })}
         <h2 class="heading-l">{lang.pick("暂不能办理的业务", "What you cannot do yet")}</h2>
         <ul class="service-list" data-testid="refused-services">{refused_view}</ul>
     }

@@ -13,9 +13,10 @@ use leptos::prelude::*;
 /// The unit's menu, shown on every page a unit uses.
 #[component]
 pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
-    const ITEMS: [(&str, &str, &str); 10] = [
+    const ITEMS: [(&str, &str, &str); 11] = [
         ("/unit", "工作台", "Dashboard"),
         ("/unit/exams", "驾驶人体检", "Examinations"),
+        ("/unit/temporary-plates", "临时号牌", "Temporary plates"),
         ("/unit/vehicles", "单位车辆", "Vehicles"),
         ("/unit/violations", "违法处理", "Violations"),
         ("/unit/drivers", "驾驶人", "Drivers"),
@@ -45,33 +46,47 @@ pub struct UnitPages {
     granted: Option<Vec<crate::domain::unit_operator::OperatorService>>,
     /// The unit is a hospital granted examinations or certificates.
     medical: bool,
+    /// The unit is a car dealer granted temporary plates.
+    dealer: bool,
 }
 
 impl UnitPages {
     pub fn of_session() -> UnitPages {
         let account = crate::ui::session_account();
+        let granted = |service: crate::domain::SpecialService| {
+            account.as_ref().is_some_and(|a| match &a.role {
+                crate::features::accounts::AccountRole::Unit { kind, granted, .. } => {
+                    service.allowed_for(*kind) && granted.contains(&service)
+                }
+                _ => false,
+            })
+        };
         // The page lists the hospital's examinations: granted D8.
-        let medical = account.as_ref().is_some_and(|a| match &a.role {
-            crate::features::accounts::AccountRole::Unit { kind, granted, .. } => {
-                let exam = crate::domain::SpecialService::PhysicalExam;
-                exam.allowed_for(*kind) && granted.contains(&exam)
-            }
-            _ => false,
-        });
+        let medical = granted(crate::domain::SpecialService::PhysicalExam);
+        let dealer = granted(crate::domain::SpecialService::TemporaryPlates);
         UnitPages {
             granted: account.and_then(|a| a.operator).map(|o| o.services),
             medical,
+            dealer,
         }
     }
 
     pub fn may_open(&self, href: &str) -> bool {
         use crate::domain::unit_operator::OperatorService::*;
         let path = href.split('?').next().unwrap_or_default();
-        if path == "/unit/exams" && !self.medical {
+        if path == "/unit/exams" && !self.medical
+            || path.starts_with("/unit/temporary-plates") && !self.dealer
+        {
             return false;
         }
         let Some(granted) = &self.granted else {
             return true;
+        };
+        // One plate's page is part of the plates' service.
+        let path = if path.starts_with("/unit/temporary-plates/") {
+            "/unit/temporary-plates"
+        } else {
+            path
         };
         let needs = match path {
             "/unit" => return true,
@@ -80,6 +95,7 @@ impl UnitPages {
             "/unit/drivers" => Drivers,
             "/account/plates" => Plates,
             "/unit/exams" => Medical,
+            "/unit/temporary-plates" => TemporaryPlates,
             _ => return false,
         };
         granted.contains(&needs)
@@ -304,6 +320,9 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             <li><a href="/unit/violations">{lang.pick("查询绑定车辆的电子监控违法，处理不记分的违法并缴纳罚款", "See the camera-recorded violations of bound vehicles; handle those without points and pay the fines")}</a></li>
             <li><a href="/unit/drivers">{lang.pick("经驾驶人短信同意绑定其驾驶证，查询准驾车型、有效期、记分和状态；记分违法指定实际驾驶人处理", "Bind drivers' licences with their SMS consent and see class, validity, points and status; name the driver for a violation with points")}</a></li>
             <li><a href="/account/plates">{lang.pick("为本单位新车预选号牌", "Choose plate numbers for the unit's new vehicles")}</a></li>
+            {pages.may_open("/unit/temporary-plates").then(|| view! {
+                <li><a href="/unit/temporary-plates">{lang.pick("为本单位销售的新车核发临时行驶车号牌，打印、注销（经交管部门授权）", "Issue, print and revoke temporary plates for new vehicles the unit sold (granted by the traffic authority)")}</a></li>
+            })}
             {pages.may_open("/unit/exams").then(|| view! {
                 <li><a href="/unit/exams">{lang.pick("录入驾驶人体检结果，为驾驶人提交身体条件证明（经交管部门授权）", "Record drivers' examinations and submit their physical-condition certificates (granted by the traffic authority)")}</a></li>
             })}
@@ -325,17 +344,20 @@ mod tests {
         let agent = UnitPages {
             granted: None,
             medical: false,
+            dealer: false,
         };
         assert!(agent.may_open("/unit/audit") && agent.may_open("/unit/drivers"));
         assert!(!agent.may_open("/unit/exams"), "only a hospital examines");
         let hospital = UnitPages {
             granted: Some(vec![OperatorService::Medical]),
             medical: true,
+            dealer: false,
         };
         assert!(hospital.may_open("/unit/exams") && !hospital.may_open("/unit/drivers"));
         let operator = UnitPages {
             granted: Some(vec![OperatorService::Violations]),
             medical: true,
+            dealer: false,
         };
         assert!(!operator.may_open("/unit/exams"));
         assert!(operator.may_open("/unit"));
@@ -343,5 +365,13 @@ mod tests {
         assert!(!operator.may_open("/unit/vehicles"));
         assert!(!operator.may_open("/unit/operators"));
         assert!(!operator.may_open("/account/messages"));
+        assert!(!agent.may_open("/unit/temporary-plates"), "only a dealer issues plates");
+        let dealer = UnitPages {
+            granted: Some(vec![OperatorService::TemporaryPlates]),
+            medical: false,
+            dealer: true,
+        };
+        assert!(dealer.may_open("/unit/temporary-plates") && dealer.may_open("/unit/temporary-plates/7"));
+        assert!(!dealer.may_open("/unit/vehicles"));
     }
 }

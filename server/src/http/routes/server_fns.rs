@@ -96,6 +96,42 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "/api/licence/submit_certificate",
             "window holder: submit my certificate by its number (D9)",
         ),
+        server_fn_entry(
+            "/api/unit/temporary_plates",
+            "dealer: one page of its temporary plates (临时号牌)",
+        ),
+        server_fn_entry(
+            "/api/unit/temporary_plate",
+            "dealer: one of its plates, with the QR code",
+        ),
+        server_fn_entry(
+            "/api/unit/enter_temporary_plate",
+            "dealer: enter a plate; the buyer gets a code",
+        ),
+        server_fn_entry(
+            "/api/unit/resend_temporary_plate_code",
+            "dealer: send the buyer another code",
+        ),
+        server_fn_entry(
+            "/api/unit/issue_temporary_plate",
+            "dealer: issue the plate with the buyer's code",
+        ),
+        server_fn_entry(
+            "/api/unit/withdraw_temporary_plate",
+            "dealer: withdraw a plate awaiting its buyer",
+        ),
+        server_fn_entry(
+            "/api/unit/revoke_temporary_plate",
+            "dealer: revoke an issued plate (注销)",
+        ),
+        server_fn_entry(
+            "/api/temporary_plates/check",
+            "public: check a temporary plate (查验)",
+        ),
+        server_fn_entry(
+            "/api/account/temporary_plates",
+            "buyer: my temporary plates",
+        ),
         server_fn_entry("/api/login", "log in (登录)"),
         server_fn_entry("/api/logout", "log out (退出)"),
         server_fn_entry(

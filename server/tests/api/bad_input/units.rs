@@ -2,7 +2,7 @@
 //! drivers, the driver's own end of a binding included.
 
 use super::E::*;
-use super::{Case, ANON, HOSPITAL, ONLINE, UNIT, WINDOW};
+use super::{Case, ANON, DEALER, HOSPITAL, ONLINE, UNIT, WINDOW};
 
 #[rustfmt::skip]
 pub(super) const UNIT_CASES: &[Case] = &[
@@ -16,6 +16,30 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774")], Malformed),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774"), ("name", "BIG"), ("class", "C1"), ("examined_on", "2026-02-30"), ("height_cm", "1e3"), ("vision_left", "4.9"), ("vision_right", "5.4"), ("colour_vision", "normal"), ("hearing", "normal"), ("upper_limbs", "normal"), ("lower_limbs", "normal"), ("trunk_neck", "normal"), ("conclusion", "fit")], Field("height_cm", "100至230")),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "<script>"), ("name", "张三"), ("class", "C1"), ("examined_on", "1999-01-01"), ("height_cm", "170"), ("vision_left", "4.9"), ("vision_right", "4.9"), ("conclusion", "fit")], Field("examined_on", "30日内")),
+    ("/api/unit/temporary_plates", DEALER, &[("page", "-2")], Field("page", "页码应为从1开始的整数")),
+    ("/api/unit/temporary_plates", HOSPITAL, &[], Kind("NotAllowed", "未获交管部门授权")),
+    ("/api/unit/temporary_plates", DEALER, &[("query", "冀A'--")], Field("query", "请输入号牌号码、车辆识别代号")),
+    ("/api/unit/temporary_plates", DEALER, &[("query", "冀a·000001")], Status(200, "\"total\":0")),
+    ("/api/unit/temporary_plate", DEALER, &[("id", "x")], Malformed),
+    ("/api/unit/temporary_plate", DEALER, &[("id", "-1")], Kind("NotFound", "没有找到本单位核发的这副临时号牌")),
+    ("/api/unit/enter_temporary_plate", DEALER, &[("vin", "LSVAU2180N2123456")], Malformed),
+    ("/api/unit/enter_temporary_plate", DEALER, &[("vin", "<script>"), ("buyer_id_number", "110101199003077774"), ("buyer_name", "张三"), ("buyer_phone", "13800000000"), ("prefix", "冀A"), ("valid_from", "2026-02-30"), ("days", "15")], Field("vin", "车辆识别代号应为17位")),
+    ("/api/unit/enter_temporary_plate", DEALER, &[("vin", "LSVAU2180N2123456"), ("buyer_id_number", "110101199003077774"), ("buyer_name", "张三"), ("buyer_phone", "13800000000"), ("prefix", "京Z"), ("valid_from", "2026-02-30"), ("days", "99")], Field("prefix", "请选择注册登记地")),
+    ("/api/unit/resend_temporary_plate_code", DEALER, &[("id", "x")], Malformed),
+    ("/api/unit/resend_temporary_plate_code", DEALER, &[("id", "999999")], Kind("NotFound", "没有找到本单位核发的这副临时号牌")),
+    ("/api/unit/issue_temporary_plate", DEALER, &[("id", "1")], Malformed),
+    ("/api/unit/issue_temporary_plate", DEALER, &[("id", "999999"), ("code", "000000")], Kind("NotFound", "没有找到本单位核发的这副临时号牌")),
+    ("/api/unit/withdraw_temporary_plate", DEALER, &[("id", "1.5")], Malformed),
+    ("/api/unit/withdraw_temporary_plate", DEALER, &[("id", "999999")], Kind("NotFound", "没有找到本单位核发的这副临时号牌")),
+    ("/api/unit/revoke_temporary_plate", DEALER, &[("id", "1")], Malformed),
+    ("/api/unit/revoke_temporary_plate", DEALER, &[("id", "999999"), ("reason", "")], Field("reason", "请填写注销原因")),
+    ("/api/unit/revoke_temporary_plate", DEALER, &[("id", "999999"), ("reason", "退车")], Kind("NotFound", "没有找到本单位核发的这副临时号牌")),
+    ("/api/temporary_plates/check", ANON, &[("vin_tail", "123456")], Malformed),
+    ("/api/temporary_plates/check", ANON, &[("number", "")], Field("number", "请输入临时号牌号码")),
+    ("/api/temporary_plates/check", ANON, &[("number", "冀A000001"), ("vin_tail", "12")], Field("vin_tail", "后六位")),
+    ("/api/temporary_plates/check", ANON, &[("number", "冀A\u{0}1"), ("vin_tail", "123456")], Field("number", "6位数字")),
+    ("/api/temporary_plates/check", ANON, &[("number", "冀A999999"), ("vin_tail", "<b>x</b>")], Field("vin_tail", "后六位")),
+    ("/api/temporary_plates/check", ANON, &[("number", "冀A999999"), ("seal", "00")], Kind("NotAllowed", "二维码无效")),
     ("/api/unit/submit_certificate", HOSPITAL, &[("exam_id", "x")], Malformed),
     ("/api/unit/submit_certificate", HOSPITAL, &[("exam_id", "-1")], Kind("NotFound", "本院没有这条体检记录")),
     ("/api/licence/submit_certificate", WINDOW, &[], Malformed),

@@ -130,6 +130,19 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/unit/exams.csv", OWN),
     ("POST", "/api/licence/physical", OWN),
     ("POST", "/api/unit/record_exam", EXAM),
+    ("POST", "/api/unit/temporary_plates", OWN),
+    ("POST", "/api/account/temporary_plates", OWN),
+    ("GET", "/unit/temporary-plates", OWN),
+    ("GET", "/account/temporary-plates", OWN),
+    ("POST", "/api/unit/temporary_plate", PLATE),
+    ("GET", "/unit/temporary-plates/{id}", PLATE),
+    ("POST", "/api/unit/enter_temporary_plate", PLATE),
+    ("POST", "/api/unit/resend_temporary_plate_code", PLATE),
+    ("POST", "/api/unit/issue_temporary_plate", PLATE),
+    ("POST", "/api/unit/withdraw_temporary_plate", PLATE),
+    ("POST", "/api/unit/revoke_temporary_plate", PLATE),
+    ("POST", "/api/temporary_plates/check", PUBLIC),
+    ("GET", "/temporary-plates/check", PUBLIC),
     ("POST", "/api/unit/submit_certificate", EXAM),
     ("POST", "/api/licence/submit_certificate", EXAM),
     ("POST", "/api/unit/operators", OWN),
@@ -225,6 +238,7 @@ const GATEWAY: &str = "the gateway's notice: its signature is the check";
 const OPERATOR: &str = "a unit's operator: found only among the unit's own (WHERE account_id = the unit), another unit's is not found (unit_operators.rs)";
 const TIE: &str = "a unit's binding of a driver's licence: made with the driver's code; each side ends only its own (unit_drivers.rs)";
 const EXAM: &str = "a hospital's examination: recorded for the person the registry names by ID number and name; submitted only by the hospital that recorded it, or by the examinee with its number (physical_exams.rs)";
+const PLATE: &str = "a dealer's temporary plate: entered for the buyer the vehicle's sale record names, by ID number and name, issued with the buyer's code; found only among the dealer's own (WHERE dealer_account_id = the unit), another's is not found (temporary_plates/)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 
 /// (staff role, path, form, outcome).
