@@ -84,6 +84,9 @@ pub struct Ports {
     pub clock: Arc<dyn Clock>,
     /// True in production: cookies get `Secure`.
     pub secure_cookies: bool,
+    /// The platform's public address (`PLATFORM_PUBLIC_URL`), when set:
+    /// what printed QR codes link to.
+    pub public_url: Option<String>,
     /// Development mode (开发演示环境): every page says so.
     pub development: bool,
     /// This platform's province, cities, centres and fees (平台配置).

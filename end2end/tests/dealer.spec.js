@@ -24,15 +24,15 @@ test('a dealer issues a temporary plate, the buyer confirms it and anyone checks
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('临时号牌核发');
   // The VIN as pasted from the invoice, in lower case; a wrong name first.
   await page.getByLabel('车辆识别代号', { exact: true }).fill(car.vin.toLowerCase());
-  await page.getByLabel('购车人身份证明号码').fill(buyer.login);
-  await page.getByLabel('购车人姓名').fill('张冒名');
-  await page.getByLabel('购车人手机号码').fill(car.owner_phone);
+  await page.getByLabel('购车人身份证明号码', { exact: true }).fill(buyer.login);
+  await page.getByLabel('购车人姓名', { exact: true }).fill('张冒名');
+  await page.getByLabel('购车人手机号码', { exact: true }).fill(car.owner_phone);
   await page.getByLabel('有效天数').fill('10');
   await page.getByRole('button', { name: '发送验证码给购车人' }).press('Enter');
-  await expect(page.getByRole('alert').first()).toContainText('购车人姓名与身份证明不一致');
+  await expect(page.getByRole('alert').first()).toContainText('与该车销售信息不一致');
   await expect(page.getByLabel('车辆识别代号', { exact: true })).toHaveValue(car.vin.toLowerCase());
   await expect(page.getByLabel('有效天数')).toHaveValue('10');
-  await page.getByLabel('购车人姓名').fill(buyer.name);
+  await page.getByLabel('购车人姓名', { exact: true }).fill(buyer.name);
   await page.getByRole('button', { name: '发送验证码给购车人' }).click();
 
   // The buyer tells the code in person.
@@ -42,7 +42,7 @@ test('a dealer issues a temporary plate, the buyer confirms it and anyone checks
   await page.getByRole('button', { name: '确认并核发' }).click();
   await expect(page.getByRole('status').first()).toContainText('临时号牌已核发');
   const row = page.getByTestId('unit-temporary-plates').getByRole('row').filter({ hasText: car.vin }).first();
-  await expect(row).toContainText('有效');
+  await expect(row.getByRole('cell').nth(5)).toHaveText('有效');
   await row.getByRole('link', { name: /查看、打印或注销/ }).click();
   const number = (await page.getByTestId('plate-number').textContent()).trim();
   expect(number).toMatch(/^冀[A-Z]·\d{6}$/);
@@ -54,7 +54,7 @@ test('a dealer issues a temporary plate, the buyer confirms it and anyone checks
   const street = await browser.newContext();
   const passer = await street.newPage();
   await passer.goto(checkUrl);
-  await expect(passer.getByTestId('plate-check')).toContainText('有效');
+  await expect(passer.getByTestId('plate-check')).toContainText('有效：');
   await expect(passer.getByTestId('plate-check')).toContainText('二维码经核验');
   await expect(passer.getByText(buyer.login)).toHaveCount(0);
   const forged = checkUrl.replace(/seal=(.)/, (_, c) => `seal=${c === '0' ? '1' : '0'}`);

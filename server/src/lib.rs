@@ -166,6 +166,7 @@ pub async fn prepare_with_clock(
         passwords: Arc::new(hasher.clone()),
         clock,
         secure_cookies: config.secure_cookies(),
+        public_url: config.alipay.public_url.clone(),
         development: config.is_development(),
         profile,
     };

@@ -34,9 +34,13 @@ pub(crate) fn qr_svg(text: &str) -> String {
     }
 }
 
-/// This site's address as the browser reached it (`https` in production,
-/// where cookies are secure): what a printed QR code links to.
+/// This site's public address: `PLATFORM_PUBLIC_URL` when set (always
+/// in production, which takes payments), else as the browser reached it
+/// (development): what a printed QR code links to.
 pub(crate) fn site_origin(ports: &Ports) -> String {
+    if let Some(url) = &ports.public_url {
+        return url.trim_end_matches('/').to_string();
+    }
     let host = parts()
         .and_then(|p| {
             p.headers

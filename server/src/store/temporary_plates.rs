@@ -7,7 +7,9 @@ use super::query_builder::{Arg, Sql};
 use super::rows::{coded, date};
 use super::unit_drivers::driver_accounts_in;
 use super::{port, Store, StoreResult};
-use app::domain::temporary_plate::{plate_number, vin_tail, EarlierPlate, PlateState, Standing};
+use app::domain::temporary_plate::{
+    may_issue, plate_number, vin_tail, EarlierPlate, PlateState, Standing,
+};
 use app::domain::{Date, PhoneNumber, ResidentId, Sms, VehicleType};
 use app::features::paging::{ListPage, PageRequest};
 use app::features::temporary_plates::{check_path, TemporaryPlate};
@@ -15,6 +17,13 @@ use app::ports::*;
 use async_trait::async_trait;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+/// The seal's length: 128 bits of the HMAC.
+const SEAL_BYTES: usize = 16;
+/// A plate left waiting for its buyer this long lapses (is withdrawn) when
+/// another entry for the vehicle comes: a dealer who walked away blocks
+/// nobody for more than a day.
+const AWAITING_LAPSES_MS: i64 = 24 * 3_600_000;
 
 #[derive(sqlx::FromRow)]
 struct PlateRow {
@@ -88,10 +97,15 @@ impl Store {
     /// HMAC-SHA256 under the server's secret, domain-separated from the SMS
     /// codes' (whose messages start with a phone number), 128 bits in hex.
     fn seal_of(&self, number: &str, vin: &str, from: Date, until: Date) -> String {
+        let mac = self.seal_mac(number, vin, from, until);
+        hex::encode(&mac.finalize().into_bytes()[..SEAL_BYTES])
+    }
+
+    fn seal_mac(&self, number: &str, vin: &str, from: Date, until: Date) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.sms_code_key)
             .expect("HMAC takes a key of any length");
         mac.update(format!("temporary_plate|{number}|{vin}|{from}|{until}").as_bytes());
-        hex::encode(&mac.finalize().into_bytes()[..16])
+        mac
     }
 
     async fn plate_in(&self, tx: &mut super::Tx, id: i64) -> StoreResult<Option<PlateRow>> {
@@ -142,9 +156,10 @@ impl Store {
 impl TemporaryPlates for Store {
     async fn vehicle(&self, vin: &str) -> PortResult<Option<VehicleOnRecord>> {
         port("temporary_plate_vehicle", async {
-            let row: Option<(String, String, String, Option<String>, String, String, Option<String>)> =
+            type Row = (String, String, String, Option<String>, String, String, Option<String>, Option<String>);
+            let row: Option<Row> =
                 sqlx::query_as(
-                    "SELECT v.vin, v.brand, v.vehicle_type, v.plate, v.owner_kind, v.owner_id, p.name
+                    "SELECT v.vin, v.brand, v.vehicle_type, v.plate, v.owner_kind, v.owner_id, p.name, p.phone
                      FROM vehicles v
                      LEFT JOIN persons p ON v.owner_kind = 'person' AND p.id_number = v.owner_id
                      WHERE v.vin = $1",
@@ -152,7 +167,7 @@ impl TemporaryPlates for Store {
                 .bind(vin)
                 .fetch_optional(&self.pool)
                 .await?;
-            row.map(|(vin, model, kind, plate, owner_kind, owner_id, name)| {
+            row.map(|(vin, model, kind, plate, owner_kind, owner_id, name, phone)| {
                 Ok(VehicleOnRecord {
                     vin,
                     model,
@@ -160,6 +175,7 @@ impl TemporaryPlates for Store {
                     plate,
                     owner_id_number: (owner_kind == "person").then_some(owner_id),
                     owner_name: name,
+                    owner_phone: phone,
                 })
             })
             .transpose()
@@ -167,29 +183,47 @@ impl TemporaryPlates for Store {
         .await
     }
 
-    async fn earlier(&self, vin: &str) -> PortResult<Vec<EarlierPlate>> {
-        port("earlier_temporary_plates", async {
+    async fn enter(
+        &self,
+        new: &NewTemporaryPlate,
+        today: Date,
+        actor: &Actor,
+    ) -> PortResult<Result<i64, (String, String)>> {
+        port("enter_temporary_plate", async {
+            let now = self.clock.now_ms();
+            let mut tx = self.begin_write().await?;
+            // The vehicle's plates are read and added to under its lock, so
+            // two dealers cannot both pass the rules.
+            self.lock_keys(&mut tx, &[&format!("temporary-plate:{}", new.vin)])
+                .await?;
+            sqlx::query(
+                "UPDATE temporary_plates SET state = 'withdrawn', ended_at = $1
+                 WHERE vin = $2 AND state = 'awaiting_buyer' AND entered_at < $3",
+            )
+            .bind(now)
+            .bind(&new.vin)
+            .bind(now - AWAITING_LAPSES_MS)
+            .execute(&mut *tx)
+            .await?;
             let rows: Vec<(String, String)> = sqlx::query_as(
                 "SELECT state, valid_until FROM temporary_plates WHERE vin = $1 ORDER BY id",
             )
-            .bind(vin)
-            .fetch_all(&self.pool)
+            .bind(&new.vin)
+            .fetch_all(&mut *tx)
             .await?;
-            rows.into_iter()
+            let earlier = rows
+                .into_iter()
                 .map(|(state, until)| {
                     Ok(EarlierPlate {
                         state: coded("plate state", &state, PlateState::from_code)?,
                         valid_until: date("valid until", &until)?,
                     })
                 })
-                .collect()
-        })
-        .await
-    }
-
-    async fn enter(&self, new: &NewTemporaryPlate, actor: &Actor) -> PortResult<i64> {
-        port("enter_temporary_plate", async {
-            let mut tx = self.begin_write().await?;
+                .collect::<StoreResult<Vec<_>>>()?;
+            if let Err(rule) = may_issue(&earlier, today) {
+                tx.rollback().await?;
+                return Ok(Err(rule));
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO temporary_plates (dealer_account_id, operator_id, vin,
                    buyer_id_number, buyer_name, buyer_phone, valid_from, valid_until, state,
@@ -205,7 +239,7 @@ impl TemporaryPlates for Store {
             .bind(&new.buyer_phone)
             .bind(new.valid_from.to_string())
             .bind(new.valid_until.to_string())
-            .bind(self.clock.now_ms())
+            .bind(now)
             .fetch_one(&mut *tx)
             .await?;
             let number = plate_number(&new.prefix, id);
@@ -226,7 +260,7 @@ impl TemporaryPlates for Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(id)
+            Ok(Ok(id))
         })
         .await
     }
@@ -392,7 +426,13 @@ impl TemporaryPlates for Store {
         .await
     }
 
-    fn seal(&self, number: &str, vin: &str, from: Date, until: Date) -> String {
-        self.seal_of(number, vin, from, until)
+    fn seal_matches(&self, plate: &TemporaryPlate, seal: &str) -> bool {
+        let Ok(bytes) = hex::decode(seal) else {
+            return false;
+        };
+        self.seal_mac(&plate.number, &plate.vin, plate.valid_from, plate.valid_until)
+            .verify_truncated_left(&bytes)
+            .is_ok()
+            && bytes.len() == SEAL_BYTES
     }
 }

@@ -24,6 +24,7 @@ use {
     crate::ui::encode_query_value,
 };
 
+#[cfg(feature = "ssr")]
 const PAGE: &str = "/unit/temporary-plates";
 
 /// One page (50 rows) of the plates the dealer entered; `query`: a plate
@@ -84,7 +85,7 @@ pub async fn enter_temporary_plate(
     };
     match TemporaryPlateDesk::of(&ports).enter(&account, &form, &actor()).await {
         Ok(id) => {
-            redirect_to(&format!("{PAGE}?code={id}#code"));
+            redirect_to(&format!("{PAGE}?code={id}#code-step"));
             Ok(id)
         }
         Err(e) => {
@@ -113,7 +114,7 @@ pub async fn resend_temporary_plate_code(id: i64) -> Result<String, AppError> {
     let phone = TemporaryPlateDesk::of(&ports)
         .resend(&account, id, &actor())
         .await?;
-    redirect_to(&format!("{PAGE}?code={id}&resent=1#code"));
+    redirect_to(&format!("{PAGE}?code={id}&resent=1#code-step"));
     Ok(phone)
 }
 

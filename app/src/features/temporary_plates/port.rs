@@ -2,7 +2,6 @@
 //! issued and revoked, and the seal their QR codes carry.
 
 use super::TemporaryPlate;
-use crate::domain::temporary_plate::EarlierPlate;
 use crate::domain::{Date, VehicleType};
 use crate::features::paging::{ListPage, PageRequest};
 use crate::features::port::Actor;
@@ -22,6 +21,8 @@ pub struct VehicleOnRecord {
     pub owner_id_number: Option<String>,
     /// The owner's name as the registry holds it.
     pub owner_name: Option<String>,
+    /// The owner's mobile number on record (the buyer's code goes there).
+    pub owner_phone: Option<String>,
 }
 
 /// A plate to enter, waiting for the buyer's code.
@@ -51,12 +52,16 @@ pub struct PlateFound {
 #[async_trait]
 pub trait TemporaryPlates: Send + Sync {
     async fn vehicle(&self, vin: &str) -> PortResult<Option<VehicleOnRecord>>;
-    /// The vehicle's plates so far, any dealer's.
-    async fn earlier(&self, vin: &str) -> PortResult<Vec<EarlierPlate>>;
-    /// Enters the plate, waiting for the buyer; audits. A vehicle with a
-    /// plate waiting already is a conflict
-    /// (`constraint::TEMPORARY_PLATE_AWAITING`).
-    async fn enter(&self, new: &NewTemporaryPlate, actor: &Actor) -> PortResult<i64>;
+    /// Enters the plate, waiting for the buyer, if the vehicle's plates so
+    /// far (any dealer's) allow another (`may_issue`, checked in the
+    /// transaction that inserts, the vehicle locked); a plate left waiting
+    /// for a day lapses first. Audits. Answers the id, or why not.
+    async fn enter(
+        &self,
+        new: &NewTemporaryPlate,
+        today: Date,
+        actor: &Actor,
+    ) -> PortResult<Result<i64, (String, String)>>;
     async fn plate(&self, id: i64, today: Date) -> PortResult<Option<PlateFound>>;
     async fn by_number(&self, number: &str, today: Date) -> PortResult<Option<PlateFound>>;
     /// Issues a waiting plate (the buyer's code was right); tells the
@@ -78,7 +83,8 @@ pub trait TemporaryPlates: Send + Sync {
     ) -> PortResult<ListPage<TemporaryPlate>>;
     /// The plates issued to this buyer, newest first.
     async fn buyer_plates(&self, id_number: &str, today: Date) -> PortResult<Vec<TemporaryPlate>>;
-    /// The seal of a plate's QR code: a MAC under the server's secret over
-    /// the number, the VIN and the dates, so a changed code is refused.
-    fn seal(&self, number: &str, vin: &str, from: Date, until: Date) -> String;
+    /// Whether `seal` is the seal of this plate's QR code: a MAC under the
+    /// server's secret over the number, the VIN and the dates, compared in
+    /// constant time, so a changed code is refused.
+    fn seal_matches(&self, plate: &TemporaryPlate, seal: &str) -> bool;
 }

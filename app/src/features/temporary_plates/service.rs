@@ -6,7 +6,8 @@
 use super::port::{NewTemporaryPlate, PlateFound, TemporaryPlates};
 use super::{PlateCheck, TemporaryPlate, BUYER_CODE_PURPOSE};
 use crate::domain::temporary_plate::{
-    may_issue, parse_number, revocation_reason, valid_until, vin_tail, PlateState, Standing,
+    may_issue, parse_number, revocation_reason, valid_until, vin_tail, EarlierPlate, PlateState,
+    Standing,
 };
 use crate::domain::{Date, PersonName, PhoneNumber, ResidentId, Sms, Vin};
 use crate::error::{AppError, FieldCheck};
@@ -160,27 +161,31 @@ impl<'a> TemporaryPlateDesk<'a> {
                 Some(v) if v.plate.is_some() => check.push(
                     "vin",
                     Text::new(
-                        format!("该车已注册登记（号牌{}），不需要临时号牌", v.plate.unwrap_or_default()),
+                        "该车已注册登记，不需要临时号牌",
                         "This vehicle is registered already and needs no temporary plate",
                     ),
                 ),
                 Some(v) => {
-                    if let Some(id) = &id {
-                        if v.owner_id_number.as_deref() != Some(id.as_str()) {
+                    // One answer for another buyer and a wrong name, so the
+                    // form tells nobody who bought what.
+                    if let (Some(id), Some(name)) = (&id, &name) {
+                        if v.owner_id_number.as_deref() != Some(id.as_str())
+                            || v.owner_name.as_deref() != Some(name.as_str())
+                        {
                             check.push(
                                 "buyer_id_number",
                                 Text::new(
-                                    "该车销售信息中的购车人不是这个身份证明号码，请核对销售发票",
-                                    "The vehicle's sale record names another buyer: check the sales invoice",
+                                    "购车人的身份证明号码、姓名与该车销售信息不一致，请核对身份证明和销售发票",
+                                    "The buyer's ID number and name do not match the vehicle's sale record: check the identity document and the sales invoice",
                                 ),
                             );
-                        } else if let Some(name) = &name {
-                            if v.owner_name.as_deref() != Some(name.as_str()) {
+                        } else if let Some(phone) = &phone {
+                            if v.owner_phone.as_deref() != Some(phone.as_str()) {
                                 check.push(
-                                    "buyer_name",
+                                    "buyer_phone",
                                     Text::new(
-                                        "购车人姓名与身份证明不一致，请核对",
-                                        "The buyer's name does not match the identity document",
+                                        "与购车人在公安交通管理部门登记的手机号码不一致。号码已变更的，请购车人先办理联系方式变更",
+                                        "This is not the buyer's mobile number on record. If it changed, the buyer changes their contact details first",
                                     ),
                                 );
                             }
@@ -197,8 +202,6 @@ impl<'a> TemporaryPlateDesk<'a> {
             phone.expect("checked"),
         );
         let (from, until) = (from.expect("checked"), until.expect("checked"));
-        let earlier = self.plates.earlier(vin.as_str()).await?;
-        may_issue(&earlier, self.today).map_err(refused)?;
         let new = NewTemporaryPlate {
             dealer_account_id: dealer.account_id,
             vin: vin.as_str().to_string(),
@@ -209,17 +212,21 @@ impl<'a> TemporaryPlateDesk<'a> {
             valid_from: from,
             valid_until: until,
         };
-        let plate_id = match self.plates.enter(&new, actor).await {
-            Ok(id) => id,
+        let plate_id = match self.plates.enter(&new, self.today, actor).await {
+            Ok(Ok(id)) => id,
+            Ok(Err(rule)) => return Err(refused(rule)),
+            // Another entry for the vehicle got in between.
             Err(PortError::Conflict(c)) if c == constraint::TEMPORARY_PLATE_AWAITING => {
-                return Err(refused(may_issue(
-                    &[crate::domain::temporary_plate::EarlierPlate {
-                        state: PlateState::AwaitingBuyer,
-                        valid_until: until,
-                    }],
-                    self.today,
-                )
-                .unwrap_err()))
+                return Err(refused(
+                    may_issue(
+                        &[EarlierPlate {
+                            state: PlateState::AwaitingBuyer,
+                            valid_until: until,
+                        }],
+                        self.today,
+                    )
+                    .expect_err("a plate waits"),
+                ))
             }
             Err(e) => return Err(e.into()),
         };
@@ -290,6 +297,12 @@ impl<'a> TemporaryPlateDesk<'a> {
         let found = self.own(dealer, plate_id).await?;
         if found.plate.state != PlateState::AwaitingBuyer {
             return Err(not_waiting(&found));
+        }
+        if found.plate.valid_until < self.today {
+            return Err(refused((
+                "这副临时号牌的有效期已过，不能再核发：请撤回后重新录入".into(),
+                "This plate's dates have passed and it cannot be issued: withdraw it and enter it again".into(),
+            )));
         }
         let phone = buyer_phone(&found)?;
         self.sms
@@ -404,10 +417,9 @@ impl<'a> TemporaryPlateDesk<'a> {
             .filter(|f| f.plate.issued_at_ms.is_some());
         let sealed = match (seal.map(str::trim).filter(|s| !s.is_empty()), vin_tail_typed) {
             (Some(seal), _) => {
-                let genuine = found.as_ref().is_some_and(|f| {
-                    let p = &f.plate;
-                    self.plates.seal(&p.number, &p.vin, p.valid_from, p.valid_until) == seal
-                });
+                let genuine = found
+                    .as_ref()
+                    .is_some_and(|f| self.plates.seal_matches(&f.plate, seal));
                 if !genuine {
                     return Err(refused((
                         "二维码无效：号牌信息与发牌记录不符，可能是伪造或被改动的号牌。请向公安交通管理部门举报，或拨打122".into(),

@@ -10,7 +10,7 @@ use crate::features::temporary_plates::{
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{server_problem, typed, typed_values, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::components::page_data::{summary_row, when_loaded};
+use crate::ui::components::page_data::{summary_row, when_loaded, PostedError};
 use crate::ui::pages::unit::{require_unit_page, UnitNav};
 use crate::ui::pages::unit_temporary_plates::{plate_standing_tag, PAGE};
 use crate::ui::{form_error_from_url, require_login_redirect};
@@ -93,7 +93,12 @@ fn sheet(lang: Lang, sheet: PlateSheet) -> AnyView {
                 "打印：使用浏览器的打印功能（Ctrl+P），打印时不含菜单和按钮。号牌放置在前后挡风玻璃内侧右下角。",
                 "To print, use the browser's print (Ctrl+P); menus and buttons are left out. Place the plate inside the windscreen and the rear window, lower right.",
             )}</p>
-            {revocable.then(|| revoke_form(lang, p.id))}
+            {if revocable {
+                revoke_form(lang, p.id).into_any()
+            } else {
+                // A refusal posted meanwhile (expired, revoked already) still shows.
+                view! { <PostedError lang paths=vec![RevokeTemporaryPlate::PATH] /> }.into_any()
+            }}
         </div>
     }
     .into_any()

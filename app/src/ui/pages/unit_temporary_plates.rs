@@ -192,7 +192,7 @@ fn code_panel(lang: Lang, sheet: PlateSheet) -> AnyView {
     let resent = use_query_map().with_untracked(|q| q.get("resent").is_some());
     let id = p.id.to_string();
     view! {
-        <section class="panel" id="code" aria-labelledby="code-heading">
+        <section class="panel" id="code-step" aria-labelledby="code-heading">
             <h2 class="heading-m" id="code-heading">{lang.pick("输入购车人收到的验证码", "Enter the code the buyer received")}</h2>
             <p role="status">{match lang {
                 Lang::Zh => format!("{}已向购车人{}的手机{}发送验证码（车辆识别代号{}，{}，有效期{}至{}）。请购车人核对短信内容后当面告知验证码。",
@@ -260,7 +260,7 @@ pub(crate) fn plate_standing_tag(lang: Lang, s: Standing) -> impl IntoView {
 
 fn action(lang: Lang, p: &TemporaryPlate) -> AnyView {
     let (href, zh, en) = match p.state {
-        PlateState::AwaitingBuyer => (format!("{PAGE}?code={}#code", p.id), "输入验证码", "Enter the code"),
+        PlateState::AwaitingBuyer => (format!("{PAGE}?code={}#code-step", p.id), "输入验证码", "Enter the code"),
         PlateState::Issued => (format!("{PAGE}/{}", p.id), "查看、打印或注销", "View, print or revoke"),
         _ => return "—".into_any(),
     };

@@ -116,6 +116,7 @@ async fn a_dealer_issues_a_plate_the_buyer_confirms_and_anyone_checks_it(app: Te
     let err = app.call_fn(&dealer, form).await.unwrap_err();
     assert_eq!(fields(&err), ["vin"], "{app}: {err}");
     assert!(err.to_string().contains("已注册登记"), "{app}: {err}");
+    assert!(!err.to_string().contains("冀"), "{app}: the plate is not told: {err}");
     let (other, _) = app.demo_login("Window-registered individual (owner)");
     let mut form = entry(&app, &b, "15");
     form.buyer_id_number = other;
@@ -124,7 +125,12 @@ async fn a_dealer_issues_a_plate_the_buyer_confirms_and_anyone_checks_it(app: Te
     let mut form = entry(&app, &b, "15");
     form.buyer_name = "张冒名".into();
     let err = app.call_fn(&dealer, form).await.unwrap_err();
-    assert_eq!(fields(&err), ["buyer_name"], "{app}: {err}");
+    assert_eq!(fields(&err), ["buyer_id_number"], "{app}: the same answer: {err}");
+    // A phone that is not the buyer's on record gets no code.
+    let mut form = entry(&app, &b, "15");
+    form.buyer_phone = if phone == "13900000000" { "13900000001".into() } else { "13900000000".into() };
+    let err = app.call_fn(&dealer, form).await.unwrap_err();
+    assert_eq!(fields(&err), ["buyer_phone"], "{app}: {err}");
     assert_eq!(app.count("SELECT COUNT(*) FROM temporary_plates").await, 0, "{app}: nothing kept");
 
     // Entered: waiting for the buyer, who got a code naming the dealer and the car.
