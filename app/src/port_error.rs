@@ -95,6 +95,8 @@ pub mod constraint {
     pub const LICENCE_PHOTO: &str = "licence_photos_pkey";
     /// One temporary plate per vehicle waits for its buyer at a time.
     pub const TEMPORARY_PLATE_AWAITING: &str = "temporary_plates_one_awaiting";
+    /// A school enters a person once while the entry is live.
+    pub const LEARNER_ENTRY_ONCE: &str = "learner_entries_once";
     /// One session per token.
     pub const SESSION_TOKEN: &str = "sessions_pkey";
 }

@@ -11,6 +11,7 @@ pub use crate::features::applications::port::*;
 pub use crate::features::bindings::port::*;
 pub use crate::features::exams::port::*;
 pub use crate::features::fines::port::*;
+pub use crate::features::learners::port::*;
 pub use crate::features::messages::port::*;
 pub use crate::features::photos::port::*;
 pub use crate::features::physical_exams::port::*;
@@ -70,6 +71,8 @@ pub struct Ports {
     pub physical_exams: Arc<dyn PhysicalExams>,
     /// Dealers' temporary plates (临时号牌).
     pub temporary_plates: Arc<dyn TemporaryPlates>,
+    /// Driving schools' learners (驾校学员).
+    pub learners: Arc<dyn LearnerEntries>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

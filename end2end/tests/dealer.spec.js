@@ -14,7 +14,7 @@ function dealer() {
 }
 
 test('a dealer issues a temporary plate, the buyer confirms it and anyone checks it', async ({ page, browser }, info) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const buyer = account(info, 'New-car owner');
   const car = demo().new_cars.find((c) => c.owner === buyer.login);
   expect(car, 'the buyer has a new car').toBeTruthy();
@@ -74,7 +74,7 @@ test('a dealer issues a temporary plate, the buyer confirms it and anyone checks
 
   // Revoked: the check says so.
   await page.getByLabel('注销原因').fill('退车');
-  await page.getByRole('button', { name: '注销' }).click();
+  await page.getByRole('button', { name: '注销', exact: true }).click({ timeout: 15_000 });
   await expect(page.getByRole('status').first()).toContainText('已注销');
   await passer.goto(checkUrl);
   await expect(passer.getByTestId('plate-check')).toContainText('已注销');

@@ -151,6 +151,7 @@ pub async fn prepare_with_clock(
         unit_drivers: shared.clone(),
         physical_exams: shared.clone(),
         temporary_plates: shared.clone(),
+        learners: shared.clone(),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

@@ -93,6 +93,18 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "提交身体条件证明",
         "Submitted a physical-condition certificate",
     ),
+    ("learner.enter", "预录入学员", "Entered a learner"),
+    (
+        "learner.confirm",
+        "学员短信确认预录入",
+        "The learner confirmed the entry by SMS",
+    ),
+    ("learner.withdraw", "撤回学员预录入", "Withdrew a learner's entry"),
+    (
+        "learner.register",
+        "为学员注册平台账户",
+        "Registered a learner's platform account",
+    ),
     (
         "temporary_plate.enter",
         "录入临时号牌核发信息",

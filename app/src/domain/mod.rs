@@ -16,6 +16,7 @@ pub mod exam;
 pub mod fleet;
 pub mod fulfilment;
 pub mod identity;
+pub mod learner_entry;
 pub mod licence;
 pub mod organisation_code;
 pub mod password;

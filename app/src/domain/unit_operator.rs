@@ -28,6 +28,9 @@ pub enum OperatorService {
     /// A car dealer's temporary plates (临时号牌核发), offered only to a
     /// dealer granted them.
     TemporaryPlates,
+    /// A driving school's learners (学员业务): pre-entry, registration and
+    /// bookings, offered only to a school granted any of them.
+    Learners,
 }
 
 coded_enum!(OperatorService {
@@ -37,6 +40,7 @@ coded_enum!(OperatorService {
     Plates => ("plates", "机动车预选号牌", "Plate-number pre-selection"),
     Medical => ("medical", "驾驶人体检和身体条件证明", "Driver examinations and certificates"),
     TemporaryPlates => ("temporary_plates", "临时号牌核发", "Temporary plates"),
+    Learners => ("learners", "驾校学员业务", "The school's learners"),
 });
 
 impl OperatorService {
@@ -46,7 +50,7 @@ impl OperatorService {
         kind: super::UnitKind,
         granted: &[super::SpecialService],
     ) -> Vec<OperatorService> {
-        use super::SpecialService::{PhysicalExam, SubmitPhysicalCertificate, TemporaryPlates};
+        use super::SpecialService::*;
         let has = |s: super::SpecialService| s.allowed_for(kind) && granted.contains(&s);
         let medical = has(PhysicalExam) || has(SubmitPhysicalCertificate);
         OperatorService::ALL
@@ -55,6 +59,11 @@ impl OperatorService {
             .filter(|s| match s {
                 OperatorService::Medical => medical,
                 OperatorService::TemporaryPlates => has(TemporaryPlates),
+                OperatorService::Learners => {
+                    has(LearnerAppointmentQuery)
+                        || has(LearnerPreEntry)
+                        || has(LearnerWindowRegistration)
+                }
                 _ => true,
             })
             .collect()

@@ -17,6 +17,7 @@ pub mod applications;
 pub mod bindings;
 pub mod exams;
 pub mod fines;
+pub mod learners;
 pub mod messages;
 pub mod paging;
 pub mod photos;

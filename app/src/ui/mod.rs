@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/exams/queue") view=exam_queue::ExamQueueListPage ssr=SsrMode::Async />
                 <Route path=path!("/exams/queue/:id") view=exam_queue::ExamQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/unit/exams") view=unit_exams::UnitExamsPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/learners") view=unit_learners::UnitLearnersPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/temporary-plates") view=unit_temporary_plates::UnitTemporaryPlatesPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/temporary-plates/:id") view=temporary_plate_sheet::TemporaryPlateSheetPage ssr=SsrMode::Async />
                 <Route path=path!("/temporary-plates/check") view=temporary_plates::TemporaryPlateCheckPage ssr=SsrMode::Async />

@@ -149,6 +149,11 @@ const CONSTRAINTS: &[(&str, &[&str], &str)] = &[
     ),
     (c::SESSION_TOKEN, &[c::SESSION_TOKEN], "sessions.token_hash"),
     (
+        c::LEARNER_ENTRY_ONCE,
+        &[c::LEARNER_ENTRY_ONCE],
+        "learner_entries.school_account_id, learner_entries.id_number",
+    ),
+    (
         c::TEMPORARY_PLATE_AWAITING,
         &[c::TEMPORARY_PLATE_AWAITING],
         "temporary_plates.vin",

@@ -28,6 +28,7 @@ mod licence_photos;
 mod messages;
 mod owner_notices;
 mod payments;
+mod learner_entries;
 mod physical_exams;
 mod temporary_plates;
 mod plate_draws;

@@ -65,7 +65,8 @@ impl Registry for Store {
     async fn windows(&self) -> PortResult<Vec<RegistrationWindow>> {
         port("windows", async {
             let rows: Vec<WindowRow> = sqlx::query_as(
-                "SELECT id, name, address, phone, serves FROM registration_windows ORDER BY id",
+                "SELECT id, name, address, phone, serves FROM registration_windows
+                 WHERE school_account_id IS NULL ORDER BY id",
             )
             .fetch_all(&self.pool)
             .await?;

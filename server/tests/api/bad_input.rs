@@ -26,6 +26,7 @@ const ADMIN: &str = "Administrator";
 const UNIT: &str = "Road transport company (unit)";
 const HOSPITAL: &str = "Hospital (unit)";
 const DEALER: &str = "Car dealer (unit)";
+const SCHOOL: &str = "Driving school (unit)";
 
 /// What a bad request must get.
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +91,7 @@ const ANY_FORM_READS: &[&str] = &[
     "/api/unit/drivers",
     "/api/unit/exams",
     "/api/unit/temporary_plates",
+    "/api/unit/learners",
     "/api/exams/queue_sessions",
     "/api/unit/audit",
 ];
@@ -450,6 +452,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     let mut clients: Vec<(&str, reqwest::Client)> = vec![(ANON, new_client())];
     for who in [
         ONLINE, WINDOW, LEARNER, NEW_CAR, CLERK, CENTRE, SUPERVISOR, ADMIN, UNIT, HOSPITAL, DEALER,
+        SCHOOL,
     ] {
         clients.push((who, logged_in(&app, who).await));
     }

@@ -24,6 +24,7 @@ mod fine_batches;
 mod fines;
 mod hardening;
 mod jobs;
+mod learners;
 mod licence_photos;
 mod login_alerts;
 mod messages;

@@ -107,6 +107,17 @@ impl Sms {
         Sms::new(SmsTemplate::TemporaryPlateRevoked, &[number, dealer, reason])
     }
 
+    pub fn learner_entry_code(school: &str, class: &str, code: &str, minutes: i64) -> Sms {
+        Sms::new(
+            SmsTemplate::LearnerEntryCode,
+            &[school, class, code, &minutes.to_string()],
+        )
+    }
+
+    pub fn learner_registered(school: &str) -> Sms {
+        Sms::new(SmsTemplate::LearnerRegistered, &[school])
+    }
+
     pub fn unit_driver_bound(unit: &str) -> Sms {
         Sms::new(SmsTemplate::UnitDriverBound, &[unit])
     }

@@ -97,6 +97,12 @@ templates! {
     /// The buyer is told the temporary plate was revoked.
     TemporaryPlateRevoked => ("temporary_plate_revoked", "临时号牌已注销",
         "您的临时行驶车号牌${number}已由${dealer}注销，即日起不得使用。原因：${reason}。如有疑问，请拨打服务热线122。"),
+    /// 学员预录入: the learner's code, naming the school and the class.
+    LearnerEntryCode => ("learner_entry_code", "学员预录入确认",
+        "${school}已将您预录入为该校学员（申请准驾车型${class}），并将为您注册交通安全综合服务管理平台账户。验证码${code}，${minutes}分钟内有效。确是您本人报名请将验证码告诉驾校经办人；不是请勿告诉任何人。"),
+    /// 学员用户窗口注册: the learner is told the account is registered.
+    LearnerRegistered => ("learner_registered", "平台账户已注册",
+        "${school}已为您注册交通安全综合服务管理平台账户（窗口注册），登录名为您的身份证号码。您可以登录平台预约考试。如您不知情，请拨打服务热线122。"),
     /// 机动车绑定成功.
     VehicleBound => ("vehicle_bound", "机动车绑定成功",
         "您已成功绑定机动车${plate}，可以在网上办理该车的相关业务。"),

@@ -201,8 +201,9 @@ pub fn require_unit_granted(
             operator_may(&unit.0, &[OperatorService::Medical])?
         }
         TemporaryPlates => operator_may(&unit.0, &[OperatorService::TemporaryPlates])?,
-        _ if unit.0.operator.is_some() => return Err(unit_agent_only()),
-        _ => {}
+        LearnerAppointmentQuery | LearnerPreEntry | LearnerWindowRegistration => {
+            operator_may(&unit.0, &[OperatorService::Learners])?
+        }
     }
     Ok(unit)
 }

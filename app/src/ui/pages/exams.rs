@@ -55,7 +55,7 @@ pub fn ExamsPage() -> impl IntoView {
     }
 }
 
-fn status_text(lang: Lang, status: &str) -> &'static str {
+pub(crate) fn status_text(lang: Lang, status: &str) -> &'static str {
     match status {
         "pending" => lang.pick("待分配", "waiting for allocation"),
         "allocated" => lang.pick("已约上", "seat given"),

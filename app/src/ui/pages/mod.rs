@@ -35,6 +35,7 @@ pub mod unit;
 pub mod unit_audit;
 pub mod unit_drivers;
 pub mod unit_exams;
+pub mod unit_learners;
 pub mod unit_operators;
 pub mod unit_temporary_plates;
 pub mod unit_vehicles;

@@ -13,8 +13,9 @@ use leptos::prelude::*;
 /// The unit's menu, shown on every page a unit uses.
 #[component]
 pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
-    const ITEMS: [(&str, &str, &str); 11] = [
+    const ITEMS: [(&str, &str, &str); 12] = [
         ("/unit", "工作台", "Dashboard"),
+        ("/unit/learners", "驾校学员", "Learners"),
         ("/unit/exams", "驾驶人体检", "Examinations"),
         ("/unit/temporary-plates", "临时号牌", "Temporary plates"),
         ("/unit/vehicles", "单位车辆", "Vehicles"),
@@ -48,6 +49,8 @@ pub struct UnitPages {
     medical: bool,
     /// The unit is a car dealer granted temporary plates.
     dealer: bool,
+    /// The unit is a driving school granted its learners' services.
+    school: bool,
 }
 
 impl UnitPages {
@@ -64,10 +67,18 @@ impl UnitPages {
         // The page lists the hospital's examinations: granted D8.
         let medical = granted(crate::domain::SpecialService::PhysicalExam);
         let dealer = granted(crate::domain::SpecialService::TemporaryPlates);
+        let school = [
+            crate::domain::SpecialService::LearnerAppointmentQuery,
+            crate::domain::SpecialService::LearnerPreEntry,
+            crate::domain::SpecialService::LearnerWindowRegistration,
+        ]
+        .into_iter()
+        .any(granted);
         UnitPages {
             granted: account.and_then(|a| a.operator).map(|o| o.services),
             medical,
             dealer,
+            school,
         }
     }
 
@@ -76,6 +87,7 @@ impl UnitPages {
         let path = href.split('?').next().unwrap_or_default();
         if path == "/unit/exams" && !self.medical
             || path.starts_with("/unit/temporary-plates") && !self.dealer
+            || path == "/unit/learners" && !self.school
         {
             return false;
         }
@@ -96,6 +108,7 @@ impl UnitPages {
             "/account/plates" => Plates,
             "/unit/exams" => Medical,
             "/unit/temporary-plates" => TemporaryPlates,
+            "/unit/learners" => Learners,
             _ => return false,
         };
         granted.contains(&needs)
@@ -320,6 +333,9 @@ fn dashboard_view(lang: Lang, d: UnitOverview) -> impl IntoView {
             <li><a href="/unit/violations">{lang.pick("查询绑定车辆的电子监控违法，处理不记分的违法并缴纳罚款", "See the camera-recorded violations of bound vehicles; handle those without points and pay the fines")}</a></li>
             <li><a href="/unit/drivers">{lang.pick("经驾驶人短信同意绑定其驾驶证，查询准驾车型、有效期、记分和状态；记分违法指定实际驾驶人处理", "Bind drivers' licences with their SMS consent and see class, validity, points and status; name the driver for a violation with points")}</a></li>
             <li><a href="/account/plates">{lang.pick("为本单位新车预选号牌", "Choose plate numbers for the unit's new vehicles")}</a></li>
+            {pages.may_open("/unit/learners").then(|| view! {
+                <li><a href="/unit/learners">{lang.pick("学员预录入，为学员注册平台账户，查询学员的考试预约、排序和成绩（经交管部门授权）", "Enter learners, register their platform accounts, and see their test bookings, ranks and results (granted by the traffic authority)")}</a></li>
+            })}
             {pages.may_open("/unit/temporary-plates").then(|| view! {
                 <li><a href="/unit/temporary-plates">{lang.pick("为本单位销售的新车核发临时行驶车号牌，打印、注销（经交管部门授权）", "Issue, print and revoke temporary plates for new vehicles the unit sold (granted by the traffic authority)")}</a></li>
             })}
@@ -345,6 +361,7 @@ mod tests {
             granted: None,
             medical: false,
             dealer: false,
+            school: false,
         };
         assert!(agent.may_open("/unit/audit") && agent.may_open("/unit/drivers"));
         assert!(!agent.may_open("/unit/exams"), "only a hospital examines");
@@ -352,12 +369,14 @@ mod tests {
             granted: Some(vec![OperatorService::Medical]),
             medical: true,
             dealer: false,
+            school: false,
         };
         assert!(hospital.may_open("/unit/exams") && !hospital.may_open("/unit/drivers"));
         let operator = UnitPages {
             granted: Some(vec![OperatorService::Violations]),
             medical: true,
             dealer: false,
+            school: false,
         };
         assert!(!operator.may_open("/unit/exams"));
         assert!(operator.may_open("/unit"));
@@ -370,6 +389,7 @@ mod tests {
             granted: Some(vec![OperatorService::TemporaryPlates]),
             medical: false,
             dealer: true,
+            school: false,
         };
         assert!(dealer.may_open("/unit/temporary-plates") && dealer.may_open("/unit/temporary-plates/7"));
         assert!(!dealer.may_open("/unit/vehicles"));

@@ -97,6 +97,30 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "window holder: submit my certificate by its number (D9)",
         ),
         server_fn_entry(
+            "/api/unit/learners",
+            "driving school: one page of its learners with bookings, ranks and results",
+        ),
+        server_fn_entry(
+            "/api/unit/enter_learner",
+            "driving school: pre-enter a learner (学员预录入); the learner gets a code",
+        ),
+        server_fn_entry(
+            "/api/unit/resend_learner_code",
+            "driving school: send the learner another code",
+        ),
+        server_fn_entry(
+            "/api/unit/confirm_learner",
+            "driving school: the learner's code confirms the entry",
+        ),
+        server_fn_entry(
+            "/api/unit/register_learner",
+            "driving school: register the learner's account (学员用户窗口注册)",
+        ),
+        server_fn_entry(
+            "/api/unit/withdraw_learner",
+            "driving school: withdraw an entry not yet registered",
+        ),
+        server_fn_entry(
             "/api/unit/temporary_plates",
             "dealer: one page of its temporary plates (临时号牌)",
         ),

@@ -2,7 +2,7 @@
 //! drivers, the driver's own end of a binding included.
 
 use super::E::*;
-use super::{Case, ANON, DEALER, HOSPITAL, ONLINE, UNIT, WINDOW};
+use super::{Case, ANON, DEALER, HOSPITAL, ONLINE, SCHOOL, UNIT, WINDOW};
 
 #[rustfmt::skip]
 pub(super) const UNIT_CASES: &[Case] = &[
@@ -16,6 +16,19 @@ pub(super) const UNIT_CASES: &[Case] = &[
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774")], Malformed),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "110101199003077774"), ("name", "BIG"), ("class", "C1"), ("examined_on", "2026-02-30"), ("height_cm", "1e3"), ("vision_left", "4.9"), ("vision_right", "5.4"), ("colour_vision", "normal"), ("hearing", "normal"), ("upper_limbs", "normal"), ("lower_limbs", "normal"), ("trunk_neck", "normal"), ("conclusion", "fit")], Field("height_cm", "100至230")),
     ("/api/unit/record_exam", HOSPITAL, &[("id_number", "<script>"), ("name", "张三"), ("class", "C1"), ("examined_on", "1999-01-01"), ("height_cm", "170"), ("vision_left", "4.9"), ("vision_right", "4.9"), ("conclusion", "fit")], Field("examined_on", "30日内")),
+    ("/api/unit/learners", SCHOOL, &[("page", "x")], Field("page", "页码应为从1开始的整数")),
+    ("/api/unit/learners", DEALER, &[], Kind("NotAllowed", "未获交管部门授权")),
+    ("/api/unit/enter_learner", SCHOOL, &[("id_number", "110101199003077774")], Malformed),
+    ("/api/unit/enter_learner", SCHOOL, &[("id_number", "<script>"), ("name", "张三"), ("phone", "13800000000"), ("class", "A1")], Field("class", "初次申领")),
+    ("/api/unit/enter_learner", SCHOOL, &[("id_number", "110101199003077774"), ("name", "张三"), ("phone", "1380000000\u{0}"), ("class", "C1")], Field("phone", "手机号码")),
+    ("/api/unit/resend_learner_code", SCHOOL, &[("id", "x")], Malformed),
+    ("/api/unit/resend_learner_code", SCHOOL, &[("id", "999999")], Kind("NotFound", "没有找到本校预录入的这名学员")),
+    ("/api/unit/confirm_learner", SCHOOL, &[("id", "1")], Malformed),
+    ("/api/unit/confirm_learner", SCHOOL, &[("id", "999999"), ("code", "12")], Kind("NotFound", "没有找到本校预录入的这名学员")),
+    ("/api/unit/register_learner", SCHOOL, &[("id", "1"), ("password", "x")], Malformed),
+    ("/api/unit/register_learner", SCHOOL, &[("id", "-5"), ("password", "x"), ("password_confirm", "y")], Kind("NotFound", "没有找到本校预录入的这名学员")),
+    ("/api/unit/withdraw_learner", SCHOOL, &[("id", "")], Malformed),
+    ("/api/unit/withdraw_learner", SCHOOL, &[("id", "999999")], Kind("NotFound", "没有找到本校预录入的这名学员")),
     ("/api/unit/temporary_plates", DEALER, &[("page", "-2")], Field("page", "页码应为从1开始的整数")),
     ("/api/unit/temporary_plates", HOSPITAL, &[], Kind("NotAllowed", "未获交管部门授权")),
     ("/api/unit/temporary_plates", DEALER, &[("query", "冀A'--")], Field("query", "请输入号牌号码、车辆识别代号")),

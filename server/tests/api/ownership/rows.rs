@@ -130,6 +130,13 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/unit/exams.csv", OWN),
     ("POST", "/api/licence/physical", OWN),
     ("POST", "/api/unit/record_exam", EXAM),
+    ("POST", "/api/unit/learners", OWN),
+    ("GET", "/unit/learners", OWN),
+    ("POST", "/api/unit/enter_learner", LEARNER),
+    ("POST", "/api/unit/resend_learner_code", LEARNER),
+    ("POST", "/api/unit/confirm_learner", LEARNER),
+    ("POST", "/api/unit/register_learner", LEARNER),
+    ("POST", "/api/unit/withdraw_learner", LEARNER),
     ("POST", "/api/unit/temporary_plates", OWN),
     ("POST", "/api/account/temporary_plates", OWN),
     ("GET", "/unit/temporary-plates", OWN),
@@ -239,6 +246,7 @@ const OPERATOR: &str = "a unit's operator: found only among the unit's own (WHER
 const TIE: &str = "a unit's binding of a driver's licence: made with the driver's code; each side ends only its own (unit_drivers.rs)";
 const EXAM: &str = "a hospital's examination: recorded for the person the registry names by ID number and name; submitted only by the hospital that recorded it, or by the examinee with its number (physical_exams.rs)";
 const PLATE: &str = "a dealer's temporary plate: entered for the buyer the vehicle's sale record names, by ID number and name, issued with the buyer's code; found only among the dealer's own (WHERE dealer_account_id = the unit), another's is not found (temporary_plates/)";
+const LEARNER: &str = "a school's learner entry: for the person the registry names by ID number and name, confirmed with the learner's code; found only among the school's own (WHERE school_account_id = the unit), another's is not found (learners.rs)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 
 /// (staff role, path, form, outcome).
