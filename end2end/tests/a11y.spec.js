@@ -73,6 +73,7 @@ const visitors = [
   { name: 'a car dealer', role: 'Car dealer', start: '/account' },
   { name: 'a road transport company', role: 'Road transport company', start: '/unit' },
   { name: 'a hospital', role: 'Hospital', start: '/unit' },
+  { name: 'a driving school', role: 'Driving school', start: '/unit' },
   { name: "a unit's operator", role: 'Unit operator', operator: true, start: '/unit' },
   { name: 'a window clerk', role: 'Window clerk', start: '/staff', staff: true },
   { name: 'a business-centre clerk', role: 'Business-centre clerk', start: '/staff', staff: true },

@@ -360,7 +360,11 @@ async fn write_demo_json(
     // The new-car owners' new cars (not yet registered), for the dealer's
     // temporary-plate journey: the VIN and the buyer's phone on record.
     let mut new_cars = Vec::new();
-    for l in s.logins.iter().filter(|l| l.role_en.starts_with("New-car owner")) {
+    for l in s
+        .logins
+        .iter()
+        .filter(|l| l.role_en.starts_with("New-car owner"))
+    {
         let car = sqlx::query(
             "SELECT v.vin, p.phone FROM vehicles v JOIN persons p ON p.id_number = v.owner_id
              WHERE v.owner_kind = 'person' AND v.owner_id = $1 AND v.plate IS NULL ORDER BY v.id LIMIT 1",
@@ -375,6 +379,26 @@ async fn write_demo_json(
             "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
         }));
     }
+    // People with a learner's permit and no account, one per browser
+    // project, for the driving school's journey.
+    let learners_to_enter: Vec<serde_json::Value> = sqlx::query(
+        "SELECT p.id_number, p.name, p.phone FROM persons p
+         JOIN learner_records l ON l.id_number = p.id_number
+         WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id_number = p.id_number)
+         ORDER BY p.id_number LIMIT 2",
+    )
+    .fetch_all(&platform.store.pool)
+    .await
+    .map_err(|e| format!("finding learners without accounts: {e}"))?
+    .iter()
+    .map(|r| {
+        serde_json::json!({
+            "id_number": r.try_get::<String, _>("id_number").unwrap_or_default(),
+            "name": r.try_get::<String, _>("name").unwrap_or_default(),
+            "phone": r.try_get::<String, _>("phone").unwrap_or_default(),
+        })
+    })
+    .collect();
     let password = s
         .logins
         .first()
@@ -390,6 +414,7 @@ async fn write_demo_json(
         "owner_car": car,
         "owner_cars": s.owner_cars,
         "new_cars": new_cars,
+        "learners_to_enter": learners_to_enter,
         "fleet_drivers_not_bound": s.fleet_drivers_not_bound,
         "fleet_drivers_bound": s.fleet_drivers_bound,
     });

@@ -99,7 +99,11 @@ const ACTIONS: &[(&str, &str, &str)] = &[
         "学员短信确认预录入",
         "The learner confirmed the entry by SMS",
     ),
-    ("learner.withdraw", "撤回学员预录入", "Withdrew a learner's entry"),
+    (
+        "learner.withdraw",
+        "撤回学员预录入",
+        "Withdrew a learner's entry",
+    ),
     (
         "learner.register",
         "为学员注册平台账户",

@@ -138,8 +138,14 @@ pub fn may_issue(earlier: &[EarlierPlate], today: Date) -> Result<(), (String, S
         .find(|p| p.state == PlateState::Issued && p.valid_until >= today)
     {
         return Err((
-            format!("该车的临时号牌有效期至{}，未到期不能再次核发；如需更换，请先注销原号牌", p.valid_until),
-            format!("This vehicle's temporary plate is good until {}: revoke it before issuing another", p.valid_until),
+            format!(
+                "该车的临时号牌有效期至{}，未到期不能再次核发；如需更换，请先注销原号牌",
+                p.valid_until
+            ),
+            format!(
+                "This vehicle's temporary plate is good until {}: revoke it before issuing another",
+                p.valid_until
+            ),
         ));
     }
     Ok(())
@@ -186,10 +192,15 @@ pub const MAX_REASON_CHARS: usize = 30;
 /// folded; none, control characters or too long refused.
 pub fn revocation_reason(input: &str) -> Result<String, (String, String)> {
     let folded = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.is_empty() || folded.chars().any(char::is_control) || folded.chars().count() > MAX_REASON_CHARS {
+    if folded.is_empty()
+        || folded.chars().any(char::is_control)
+        || folded.chars().count() > MAX_REASON_CHARS
+    {
         return Err((
             format!("请填写注销原因（{MAX_REASON_CHARS}字以内），购车人会收到短信通知"),
-            format!("Give the reason (at most {MAX_REASON_CHARS} characters); the buyer is told by SMS"),
+            format!(
+                "Give the reason (at most {MAX_REASON_CHARS} characters); the buyer is told by SMS"
+            ),
         ));
     }
     Ok(folded)
@@ -262,7 +273,11 @@ mod tests {
             valid_until: d("2026-11-20"),
         };
         assert!(may_issue(&[], today).is_ok());
-        assert!(may_issue(&[past(PlateState::Issued), past(PlateState::Withdrawn)], today).is_ok());
+        assert!(may_issue(
+            &[past(PlateState::Issued), past(PlateState::Withdrawn)],
+            today
+        )
+        .is_ok());
         let three = [
             past(PlateState::Issued),
             past(PlateState::Revoked),
@@ -277,9 +292,15 @@ mod tests {
             state: PlateState::Issued,
             valid_until: today,
         };
-        assert!(may_issue(&[current], today).unwrap_err().0.contains("未到期"));
+        assert!(may_issue(&[current], today)
+            .unwrap_err()
+            .0
+            .contains("未到期"));
         let waiting = past(PlateState::AwaitingBuyer);
-        assert!(may_issue(&[waiting], today).unwrap_err().0.contains("等待购车人确认"));
+        assert!(may_issue(&[waiting], today)
+            .unwrap_err()
+            .0
+            .contains("等待购车人确认"));
     }
 
     #[test]

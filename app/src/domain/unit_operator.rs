@@ -342,9 +342,11 @@ mod tests {
             &[SpecialService::PhysicalExam]
         ));
         assert_eq!(OperatorService::offered(UnitKind::CarDealer, &[]).len(), 4);
-        let dealer = OperatorService::offered(UnitKind::CarDealer, &[SpecialService::TemporaryPlates]);
+        let dealer =
+            OperatorService::offered(UnitKind::CarDealer, &[SpecialService::TemporaryPlates]);
         assert!(dealer.contains(&OperatorService::TemporaryPlates) && dealer.len() == 5);
-        let hospital = OperatorService::offered(UnitKind::Hospital, &[SpecialService::TemporaryPlates]);
+        let hospital =
+            OperatorService::offered(UnitKind::Hospital, &[SpecialService::TemporaryPlates]);
         assert!(!hospital.contains(&OperatorService::TemporaryPlates));
     }
 

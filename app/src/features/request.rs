@@ -48,9 +48,16 @@ pub(crate) fn site_origin(ports: &Ports) -> String {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         })
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
         .unwrap_or_else(|| "localhost".into());
-    let scheme = if ports.secure_cookies { "https" } else { "http" };
+    let scheme = if ports.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 

@@ -264,10 +264,7 @@ pub fn pages() -> Vec<RouteEntry> {
             "/unit/exams",
             "hospital: examinations and certificates (驾驶人体检)",
         ),
-        page(
-            "/unit/learners",
-            "driving school: its learners (驾校学员)",
-        ),
+        page("/unit/learners", "driving school: its learners (驾校学员)"),
         page(
             "/unit/temporary-plates",
             "dealer: issue temporary plates (临时号牌核发)",

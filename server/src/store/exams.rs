@@ -141,6 +141,30 @@ impl Store {
     }
 }
 
+impl Store {
+    /// A pending booking's place in its session's queue now: those ahead
+    /// by priority date, then by booking time (then id).
+    pub(super) async fn queue_place(
+        &self,
+        session_id: i64,
+        priority: &str,
+        booked_at: i64,
+        booking_id: i64,
+    ) -> StoreResult<i64> {
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM exam_bookings WHERE session_id = $1 AND status = 'pending'
+               AND (priority < $2 OR (priority = $2 AND (booked_at < $3 OR (booked_at = $3 AND id < $4))))",
+        )
+        .bind(session_id)
+        .bind(priority)
+        .bind(booked_at)
+        .bind(booking_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ahead + 1)
+    }
+}
+
 #[async_trait]
 impl ExamBookings for Store {
     async fn record(&self, id_number: &str) -> PortResult<Option<LearnerRecord>> {
@@ -315,18 +339,10 @@ impl ExamBookings for Store {
             for row in rows {
                 let session: ExamSession = row.session.try_into()?;
                 let rank = if row.status == "pending" {
-                    // The place in the queue now: those ahead by priority, then time.
-                    let ahead: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM exam_bookings WHERE session_id = $1 AND status = 'pending'
-                           AND (priority < $2 OR (priority = $2 AND (booked_at < $3 OR (booked_at = $3 AND id < $4))))",
+                    Some(
+                        self.queue_place(session.id, &row.priority, row.booked_at, row.booking_id)
+                            .await?,
                     )
-                    .bind(session.id)
-                    .bind(&row.priority)
-                    .bind(row.booked_at)
-                    .bind(row.booking_id)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    Some(ahead + 1)
                 } else {
                     row.rank
                 };

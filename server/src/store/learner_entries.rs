@@ -38,7 +38,11 @@ impl EntryRow {
                 name: self.name,
                 id_masked: ResidentId::masked_or_stars(&self.id_number),
                 phone_masked: PhoneNumber::masked_or_stars(&self.phone),
-                class: coded("licence class", &self.licence_class, LicenceClass::from_code)?,
+                class: coded(
+                    "licence class",
+                    &self.licence_class,
+                    LicenceClass::from_code,
+                )?,
                 state: coded("entry state", &self.state, EntryState::from_code)?,
                 entered_at_ms: self.entered_at,
                 registered_at_ms: self.registered_at,
@@ -53,17 +57,23 @@ impl EntryRow {
 }
 
 impl Store {
-    async fn move_entry(
+    /// Moves the entry from one of `from` to `to`, stamping when, and
+    /// audits it, in a write transaction handed back with the entry for
+    /// what goes with it; None when it was in none of `from` any more.
+    async fn moved_entry(
         &self,
-        tx: &mut super::Tx,
         id: i64,
         from: &[EntryState],
         to: EntryState,
-    ) -> StoreResult<bool> {
-        let stamp = match to {
-            EntryState::Confirmed => "confirmed_at",
-            EntryState::Registered => "registered_at",
-            EntryState::Withdrawn | EntryState::AwaitingLearner => "withdrawn_at",
+        actor: &Actor,
+    ) -> StoreResult<Option<(super::Tx, EntryRow)>> {
+        let mut tx = self.begin_write().await?;
+        let (stamp, action) = match to {
+            EntryState::Confirmed => ("confirmed_at", "learner.confirm"),
+            EntryState::Registered => ("registered_at", "learner.register"),
+            EntryState::Withdrawn | EntryState::AwaitingLearner => {
+                ("withdrawn_at", "learner.withdraw")
+            }
         };
         let from: Vec<String> = from.iter().map(|s| format!("'{}'", s.code())).collect();
         let moved = sqlx::query(&format!(
@@ -73,10 +83,22 @@ impl Store {
         .bind(to.code())
         .bind(self.clock.now_ms())
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        Ok(moved == 1)
+        if moved != 1 {
+            return Ok(None);
+        }
+        let row = self.entry_in(&mut tx, id).await?;
+        self.audit_in(
+            &mut tx,
+            actor,
+            action,
+            &format!("account:{}", row.school_account_id),
+            &format!("learner {}: {}", row.id_number, to.code()),
+        )
+        .await?;
+        Ok(Some((tx, row)))
     }
 
     async fn entry_in(&self, tx: &mut super::Tx, id: i64) -> StoreResult<EntryRow> {
@@ -110,8 +132,19 @@ impl Store {
     }
 
     async fn with_bookings(&self, entry: &mut LearnerEntry, id_number: &str) -> StoreResult<()> {
-        let rows: Vec<(String, String, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT b.subject, s.day, c.name, b.status, b.rank
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            i64,
+            String,
+            i64,
+            i64,
+        );
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT b.subject, s.day, c.name, b.status, b.rank, b.session_id, b.priority, b.booked_at, b.id
              FROM exam_bookings b
              JOIN exam_sessions s ON s.id = b.session_id
              JOIN exam_centres c ON c.id = s.centre_id
@@ -120,18 +153,22 @@ impl Store {
         .bind(id_number)
         .fetch_all(&self.pool)
         .await?;
-        entry.bookings = rows
-            .into_iter()
-            .map(|(subject, day, centre, status, rank)| {
-                Ok(LearnerBooking {
-                    subject: coded("subject", &subject, Subject::from_code)?,
-                    day: date("session day", &day)?,
-                    centre,
-                    status,
-                    rank,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
+        entry.bookings = Vec::with_capacity(rows.len());
+        for (subject, day, centre, status, rank, session, priority, booked_at, id) in rows {
+            // Waiting: the place in the queue now; allocated: the rank.
+            let rank = if status == "pending" {
+                Some(self.queue_place(session, &priority, booked_at, id).await?)
+            } else {
+                rank
+            };
+            entry.bookings.push(LearnerBooking {
+                subject: coded("subject", &subject, Subject::from_code)?,
+                day: date("session day", &day)?,
+                centre,
+                status,
+                rank,
+            });
+        }
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT subject, day, passed FROM exam_results WHERE id_number = $1 ORDER BY day DESC, id DESC LIMIT 10",
         )
@@ -212,22 +249,17 @@ impl LearnerEntries for Store {
 
     async fn confirm(&self, id: i64, actor: &Actor) -> PortResult<bool> {
         port("confirm_learner", async {
-            let mut tx = self.begin_write().await?;
-            if !self
-                .move_entry(&mut tx, id, &[EntryState::AwaitingLearner], EntryState::Confirmed)
-                .await?
-            {
+            let moved = self
+                .moved_entry(
+                    id,
+                    &[EntryState::AwaitingLearner],
+                    EntryState::Confirmed,
+                    actor,
+                )
+                .await?;
+            let Some((tx, _)) = moved else {
                 return Ok(false);
-            }
-            let row = self.entry_in(&mut tx, id).await?;
-            self.audit_in(
-                &mut tx,
-                actor,
-                "learner.confirm",
-                &format!("account:{}", row.school_account_id),
-                &format!("learner {} confirmed by SMS", row.id_number),
-            )
-            .await?;
+            };
             tx.commit().await?;
             Ok(true)
         })
@@ -236,27 +268,13 @@ impl LearnerEntries for Store {
 
     async fn withdraw(&self, id: i64, actor: &Actor) -> PortResult<bool> {
         port("withdraw_learner", async {
-            let mut tx = self.begin_write().await?;
-            if !self
-                .move_entry(
-                    &mut tx,
-                    id,
-                    &[EntryState::AwaitingLearner, EntryState::Confirmed],
-                    EntryState::Withdrawn,
-                )
-                .await?
-            {
+            let live = [EntryState::AwaitingLearner, EntryState::Confirmed];
+            let moved = self
+                .moved_entry(id, &live, EntryState::Withdrawn, actor)
+                .await?;
+            let Some((tx, _)) = moved else {
                 return Ok(false);
-            }
-            let row = self.entry_in(&mut tx, id).await?;
-            self.audit_in(
-                &mut tx,
-                actor,
-                "learner.withdraw",
-                &format!("account:{}", row.school_account_id),
-                &format!("learner {}", row.id_number),
-            )
-            .await?;
+            };
             tx.commit().await?;
             Ok(true)
         })
@@ -271,14 +289,12 @@ impl LearnerEntries for Store {
     ) -> PortResult<Option<i64>> {
         port("register_learner", async {
             let now = self.clock.now_ms();
-            let mut tx = self.begin_write().await?;
-            if !self
-                .move_entry(&mut tx, id, &[EntryState::Confirmed], EntryState::Registered)
-                .await?
-            {
+            let moved = self
+                .moved_entry(id, &[EntryState::Confirmed], EntryState::Registered, actor)
+                .await?;
+            let Some((mut tx, row)) = moved else {
                 return Ok(None);
-            }
-            let row = self.entry_in(&mut tx, id).await?;
+            };
             let point = self.school_point_in(&mut tx, row.school_account_id).await?;
             let account: i64 = sqlx::query_scalar(
                 "INSERT INTO accounts (kind, channel, individual_kind, id_number, display_name, phone,
@@ -303,12 +319,9 @@ impl LearnerEntries for Store {
             self.audit_in(
                 &mut tx,
                 actor,
-                "learner.register",
-                &format!("account:{}", row.school_account_id),
-                &format!(
-                    "account {account} for learner {} at point {point}",
-                    row.id_number
-                ),
+                "account.registered",
+                &row.id_number,
+                &format!("account {account}; kind learner; channel window; window {point} (the school's registration point)"),
             )
             .await?;
             let school: String =

@@ -8,7 +8,7 @@ use super::rows::{coded, date};
 use super::unit_drivers::driver_accounts_in;
 use super::{port, Store, StoreResult};
 use app::domain::temporary_plate::{
-    may_issue, plate_number, vin_tail, EarlierPlate, PlateState, Standing,
+    dotted, may_issue, plate_number, vin_tail, EarlierPlate, PlateState, Standing,
 };
 use app::domain::{Date, PhoneNumber, ResidentId, Sms, VehicleType};
 use app::features::paging::{ListPage, PageRequest};
@@ -59,9 +59,12 @@ impl Store {
         let valid_from = date("valid from", &row.valid_from)?;
         let valid_until = date("valid until", &row.valid_until)?;
         let number = row.number.unwrap_or_default();
-        let check = row
-            .issued_at
-            .map(|_| check_path(&number, &self.seal_of(&number, &row.vin, valid_from, valid_until)));
+        let check = row.issued_at.map(|_| {
+            check_path(
+                &number,
+                &self.seal_of(&number, &row.vin, valid_from, valid_until),
+            )
+        });
         Ok(PlateFound {
             plate: TemporaryPlate {
                 id: row.id,
@@ -116,30 +119,58 @@ impl Store {
     }
 
     /// Moves the plate from `from` to `to` (stamping `issued_at` or
-    /// `ended_at`); false when it was not in `from` any more.
-    async fn move_plate(
+    /// `ended_at`, keeping a revocation's reason) and audits it, in a write
+    /// transaction handed back with the plate for what goes with it; None
+    /// when it was not in `from` any more.
+    async fn moved_plate(
         &self,
-        tx: &mut super::Tx,
         id: i64,
         from: PlateState,
         to: PlateState,
         reason: Option<&str>,
-    ) -> StoreResult<bool> {
-        let now = self.clock.now_ms();
-        let stamp = if to == PlateState::Issued { "issued_at" } else { "ended_at" };
+        actor: &Actor,
+    ) -> StoreResult<Option<(super::Tx, PlateRow)>> {
+        let mut tx = self.begin_write().await?;
+        let stamp = if to == PlateState::Issued {
+            "issued_at"
+        } else {
+            "ended_at"
+        };
         let moved = sqlx::query(&format!(
             "UPDATE temporary_plates SET state = $1, {stamp} = $2, revoked_reason = $3
              WHERE id = $4 AND state = $5"
         ))
         .bind(to.code())
-        .bind(now)
+        .bind(self.clock.now_ms())
         .bind(reason)
         .bind(id)
         .bind(from.code())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
-        Ok(moved == 1)
+        if moved != 1 {
+            return Ok(None);
+        }
+        let row = self.plate_in(&mut tx, id).await?.expect("moved above");
+        let action = match to {
+            PlateState::Issued => "temporary_plate.issue",
+            PlateState::Revoked => "temporary_plate.revoke",
+            PlateState::Withdrawn | PlateState::AwaitingBuyer => "temporary_plate.withdraw",
+        };
+        let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
+        self.audit_in(
+            &mut tx,
+            actor,
+            action,
+            &format!("account:{}", row.dealer_account_id),
+            &format!(
+                "{} for VIN {}{why}",
+                row.number.as_deref().unwrap_or_default(),
+                row.vin
+            ),
+        )
+        .await?;
+        Ok(Some((tx, row)))
     }
 
     /// Tells the buyer, in their messages (if they have an account) and by
@@ -290,27 +321,22 @@ impl TemporaryPlates for Store {
 
     async fn issue(&self, id: i64, actor: &Actor) -> PortResult<bool> {
         port("issue_temporary_plate", async {
-            let mut tx = self.begin_write().await?;
-            if !self
-                .move_plate(&mut tx, id, PlateState::AwaitingBuyer, PlateState::Issued, None)
-                .await?
-            {
+            let moved = self
+                .moved_plate(
+                    id,
+                    PlateState::AwaitingBuyer,
+                    PlateState::Issued,
+                    None,
+                    actor,
+                )
+                .await?;
+            let Some((mut tx, row)) = moved else {
                 return Ok(false);
-            }
-            let row = self.plate_in(&mut tx, id).await?.expect("moved above");
-            let number = row.number.clone().unwrap_or_default();
-            self.audit_in(
-                &mut tx,
-                actor,
-                "temporary_plate.issue",
-                &format!("account:{}", row.dealer_account_id),
-                &format!("{number} for VIN {} buyer {}", row.vin, row.buyer_id_number),
-            )
-            .await?;
+            };
             let told = Sms::temporary_plate_issued(
                 &row.dealer,
                 vin_tail(&row.vin),
-                &app::domain::temporary_plate::dotted(&number),
+                &dotted(row.number.as_deref().unwrap_or_default()),
                 &row.valid_from,
                 &row.valid_until,
             );
@@ -323,22 +349,18 @@ impl TemporaryPlates for Store {
 
     async fn withdraw(&self, id: i64, actor: &Actor) -> PortResult<bool> {
         port("withdraw_temporary_plate", async {
-            let mut tx = self.begin_write().await?;
-            if !self
-                .move_plate(&mut tx, id, PlateState::AwaitingBuyer, PlateState::Withdrawn, None)
-                .await?
-            {
+            let moved = self
+                .moved_plate(
+                    id,
+                    PlateState::AwaitingBuyer,
+                    PlateState::Withdrawn,
+                    None,
+                    actor,
+                )
+                .await?;
+            let Some((tx, _)) = moved else {
                 return Ok(false);
-            }
-            let row = self.plate_in(&mut tx, id).await?.expect("moved above");
-            self.audit_in(
-                &mut tx,
-                actor,
-                "temporary_plate.withdraw",
-                &format!("account:{}", row.dealer_account_id),
-                &format!("{} for VIN {}", row.number.as_deref().unwrap_or_default(), row.vin),
-            )
-            .await?;
+            };
             tx.commit().await?;
             Ok(true)
         })
@@ -347,25 +369,20 @@ impl TemporaryPlates for Store {
 
     async fn revoke(&self, id: i64, reason: &str, actor: &Actor) -> PortResult<bool> {
         port("revoke_temporary_plate", async {
-            let mut tx = self.begin_write().await?;
-            if !self
-                .move_plate(&mut tx, id, PlateState::Issued, PlateState::Revoked, Some(reason))
-                .await?
-            {
+            let moved = self
+                .moved_plate(
+                    id,
+                    PlateState::Issued,
+                    PlateState::Revoked,
+                    Some(reason),
+                    actor,
+                )
+                .await?;
+            let Some((mut tx, row)) = moved else {
                 return Ok(false);
-            }
-            let row = self.plate_in(&mut tx, id).await?.expect("moved above");
-            let number = row.number.clone().unwrap_or_default();
-            self.audit_in(
-                &mut tx,
-                actor,
-                "temporary_plate.revoke",
-                &format!("account:{}", row.dealer_account_id),
-                &format!("{number} for VIN {}: {reason}", row.vin),
-            )
-            .await?;
+            };
             let told = Sms::temporary_plate_revoked(
-                &app::domain::temporary_plate::dotted(&number),
+                &dotted(row.number.as_deref().unwrap_or_default()),
                 &row.dealer,
                 reason,
             );
@@ -421,7 +438,7 @@ impl TemporaryPlates for Store {
             .bind(id_number)
             .fetch_all(&self.pool)
             .await?;
-            Ok(self.plates(rows, today)?)
+            self.plates(rows, today)
         })
         .await
     }
@@ -430,9 +447,14 @@ impl TemporaryPlates for Store {
         let Ok(bytes) = hex::decode(seal) else {
             return false;
         };
-        self.seal_mac(&plate.number, &plate.vin, plate.valid_from, plate.valid_until)
-            .verify_truncated_left(&bytes)
-            .is_ok()
+        self.seal_mac(
+            &plate.number,
+            &plate.vin,
+            plate.valid_from,
+            plate.valid_until,
+        )
+        .verify_truncated_left(&bytes)
+        .is_ok()
             && bytes.len() == SEAL_BYTES
     }
 }

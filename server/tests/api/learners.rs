@@ -38,10 +38,13 @@ fn entry(id: &str, name: &str, phone: &str) -> EnterLearner {
 }
 
 async fn state_of(app: &TestApp, id: i64) -> String {
-    app.scalar("SELECT state FROM learner_entries WHERE id = $1", id).await
+    app.scalar("SELECT state FROM learner_entries WHERE id = $1", id)
+        .await
 }
 
-async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_the_rank(app: TestApp) {
+async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_the_rank(
+    app: TestApp,
+) {
     let pool = &app.platform.store.pool;
     let (id_number, name, phone) = new_learner(&app).await;
     let school = logged_in(&app, SCHOOL).await;
@@ -49,20 +52,47 @@ async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_t
 
     // Every field wrong, each named; a first licence is not B2.
     let err = app
-        .call_fn(&school, EnterLearner { id_number: "1".into(), name: "".into(), phone: "2".into(), class: "B2".into() })
+        .call_fn(
+            &school,
+            EnterLearner {
+                id_number: "1".into(),
+                name: "".into(),
+                phone: "2".into(),
+                class: "B2".into(),
+            },
+        )
         .await
         .unwrap_err();
     let mut named = fields(&err);
     named.sort();
-    assert_eq!(named, ["class", "id_number", "name", "phone"], "{app}: {err}");
-    let err = app.call_fn(&school, entry(&id_number, "张冒名", &phone)).await.unwrap_err();
+    assert_eq!(
+        named,
+        ["class", "id_number", "name", "phone"],
+        "{app}: {err}"
+    );
+    let err = app
+        .call_fn(&school, entry(&id_number, "张冒名", &phone))
+        .await
+        .unwrap_err();
     assert_eq!(fields(&err), ["name"], "{app}: {err}");
     // A learner with an account already needs none.
     let (registered, _) = app.demo_login("Learner");
-    let registered_name: String = app.scalar("SELECT name FROM persons WHERE id_number = $1", registered.clone()).await;
-    let err = app.call_fn(&school, entry(&registered, &registered_name, &phone)).await.unwrap_err();
+    let registered_name: String = app
+        .scalar(
+            "SELECT name FROM persons WHERE id_number = $1",
+            registered.clone(),
+        )
+        .await;
+    let err = app
+        .call_fn(&school, entry(&registered, &registered_name, &phone))
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: {err}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM learner_entries").await, 0, "{app}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM learner_entries").await,
+        0,
+        "{app}"
+    );
 
     // Entered; the learner got a code naming the school.
     let id = app
@@ -72,24 +102,58 @@ async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_t
         .as_i64()
         .unwrap();
     assert_eq!(state_of(&app, id).await, "awaiting_learner", "{app}");
-    let school_name: String = app.scalar("SELECT display_name FROM accounts WHERE id = $1", school_id).await;
-    assert!(app.sms_texts(&phone).await.last().unwrap().contains(&school_name), "{app}");
-    let err = app.call_fn(&school, entry(&id_number, &name, &phone)).await.unwrap_err();
+    let school_name: String = app
+        .scalar("SELECT display_name FROM accounts WHERE id = $1", school_id)
+        .await;
+    assert!(
+        app.sms_texts(&phone)
+            .await
+            .last()
+            .unwrap()
+            .contains(&school_name),
+        "{app}"
+    );
+    let err = app
+        .call_fn(&school, entry(&id_number, &name, &phone))
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("本校已预录入"), "{app}: {err}");
     // Not yet confirmed: no account.
-    let register = RegisterLearner { id, password: PASSWORD.into(), password_confirm: PASSWORD.into() };
+    let register = RegisterLearner {
+        id,
+        password: PASSWORD.into(),
+        password_confirm: PASSWORD.into(),
+    };
     let err = app.call_fn(&school, register.clone()).await.unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: {err}");
     let code = app.latest_code(&phone).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let err = app.call_fn(&school, ConfirmLearner { id, code: wrong.into() }).await.unwrap_err();
+    let err = app
+        .call_fn(
+            &school,
+            ConfirmLearner {
+                id,
+                code: wrong.into(),
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(fields(&err), ["code"], "{app}: {err}");
-    app.call_fn(&school, ConfirmLearner { id, code }).await.unwrap_or_else(|e| panic!("{app}: {e}"));
+    app.call_fn(&school, ConfirmLearner { id, code })
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
     assert_eq!(state_of(&app, id).await, "confirmed", "{app}");
 
     // Registered with the password the learner typed.
     let err = app
-        .call_fn(&school, RegisterLearner { id, password: PASSWORD.into(), password_confirm: "Other2026abc".into() })
+        .call_fn(
+            &school,
+            RegisterLearner {
+                id,
+                password: PASSWORD.into(),
+                password_confirm: "Other2026abc".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(fields(&err), ["password_confirm"], "{app}: {err}");
@@ -106,21 +170,41 @@ async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_t
     .fetch_one(pool)
     .await
     .unwrap();
-    assert_eq!((channel.as_str(), kind_of.as_str(), by), ("window", "learner", school_id), "{app}");
-    let point: (String, i64) = sqlx::query_as("SELECT name, school_account_id FROM registration_windows WHERE id = $1")
-        .bind(window)
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert_eq!(point, (school_name.clone(), school_id), "{app}: the school is the registration point");
+    assert_eq!(
+        (channel.as_str(), kind_of.as_str(), by),
+        ("window", "learner", school_id),
+        "{app}"
+    );
+    let point: (String, i64) =
+        sqlx::query_as("SELECT name, school_account_id FROM registration_windows WHERE id = $1")
+            .bind(window)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        point,
+        (school_name.clone(), school_id),
+        "{app}: the school is the registration point"
+    );
     assert_eq!(state_of(&app, id).await, "registered", "{app}");
     // The point is no window the public list offers.
-    let windows = app.call_fn(&new_client(), app::features::accounts::api::RegistrationWindows {}).await.unwrap();
-    assert!(!windows.to_string().contains(&school_name), "{app}: {windows}");
+    let windows = app
+        .call_fn(
+            &new_client(),
+            app::features::accounts::api::RegistrationWindows {},
+        )
+        .await
+        .unwrap();
+    assert!(
+        !windows.to_string().contains(&school_name),
+        "{app}: {windows}"
+    );
 
     // The learner logs in, is a window-registered learner, and books.
     let learner = new_client();
-    app.login(&learner, &id_number, PASSWORD).await.unwrap_or_else(|e| panic!("{app}: {e}"));
+    app.login(&learner, &id_number, PASSWORD)
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
     let me = app.me(&learner).await.expect("logged in");
     assert_eq!(me.account_id, account, "{app}");
     let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
@@ -131,54 +215,107 @@ async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_t
         .find(|s| s[0]["subject"] == "One" && s[1].is_null())
         .map(|s| s[0]["id"].as_i64().unwrap())
         .expect("an open subject-1 session");
-    app.call_fn(&learner, BookExam { session_id: session }).await.unwrap_or_else(|e| panic!("{app}: {e}"));
-    let list = app.call_fn(&school, UnitLearners { page: None }).await.unwrap();
+    app.call_fn(
+        &learner,
+        BookExam {
+            session_id: session,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{app}: {e}"));
+    let list = app
+        .call_fn(&school, UnitLearners { page: None })
+        .await
+        .unwrap();
     let row = &list["items"][0];
     assert_eq!(row["bookings"][0]["status"], "pending", "{app}: {row}");
+    assert_eq!(
+        row["bookings"][0]["rank"], 1,
+        "{app}: first in the queue: {row}"
+    );
     let admin = new_client();
     let (c, p) = app.demo_login("Administrator");
     app.login(&admin, &c, &p).await.unwrap();
-    app.call_fn(&admin, StaffAllocateSession { session_id: session }).await.unwrap();
+    app.call_fn(
+        &admin,
+        StaffAllocateSession {
+            session_id: session,
+        },
+    )
+    .await
+    .unwrap();
     let (status, rank): (String, i64) =
         sqlx::query_as("SELECT status, rank FROM exam_bookings WHERE id_number = $1")
             .bind(&id_number)
             .fetch_one(pool)
             .await
             .unwrap();
-    sqlx::query("INSERT INTO exam_results (id_number, subject, day, passed) VALUES ($1, '1', $2, 1)")
-        .bind(&id_number)
-        .bind(app.platform.ports.clock.today().to_string())
-        .execute(pool)
+    sqlx::query(
+        "INSERT INTO exam_results (id_number, subject, day, passed) VALUES ($1, '1', $2, 1)",
+    )
+    .bind(&id_number)
+    .bind(app.platform.ports.clock.today().to_string())
+    .execute(pool)
+    .await
+    .unwrap();
+    let list = app
+        .call_fn(&school, UnitLearners { page: None })
         .await
         .unwrap();
-    let list = app.call_fn(&school, UnitLearners { page: None }).await.unwrap();
     let row = &list["items"][0];
-    assert_eq!(row["bookings"][0]["status"], status.as_str(), "{app}: {row}");
-    assert_eq!(row["bookings"][0]["rank"], rank, "{app}: the rank the database holds");
-    assert_eq!(row["results"][0]["passed"], true, "{app}: {row}");
-    assert!(!list.to_string().contains(&id_number), "{app}: ID numbers masked");
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'learner.%'").await,
+        row["bookings"][0]["status"],
+        status.as_str(),
+        "{app}: {row}"
+    );
+    assert_eq!(
+        row["bookings"][0]["rank"], rank,
+        "{app}: the rank the database holds"
+    );
+    assert_eq!(row["results"][0]["passed"], true, "{app}: {row}");
+    assert!(
+        !list.to_string().contains(&id_number),
+        "{app}: ID numbers masked"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'learner.%'")
+            .await,
         3,
         "{app}: entered, confirmed, registered"
     );
 }
 
-async fn only_a_school_granted_the_services_may_use_them_and_an_entry_can_be_withdrawn(app: TestApp) {
+async fn only_a_school_granted_the_services_may_use_them_and_an_entry_can_be_withdrawn(
+    app: TestApp,
+) {
     let (id_number, name, phone) = new_learner(&app).await;
     for role in ["Car dealer", "Hospital (unit)", "Road transport company"] {
         let unit = logged_in(&app, role).await;
-        let err = app.call_fn(&unit, entry(&id_number, &name, &phone)).await.unwrap_err();
+        let err = app
+            .call_fn(&unit, entry(&id_number, &name, &phone))
+            .await
+            .unwrap_err();
         assert_eq!(kind(&err), "NotAllowed", "{app}: {role}: {err}");
-        let err = app.call_fn(&unit, UnitLearners { page: None }).await.unwrap_err();
+        let err = app
+            .call_fn(&unit, UnitLearners { page: None })
+            .await
+            .unwrap_err();
         assert_eq!(kind(&err), "NotAllowed", "{app}: {role}: {err}");
     }
     let school = logged_in(&app, SCHOOL).await;
-    let id = app.call_fn(&school, entry(&id_number, &name, &phone)).await.unwrap().as_i64().unwrap();
+    let id = app
+        .call_fn(&school, entry(&id_number, &name, &phone))
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
     app.call_fn(&school, WithdrawLearner { id }).await.unwrap();
     assert_eq!(state_of(&app, id).await, "withdrawn", "{app}");
     let code = app.latest_code(&phone).await;
-    let err = app.call_fn(&school, ConfirmLearner { id, code }).await.unwrap_err();
+    let err = app
+        .call_fn(&school, ConfirmLearner { id, code })
+        .await
+        .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: {err}");
     // The registration grant withdrawn at the window: registration refused.
     sqlx::query("DELETE FROM unit_special_services WHERE account_id = $1 AND service = 'learner_window_registration'")
@@ -188,7 +325,14 @@ async fn only_a_school_granted_the_services_may_use_them_and_an_entry_can_be_wit
         .unwrap();
     let school = logged_in(&app, SCHOOL).await;
     let err = app
-        .call_fn(&school, RegisterLearner { id, password: PASSWORD.into(), password_confirm: PASSWORD.into() })
+        .call_fn(
+            &school,
+            RegisterLearner {
+                id,
+                password: PASSWORD.into(),
+                password_confirm: PASSWORD.into(),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(kind(&err), "NotAllowed", "{app}: {err}");

@@ -86,7 +86,15 @@ impl Sms {
     ) -> Sms {
         Sms::new(
             SmsTemplate::TemporaryPlateCode,
-            &[dealer, model, vin_tail, from, until, code, &minutes.to_string()],
+            &[
+                dealer,
+                model,
+                vin_tail,
+                from,
+                until,
+                code,
+                &minutes.to_string(),
+            ],
         )
     }
 
@@ -104,7 +112,10 @@ impl Sms {
     }
 
     pub fn temporary_plate_revoked(number: &str, dealer: &str, reason: &str) -> Sms {
-        Sms::new(SmsTemplate::TemporaryPlateRevoked, &[number, dealer, reason])
+        Sms::new(
+            SmsTemplate::TemporaryPlateRevoked,
+            &[number, dealer, reason],
+        )
     }
 
     pub fn learner_entry_code(school: &str, class: &str, code: &str, minutes: i64) -> Sms {

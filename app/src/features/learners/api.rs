@@ -51,7 +51,10 @@ pub async fn enter_learner(
         phone,
         class,
     };
-    match LearnerDesk::of(&ports).enter(&account, &form, &actor()).await {
+    match LearnerDesk::of(&ports)
+        .enter(&account, &form, &actor())
+        .await
+    {
         Ok(id) => {
             redirect_to(&format!("{PAGE}?entry={id}#learner-step"));
             Ok(id)

@@ -50,8 +50,14 @@ fn already_registered() -> AppError {
 
 fn wrong_state(found: &EntryFound) -> AppError {
     AppError::Conflict(Text::new(
-        format!("该学员当前状态为“{}”，不能办理此项操作。请刷新页面查看。", found.entry.state.zh()),
-        format!("This learner is now \"{}\"; that cannot be done. Reload the page to see it.", found.entry.state.en()),
+        format!(
+            "该学员当前状态为“{}”，不能办理此项操作。请刷新页面查看。",
+            found.entry.state.zh()
+        ),
+        format!(
+            "This learner is now \"{}\"; that cannot be done. Reload the page to see it.",
+            found.entry.state.en()
+        ),
     ))
 }
 
@@ -160,8 +166,7 @@ impl<'a> LearnerDesk<'a> {
         let school_name = school.display_name.clone();
         let class = found.entry.class.code();
         let minutes = crate::policy::SMS_CODE_TTL_SECS / 60;
-        let wording =
-            move |code: &str| Sms::learner_entry_code(&school_name, class, code, minutes);
+        let wording = move |code: &str| Sms::learner_entry_code(&school_name, class, code, minutes);
         self.sms
             .send_code_worded(
                 &wording,
@@ -191,7 +196,13 @@ impl<'a> LearnerDesk<'a> {
         let phone = PhoneNumber::parse(&found.phone)
             .map_err(|e| crate::error::internal("learner phone", format!("{e:?}")))?;
         self.sms
-            .use_code(&phone, LEARNER_CODE_PURPOSE, &id.to_string(), code.trim(), self.now_ms)
+            .use_code(
+                &phone,
+                LEARNER_CODE_PURPOSE,
+                &id.to_string(),
+                code.trim(),
+                self.now_ms,
+            )
             .await?
             .map_err(|rejection| rejection.into_field_error("code"))?;
         if !self.learners.confirm(id, actor).await? {

@@ -83,7 +83,10 @@ pub async fn enter_temporary_plate(
         valid_from,
         days,
     };
-    match TemporaryPlateDesk::of(&ports).enter(&account, &form, &actor()).await {
+    match TemporaryPlateDesk::of(&ports)
+        .enter(&account, &form, &actor())
+        .await
+    {
         Ok(id) => {
             redirect_to(&format!("{PAGE}?code={id}#code-step"));
             Ok(id)

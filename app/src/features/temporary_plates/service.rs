@@ -117,7 +117,10 @@ impl<'a> TemporaryPlateDesk<'a> {
         if self.profile.city(prefix).is_none() {
             check.push(
                 "prefix",
-                Text::new("请选择注册登记地", "Choose where the vehicle will be registered"),
+                Text::new(
+                    "请选择注册登记地",
+                    "Choose where the vehicle will be registered",
+                ),
             );
         }
         let days = form.days.trim().parse::<i64>().ok();
@@ -128,7 +131,10 @@ impl<'a> TemporaryPlateDesk<'a> {
                     "valid_from",
                     Text::new(
                         format!("请按“年-月-日”填写起始日期，例如{}", self.today),
-                        format!("Enter the first day as year-month-day, for example {}", self.today),
+                        format!(
+                            "Enter the first day as year-month-day, for example {}",
+                            self.today
+                        ),
                     ),
                 );
                 None
@@ -136,14 +142,21 @@ impl<'a> TemporaryPlateDesk<'a> {
             (Some(_), None) => {
                 check.push(
                     "days",
-                    Text::new("请填写有效天数（1至15）", "Enter the number of days (1 to 15)"),
+                    Text::new(
+                        "请填写有效天数（1至15）",
+                        "Enter the number of days (1 to 15)",
+                    ),
                 );
                 None
             }
             (Some(from), Some(days)) => match valid_until(from, days, self.today) {
                 Ok(until) => Some(until),
                 Err(rule) => {
-                    let field = if (1..=15).contains(&days) { "valid_from" } else { "days" };
+                    let field = if (1..=15).contains(&days) {
+                        "valid_from"
+                    } else {
+                        "days"
+                    };
                     check.push(field, Text::new(rule.0, rule.1));
                     None
                 }
@@ -329,7 +342,9 @@ impl<'a> TemporaryPlateDesk<'a> {
         actor: &Actor,
     ) -> Result<(), AppError> {
         let found = self.own(dealer, plate_id).await?;
-        if found.plate.state != PlateState::AwaitingBuyer || !self.plates.withdraw(plate_id, actor).await? {
+        if found.plate.state != PlateState::AwaitingBuyer
+            || !self.plates.withdraw(plate_id, actor).await?
+        {
             return Err(not_waiting(&found));
         }
         Ok(())
@@ -415,7 +430,10 @@ impl<'a> TemporaryPlateDesk<'a> {
             .by_number(&number, self.today)
             .await?
             .filter(|f| f.plate.issued_at_ms.is_some());
-        let sealed = match (seal.map(str::trim).filter(|s| !s.is_empty()), vin_tail_typed) {
+        let sealed = match (
+            seal.map(str::trim).filter(|s| !s.is_empty()),
+            vin_tail_typed,
+        ) {
             (Some(seal), _) => {
                 let genuine = found
                     .as_ref()
@@ -439,7 +457,10 @@ impl<'a> TemporaryPlateDesk<'a> {
                         ),
                     ));
                 }
-                if !found.as_ref().is_some_and(|f| vin_tail(&f.plate.vin) == tail) {
+                if found
+                    .as_ref()
+                    .is_none_or(|f| vin_tail(&f.plate.vin) != tail)
+                {
                     return Err(unknown());
                 }
                 false
@@ -474,7 +495,13 @@ fn buyer_phone(found: &PlateFound) -> Result<PhoneNumber, AppError> {
 
 fn not_waiting(found: &PlateFound) -> AppError {
     AppError::Conflict(Text::new(
-        format!("这副临时号牌当前状态为“{}”，不能办理此项操作。请刷新页面查看。", found.plate.standing.zh()),
-        format!("This plate is now \"{}\"; that cannot be done. Reload the page to see it.", found.plate.standing.en()),
+        format!(
+            "这副临时号牌当前状态为“{}”，不能办理此项操作。请刷新页面查看。",
+            found.plate.standing.zh()
+        ),
+        format!(
+            "This plate is now \"{}\"; that cannot be done. Reload the page to see it.",
+            found.plate.standing.en()
+        ),
     ))
 }

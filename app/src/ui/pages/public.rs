@@ -74,6 +74,7 @@ pub fn Home() -> impl IntoView {
             <h2 class="heading-l">{lang.pick("公开信息", "Open information")}</h2>
             <ul class="task-list">
                 <li><a href="/exams/queue">{lang.pick("考试名额分配公示：每个考试场次按受理日期分配名额的结果", "How test seats were given: each session's seats by date")}</a></li>
+                <li><a href="/temporary-plates/check">{lang.pick("临时号牌查验：核实一副临时行驶车号牌是否有效", "Check a temporary plate: is it valid?")}</a></li>
                 <li><a href="/windows">{lang.pick("注册窗口", "Registration windows")}</a></li>
             </ul>
         </Page>

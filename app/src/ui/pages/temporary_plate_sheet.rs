@@ -12,7 +12,7 @@ use crate::ui::components::form::{server_problem, typed, typed_values, ErrorSumm
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{summary_row, when_loaded, PostedError};
 use crate::ui::pages::unit::{require_unit_page, UnitNav};
-use crate::ui::pages::unit_temporary_plates::{plate_standing_tag, PAGE};
+use crate::ui::pages::unit_temporary_plates::PAGE;
 use crate::ui::{form_error_from_url, require_login_redirect};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -88,7 +88,6 @@ fn sheet(lang: Lang, sheet: PlateSheet) -> AnyView {
                 {row("查验地址", "Check address", sheet.check_url.unwrap_or_default())}
                 {reason.map(|r| row("注销原因", "Why revoked", r))}
             </dl>
-            <p>{plate_standing_tag(lang, p.standing)}</p>
             <p class="hint">{lang.pick(
                 "打印：使用浏览器的打印功能（Ctrl+P），打印时不含菜单和按钮。号牌放置在前后挡风玻璃内侧右下角。",
                 "To print, use the browser's print (Ctrl+P); menus and buttons are left out. Place the plate inside the windscreen and the rear window, lower right.",

@@ -3,7 +3,7 @@
 //! VIN's last six characters, sees whether it is valid; and the buyer's
 //! own plates (我的临时号牌), leading on to plate pre-selection.
 
-use crate::domain::temporary_plate::{dotted, Standing};
+use crate::domain::temporary_plate::{dotted, parse_number, Standing};
 use crate::features::temporary_plates::{
     check_temporary_plate, my_temporary_plates, PlateCheck, TemporaryPlate,
 };
@@ -20,9 +20,8 @@ pub(crate) const CHECK_PAGE: &str = "/temporary-plates/check";
 #[component]
 pub fn TemporaryPlateCheckPage() -> impl IntoView {
     let lang = use_lang();
-    let (number, tail, seal) = use_query_map().with_untracked(|q| {
-        (q.get("number"), q.get("vin_tail"), q.get("seal"))
-    });
+    let (number, tail, seal) =
+        use_query_map().with_untracked(|q| (q.get("number"), q.get("vin_tail"), q.get("seal")));
     let result = number.clone().filter(|n| !n.trim().is_empty()).map(|n| {
         let args = (n, tail.clone(), seal.clone());
         let data = Resource::new_blocking(
@@ -38,12 +37,14 @@ pub fn TemporaryPlateCheckPage() -> impl IntoView {
                 "Scan the QR code on a temporary plate, or type its number and the last six characters of the VIN. The result holds none of the owner's identity details.",
             )}</p>
             {result}
+            <h2 class="heading-m">{lang.pick("输入号牌号码查验", "Check by the number")}</h2>
             <form class="form" method="get" action=CHECK_PAGE>
                 <div class="form-group">
                     <label class="label" for="number">{lang.pick("临时号牌号码", "Plate number")}</label>
                     <p class="hint" id="number-hint">{lang.pick("例如：冀A·000123", "For example 冀A·000123")}</p>
                     <input class="input input--w10" id="number" name="number" type="text"
-                        value=number.unwrap_or_default() aria-describedby="number-hint" autocomplete="off" />
+                        value=number.map(|n| parse_number(&n).map(|n| dotted(&n)).unwrap_or(n)).unwrap_or_default()
+                        aria-describedby="number-hint" autocomplete="off" />
                 </div>
                 <div class="form-group">
                     <label class="label" for="vin_tail">{lang.pick("车辆识别代号后六位", "Last six characters of the VIN")}</label>

@@ -384,14 +384,20 @@ mod tests {
         assert!(!operator.may_open("/unit/vehicles"));
         assert!(!operator.may_open("/unit/operators"));
         assert!(!operator.may_open("/account/messages"));
-        assert!(!agent.may_open("/unit/temporary-plates"), "only a dealer issues plates");
+        assert!(
+            !agent.may_open("/unit/temporary-plates"),
+            "only a dealer issues plates"
+        );
         let dealer = UnitPages {
             granted: Some(vec![OperatorService::TemporaryPlates]),
             medical: false,
             dealer: true,
             school: false,
         };
-        assert!(dealer.may_open("/unit/temporary-plates") && dealer.may_open("/unit/temporary-plates/7"));
+        assert!(
+            dealer.may_open("/unit/temporary-plates")
+                && dealer.may_open("/unit/temporary-plates/7")
+        );
         assert!(!dealer.may_open("/unit/vehicles"));
     }
 }

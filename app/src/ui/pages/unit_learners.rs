@@ -7,8 +7,8 @@
 use crate::domain::exam::Subject;
 use crate::domain::learner_entry::{EntryState, FIRST_LICENCE_CLASSES};
 use crate::features::learners::{
-    unit_learners, ConfirmLearner, EnterLearner, LearnerEntry, RegisterLearner,
-    ResendLearnerCode, WithdrawLearner,
+    unit_learners, ConfirmLearner, EnterLearner, LearnerEntry, RegisterLearner, ResendLearnerCode,
+    WithdrawLearner,
 };
 use crate::features::paging::ListPage;
 use crate::i18n::{use_lang, Lang, Text};
@@ -71,9 +71,15 @@ pub fn UnitLearnersPage() -> impl IntoView {
 
 fn labels() -> Vec<(&'static str, Text)> {
     vec![
-        ("id_number", Text::new("学员身份证明号码", "Learner's ID number")),
+        (
+            "id_number",
+            Text::new("学员身份证明号码", "Learner's ID number"),
+        ),
         ("name", Text::new("学员姓名", "Learner's name")),
-        ("phone", Text::new("学员手机号码", "Learner's mobile number")),
+        (
+            "phone",
+            Text::new("学员手机号码", "Learner's mobile number"),
+        ),
         ("class", Text::new("申请准驾车型", "Class sought")),
     ]
 }
@@ -158,7 +164,10 @@ fn step(lang: Lang, page: ListPage<LearnerEntry>, id: i64) -> AnyView {
             let error = Signal::stored(form_error_from_url(RegisterLearner::PATH));
             let labels = vec![
                 ("password", Text::new("登录密码", "Password")),
-                ("password_confirm", Text::new("再次输入密码", "Password again")),
+                (
+                    "password_confirm",
+                    Text::new("再次输入密码", "Password again"),
+                ),
             ];
             view! {
                 <p role="status">{match lang {
@@ -169,7 +178,7 @@ fn step(lang: Lang, page: ListPage<LearnerEntry>, id: i64) -> AnyView {
                     <ErrorSummary lang error labels=labels.clone() />
                     <input type="hidden" name="id" value=id.clone() />
                     <TextField lang name="password" label=labels[0].1.clone() value=RwSignal::new(String::new())
-                        hint=Text::new("至少8位，含字母和数字，不能含身份证号码或手机号码", "At least 8 characters with letters and digits, not the ID number or the phone")
+                        hint=Text::new("由学员本人输入，至少8个字符，不能含身份证号码或手机号码", "Typed by the learner; at least 8 characters, not the ID number or the phone")
                         server_error=server_problem(error, "password") input_type="password" autocomplete="new-password" width_class="input--w20" />
                     <TextField lang name="password_confirm" label=labels[1].1.clone() value=RwSignal::new(String::new())
                         server_error=server_problem(error, "password_confirm") input_type="password" autocomplete="new-password" width_class="input--w20" />
@@ -223,9 +232,16 @@ fn table(lang: Lang, page: ListPage<LearnerEntry>) -> AnyView {
     }
     let count = match lang {
         Lang::Zh => format!("共{}名，第{}/{}页", page.total, page.page, page.pages()),
-        Lang::En => format!("{} learners, page {} of {}", page.total, page.page, page.pages()),
+        Lang::En => format!(
+            "{} learners, page {} of {}",
+            page.total,
+            page.page,
+            page.pages()
+        ),
     };
-    let pager = pager(lang, &page, ("本校学员", "Learners"), |n| page_href(PAGE, &[], "page", n));
+    let pager = pager(lang, &page, ("本校学员", "Learners"), |n| {
+        page_href(PAGE, &[], "page", n)
+    });
     let label = move |i: usize| lang.pick(COLUMNS[i].0, COLUMNS[i].1);
     let rows = page
         .items

@@ -96,8 +96,14 @@ fn labels() -> Vec<(&'static str, Text)> {
             Text::new("购车人身份证明号码", "Buyer's ID number"),
         ),
         ("buyer_name", Text::new("购车人姓名", "Buyer's name")),
-        ("buyer_phone", Text::new("购车人手机号码", "Buyer's mobile number")),
-        ("prefix", Text::new("注册登记地", "Where it will be registered")),
+        (
+            "buyer_phone",
+            Text::new("购车人手机号码", "Buyer's mobile number"),
+        ),
+        (
+            "prefix",
+            Text::new("注册登记地", "Where it will be registered"),
+        ),
         ("valid_from", Text::new("有效期起始日期", "First day")),
         ("days", Text::new("有效天数", "Days")),
     ]
@@ -260,8 +266,16 @@ pub(crate) fn plate_standing_tag(lang: Lang, s: Standing) -> impl IntoView {
 
 fn action(lang: Lang, p: &TemporaryPlate) -> AnyView {
     let (href, zh, en) = match p.state {
-        PlateState::AwaitingBuyer => (format!("{PAGE}?code={}#code-step", p.id), "输入验证码", "Enter the code"),
-        PlateState::Issued => (format!("{PAGE}/{}", p.id), "查看、打印或注销", "View, print or revoke"),
+        PlateState::AwaitingBuyer => (
+            format!("{PAGE}?code={}#code-step", p.id),
+            "输入验证码",
+            "Enter the code",
+        ),
+        PlateState::Issued => (
+            format!("{PAGE}/{}", p.id),
+            "查看、打印或注销",
+            "View, print or revoke",
+        ),
         _ => return "—".into_any(),
     };
     view! {
@@ -283,7 +297,12 @@ fn table(lang: Lang, page: ListPage<TemporaryPlate>, query: Option<String>) -> A
     let keep: Vec<(&str, String)> = query.map(|q| vec![("query", q)]).unwrap_or_default();
     let count = match lang {
         Lang::Zh => format!("共{}副，第{}/{}页", page.total, page.page, page.pages()),
-        Lang::En => format!("{} plates, page {} of {}", page.total, page.page, page.pages()),
+        Lang::En => format!(
+            "{} plates, page {} of {}",
+            page.total,
+            page.page,
+            page.pages()
+        ),
     };
     let pager = pager(lang, &page, ("临时号牌", "Temporary plates"), |n| {
         page_href(PAGE, &keep, "page", n)
