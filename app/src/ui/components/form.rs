@@ -407,3 +407,37 @@ mod tests {
         assert_eq!(typed_value(&values, "unit_code"), "");
     }
 }
+
+/// The step where the SMS code someone received is typed for a record
+/// (`id`): the code form posting to `confirm` (its refusal shown with it),
+/// "send another code" posting to `resend`, and what else the step offers
+/// (`more`: withdrawing, say).
+pub fn code_step(
+    lang: Lang,
+    id: i64,
+    confirm: &'static str,
+    button: (&'static str, &'static str),
+    resend: &'static str,
+    more: AnyView,
+) -> AnyView {
+    let error = Signal::stored(crate::ui::form_error_from_url(confirm));
+    let label = Text::new("验证码", "Code");
+    view! {
+        <form class="form" method="post" action=confirm novalidate>
+            <ErrorSummary lang error labels=vec![("code", label.clone())] />
+            <input type="hidden" name="id" value=id.to_string() />
+            <TextField lang name="code" label=label value=RwSignal::new(String::new())
+                server_error=server_problem(error, "code") width_class="input--w5"
+                inputmode="numeric" autocomplete="one-time-code" />
+            <button class="button" type="submit">{lang.pick(button.0, button.1)}</button>
+        </form>
+        <div class="actions">
+            <form class="action-form" method="post" action=resend>
+                <input type="hidden" name="id" value=id.to_string() />
+                <button class="button button--secondary" type="submit">{lang.pick("重新发送验证码", "Send another code")}</button>
+            </form>
+            {more}
+        </div>
+    }
+    .into_any()
+}

@@ -13,7 +13,8 @@ use crate::features::learners::{
 use crate::features::paging::ListPage;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
-    group_class, server_problem, typed, typed_value, typed_values, ErrorSummary, TextField,
+    code_step, group_class, server_problem, typed, typed_value, typed_values, ErrorSummary,
+    TextField,
 };
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
@@ -136,27 +137,12 @@ fn step(lang: Lang, page: ListPage<LearnerEntry>, id: i64) -> AnyView {
     };
     let body = match e.state {
         EntryState::AwaitingLearner => {
-            let error = Signal::stored(form_error_from_url(ConfirmLearner::PATH));
             view! {
                 <p role="status">{match lang {
                     Lang::Zh => format!("已向学员{}的手机{}发送验证码，请学员当面告知。", e.name, e.phone_masked),
                     Lang::En => format!("A code was sent to {}'s phone {}; the learner tells it to you in person.", e.name, e.phone_masked),
                 }}</p>
-                <form class="form" method="post" action=ConfirmLearner::PATH novalidate>
-                    <ErrorSummary lang error labels=vec![("code", Text::new("验证码", "Code"))] />
-                    <input type="hidden" name="id" value=id.clone() />
-                    <TextField lang name="code" label=Text::new("验证码", "Code") value=RwSignal::new(String::new())
-                        server_error=server_problem(error, "code") width_class="input--w5"
-                        inputmode="numeric" autocomplete="one-time-code" />
-                    <button class="button" type="submit">{lang.pick("确认", "Confirm")}</button>
-                </form>
-                <div class="actions">
-                    <form class="action-form" method="post" action=ResendLearnerCode::PATH>
-                        <input type="hidden" name="id" value=id.clone() />
-                        <button class="button button--secondary" type="submit">{lang.pick("重新发送验证码", "Send another code")}</button>
-                    </form>
-                    {withdraw}
-                </div>
+                {code_step(lang, e.id, ConfirmLearner::PATH, ("确认", "Confirm"), ResendLearnerCode::PATH, withdraw.into_any())}
             }
             .into_any()
         }

@@ -12,7 +12,8 @@ use crate::features::temporary_plates::{
 };
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
-    group_class, server_problem, typed, typed_value, typed_values, ErrorSummary, TextField,
+    code_step, group_class, server_problem, typed, typed_value, typed_values, ErrorSummary,
+    TextField,
 };
 use crate::ui::components::layout::Page;
 use crate::ui::components::page_data::{when_loaded, DoneBanner, PostedError};
@@ -194,9 +195,14 @@ fn code_panel(lang: Lang, sheet: PlateSheet) -> AnyView {
         }
         .into_any();
     }
-    let error = Signal::stored(form_error_from_url(IssueTemporaryPlate::PATH));
     let resent = use_query_map().with_untracked(|q| q.get("resent").is_some());
-    let id = p.id.to_string();
+    let withdraw = view! {
+        <form class="action-form" method="post" action=WithdrawTemporaryPlate::PATH>
+            <input type="hidden" name="id" value=p.id.to_string() />
+            <button class="button button--warning" type="submit">{lang.pick("撤回，不核发", "Withdraw; do not issue")}</button>
+        </form>
+    }
+    .into_any();
     view! {
         <section class="panel" id="code-step" aria-labelledby="code-heading">
             <h2 class="heading-m" id="code-heading">{lang.pick("输入购车人收到的验证码", "Enter the code the buyer received")}</h2>
@@ -206,24 +212,7 @@ fn code_panel(lang: Lang, sheet: PlateSheet) -> AnyView {
                 Lang::En => format!("{}A code was sent to {}'s phone {} (VIN {}, {}, {} to {}). The buyer checks the message and tells you the code in person.",
                     if resent { "Sent again. " } else { "" }, p.buyer_name, p.buyer_phone_masked, p.vin, p.model, p.valid_from, p.valid_until),
             }}</p>
-            <form class="form" method="post" action=IssueTemporaryPlate::PATH novalidate>
-                <ErrorSummary lang error labels=vec![("code", Text::new("验证码", "Code"))] />
-                <input type="hidden" name="id" value=id.clone() />
-                <TextField lang name="code" label=Text::new("验证码", "Code") value=RwSignal::new(String::new())
-                    server_error=server_problem(error, "code") width_class="input--w5"
-                    inputmode="numeric" autocomplete="one-time-code" />
-                <button class="button" type="submit">{lang.pick("确认并核发", "Confirm and issue")}</button>
-            </form>
-            <div class="actions">
-                <form class="action-form" method="post" action=ResendTemporaryPlateCode::PATH>
-                    <input type="hidden" name="id" value=id.clone() />
-                    <button class="button button--secondary" type="submit">{lang.pick("重新发送验证码", "Send another code")}</button>
-                </form>
-                <form class="action-form" method="post" action=WithdrawTemporaryPlate::PATH>
-                    <input type="hidden" name="id" value=id />
-                    <button class="button button--warning" type="submit">{lang.pick("撤回，不核发", "Withdraw; do not issue")}</button>
-                </form>
-            </div>
+            {code_step(lang, p.id, IssueTemporaryPlate::PATH, ("确认并核发", "Confirm and issue"), ResendTemporaryPlateCode::PATH, withdraw)}
         </section>
     }
     .into_any()
