@@ -308,9 +308,9 @@ fn table(lang: Lang, page: ListPage<TemporaryPlate>, query: Option<String>) -> A
                     <td data-label=label(1) class="table__cell--nowrap">{p.vin.clone()}</td>
                     <td data-label=label(2)>{p.model.clone()}</td>
                     <td data-label=label(3)>{p.buyer_name.clone()}<br /><span class="hint">{p.buyer_id_masked.clone()}</span></td>
-                    <td data-label=label(4) class="table__cell--nowrap">{format!("{} ~ {}", p.valid_from, p.valid_until)}</td>
+                    <td data-label=label(4)>{p.valid_from.to_string()}<br />{format!("{} {}", lang.pick("至", "to"), p.valid_until)}</td>
                     <td data-label=label(5)>{plate_standing_tag(lang, p.standing)}</td>
-                    <td data-label=label(6) class="table__cell--nowrap">{cst_date_time(p.entered_at_ms)}</td>
+                    <td data-label=label(6)>{cst_date_time(p.entered_at_ms)}</td>
                     <td data-label=label(7)>{action(lang, &p)}</td>
                 </tr>
             }
