@@ -9,6 +9,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+mod check;
+#[cfg(feature = "ssr")]
 pub mod port;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -396,18 +396,6 @@ pub fn typed(values: &[(String, String)], name: &str) -> RwSignal<String> {
     RwSignal::new(typed_value(values, name))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_typed_value_is_found_by_name_and_missing_ones_are_empty() {
-        let values = vec![("login_name".to_string(), "调度员".to_string())];
-        assert_eq!(typed_value(&values, "login_name"), "调度员");
-        assert_eq!(typed_value(&values, "unit_code"), "");
-    }
-}
-
 /// The step where the SMS code someone received is typed for a record
 /// (`id`): the code form posting to `confirm` (its refusal shown with it),
 /// "send another code" posting to `resend`, and what else the step offers
@@ -440,4 +428,16 @@ pub fn code_step(
         </div>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_value_is_found_by_name_and_missing_ones_are_empty() {
+        let values = vec![("login_name".to_string(), "调度员".to_string())];
+        assert_eq!(typed_value(&values, "login_name"), "调度员");
+        assert_eq!(typed_value(&values, "unit_code"), "");
+    }
 }
