@@ -7,6 +7,7 @@
 //! adapter needs only `use app::ports::*;`.
 
 pub use crate::features::accounts::port::*;
+pub use crate::features::api_keys::port::*;
 pub use crate::features::applications::port::*;
 pub use crate::features::bindings::port::*;
 pub use crate::features::exams::port::*;
@@ -73,6 +74,8 @@ pub struct Ports {
     pub temporary_plates: Arc<dyn TemporaryPlates>,
     /// Driving schools' learners (驾校学员).
     pub learners: Arc<dyn LearnerEntries>,
+    /// The open API's keys (开放接口密钥).
+    pub api_keys: Arc<dyn ApiKeys>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

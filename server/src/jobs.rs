@@ -59,6 +59,17 @@ pub const JOBS: &[Job] = &[
         run: |ports, now| Box::pin(async move { ports.sms.delete_spent_codes(now).await }),
     },
     Job {
+        // 清理: open API call counts of minutes past (the rate window is
+        // the current minute; an hour is kept for a look after the fact).
+        name: "API call counts clean-up",
+        run: |ports, now| {
+            Box::pin(async move {
+                let minute = app::domain::api_key::minute_of(now) - 60;
+                ports.api_keys.delete_old_calls(minute).await
+            })
+        },
+    },
+    Job {
         // 清理: login attempts past their retention.
         name: "old login attempts clean-up",
         run: |ports, now| {

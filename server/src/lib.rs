@@ -152,6 +152,7 @@ pub async fn prepare_with_clock(
         physical_exams: shared.clone(),
         temporary_plates: shared.clone(),
         learners: shared.clone(),
+        api_keys: shared.clone(),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

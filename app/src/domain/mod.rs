@@ -4,6 +4,7 @@
 //! (to explain mistakes early) and the server (which decides).
 
 pub mod account;
+pub mod api_key;
 pub mod application;
 pub mod audit;
 pub mod binding;

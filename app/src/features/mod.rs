@@ -13,6 +13,7 @@
 //! (the aggregate [`crate::ports::Ports`]) ← `service` ← `api` ← `ui`.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod applications;
 pub mod bindings;
 pub mod exams;

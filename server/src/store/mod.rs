@@ -10,6 +10,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 mod accounts;
+mod api_keys;
 mod application_events;
 mod applications;
 mod audit;
