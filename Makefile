@@ -41,6 +41,11 @@ node-tools:
 	if [ ! -x "$(E2E_BIN)/playwright" ] || [ ! -x "$(E2E_BIN)/wasm-opt" ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
 	  (cd end2end && npm ci --no-audit --no-fund)
 	fi
+	# Swagger UI's files for the open API's documentation page (/open/docs);
+	# no install scripts (the package's only one reports usage over the network).
+	if [ ! -f api-docs/node_modules/swagger-ui-dist/swagger-ui-bundle.js ] || [ api-docs/package-lock.json -nt api-docs/node_modules/.package-lock.json ]; then
+	  (cd api-docs && npm ci --no-audit --no-fund --ignore-scripts)
+	fi
 
 chromium:
 	if ! command -v chromium >/dev/null; then

@@ -14,6 +14,7 @@
 //! | [`headers`] | CSP and HSTS on every response, `no-store` when logged in |
 //! | [`form_errors`] | a no-JavaScript form's error: out of the address |
 //! | [`origin`] | refuses cross-site state changes (CSRF) |
+//! | [`open_api`] | the open API for units' systems: keys, quota, audit |
 //! | [`display`] | language (中文/English) and text size (大字版) switches |
 //! | [`payments`] | the payment gateway's notice and return, the simulated bank |
 //! | [`photos`] | licence photo upload and image |
@@ -30,6 +31,7 @@ pub mod headers;
 pub mod hydration;
 pub mod limits;
 pub mod not_found;
+pub mod open_api;
 pub mod origin;
 pub mod payments;
 pub mod photo_clean;
@@ -115,6 +117,12 @@ pub fn router(state: WebState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             form_errors::error_out_of_address,
+        ))
+        // Inside the session layer (the client's address); API calls hold
+        // no session.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            open_api::gate,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

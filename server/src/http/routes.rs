@@ -15,6 +15,7 @@
 //! bad-input test (`server/tests/api/bad_input.rs`) each have a row for every
 //! entry and fail when one is missing: a new entry needs its rows there too.
 
+mod open_api;
 mod server_fns;
 
 pub use server_fns::server_functions;
@@ -119,6 +120,7 @@ pub fn table() -> Vec<RouteEntry> {
     let mut entries = server_functions();
     entries.extend(pages());
     entries.extend(hand_added());
+    entries.extend(open_api::open_api());
     entries
 }
 
@@ -283,6 +285,10 @@ pub fn pages() -> Vec<RouteEntry> {
         ),
         page("/unit/operators", "unit account: its operators (经办人)"),
         page("/unit/audit", "unit account: who did what (操作记录)"),
+        page(
+            "/unit/api-keys",
+            "unit account: its open API keys (开放接口密钥)",
+        ),
         page(
             "/unit/drivers/confirm",
             "unit: bind a licence with the driver's code",

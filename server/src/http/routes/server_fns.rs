@@ -38,6 +38,18 @@ pub fn server_functions() -> Vec<RouteEntry> {
         ),
         server_fn_entry("/api/unit/audit", "unit account: one page of its audit"),
         server_fn_entry(
+            "/api/unit/api_keys",
+            "unit account: its open API keys, a new one shown once",
+        ),
+        server_fn_entry(
+            "/api/unit/create_api_key",
+            "unit account: create an open API key (开放接口密钥)",
+        ),
+        server_fn_entry(
+            "/api/unit/revoke_api_key",
+            "unit account: revoke an open API key at once",
+        ),
+        server_fn_entry(
             "/api/operator_activate",
             "an operator activates the login with the SMS code",
         ),
