@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/temporary-plates") view=temporary_plates::MyTemporaryPlatesPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/operators") view=unit_operators::UnitOperatorsPage ssr=SsrMode::Async />
                 <Route path=path!("/unit/audit") view=unit_audit::UnitAuditPage ssr=SsrMode::Async />
+                <Route path=path!("/unit/api-keys") view=unit_api_keys::UnitApiKeysPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence") view=licence::LicencePage ssr=SsrMode::Async />

@@ -32,6 +32,7 @@ pub mod staff_windows;
 pub mod temporary_plate_sheet;
 pub mod temporary_plates;
 pub mod unit;
+pub mod unit_api_keys;
 pub mod unit_audit;
 pub mod unit_drivers;
 pub mod unit_exams;

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 /// The unit's menu, shown on every page a unit uses.
 #[component]
 pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
-    const ITEMS: [(&str, &str, &str); 12] = [
+    const ITEMS: [(&str, &str, &str); 13] = [
         ("/unit", "工作台", "Dashboard"),
         ("/unit/learners", "驾校学员", "Learners"),
         ("/unit/exams", "驾驶人体检", "Examinations"),
@@ -24,6 +24,7 @@ pub fn UnitNav(lang: Lang, current: &'static str) -> impl IntoView {
         ("/account/plates", "预选号牌", "Plate numbers"),
         ("/unit/operators", "经办人", "Operators"),
         ("/unit/audit", "操作记录", "Audit"),
+        ("/unit/api-keys", "开放接口密钥", "API keys"),
         ("/account/messages", "消息中心", "Messages"),
         (
             "/account/record-views",
@@ -88,6 +89,7 @@ impl UnitPages {
         if path == "/unit/exams" && !self.medical
             || path.starts_with("/unit/temporary-plates") && !self.dealer
             || path == "/unit/learners" && !self.school
+            || path == "/unit/api-keys" && !(self.medical || self.dealer || self.school)
         {
             return false;
         }
