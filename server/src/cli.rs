@@ -379,13 +379,13 @@ async fn write_demo_json(
             "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
         }));
     }
-    // People with a learner's permit and no account, one per browser
-    // project, for the driving school's journey.
+    // People with a learner's permit and no account, two per browser
+    // project: the driving school's journey on its page, and through its API.
     let learners_to_enter: Vec<serde_json::Value> = sqlx::query(
         "SELECT p.id_number, p.name, p.phone FROM persons p
          JOIN learner_records l ON l.id_number = p.id_number
          WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id_number = p.id_number)
-         ORDER BY p.id_number LIMIT 2",
+         ORDER BY p.id_number LIMIT 4",
     )
     .fetch_all(&platform.store.pool)
     .await

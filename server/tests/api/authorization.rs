@@ -88,6 +88,9 @@ pub(crate) const MATRIX: &[(&str, &str, [O; 11])] = &[
     ("POST", "/api/unit/operator_services", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound]),
     ("POST", "/api/unit/disable_operator", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound]),
     ("POST", "/api/unit/audit", [NotLoggedIn, NotAllowed, NotAllowed, Ok, NotAllowed, Ok, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok]),
+    ("POST", "/api/unit/api_keys", [NotLoggedIn, NotAllowed, NotAllowed, Ok, NotAllowed, Ok, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok]),
+    ("POST", "/api/unit/create_api_key", [NotLoggedIn, NotAllowed, NotAllowed, Fields, NotAllowed, Fields, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Fields]),
+    ("POST", "/api/unit/revoke_api_key", [NotLoggedIn, NotAllowed, NotAllowed, NotFound, NotAllowed, NotFound, NotAllowed, NotAllowed, NotAllowed, NotAllowed, NotFound]),
     ("POST", "/api/operator_activate", [Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields]),
     ("POST", "/api/operator_login", [Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields, Fields]),
     ("POST", "/api/unit/drivers", [NotLoggedIn, NotAllowed, NotAllowed, Ok, NotAllowed, Ok, NotAllowed, NotAllowed, NotAllowed, NotAllowed, Ok]),
@@ -225,6 +228,7 @@ pub(crate) const MATRIX: &[(&str, &str, [O; 11])] = &[
     ("GET", "/account/temporary-plates", [To("/login"), Ok, Ok, To("/unit"), To("/unit"), To("/unit"), To("/staff"), To("/staff"), To("/staff"), To("/staff"), To("/unit")]),
     ("GET", "/unit/operators", [To("/login"), To("/account"), To("/account"), Ok, Ok, Ok, To("/staff"), To("/staff"), To("/staff"), To("/staff"), Ok]),
     ("GET", "/unit/audit", [To("/login"), To("/account"), To("/account"), Ok, Ok, Ok, To("/staff"), To("/staff"), To("/staff"), To("/staff"), Ok]),
+    ("GET", "/unit/api-keys", [To("/login"), To("/account"), To("/account"), Ok, Ok, Ok, To("/staff"), To("/staff"), To("/staff"), To("/staff"), Ok]),
     ("GET", "/unit/drivers/confirm", [To("/login"), To("/account"), To("/account"), Ok, Ok, Ok, To("/staff"), To("/staff"), To("/staff"), To("/staff"), Ok]),
     ("GET", "/account/vehicles", [To("/login"), Ok, Ok, To("/unit/vehicles"), To("/unit/vehicles"), To("/unit/vehicles"), To("/staff"), To("/staff"), To("/staff"), To("/staff"), To("/unit/vehicles")]),
     ("GET", "/account/vehicles/confirm", [To("/login"), Ok, Ok, To("/unit/vehicles"), To("/unit/vehicles"), To("/unit/vehicles"), To("/staff"), To("/staff"), To("/staff"), To("/staff"), To("/unit/vehicles")]),
@@ -278,6 +282,26 @@ pub(crate) const MATRIX: &[(&str, &str, [O; 11])] = &[
     ("GET", "/unit/exams.csv", [To("/login"), S(403), S(403), S(403), S(403), Ok, S(403), S(403), S(403), S(403), S(403)]),
     ("GET", "/unit/drivers.csv", [To("/login"), S(403), S(403), Ok, S(403), Ok, S(403), S(403), S(403), S(403), Ok]),
     ("GET", "/dev/sms-outbox", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    ("GET", "/open/v1/openapi.json", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    ("GET", "/open/docs", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    ("GET", "/open/docs/{file}", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
+    // The open API takes a key, never a session: every visitor is refused.
+    ("GET", "/open/v1/learners", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/learners", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/learners/{id}/code", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/learners/{id}/confirm", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/learners/{id}/register", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("DELETE", "/open/v1/learners/{id}", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("GET", "/open/v1/temporary-plates", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/temporary-plates", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("GET", "/open/v1/temporary-plates/{id}", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("DELETE", "/open/v1/temporary-plates/{id}", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/temporary-plates/{id}/code", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/temporary-plates/{id}/issue", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/temporary-plates/{id}/revoke", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("GET", "/open/v1/physical-exams", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/physical-exams", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
+    ("POST", "/open/v1/physical-exams/{id}/certificate", [S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401), S(401)]),
     ("POST", "/api/logout", [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]),
 ];
 
@@ -305,7 +329,8 @@ impl Seen {
             return "Ok".into();
         }
         match &self.kind {
-            Some(k) if k != "Internal" && k != "Transport" => k.clone(),
+            // The open API's errors are `{"error": {...}}`: by status.
+            Some(k) if k != "Internal" && k != "Transport" && k != "error" => k.clone(),
             _ => format!("S({})", self.status),
         }
     }
@@ -341,6 +366,7 @@ pub fn address(entry: &RouteEntry) -> String {
         "/dev/bank/checkout" => "/dev/bank/checkout?order_no=NOPE".into(),
         "/payments/checkout" => "/payments/checkout?order_no=NOPE".into(),
         "/dev/sms-outbox" => "/dev/sms-outbox?phone=13800000000".into(),
+        "/open/docs/{file}" => "/open/docs/start.js".into(),
         path => path
             .replace("{id}", "999999")
             .replace("{no}", "NOPE")
@@ -371,6 +397,7 @@ pub async fn send(
             .header("accept", "application/json")
             .form(form),
         _ if entry.method == reqwest::Method::POST => client.post(&url).form(form),
+        _ if entry.method == reqwest::Method::DELETE => client.delete(&url),
         _ => client.get(&url),
     };
     let response = request

@@ -47,6 +47,7 @@ enum E {
 }
 use E::*;
 
+mod open_api;
 mod units;
 
 /// Entries that take no input at all.
@@ -72,6 +73,9 @@ pub(crate) const NO_INPUT: &[&str] = &[
     "/api/unit/dashboard",
     "/api/licence/unit_ties",
     "/api/unit/operators",
+    "/api/unit/api_keys",
+    "/open/v1/openapi.json",
+    "/open/docs",
 ];
 
 /// Server functions whose every argument is an optional string: no form
@@ -428,6 +432,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     let entries: Vec<RouteEntry> = table().into_iter().filter(|e| e.via != Via::Page).collect();
     let covered: BTreeSet<&str> = all_cases()
         .map(|c| c.0)
+        .chain(open_api::API_CASES.iter().map(|c| c.1))
         .chain(NO_INPUT.iter().copied())
         .collect();
     let listed: BTreeSet<&str> = entries.iter().map(|e| e.path).collect();
@@ -441,11 +446,12 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
     // include a malformed one (routes read paths and queries leniently).
     for path in listed.iter().filter(|p| !NO_INPUT.contains(p)) {
         let cases: Vec<_> = all_cases().filter(|c| c.0 == *path).collect();
+        let api_cases = open_api::API_CASES.iter().filter(|c| c.1 == *path).count();
         let malformed = !path.starts_with("/api/")
             || ANY_FORM_READS.contains(path)
             || cases.iter().any(|c| matches!(c.3, Malformed));
         assert!(
-            print || (cases.len() >= 2 && malformed),
+            print || (cases.len() + api_cases >= 2 && malformed),
             "{path}: needs a malformed and an invalid case"
         );
     }
@@ -474,6 +480,7 @@ async fn bad_input_is_refused_with_a_reason(app: TestApp) {
             ));
         }
     }
+    wrong.extend(open_api::run(&app, print).await);
     // Entries without input answer a stray body without failing.
     for entry in entries.iter().filter(|e| NO_INPUT.contains(&e.path)) {
         let seen = send(&app, &clients[1].1, entry, &[("x", "%ZZ")]).await;

@@ -29,6 +29,7 @@ mod licence_photos;
 mod login_alerts;
 mod messages;
 mod migrations;
+mod open_api;
 mod owner_notices;
 mod ownership;
 mod pages;

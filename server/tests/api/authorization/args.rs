@@ -8,6 +8,8 @@
 pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/login", &[("identifier", "nobody"), ("password", "wrong-password-1")]),
     ("/api/unit/add_operator", &[("full_name", "王"), ("id_number", "1"), ("phone", "1")]),
+    ("/api/unit/create_api_key", &[("name", ""), ("days", "7")]),
+    ("/api/unit/revoke_api_key", &[("id", "999999")]),
     ("/api/unit/resend_operator_code", &[("operator_id", "999999")]),
     ("/api/unit/reactivate_operator", &[("operator_id", "999999")]),
     ("/api/unit/operator_services", &[("operator_id", "999999"), ("services[]", "drivers")]),
