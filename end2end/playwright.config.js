@@ -41,7 +41,7 @@ module.exports = defineConfig({
   webServer: {
     command:
       'rm -rf .tmp && mkdir -p .tmp && ' +
-      `PLATFORM_ENV=development DATABASE_URL=sqlite://.tmp/e2e.db DEMO_DATA=1 DEMO_SUMMARY_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 TRUSTED_PROXIES=127.0.0.1 ` +
+      `PLATFORM_ENV=development DATABASE_URL=sqlite://.tmp/e2e.db DEMO_DATA=1 DEMO_SUMMARY_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 TRUSTED_PROXIES=127.0.0.1 OPEN_API_DOCS_DIR=../api-docs/node_modules/swagger-ui-dist ` +
       `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${PORT} ${process.env.E2E_SERVER || '../target/debug/server'}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     timeout: 180_000,

@@ -83,8 +83,8 @@ fn new_key(lang: Lang, shown: NewKeyShown) -> AnyView {
                 "Copy it now and keep it in the unit's system. The platform keeps only a digest and will not show it again; a lost key can only be revoked and replaced.",
             )}</p>
             <label class="label" for="new-key-value">{lang.pick("密钥", "Key")}</label>
-            <input class="input input--code" id="new-key-value" type="text" readonly value=shown.key
-                autocomplete="off" spellcheck="false" data-testid="new-api-key" />
+            <textarea class="textarea textarea--key" id="new-key-value" readonly rows="3"
+                autocomplete="off" spellcheck="false" data-testid="new-api-key">{shown.key}</textarea>
         </div>
     }
     .into_any()
@@ -213,7 +213,7 @@ fn table(lang: Lang, keys: Vec<ApiKeyRow>) -> AnyView {
                     <td data-label=label(0)>{k.name.clone()}</td>
                     <td data-label=label(1) class="table__cell--nowrap"><code>{format!("jgk_{}", k.public_id)}</code></td>
                     <td data-label=label(2)>{scopes}</td>
-                    <td data-label=label(3)>{state}</td>
+                    <td data-label=label(3) class="table__cell--nowrap">{state}</td>
                     <td data-label=label(4) class="table__cell--nowrap">{cst_date_time(k.created_at_ms)}</td>
                     <td data-label=label(5) class="table__cell--nowrap">{cst_date_time(k.expires_at_ms)}</td>
                     <td data-label=label(6) class="table__cell--nowrap">
