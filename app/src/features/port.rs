@@ -14,6 +14,9 @@ pub struct Actor {
     pub ip: String,
     /// The unit's operator acting for the account (经办人), if any.
     pub operator_id: Option<i64>,
+    /// The open API key the account's system called with (开放接口密钥,
+    /// `jgk_…`, its public part), if it did.
+    pub api_key: Option<String>,
 }
 
 /// Wall clock (China Standard Time dates); replaceable in tests.

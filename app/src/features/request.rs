@@ -85,6 +85,7 @@ pub fn actor() -> Actor {
         account_id: account.as_ref().map(|a| a.account_id),
         ip: client_ip(),
         operator_id: account.and_then(|a| a.operator.map(|o| o.id)),
+        api_key: None,
     }
 }
 

@@ -47,6 +47,7 @@ pub async fn run() {
         account_id: Some(account_id),
         ip: "127.0.0.1".into(),
         operator_id: None,
+        api_key: None,
     };
     let t = Instant::now();
     let bound = bench

@@ -26,3 +26,6 @@ CREATE TABLE api_key_calls (
     calls BIGINT NOT NULL,
     PRIMARY KEY (key_id, minute)
 );
+
+-- The key an API call came with, on the audit entry of what it changed.
+ALTER TABLE audit_log ADD COLUMN actor_api_key TEXT;

@@ -53,6 +53,7 @@ pub async fn same_origin_only(
         account_id: None,
         ip: client_ip(&state, &request),
         operator_id: None,
+        api_key: None,
     };
     if let Err(e) = state.ports.audit.security_event(&actor, &event).await {
         tracing::error!(error = %e, "recording a cross-site refusal failed");

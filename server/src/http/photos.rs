@@ -92,6 +92,7 @@ pub async fn upload(
         account_id: Some(account_id),
         ip: ip.map(|Extension(ClientIp(ip))| ip).unwrap_or_default(),
         operator_id: None,
+        api_key: None,
     };
     match state
         .ports

@@ -41,10 +41,12 @@ pub async fn session_layer(
         .unwrap_or_else(|| "unknown".into());
     request.extensions_mut().insert(ClientIp(ip));
     let cookie_name = site_cookie_name(SESSION_COOKIE, state.ports.secure_cookies);
+    // The open API takes a key, never a session: its calls look none up.
     let token = CookieJar::from_headers(request.headers())
         .get(&cookie_name)
         .map(|c| c.value().to_string())
-        .filter(|t| well_formed(t));
+        .filter(|t| well_formed(t))
+        .filter(|_| !request.uri().path().starts_with(super::open_api::PREFIX));
     // Only a page shows the header with the unread count: server functions
     // and the site's files need no count (one query fewer on each).
     let path = request.uri().path();

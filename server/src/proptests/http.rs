@@ -43,7 +43,7 @@ fn server() -> &'static Server {
             .fetch_one(&platform.store.pool)
             .await
             .expect("a demo individual");
-            let actor = Actor { account_id: Some(id), ip: "127.0.0.1".into(), operator_id: None };
+            let actor = Actor { account_id: Some(id), ip: "127.0.0.1".into(), operator_id: None, api_key: None };
             let now = platform.ports.clock.now_ms();
             let token = platform
                 .ports

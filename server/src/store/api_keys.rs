@@ -3,7 +3,7 @@
 //! limit every app server shares) and each call's audit entry.
 
 use super::{port, Store};
-use app::domain::api_key::{scopes_column, scopes_of_column, KeyState};
+use app::domain::api_key::{scopes_column, scopes_of_column, KeyState, KEY_PREFIX};
 use app::features::api_keys::ApiKeyRow;
 use app::ports::*;
 use async_trait::async_trait;
@@ -56,7 +56,7 @@ impl ApiKeys for Store {
                 &mut tx,
                 actor,
                 "api_key.create",
-                &format!("api_key:{}", new.public_id),
+                &format!("api_key:{KEY_PREFIX}{}", new.public_id),
                 &format!(
                     "{} ({}), until {}",
                     new.name,
@@ -104,7 +104,7 @@ impl ApiKeys for Store {
                 &mut tx,
                 actor,
                 "api_key.revoke",
-                &format!("api_key:{public_id}"),
+                &format!("api_key:{KEY_PREFIX}{public_id}"),
                 "",
             )
             .await?;
@@ -152,8 +152,26 @@ impl ApiKeys for Store {
         .await
     }
 
-    async fn count_call(&self, key_id: i64, minute: i64, now_ms: i64) -> PortResult<i64> {
+    async fn count_call(
+        &self,
+        key_id: i64,
+        minute: i64,
+        now_ms: i64,
+        limit: i64,
+    ) -> PortResult<i64> {
         port("count_call", async {
+            let so_far: Option<i64> = sqlx::query_scalar(
+                "SELECT calls FROM api_key_calls WHERE key_id = $1 AND minute = $2",
+            )
+            .bind(key_id)
+            .bind(minute)
+            .fetch_optional(&self.pool)
+            .await?;
+            // Past the quota already: no write (the first call past it
+            // was counted, and the gate audited it).
+            if let Some(n) = so_far.filter(|&n| n > limit) {
+                return Ok(n + 1);
+            }
             let mut tx = self.begin_write().await?;
             let calls: i64 = sqlx::query_scalar(
                 "INSERT INTO api_key_calls (key_id, minute, calls) VALUES ($1, $2, 1)
@@ -187,16 +205,11 @@ impl ApiKeys for Store {
                 None => ("api.call", String::new()),
                 Some(why) => ("api_key.refused", format!(": {why}")),
             };
-            let subject = if call.public_id.is_empty() {
-                "api_key:(none)".to_string()
-            } else {
-                format!("api_key:{}", call.public_id)
-            };
             self.audit_in(
                 &mut tx,
                 actor,
                 action,
-                &subject,
+                &format!("api_key:{}", call.public_id),
                 &format!("{} {} {}{detail}", call.method, call.path, call.status),
             )
             .await?;

@@ -21,7 +21,7 @@ impl Store {
         detail: &str,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip, actor_operator_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip, actor_operator_id, actor_api_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(self.clock.now_ms())
         .bind(actor.account_id)
@@ -30,6 +30,7 @@ impl Store {
         .bind(mask_id_numbers(detail))
         .bind(&actor.ip)
         .bind(actor.operator_id)
+        .bind(actor.api_key.as_deref())
         .execute(&mut **tx)
         .await?;
         Ok(())

@@ -84,6 +84,7 @@ impl Blacklists for Store {
                 account_id: None,
                 ip: "scheduler".into(),
                 operator_id: None,
+                api_key: None,
             };
             let mut made = 0;
             // Pick-ups past their deadline: the conditional update decides which
@@ -273,6 +274,7 @@ impl Store {
             account_id: None,
             ip: "scheduler".into(),
             operator_id: None,
+            api_key: None,
         };
         let notice = match cause {
             Cause::DeliveriesRefused { .. } => app::domain::Sms::blacklisted_refused_deliveries(

@@ -123,6 +123,7 @@ impl Store {
             account_id: None,
             ip: "scheduler".into(),
             operator_id: None,
+            api_key: None,
         };
         self.audit_in(
             &mut tx,

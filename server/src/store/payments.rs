@@ -346,6 +346,7 @@ impl Store {
             account_id: None,
             ip: "payment-gateway".into(),
             operator_id: None,
+            api_key: None,
         };
         self.lock_violation(tx, m.violation_id).await?;
         let paid_elsewhere = sqlx::query(

@@ -288,6 +288,7 @@ impl PlateSelection for Store {
                 account_id: None,
                 ip: "scheduler".into(),
                 operator_id: None,
+                api_key: None,
             };
             let mut released = 0;
             for (plate, vin) in lapsed {

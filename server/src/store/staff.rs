@@ -97,6 +97,7 @@ pub async fn create_staff(store: &Store, new: &NewStaff) -> StoreResult<i64> {
         account_id: None,
         ip: "cli".into(),
         operator_id: None,
+        api_key: None,
     };
     let id = insert_staff(store, &mut tx, new, &actor).await?;
     tx.commit().await?;

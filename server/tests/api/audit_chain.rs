@@ -20,6 +20,7 @@ async fn event(app: &TestApp, n: usize) {
                 account_id: None,
                 ip: "10.0.0.1".into(),
                 operator_id: None,
+                api_key: None,
             },
             &SecurityEvent::LoginFailed {
                 identifier: format!("user{n}"),

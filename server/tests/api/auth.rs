@@ -153,6 +153,7 @@ async fn sessions_expire_when_idle(app: TestApp) {
         account_id: Some(1),
         ip: "127.0.0.1".into(),
         operator_id: None,
+        api_key: None,
     };
     let t0 = 1_800_000_000_000;
     let token = store.create_session(1, &actor, "test", t0).await.unwrap();

@@ -238,6 +238,7 @@ async fn concurrent_bindings_never_exceed_three_vehicles_not_in_ones_name(app: T
                     account_id: Some(account),
                     ip: "test".into(),
                     operator_id: None,
+                    api_key: None,
                 };
                 store
                     .bind_vehicle(account, id, BindingKind::NonOwn, &actor)

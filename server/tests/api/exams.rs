@@ -140,6 +140,7 @@ async fn seats_go_by_priority_date_never_above_capacity_and_once(app: TestApp) {
         account_id: Some(account),
         ip: "test".into(),
         operator_id: None,
+        api_key: None,
     };
     // Eight learners; learner k was accepted k days after the first one,
     // but they book in reverse order.

@@ -86,6 +86,7 @@ async fn a_handled_warning_is_done_with_nothing_to_pay(app: TestApp) {
         account_id: Some(account),
         ip: "test".into(),
         operator_id: None,
+        api_key: None,
     };
     let order = app
         .platform

@@ -37,6 +37,52 @@ fn entry(id: &str, name: &str, phone: &str) -> EnterLearner {
     }
 }
 
+/// The learner logs in with the password set at the school and books the
+/// first open subject-1 session; answers (the account's id, the session).
+pub(crate) async fn books_subject_one(
+    app: &TestApp,
+    id_number: &str,
+    password: &str,
+) -> (i64, i64) {
+    let learner = new_client();
+    app.login(&learner, id_number, password)
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    let me = app.me(&learner).await.expect("logged in");
+    let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
+    let session = overview["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s[0]["subject"] == "One" && s[1].is_null())
+        .map(|s| s[0]["id"].as_i64().unwrap())
+        .expect("an open subject-1 session");
+    app.call_fn(
+        &learner,
+        BookExam {
+            session_id: session,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{app}: booking: {e}"));
+    (me.account_id, session)
+}
+
+/// The administrator allocates the session's seats.
+pub(crate) async fn allocates(app: &TestApp, session: i64) {
+    let admin = new_client();
+    let (c, p) = app.demo_login("Administrator");
+    app.login(&admin, &c, &p).await.unwrap();
+    app.call_fn(
+        &admin,
+        StaffAllocateSession {
+            session_id: session,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{app}: allocating: {e}"));
+}
+
 async fn state_of(app: &TestApp, id: i64) -> String {
     app.scalar("SELECT state FROM learner_entries WHERE id = $1", id)
         .await
@@ -201,28 +247,8 @@ async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_t
     );
 
     // The learner logs in, is a window-registered learner, and books.
-    let learner = new_client();
-    app.login(&learner, &id_number, PASSWORD)
-        .await
-        .unwrap_or_else(|e| panic!("{app}: {e}"));
-    let me = app.me(&learner).await.expect("logged in");
-    assert_eq!(me.account_id, account, "{app}");
-    let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
-    let session = overview["sessions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s[0]["subject"] == "One" && s[1].is_null())
-        .map(|s| s[0]["id"].as_i64().unwrap())
-        .expect("an open subject-1 session");
-    app.call_fn(
-        &learner,
-        BookExam {
-            session_id: session,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{app}: {e}"));
+    let (me, session) = books_subject_one(&app, &id_number, PASSWORD).await;
+    assert_eq!(me, account, "{app}");
     let list = app
         .call_fn(&school, UnitLearners { page: None })
         .await
@@ -233,17 +259,7 @@ async fn a_school_enters_and_registers_a_learner_who_books_and_the_school_sees_t
         row["bookings"][0]["rank"], 1,
         "{app}: first in the queue: {row}"
     );
-    let admin = new_client();
-    let (c, p) = app.demo_login("Administrator");
-    app.login(&admin, &c, &p).await.unwrap();
-    app.call_fn(
-        &admin,
-        StaffAllocateSession {
-            session_id: session,
-        },
-    )
-    .await
-    .unwrap();
+    allocates(&app, session).await;
     let (status, rank): (String, i64) =
         sqlx::query_as("SELECT status, rank FROM exam_bookings WHERE id_number = $1")
             .bind(&id_number)

@@ -10,7 +10,6 @@
 use crate::helpers::*;
 use app::domain::api_key::CALLS_PER_MINUTE;
 use app::features::api_keys::{RevokeApiKey, UnitApiKeys};
-use app::features::exams::api::{BookExam, MyExams, StaffAllocateSession};
 use serde_json::{json, Value};
 
 const SCHOOL: &str = "Driving school (unit)";
@@ -85,7 +84,7 @@ fn public_id(key: &str) -> &str {
 async fn calls_audited(app: &TestApp, key: &str, action: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2")
         .bind(action)
-        .bind(format!("api_key:{}", public_id(key)))
+        .bind(format!("api_key:{}", &key[..20]))
         .fetch_one(&app.platform.store.pool)
         .await
         .unwrap()
@@ -232,24 +231,7 @@ async fn a_school_works_through_the_api_alone_and_a_revoked_key_is_refused(app: 
     assert_eq!(status, 404, "{app}: {body}");
 
     // The learner books on the platform; the administrator allocates.
-    let learner = new_client();
-    app.login(&learner, &id_number, PASSWORD).await.unwrap();
-    let overview = app.call_fn(&learner, MyExams { page: None }).await.unwrap();
-    let session = overview["sessions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s[0]["subject"] == "One" && s[1].is_null())
-        .map(|s| s[0]["id"].as_i64().unwrap())
-        .expect("an open subject-1 session");
-    app.call_fn(
-        &learner,
-        BookExam {
-            session_id: session,
-        },
-    )
-    .await
-    .unwrap();
+    let (_, session) = crate::learners::books_subject_one(&app, &id_number, PASSWORD).await;
     let (status, list) = call(&app, k, "GET", "/open/v1/learners", None).await;
     made += 1;
     assert_eq!(status, 200, "{app}: {list}");
@@ -260,17 +242,7 @@ async fn a_school_works_through_the_api_alone_and_a_revoked_key_is_refused(app: 
         "{app}: {row}"
     );
     assert_eq!(row["bookings"][0]["status"], "pending", "{app}: {row}");
-    let admin = new_client();
-    let (c, p) = app.demo_login("Administrator");
-    app.login(&admin, &c, &p).await.unwrap();
-    app.call_fn(
-        &admin,
-        StaffAllocateSession {
-            session_id: session,
-        },
-    )
-    .await
-    .unwrap();
+    crate::learners::allocates(&app, session).await;
     sqlx::query(
         "INSERT INTO exam_results (id_number, subject, day, passed) VALUES ($1, '1', $2, 1)",
     )
@@ -314,6 +286,20 @@ async fn a_school_works_through_the_api_alone_and_a_revoked_key_is_refused(app: 
         app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('learner.enter', 'learner.confirm', 'learner.register')").await,
         3,
         "{app}"
+    );
+
+    // The steps' own entries name the key, in their own transactions.
+    let with_key: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'learner.%' AND actor_api_key = $1 AND actor_account_id = $2",
+    )
+    .bind(&key[..20])
+    .bind(school_id)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        with_key, 3,
+        "{app}: entered, confirmed, registered with the key"
     );
 
     // Revoked on the dashboard: the next call is refused, and audited.
@@ -455,6 +441,30 @@ async fn a_key_is_refused_unless_it_is_whole_live_in_scope_and_within_its_quota(
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 429, "{app}");
+    // Past the quota: each call refused, the first one audited, none counted.
+    for _ in 0..2 {
+        let (s, b) = call(&app, k, "GET", "/open/v1/learners", None).await;
+        assert_eq!(refused(s, &b), (429, "rate_limited".into()), "{app}: {b}");
+    }
+    let counted: i64 = app
+        .scalar(
+            "SELECT CAST(SUM(calls) AS BIGINT) FROM api_key_calls WHERE key_id = $1",
+            key_id,
+        )
+        .await;
+    assert_eq!(
+        counted,
+        CALLS_PER_MINUTE + 1,
+        "{app}: the calls past it are not counted"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'api.call' AND subject = $1 AND detail LIKE '% 429'",
+    )
+    .bind(format!("api_key:{}", &key[..20]))
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1, "{app}: only the first refusal is audited");
     let wait: u64 = response.headers()["retry-after"]
         .to_str()
         .unwrap()

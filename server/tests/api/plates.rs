@@ -152,6 +152,7 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
         account_id: None,
         ip: "test".into(),
         operator_id: None,
+        api_key: None,
     };
     let now = app.clock.now_ms();
     let taken = store
@@ -313,6 +314,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
         account_id: None,
         ip: "test".into(),
         operator_id: None,
+        api_key: None,
     };
     let now = app.clock.now_ms();
     assert_eq!(
@@ -367,6 +369,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
                     account_id: None,
                     ip: "test".into(),
                     operator_id: None,
+                    api_key: None,
                 };
                 let answer = store.hold(1, &vin, &target, None, now, &actor).await;
                 (vin, answer)
@@ -424,6 +427,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
                     account_id: None,
                     ip: "test".into(),
                     operator_id: None,
+                    api_key: None,
                 };
                 store.hold(1, &vin, &plate, None, now, &actor).await
             })

@@ -125,6 +125,7 @@ async fn id_numbers_are_masked_in_the_audit_log(app: TestApp) {
         account_id: None,
         ip: "10.0.0.1".into(),
         operator_id: None,
+        api_key: None,
     };
     app.platform
         .ports

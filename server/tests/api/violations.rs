@@ -284,6 +284,7 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
         account_id: Some(account),
         ip: "test".into(),
         operator_id: None,
+        api_key: None,
     };
     let now = app.clock.now_ms();
     let old = store

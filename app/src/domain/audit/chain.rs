@@ -28,6 +28,8 @@ pub struct AuditRecord {
     pub person_account_id: Option<i64>,
     /// The unit's operator who acted (经办人), when one did.
     pub actor_operator_id: Option<i64>,
+    /// The open API key the unit's system called with, when it did.
+    pub actor_api_key: Option<String>,
 }
 
 impl AuditRecord {
@@ -51,8 +53,14 @@ impl AuditRecord {
         // Added later: present only when there is an operator, so the
         // entries sealed before keep their bytes (and the extra 9 bytes
         // at the end still tell the two apart).
-        if self.actor_operator_id.is_some() {
+        if self.actor_operator_id.is_some() || self.actor_api_key.is_some() {
             optional(&mut out, self.actor_operator_id);
+        }
+        // Added later still, the same way: after the operator (present or
+        // not) when there is a key.
+        if let Some(key) = &self.actor_api_key {
+            out.extend_from_slice(&(key.len() as u64).to_be_bytes());
+            out.extend_from_slice(key.as_bytes());
         }
         out
     }
@@ -245,6 +253,7 @@ mod tests {
             ip: "127.0.0.1".into(),
             person_account_id: None,
             actor_operator_id: None,
+            actor_api_key: None,
         }
     }
 
@@ -297,6 +306,21 @@ mod tests {
         assert_ne!(person.canonical_bytes(), operator.canonical_bytes());
         // An entry without an operator hashes as it did before the column.
         assert!(!a.canonical_bytes().ends_with(&[1, 0, 0, 0, 0, 0, 0, 0, 3]));
+        // A key, with or without an operator: told apart from both, and an
+        // entry with an operator only keeps its bytes.
+        let mut key = a.clone();
+        key.actor_api_key = Some("jgk_0123456789abcdef".into());
+        let mut both = operator.clone();
+        both.actor_api_key = key.actor_api_key.clone();
+        let bytes = [&a, &key, &operator, &both, &person].map(|r| r.canonical_bytes());
+        for (i, x) in bytes.iter().enumerate() {
+            for y in &bytes[i + 1..] {
+                assert_ne!(x, y);
+            }
+        }
+        assert!(both
+            .canonical_bytes()
+            .starts_with(&operator.canonical_bytes()));
         assert_eq!(seal_hash(GENESIS, &a), seal_hash(GENESIS, &a.clone()));
         assert_eq!(seal_hash(GENESIS, &a).len(), 64);
         assert_ne!(seal_hash(GENESIS, &a), seal_hash(&"1".repeat(64), &a));

@@ -295,6 +295,7 @@ fn record_denial(account_id: i64, wanted: String) {
         account_id: Some(account_id),
         ip: client_ip(),
         operator_id: None,
+        api_key: None,
     };
     leptos::task::spawn(async move {
         if let Err(e) = ports.audit.security_event(&actor, &event).await {
@@ -343,6 +344,7 @@ async fn open_session(
         account_id: Some(account_id),
         ip: client_ip(),
         operator_id,
+        api_key: None,
     };
     let token = ports
         .accounts

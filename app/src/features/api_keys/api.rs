@@ -24,12 +24,14 @@ pub async fn unit_api_keys() -> Result<ApiKeysPage, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_agent()?;
     let revealed = request_cookie(NEW_KEY_COOKIE);
+    let page = ApiKeyDesk::of(&ports)
+        .page(&account, revealed.as_deref())
+        .await?;
+    // Shown: cleared (a page that failed leaves it for a reload).
     if revealed.is_some() {
         set_cookie(&ports, NEW_KEY_COOKIE, "", 0, "Strict");
     }
-    ApiKeyDesk::of(&ports)
-        .page(&account, revealed.as_deref())
-        .await
+    Ok(page)
 }
 
 /// Creates a key. The key goes back to the page once, in a cookie that

@@ -35,6 +35,7 @@ pub struct KeyOnRecord {
 /// One call through the open API, for the audit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiCall<'a> {
+    /// The key as the unit's list names it (`jgk_…`).
     pub public_id: &'a str,
     pub method: &'a str,
     pub path: &'a str,
@@ -54,10 +55,18 @@ pub trait ApiKeys: Send + Sync {
     /// The key with this public id.
     async fn key_by_public_id(&self, public_id: &str) -> PortResult<Option<KeyOnRecord>>;
     /// Counts a call of the key in this minute and notes it as used;
-    /// answers the minute's calls so far, this one included.
-    async fn count_call(&self, key_id: i64, minute: i64, now_ms: i64) -> PortResult<i64>;
-    /// Audits one call (`api.call`), or a refused key (`api_key.refused`,
-    /// with `public_id` as presented, if it had a key's shape).
+    /// answers the minute's calls so far, this one included. Once the
+    /// count is past `limit`, calls are answered without a write (a client
+    /// that keeps on calling costs reads only).
+    async fn count_call(
+        &self,
+        key_id: i64,
+        minute: i64,
+        now_ms: i64,
+        limit: i64,
+    ) -> PortResult<i64>;
+    /// Audits one call (`api.call`), or a key on record refused
+    /// (`api_key.refused`, with why).
     async fn audit_call(
         &self,
         call: &ApiCall<'_>,

@@ -117,6 +117,7 @@ pub async fn confirm(ports: &Ports, token: &str, code: &str, ip: &str) -> Result
         account_id: Some(account_id),
         ip: ip.to_string(),
         operator_id: None,
+        api_key: None,
     };
     let refused =
         |refusal: TotpRefusal| AppError::field("code", Text::new(refusal.zh(), refusal.en()));

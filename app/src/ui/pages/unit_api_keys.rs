@@ -213,10 +213,10 @@ fn table(lang: Lang, keys: Vec<ApiKeyRow>) -> AnyView {
                     <td data-label=label(0)>{k.name.clone()}</td>
                     <td data-label=label(1) class="table__cell--nowrap"><code>{format!("jgk_{}", k.public_id)}</code></td>
                     <td data-label=label(2)>{scopes}</td>
-                    <td data-label=label(3) class="table__cell--nowrap">{state}</td>
-                    <td data-label=label(4) class="table__cell--nowrap">{cst_date_time(k.created_at_ms)}</td>
-                    <td data-label=label(5) class="table__cell--nowrap">{cst_date_time(k.expires_at_ms)}</td>
-                    <td data-label=label(6) class="table__cell--nowrap">
+                    <td data-label=label(3)>{state}</td>
+                    <td data-label=label(4)>{cst_date_time(k.created_at_ms)}</td>
+                    <td data-label=label(5)>{cst_date_time(k.expires_at_ms)}</td>
+                    <td data-label=label(6)>
                         {k.last_used_at_ms.map(cst_date_time).unwrap_or_else(|| lang.pick("未使用", "Never").to_string())}
                     </td>
                     <td data-label=label(7)>{revoke}</td>

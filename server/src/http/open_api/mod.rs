@@ -27,7 +27,7 @@ pub mod temporary_plates;
 
 use super::WebState;
 use app::domain::api_key::{minute_of, parse_key, secret_digest, secs_to_next_minute, ApiScope};
-use app::domain::api_key::{KeyState, CALLS_PER_MINUTE};
+use app::domain::api_key::{KeyState, CALLS_PER_MINUTE, KEY_PREFIX};
 use app::domain::SpecialService;
 use app::features::accounts::session::session_account_of;
 use app::features::accounts::{AccountRole, SessionAccount};
@@ -98,7 +98,13 @@ impl ApiCaller {
             account_id: Some(self.unit.account_id),
             ip: self.ip.clone(),
             operator_id: None,
+            api_key: Some(self.key_name()),
         }
+    }
+
+    /// The key as the unit's list names it (`jgk_` and its public id).
+    pub fn key_name(&self) -> String {
+        format!("{KEY_PREFIX}{}", self.public_id)
     }
 }
 
@@ -124,31 +130,32 @@ pub async fn gate(State(state): State<WebState>, mut request: Request, next: Nex
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(bearer)
         .map(str::to_string);
     let now_ms = state.ports.clock.now_ms();
     let caller = match authenticate(&state, presented.as_deref(), now_ms, &ip).await {
         Ok(caller) => caller,
-        Err((error, public_id, why)) => {
-            let response = error.into_response();
-            let call = ApiCall {
-                public_id: &public_id,
-                method: &method,
-                path: &path,
-                status: response.status().as_u16(),
-            };
-            let actor = Actor {
-                account_id: None,
-                ip,
-                operator_id: None,
-            };
-            if let Err(e) = state
-                .ports
-                .api_keys
-                .audit_call(&call, Some(why), &actor)
-                .await
-            {
-                tracing::error!(error = %e, "auditing a refused API key failed");
+        Err(refusal) => {
+            let response = refusal.error.into_response();
+            // A key on record that was refused goes into its unit's audit;
+            // a call with no key at all costs no write (only the log).
+            if let Some((account_id, key)) = refusal.key {
+                let call = Call {
+                    key,
+                    method,
+                    path,
+                    status: response.status().as_u16(),
+                    refused: Some(refusal.why),
+                };
+                let actor = Actor {
+                    account_id: Some(account_id),
+                    ip,
+                    operator_id: None,
+                    api_key: None,
+                };
+                audit(&state, call, actor).await;
+            } else {
+                tracing::info!(why = refusal.why, %method, %ip, "open API call without a key");
             }
             return with_bearer_challenge(response);
         }
@@ -156,33 +163,86 @@ pub async fn gate(State(state): State<WebState>, mut request: Request, next: Nex
     let calls = state
         .ports
         .api_keys
-        .count_call(caller.key_id, minute_of(now_ms), now_ms)
+        .count_call(caller.key_id, minute_of(now_ms), now_ms, CALLS_PER_MINUTE)
         .await;
-    let response = match calls {
-        Err(e) => ApiError::from(app::error::AppError::from(e)).into_response(),
+    let (response, audited) = match calls {
+        Err(e) => (
+            ApiError::from(app::error::AppError::from(e)).into_response(),
+            true,
+        ),
         Ok(n) if n > CALLS_PER_MINUTE => {
             let wait = secs_to_next_minute(now_ms);
-            ApiError::rate_limited(wait, CALLS_PER_MINUTE).into_response()
+            // Only the first call past the quota is audited: a client that
+            // keeps on costs no write a call.
+            (
+                ApiError::rate_limited(wait, CALLS_PER_MINUTE).into_response(),
+                n == CALLS_PER_MINUTE + 1,
+            )
         }
         Ok(_) => {
             request.extensions_mut().insert(caller.clone());
-            next.run(request).await
+            (next.run(request).await, true)
         }
     };
-    let call = ApiCall {
-        public_id: &caller.public_id,
-        method: &method,
-        path: &path,
-        status: response.status().as_u16(),
-    };
-    if let Err(e) = state
-        .ports
-        .api_keys
-        .audit_call(&call, None, &caller.actor())
-        .await
-    {
-        tracing::error!(error = %e, "auditing an API call failed");
+    if audited {
+        let call = Call {
+            key: caller.key_name(),
+            method,
+            path,
+            status: response.status().as_u16(),
+            refused: None,
+        };
+        audit(&state, call, caller.actor()).await;
     }
+    no_store(response)
+}
+
+/// One call, for its audit entry.
+struct Call {
+    key: String,
+    method: String,
+    path: String,
+    status: u16,
+    refused: Option<&'static str>,
+}
+
+/// Audits a call in a task of its own, so that a client hanging up (or
+/// the request's time running out) once the handler answered does not
+/// drop the entry; the gate still waits for it, so the entry is there
+/// when the client reads the answer.
+async fn audit(state: &WebState, call: Call, actor: Actor) {
+    let keys = state.ports.api_keys.clone();
+    let task = tokio::spawn(async move {
+        // The path as asked, cut short: it is the caller's text.
+        let path: String = call.path.chars().take(200).collect();
+        let entry = ApiCall {
+            public_id: &call.key,
+            method: &call.method,
+            path: &path,
+            status: call.status,
+        };
+        if let Err(e) = keys.audit_call(&entry, call.refused, &actor).await {
+            tracing::error!(error = %e, "auditing an open API call failed");
+        }
+    });
+    if let Err(e) = task.await {
+        tracing::error!(error = %e, "the open API call's audit task failed");
+    }
+}
+
+/// The key of an `Authorization` header's Bearer credentials (the scheme's
+/// name in any case, RFC 9110).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, key) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| key.trim())
+}
+
+/// Answers carry personal data: never kept by a cache.
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     response
 }
 
@@ -195,44 +255,55 @@ fn with_bearer_challenge(mut response: Response) -> Response {
     response
 }
 
-/// The key presented, checked: the caller, or the error with the key's
-/// public id (as presented) and why, for the audit.
+/// Why a call was refused before its handler: the error, the key's unit
+/// and name when the key is on record, and the reason for the audit.
+struct Refusal {
+    error: ApiError,
+    key: Option<(i64, String)>,
+    why: &'static str,
+}
+
+fn refused(error: ApiError, why: &'static str) -> Refusal {
+    Refusal {
+        error,
+        key: None,
+        why,
+    }
+}
+
+/// The key presented, checked: the caller, or why it was refused.
 async fn authenticate(
     state: &WebState,
     presented: Option<&str>,
     now_ms: i64,
     ip: &str,
-) -> Result<ApiCaller, (ApiError, String, &'static str)> {
+) -> Result<ApiCaller, Refusal> {
     let Some(presented) = presented else {
-        return Err((ApiError::no_key(), String::new(), "no key"));
+        return Err(refused(ApiError::no_key(), "no key"));
     };
     let Some((public_id, secret)) = parse_key(presented) else {
-        return Err((ApiError::unknown_key(), String::new(), "not a key"));
+        return Err(refused(ApiError::unknown_key(), "not a key"));
     };
     let found = state
         .ports
         .api_keys
         .key_by_public_id(public_id)
         .await
-        .map_err(|e| {
-            let error = ApiError::from(app::error::AppError::from(e));
-            (error, public_id.to_string(), "look-up failed")
-        })?;
-    let digest = secret_digest(secret);
-    let Some(key) = found.filter(|k| same(&k.secret_digest, &digest)) else {
-        return Err((
-            ApiError::unknown_key(),
-            public_id.to_string(),
-            "unknown key",
-        ));
+        .map_err(|e| refused(app::error::AppError::from(e).into(), "look-up failed"))?;
+    let Some(key) = found else {
+        return Err(refused(ApiError::unknown_key(), "unknown key"));
     };
+    let on_record = |error: ApiError, why: &'static str| Refusal {
+        error,
+        key: Some((key.account_id, format!("{KEY_PREFIX}{}", key.public_id))),
+        why,
+    };
+    if !same(&key.secret_digest, &secret_digest(secret)) {
+        return Err(on_record(ApiError::unknown_key(), "wrong secret"));
+    }
     match KeyState::of(key.expires_at_ms, key.revoked_at_ms, now_ms) {
-        KeyState::Revoked => {
-            return Err((ApiError::revoked_key(), key.public_id, "revoked"));
-        }
-        KeyState::Expired => {
-            return Err((ApiError::expired_key(), key.public_id, "expired"));
-        }
+        KeyState::Revoked => return Err(on_record(ApiError::revoked_key(), "revoked")),
+        KeyState::Expired => return Err(on_record(ApiError::expired_key(), "expired")),
         KeyState::Active => {}
     }
     let record = if key.account_disabled {
@@ -243,19 +314,16 @@ async fn authenticate(
             .accounts
             .account_on_record(key.account_id)
             .await
-            .map_err(|e| {
-                let error = ApiError::from(app::error::AppError::from(e));
-                (error, key.public_id.clone(), "look-up failed")
-            })?
+            .map_err(|e| on_record(app::error::AppError::from(e).into(), "look-up failed"))?
     };
     let Some(record) = record else {
-        return Err((ApiError::unit_disabled(), key.public_id, "unit disabled"));
+        return Err(on_record(ApiError::unit_disabled(), "unit disabled"));
     };
     Ok(ApiCaller {
         key_id: key.id,
-        public_id: key.public_id,
+        public_id: key.public_id.clone(),
         unit: session_account_of(record),
-        scopes: key.scopes,
+        scopes: key.scopes.clone(),
         ip: ip.to_string(),
     })
 }
@@ -279,6 +347,14 @@ mod tests {
         assert!(!needs_key(docs::DOCUMENT_PATH));
         assert!(!needs_key("/open/docs"));
         assert!(!needs_key("/api/unit/learners"));
+    }
+
+    #[test]
+    fn the_scheme_is_read_in_any_case() {
+        assert_eq!(bearer("Bearer jgk_x"), Some("jgk_x"));
+        assert_eq!(bearer("bearer  jgk_x "), Some("jgk_x"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer"), None);
     }
 
     #[test]

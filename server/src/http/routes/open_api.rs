@@ -126,3 +126,29 @@ pub fn open_api() -> Vec<RouteEntry> {
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every call the router mounts is in the OpenAPI document with its
+    /// method, and the document names no call the router does not mount.
+    #[test]
+    fn the_document_and_the_table_agree() {
+        let doc: serde_json::Value = serde_json::from_str(&docs::document()).unwrap();
+        let mut documented = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                documented.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+        documented.sort();
+        let mut mounted: Vec<String> = open_api()
+            .iter()
+            .filter(|e| e.path.starts_with("/open/v1/") && e.path != docs::DOCUMENT_PATH)
+            .map(|e| format!("{} {}", e.method, e.path))
+            .collect();
+        mounted.sort();
+        assert_eq!(documented, mounted);
+    }
+}

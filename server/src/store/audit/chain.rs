@@ -35,7 +35,7 @@ const SEALER_LOCK: i64 = 0x6175_6469_745f; // "audit_"
 
 /// Every column of an entry, in `AuditRecord` order.
 const ENTRY_COLUMNS: &str =
-    "l.id, l.at, l.actor_account_id, l.action, l.subject, l.detail, l.ip, l.person_account_id, l.actor_operator_id";
+    "l.id, l.at, l.actor_account_id, l.action, l.subject, l.detail, l.ip, l.person_account_id, l.actor_operator_id, l.actor_api_key";
 
 type EntryRow = (
     i64,
@@ -47,11 +47,22 @@ type EntryRow = (
     String,
     Option<i64>,
     Option<i64>,
+    Option<String>,
 );
 
 fn record(row: EntryRow) -> AuditRecord {
-    let (id, at_ms, actor_account_id, action, subject, detail, ip, person_account_id, operator) =
-        row;
+    let (
+        id,
+        at_ms,
+        actor_account_id,
+        action,
+        subject,
+        detail,
+        ip,
+        person_account_id,
+        operator,
+        key,
+    ) = row;
     AuditRecord {
         id,
         at_ms,
@@ -62,6 +73,7 @@ fn record(row: EntryRow) -> AuditRecord {
         ip,
         person_account_id,
         actor_operator_id: operator,
+        actor_api_key: key,
     }
 }
 
@@ -198,6 +210,7 @@ impl Store {
             Option<String>,
             Option<i64>,
             Option<i64>,
+            Option<String>,
         );
         let mut walk = ChainWalk::default();
         let mut after = 0;
@@ -227,6 +240,7 @@ impl Store {
                 ip,
                 person,
                 operator,
+                key,
             ) in rows
             {
                 let seal = Seal {
@@ -238,7 +252,7 @@ impl Store {
                 let entry = match (id, at, action, subject, detail, ip) {
                     (Some(id), Some(at), Some(action), Some(subject), Some(detail), Some(ip)) => {
                         Some(record((
-                            id, at, actor, action, subject, detail, ip, person, operator,
+                            id, at, actor, action, subject, detail, ip, person, operator, key,
                         )))
                     }
                     _ => None,

@@ -336,6 +336,7 @@ pub async fn objects(app: &TestApp) -> (Objects, [reqwest::Client; 3]) {
         account_id: Some(owner_account),
         ip: "test".into(),
         operator_id: None,
+        api_key: None,
     };
     app.platform
         .store

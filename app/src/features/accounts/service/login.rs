@@ -104,6 +104,7 @@ async fn audit_failure(ports: &Ports, key: &str, reason: &str, ip: &str) {
         account_id: None,
         ip: ip.to_string(),
         operator_id: None,
+        api_key: None,
     };
     if let Err(e) = ports.audit.security_event(&actor, &event).await {
         tracing::error!(error = %e, "recording a failed login failed");

@@ -281,6 +281,7 @@ pub(crate) fn actor() -> Actor {
         account_id: Some(1),
         ip: "203.0.113.9".into(),
         operator_id: None,
+        api_key: None,
     }
 }
 

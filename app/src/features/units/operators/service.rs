@@ -293,6 +293,7 @@ impl<'a> OperatorDesk<'a> {
             account_id: Some(op.account_id),
             ip: actor.ip.clone(),
             operator_id: Some(op.id),
+            api_key: None,
         };
         if self
             .operators

@@ -202,6 +202,7 @@ fn actor() -> Actor {
         account_id: Some(1),
         ip: "127.0.0.1".into(),
         operator_id: None,
+        api_key: None,
     }
 }
 
