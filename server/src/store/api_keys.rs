@@ -36,9 +36,29 @@ fn key_row(row: KeyRow, now_ms: i64) -> ApiKeyRow {
 
 #[async_trait]
 impl ApiKeys for Store {
-    async fn create_key(&self, new: &NewApiKey, actor: &Actor) -> PortResult<i64> {
+    async fn create_key(
+        &self,
+        new: &NewApiKey,
+        max_active: usize,
+        actor: &Actor,
+    ) -> PortResult<Option<i64>> {
         port("create_key", async {
             let mut tx = self.begin_write().await?;
+            // Two creations at once take turns (SQLite's writes always do).
+            self.lock_keys(&mut tx, &[&format!("api-keys:{}", new.account_id)])
+                .await?;
+            let now = self.clock.now_ms();
+            let active: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM api_keys
+                 WHERE account_id = $1 AND revoked_at IS NULL AND expires_at > $2",
+            )
+            .bind(new.account_id)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            if active as usize >= max_active {
+                return Ok(None);
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO api_keys (account_id, public_id, secret_digest, name, scopes, created_at, expires_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -66,7 +86,7 @@ impl ApiKeys for Store {
             )
             .await?;
             tx.commit().await?;
-            Ok(id)
+            Ok(Some(id))
         })
         .await
     }

@@ -395,6 +395,60 @@ async fn a_key_is_refused_unless_it_is_whole_live_in_scope_and_within_its_quota(
         .await
         .unwrap_err();
     assert_eq!(fields(&err), ["scopes"], "{app}: {err}");
+    // Ten active keys at most.
+    for n in 0..9 {
+        let name = format!("系统{n}");
+        app.call_with(
+            &school,
+            "unit/create_api_key",
+            &[
+                ("name", name.as_str()),
+                ("scopes[]", "learners"),
+                ("days", "30"),
+            ],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{app}: key {n}: {e}"));
+    }
+    let err = app
+        .call_with(
+            &school,
+            "unit/create_api_key",
+            &[
+                ("name", "第十一个"),
+                ("scopes[]", "learners"),
+                ("days", "30"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(kind(&err), "Conflict", "{app}: {err}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL")
+            .await,
+        10,
+        "{app}"
+    );
+    // What the router answers itself comes in the same JSON shape; a body
+    // that is not declared JSON is a 415.
+    let (s, b) = call(&app, k, "GET", "/open/v1/nothing", None).await;
+    assert_eq!(refused(s, &b), (404, "not_found".into()), "{app}: {b}");
+    let (s, b) = call(&app, k, "DELETE", "/open/v1/learners", None).await;
+    assert_eq!(
+        refused(s, &b),
+        (405, "method_not_allowed".into()),
+        "{app}: {b}"
+    );
+    let response = system()
+        .post(format!("{}/open/v1/learners", app.base))
+        .bearer_auth(&key)
+        .body(r#"{"id_number": "1"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 415, "{app}");
+    assert_eq!(response.headers()["cache-control"], "no-store", "{app}");
+
     // A browser's origin check does not apply: no cookie, no session.
     let response = system()
         .post(format!("{}/open/v1/learners/999999/code", app.base))

@@ -45,8 +45,15 @@ pub struct ApiCall<'a> {
 /// The open API's keys (开放接口密钥).
 #[async_trait]
 pub trait ApiKeys: Send + Sync {
-    /// Stores the key; audits. Answers its id.
-    async fn create_key(&self, new: &NewApiKey, actor: &Actor) -> PortResult<i64>;
+    /// Stores the key unless the unit holds `max_active` active keys
+    /// already (counted in the same transaction); audits. Answers its id,
+    /// or None when there are too many.
+    async fn create_key(
+        &self,
+        new: &NewApiKey,
+        max_active: usize,
+        actor: &Actor,
+    ) -> PortResult<Option<i64>>;
     /// The unit's keys, newest first.
     async fn unit_keys(&self, account_id: i64, now_ms: i64) -> PortResult<Vec<ApiKeyRow>>;
     /// Revokes the unit's key at once; audits. False: not the unit's, or

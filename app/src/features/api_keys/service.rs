@@ -104,19 +104,6 @@ impl<'a> ApiKeyDesk<'a> {
         let (Some(name), Some(scopes), Some(days)) = (name, scopes, days) else {
             unreachable!("FieldCheck::finish refuses a form with a field missing")
         };
-        let active = self
-            .keys
-            .unit_keys(unit.account_id, self.now_ms)
-            .await?
-            .iter()
-            .filter(|k| k.state == KeyState::Active)
-            .count();
-        if active >= MAX_ACTIVE_KEYS {
-            return Err(AppError::Conflict(Text::new(
-                format!("本单位已有{MAX_ACTIVE_KEYS}个有效密钥。请先吊销不再使用的密钥。"),
-                format!("The unit holds {MAX_ACTIVE_KEYS} active keys already. Revoke one no longer used first."),
-            )));
-        }
         let random: [u8; 40] = {
             let mut bytes = [0u8; 40];
             rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
@@ -131,7 +118,17 @@ impl<'a> ApiKeyDesk<'a> {
             scopes,
             expires_at_ms: self.now_ms + i64::from(days) * 86_400_000,
         };
-        self.keys.create_key(&new, actor).await?;
+        if self
+            .keys
+            .create_key(&new, MAX_ACTIVE_KEYS, actor)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::Conflict(Text::new(
+                format!("本单位已有{MAX_ACTIVE_KEYS}个有效密钥。请先吊销不再使用的密钥。"),
+                format!("The unit holds {MAX_ACTIVE_KEYS} active keys already. Revoke one no longer used first."),
+            )));
+        }
         Ok(format_key(&public_id, &secret))
     }
 

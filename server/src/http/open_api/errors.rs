@@ -3,6 +3,7 @@
 //! in the JSON was wrong.
 
 use app::error::AppError;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -23,10 +24,10 @@ pub struct FieldError {
 /// What went wrong.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable code: `fields`, `malformed`, `no_key`, `unknown_key`,
-    /// `revoked_key`, `expired_key`, `unit_disabled`, `scope`,
-    /// `not_granted`, `not_allowed`, `not_found`, `conflict`,
-    /// `rate_limited`, `internal`.
+    /// Stable code: `fields`, `malformed`, `unsupported_media_type`,
+    /// `no_key`, `unknown_key`, `revoked_key`, `expired_key`,
+    /// `unit_disabled`, `scope`, `not_granted`, `not_allowed`, `not_found`,
+    /// `method_not_allowed`, `conflict`, `rate_limited`, `internal`.
     pub code: String,
     /// In Chinese (the platform's language).
     pub message: String,
@@ -216,6 +217,43 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// An answer the router made itself (no such call, or not with this
+/// method) in the open API's JSON shape; any other answer as it is.
+pub fn json_for_unrouted(response: Response) -> Response {
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        return response;
+    }
+    match response.status() {
+        StatusCode::NOT_FOUND => ApiError::refused(
+            404,
+            "not_found",
+            "没有这个接口。请查阅开放接口文档（/open/docs）。".into(),
+            "No such call. See the open API's documentation (/open/docs).".into(),
+        )
+        .into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = response.headers().get(header::ALLOW).cloned();
+            let mut refused = ApiError::refused(
+                405,
+                "method_not_allowed",
+                "这个接口不接受此请求方法。请查阅开放接口文档（/open/docs）。".into(),
+                "This call does not take this method. See the open API's documentation (/open/docs).".into(),
+            )
+            .into_response();
+            if let Some(allow) = allow {
+                refused.headers_mut().insert(header::ALLOW, allow);
+            }
+            refused
+        }
+        _ => response,
+    }
+}
+
 /// A JSON request body, refused with what was wrong in it.
 pub struct Body<T>(pub T);
 
@@ -225,6 +263,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Body(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::refused(
+                415,
+                "unsupported_media_type",
+                "请求体须为JSON，请在请求头中设置 Content-Type: application/json。".into(),
+                "The body must be JSON: send Content-Type: application/json.".into(),
+            )),
             Err(rejection) => Err(ApiError::malformed(rejection.body_text())),
         }
     }

@@ -181,7 +181,7 @@ pub async fn gate(State(state): State<WebState>, mut request: Request, next: Nex
         }
         Ok(_) => {
             request.extensions_mut().insert(caller.clone());
-            (next.run(request).await, true)
+            (errors::json_for_unrouted(next.run(request).await), true)
         }
     };
     if audited {
