@@ -110,6 +110,15 @@ async fn every_state_changing_entry_refuses_cross_site_requests(app: TestApp) {
     for entry in &entries {
         for (way, headers) in WAYS {
             let (status, body) = send(&app, &client, entry, headers).await;
+            // The open API takes no cookie: the origin check leaves it
+            // alone, and a request without a key (a browser's) is refused
+            // by its gate before anything is read.
+            if entry.path.starts_with("/open/v1/") {
+                if status != 401 || !body.contains("\"no_key\"") {
+                    let_through.push(format!("{entry:?} with {way}: {status} {body:.120}"));
+                }
+                continue;
+            }
             if status != 403 || !body.contains(REFUSED) {
                 let_through.push(format!("{entry:?} with {way}: {status} {body:.120}"));
             }
@@ -128,9 +137,13 @@ async fn every_state_changing_entry_refuses_cross_site_requests(app: TestApp) {
             "SELECT COUNT(*) FROM audit_log WHERE action = '{ACTION}'"
         ))
         .await;
+    let checked = entries
+        .iter()
+        .filter(|e| !e.path.starts_with("/open/v1/"))
+        .count();
     assert_eq!(
         audited - audited_before,
-        3 * entries.len() as i64,
+        3 * checked as i64,
         "{app}: every refusal audited"
     );
     let (subject, detail, ip): (String, String, String) = sqlx::query_as(&format!(

@@ -231,6 +231,29 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/payments/notify", GATEWAY),
     ("POST", "/account/licence/photo/upload", OWN),
     ("GET", "/dev/sms-outbox", DEV),
+    ("POST", "/api/unit/api_keys", KEY),
+    ("POST", "/api/unit/create_api_key", KEY),
+    ("POST", "/api/unit/revoke_api_key", KEY),
+    ("GET", "/unit/api-keys", OWN),
+    ("GET", "/open/v1/openapi.json", PUBLIC),
+    ("GET", "/open/docs", PUBLIC),
+    ("GET", "/open/docs/{file}", PUBLIC),
+    ("GET", "/open/v1/learners", OPEN_API),
+    ("POST", "/open/v1/learners", OPEN_API),
+    ("POST", "/open/v1/learners/{id}/code", OPEN_API),
+    ("POST", "/open/v1/learners/{id}/confirm", OPEN_API),
+    ("POST", "/open/v1/learners/{id}/register", OPEN_API),
+    ("DELETE", "/open/v1/learners/{id}", OPEN_API),
+    ("GET", "/open/v1/temporary-plates", OPEN_API),
+    ("POST", "/open/v1/temporary-plates", OPEN_API),
+    ("GET", "/open/v1/temporary-plates/{id}", OPEN_API),
+    ("DELETE", "/open/v1/temporary-plates/{id}", OPEN_API),
+    ("POST", "/open/v1/temporary-plates/{id}/code", OPEN_API),
+    ("POST", "/open/v1/temporary-plates/{id}/issue", OPEN_API),
+    ("POST", "/open/v1/temporary-plates/{id}/revoke", OPEN_API),
+    ("GET", "/open/v1/physical-exams", OPEN_API),
+    ("POST", "/open/v1/physical-exams", OPEN_API),
+    ("POST", "/open/v1/physical-exams/{id}/certificate", OPEN_API),
 ];
 
 /// Why an entry names no citizen's object.
@@ -248,6 +271,8 @@ const EXAM: &str = "a hospital's examination: recorded for the person the regist
 const PLATE: &str = "a dealer's temporary plate: entered for the buyer the vehicle's sale record names, by ID number and name, issued with the buyer's code; found only among the dealer's own (WHERE dealer_account_id = the unit), another's is not found (temporary_plates/)";
 const LEARNER: &str = "a school's learner entry: for the person the registry names by ID number and name, confirmed with the learner's code; found only among the school's own (WHERE school_account_id = the unit), another's is not found (learners.rs)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
+const KEY: &str = "a unit's open API key: listed and revoked only among the unit's own (WHERE account_id = the unit), another's is not found (api_keys.rs)";
+const OPEN_API: &str = "the open API: by the key's unit, never a session; each call goes through the unit page's own desk, so a learner, plate or examination is found only among the unit's own (open_api.rs, bad_input/open_api.rs)";
 
 /// (staff role, path, form, outcome).
 pub type WrongKind = (
