@@ -2,7 +2,7 @@
 //! and revoke.
 
 use super::port::{ApiKeys, NewApiKey};
-use super::{ApiKeyRow, ApiKeysPage, NewKeyShown};
+use super::{ApiKeysPage, NewKeyShown};
 use crate::domain::api_key::{
     format_key, key_name, key_parts, parse_key, scopes_chosen, secret_digest, validity_days,
     ApiScope, KeyState, MAX_ACTIVE_KEYS,
@@ -69,10 +69,6 @@ impl<'a> ApiKeyDesk<'a> {
             offered: offered_scopes(unit),
             new_key,
         })
-    }
-
-    pub async fn list(&self, unit: &SessionAccount) -> Result<Vec<ApiKeyRow>, AppError> {
-        Ok(self.keys.unit_keys(unit.account_id, self.now_ms).await?)
     }
 
     /// Creates a key; answers it whole (the only time it exists outside
