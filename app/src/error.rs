@@ -244,6 +244,11 @@ impl FieldCheck {
         }
     }
 
+    /// As [`FieldCheck::take`], for a parser that answers its message.
+    pub fn take_text<T>(&mut self, field: &str, parsed: Result<T, Text>) -> Option<T> {
+        parsed.map_err(|message| self.push(field, message)).ok()
+    }
+
     pub fn push(&mut self, field: &str, message: Text) {
         self.problems.push(FieldProblem::new(field, message));
     }

@@ -35,10 +35,6 @@ pub fn offered_scopes(unit: &SessionAccount) -> Vec<ApiScope> {
     }
 }
 
-fn field<T>(check: &mut FieldCheck, name: &str, parsed: Result<T, Text>) -> Option<T> {
-    parsed.map_err(|message| check.push(name, message)).ok()
-}
-
 impl<'a> ApiKeyDesk<'a> {
     pub fn of(ports: &'a Ports) -> ApiKeyDesk<'a> {
         ApiKeyDesk {
@@ -93,9 +89,9 @@ impl<'a> ApiKeyDesk<'a> {
             ));
         }
         let mut check = FieldCheck::new();
-        let name = field(&mut check, "name", key_name(&form.name));
-        let scopes = field(&mut check, "scopes", scopes_chosen(&form.scopes, &offered));
-        let days = field(&mut check, "days", validity_days(&form.days));
+        let name = check.take_text("name", key_name(&form.name));
+        let scopes = check.take_text("scopes", scopes_chosen(&form.scopes, &offered));
+        let days = check.take_text("days", validity_days(&form.days));
         check.finish()?;
         let (Some(name), Some(scopes), Some(days)) = (name, scopes, days) else {
             unreachable!("FieldCheck::finish refuses a form with a field missing")
