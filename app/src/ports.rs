@@ -10,9 +10,11 @@ pub use crate::features::accounts::port::*;
 pub use crate::features::api_keys::port::*;
 pub use crate::features::applications::port::*;
 pub use crate::features::bindings::port::*;
+pub use crate::features::credentials::port::*;
 pub use crate::features::exams::port::*;
 pub use crate::features::fines::port::*;
 pub use crate::features::learners::port::*;
+pub use crate::features::licence_sharing::port::*;
 pub use crate::features::messages::port::*;
 pub use crate::features::photos::port::*;
 pub use crate::features::physical_exams::port::*;
@@ -76,6 +78,12 @@ pub struct Ports {
     pub learners: Arc<dyn LearnerEntries>,
     /// The open API's keys (开放接口密钥).
     pub api_keys: Arc<dyn ApiKeys>,
+    /// Licence share codes (驾驶证信息分享码).
+    pub licence_shares: Arc<dyn LicenceShares>,
+    /// Signed credentials issued (电子凭证).
+    pub credentials: Arc<dyn Credentials>,
+    /// This platform's signing keys and its trust list (签名密钥、信任列表).
+    pub credential_keys: Arc<dyn CredentialKeys>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

@@ -25,6 +25,34 @@ pub struct PlatformProfile {
     #[serde(default)]
     pub exam_centres: Vec<ExamCentreSeed>,
     pub fees: Fees,
+    /// The trust list (信任列表): the other provinces' platforms whose
+    /// signed credentials this one accepts, each with its public keys.
+    #[serde(default)]
+    pub peers: Vec<Peer>,
+}
+
+/// A trusted peer platform (another province's).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Peer {
+    /// Its province's abbreviation (the `iss` of what it signs), such as 京.
+    pub province: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Where it answers, such as `https://bj.122.gov.cn`.
+    pub base_url: String,
+    /// Its public keys, as its key document lists them.
+    #[serde(default)]
+    pub keys: Vec<PeerKey>,
+}
+
+/// One public key of a peer (Ed25519).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerKey {
+    pub kid: String,
+    /// The raw public key, base64url without padding (a JWK's `x`).
+    pub x: String,
 }
 
 /// 省份
@@ -176,6 +204,23 @@ impl PlatformProfile {
         if self.cities.is_empty() {
             problems.push("no cities: list at least one [[cities]]".into());
         }
+        for peer in &self.peers {
+            if !crate::domain::plate::PROVINCES.contains(peer.province.as_str())
+                || peer.province.chars().count() != 1
+                || peer.province == abbreviation
+            {
+                problems.push(format!(
+                    "peers: {:?} is not another province's abbreviation",
+                    peer.province
+                ));
+            }
+            if !(peer.base_url.starts_with("https://") || peer.base_url.starts_with("http://")) {
+                problems.push(format!(
+                    "peers: {}'s base_url {:?} is not an http(s) address",
+                    peer.province, peer.base_url
+                ));
+            }
+        }
         let mut prefixes = std::collections::HashSet::new();
         for city in &self.cities {
             let mut chars = city.plate_prefix.chars();
@@ -272,7 +317,30 @@ mod tests {
                 driving_licence_yuan: 10,
                 postage_yuan: 20,
             },
+            peers: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_peer_must_be_another_province_at_a_web_address() {
+        let mut p = hebei();
+        p.peers.push(Peer {
+            province: "京".into(),
+            base_url: "https://bj.example.gov.cn".into(),
+            ..Default::default()
+        });
+        assert_eq!(p.problems(), Vec::<String>::new());
+        p.peers.push(Peer {
+            province: "冀".into(),
+            base_url: "ftp://x".into(),
+            ..Default::default()
+        });
+        let problems = p.problems().join("\n");
+        assert!(
+            problems.contains("\"冀\" is not another province"),
+            "{problems}"
+        );
+        assert!(problems.contains("ftp://x"), "{problems}");
     }
 
     #[test]

@@ -75,6 +75,14 @@ pub struct Config {
     /// How long a request may take, reading its body included, before it
     /// is answered 408 (`REQUEST_TIMEOUT_SECS`, default 30).
     pub request_timeout: Duration,
+    /// Where the platform's signing keys are (`SIGNING_KEYS_DIR`, a folder
+    /// of `<kid>.pem`; `server::signing`). Development keeps them beside
+    /// the SQLite database and makes one on first start; production has
+    /// none until it is set.
+    pub signing_keys: Option<crate::signing::KeySource>,
+    /// The key that signs (`SIGNING_KEY_ID`); by default the private key
+    /// whose id sorts last.
+    pub signing_key_id: Option<String>,
 }
 
 /// The simulated bank's key when none is configured (development only).
@@ -94,10 +102,23 @@ impl Config {
             _ => RunMode::Production,
         };
         let development = mode == RunMode::Development;
+        let database_url =
+            var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/platform.db".into());
+        let signing_keys = match var("SIGNING_KEYS_DIR") {
+            Some(dir) => Some(crate::signing::KeySource::Dir {
+                path: dir.into(),
+                generate: development,
+            }),
+            None if development => Some(crate::signing::KeySource::Dir {
+                path: crate::signing::dev_key_dir(&database_url),
+                generate: true,
+            }),
+            None => None,
+        };
         Config {
             mode,
             durability: None,
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/platform.db".into()),
+            database_url,
             addr: var("PLATFORM_ADDR")
                 .or_else(|| var("LEPTOS_SITE_ADDR"))
                 .and_then(|a| a.parse().ok())
@@ -137,6 +158,8 @@ impl Config {
                     .filter(|secs| *secs > 0)
                     .unwrap_or(crate::http::limits::REQUEST_TIMEOUT.as_secs()),
             ),
+            signing_keys,
+            signing_key_id: var("SIGNING_KEY_ID"),
         }
     }
 
@@ -151,6 +174,7 @@ impl Config {
         config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         config.fast_hashing = true;
         config.jobs_every = None;
+        config.signing_keys = Some(crate::signing::KeySource::Memory);
         config
     }
 
@@ -190,6 +214,12 @@ impl Config {
         if self.profile_path.is_none() {
             problems.push(
                 "PLATFORM_PROFILE is missing: name the platform's configuration file (see config/hebei.toml)"
+                    .into(),
+            );
+        }
+        if self.signing_keys.is_none() {
+            problems.push(
+                "SIGNING_KEYS_DIR is missing: name the folder of the platform's signing keys (see the README: signing keys)"
                     .into(),
             );
         }
@@ -282,6 +312,14 @@ mod tests {
         assert!(dev.simulated_bank && dev.dev_sms_outbox && !dev.secure_cookies());
         assert_eq!(dev.payment_signing_key.as_deref(), Some(DEV_PAYMENT_KEY));
         assert_eq!(dev.database_url, "sqlite://data/platform.db");
+        assert_eq!(
+            dev.signing_keys,
+            Some(crate::signing::KeySource::Dir {
+                path: "data/signing-keys".into(),
+                generate: true
+            })
+        );
+        assert_eq!(vars(&[]).signing_keys, None, "production names its folder");
         assert!(dev.production_problems().is_empty());
         let no_bank = vars(&[("PLATFORM_ENV", "development"), ("SIMULATED_BANK", "0")]);
         assert!(!no_bank.simulated_bank);
@@ -309,6 +347,7 @@ mod tests {
             "SMS_GATEWAY is missing",
             "SMS_CODE_SECRET is missing",
             "PLATFORM_PROFILE is missing",
+            "SIGNING_KEYS_DIR is missing",
             "TRUSTED_PROXIES lists `lb.internal`",
         ] {
             assert!(problems.contains(name), "{name} missing from:\n{problems}");

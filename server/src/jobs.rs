@@ -70,6 +70,32 @@ pub const JOBS: &[Job] = &[
         },
     },
     Job {
+        // 清理: credentials past their expiry (a check refuses one on its
+        // dates before it asks the records); a day is kept for a look.
+        name: "expired credentials clean-up",
+        run: |ports, now| {
+            Box::pin(async move {
+                ports
+                    .credentials
+                    .delete_expired_credentials(now - 86_400_000)
+                    .await
+            })
+        },
+    },
+    Job {
+        // 清理: wrong share-code checks past a month (the per-address
+        // limit looks back an hour; uses stay with their codes).
+        name: "share-code checks clean-up",
+        run: |ports, now| {
+            Box::pin(async move {
+                ports
+                    .licence_shares
+                    .delete_old_share_checks(now - 30 * 86_400_000)
+                    .await
+            })
+        },
+    },
+    Job {
         // 清理: login attempts past their retention.
         name: "old login attempts clean-up",
         run: |ports, now| {

@@ -15,6 +15,7 @@ pub mod payments;
 pub mod profile;
 #[cfg(test)]
 mod proptests;
+pub mod signing;
 pub mod sms;
 pub mod store;
 
@@ -87,6 +88,10 @@ pub async fn prepare_with_clock(
         .as_deref()
         .ok_or("SMS_CODE_SECRET is missing")?;
     let store = store.with_sms_code_secret(code_secret);
+    let key_ring = match &config.signing_keys {
+        Some(source) => signing::KeyRing::load(&profile, source, config.signing_key_id.as_deref())?,
+        None => return Err("SIGNING_KEYS_DIR is missing".into()),
+    };
     store
         .seed_windows(&profile.registration_windows)
         .await
@@ -153,6 +158,9 @@ pub async fn prepare_with_clock(
         temporary_plates: shared.clone(),
         learners: shared.clone(),
         api_keys: shared.clone(),
+        credentials: shared.clone(),
+        licence_shares: shared.clone(),
+        credential_keys: Arc::new(key_ring),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

@@ -111,6 +111,23 @@ coded_enum!(LicenceStatus {
     Withheld => ("U", "扣留", "withheld"),
 });
 
+impl LicenceStatus {
+    /// The licence is no longer the holder's to show: transferred to
+    /// another province, revoked (撤销), withdrawn (吊销) or cancelled in any
+    /// way. A suspended or overdue licence is still shown, with its status.
+    pub fn no_longer_held(self) -> bool {
+        matches!(
+            self,
+            LicenceStatus::Transferred
+                | LicenceStatus::Revoked
+                | LicenceStatus::Withdrawn
+                | LicenceStatus::Cancelled
+                | LicenceStatus::AgreedCancellation
+                | LicenceStatus::CancelledRecoverable
+        )
+    }
+}
+
 /// Days before expiry from which a licence may be renewed (期满换证).
 pub const RENEWAL_WINDOW_DAYS: i64 = 90;
 

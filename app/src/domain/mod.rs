@@ -9,6 +9,7 @@ pub mod application;
 pub mod audit;
 pub mod binding;
 pub mod blacklist;
+pub mod credential;
 pub mod credit_code;
 pub mod csv;
 pub mod date;
@@ -29,6 +30,7 @@ pub mod plate_selection;
 #[cfg(test)]
 mod proptests;
 pub mod services;
+pub mod share_code;
 pub mod sms;
 pub mod staff;
 pub mod temporary_plate;

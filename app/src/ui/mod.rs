@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=public::NotFound>
                 <Route path=path!("/") view=public::Home ssr=SsrMode::Async />
                 <Route path=path!("/windows") view=public::Windows ssr=SsrMode::Async />
+                <Route path=path!("/verify") view=verify::VerifyPage ssr=SsrMode::Async />
+                <Route path=path!("/licence-check") view=licence_check::LicenceCheckPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/login/operator") view=operator_login::OperatorLoginPage ssr=SsrMode::Async />
                 <Route path=path!("/login/operator/activate") view=operator_login::OperatorActivatePage ssr=SsrMode::Async />
@@ -113,6 +115,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account/vehicles") view=vehicles::VehiclesPage ssr=SsrMode::Async />
                 <Route path=path!("/account/vehicles/confirm") view=vehicles::ConfirmOtherVehiclePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence") view=licence::LicencePage ssr=SsrMode::Async />
+                <Route path=path!("/account/licence/share") view=licence_share::LicenceSharePage ssr=SsrMode::Async />
                 <Route path=path!("/account/licence/photo") view=photo::LicencePhotoPage ssr=SsrMode::Async />
                 <Route path=path!("/account/violations") view=violations::ViolationsPage ssr=SsrMode::Async />
                 <Route path=path!("/account/violations/:id") view=violations::ViolationPage ssr=SsrMode::Async />

@@ -29,6 +29,7 @@ pub mod display;
 pub mod form_errors;
 pub mod headers;
 pub mod hydration;
+pub mod keys;
 pub mod limits;
 pub mod not_found;
 pub mod open_api;

@@ -20,7 +20,7 @@ mod server_fns;
 
 pub use server_fns::server_functions;
 
-use super::{dev, display, payments, photos, unit_export, WebState};
+use super::{dev, display, keys, payments, photos, unit_export, WebState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
@@ -135,6 +135,12 @@ pub fn hand_added() -> Vec<RouteEntry> {
         ),
         route(
             Method::GET,
+            "/.well-known/platform-keys.json",
+            "public: this platform's public signing keys (公钥), for peers and verifiers",
+            || get(keys::platform_keys),
+        ),
+        route(
+            Method::GET,
             "/lang/{code}",
             "language switch (语言): cookie, then back",
             || get(display::switch_language),
@@ -236,6 +242,14 @@ pub fn pages() -> Vec<RouteEntry> {
     vec![
         page("/", "home (首页)"),
         page("/windows", "registration windows (注册窗口)"),
+        page(
+            "/licence-check",
+            "public: check a licence with its holder's share code (驾驶证信息核查)",
+        ),
+        page(
+            "/verify",
+            "public: check a signed credential, such as an electronic licence (电子凭证核验)",
+        ),
         page("/login", "log in (登录)"),
         page("/login/operator", "a unit's operator logs in (经办人登录)"),
         page(
@@ -299,6 +313,10 @@ pub fn pages() -> Vec<RouteEntry> {
             "confirm another's vehicle by SMS code",
         ),
         page("/account/licence", "my driving licence (驾驶证)"),
+        page(
+            "/account/licence/share",
+            "my licence share codes: make, see uses, revoke (驾驶证信息分享)",
+        ),
         page("/account/licence/photo", "licence photo (驾驶证照片)"),
         page("/account/violations", "my violations (违法记录)"),
         page("/account/violations/{id}", "one violation (违法详情)"),

@@ -443,12 +443,24 @@ impl Bindings for Store {
                 .await?
                 .rows_affected();
             if removed > 0 {
+                // What vouched for the licence on this account ends with it:
+                // its electronic licence codes and its share codes.
+                let now = self.clock.now_ms();
+                for table in ["credentials", "share_codes"] {
+                    sqlx::query(&format!(
+                        "UPDATE {table} SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL"
+                    ))
+                    .bind(now)
+                    .bind(account_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 self.audit_in(
                     &mut tx,
                     actor,
                     "licence.unbind",
                     &format!("account:{account_id}"),
-                    "own licence",
+                    "own licence; its electronic licence and share codes revoked",
                 )
                 .await?;
             }

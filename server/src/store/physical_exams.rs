@@ -109,15 +109,7 @@ fn entries(rows: Vec<ExamRow>) -> StoreResult<Vec<ExamEntry>> {
 #[async_trait]
 impl PhysicalExams for Store {
     async fn person_name(&self, id_number: &str) -> PortResult<Option<String>> {
-        port("exam_person_name", async {
-            Ok(
-                sqlx::query_scalar("SELECT name FROM persons WHERE id_number = $1")
-                    .bind(id_number)
-                    .fetch_optional(&self.pool)
-                    .await?,
-            )
-        })
-        .await
+        self.registry_person_name(id_number).await
     }
 
     async fn record(&self, new: &NewExam, actor: &Actor) -> PortResult<ExamEntry> {

@@ -104,3 +104,18 @@ impl Registry for Store {
         .await
     }
 }
+
+impl Store {
+    /// A person's name as the registry has it (人口信息), by ID number.
+    pub(super) async fn registry_person_name(&self, id_number: &str) -> PortResult<Option<String>> {
+        port("registry_person_name", async {
+            Ok(
+                sqlx::query_scalar("SELECT name FROM persons WHERE id_number = $1")
+                    .bind(id_number)
+                    .fetch_optional(&self.pool)
+                    .await?,
+            )
+        })
+        .await
+    }
+}

@@ -224,6 +224,21 @@ pub(super) const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("api.call", "开放接口调用", "Open API call"),
     (
+        "share_code.create",
+        "生成驾驶证信息分享码",
+        "Made a licence share code",
+    ),
+    (
+        "share_code.revoke",
+        "撤销驾驶证信息分享码",
+        "Revoked a licence share code",
+    ),
+    (
+        "credential.revoke",
+        "作废电子凭证二维码",
+        "Revoked the electronic credential's QR codes",
+    ),
+    (
         "api_key.refused",
         "开放接口密钥被拒绝",
         "Open API key refused",

@@ -4,6 +4,7 @@
 
 use crate::domain::date::cst_date_time;
 use crate::features::bindings::{licence_hints, licence_overview, BindLicence, UnbindLicence};
+use crate::features::credentials::RenewElectronicLicence;
 use crate::features::physical_exams::licence_physical;
 use crate::features::units::drivers::{licence_unit_ties, DriverTie, LicenceEndUnitTie};
 use crate::i18n::{use_lang, Lang, Text};
@@ -32,6 +33,12 @@ pub fn LicencePage() -> impl IntoView {
                 format!("The certificate is submitted and accepted; the next is owed by {next}."),
             ));
         }
+        if q.get("renewed").is_some() {
+            return Some(Text::new(
+                "之前的电子驾驶证二维码已作废，下面是新的二维码。",
+                "The earlier codes of the electronic licence are revoked; the new one is below.",
+            ));
+        }
         q.get("bound")
             .map(|_| Text::new("驾驶证绑定成功。", "The licence is bound."))
     });
@@ -42,7 +49,7 @@ pub fn LicencePage() -> impl IntoView {
         <Page title_zh="我的驾驶证" title_en="My driving licence">
             <AccountNav lang current="/account/licence" />
             <DoneBanner text=done lang />
-            <PostedError lang paths=vec![BindLicence::PATH, UnbindLicence::PATH, LicenceEndUnitTie::PATH] />
+            <PostedError lang paths=vec![BindLicence::PATH, UnbindLicence::PATH, LicenceEndUnitTie::PATH, RenewElectronicLicence::PATH] />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -58,6 +65,7 @@ pub fn LicencePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <super::licence_electronic::ElectronicLicenceSection />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match ties.await {
@@ -153,6 +161,7 @@ fn licence_view(lang: Lang, l: crate::features::bindings::MyLicence) -> impl Int
         <ul class="list--bullet hints">{hints}</ul>
         <p><a href="/account/contact?target=licence">{lang.pick("变更驾驶人联系方式", "Change the driver's phone")}</a></p>
         <p><a href="/account/licence/photo">{lang.pick("提交驾驶证专用照片", "Submit a licence photo")}</a></p>
+        <p><a href="/account/licence/share">{lang.pick("分享驾驶证信息（为用人单位、租车公司生成分享码）", "Share my licence (a code for an employer or a car-rental desk)")}</a></p>
         <form method="post" action=UnbindLicence::PATH>
             <button class="button button--secondary" type="submit">{lang.pick("解除绑定", "Unbind")}</button>
         </form>

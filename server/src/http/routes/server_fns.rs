@@ -202,6 +202,38 @@ pub fn server_functions() -> Vec<RouteEntry> {
         server_fn_entry("/api/bind_licence", "bind my driving licence"),
         server_fn_entry("/api/unbind_licence", "unbind my driving licence"),
         server_fn_entry("/api/licence_photo_status", "licence photo: status"),
+        server_fn_entry(
+            "/api/licence/electronic",
+            "my electronic driving licence: its signed QR code (电子驾驶证)",
+        ),
+        server_fn_entry(
+            "/api/licence/renew_electronic",
+            "revoke my electronic licence's codes; a new one is shown (作废重新生成)",
+        ),
+        server_fn_entry(
+            "/api/licence/share_codes",
+            "my licence share codes and their uses (驾驶证信息分享码)",
+        ),
+        server_fn_entry(
+            "/api/licence/create_share_code",
+            "make a share code for a named party, up to 21 days",
+        ),
+        server_fn_entry(
+            "/api/licence/revoke_share_code",
+            "revoke one of my share codes at once (撤销)",
+        ),
+        server_fn_entry(
+            "/api/licence_check",
+            "public: check a licence by share code (驾驶证信息核查); the result page follows by a key",
+        ),
+        server_fn_entry(
+            "/api/licence_check_result",
+            "public: a check's result by its key, for 15 minutes: the licence's status and points now",
+        ),
+        server_fn_entry(
+            "/api/credentials/verify",
+            "public: check a signed credential (电子凭证核验)",
+        ),
         // Violations and fines (违法、罚款)
         server_fn_entry("/api/my_violations", "my violations"),
         server_fn_entry("/api/violation_detail", "one violation"),

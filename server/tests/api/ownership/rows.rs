@@ -169,6 +169,14 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/bind_licence", OWN),
     ("POST", "/api/unbind_licence", OWN),
     ("POST", "/api/licence_photo_status", OWN),
+    ("POST", "/api/licence/electronic", OWN),
+    ("POST", "/api/licence/renew_electronic", OWN),
+    ("POST", "/api/credentials/verify", PUBLIC),
+    ("POST", "/api/licence/share_codes", OWN),
+    ("POST", "/api/licence/create_share_code", OWN),
+    ("POST", "/api/licence/revoke_share_code", SHARE),
+    ("POST", "/api/licence_check", SHARE_CHECK),
+    ("POST", "/api/licence_check_result", SHARE_CHECK),
     ("POST", "/api/my_violations", OWN),
     ("POST", "/api/my_messages", OWN),
     ("POST", "/api/unread_message_count", OWN),
@@ -196,6 +204,8 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("POST", "/api/staff/windows/update", NOBODYS),
     ("GET", "/", PUBLIC),
     ("GET", "/windows", PUBLIC),
+    ("GET", "/verify", PUBLIC),
+    ("GET", "/licence-check", SHARE_CHECK),
     ("GET", "/login", PUBLIC),
     ("GET", "/password-reset", PUBLIC),
     ("GET", "/register", PUBLIC),
@@ -205,6 +215,7 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/account/vehicles", OWN),
     ("GET", "/account/licence", OWN),
     ("GET", "/account/licence/photo", OWN),
+    ("GET", "/account/licence/share", OWN),
     ("GET", "/account/violations", OWN),
     ("GET", "/account/messages", OWN),
     ("GET", "/account/plates", OWN),
@@ -226,6 +237,7 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/account/record-views", OWN),
     ("GET", "/account/blacklist", OWN),
     ("GET", "/healthz", PUBLIC),
+    ("GET", "/.well-known/platform-keys.json", PUBLIC),
     ("GET", "/lang/{code}", PUBLIC),
     ("GET", "/text-size/{size}", PUBLIC),
     ("POST", "/payments/notify", GATEWAY),
@@ -272,6 +284,8 @@ const PLATE: &str = "a dealer's temporary plate: entered for the buyer the vehic
 const LEARNER: &str = "a school's learner entry: for the person the registry names by ID number and name, confirmed with the learner's code; found only among the school's own (WHERE school_account_id = the unit), another's is not found (learners.rs)";
 const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 const KEY: &str = "a unit's open API key: listed and revoked only among the unit's own (WHERE account_id = the unit), another's is not found (api_keys.rs)";
+const SHARE: &str = "a holder's licence share code: listed and revoked only among the holder's own (WHERE account_id = the holder), another's is not found (share_codes.rs)";
+const SHARE_CHECK: &str = "the public licence check: the code the holder gave out, with the licence number's last four characters, is the permission; wrong ones are limited per address (licence_sharing/)";
 const OPEN_API: &str = "the open API: by the key's unit, never a session; each call goes through the unit page's own desk, so a learner, plate or examination is found only among the unit's own (open_api.rs, bad_input/open_api.rs)";
 
 /// (staff role, path, form, outcome).

@@ -1,0 +1,63 @@
+//! Signed credentials anyone can check (电子凭证): the electronic driving
+//! licence (电子驾驶证) on the holder's licence page, its QR code carrying a
+//! credential signed with the platform's key, and the public verification
+//! page (电子凭证核验) that checks the signature, the dates and, for this
+//! platform's own credentials, revocation. The format and its checks are
+//! in `domain::credential`; the keys and the trust list are the server's
+//! (`server::signing`).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod port;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use api::*;
+
+use crate::domain::credential::{Claims, LicenceFacts, Refusal};
+use crate::i18n::Text;
+use serde::{Deserialize, Serialize};
+
+/// The electronic licence as the holder's page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ElectronicLicence {
+    /// The QR code and what it says.
+    Shown(Box<LicenceCode>),
+    /// No licence is bound (the licence page asks to bind it first).
+    NotBound,
+    /// Why there is none: the licence is no longer in force.
+    Unavailable(Text),
+}
+
+/// A credential of the holder's licence, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceCode {
+    pub facts: LicenceFacts,
+    /// The verification address the QR code carries.
+    pub verify_url: String,
+    pub qr_svg: String,
+    pub issued_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+/// What the verification page found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verification {
+    Genuine(Box<Verified>),
+    Refused(Refusal),
+}
+
+/// A credential that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verified {
+    pub claims: Claims,
+    /// The key that signed it.
+    pub kid: String,
+    pub issuer_zh: String,
+    pub issuer_en: String,
+    /// Issued by this platform: revocation and the licence's status now
+    /// were checked in its records.
+    pub own: bool,
+    /// The licence's status now (GA code), when this platform issued it.
+    pub licence_status_now: Option<String>,
+}

@@ -1,0 +1,248 @@
+//! The credential desk: shows the holder's electronic licence (signing a
+//! new credential when the one on record is old or says something no
+//! longer true), revokes it on request, and checks any credential pasted
+//! or scanned on the verification page.
+
+use super::port::{CredentialKeys, Credentials, KeyCheck, NewCredential};
+use super::{ElectronicLicence, LicenceCode, Verification, Verified};
+use crate::domain::credential::{
+    assemble, check_dates, credential_id, extract, parse, signing_input, Claims, CredentialKind,
+    Facts, LicenceFacts, Refusal, LICENCE_HOURS, LICENCE_REISSUE_BELOW_HOURS, MAX_CHARS,
+};
+use crate::domain::identity::ResidentId;
+use crate::error::AppError;
+use crate::features::accounts::SessionAccount;
+use crate::features::bindings::port::OwnerKey;
+use crate::features::bindings::service::BindingDesk;
+use crate::features::bindings::MyLicence;
+use crate::features::port::Actor;
+use crate::i18n::Text;
+use crate::ports::Ports;
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// The credential desk (电子凭证).
+pub struct CredentialDesk<'a> {
+    pub keys: &'a dyn CredentialKeys,
+    pub credentials: &'a dyn Credentials,
+    pub bindings: BindingDesk<'a>,
+    pub now_ms: i64,
+}
+
+/// The facts of a licence as the electronic licence states them.
+pub fn licence_facts(holder: &str, number: &str, l: &MyLicence) -> LicenceFacts {
+    LicenceFacts {
+        name: holder.to_string(),
+        number: ResidentId::masked_or_stars(number),
+        class: l.class.code().to_string(),
+        status: l.status.code().to_string(),
+        valid_from: l.valid_from.to_iso(),
+        valid_until: l.valid_until.to_iso(),
+        first_issued: l.first_issued.to_iso(),
+        authority: l.issuing_authority.clone(),
+    }
+}
+
+impl<'a> CredentialDesk<'a> {
+    pub fn of(ports: &'a Ports) -> CredentialDesk<'a> {
+        CredentialDesk {
+            keys: &*ports.credential_keys,
+            credentials: &*ports.credentials,
+            bindings: BindingDesk::of(ports),
+            now_ms: ports.clock.now_ms(),
+        }
+    }
+
+    /// The holder's electronic licence: the credential on record while it
+    /// holds for a while yet and says what the registry says now, else a
+    /// new one, signed and kept. `verify_base` is the verification page's
+    /// address.
+    pub async fn electronic_licence(
+        &self,
+        account: &SessionAccount,
+        verify_base: &str,
+        qr: impl Fn(&str) -> String,
+        actor: &Actor,
+    ) -> Result<ElectronicLicence, AppError> {
+        let kind = CredentialKind::DrivingLicence;
+        let licence = match self.bindings.licence(account).await? {
+            Some(licence) if licence.bound => licence,
+            _ => return Ok(ElectronicLicence::NotBound),
+        };
+        if licence.status.no_longer_held() {
+            // Codes shown before stop passing here (the issuer revokes).
+            self.credentials
+                .revoke_credentials(account.account_id, kind, "licence_not_held", actor)
+                .await?;
+            return Ok(ElectronicLicence::Unavailable(Text::new(
+                format!(
+                    "您的驾驶证状态为“{}”，不能出示电子驾驶证。",
+                    licence.status.zh()
+                ),
+                format!(
+                    "Your licence is {}: there is no electronic licence to show.",
+                    licence.status.en()
+                ),
+            )));
+        }
+        let OwnerKey::Person(number) = self.bindings.owner_of(account.account_id).await? else {
+            return Err(AppError::NotLoggedIn);
+        };
+        let name = self
+            .credentials
+            .registry_name(&number)
+            .await?
+            .unwrap_or_else(|| account.display_name.clone());
+        let facts = Facts::DrivingLicence(licence_facts(&name, &number, &licence));
+        let held = self
+            .credentials
+            .held_credential(account.account_id, kind, &number, self.now_ms)
+            .await?;
+        // The registry says something new (a suspension, say): what was
+        // signed before is revoked (the issuer's revocation).
+        if held
+            .as_ref()
+            .is_some_and(|h| parse(&h.token).map_or(true, |p| p.claims.facts != facts))
+        {
+            self.credentials
+                .revoke_credentials(account.account_id, kind, "registry_changed", actor)
+                .await?;
+        }
+        let held = held.filter(|h| {
+            h.expires_at_ms > self.now_ms + LICENCE_REISSUE_BELOW_HOURS * HOUR_MS
+                && parse(&h.token).is_ok_and(|p| p.claims.facts == facts)
+        });
+        let (token, issued_at_ms, expires_at_ms) = match held {
+            Some(held) => (held.token, held.issued_at_ms, held.expires_at_ms),
+            None => {
+                let new = self.sign(account.account_id, &number, facts.clone());
+                self.credentials.record_credential(&new).await?;
+                (new.token, new.issued_at_ms, new.expires_at_ms)
+            }
+        };
+        let verify_url = format!("{verify_base}?c={token}");
+        let Facts::DrivingLicence(facts) = facts;
+        Ok(ElectronicLicence::Shown(Box::new(LicenceCode {
+            facts,
+            qr_svg: qr(&verify_url),
+            verify_url,
+            issued_at_ms,
+            expires_at_ms,
+        })))
+    }
+
+    /// Signs a new credential with the current key.
+    fn sign(&self, account_id: i64, subject: &str, facts: Facts) -> NewCredential {
+        let iat = self.now_ms.div_euclid(1000);
+        let claims = Claims {
+            iss: self.keys.issuer(),
+            jti: credential_id(rand::random()),
+            iat,
+            exp: iat + LICENCE_HOURS * 3600,
+            facts,
+        };
+        let input = signing_input(&self.keys.current_kid(), &claims);
+        let token = assemble(&input, &self.keys.sign(input.as_bytes()));
+        NewCredential {
+            jti: claims.jti.clone(),
+            kind: claims.facts.kind(),
+            account_id,
+            subject: subject.to_string(),
+            token,
+            issued_at_ms: iat * 1000,
+            expires_at_ms: claims.exp * 1000,
+        }
+    }
+
+    /// Revokes the holder's electronic licence codes (a screenshot went
+    /// astray, say); the page then shows a new one.
+    pub async fn revoke_licence_codes(
+        &self,
+        account: &SessionAccount,
+        actor: &Actor,
+    ) -> Result<usize, AppError> {
+        Ok(self
+            .credentials
+            .revoke_credentials(
+                account.account_id,
+                CredentialKind::DrivingLicence,
+                "holder",
+                actor,
+            )
+            .await?)
+    }
+
+    /// Checks a credential as pasted or scanned: its form, the issuer and
+    /// key on the trust list, the signature, the dates, and for this
+    /// platform's own, its record (revoked?) and the licence's status now.
+    pub async fn verify(&self, pasted: &str) -> Result<Verification, AppError> {
+        let token = extract(pasted);
+        if token.is_empty() {
+            return Err(AppError::field(
+                "credential",
+                Text::new(
+                    "请粘贴凭证内容或核验地址",
+                    "Paste the credential or the address its QR code opens",
+                ),
+            ));
+        }
+        if token.len() > MAX_CHARS || !token.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(AppError::field(
+                "credential",
+                Text::new(
+                    "这不是电子凭证：凭证只含英文字母、数字和“-”“_”“.”，且不超过2000个字符。请完整复制二维码中的文字。",
+                    "This is not a credential: a credential has only letters, digits, “-”, “_” and “.”, at most 2,000 of them. Copy the QR code's text whole.",
+                ),
+            ));
+        }
+        let presented = match parse(&token) {
+            Ok(p) => p,
+            Err(refusal) => return Ok(Verification::Refused(refusal)),
+        };
+        let claims = &presented.claims;
+        let refusal = match self.keys.verify(
+            &claims.iss,
+            &presented.header.kid,
+            presented.signing_input.as_bytes(),
+            &presented.signature,
+        ) {
+            KeyCheck::Valid => None,
+            KeyCheck::UnknownIssuer => Some(Refusal::UnknownIssuer),
+            KeyCheck::UnknownKey => Some(Refusal::UnknownKey),
+            KeyCheck::BadSignature => Some(Refusal::BadSignature),
+        };
+        if let Some(refusal) =
+            refusal.or_else(|| check_dates(claims, self.now_ms.div_euclid(1000)).err())
+        {
+            return Ok(Verification::Refused(refusal));
+        }
+        let own = claims.iss == self.keys.issuer();
+        let mut licence_status_now = None;
+        if own {
+            match self.credentials.credential_on_record(&claims.jti).await? {
+                None => return Ok(Verification::Refused(Refusal::NotOnRecord)),
+                Some(record) if record.kind != claims.facts.kind() => {
+                    return Ok(Verification::Refused(Refusal::NotOnRecord))
+                }
+                Some(record) => {
+                    if let Some(at_ms) = record.revoked_at_ms {
+                        return Ok(Verification::Refused(Refusal::Revoked { at_ms }));
+                    }
+                    licence_status_now = record.licence_status_now;
+                }
+            }
+        }
+        let (issuer_zh, issuer_en) = self
+            .keys
+            .issuer_name(&claims.iss)
+            .unwrap_or_else(|| (claims.iss.clone(), claims.iss.clone()));
+        Ok(Verification::Genuine(Box::new(Verified {
+            claims: presented.claims.clone(),
+            kid: presented.header.kid.clone(),
+            issuer_zh,
+            issuer_en,
+            own,
+            licence_status_now,
+        })))
+    }
+}
