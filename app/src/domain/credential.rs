@@ -69,6 +69,8 @@ pub struct Claims {
 pub enum Facts {
     /// 电子驾驶证
     DrivingLicence(LicenceFacts),
+    /// 临时行驶车号牌, as printed.
+    TemporaryPlate(PlateFacts),
 }
 
 impl Facts {
@@ -76,6 +78,7 @@ impl Facts {
     pub fn kind(&self) -> CredentialKind {
         match self {
             Facts::DrivingLicence(_) => CredentialKind::DrivingLicence,
+            Facts::TemporaryPlate(_) => CredentialKind::TemporaryPlate,
         }
     }
 }
@@ -84,11 +87,37 @@ impl Facts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CredentialKind {
     DrivingLicence,
+    TemporaryPlate,
 }
 
 super::coded_enum!(CredentialKind {
     DrivingLicence => ("driving_licence", "电子驾驶证", "electronic driving licence"),
+    TemporaryPlate => ("temporary_plate", "临时行驶车号牌", "temporary plate"),
 });
+
+/// A temporary plate's facts, as printed on it: the number, the vehicle,
+/// the dates (`YYYY-MM-DD`, the last day included) and the issuing dealer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlateFacts {
+    /// 号牌号码, as stored (冀A000123).
+    pub number: String,
+    /// 车辆识别代号
+    pub vin: String,
+    /// 品牌型号
+    pub model: String,
+    /// 车辆类型 code.
+    pub vehicle_type: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    /// 核发单位
+    pub dealer: String,
+}
+
+/// When a credential of something valid through `last_day` (China
+/// Standard Time) stops holding: the next midnight, seconds since 1970.
+pub fn end_of_day_secs(last_day: Date) -> i64 {
+    last_day.add_days(1).days_since_epoch() * 86_400 - 8 * 3_600
+}
 
 /// An electronic driving licence's facts, as on the card. Codes, not
 /// words: the class (准驾车型) and status (驾驶证状态, GA code) as the
@@ -406,8 +435,17 @@ mod tests {
     }
 
     #[test]
+    fn a_plate_credential_holds_to_the_end_of_its_last_day_in_beijing() {
+        let last = Date::parse_iso("2026-12-01").unwrap();
+        // 2026-12-02 00:00 +08:00 is 2026-12-01 16:00 UTC.
+        assert_eq!(end_of_day_secs(last), 1_796_140_800);
+    }
+
+    #[test]
     fn a_licence_lapses_after_its_last_day() {
-        let Facts::DrivingLicence(f) = claims().facts;
+        let Facts::DrivingLicence(f) = claims().facts else {
+            unreachable!()
+        };
         let until = Date::parse_iso("2026-01-01").unwrap();
         assert!(!f.lapsed(until));
         assert!(f.lapsed(until.add_days(1)));

@@ -103,10 +103,18 @@ impl Credentials for Store {
     async fn credential_on_record(&self, jti: &str) -> PortResult<Option<CredentialOnRecord>> {
         port("credential_on_record", async {
             type Row = (String, Option<i64>, Option<i64>, Option<String>);
+            // Revoked: by itself; a licence's when its holder's account is
+            // disabled; a plate's when the dealer revoked the plate.
             let row: Option<Row> = sqlx::query_as(
-                "SELECT c.kind, c.revoked_at, a.disabled_at, l.status FROM credentials c
+                "SELECT c.kind, c.revoked_at,
+                        CASE WHEN c.kind = 'driving_licence' THEN a.disabled_at
+                             WHEN t.state = 'revoked' THEN t.ended_at END,
+                        l.status
+                 FROM credentials c
                  JOIN accounts a ON a.id = c.account_id
                  LEFT JOIN driving_licences l ON c.kind = 'driving_licence' AND l.id_number = c.subject
+                 LEFT JOIN temporary_plates t ON c.kind = 'temporary_plate'
+                      AND CAST(t.id AS TEXT) = c.subject
                  WHERE c.jti = $1",
             )
             .bind(jti)

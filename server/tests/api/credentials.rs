@@ -277,6 +277,55 @@ async fn unbinding_or_a_disabled_account_ends_the_codes(app: TestApp) {
     ));
 }
 
+async fn a_temporary_plate_carries_a_signed_credential(app: TestApp) {
+    use crate::temporary_plates::{buyer, entry, issued, DEALER};
+    use app::features::temporary_plates::{PlateSheet, RevokeTemporaryPlate, UnitTemporaryPlate};
+    let dealer = logged_in(&app, DEALER).await;
+    let b = buyer(&app).await;
+    let (id, number) = issued(&app, &dealer, entry(&app, &b, "15")).await;
+    let sheet =
+        |answer: serde_json::Value| -> PlateSheet { serde_json::from_value(answer).unwrap() };
+    let shown = sheet(
+        app.call_fn(&dealer, UnitTemporaryPlate { id })
+            .await
+            .unwrap(),
+    );
+    let url = shown.verify_url.clone().expect("an issued plate's QR code");
+    assert!(shown.qr_svg.is_some());
+    // Printed again: the same credential, signed once.
+    let again = sheet(
+        app.call_fn(&dealer, UnitTemporaryPlate { id })
+            .await
+            .unwrap(),
+    );
+    assert_eq!(again.verify_url.as_deref(), Some(url.as_str()));
+    let v = genuine(&app, &url).await;
+    let Facts::TemporaryPlate(p) = &v.claims.facts else {
+        panic!("{app}: not a plate: {v:?}")
+    };
+    assert_eq!(
+        (p.number.as_str(), p.vin.as_str()),
+        (number.as_str(), b.3.as_str())
+    );
+    assert_eq!(p.valid_until, shown.plate.valid_until.to_iso());
+    assert_eq!(
+        v.claims.exp,
+        app::domain::credential::end_of_day_secs(shown.plate.valid_until),
+        "{app}: it holds to the end of the plate's last day"
+    );
+    // Revoked by the dealer: the credential is refused by the records.
+    app.call_fn(
+        &dealer,
+        RevokeTemporaryPlate {
+            id,
+            reason: "退车".into(),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{app}: revoke: {e}"));
+    assert!(matches!(refusal(&app, &url).await, Refusal::Revoked { .. }));
+}
+
 /// 京's key ring, in the test's memory; the 冀 platform below trusts it.
 fn beijing() -> &'static KeyRing {
     static RING: OnceLock<KeyRing> = OnceLock::new();
@@ -345,5 +394,6 @@ both_backends!(
     every_refusal_is_named,
     the_status_now_is_told_and_a_changed_licence_gets_a_new_code,
     unbinding_or_a_disabled_account_ends_the_codes,
+    a_temporary_plate_carries_a_signed_credential,
 );
 both_backends!(start = crate::credentials::spawn_trusting_beijing; a_trusted_peers_credential_passes);

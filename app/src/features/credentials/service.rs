@@ -6,8 +6,9 @@
 use super::port::{CredentialKeys, Credentials, KeyCheck, NewCredential};
 use super::{ElectronicLicence, LicenceCode, Verification, Verified};
 use crate::domain::credential::{
-    assemble, check_dates, credential_id, extract, parse, signing_input, Claims, CredentialKind,
-    Facts, LicenceFacts, Refusal, LICENCE_HOURS, LICENCE_REISSUE_BELOW_HOURS, MAX_CHARS,
+    assemble, check_dates, credential_id, end_of_day_secs, extract, parse, signing_input, Claims,
+    CredentialKind, Facts, LicenceFacts, PlateFacts, Refusal, LICENCE_HOURS,
+    LICENCE_REISSUE_BELOW_HOURS, MAX_CHARS,
 };
 use crate::domain::identity::ResidentId;
 use crate::error::AppError;
@@ -16,6 +17,7 @@ use crate::features::bindings::port::OwnerKey;
 use crate::features::bindings::service::BindingDesk;
 use crate::features::bindings::MyLicence;
 use crate::features::port::Actor;
+use crate::features::temporary_plates::TemporaryPlate;
 use crate::i18n::Text;
 use crate::ports::Ports;
 
@@ -93,7 +95,8 @@ impl<'a> CredentialDesk<'a> {
             .registry_name(&number)
             .await?
             .unwrap_or_else(|| account.display_name.clone());
-        let facts = Facts::DrivingLicence(licence_facts(&name, &number, &licence));
+        let stated = licence_facts(&name, &number, &licence);
+        let facts = Facts::DrivingLicence(stated.clone());
         let held = self
             .credentials
             .held_credential(account.account_id, kind, &number, self.now_ms)
@@ -115,15 +118,20 @@ impl<'a> CredentialDesk<'a> {
         let (token, issued_at_ms, expires_at_ms) = match held {
             Some(held) => (held.token, held.issued_at_ms, held.expires_at_ms),
             None => {
-                let new = self.sign(account.account_id, &number, facts.clone());
+                let iat = self.now_ms.div_euclid(1000);
+                let new = self.sign(
+                    account.account_id,
+                    &number,
+                    facts.clone(),
+                    iat + LICENCE_HOURS * 3600,
+                );
                 self.credentials.record_credential(&new).await?;
                 (new.token, new.issued_at_ms, new.expires_at_ms)
             }
         };
         let verify_url = format!("{verify_base}?c={token}");
-        let Facts::DrivingLicence(facts) = facts;
         Ok(ElectronicLicence::Shown(Box::new(LicenceCode {
-            facts,
+            facts: stated,
             qr_svg: qr(&verify_url),
             verify_url,
             issued_at_ms,
@@ -131,14 +139,55 @@ impl<'a> CredentialDesk<'a> {
         })))
     }
 
-    /// Signs a new credential with the current key.
-    fn sign(&self, account_id: i64, subject: &str, facts: Facts) -> NewCredential {
+    /// The signed credential a dealer's issued temporary plate carries in
+    /// its QR code (until the end of its last day), signed once and kept;
+    /// answers the verification address. A revoked plate's credential is
+    /// refused by the records.
+    pub async fn temporary_plate_url(
+        &self,
+        dealer_account_id: i64,
+        plate: &TemporaryPlate,
+        verify_base: &str,
+    ) -> Result<String, AppError> {
+        let kind = CredentialKind::TemporaryPlate;
+        let subject = plate.id.to_string();
+        let held = self
+            .credentials
+            .held_credential(dealer_account_id, kind, &subject, self.now_ms)
+            .await?;
+        let token = match held {
+            Some(held) => held.token,
+            None => {
+                let facts = Facts::TemporaryPlate(PlateFacts {
+                    number: plate.number.clone(),
+                    vin: plate.vin.clone(),
+                    model: plate.model.clone(),
+                    vehicle_type: plate.vehicle_type.code().to_string(),
+                    valid_from: plate.valid_from.to_iso(),
+                    valid_until: plate.valid_until.to_iso(),
+                    dealer: plate.dealer.clone(),
+                });
+                let new = self.sign(
+                    dealer_account_id,
+                    &subject,
+                    facts,
+                    end_of_day_secs(plate.valid_until),
+                );
+                self.credentials.record_credential(&new).await?;
+                new.token
+            }
+        };
+        Ok(format!("{verify_base}?c={token}"))
+    }
+
+    /// Signs a new credential with the current key, holding until `exp`.
+    fn sign(&self, account_id: i64, subject: &str, facts: Facts, exp: i64) -> NewCredential {
         let iat = self.now_ms.div_euclid(1000);
         let claims = Claims {
             iss: self.keys.issuer(),
             jti: credential_id(rand::random()),
             iat,
-            exp: iat + LICENCE_HOURS * 3600,
+            exp,
             facts,
         };
         let input = signing_input(&self.keys.current_kid(), &claims);

@@ -15,10 +15,12 @@ use leptos::prelude::*;
 use {
     super::service::{PlateForm, TemporaryPlateDesk},
     super::PLATE_PAGE_ROWS,
+    crate::domain::credential::VERIFY_PATH,
     crate::domain::SpecialService,
     crate::features::accounts::session::{require_individual, require_unit_granted},
     crate::features::bindings::port::OwnerKey,
     crate::features::bindings::service::BindingDesk,
+    crate::features::credentials::service::CredentialDesk,
     crate::features::paging::PageRequest,
     crate::features::request::{actor, keep_typed, ports, qr_svg, redirect_to, site_origin},
     crate::ui::encode_query_value,
@@ -49,13 +51,28 @@ pub async fn unit_temporary_plate(id: i64) -> Result<PlateSheet, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::TemporaryPlates)?;
     let plate = TemporaryPlateDesk::of(&ports).plate(&account, id).await?;
+    let origin = site_origin(&ports);
     let check_url = plate
         .check_path
         .as_ref()
-        .map(|path| format!("{}{path}", site_origin(&ports)));
+        .map(|path| format!("{origin}{path}"));
+    // Issued: its QR code carries a credential signed by the platform.
+    let verify_url = match plate.issued_at_ms {
+        Some(_) => Some(
+            CredentialDesk::of(&ports)
+                .temporary_plate_url(
+                    account.account_id,
+                    &plate,
+                    &format!("{origin}{VERIFY_PATH}"),
+                )
+                .await?,
+        ),
+        None => None,
+    };
     Ok(PlateSheet {
-        qr_svg: check_url.as_deref().map(qr_svg),
+        qr_svg: verify_url.as_deref().map(qr_svg),
         check_url,
+        verify_url,
         plate,
     })
 }

@@ -49,12 +49,17 @@ pub struct TemporaryPlate {
     pub check_path: Option<String>,
 }
 
-/// A plate with what printing it needs: the QR code of its check address.
+/// A plate with what printing it needs: the QR code of its signed
+/// credential, and the check address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlateSheet {
     pub plate: TemporaryPlate,
-    /// The full address the QR code carries, once issued.
+    /// The public check address (by the seal), once issued: printed for
+    /// typing.
     pub check_url: Option<String>,
+    /// The verification address with the plate's signed credential (电子
+    ///凭证), once issued: what the QR code carries, checkable offline.
+    pub verify_url: Option<String>,
     /// The QR code as SVG, once issued.
     pub qr_svg: Option<String>,
 }

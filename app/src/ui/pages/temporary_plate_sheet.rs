@@ -41,7 +41,7 @@ pub(crate) fn printed_plate(lang: Lang, p: &TemporaryPlate, qr: Option<String>) 
     let qr = qr.map(|svg| {
         view! {
             <div class="plate-sheet__qr" role="img"
-                aria-label=lang.pick("查验二维码：用手机扫描可查验号牌是否有效", "Check code: scan it with a phone to see whether the plate is valid")
+                aria-label=lang.pick("查验二维码：交管部门签名的凭证，用手机扫描可查验号牌是否有效", "Check code: a credential signed by the traffic authority; scan it with a phone to see whether the plate is valid")
                 inner_html=svg></div>
         }
     });

@@ -4,9 +4,10 @@
 //! the credential, and sees whether it is genuine, unchanged and in force.
 //! A plain GET form: it works without the WASM.
 
-use crate::domain::credential::{Facts, Refusal, VERIFY_PATH};
+use crate::domain::credential::{Facts, LicenceFacts, PlateFacts, Refusal, VERIFY_PATH};
 use crate::domain::date::cst_date_time;
-use crate::domain::{LicenceClass, LicenceStatus};
+use crate::domain::temporary_plate::dotted;
+use crate::domain::{Date, LicenceClass, LicenceStatus, VehicleType};
 use crate::features::credentials::{verify_credential, Verification, Verified};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::ErrorSummary;
@@ -53,7 +54,7 @@ pub fn VerifyPage() -> impl IntoView {
                             .as_ref()
                             .and_then(|e| e.field_problems().first().map(|p| p.message.clone()));
                         let shown = match (found, error) {
-                            (Some(Verification::Genuine(v)), _) => genuine(lang, *v).into_any(),
+                            (Some(Verification::Genuine(v)), _) => genuine(lang, *v),
                             (Some(Verification::Refused(r)), _) => refused(lang, &r).into_any(),
                             (None, Some(err)) if problem.is_some() => view! {
                                 <ErrorSummary lang error=Signal::stored(Some(err))
@@ -120,13 +121,52 @@ fn refused(lang: Lang, refusal: &Refusal) -> impl IntoView {
     }
 }
 
-fn genuine(lang: Lang, v: Verified) -> impl IntoView {
+fn genuine(lang: Lang, v: Verified) -> AnyView {
     let row = summary_row(lang);
     let issuer = match lang {
         Lang::Zh => v.issuer_zh.clone(),
         Lang::En => v.issuer_en.clone(),
     };
-    let Facts::DrivingLicence(f) = v.claims.facts.clone();
+    let kind = v.claims.facts.kind();
+    let scope = if v.own {
+        Text::new(
+            "签名与本平台公钥相符，凭证在有效期内，且未被作废。",
+            "The signature matches this platform's public key, the credential is within its dates, and it has not been revoked.",
+        )
+    } else {
+        Text::new(
+            "签名与签发平台的公钥（本平台信任列表中）相符，凭证在有效期内。是否已被作废，请到签发平台核验。",
+            "The signature matches the issuing platform's public key (on this platform's trust list) and the credential is within its dates. Whether it has been revoked is known to the issuing platform.",
+        )
+    };
+    let common = view! {
+        {row("凭证签发时间", "Credential issued", cst_date_time(v.claims.iat * 1000))}
+        {row("凭证有效至", "Credential holds until", cst_date_time(v.claims.exp * 1000))}
+        {row("签名密钥", "Signing key", format!("{} · {}", v.claims.iss, v.kid))}
+    };
+    let (warning, facts) = match v.claims.facts.clone() {
+        Facts::DrivingLicence(f) => licence(lang, &v, f),
+        Facts::TemporaryPlate(p) => plate(lang, p),
+    };
+    view! {
+        <div class="notice notice--success" role="status" data-testid="verify-genuine">
+            <h2 class="heading-m">{match lang {
+                Lang::Zh => format!("凭证有效：{}签发的{}", issuer, kind.zh()),
+                Lang::En => format!("Genuine: {} issued by the {}", kind.en(), issuer),
+            }}</h2>
+            <p>{scope.get(lang).to_string()}</p>
+        </div>
+        {warning.map(|w| view! { <p class="notice notice--warning">{w.get(lang).to_string()}</p> })}
+        {facts}
+        <dl class="summary-list">{common}</dl>
+    }
+    .into_any()
+}
+
+/// An electronic licence's facts, with a warning when its status then or
+/// now is not "valid", or it has lapsed.
+fn licence(lang: Lang, v: &Verified, f: LicenceFacts) -> (Option<Text>, AnyView) {
+    let row = summary_row(lang);
     let class = f
         .class()
         .map(|c: LicenceClass| format!("{} {}", c.code(), lang.pick(c.zh(), c.en())))
@@ -141,8 +181,7 @@ fn genuine(lang: Lang, v: Verified) -> impl IntoView {
         .licence_status_now
         .as_deref()
         .is_some_and(|now| now != f.status);
-    let lapsed = f.lapsed(today());
-    let warning = if lapsed {
+    let warning = if f.lapsed(today()) {
         Some(Text::new(
             "注意：这本驾驶证已超过有效期。",
             "Note: this licence is past its validity.",
@@ -165,26 +204,7 @@ fn genuine(lang: Lang, v: Verified) -> impl IntoView {
     } else {
         None
     };
-    let scope = if v.own {
-        Text::new(
-            "签名与本平台公钥相符，凭证在有效期内，且未被作废。",
-            "The signature matches this platform's public key, the credential is within its dates, and it has not been revoked.",
-        )
-    } else {
-        Text::new(
-            "签名与签发平台的公钥（本平台信任列表中）相符，凭证在有效期内。是否已被作废，请到签发平台核验。",
-            "The signature matches the issuing platform's public key (on this platform's trust list) and the credential is within its dates. Whether it has been revoked is known to the issuing platform.",
-        )
-    };
-    view! {
-        <div class="notice notice--success" role="status" data-testid="verify-genuine">
-            <h2 class="heading-m">{match lang {
-                Lang::Zh => format!("凭证有效：{}签发的电子驾驶证", issuer),
-                Lang::En => format!("Genuine: an electronic driving licence issued by the {}", issuer),
-            }}</h2>
-            <p>{scope.get(lang).to_string()}</p>
-        </div>
-        {warning.map(|w| view! { <p class="notice notice--warning">{w.get(lang).to_string()}</p> })}
+    let rows = view! {
         <dl class="summary-list" data-testid="verified-licence">
             {row("姓名", "Name", f.name.clone())}
             {row("驾驶证号", "Licence number", f.number.clone())}
@@ -194,9 +214,41 @@ fn genuine(lang: Lang, v: Verified) -> impl IntoView {
             {row("有效期", "Valid", format!("{} — {}", f.valid_from, f.valid_until))}
             {row("初次领证日期", "First issued", f.first_issued.clone())}
             {row("发证机关", "Issued by", f.authority.clone())}
-            {row("凭证签发时间", "Credential issued", cst_date_time(v.claims.iat * 1000))}
-            {row("凭证有效至", "Credential holds until", cst_date_time(v.claims.exp * 1000))}
-            {row("签名密钥", "Signing key", format!("{} · {}", v.claims.iss, v.kid))}
         </dl>
-    }
+    };
+    (warning, rows.into_any())
+}
+
+/// A temporary plate's facts as printed, with a warning past its dates.
+fn plate(lang: Lang, p: PlateFacts) -> (Option<Text>, AnyView) {
+    let row = summary_row(lang);
+    let today = today();
+    let warning = match (
+        Date::parse_iso(&p.valid_from),
+        Date::parse_iso(&p.valid_until),
+    ) {
+        (_, Some(until)) if until < today => Some(Text::new(
+            "注意：这副临时号牌已过有效期。",
+            "Note: this temporary plate is past its dates.",
+        )),
+        (Some(from), _) if today < from => Some(Text::new(
+            "注意：这副临时号牌尚未到有效期。",
+            "Note: this temporary plate is not valid yet.",
+        )),
+        _ => None,
+    };
+    let vehicle_type = VehicleType::from_code(&p.vehicle_type)
+        .map(|t| lang.pick(t.zh(), t.en()).to_string())
+        .unwrap_or_else(|| p.vehicle_type.clone());
+    let rows = view! {
+        <dl class="summary-list" data-testid="verified-plate">
+            {row("号牌号码", "Plate number", dotted(&p.number))}
+            {row("有效期", "Valid", format!("{} — {}", p.valid_from, p.valid_until))}
+            {row("车辆识别代号", "VIN", p.vin.clone())}
+            {row("品牌型号", "Make and model", p.model.clone())}
+            {row("车辆类型", "Vehicle type", vehicle_type)}
+            {row("核发单位", "Issued by", p.dealer.clone())}
+        </dl>
+    };
+    (warning, rows.into_any())
 }
