@@ -22,6 +22,7 @@ use leptos_router::hooks::use_query_map;
 pub fn LicenceCheckPage() -> impl IntoView {
     let lang = use_lang();
     let key = use_query_map().with_untracked(|q| q.get("result"));
+    let again = key.is_some();
     let data = Resource::new_blocking(
         || (),
         move |_| {
@@ -49,12 +50,13 @@ pub fn LicenceCheckPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            {check_form(lang)}
+            {check_form(lang, again)}
         </Page>
     }
 }
 
-fn check_form(lang: Lang) -> impl IntoView {
+/// The check form; `again`: under a result, it checks another licence.
+fn check_form(lang: Lang, again: bool) -> impl IntoView {
     let error = Signal::stored(form_error_from_url(CheckLicence::PATH));
     let values = typed_values();
     let labels = vec![
@@ -69,7 +71,11 @@ fn check_form(lang: Lang) -> impl IntoView {
         ("checker", Text::new("核查单位或个人", "Who is checking")),
     ];
     view! {
-        <h2 class="heading-m">{lang.pick("核查", "Check")}</h2>
+        <h2 class="heading-m">{if again {
+            lang.pick("核查另一本驾驶证", "Check another licence")
+        } else {
+            lang.pick("核查", "Check")
+        }}</h2>
         <form class="form" method="post" action=CheckLicence::PATH novalidate>
             <ErrorSummary lang error labels=labels.clone() />
             <TextField lang name="code" label=labels[0].1.clone() value=typed(&values, "code")
