@@ -24,9 +24,9 @@ pub const FAILED_CHECKS_PER_HOUR: i64 = 10;
 /// How long a check's result page can be read again (reloaded).
 pub const RESULT_MINUTES: i64 = 15;
 
-/// A check's result key: 128 random bits, hex.
+/// A check's result key: 128 random bits, hex (made as a credential's id).
 pub fn result_key(random: [u8; 16]) -> String {
-    random.iter().map(|b| format!("{b:02x}")).collect()
+    super::credential::credential_id(random)
 }
 
 /// Whether a result key is of that form (anything else is not looked up).
