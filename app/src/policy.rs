@@ -19,7 +19,9 @@ pub const SMS_CODE_DIGITS: usize = 6;
 pub const SESSION_IDLE_SECS: i64 = 30 * 60;
 /// A session ends this long after login, whatever happens (绝对超时).
 pub const SESSION_ABSOLUTE_SECS: i64 = 12 * 60 * 60;
-/// Name of the session cookie.
+/// The session cookie's name unless the platform's configuration file
+/// names another (`PlatformProfile::session_cookie`: each platform on one
+/// host its own).
 pub const SESSION_COOKIE: &str = "jgsid";
 
 /// How long a used or expired SMS code (短信验证码) is kept before the

@@ -12,6 +12,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlatformProfile {
+    /// The session cookie's name (会话 Cookie 名称), `jgsid` unless the file
+    /// names another: each platform its own, as two platforms on one host
+    /// (the two-platform demo on 127.0.0.1:3000 and :3001) would otherwise
+    /// overwrite each other's session — cookies ignore ports.
+    #[serde(default)]
+    pub session_cookie: SessionCookieName,
     pub province: Province,
     /// The cities (地市); the first is where the platform's own offices are.
     pub cities: Vec<City>,
@@ -29,6 +35,47 @@ pub struct PlatformProfile {
     /// signed credentials this one accepts, each with its public keys.
     #[serde(default)]
     pub peers: Vec<Peer>,
+}
+
+/// The name of the session cookie as the file gives it; in production it
+/// is sent with the `__Host-` prefix
+/// (`features::accounts::session::site_cookie_name`). Checked by
+/// [`PlatformProfile::problems`]: ASCII lowercase letters, digits and `_`,
+/// 1 to 32 of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SessionCookieName(String);
+
+impl SessionCookieName {
+    pub fn new(name: impl Into<String>) -> SessionCookieName {
+        SessionCookieName(name.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the name is a cookie-name token this platform accepts.
+    pub fn is_valid(&self) -> bool {
+        (1..=32).contains(&self.0.len())
+            && self
+                .0
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    }
+}
+
+/// [`crate::policy::SESSION_COOKIE`].
+impl Default for SessionCookieName {
+    fn default() -> SessionCookieName {
+        SessionCookieName(crate::policy::SESSION_COOKIE.into())
+    }
+}
+
+impl std::fmt::Display for SessionCookieName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// A trusted peer platform (another province's).
@@ -193,6 +240,12 @@ impl PlatformProfile {
     /// Everything wrong with the file, one line each; empty when it may run.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        if !self.session_cookie.is_valid() {
+            problems.push(format!(
+                "session_cookie {:?} must be 1 to 32 lowercase letters, digits or `_` (such as jgsid_bj)",
+                self.session_cookie.as_str()
+            ));
+        }
         let abbreviation = self.home_province();
         if !crate::domain::plate::PROVINCES.contains(abbreviation)
             || abbreviation.chars().count() != 1
@@ -285,6 +338,7 @@ mod tests {
 
     fn hebei() -> PlatformProfile {
         PlatformProfile {
+            session_cookie: SessionCookieName::default(),
             province: Province {
                 abbreviation: "冀".into(),
                 name_zh: "河北省".into(),
@@ -341,6 +395,46 @@ mod tests {
             "{problems}"
         );
         assert!(problems.contains("ftp://x"), "{problems}");
+    }
+
+    #[test]
+    fn the_session_cookie_is_a_short_lowercase_token() {
+        let mut p = hebei();
+        assert_eq!(p.session_cookie.as_str(), "jgsid");
+        for good in ["jgsid_bj", "a", "x9", &"a".repeat(32)] {
+            p.session_cookie = SessionCookieName::new(good);
+            assert_eq!(p.problems(), Vec::<String>::new(), "{good}");
+        }
+        for bad in [
+            "",
+            "JGSID",
+            "jg-sid",
+            "jg sid",
+            "jgsid;",
+            "__Host-jgsid",
+            "京",
+            &"a".repeat(33),
+        ] {
+            p.session_cookie = SessionCookieName::new(bad);
+            let problems = p.problems().join("\n");
+            assert!(problems.contains("session_cookie"), "{bad:?}: {problems}");
+        }
+    }
+
+    #[test]
+    fn the_session_cookie_is_named_or_defaults() {
+        #[derive(Deserialize)]
+        struct Only {
+            #[serde(default)]
+            session_cookie: SessionCookieName,
+        }
+        let named: Only = serde_json::from_str(r#"{"session_cookie": "jgsid_bj"}"#).unwrap();
+        assert_eq!(named.session_cookie.as_str(), "jgsid_bj");
+        let absent: Only = serde_json::from_str("{}").unwrap();
+        assert_eq!(
+            absent.session_cookie.as_str(),
+            crate::policy::SESSION_COOKIE
+        );
     }
 
     #[test]

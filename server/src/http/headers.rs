@@ -16,7 +16,6 @@
 
 use super::WebState;
 use app::features::accounts::session::site_cookie_name;
-use app::policy::SESSION_COOKIE;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Response as HttpResponse, StatusCode};
 use axum::middleware::Next;
@@ -58,7 +57,10 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let production = !state.ports.development;
-    let session_cookie = site_cookie_name(SESSION_COOKIE, state.ports.secure_cookies);
+    let session_cookie = site_cookie_name(
+        state.ports.profile.session_cookie.as_str(),
+        state.ports.secure_cookies,
+    );
     let with_session = CookieJar::from_headers(request.headers())
         .get(&session_cookie)
         .is_some();

@@ -11,7 +11,6 @@
 use super::client_ip::client_address;
 use super::WebState;
 use app::domain::audit::{mask_id_numbers, SecurityEvent};
-use app::policy::SESSION_COOKIE;
 use app::ports::Actor;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
@@ -35,7 +34,8 @@ pub async fn same_origin_only(
     if safe || request.uri().path().starts_with(super::open_api::PREFIX) {
         return next.run(request).await;
     }
-    let Some(evidence) = cross_site_evidence(request.headers()) else {
+    let session_cookie = state.ports.profile.session_cookie.as_str();
+    let Some(evidence) = cross_site_evidence(request.headers(), session_cookie) else {
         return next.run(request).await;
     };
     let event = SecurityEvent::CrossSiteRefused {
@@ -80,9 +80,9 @@ fn client_ip(state: &WebState, request: &Request) -> String {
 }
 
 /// Why a state-changing request is taken as cross-site (which header said
-/// so, or that the session cookie came with neither), or None when it may
-/// go on.
-fn cross_site_evidence(headers: &HeaderMap) -> Option<String> {
+/// so, or that the session cookie, named `session_cookie` on this
+/// platform, came with neither), or None when it may go on.
+fn cross_site_evidence(headers: &HeaderMap, session_cookie: &str) -> Option<String> {
     if let Some(site) = headers.get("sec-fetch-site") {
         let site = site.to_str().unwrap_or("(not text)");
         return (!matches!(site, "same-origin" | "none")).then(|| format!("Sec-Fetch-Site {site}"));
@@ -98,20 +98,20 @@ fn cross_site_evidence(headers: &HeaderMap) -> Option<String> {
             .is_some_and(|(_, rest)| !host.is_empty() && rest == host);
         return (!same).then(|| format!("Origin {origin}"));
     }
-    carries_session_cookie(headers)
+    carries_session_cookie(headers, session_cookie)
         .then(|| "the session cookie with neither Sec-Fetch-Site nor Origin".to_string())
 }
 
-/// Whether a `Cookie` header names the session cookie (plain, or with the
-/// `__Host-` prefix it takes in production).
-fn carries_session_cookie(headers: &HeaderMap) -> bool {
+/// Whether a `Cookie` header names the session cookie `session_cookie`
+/// (plain, or with the `__Host-` prefix it takes in production).
+fn carries_session_cookie(headers: &HeaderMap, session_cookie: &str) -> bool {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|line| line.split(';'))
         .filter_map(|pair| pair.split_once('=').map(|(name, _)| name.trim()))
-        .any(|name| name.strip_prefix("__Host-").unwrap_or(name) == SESSION_COOKIE)
+        .any(|name| name.strip_prefix("__Host-").unwrap_or(name) == session_cookie)
 }
 
 #[cfg(test)]
@@ -128,7 +128,7 @@ mod tests {
     }
 
     fn refused(pairs: &[(&'static str, &str)]) -> bool {
-        cross_site_evidence(&headers(pairs)).is_some()
+        cross_site_evidence(&headers(pairs), "jgsid").is_some()
     }
 
     #[test]
@@ -154,7 +154,7 @@ mod tests {
         assert!(refused(&[("origin", "null"), ("host", "127.0.0.1:3000")]));
         assert!(refused(&[("origin", "http://127.0.0.1:3000")]));
         assert_eq!(
-            cross_site_evidence(&headers(&[("sec-fetch-site", "cross-site")])).as_deref(),
+            cross_site_evidence(&headers(&[("sec-fetch-site", "cross-site")]), "jgsid").as_deref(),
             Some("Sec-Fetch-Site cross-site")
         );
     }
@@ -177,5 +177,18 @@ mod tests {
             ("cookie", &format!("jgsid={token}")),
             ("sec-fetch-site", "same-origin")
         ]));
+    }
+
+    #[test]
+    fn each_platform_recognises_its_own_session_cookie() {
+        let token = "a".repeat(64);
+        let beijing = |pairs: &[(&'static str, &str)]| {
+            cross_site_evidence(&headers(pairs), "jgsid_bj").is_some()
+        };
+        assert!(beijing(&[("cookie", &format!("jgsid_bj={token}"))]));
+        assert!(beijing(&[("cookie", &format!("__Host-jgsid_bj={token}"))]));
+        // The other platform's cookie on the same host holds no session here.
+        assert!(!beijing(&[("cookie", &format!("jgsid={token}"))]));
+        assert!(!refused(&[("cookie", &format!("jgsid_bj={token}"))]));
     }
 }

@@ -9,7 +9,6 @@ use super::WebState;
 use crate::store::sha256_hex;
 use app::features::accounts::session::{session_account_of, site_cookie_name, CurrentSession};
 use app::features::request::ClientIp;
-use app::policy::SESSION_COOKIE;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -40,7 +39,10 @@ pub async fn session_layer(
         })
         .unwrap_or_else(|| "unknown".into());
     request.extensions_mut().insert(ClientIp(ip));
-    let cookie_name = site_cookie_name(SESSION_COOKIE, state.ports.secure_cookies);
+    let cookie_name = site_cookie_name(
+        state.ports.profile.session_cookie.as_str(),
+        state.ports.secure_cookies,
+    );
     // The open API takes a key, never a session: its calls look none up.
     let token = CookieJar::from_headers(request.headers())
         .get(&cookie_name)
@@ -121,6 +123,7 @@ async fn resolve(state: &WebState, token: &str, renders_page: bool) -> Option<Cu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::policy::SESSION_COOKIE;
     use axum::http::{HeaderMap, HeaderValue};
 
     #[test]

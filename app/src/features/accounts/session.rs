@@ -354,10 +354,12 @@ async fn open_session(
     Ok(())
 }
 
-/// Writes the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS.
+/// Writes the session cookie, by this platform's name for it
+/// (`PlatformProfile::session_cookie`): HttpOnly, SameSite=Lax, Secure
+/// over HTTPS.
 pub fn set_session_cookie(ports: &Ports, token: &str, max_age_secs: i64) {
-    use crate::policy::SESSION_COOKIE;
-    set_cookie(ports, SESSION_COOKIE, token, max_age_secs, "Lax");
+    let name = ports.profile.session_cookie.as_str();
+    set_cookie(ports, name, token, max_age_secs, "Lax");
 }
 
 /// A site cookie's name as it is sent: with the `__Host-` prefix where
