@@ -52,6 +52,25 @@ mod tests {
     }
 
     #[test]
+    fn the_second_demo_platforms_file_is_sound() {
+        let text = include_str!("../../config/beijing.toml");
+        let profile = parse("config/beijing.toml", text).unwrap();
+        assert_eq!(profile.home_province(), "京");
+        assert_eq!(profile.seat().plate_prefix, "京A");
+        assert!(profile.city("京N").is_some());
+        assert_eq!(profile.province.authority_zh, "北京市公安局公安交通管理局");
+        assert_eq!(profile.collection_centre().unwrap().city, "京A");
+        // Its own session cookie, where the development file keeps the default.
+        assert_eq!(profile.session_cookie.as_str(), "jgsid_bj");
+        let hebei = parse("config/hebei.toml", DEVELOPMENT_PROFILE).unwrap();
+        assert_eq!(hebei.session_cookie.as_str(), app::policy::SESSION_COOKIE);
+        let bad = text.replace("\"jgsid_bj\"", "\"JG-SID\"");
+        assert!(parse("x.toml", &bad)
+            .unwrap_err()
+            .contains("session_cookie"));
+    }
+
+    #[test]
     fn a_bad_file_is_refused_with_its_reasons() {
         let typo = DEVELOPMENT_PROFILE.replace("plate_prefix = \"冀B\"", "plate_prefixx = \"冀B\"");
         let err = parse("x.toml", &typo).unwrap_err();
