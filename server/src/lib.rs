@@ -190,33 +190,37 @@ pub async fn prepare_with_clock(
 }
 
 /// Loads the demo registry when the database has none (without the big
-/// fleet: the integration tests' databases).
+/// fleet: the integration tests' databases). A platform whose province is
+/// not the demo registry's (冀) gets the visited demo's windows and staff
+/// (`demo::visited`), its summary listing the staff logins only.
 pub async fn load_demo_if_empty(platform: &Platform) -> Result<Option<demo::DemoSummary>, String> {
     load_demo_sized(platform, demo::DemoSize::Standard).await
 }
 
-/// Loads the demo registry of this size when the database has none.
+/// Loads the demo registry of this size when the database has none (the
+/// visited demo, of one size, on a platform of another province).
 pub async fn load_demo_sized(
     platform: &Platform,
     size: demo::DemoSize,
 ) -> Result<Option<demo::DemoSummary>, String> {
-    if demo::is_loaded(&platform.store.pool)
-        .await
-        .map_err(|e| format!("checking demo data: {e}"))?
-    {
+    let pool = &platform.store.pool;
+    let home = platform.ports.profile.home_province() == demo::HOME_PROVINCE;
+    let loaded = if home {
+        demo::is_loaded(pool).await
+    } else {
+        demo::visited::is_loaded(pool).await
+    };
+    if loaded.map_err(|e| format!("checking demo data: {e}"))? {
         return Ok(None);
     }
     let hasher = platform.hasher.clone();
     let hash = move |p: &str| hasher.hash_now(p).expect("hashing works");
     let clock = &platform.ports.clock;
-    let summary = demo::load(
-        &platform.store.pool,
-        clock.today(),
-        clock.now_ms(),
-        &hash,
-        size,
-    )
-    .await
+    let summary = if home {
+        demo::load(pool, clock.today(), clock.now_ms(), &hash, size).await
+    } else {
+        demo::visited::load(pool, clock.now_ms(), &hash).await
+    }
     .map_err(|e| format!("loading demo data: {e}"))?;
     seed_plate_pools(platform, 2026).await?;
     Ok(Some(summary))

@@ -62,13 +62,20 @@ async fn insert_staff(
     Ok(id)
 }
 
-/// Staff: the administrator, one clerk per window, two business-centre
-/// clerks and a supervisor, each with a police number (警号) and unit.
+/// The police numbers (警号) of the 冀 demo's staff start here (130001 for
+/// the administrator): 13 is Hebei's region code.
+pub(super) const HEBEI_POLICE_NUMBERS: i64 = 130_000;
+
+/// Staff: the administrator, one clerk per registration window already
+/// loaded (in window order, `clerk` and the window's id), two
+/// business-centre clerks and a supervisor, each with a police number
+/// (警号, counted from `police_numbers`) and unit.
 pub(super) async fn staff(
     tx: &mut Tx,
     rng: &mut Rng,
     now_ms: i64,
     hash_password: &(dyn Fn(&str) -> String + Sync),
+    police_numbers: i64,
 ) -> Result<Staff, sqlx::Error> {
     const CENTRE: &str = "车辆管理所网上业务受理中心";
     let admin = insert_staff(
@@ -77,7 +84,7 @@ pub(super) async fn staff(
             username: "admin".into(),
             role: StaffRole::Admin,
             name: "系统管理员".into(),
-            police_no: "130001".into(),
+            police_no: (police_numbers + 1).to_string(),
             unit: "交通管理局科技信息科",
             window: None,
         },
@@ -85,33 +92,35 @@ pub(super) async fn staff(
         hash_password,
     )
     .await?;
-    let mut clerks = Vec::new();
-    for w in 1..=UNIT_WINDOW {
-        let window: String = sqlx::query("SELECT name FROM registration_windows WHERE id = $1")
-            .bind(w)
-            .fetch_one(&mut **tx)
+    let windows: Vec<(i64, String)> =
+        sqlx::query("SELECT id, name FROM registration_windows ORDER BY id")
+            .fetch_all(&mut **tx)
             .await?
-            .try_get("name")?;
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+    let mut clerks = Vec::new();
+    for (w, window) in windows {
         let member = DemoStaff {
             username: format!("clerk{w:02}"),
             role: StaffRole::WindowClerk,
             name: format!("窗口民警 {}", name(rng)),
-            police_no: (130_100 + w * 7).to_string(),
+            police_no: (police_numbers + 100 + w * 7).to_string(),
             unit: &window,
             window: Some(w),
         };
         clerks.push(insert_staff(tx, member, now_ms, hash_password).await?);
     }
     for (username, role, title, police_no) in [
-        ("centre01", StaffRole::CentreClerk, "业务中心民警", "130301"),
-        ("centre02", StaffRole::CentreClerk, "业务中心民警", "130302"),
-        ("super01", StaffRole::Supervisor, "审核民警", "130401"),
+        ("centre01", StaffRole::CentreClerk, "业务中心民警", 301),
+        ("centre02", StaffRole::CentreClerk, "业务中心民警", 302),
+        ("super01", StaffRole::Supervisor, "审核民警", 401),
     ] {
         let member = DemoStaff {
             username: username.into(),
             role,
             name: format!("{title} {}", name(rng)),
-            police_no: police_no.into(),
+            police_no: (police_numbers + police_no).to_string(),
             unit: CENTRE,
             window: None,
         };
@@ -385,10 +394,10 @@ async fn operator(
     Ok(l)
 }
 
-/// The staff logins shown with the demo: a clerk, the unit-window clerk,
-/// a business-centre clerk, the supervisor and the administrator, with the
-/// demo second-factor key.
-pub(super) fn staff_logins() -> Vec<DemoLogin> {
+/// The staff logins shown with the demo: a clerk, the clerk of
+/// `unit_window` (the unit-window clerk), a business-centre clerk, the
+/// supervisor and the administrator, with the demo second-factor key.
+pub(super) fn staff_logins(unit_window: i64) -> Vec<DemoLogin> {
     let key = TotpKey::from_bytes(DEMO_TOTP_KEY).to_base32();
     [
         login("窗口民警", "Window clerk", "clerk01"),
@@ -396,7 +405,7 @@ pub(super) fn staff_logins() -> Vec<DemoLogin> {
         login(
             "单位窗口民警",
             "Unit-window clerk",
-            format!("clerk{UNIT_WINDOW:02}"),
+            format!("clerk{unit_window:02}"),
         ),
         login("业务中心民警", "Business-centre clerk", "centre01"),
         login("业务中心民警 #2", "Business-centre clerk #2", "centre02"),

@@ -1,6 +1,8 @@
 //! The synthetic demo registry for Shijiazhuang (冀A): windows, clerks,
 //! persons, organisations, vehicles, licences, violations and demo accounts.
 //! Deterministic (fixed seed) and entirely invented: no real person's data.
+//! A platform of another province gets the small registry of [`visited`]
+//! (京) instead, for the two-platform demo.
 //!
 //! One file per thing seeded, loaded in this order in one transaction:
 //! `registry` (windows, persons, organisations), `vehicles` (and the plate
@@ -18,12 +20,18 @@ mod random;
 mod registry;
 mod vehicles;
 mod violations;
+pub mod visited;
 
 pub use vehicles::plate_pool;
+pub use visited::{load_visitors, visitors_from_home_summary, VisitedSummary, Visitor};
 
 use app::domain::Date;
 use sqlx::{AnyPool, Row};
 use std::collections::HashSet;
+
+/// The province of the demo registry (冀). A platform of another province
+/// gets the [`visited`] demo instead.
+pub const HOME_PROVINCE: &str = "冀";
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "Demo@2026";
@@ -54,7 +62,7 @@ pub const DEMO_TOTP_KEY: &[u8; 20] = b"demo-staff-totp-key!";
 
 /// An online owner's small car (小型轿车), with camera-recorded violations,
 /// for the binding and fine journeys.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DemoCar {
     pub plate: String,
     pub vin: String,
@@ -141,11 +149,18 @@ pub async fn load(
         big_fleet_drivers = big.driver_ids;
     }
 
-    let staff = accounts::staff(&mut tx, &mut rng, now_ms, hash_password).await?;
+    let staff = accounts::staff(
+        &mut tx,
+        &mut rng,
+        now_ms,
+        hash_password,
+        accounts::HEBEI_POLICE_NUMBERS,
+    )
+    .await?;
     let (mut logins, second) =
         accounts::citizens(&mut tx, &persons, &staff, now_ms, hash_password).await?;
     logins.extend(accounts::units(&mut tx, &persons, &orgs, &staff, now_ms, hash_password).await?);
-    logins.extend(accounts::staff_logins());
+    logins.extend(accounts::staff_logins(registry::UNIT_WINDOW));
     logins.extend(second);
     let (fleet_drivers_not_bound, fleet_drivers_bound) = if big_fleet_drivers.is_empty() {
         (Vec::new(), Vec::new())

@@ -50,7 +50,7 @@ const TOTAL: usize = 860;
 const NEW_CARS: usize = 24;
 
 /// A plate serial of the kind a city issues: mostly digits, at most two letters.
-fn ordinary_serial(rng: &mut Rng) -> String {
+pub(super) fn ordinary_serial(rng: &mut Rng) -> String {
     let letters = match rng.below(10) {
         0..=5 => 0,
         6..=8 => 1,
