@@ -21,14 +21,22 @@
 //!                            or, listing every bad one, none (see `import`)
 //! server verify-audit        check the audit log's hash chain: OK with the
 //!                            count, or the first broken entry (exit 1)
+//! server peer-entry --base-url URL
+//!                            print this platform's entry for the other
+//!                            platforms' trust lists (TOML), making the
+//!                            development signing key first if there is none
 //! ```
 //! Settings come from the environment (`config`).
 
+mod demo_output;
+mod peer_entry;
+
+pub use peer_entry::peer_entry;
+
 use crate::demo::DemoSize;
 use crate::import::RegistryKind;
-use crate::{load_demo_sized, prepare, Config, Platform};
+use crate::{prepare, Config, Platform};
 use app::domain::exam::Subject;
-use app::domain::totp::TotpKey;
 use app::domain::{Date, Password, StaffRole};
 use clap::{Parser, Subcommand};
 
@@ -97,6 +105,16 @@ pub enum Command {
     /// number of sealed entries and the chain's head, or names the first
     /// broken entry and exits non-zero.
     VerifyAudit,
+    /// Print this platform's entry for the other platforms' trust lists
+    /// (信任列表): its province, names, address and public signing keys, as
+    /// the `[[peers]]` TOML of a configuration file. In development the
+    /// signing key is made first when there is none. Needs no database.
+    PeerEntry {
+        /// Where the other platforms reach this one, such as
+        /// https://he.122.gov.cn
+        #[arg(long)]
+        base_url: String,
+    },
 }
 
 fn registry_kind(raw: &str) -> Result<RegistryKind, String> {
@@ -124,6 +142,11 @@ fn day(raw: &str) -> Result<Date, String> {
 /// Runs a command to its end (serving: until Ctrl-C or SIGTERM).
 pub async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env();
+    // Only the configuration file and the keys: no database, no gateways.
+    if let Some(Command::PeerEntry { base_url }) = &cli.command {
+        print!("{}", peer_entry(&config, base_url)?);
+        return Ok(());
+    }
     // Demo accounts share a published password: never in production.
     if matches!(cli.command, Some(Command::Demo)) && !config.is_development() {
         return Err(
@@ -145,10 +168,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
-            print_demo(load_demo_sized(&platform, DemoSize::WithBigFleet).await?);
-            Ok(())
-        }
+        Command::Demo => demo_output::load_and_show(&platform, DemoSize::WithBigFleet).await,
         Command::CreateStaff {
             username,
             role,
@@ -188,16 +208,17 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!("{}", verify_audit(&platform).await?);
             Ok(())
         }
+        // (Answered above, before the database.)
+        Command::PeerEntry { base_url } => {
+            print!("{}", peer_entry(&config, &base_url)?);
+            Ok(())
+        }
     }
 }
 
 async fn serve(config: &Config, platform: &Platform) -> Result<(), String> {
     if config.demo_data {
-        let summary = load_demo_sized(platform, DemoSize::WithBigFleet).await?;
-        if let (Some(s), Ok(path)) = (&summary, std::env::var("DEMO_SUMMARY_JSON")) {
-            write_demo_json(platform, s, &path).await?;
-        }
-        print_demo(summary);
+        demo_output::load_and_show(platform, DemoSize::WithBigFleet).await?;
     }
     let added = crate::seed_plate_pools(platform, rand::random()).await?;
     if added > 0 {
@@ -290,141 +311,6 @@ async fn add_exam_session(
     Ok(())
 }
 
-fn print_demo(summary: Option<crate::demo::DemoSummary>) {
-    let Some(s) = summary else {
-        println!("demo data already present");
-        return;
-    };
-    println!(
-        "demo registry loaded: {} persons, {} organisations, {} vehicles, {} licences, {} violations",
-        s.persons, s.organisations, s.vehicles, s.licences, s.violations
-    );
-    println!("demo logins (login  /  password):");
-    for login in &s.logins {
-        // An operator logs in on /login/operator with the unit's code and
-        // the login name.
-        let who = match &login.operator {
-            Some(name) => format!("{} + {name} (/login/operator)", login.login),
-            None => login.login.clone(),
-        };
-        println!(
-            "  {:<28} {:<22} {}  /  {}",
-            login.role_zh, login.role_en, who, login.password
-        );
-    }
-    println!(
-        "demo staff log in with a second factor: add the key {} to an authenticator app (time-based, 6 digits, 30 s)",
-        TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).grouped()
-    );
-    println!("try online registration with (ID number, name, phone on record):");
-    for (id, name, phone) in s.can_register_online.iter().take(3) {
-        println!("  {id}  {name}  {phone}");
-    }
-}
-
-/// Writes the demo identities for the browser tests.
-async fn write_demo_json(
-    platform: &Platform,
-    s: &crate::demo::DemoSummary,
-    path: &str,
-) -> Result<(), String> {
-    use sqlx::Row;
-    let clerk: String = sqlx::query(
-        "SELECT a.staff_username FROM accounts a JOIN registration_windows w ON w.id = a.window_id
-         WHERE a.kind = 'staff' AND w.serves = 'unit' ORDER BY a.id LIMIT 1",
-    )
-    .fetch_one(&platform.store.pool)
-    .await
-    .and_then(|r| r.try_get("staff_username"))
-    .map_err(|e| format!("finding the unit-window clerk: {e}"))?;
-    // The online owner's small car (with camera-recorded violations), for
-    // the binding and fine journeys.
-    let owner = s
-        .logins
-        .iter()
-        .find(|l| l.role_en.starts_with("Online-registered individual"))
-        .map(|l| l.login.clone())
-        .unwrap_or_default();
-    let car = sqlx::query(
-        "SELECT plate, vin, phone FROM vehicles WHERE owner_id = $1 AND vehicle_type = 'K33' ORDER BY id LIMIT 1",
-    )
-    .bind(&owner)
-    .fetch_one(&platform.store.pool)
-    .await
-    .map_err(|e| format!("finding the demo car: {e}"))?;
-    let car = serde_json::json!({
-        "plate": car.try_get::<String, _>("plate").unwrap_or_default(),
-        "vin": car.try_get::<String, _>("vin").unwrap_or_default(),
-        "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
-    });
-    // The new-car owners' new cars (not yet registered), for the dealer's
-    // temporary-plate journey: the VIN and the buyer's phone on record.
-    let mut new_cars = Vec::new();
-    for l in s
-        .logins
-        .iter()
-        .filter(|l| l.role_en.starts_with("New-car owner"))
-    {
-        let car = sqlx::query(
-            "SELECT v.vin, p.phone FROM vehicles v JOIN persons p ON p.id_number = v.owner_id
-             WHERE v.owner_kind = 'person' AND v.owner_id = $1 AND v.plate IS NULL ORDER BY v.id LIMIT 1",
-        )
-        .bind(&l.login)
-        .fetch_one(&platform.store.pool)
-        .await
-        .map_err(|e| format!("finding the new car of {}: {e}", l.role_en))?;
-        new_cars.push(serde_json::json!({
-            "owner": l.login,
-            "vin": car.try_get::<String, _>("vin").unwrap_or_default(),
-            "owner_phone": car.try_get::<String, _>("phone").unwrap_or_default(),
-        }));
-    }
-    // People with a learner's permit and no account, two per browser
-    // project: the driving school's journey on its page, and through its API.
-    let learners_to_enter: Vec<serde_json::Value> = sqlx::query(
-        "SELECT p.id_number, p.name, p.phone FROM persons p
-         JOIN learner_records l ON l.id_number = p.id_number
-         WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id_number = p.id_number)
-         ORDER BY p.id_number LIMIT 4",
-    )
-    .fetch_all(&platform.store.pool)
-    .await
-    .map_err(|e| format!("finding learners without accounts: {e}"))?
-    .iter()
-    .map(|r| {
-        serde_json::json!({
-            "id_number": r.try_get::<String, _>("id_number").unwrap_or_default(),
-            "name": r.try_get::<String, _>("name").unwrap_or_default(),
-            "phone": r.try_get::<String, _>("phone").unwrap_or_default(),
-        })
-    })
-    .collect();
-    let password = s
-        .logins
-        .first()
-        .map(|l| l.password.clone())
-        .unwrap_or_default();
-    let json = serde_json::json!({
-        "logins": s.logins.iter().map(|l| serde_json::json!({
-            "role_zh": l.role_zh, "role_en": l.role_en, "login": l.login, "password": l.password,
-            "totp_key": l.totp_key, "operator": l.operator, "name": l.name,
-        })).collect::<Vec<_>>(),
-        "can_register_online": s.can_register_online,
-        "clerk_unit_window": { "login": clerk, "password": password, "totp_key": TotpKey::from_bytes(crate::demo::DEMO_TOTP_KEY).to_base32() },
-        "owner_car": car,
-        "owner_cars": s.owner_cars,
-        "new_cars": new_cars,
-        "learners_to_enter": learners_to_enter,
-        "fleet_drivers_not_bound": s.fleet_drivers_not_bound,
-        "fleet_drivers_bound": s.fleet_drivers_bound,
-    });
-    std::fs::write(
-        path,
-        serde_json::to_string_pretty(&json).unwrap_or_default(),
-    )
-    .map_err(|e| format!("writing {path}: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -511,6 +397,13 @@ mod tests {
             parse(&["verify-audit"]).unwrap().command,
             Some(Command::VerifyAudit)
         ));
+        assert!(matches!(
+            parse(&["peer-entry", "--base-url", "http://127.0.0.1:3001"])
+                .unwrap()
+                .command,
+            Some(Command::PeerEntry { base_url }) if base_url == "http://127.0.0.1:3001"
+        ));
+        assert!(parse(&["peer-entry"]).is_err());
         assert!(parse(&["unknown"]).is_err());
     }
 }
