@@ -14,7 +14,7 @@ E2E_BIN := $(CURDIR)/end2end/node_modules/.bin
 export PATH := $(E2E_BIN):$(HOME)/.cargo/bin:$(PATH)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test tools rust-tools node-tools chromium postgres build-release build-e2e test-rust test-e2e lint bench
+.PHONY: run run-roaming test tools rust-tools node-tools chromium postgres build-release build-e2e test-rust test-e2e lint bench
 
 ## Build and start the platform on SQLite with the demo data at http://127.0.0.1:3000
 run: tools build-release
@@ -22,6 +22,11 @@ run: tools build-release
 	PLATFORM_ENV=development DATABASE_URL=$${DATABASE_URL:-sqlite://data/platform.db} DEMO_DATA=1 \
 	LEPTOS_SITE_ROOT=target/site PLATFORM_ADDR=$${PLATFORM_ADDR:-127.0.0.1:3000} \
 	./target/release/server
+
+## The two-platform demo: 冀 on http://127.0.0.1:3000 and 京 on http://127.0.0.1:3001,
+## each on the other's trust list, in target/roaming-demo/ (scripts/run-roaming.sh).
+run-roaming: tools build-release
+	scripts/run-roaming.sh
 
 ## Every test: Rust unit + integration (SQLite and PostgreSQL), then Playwright.
 test: tools chromium postgres lint test-rust build-e2e test-e2e
