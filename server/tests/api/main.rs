@@ -54,4 +54,5 @@ mod unit_fixtures;
 mod unit_operators;
 mod units;
 mod violations;
+mod visited_demo;
 mod window_desk;
