@@ -16,12 +16,10 @@
 
 use super::date::Date;
 use super::licence::{LicenceClass, LicenceStatus};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 /// The signature algorithm (Ed25519).
-pub const ALG: &str = "EdDSA";
+pub use super::jws::ALG;
 /// The header's `typ`: a platform credential.
 pub const TYP: &str = "JG-CRED";
 /// Longer than any credential this format makes: refused unread.
@@ -38,15 +36,8 @@ pub const LICENCE_REISSUE_BELOW_HOURS: i64 = 12;
 /// `{origin}{VERIFY_PATH}?c={credential}`.
 pub const VERIFY_PATH: &str = "/verify";
 
-/// The protected header: exactly these members (an unknown one, `crit`
-/// included, is refused, as RFC 7515 asks of `crit`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Header {
-    pub alg: String,
-    pub kid: String,
-    pub typ: String,
-}
+/// The protected header (`jws::Header`): exactly `alg`, `kid` and `typ`.
+pub use super::jws::Header;
 
 /// What a credential says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,36 +226,15 @@ impl Refusal {
 }
 
 /// A credential as presented, parsed but not yet checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Presented {
-    pub header: Header,
-    pub claims: Claims,
-    /// `header.claims` as presented: what the signature covers.
-    pub signing_input: String,
-    pub signature: Vec<u8>,
-}
-
-fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
+pub type Presented = super::jws::Parsed<Claims>;
 
 /// The text to sign for these claims under key `kid`.
 pub fn signing_input(kid: &str, claims: &Claims) -> String {
-    let header = Header {
-        alg: ALG.into(),
-        kid: kid.into(),
-        typ: TYP.into(),
-    };
-    // Serialising plain structs of strings and numbers cannot fail.
-    let header = serde_json::to_vec(&header).unwrap_or_default();
-    let claims = serde_json::to_vec(claims).unwrap_or_default();
-    format!("{}.{}", b64(&header), b64(&claims))
+    super::jws::signing_input(TYP, kid, claims)
 }
 
 /// The credential: the signed text and its signature.
-pub fn assemble(signing_input: &str, signature: &[u8]) -> String {
-    format!("{signing_input}.{}", b64(signature))
-}
+pub use super::jws::assemble;
 
 /// The credential inside what was pasted or scanned: the credential itself,
 /// or a verification address carrying it (`…/verify?c=…`), with stray
@@ -279,30 +249,9 @@ pub fn extract(pasted: &str) -> String {
 
 /// Parses a credential (no signature check yet).
 pub fn parse(token: &str) -> Result<Presented, Refusal> {
-    if token.len() > MAX_CHARS {
-        return Err(Refusal::Malformed);
-    }
-    let mut parts = token.split('.');
-    let (Some(h), Some(c), Some(s), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Refusal::Malformed);
-    };
-    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| Refusal::Malformed);
-    let header: Header = serde_json::from_slice(&decode(h)?).map_err(|_| Refusal::Malformed)?;
-    let claims: Claims = serde_json::from_slice(&decode(c)?).map_err(|_| Refusal::Malformed)?;
-    let signature = decode(s)?;
-    if header.alg != ALG {
-        return Err(Refusal::Algorithm);
-    }
-    if header.typ != TYP || header.kid.is_empty() || signature.len() != 64 {
-        return Err(Refusal::Malformed);
-    }
-    Ok(Presented {
-        header,
-        claims,
-        signing_input: format!("{h}.{c}"),
-        signature,
+    super::jws::parse(token, TYP, MAX_CHARS).map_err(|e| match e {
+        super::jws::FormError::Malformed => Refusal::Malformed,
+        super::jws::FormError::Algorithm => Refusal::Algorithm,
     })
 }
 
@@ -327,6 +276,12 @@ pub fn credential_id(random: [u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    fn b64(bytes: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(bytes)
+    }
 
     fn claims() -> Claims {
         Claims {
