@@ -18,6 +18,7 @@ pub mod exam;
 pub mod fleet;
 pub mod fulfilment;
 pub mod identity;
+pub mod jws;
 pub mod learner_entry;
 pub mod licence;
 pub mod organisation_code;
@@ -29,6 +30,7 @@ pub mod plate_pool;
 pub mod plate_selection;
 #[cfg(test)]
 mod proptests;
+pub mod roaming;
 pub mod services;
 pub mod share_code;
 pub mod sms;
