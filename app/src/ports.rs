@@ -20,6 +20,7 @@ pub use crate::features::photos::port::*;
 pub use crate::features::physical_exams::port::*;
 pub use crate::features::plates::port::*;
 pub use crate::features::port::{Actor, AuditTrail, Clock};
+pub use crate::features::roaming::port::*;
 pub use crate::features::staff::port::*;
 pub use crate::features::supervision::port::*;
 pub use crate::features::temporary_plates::port::*;
@@ -84,6 +85,10 @@ pub struct Ports {
     pub credentials: Arc<dyn Credentials>,
     /// This platform's signing keys and its trust list (签名密钥、信任列表).
     pub credential_keys: Arc<dyn CredentialKeys>,
+    /// Roaming (漫游): codes, messages seen, roaming accounts, notices.
+    pub roaming: Arc<dyn Roaming>,
+    /// The link to peer platforms (server to server).
+    pub peer_link: Arc<dyn PeerLink>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

@@ -49,6 +49,20 @@ pub const JOBS: &[Job] = &[
         run: |ports, _| Box::pin(async move { ports.outbox.deliver_due().await }),
     },
     Job {
+        // 漫游会话通知: notices to visited platforms that did not arrive
+        // when sent (logged out or disabled at home).
+        name: "roaming notices delivery",
+        run: |ports, now| {
+            Box::pin(async move {
+                let desk = app::features::roaming::service::RoamingDesk {
+                    ports: &ports,
+                    now_ms: now,
+                };
+                desk.deliver_due().await
+            })
+        },
+    },
+    Job {
         // 清理: sessions past their timeouts.
         name: "ended sessions clean-up",
         run: |ports, now| Box::pin(async move { ports.accounts.delete_ended_sessions(now).await }),
@@ -94,6 +108,12 @@ pub const JOBS: &[Job] = &[
                     .await
             })
         },
+    },
+    Job {
+        // 清理: roaming message ids past their time, codes and notices
+        // past a month.
+        name: "roaming clean-up",
+        run: |ports, now| Box::pin(async move { ports.roaming.delete_spent_roaming(now).await }),
     },
     Job {
         // 清理: login attempts past their retention.

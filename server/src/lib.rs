@@ -12,6 +12,7 @@ pub mod import;
 pub mod jobs;
 pub mod passwords;
 pub mod payments;
+pub mod peer_link;
 pub mod profile;
 #[cfg(test)]
 mod proptests;
@@ -161,6 +162,8 @@ pub async fn prepare_with_clock(
         credentials: shared.clone(),
         licence_shares: shared.clone(),
         credential_keys: Arc::new(key_ring),
+        roaming: shared.clone(),
+        peer_link: Arc::new(peer_link::HttpPeers::new()?),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

@@ -26,6 +26,7 @@ pub mod paging;
 pub mod photos;
 pub mod physical_exams;
 pub mod plates;
+pub mod roaming;
 pub mod staff;
 pub mod supervision;
 pub mod temporary_plates;

@@ -41,6 +41,7 @@ mod record_views;
 mod refunds;
 mod registry;
 mod registry_import;
+mod roaming;
 mod rows;
 pub mod sealed;
 mod seeding;
