@@ -175,7 +175,8 @@ impl Accounts for Store {
         port("credentials", async {
             let (sql, value) = match identifier {
                 LoginIdentifier::IdNumber(id) => (
-                    "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'individual' AND id_number = $1",
+                    "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'individual' AND id_number = $1
+                       AND NOT EXISTS (SELECT 1 FROM roaming_accounts r WHERE r.account_id = accounts.id)",
                     id.as_str().to_string(),
                 ),
                 LoginIdentifier::CreditCode(code) => (
@@ -183,7 +184,8 @@ impl Accounts for Store {
                     code.as_str().to_string(),
                 ),
                 LoginIdentifier::Phone(phone) => (
-                    "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'individual' AND phone = $1",
+                    "SELECT id, password_hash, disabled_at FROM accounts WHERE kind = 'individual' AND phone = $1
+                       AND NOT EXISTS (SELECT 1 FROM roaming_accounts r WHERE r.account_id = accounts.id)",
                     phone.as_str().to_string(),
                 ),
                 LoginIdentifier::StaffUsername(name) => (
@@ -323,7 +325,8 @@ impl Accounts for Store {
     async fn reset_target(&self, id_number: &ResidentId) -> PortResult<Option<(i64, String)>> {
         port("reset_target", async {
             Ok(sqlx::query_as(
-                "SELECT id, phone FROM accounts WHERE kind = 'individual' AND id_number = $1 AND disabled_at IS NULL",
+                "SELECT id, phone FROM accounts WHERE kind = 'individual' AND id_number = $1 AND disabled_at IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM roaming_accounts r WHERE r.account_id = accounts.id)",
             )
             .bind(id_number.as_str())
             .fetch_optional(&self.pool)

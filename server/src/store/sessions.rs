@@ -22,6 +22,8 @@ struct AccountRow {
     window_name: Option<String>,
     window_serves: Option<String>,
     unit_kind: Option<String>,
+    home_province: Option<String>,
+    home_channel: Option<String>,
 }
 
 /// A stored code as a domain value, or the store's error naming it.
@@ -45,7 +47,12 @@ impl AccountRow {
                     self.individual_kind,
                     IndividualKind::from_code,
                 )?,
-                channel: decode("channel", self.channel, RegistrationChannel::from_code)?,
+                // A roaming account may do what its home registration may.
+                channel: decode(
+                    "channel",
+                    self.home_channel.or(self.channel),
+                    RegistrationChannel::from_code,
+                )?,
                 window,
             },
             "unit" => AccountRole::Unit {
@@ -68,6 +75,7 @@ impl AccountRow {
             phone: self.phone,
             id_number: self.id_number,
             role,
+            roaming_from: self.home_province,
         })
     }
 }
@@ -79,8 +87,10 @@ impl Store {
     ) -> StoreResult<Option<AccountOnRecord>> {
         let row: Option<AccountRow> = sqlx::query_as(
             "SELECT a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
-                    a.display_name, a.phone, a.window_id, w.name AS window_name, w.serves AS window_serves, u.unit_kind
+                    a.display_name, a.phone, a.window_id, w.name AS window_name, w.serves AS window_serves, u.unit_kind,
+                    r.home_province, r.home_channel
              FROM accounts a
+             LEFT JOIN roaming_accounts r ON r.account_id = a.id
              LEFT JOIN registration_windows w ON w.id = a.window_id
              LEFT JOIN unit_accounts u ON u.account_id = a.id
              WHERE a.id = $1 AND a.disabled_at IS NULL",

@@ -81,6 +81,12 @@ pub async fn logout() -> Result<(), AppError> {
             .accounts
             .end_session(&session.token_hash, &actor())
             .await?;
+        // Its roaming sessions on other platforms end too (SPEC §6).
+        crate::features::roaming::service::tell_peers_later(
+            &ports,
+            session.account.account_id,
+            crate::domain::roaming::NoticeEvent::LoggedOut,
+        );
     }
     set_session_cookie(&ports, "", 0);
     redirect_to("/");
@@ -190,6 +196,7 @@ pub async fn reset_password(
 pub async fn request_contact_change(target: String, phone: String) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_citizen()?;
+    super::session::not_roaming(&account)?;
     contact::request_change(&ports, &account, &target, &phone, &actor()).await
 }
 
@@ -204,6 +211,7 @@ pub async fn confirm_contact_change(
 ) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_citizen()?;
+    super::session::not_roaming(&account)?;
     contact::confirm_change(
         &ports,
         &account,

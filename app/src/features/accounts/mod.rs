@@ -44,6 +44,10 @@ pub struct SessionAccount {
     /// unit's own account and every other account.
     #[serde(default)]
     pub operator: Option<OperatorOnSession>,
+    /// A person of another province roaming here (漫游用户): their home
+    /// platform's province. None for this platform's own accounts.
+    #[serde(default)]
+    pub roaming_from: Option<String>,
 }
 
 /// The unit's operator a session belongs to (经办人).
@@ -66,6 +70,8 @@ pub struct AccountOnRecord {
     /// An individual's resident ID number.
     pub id_number: Option<String>,
     pub role: AccountRole,
+    /// A roaming account's home province (漫游用户的注册地).
+    pub roaming_from: Option<String>,
 }
 
 /// What kind of account it is (用户类别), with what it needs for permissions.

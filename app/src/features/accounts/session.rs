@@ -35,6 +35,7 @@ pub fn session_account_of(record: AccountOnRecord) -> SessionAccount {
         id_number_masked: record.id_number.as_deref().map(ResidentId::masked_or_stars),
         role: record.role,
         operator: None,
+        roaming_from: record.roaming_from,
     }
 }
 
@@ -135,6 +136,25 @@ pub fn require_individual() -> Result<SessionAccount, AppError> {
         return Err(individuals_only());
     }
     Ok(account)
+}
+
+/// Refuses what only the home platform may change for a person roaming
+/// here (漫游用户): the account's contact details and password are the
+/// home platform's.
+pub fn not_roaming(account: &SessionAccount) -> Result<(), AppError> {
+    match &account.roaming_from {
+        None => Ok(()),
+        Some(home) => Err(AppError::not_allowed(
+            Text::new(
+                format!("您是使用“{home}”平台账户漫游登录的，账户的手机号码和密码以注册地平台为准，不能在本平台变更。"),
+                format!("You are roaming here with your account on the {home} platform: its phone number and password are that platform's and cannot be changed here."),
+            ),
+            Text::new(
+                "请在注册地平台办理；下次漫游登录时，本平台即使用新的信息。",
+                "Change them on your home platform; your next roaming login here brings the new details.",
+            ),
+        )),
+    }
 }
 
 /// The refusal of a person's service to a unit, pointing to the dashboard.
@@ -424,6 +444,7 @@ mod tests {
                 channel: RegistrationChannel::Online,
                 window: None,
             },
+            roaming_from: None,
         }
     }
 

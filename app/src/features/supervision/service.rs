@@ -102,6 +102,14 @@ pub async fn set_disabled(
         .supervision
         .set_account_disabled(account_id, disable, &reason, actor)
         .await?;
+    if disable {
+        // Its sessions on the platforms it roamed to end too.
+        crate::features::roaming::service::tell_peers_later(
+            ports,
+            account_id,
+            crate::domain::roaming::NoticeEvent::Disabled,
+        );
+    }
     Ok(())
 }
 

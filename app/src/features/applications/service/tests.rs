@@ -184,6 +184,7 @@ fn owner() -> SessionAccount {
             window: None,
         },
         operator: None,
+        roaming_from: None,
     }
 }
 

@@ -293,6 +293,7 @@ fn account(role: AccountRole) -> SessionAccount {
         id_number_masked: Some("110101********1237".into()),
         role,
         operator: None,
+        roaming_from: None,
     }
 }
 
