@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify") view=verify::VerifyPage ssr=SsrMode::Async />
                 <Route path=path!("/licence-check") view=licence_check::LicenceCheckPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/roam/authorize") view=roaming_consent::RoamingConsentPage ssr=SsrMode::Async />
                 <Route path=path!("/login/operator") view=operator_login::OperatorLoginPage ssr=SsrMode::Async />
                 <Route path=path!("/login/operator/activate") view=operator_login::OperatorActivatePage ssr=SsrMode::Async />
                 <Route path=path!("/password-reset") view=password_reset::PasswordResetPage ssr=SsrMode::Async />

@@ -37,6 +37,7 @@ pub mod origin;
 pub mod payments;
 pub mod photo_clean;
 pub mod photos;
+pub mod roaming;
 pub mod routes;
 pub mod session;
 pub mod unit_export;

@@ -20,7 +20,7 @@ mod server_fns;
 
 pub use server_fns::server_functions;
 
-use super::{dev, display, keys, payments, photos, unit_export, WebState};
+use super::{dev, display, keys, payments, photos, roaming, unit_export, WebState};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
@@ -141,6 +141,30 @@ pub fn hand_added() -> Vec<RouteEntry> {
         ),
         route(
             Method::GET,
+            "/roam/start",
+            "roaming login, visited platform (用其他省份账号登录): state cookie, then to the home platform",
+            || get(roaming::start),
+        ),
+        route(
+            Method::GET,
+            "/roam/callback",
+            "roaming login, visited platform: back from home with a code; exchanged, checked, session",
+            || get(roaming::callback),
+        ),
+        route(
+            Method::POST,
+            "/roam/token",
+            "roaming, home platform: a peer's signed token request answered with a signed assertion",
+            || post(roaming::token),
+        ),
+        route(
+            Method::POST,
+            "/roam/notice",
+            "roaming, visited platform: a home platform's signed notice ends the person's sessions",
+            || post(roaming::notice),
+        ),
+        route(
+            Method::GET,
             "/lang/{code}",
             "language switch (语言): cookie, then back",
             || get(display::switch_language),
@@ -251,6 +275,10 @@ pub fn pages() -> Vec<RouteEntry> {
             "public: check a signed credential, such as an electronic licence (电子凭证核验)",
         ),
         page("/login", "log in (登录)"),
+        page(
+            "/roam/authorize",
+            "home platform: agree to log in at another province's platform (漫游登录确认)",
+        ),
         page("/login/operator", "a unit's operator logs in (经办人登录)"),
         page(
             "/login/operator/activate",

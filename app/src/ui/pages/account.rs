@@ -153,7 +153,25 @@ fn account_view(lang: Lang, account: SessionAccount) -> impl IntoView {
             }
         })
         .collect_view();
+    // A person of another province roaming here (漫游登录).
+    let roaming = account.roaming_from.clone().map(|home| {
+        let name = crate::ui::profile()
+            .peers
+            .iter()
+            .find(|p| p.province == home)
+            .map(|p| (p.name_zh.clone(), p.name_en.clone()))
+            .unwrap_or_else(|| (home.clone(), home.clone()));
+        view! {
+            <div class="notice" role="status" data-testid="roaming-notice">
+                {match lang {
+                    Lang::Zh => format!("您正使用“{}”的账户漫游登录本平台，可办理您在本省登记的机动车、核发的驾驶证业务，以及在本省发生的交通违法处理。账户信息以注册地平台为准，如需变更请在注册地平台办理；在注册地平台退出登录后，本平台的登录同时结束。", name.0),
+                    Lang::En => format!("You are roaming here with your account on the {}: you can use the services for your vehicles registered and your licence issued in this province, and handle violations recorded here. Your account details are your home platform's: change them there. Logging out there ends this login too.", name.1),
+                }}
+            </div>
+        }
+    });
     view! {
+        {roaming}
         <crate::ui::pages::vehicles::AccountNav lang current="/account" />
         <dl class="summary-list">
             <div class="summary-list__row">

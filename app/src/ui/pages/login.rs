@@ -19,7 +19,19 @@ pub fn LoginPage() -> impl IntoView {
             .and_then(|n| crate::policy::safe_return_path(&n).map(str::to_string))
     });
     let reset_done = query.with_untracked(|q| q.get("reset").is_some());
-    let notice = if reset_done {
+    let roaming_refused = query.with_untracked(|q| {
+        q.get("roaming")
+            .and_then(|code| crate::domain::roaming::Refusal::from_code(&code))
+    });
+    let notice = if let Some(refusal) = roaming_refused {
+        Some(view! {
+            <div class="notice notice--warning" role="alert" data-testid="login-notice">
+                <p class="heading-m">{lang.pick("漫游登录未成功", "The roaming login did not go through")}</p>
+                <p>{lang.pick(refusal.zh(), refusal.en())}</p>
+            </div>
+        }
+        .into_any())
+    } else if reset_done {
         Some(view! {
             <div class="notice notice--success" role="status" data-testid="login-notice">
                 {lang.pick(
@@ -56,6 +68,7 @@ pub fn LoginPage() -> impl IntoView {
                 {lang.pick("还没有账户？", "No account yet? ")}
                 <a href="/register">{lang.pick("注册", "Register")}</a>
             </p>
+            <OtherProvinces lang />
         </Page>
     }
 }
@@ -128,5 +141,42 @@ pub fn LoginForm(
                 {move || if pending.get() { lang.pick("正在登录…", "Logging in…") } else { lang.pick("登录", "Log in") }}
             </button>
         </form>
+    }
+}
+
+/// "用其他省份账号登录": the provinces whose platforms this one trusts, each
+/// a link that starts a roaming login there (nothing when there are none).
+#[component]
+fn OtherProvinces(lang: Lang) -> impl IntoView {
+    let homes = Resource::new_blocking(|| (), |_| crate::features::roaming::roaming_homes());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let homes = homes.get().and_then(Result::ok).unwrap_or_default();
+                (!homes.is_empty()).then(|| {
+                    let links = homes
+                        .into_iter()
+                        .map(|h| {
+                            let href = format!(
+                                "{}?home={}",
+                                crate::domain::roaming::START_PATH,
+                                crate::ui::encode_query_value(&h.province)
+                            );
+                            view! { <li><a href=href>{lang.pick(&h.name_zh, &h.name_en).to_string()}</a></li> }
+                        })
+                        .collect_view();
+                    view! {
+                        <section aria-labelledby="other-provinces">
+                            <h2 class="heading-m" id="other-provinces">{lang.pick("用其他省份账号登录", "Log in with another province's account")}</h2>
+                            <p>{lang.pick(
+                                "已在其他省份的平台注册的，无需在本平台重新注册：选择注册地平台，在那里登录并同意后即回到本平台。",
+                                "Registered on another province's platform? No need to register again: choose that platform, log in there and agree, and you come back here.",
+                            )}</p>
+                            <ul>{links}</ul>
+                        </section>
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

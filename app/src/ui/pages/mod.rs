@@ -22,6 +22,7 @@ pub mod plates;
 pub mod public;
 pub mod record_views;
 pub mod register;
+pub mod roaming_consent;
 pub mod staff;
 pub mod staff_admin;
 pub mod staff_applications;

@@ -216,11 +216,30 @@ fn detail_view(lang: Lang, v: ViolationItem, code_sent: Option<String>) -> impl 
         }
         .into_any();
     }
+    // Recorded by a province whose platform trusts this one: roam there.
+    let roam_to = profile
+        .peers
+        .iter()
+        .find(|p| p.province == v.recorded_province && p.province != home)
+        .map(|p| {
+            let href = format!(
+                "{}{}?home={}",
+                p.base_url.trim_end_matches('/'),
+                crate::domain::roaming::START_PATH,
+                crate::ui::encode_query_value(home)
+            );
+            let text = match lang {
+                Lang::Zh => format!("前往{}办理", p.name_zh),
+                Lang::En => format!("Handle it on the {}", p.name_en),
+            };
+            view! { <p><a class="button" href=href data-testid="roam-to">{text}</a></p> }
+        });
     let next = match (verdict, v.status) {
         (Err(r), ViolationStatus::Unhandled | ViolationStatus::HandledUnpaid) => view! {
             <div class="inset" data-testid="refusal">
                 <p>{lang.pick(&r.rule_zh, &r.rule_en).to_string()}</p>
                 <p><strong>{lang.pick(&r.remedy_zh, &r.remedy_en).to_string()}</strong></p>
+                {roam_to}
             </div>
         }
         .into_any(),

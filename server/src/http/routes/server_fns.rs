@@ -234,6 +234,19 @@ pub fn server_functions() -> Vec<RouteEntry> {
             "/api/credentials/verify",
             "public: check a signed credential (电子凭证核验)",
         ),
+        // Roaming (漫游)
+        server_fn_entry(
+            "/api/roaming/consent",
+            "home platform: what a peer asking to log me in will be told (漫游登录确认)",
+        ),
+        server_fn_entry(
+            "/api/roaming/grant",
+            "home platform: I agree; back to the peer with a one-time code",
+        ),
+        server_fn_entry(
+            "/api/roaming/homes",
+            "public: the provinces whose accounts may log in here (用其他省份账号登录)",
+        ),
         // Violations and fines (违法、罚款)
         server_fn_entry("/api/my_violations", "my violations"),
         server_fn_entry("/api/violation_detail", "one violation"),
