@@ -49,6 +49,7 @@ use E::*;
 
 mod credentials;
 mod open_api;
+mod roaming;
 mod units;
 
 /// Entries that take no input at all.
@@ -66,6 +67,7 @@ pub(crate) const NO_INPUT: &[&str] = &[
     "/api/licence/electronic",
     "/api/licence/renew_electronic",
     "/api/licence/share_codes",
+    "/api/roaming/homes",
     "/.well-known/platform-keys.json",
     "/api/unread_message_count",
     "/api/plates/vehicles",
@@ -292,6 +294,7 @@ fn all_cases() -> impl Iterator<Item = &'static Case> {
         .iter()
         .chain(units::UNIT_CASES)
         .chain(credentials::CREDENTIAL_CASES)
+        .chain(roaming::ROAMING_CASES)
 }
 
 /// Everything a case got, to compare and to print.

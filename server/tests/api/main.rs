@@ -43,6 +43,8 @@ mod profile;
 mod races;
 mod registration;
 mod registry_import;
+mod roaming;
+mod roaming_refusals;
 mod run_modes;
 mod security_events;
 mod sms;

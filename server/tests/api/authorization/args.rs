@@ -41,6 +41,8 @@ pub(crate) const ARGS: &[(&str, &[(&str, &str)])] = &[
     ("/api/unit/name_driver_confirm", &[("violation_id", "999999"), ("id_number", "110101199003077777"), ("code", "000000"), ("confirm", "yes")]),
     ("/api/licence/end_unit_tie", &[("tie_id", "999999")]),
     ("/api/credentials/verify", &[("credential", "not-a-credential")]),
+    ("/api/roaming/consent", &[("aud", "京"), ("state", "0123456789abcdef0123456789abcdef"), ("nonce", "0123456789abcdef0123456789abcdef")]),
+    ("/api/roaming/grant", &[("aud", "京"), ("state", "0123456789abcdef0123456789abcdef"), ("nonce", "0123456789abcdef0123456789abcdef")]),
     ("/api/licence/create_share_code", &[("party", ""), ("days", "21")]),
     ("/api/licence/revoke_share_code", &[("id", "999999")]),
     ("/api/licence_check", &[("code", ""), ("licence_tail", ""), ("checker", "")]),

@@ -81,11 +81,11 @@ where
 }
 
 /// As [`run_case`], on an app started by `start` (`spawn_with_jobs`, say).
-pub async fn run_case_on<S, SFut, F, Fut>(backend: Backend, start: S, case: F)
+pub async fn run_case_on<T, S, SFut, F, Fut>(backend: Backend, start: S, case: F)
 where
     S: FnOnce(Backend) -> SFut,
-    SFut: std::future::Future<Output = TestApp>,
-    F: FnOnce(TestApp) -> Fut,
+    SFut: std::future::Future<Output = T>,
+    F: FnOnce(T) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
     if backend == Backend::Postgres && postgres_admin_url().is_none() {
@@ -144,11 +144,21 @@ pub async fn spawn_with(
     backend: Backend,
     configure: impl FnOnce(&mut Config, SocketAddr),
 ) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    spawn_on(backend, listener, configure).await
+}
+
+/// As [`spawn_with`], answering on a listener bound already (two platforms
+/// that name each other in their settings).
+pub async fn spawn_on(
+    backend: Backend,
+    listener: tokio::net::TcpListener,
+    configure: impl FnOnce(&mut Config, SocketAddr),
+) -> TestApp {
     let (url, guard) = database_for(backend).await;
     let mut config = Config::for_tests(&url);
     config.dev_sms_outbox = true;
     config.max_connections = 5;
-    let listener = tokio::net::TcpListener::bind(config.addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     configure(&mut config, addr);
     let clock = TestClock::at(beijing_noon_today());

@@ -1,0 +1,481 @@
+//! Roaming between two platforms (漫游, SPEC §6): 冀 and 京, each with its
+//! own database, configuration file, session cookie and signing keys, each
+//! on the other's trust list, talking over real HTTP. A person of 冀 logs
+//! in at 京 with their 冀 account (from 京's login page, and from a link on
+//! 冀), handles and pays a violation recorded in 京, and sees their licence
+//! issued there; logging out or being disabled at home ends the session in
+//! 京. The exchange's refusals are in `roaming_refusals.rs`.
+
+use crate::helpers::{logged_in, new_client, spawn_on, Backend, TestApp};
+use app::features::bindings::api::BindOwnVehicle;
+use app::features::fines::api::{MyViolations, PayFine};
+use app::features::fines::ViolationsOverview;
+use app::ports::{Clock, CredentialKeys};
+use server::demo::visited::{load_visitors, Visitor};
+use server::signing::{KeyRing, KeySource};
+use std::path::PathBuf;
+
+pub const HEBEI_NAME: &str = "河北省互联网交通安全综合服务管理平台";
+
+/// Two platforms that trust each other, and the visitor 京 knows.
+pub struct Pair {
+    pub hebei: TestApp,
+    pub beijing: TestApp,
+    /// The 冀 online owner (ID number, password) with business in 京.
+    pub owner: (String, String),
+    /// Their car registered in 冀, recorded in 京 with two violations.
+    pub home_plate: String,
+    /// Their car registered in 京.
+    pub plate_here: String,
+    /// 京's signing keys, for tests that speak as 京.
+    pub beijing_keys: PathBuf,
+}
+
+/// A folder with one development signing key: (folder, kid, x).
+pub fn key_dir(profile_text: &str, name: &str) -> (PathBuf, String, String) {
+    let path = std::env::temp_dir().join(format!(
+        "roaming-keys-{name}-{}-{}",
+        std::process::id(),
+        app::domain::roaming::random_token(rand::random())
+    ));
+    let profile = server::profile::parse(name, profile_text).unwrap();
+    let ring = KeyRing::load(
+        &profile,
+        &KeySource::Dir {
+            path: path.clone(),
+            generate: true,
+        },
+        None,
+    )
+    .unwrap();
+    let key = ring.published_keys().remove(0);
+    (path, key.kid, key.x)
+}
+
+/// A trust-list entry.
+pub fn peer_entry(province: &str, name_zh: &str, base_url: &str, kid: &str, x: &str) -> String {
+    format!(
+        "\n[[peers]]\nprovince = \"{province}\"\nname_zh = \"{name_zh}\"\nname_en = \"{province} platform\"\nbase_url = \"{base_url}\"\n[[peers.keys]]\nkid = \"{kid}\"\nx = \"{x}\"\n"
+    )
+}
+
+pub fn write_profile(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "roaming-{name}-{}-{}.toml",
+        std::process::id(),
+        app::domain::roaming::random_token(rand::random())
+    ));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+pub fn beijing_profile() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../config/beijing.toml"
+    ))
+    .unwrap()
+}
+
+/// 冀 and 京, each trusting the other; `extra_peers` joins 京's list.
+pub async fn spawn_pair_with(backend: Backend, extra_peers: &str) -> Pair {
+    let hebei_text = server::profile::DEVELOPMENT_PROFILE.to_string();
+    let beijing_text = beijing_profile();
+    let (he_keys, he_kid, he_x) = key_dir(&hebei_text, "hebei");
+    let (bj_keys, bj_kid, bj_x) = key_dir(&beijing_text, "beijing");
+    let he_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bj_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let he_url = format!("http://{}", he_listener.local_addr().unwrap());
+    let bj_url = format!("http://{}", bj_listener.local_addr().unwrap());
+    let he_profile = write_profile(
+        "hebei",
+        &format!(
+            "{hebei_text}{}",
+            peer_entry(
+                "京",
+                "北京市互联网交通安全综合服务管理平台",
+                &bj_url,
+                &bj_kid,
+                &bj_x
+            )
+        ),
+    );
+    let bj_profile = write_profile(
+        "beijing",
+        &format!(
+            "{beijing_text}{}{extra_peers}",
+            peer_entry("冀", HEBEI_NAME, &he_url, &he_kid, &he_x)
+        ),
+    );
+    let he_dir = he_keys.clone();
+    let hebei = spawn_on(backend, he_listener, move |config, _| {
+        config.profile_path = Some(he_profile);
+        config.signing_keys = Some(KeySource::Dir {
+            path: he_dir,
+            generate: false,
+        });
+    })
+    .await;
+    let bj_dir = bj_keys.clone();
+    let beijing = spawn_on(backend, bj_listener, move |config, _| {
+        config.profile_path = Some(bj_profile);
+        config.signing_keys = Some(KeySource::Dir {
+            path: bj_dir,
+            generate: false,
+        });
+    })
+    .await;
+    // Both clocks start at the same noon.
+    assert_eq!(beijing.clock.now_ms(), hebei.clock.now_ms());
+    let owner = hebei.demo_login("Online-registered individual");
+    let car = hebei.demo.owner_cars[0].clone();
+    let name: String = hebei
+        .scalar("SELECT name FROM persons WHERE id_number = $1", &owner.0)
+        .await;
+    let visitors = [Visitor {
+        id_number: owner.0.clone(),
+        name,
+        phone: car.owner_phone.clone(),
+        home_car: Some(car.clone()),
+        car_here: true,
+        licence_here: false,
+    }];
+    // They bound the car at home.
+    let car_id: i64 = hebei
+        .scalar("SELECT id FROM vehicles WHERE plate = $1", &car.plate)
+        .await;
+    let client = logged_in(&hebei, "Online-registered individual").await;
+    hebei
+        .call_fn(&client, BindOwnVehicle { vehicle_id: car_id })
+        .await
+        .unwrap_or_else(|e| panic!("{hebei}: binding the car: {e}"));
+    let loaded = load_visitors(
+        &beijing.platform.store.pool,
+        &visitors,
+        beijing.clock.today(),
+        beijing.clock.now_ms(),
+    )
+    .await
+    .unwrap();
+    Pair {
+        hebei,
+        beijing,
+        owner,
+        home_plate: car.plate,
+        plate_here: loaded.cars_here[0].plate.clone(),
+        beijing_keys: bj_keys,
+    }
+}
+
+pub async fn spawn_pair(backend: Backend) -> Pair {
+    spawn_pair_with(backend, "").await
+}
+
+/// The `Location` of a redirect.
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A query parameter of an address.
+pub fn param(url: &str, name: &str) -> String {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// GET with the client, no redirect followed; transport errors fail.
+pub async fn get(client: &reqwest::Client, url: &str) -> reqwest::Response {
+    client
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+/// 京's start: answers the address at 冀 it sends the browser to.
+pub async fn start_at(app: &TestApp, client: &reqwest::Client, home: &str) -> String {
+    let res = get(
+        client,
+        &format!("{}/roam/start?home={}", app.base, urlencode(home)),
+    )
+    .await;
+    assert_eq!(res.status(), 303, "{app}");
+    location(&res)
+}
+
+pub fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// 冀's consent form posted as a browser posts it (no JavaScript): the
+/// answer redirects.
+pub async fn grant(
+    he: &TestApp,
+    browser: &reqwest::Client,
+    state: &str,
+    nonce: &str,
+) -> reqwest::Response {
+    browser
+        .post(format!("{}/api/roaming/grant", he.base))
+        .header("accept", "text/html")
+        .header("referer", format!("{}/roam/authorize", he.base))
+        .form(&[("aud", "京"), ("state", state), ("nonce", nonce)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The whole journey in one browser already logged in at 冀: 京's start,
+/// 冀's consent page and agreement, 京's return. Answers where 京 sends
+/// the browser at the end.
+async fn roam(pair: &Pair, browser: &reqwest::Client) -> String {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let authorize = start_at(bj, browser, "冀").await;
+    assert!(
+        authorize.starts_with(&format!("{}/roam/authorize?", he.base)),
+        "{he}: {authorize}"
+    );
+    assert_eq!(param(&authorize, "aud"), "京");
+    // The consent page, logged in at 冀: says who asks and what is sent.
+    let page = get(browser, &authorize).await;
+    assert_eq!(page.status(), 200, "{he}");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("北京市互联网交通安全综合服务管理平台"),
+        "{he}"
+    );
+    assert!(
+        html.contains(&pair.home_plate),
+        "{he}: the bound car is named"
+    );
+    // Agreed, as the page's plain form posts it.
+    let res = grant(
+        he,
+        browser,
+        &param(&authorize, "state"),
+        &param(&authorize, "nonce"),
+    )
+    .await;
+    assert!(res.status().is_redirection(), "{he}: {}", res.status());
+    let back = location(&res);
+    assert!(
+        back.starts_with(&format!("{}/roam/callback?", bj.base)),
+        "{he}: {back}"
+    );
+    let res = get(browser, &back).await;
+    assert_eq!(res.status(), 303, "{bj}");
+    location(&res)
+}
+
+async fn overview(app: &TestApp, client: &reqwest::Client) -> ViolationsOverview {
+    let v = app
+        .call_fn(client, MyViolations { page: None })
+        .await
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
+    serde_json::from_value(v).unwrap()
+}
+
+async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let browser = logged_in(he, "Online-registered individual").await;
+    let home_me = he.me(&browser).await.expect("logged in at 冀");
+    assert_eq!(bj.me(&browser).await, None, "{bj}: not yet at 京");
+
+    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    assert_eq!(me.roaming_from.as_deref(), Some("冀"), "{bj}");
+    assert_eq!(me.display_name, home_me.display_name, "{bj}");
+    // Still logged in at home: each platform has its own cookie.
+    assert_eq!(
+        he.me(&browser).await.map(|m| m.account_id),
+        Some(home_me.account_id)
+    );
+    // No second registration: one account here, with no password.
+    let account_id: i64 = bj
+        .scalar(
+            "SELECT id FROM accounts WHERE id_number = $1",
+            &pair.owner.0,
+        )
+        .await;
+    assert_eq!(me.account_id, account_id);
+    let login = bj.login(&new_client(), &pair.owner.0, &pair.owner.1).await;
+    assert!(login.is_err(), "{bj}: the home password opens nothing here");
+
+    // The car registered here and the home car caught here are bound.
+    let bound: Vec<String> = sqlx::query_scalar(
+        "SELECT v.plate FROM vehicle_bindings b JOIN vehicles v ON v.id = b.vehicle_id
+         WHERE b.account_id = $1 ORDER BY v.plate",
+    )
+    .bind(account_id)
+    .fetch_all(&bj.platform.store.pool)
+    .await
+    .unwrap();
+    let mut expected = vec![pair.home_plate.clone(), pair.plate_here.clone()];
+    expected.sort();
+    assert_eq!(bound, expected, "{bj}");
+
+    // The violations recorded in 京: handled and paid here.
+    let list = overview(bj, &browser).await;
+    let home_car: Vec<_> = list
+        .items
+        .items
+        .iter()
+        .filter(|v| v.plate == pair.home_plate)
+        .collect();
+    assert_eq!(home_car.len(), 2, "{bj}: {:?}", list.items.items);
+    assert!(home_car.iter().all(|v| v.recorded_province == "京"));
+    let fine = home_car
+        .iter()
+        .find(|v| v.fine_yuan > 0 && v.points == 0)
+        .expect("a fine without points");
+    bj.handle_violation(&browser, fine.id, true)
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: handling: {e}"));
+    let checkout = bj
+        .call_fn(
+            &browser,
+            PayFine {
+                violation_id: fine.id,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: paying: {e}"));
+    let order_no = checkout
+        .as_str()
+        .unwrap()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = bj
+        .client
+        .post(format!("{}/dev/bank/pay", bj.base))
+        .form(&[("order_no", &order_no)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{bj}");
+    let status: String = bj
+        .scalar("SELECT status FROM violations WHERE id = $1", fine.id)
+        .await;
+    assert_eq!(status, "paid", "{bj}");
+    let payer: i64 = bj
+        .scalar(
+            "SELECT account_id FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
+            fine.id,
+        )
+        .await;
+    assert_eq!(payer, account_id, "{bj}: paid by the roaming account");
+    // 冀 knows nothing of it, and its own records are untouched.
+    assert_eq!(
+        he.count(&format!(
+            "SELECT COUNT(*) FROM violations WHERE plate = '{}' AND recorded_province = '京' AND status = 'paid'",
+            pair.home_plate
+        ))
+        .await,
+        0,
+        "{he}"
+    );
+    // Audited on both sides.
+    assert_eq!(
+        he.count("SELECT COUNT(*) FROM audit_log WHERE action = 'roaming.grant'")
+            .await,
+        1
+    );
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM audit_log WHERE action = 'roaming.login'")
+            .await,
+        1
+    );
+
+    // A second visit opens the same account, brought up to date.
+    let again = logged_in(he, "Online-registered individual").await;
+    assert_eq!(roam(&pair, &again).await, "/account");
+    assert_eq!(
+        bj.me(&again).await.map(|m| m.account_id),
+        Some(account_id),
+        "{bj}"
+    );
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM roaming_accounts").await,
+        1,
+        "{bj}"
+    );
+}
+
+async fn logging_out_or_being_disabled_at_home_ends_the_session_there(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let browser = logged_in(he, "Online-registered individual").await;
+    roam(&pair, &browser).await;
+    assert!(bj.me(&browser).await.is_some());
+    // Logging out at 冀 tells 京.
+    he.call_fn(&browser, app::features::accounts::api::Logout {})
+        .await
+        .unwrap();
+    let ended = crate::helpers::eventually(10, || async {
+        bj.me(&browser).await.is_none().then_some(())
+    })
+    .await;
+    assert!(
+        ended.is_some(),
+        "{bj}: the roaming session outlived the home logout"
+    );
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM audit_log WHERE action = 'roaming.notice' AND detail LIKE '%event=logged_out sessions_ended=1%'")
+            .await,
+        1,
+        "{bj}"
+    );
+    assert_eq!(
+        he.count("SELECT COUNT(*) FROM roaming_notices WHERE sent_at IS NOT NULL")
+            .await,
+        1,
+        "{he}"
+    );
+
+    // In again, then a supervisor disables the account at 冀.
+    let browser = logged_in(he, "Online-registered individual").await;
+    roam(&pair, &browser).await;
+    assert!(bj.me(&browser).await.is_some());
+    let account_id = crate::helpers::account_id(he, "Online-registered individual").await;
+    let ports = he.platform.ports.clone();
+    let actor = app::ports::Actor {
+        account_id: None,
+        ip: "127.0.0.1".into(),
+        operator_id: None,
+        api_key: None,
+    };
+    app::features::supervision::service::set_disabled(
+        &ports,
+        account_id,
+        true,
+        "冒用他人身份注册，经核实停用",
+        &actor,
+    )
+    .await
+    .unwrap();
+    let ended = crate::helpers::eventually(10, || async {
+        bj.me(&browser).await.is_none().then_some(())
+    })
+    .await;
+    assert!(
+        ended.is_some(),
+        "{bj}: the roaming session outlived the disabling"
+    );
+    // And the disabled person cannot come back: 冀 grants nothing.
+    let again = new_client();
+    let authorize = start_at(bj, &again, "冀").await;
+    let res = get(&again, &authorize).await;
+    assert_eq!(res.status(), 303, "{he}: to the login page");
+}
+
+both_backends!(start = crate::roaming::spawn_pair;
+    a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there,
+    logging_out_or_being_disabled_at_home_ends_the_session_there,
+);
