@@ -7,6 +7,9 @@
 //! 京. The exchange's refusals are in `roaming_refusals.rs`.
 
 use crate::helpers::{logged_in, new_client, spawn_on, Backend, TestApp};
+use app::domain::RegistrationChannel;
+use app::features::accounts::AccountRole;
+use app::features::applications::api::SubmitApplication;
 use app::features::bindings::api::BindOwnVehicle;
 use app::features::fines::api::{MyViolations, PayFine};
 use app::features::fines::ViolationsOverview;
@@ -132,14 +135,32 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str) -> Pair {
     let name: String = hebei
         .scalar("SELECT name FROM persons WHERE id_number = $1", &owner.0)
         .await;
-    let visitors = [Visitor {
-        id_number: owner.0.clone(),
-        name,
-        phone: car.owner_phone.clone(),
-        home_car: Some(car.clone()),
-        car_here: true,
-        licence_here: false,
-    }];
+    // And a window-registered person of 冀 whose licence 京 issued.
+    let driver = hebei.demo_login("Window-registered individual (owner)");
+    let (driver_name, driver_phone): (String, String) =
+        sqlx::query_as("SELECT name, phone FROM persons WHERE id_number = $1")
+            .bind(&driver.0)
+            .fetch_one(&hebei.platform.store.pool)
+            .await
+            .unwrap();
+    let visitors = [
+        Visitor {
+            id_number: owner.0.clone(),
+            name,
+            phone: car.owner_phone.clone(),
+            home_car: Some(car.clone()),
+            car_here: true,
+            licence_here: false,
+        },
+        Visitor {
+            id_number: driver.0.clone(),
+            name: driver_name,
+            phone: driver_phone,
+            home_car: None,
+            car_here: false,
+            licence_here: true,
+        },
+    ];
     // They bound the car at home.
     let car_id: i64 = hebei
         .scalar("SELECT id FROM vehicles WHERE plate = $1", &car.plate)
@@ -235,6 +256,11 @@ pub async fn grant(
 /// 冀's consent page and agreement, 京's return. Answers where 京 sends
 /// the browser at the end.
 async fn roam(pair: &Pair, browser: &reqwest::Client) -> String {
+    roam_naming(pair, browser, None).await
+}
+
+/// [`roam`], the consent page naming this bound car.
+async fn roam_naming(pair: &Pair, browser: &reqwest::Client, plate: Option<&str>) -> String {
     let (he, bj) = (&pair.hebei, &pair.beijing);
     let authorize = start_at(bj, browser, "冀").await;
     assert!(
@@ -250,10 +276,9 @@ async fn roam(pair: &Pair, browser: &reqwest::Client) -> String {
         html.contains("北京市互联网交通安全综合服务管理平台"),
         "{he}"
     );
-    assert!(
-        html.contains(&pair.home_plate),
-        "{he}: the bound car is named"
-    );
+    if let Some(plate) = plate {
+        assert!(html.contains(plate), "{he}: the bound car is named");
+    }
     // Agreed, as the page's plain form posts it.
     let res = grant(
         he,
@@ -287,7 +312,12 @@ async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) 
     let home_me = he.me(&browser).await.expect("logged in at 冀");
     assert_eq!(bj.me(&browser).await, None, "{bj}: not yet at 京");
 
-    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let plate = Some(pair.home_plate.as_str());
+    assert_eq!(
+        roam_naming(&pair, &browser, plate).await,
+        "/account",
+        "{bj}"
+    );
     let me = bj.me(&browser).await.expect("a roaming session at 京");
     assert_eq!(me.roaming_from.as_deref(), Some("冀"), "{bj}");
     assert_eq!(me.display_name, home_me.display_name, "{bj}");
@@ -409,6 +439,75 @@ async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) 
     );
 }
 
+async fn a_window_registered_person_of_hebei_applies_for_a_licence_issued_in_beijing(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let browser = logged_in(he, "Window-registered individual (owner)").await;
+    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    // What they may do follows their home registration: at a window.
+    assert!(
+        matches!(
+            me.role,
+            AccountRole::Individual {
+                channel: RegistrationChannel::Window,
+                ..
+            }
+        ),
+        "{bj}: {:?}",
+        me.role
+    );
+    // The licence 京 issued is theirs here.
+    let bound: i64 = bj
+        .scalar(
+            "SELECT COUNT(*) FROM licence_bindings WHERE account_id = $1",
+            me.account_id,
+        )
+        .await;
+    assert_eq!(bound, 1, "{bj}");
+    // A licence service only window registrations may use (D1, 遗失补领).
+    let no = bj
+        .call_fn(
+            &browser,
+            SubmitApplication {
+                service: "D1".into(),
+                subject: "licence".into(),
+                fulfilment: Some("post".into()),
+                recipient: Some("孙京华".into()),
+                recipient_phone: Some("13811112222".into()),
+                address: Some("北京市朝阳区建国路88号2单元301室".into()),
+                reason: None,
+                new_date: None,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: applying: {e}"));
+    let applicant: i64 = bj
+        .scalar(
+            "SELECT account_id FROM applications WHERE application_no = $1",
+            no.as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(applicant, me.account_id, "{bj}");
+    assert_eq!(
+        he.count("SELECT COUNT(*) FROM applications WHERE service = 'D1'")
+            .await,
+        0,
+        "{he}: nothing reaches the home platform"
+    );
+    // The phone is the home platform's: not changed here.
+    let err = bj
+        .call_fn(
+            &browser,
+            app::features::accounts::api::RequestContactChange {
+                target: "account".into(),
+                phone: "13911112222".into(),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("注册地平台"), "{bj}: {err}");
+}
+
 async fn logging_out_or_being_disabled_at_home_ends_the_session_there(pair: Pair) {
     let (he, bj) = (&pair.hebei, &pair.beijing);
     let browser = logged_in(he, "Online-registered individual").await;
@@ -477,5 +576,6 @@ async fn logging_out_or_being_disabled_at_home_ends_the_session_there(pair: Pair
 
 both_backends!(start = crate::roaming::spawn_pair;
     a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there,
+    a_window_registered_person_of_hebei_applies_for_a_licence_issued_in_beijing,
     logging_out_or_being_disabled_at_home_ends_the_session_there,
 );
