@@ -69,7 +69,7 @@ async fn load_visitors_from(
     )
     .await
     .map_err(|e| format!("loading the visitors of {path}: {e}"))?;
-    let home = summary["province"].as_str().unwrap_or("?").to_string();
+    let home = summary["province"].as_str().unwrap_or("home").to_string();
     Ok((home, visitors, loaded))
 }
 
