@@ -6,6 +6,9 @@
 const { defineConfig } = require('@playwright/test');
 
 const PORT = 3100;
+// The second platform (京), for the roaming journey.
+const BEIJING_PORT = 3101;
+const SERVER = process.env.E2E_SERVER || '../target/debug/server';
 
 module.exports = defineConfig({
   testDir: './tests',
@@ -38,15 +41,32 @@ module.exports = defineConfig({
     },
     { name: 'desktop', use: { viewport: { width: 1280, height: 800 } } },
   ],
-  webServer: {
-    command:
-      'rm -rf .tmp && mkdir -p .tmp && ' +
-      `PLATFORM_ENV=development DATABASE_URL=sqlite://.tmp/e2e.db DEMO_DATA=1 DEMO_SUMMARY_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 TRUSTED_PROXIES=127.0.0.1 OPEN_API_DOCS_DIR=../api-docs/node_modules/swagger-ui-dist ` +
-      `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${PORT} ${process.env.E2E_SERVER || '../target/debug/server'}`,
-    url: `http://127.0.0.1:${PORT}/healthz`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  // 冀, the suite's platform, then 京 for the roaming journey
+  // (roaming.spec.js): each on the other's trust list, 京 with 冀's demo
+  // people who have business in Beijing (started once 冀 answers, so its
+  // demo summary is written).
+  webServer: [
+    {
+      command:
+        'rm -rf .tmp && mkdir -p .tmp && ' +
+        `./trust-each-other.sh ${SERVER} 127.0.0.1:${PORT} 127.0.0.1:${BEIJING_PORT} && ` +
+        `PLATFORM_ENV=development DATABASE_URL=sqlite://.tmp/e2e.db PLATFORM_PROFILE=.tmp/hebei.toml DEMO_DATA=1 DEMO_SUMMARY_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 TRUSTED_PROXIES=127.0.0.1 OPEN_API_DOCS_DIR=../api-docs/node_modules/swagger-ui-dist ` +
+        `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${PORT} ${SERVER}`,
+      url: `http://127.0.0.1:${PORT}/healthz`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command:
+        `PLATFORM_ENV=development DATABASE_URL=sqlite://.tmp/bj/platform.db PLATFORM_PROFILE=.tmp/beijing.toml DEMO_DATA=1 DEMO_VISITORS_JSON=.tmp/demo.json DEV_SMS_OUTBOX=1 ` +
+        `LEPTOS_SITE_ROOT=../target/site PLATFORM_ADDR=127.0.0.1:${BEIJING_PORT} ${SERVER}`,
+      url: `http://127.0.0.1:${BEIJING_PORT}/healthz`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -93,6 +93,18 @@ pub struct Peer {
     pub keys: Vec<PeerKey>,
 }
 
+impl Peer {
+    /// The origin of its base URL (`scheme://host[:port]`), as a
+    /// Content-Security-Policy source; None for anything else.
+    pub fn origin(&self) -> Option<String> {
+        let (scheme, rest) = self.base_url.split_once("://")?;
+        let host = rest.split('/').next().unwrap_or_default();
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+        (matches!(scheme, "http" | "https") && !host.is_empty() && host.chars().all(plain))
+            .then(|| format!("{scheme}://{host}"))
+    }
+}
+
 /// One public key of a peer (Ed25519).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -395,6 +407,31 @@ mod tests {
             "{problems}"
         );
         assert!(problems.contains("ftp://x"), "{problems}");
+    }
+
+    #[test]
+    fn a_peers_origin_is_its_base_urls_scheme_and_host_only() {
+        let peer = |url: &str| Peer {
+            base_url: url.into(),
+            ..Peer::default()
+        };
+        assert_eq!(
+            peer("https://bj.122.gov.cn/portal/").origin().as_deref(),
+            Some("https://bj.122.gov.cn")
+        );
+        assert_eq!(
+            peer("http://127.0.0.1:3101").origin().as_deref(),
+            Some("http://127.0.0.1:3101")
+        );
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "https://x;y",
+            "bj.122.gov.cn",
+        ] {
+            assert_eq!(peer(bad).origin(), None, "{bad}");
+        }
     }
 
     #[test]

@@ -53,8 +53,16 @@ fn set_security_headers() {
     let nonce = leptos::nonce::use_nonce()
         .map(|n| format!(" 'nonce-{n}'"))
         .unwrap_or_default();
+    // A roaming agreement (/roam/authorize) posts here and is sent on to
+    // the peer that asked: the trusted peers' origins may receive forms.
+    let peers: String = profile()
+        .peers
+        .iter()
+        .filter_map(|p| p.origin())
+        .map(|o| format!(" {o}"))
+        .collect();
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'{peers}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
     );
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),

@@ -166,8 +166,8 @@ fn OtherProvinces(lang: Lang) -> impl IntoView {
                         })
                         .collect_view();
                     view! {
-                        <section aria-labelledby="other-provinces">
-                            <h2 class="heading-m" id="other-provinces">{lang.pick("用其他省份账号登录", "Log in with another province's account")}</h2>
+                        <section>
+                            <h2 class="heading-m">{lang.pick("用其他省份账号登录", "Log in with another province's account")}</h2>
                             <p>{lang.pick(
                                 "已在其他省份的平台注册的，无需在本平台重新注册：选择注册地平台，在那里登录并同意后即回到本平台。",
                                 "Registered on another province's platform? No need to register again: choose that platform, log in there and agree, and you come back here.",

@@ -17,36 +17,44 @@ fn text(value: &Value, key: &str) -> String {
     value[key].as_str().unwrap_or_default().to_string()
 }
 
-/// The visitors from a home demo summary: the first online owner (their
-/// ID number, name and phone, and their car from `owner_cars`) with the
-/// home car and a car here; and, when the summary lists one in
-/// `without_licence`, an individual holding no licence at home (a new-car
-/// owner first) with a licence issued here.
+/// The visitors from a home demo summary: each online owner (their ID
+/// number, name and phone, and their car from `owner_cars`, in the same
+/// order: the first and the "#2", so that each browser project of the
+/// test suite has its own) with the home car and a car here; and, when the
+/// summary lists one in `without_licence`, an individual holding no
+/// licence at home (a new-car owner first) with a licence issued here.
 pub fn visitors_from_home_summary(summary: &Value) -> Result<Vec<Visitor>, String> {
     let logins = summary["logins"]
         .as_array()
         .ok_or("the demo summary has no logins")?;
-    let owner = logins
+    let owners = logins
         .iter()
-        .find(|l| text(l, "role_en").starts_with(OWNER_ROLE))
-        .ok_or("the demo summary has no online-registered owner")?;
-    let car: DemoCar = summary["owner_cars"]
-        .get(0)
+        .filter(|l| text(l, "role_en").starts_with(OWNER_ROLE));
+    let cars = summary["owner_cars"]
+        .as_array()
+        .map(|list| list.iter().collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
         .map(|c| DemoCar {
             plate: text(c, "plate"),
             vin: text(c, "vin"),
             owner_phone: text(c, "owner_phone"),
         })
-        .filter(|c| !c.plate.is_empty() && !c.vin.is_empty())
-        .ok_or("the demo summary has no owner car")?;
-    let mut visitors = vec![Visitor {
-        id_number: text(owner, "login"),
-        name: text(owner, "name"),
-        phone: car.owner_phone.clone(),
-        home_car: Some(car),
-        car_here: true,
-        licence_here: false,
-    }];
+        .filter(|c| !c.plate.is_empty() && !c.vin.is_empty());
+    let mut visitors: Vec<Visitor> = owners
+        .zip(cars)
+        .map(|(owner, car)| Visitor {
+            id_number: text(owner, "login"),
+            name: text(owner, "name"),
+            phone: car.owner_phone.clone(),
+            home_car: Some(car),
+            car_here: true,
+            licence_here: false,
+        })
+        .collect();
+    if visitors.is_empty() {
+        return Err("the demo summary has no online-registered owner with an owner car".into());
+    }
     let without: Vec<&Value> = summary["without_licence"]
         .as_array()
         .map(|list| list.iter().collect())
@@ -82,6 +90,7 @@ mod tests {
             ],
             "owner_cars": [
                 {"plate": "冀A12345", "vin": "LSVAB2BM0NN100003", "owner_phone": "13900000001"},
+                {"plate": "冀A12346", "vin": "LSVAB2BM0NN100004", "owner_phone": "13900000002"},
             ],
             "without_licence": [
                 {"role_en": "Learner", "login": "3", "name": "学员", "phone": "13900000003"},
@@ -89,8 +98,16 @@ mod tests {
             ],
         });
         let visitors = visitors_from_home_summary(&summary).unwrap();
-        assert_eq!(visitors.len(), 2);
-        let (owner, second) = (&visitors[0], &visitors[1]);
+        assert_eq!(visitors.len(), 3);
+        let (owner, second) = (&visitors[0], &visitors[2]);
+        // Each owner with their own car, in order.
+        assert_eq!(
+            (
+                visitors[1].id_number.as_str(),
+                visitors[1].home_car.as_ref().unwrap().plate.as_str()
+            ),
+            ("2", "冀A12346")
+        );
         assert_eq!(
             (
                 owner.id_number.as_str(),
