@@ -110,24 +110,8 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str) -> Pair {
             peer_entry("冀", HEBEI_NAME, &he_url, &he_kid, &he_x)
         ),
     );
-    let he_dir = he_keys.clone();
-    let hebei = spawn_on(backend, he_listener, move |config, _| {
-        config.profile_path = Some(he_profile);
-        config.signing_keys = Some(KeySource::Dir {
-            path: he_dir,
-            generate: false,
-        });
-    })
-    .await;
-    let bj_dir = bj_keys.clone();
-    let beijing = spawn_on(backend, bj_listener, move |config, _| {
-        config.profile_path = Some(bj_profile);
-        config.signing_keys = Some(KeySource::Dir {
-            path: bj_dir,
-            generate: false,
-        });
-    })
-    .await;
+    let hebei = spawn_platform(backend, he_listener, he_profile, &he_keys).await;
+    let beijing = spawn_platform(backend, bj_listener, bj_profile, &bj_keys).await;
     // Both clocks start at the same noon.
     assert_eq!(beijing.clock.now_ms(), hebei.clock.now_ms());
     let owner = hebei.demo_login("Online-registered individual");
@@ -186,6 +170,24 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str) -> Pair {
         plate_here: loaded.cars_here[0].plate.clone(),
         beijing_keys: bj_keys,
     }
+}
+
+/// One platform of a pair: its configuration file and its key folder.
+async fn spawn_platform(
+    backend: Backend,
+    listener: tokio::net::TcpListener,
+    profile: String,
+    keys: &std::path::Path,
+) -> TestApp {
+    let keys = keys.to_path_buf();
+    spawn_on(backend, listener, move |config, _| {
+        config.profile_path = Some(profile);
+        config.signing_keys = Some(KeySource::Dir {
+            path: keys,
+            generate: false,
+        });
+    })
+    .await
 }
 
 pub async fn spawn_pair(backend: Backend) -> Pair {
