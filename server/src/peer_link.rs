@@ -39,6 +39,15 @@ impl HttpPeers {
             .await
             .map_err(|e| PeerError::Unreachable(format!("{url}: {e}")))?;
         let status = response.status();
+        // A declared length over the limit is not read at all.
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_ANSWER as u64)
+        {
+            return Err(PeerError::Unreachable(format!(
+                "{url}: the answer is too long"
+            )));
+        }
         let bytes = response
             .bytes()
             .await

@@ -24,7 +24,22 @@ pub fn load(config: &Config) -> Result<PlatformProfile, String> {
         ),
         None => return Err("PLATFORM_PROFILE is missing".into()),
     };
-    parse(&name, &text)
+    let profile = parse(&name, &text)?;
+    // Codes, state and signed messages cross to peers: never in clear
+    // outside development.
+    let in_clear: Vec<&str> = profile
+        .peers
+        .iter()
+        .filter(|p| !p.base_url.starts_with("https://"))
+        .map(|p| p.province.as_str())
+        .collect();
+    if !config.is_development() && !in_clear.is_empty() {
+        return Err(format!(
+            "{name}: in production a peer's base_url must be https:// (not so for {})",
+            in_clear.join(", ")
+        ));
+    }
+    Ok(profile)
 }
 
 /// Parses and checks a configuration file's text.

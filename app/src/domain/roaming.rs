@@ -26,8 +26,11 @@
 
 use super::account::{IndividualKind, RegistrationChannel};
 use super::credential::CLOCK_SKEW_SECS;
-use super::jws::FormError;
 use serde::{Deserialize, Serialize};
+
+mod refusal;
+
+pub use refusal::Refusal;
 
 /// The header `typ` of a token request (换取身份断言请求).
 pub const TYP_REQUEST: &str = "JG-ROAM-REQ";
@@ -48,6 +51,9 @@ pub const CODE_SECS: i64 = 60;
 pub const STATE_SECS: i64 = 600;
 /// At most this many vehicles travel in an assertion.
 pub const MAX_VEHICLES: usize = 50;
+/// Vehicles not in the person's name a window registration may bind
+/// (SPEC §3): no assertion carries more.
+pub const MAX_NOT_OWN: usize = 3;
 
 /// The visited platform's page that sends the browser home
 /// (`?home=冀`): "用其他省份账号登录".
@@ -114,6 +120,19 @@ pub struct RoamingPerson {
 }
 
 impl RoamingPerson {
+    /// The person with the ID number in its canonical form (capital X),
+    /// when the ID number, the name and the phone number are each valid.
+    pub fn checked(&self) -> Option<RoamingPerson> {
+        use super::identity::{PersonName, PhoneNumber, ResidentId};
+        let id = ResidentId::parse(&self.id_number).ok()?;
+        PersonName::parse(&self.name).ok()?;
+        PhoneNumber::parse(&self.phone).ok()?;
+        Some(RoamingPerson {
+            id_number: id.as_str().to_string(),
+            ..self.clone()
+        })
+    }
+
     /// The channel and kind, when both codes are known.
     pub fn registration(&self) -> Option<(RegistrationChannel, IndividualKind)> {
         Some((
@@ -178,178 +197,6 @@ impl NoticeEvent {
     }
 }
 
-/// Why a roaming login (or a message of one) was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    /// Not a message of the expected kind.
-    Malformed,
-    /// Signed with another algorithm.
-    Algorithm,
-    /// From a platform not on the trust list.
-    UnknownIssuer,
-    /// Its key is not one the issuer published.
-    UnknownKey,
-    /// Changed after signing, or signed by someone else.
-    BadSignature,
-    /// Meant for another platform.
-    WrongAudience,
-    /// From another platform than the one asked.
-    WrongIssuer,
-    /// Its time is over (or it claims longer than the protocol allows).
-    Expired,
-    /// Issued in the future.
-    NotYetValid,
-    /// Seen before: each message is accepted once.
-    Replayed,
-    /// The browser that came back is not the one that left (state cookie
-    /// missing or different), or the nonce does not match.
-    StateMismatch,
-    /// The home platform did not accept the code (used, expired, for
-    /// another platform).
-    CodeRefused,
-    /// The home platform could not be reached or answered nonsense.
-    HomeUnreachable,
-    /// The person has an account of their own on this platform.
-    LocalAccount,
-    /// The account here was disabled by this platform.
-    Disabled,
-    /// Only individual users roam (a unit registers where it works).
-    NotIndividual,
-}
-
-impl Refusal {
-    pub const ALL: [Refusal; 16] = [
-        Refusal::Malformed,
-        Refusal::Algorithm,
-        Refusal::UnknownIssuer,
-        Refusal::UnknownKey,
-        Refusal::BadSignature,
-        Refusal::WrongAudience,
-        Refusal::WrongIssuer,
-        Refusal::Expired,
-        Refusal::NotYetValid,
-        Refusal::Replayed,
-        Refusal::StateMismatch,
-        Refusal::CodeRefused,
-        Refusal::HomeUnreachable,
-        Refusal::LocalAccount,
-        Refusal::Disabled,
-        Refusal::NotIndividual,
-    ];
-
-    /// The stable code (audit detail, the login page's `?roaming=`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Refusal::Malformed => "malformed",
-            Refusal::Algorithm => "algorithm",
-            Refusal::UnknownIssuer => "unknown_issuer",
-            Refusal::UnknownKey => "unknown_key",
-            Refusal::BadSignature => "bad_signature",
-            Refusal::WrongAudience => "wrong_audience",
-            Refusal::WrongIssuer => "wrong_issuer",
-            Refusal::Expired => "expired",
-            Refusal::NotYetValid => "not_yet_valid",
-            Refusal::Replayed => "replayed",
-            Refusal::StateMismatch => "state_mismatch",
-            Refusal::CodeRefused => "code_refused",
-            Refusal::HomeUnreachable => "home_unreachable",
-            Refusal::LocalAccount => "local_account",
-            Refusal::Disabled => "disabled",
-            Refusal::NotIndividual => "not_individual",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Refusal> {
-        Refusal::ALL.into_iter().find(|r| r.code() == code)
-    }
-
-    /// What the person is told, in Chinese.
-    pub fn zh(self) -> &'static str {
-        match self {
-            Refusal::Malformed
-            | Refusal::Algorithm
-            | Refusal::UnknownKey
-            | Refusal::BadSignature
-            | Refusal::WrongAudience
-            | Refusal::WrongIssuer
-            | Refusal::NotYetValid
-            | Refusal::Replayed => {
-                "注册地平台发来的身份信息未通过核验，本次漫游登录未成功。请回到注册地平台重新发起；如多次出现，请拨打122咨询。"
-            }
-            Refusal::UnknownIssuer => {
-                "本平台未与该省份的平台建立互信，不能用其账号登录。请在本平台注册后登录。"
-            }
-            Refusal::Expired => "登录已超时。请重新选择“用其他省份账号登录”。",
-            Refusal::StateMismatch => {
-                "本次登录不是从这个浏览器发起的，或已超过10分钟。为保护您的账户，请在本平台重新选择“用其他省份账号登录”。"
-            }
-            Refusal::CodeRefused => {
-                "登录凭据已使用或已过期。请重新选择“用其他省份账号登录”。"
-            }
-            Refusal::HomeUnreachable => {
-                "暂时无法连接注册地平台，请稍后再试，或先在本平台注册后登录。"
-            }
-            Refusal::LocalAccount => {
-                "您已在本平台注册账户，请直接使用本平台的账户和密码登录。"
-            }
-            Refusal::Disabled => {
-                "您在本平台的漫游账户已被停用。请携带身份证件到本平台的注册窗口办理。"
-            }
-            Refusal::NotIndividual => {
-                "漫游登录仅适用于个人用户；单位用户请在业务所在地的单位注册窗口注册。"
-            }
-        }
-    }
-
-    /// What the person is told, in English.
-    pub fn en(self) -> &'static str {
-        match self {
-            Refusal::Malformed
-            | Refusal::Algorithm
-            | Refusal::UnknownKey
-            | Refusal::BadSignature
-            | Refusal::WrongAudience
-            | Refusal::WrongIssuer
-            | Refusal::NotYetValid
-            | Refusal::Replayed => {
-                "The identity your home platform sent did not pass our checks, so this roaming login did not go through. Start again from your home platform; if it keeps happening, call 122."
-            }
-            Refusal::UnknownIssuer => {
-                "This platform has no trust arrangement with that province's platform, so its accounts cannot log in here. Register here to log in."
-            }
-            Refusal::Expired => "The login took too long. Choose \"Log in with another province's account\" again.",
-            Refusal::StateMismatch => {
-                "This login was not started in this browser, or more than 10 minutes ago. To protect your account, choose \"Log in with another province's account\" here again."
-            }
-            Refusal::CodeRefused => {
-                "The login code was already used or has expired. Choose \"Log in with another province's account\" again."
-            }
-            Refusal::HomeUnreachable => {
-                "Your home platform cannot be reached right now. Try again later, or register here to log in."
-            }
-            Refusal::LocalAccount => {
-                "You have an account on this platform: log in with its own ID number and password."
-            }
-            Refusal::Disabled => {
-                "Your roaming account on this platform was disabled. Bring your ID to one of this platform's registration windows."
-            }
-            Refusal::NotIndividual => {
-                "Only individual users can roam; a unit registers at the unit window where it does business."
-            }
-        }
-    }
-}
-
-impl From<FormError> for Refusal {
-    fn from(e: FormError) -> Self {
-        match e {
-            FormError::Malformed => Refusal::Malformed,
-            FormError::Algorithm => Refusal::Algorithm,
-        }
-    }
-}
-
 /// A message's time window: issued no later than now (with the clock
 /// skew), not yet over (with the skew), and holding no longer than
 /// `max_secs`.
@@ -384,9 +231,16 @@ pub fn check_assertion(
         return Err(Refusal::StateMismatch);
     }
     if a.sub.is_empty()
+        || a.sub.len() > 64
         || a.jti.is_empty()
+        || a.jti.len() > 64
         || a.vehicles.len() > MAX_VEHICLES
+        || a.vehicles.iter().filter(|v| !v.own).count() > MAX_NOT_OWN
+        || a.vehicles
+            .iter()
+            .any(|v| v.plate.chars().count() > 16 || v.vin.len() > 17)
         || a.person.registration().is_none()
+        || a.person.checked().is_none()
     {
         return Err(Refusal::Malformed);
     }

@@ -44,7 +44,6 @@ mod races;
 mod registration;
 mod registry_import;
 mod roaming;
-mod roaming_refusals;
 mod run_modes;
 mod security_events;
 mod sms;

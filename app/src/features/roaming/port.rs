@@ -20,6 +20,9 @@ pub enum OpenRefused {
     LocalAccount,
     /// This platform disabled the roaming account.
     Disabled,
+    /// The account of `(home, subject)` is another person's, or the person
+    /// roams here as another province's account.
+    IdentityChanged,
 }
 
 /// A notice waiting to go to a visited platform.

@@ -5,13 +5,17 @@
 //! grants the code, answers the exchange and tells visited platforms when
 //! the person logs out or is disabled.
 
-use super::port::{HomeFacts, OpenRefused, PeerError, PendingNotice};
+mod notices;
+
+pub use notices::{tell_peers_later, NOTICE_ATTEMPTS};
+
+use super::port::{HomeFacts, OpenRefused, PeerError};
 use super::ConsentView;
 use crate::domain::credential::CLOCK_SKEW_SECS;
 use crate::domain::jws::{self, Parsed};
 use crate::domain::roaming::{
     check_assertion, check_window, random_token, read_state_cookie, state_cookie,
-    well_formed_token, Assertion, Notice, NoticeEvent, Refusal, TokenRequest, ASSERTION_MAX_SECS,
+    well_formed_token, Assertion, Notice, Refusal, TokenRequest, ASSERTION_MAX_SECS,
     AUTHORIZE_PATH, CALLBACK_PATH, CODE_SECS, MAX_CHARS, MESSAGE_MAX_SECS, TYP_ASSERTION,
     TYP_NOTICE, TYP_REQUEST,
 };
@@ -24,9 +28,6 @@ use crate::ports::Ports;
 use crate::profile::Peer;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-
-/// A notice is tried this many times before it is given up.
-pub const NOTICE_ATTEMPTS: i64 = 8;
 
 /// The roaming desk (漫游).
 pub struct RoamingDesk<'a> {
@@ -59,20 +60,6 @@ fn no_such_peer() -> AppError {
         "本平台未与该省份的平台建立互信，不能用其账号登录。",
         "This platform has no trust arrangement with that province's platform.",
     ))
-}
-
-/// Tells the platforms the account roamed to (within a session's longest
-/// life) that its sessions there end, without holding up the request.
-pub fn tell_peers_later(ports: &Ports, account_id: i64, event: NoticeEvent) {
-    if ports.profile.peers.is_empty() {
-        return;
-    }
-    let ports = ports.clone();
-    leptos::task::spawn(async move {
-        let desk = RoamingDesk::of(&ports);
-        let since = desk.now_ms - crate::policy::SESSION_ABSOLUTE_SECS * 1000;
-        desk.tell_peers(account_id, event, since).await;
-    });
 }
 
 impl<'a> RoamingDesk<'a> {
@@ -151,7 +138,13 @@ impl<'a> RoamingDesk<'a> {
         }
     }
 
+    /// Records a refusal that names a platform (a login started here, a
+    /// message whose issuer can be read); text from nowhere is refused
+    /// without a record, so that nobody can fill the log with it.
     async fn audit_refusal(&self, issuer: &str, refusal: Refusal, actor: &Actor) {
+        if issuer.is_empty() {
+            return;
+        }
         if let Err(e) = self
             .ports
             .roaming
@@ -208,6 +201,7 @@ impl<'a> RoamingDesk<'a> {
                 let refusal = match refused {
                     OpenRefused::LocalAccount => Refusal::LocalAccount,
                     OpenRefused::Disabled => Refusal::Disabled,
+                    OpenRefused::IdentityChanged => Refusal::IdentityChanged,
                 };
                 self.audit_refusal(&home, refusal, actor).await;
                 Err(refusal)
@@ -261,10 +255,11 @@ impl<'a> RoamingDesk<'a> {
         let a = assertion.claims;
         check_assertion(&a, &home, &self.me(), &nonce, now)?;
         self.first_time(&a.iss, &a.jti, a.exp).await?;
+        let person = a.person.checked().ok_or(Refusal::Malformed)?;
         Ok((
             a.sub,
             HomeFacts {
-                person: a.person,
+                person,
                 vehicles: a.vehicles,
             },
         ))
@@ -437,77 +432,5 @@ impl<'a> RoamingDesk<'a> {
             vehicles: facts.vehicles,
         };
         Ok(self.sign(TYP_ASSERTION, &assertion))
-    }
-
-    /// The person logged out or was disabled at home: a notice to each
-    /// platform they were let into since `since_ms`, sent now; what does
-    /// not arrive, the notices job sends again.
-    pub async fn tell_peers(&self, account_id: i64, event: NoticeEvent, since_ms: i64) {
-        let queued = match self
-            .ports
-            .roaming
-            .queue_notices(account_id, event, since_ms, self.now_ms)
-            .await
-        {
-            Ok(ids) => ids,
-            Err(e) => {
-                tracing::error!(error = %e, account_id, "queueing roaming notices failed");
-                return;
-            }
-        };
-        if queued.is_empty() {
-            return;
-        }
-        match self.ports.roaming.notices(&queued).await {
-            Ok(pending) => {
-                self.deliver(pending).await;
-            }
-            Err(e) => tracing::error!(error = %e, "reading queued roaming notices failed"),
-        }
-    }
-
-    /// The notices job: sends what is due; answers how many arrived.
-    pub async fn deliver_due(&self) -> crate::port_error::PortResult<usize> {
-        let due = self.ports.roaming.due_notices(self.now_ms, 100).await?;
-        Ok(self.deliver(due).await)
-    }
-
-    async fn deliver(&self, pending: Vec<PendingNotice>) -> usize {
-        let mut sent = 0;
-        for n in pending {
-            let outcome = match self.peer(&n.audience) {
-                None => Err(PeerError::Refused("no longer trusted".into())),
-                Some(peer) => {
-                    let now = self.now_secs();
-                    let notice = Notice {
-                        iss: self.me(),
-                        aud: n.audience.clone(),
-                        iat: now,
-                        exp: now + MESSAGE_MAX_SECS,
-                        jti: random_token(rand::random()),
-                        sub: n.subject.clone(),
-                        event: n.event,
-                    };
-                    let token = self.sign(TYP_NOTICE, &notice);
-                    self.ports.peer_link.notify(&peer.base_url, &token).await
-                }
-            };
-            let stored = match outcome {
-                Ok(()) => {
-                    sent += 1;
-                    self.ports.roaming.notice_sent(n.id, self.now_ms).await
-                }
-                Err(e) => {
-                    tracing::warn!(audience = %n.audience, error = ?e, "a roaming notice did not arrive");
-                    let retry = (n.attempts + 1 < NOTICE_ATTEMPTS)
-                        .then(|| self.now_ms + 60_000 * (1 << n.attempts.min(6)));
-                    self.ports.roaming.notice_failed(n.id, retry).await
-                }
-            };
-            if let Err(e) = stored {
-                tracing::error!(error = %e, "recording a roaming notice's outcome failed");
-            }
-        }
-        sent
     }
 }

@@ -145,6 +145,12 @@ pub async fn reset(
         .accounts
         .reset_password(account_id, &password_hash, actor, now)
         .await?;
+    // Every session ended here: so do the ones on the platforms it roamed to.
+    crate::features::roaming::service::tell_peers_later(
+        ports,
+        account_id,
+        crate::domain::roaming::NoticeEvent::LoggedOut,
+    );
     // A done reset clears the reset counts and the login delay for this ID
     // number and phone from this address: the owner proved who they are.
     let login_keys = [

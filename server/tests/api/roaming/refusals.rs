@@ -76,7 +76,7 @@ async fn spawn_with_fake_home(backend: Backend) -> Fake {
         &key.x,
     );
     Fake {
-        pair: spawn_pair_with(backend, &extra).await,
+        pair: spawn_pair_with(backend, &extra, "").await,
         answers,
     }
 }
@@ -170,6 +170,35 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
         refused_with(Refusal::Replayed)
     );
 
+    // The account of 晋's 901 is that person's: another ID number under
+    // the same subject is refused, never merged.
+    let (cookie, state, nonce) = start(bj).await;
+    let other_person = Assertion {
+        person: person("140105199001021233"),
+        ..assertion(bj, &nonce)
+    };
+    answer(200, signed(shanxi(), TYP_ASSERTION, &other_person));
+    assert_eq!(
+        back(bj, Some(&cookie), &state).await,
+        refused_with(Refusal::IdentityChanged)
+    );
+    // The same person under a new account at 晋: the roaming account
+    // follows it (one account still).
+    let (cookie, state, nonce) = start(bj).await;
+    let moved = Assertion {
+        sub: "903".into(),
+        ..assertion(bj, &nonce)
+    };
+    answer(200, signed(shanxi(), TYP_ASSERTION, &moved));
+    assert_eq!(back(bj, Some(&cookie), &state).await, "/account", "{bj}");
+    let subject: String = bj
+        .scalar(
+            "SELECT home_subject FROM roaming_accounts WHERE home_province = $1",
+            "晋",
+        )
+        .await;
+    assert_eq!(subject, "903", "{bj}");
+
     // Each crafted answer to a fresh start.
     let stranger = ring_of("晋");
     type Craft = Box<dyn Fn(&TestApp, &str) -> String>;
@@ -262,7 +291,7 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
             }),
         ),
     ];
-    let mut refused = 1; // the replay above
+    let mut refused = 2; // the replay and the other person above
     for (expected, craft) in cases {
         let (cookie, state, nonce) = start(bj).await;
         answer(200, craft(bj, &nonce));
@@ -300,12 +329,13 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
         back(bj, Some(&other_cookie), &state).await,
         refused_with(Refusal::StateMismatch)
     );
-    refused += 2;
+    // (Without a cookie it names no platform: refused, not recorded.)
+    refused += 1;
 
     // A person with an account of their own here is told to use it.
     sqlx::query(
         "INSERT INTO accounts (kind, channel, individual_kind, id_number, display_name, phone, password_hash, created_at)
-         VALUES ('individual', 'online', 'owner_or_driver', '110105198805051230', '钱京生', '13811110000', 'x', 0)",
+         VALUES ('individual', 'online', 'owner_or_driver', '110105198805051235', '钱京生', '13811110000', 'x', 0)",
     )
     .execute(&bj.platform.store.pool)
     .await
@@ -313,7 +343,7 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
     let (cookie, state, nonce) = start(bj).await;
     let local = Assertion {
         sub: "902".into(),
-        person: person("110105198805051230"),
+        person: person("110105198805051235"),
         ..assertion(bj, &nonce)
     };
     answer(200, signed(shanxi(), TYP_ASSERTION, &local));
@@ -331,6 +361,7 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
         "{bj}"
     );
     for reason in [
+        "identity_changed",
         "replayed",
         "bad_signature",
         "wrong_audience",
@@ -406,14 +437,22 @@ async fn the_home_platform_answers_only_its_peers_once(pair: Pair) {
 
     assert_eq!(exchange(he, "garbage").await, (400, error("malformed")));
     // Not a peer of 冀, or claiming to be 京 with another key.
-    let other = ring_of("晋");
+    let from_henan = TokenRequest {
+        iss: "豫".into(),
+        ..request(he, &code)
+    };
+    assert_eq!(
+        exchange(he, &signed(&ring_of("豫"), TYP_REQUEST, &from_henan)).await,
+        (403, error("unknown_issuer"))
+    );
+    // 晋 is trusted too, but the code was granted to 京.
     let from_shanxi = TokenRequest {
         iss: "晋".into(),
         ..request(he, &code)
     };
     assert_eq!(
-        exchange(he, &signed(&other, TYP_REQUEST, &from_shanxi)).await,
-        (403, error("unknown_issuer"))
+        exchange(he, &signed(shanxi(), TYP_REQUEST, &from_shanxi)).await,
+        (410, error("code_refused"))
     );
     assert_eq!(
         exchange(
@@ -457,7 +496,7 @@ async fn the_home_platform_answers_only_its_peers_once(pair: Pair) {
     // Checked with the key 冀 publishes, as 京 does.
     assert_eq!(
         beijing_keys_check(
-            he,
+            &pair.beijing,
             &parsed.header.kid,
             &parsed.signing_input,
             &parsed.signature
@@ -478,7 +517,8 @@ async fn the_home_platform_answers_only_its_peers_once(pair: Pair) {
         exchange(he, &signed(&beijing, TYP_REQUEST, &request(he, &slow))).await,
         (410, error("code_refused"))
     );
-    // Refusals audited (the replay, the used code and the late code too).
+    // Refusals audited (the replay, the used code and the late code too);
+    // the garbage names no platform and is not recorded.
     assert_eq!(
         he.count("SELECT COUNT(*) FROM audit_log WHERE action = 'roaming.refused'")
             .await,
@@ -487,23 +527,36 @@ async fn the_home_platform_answers_only_its_peers_once(pair: Pair) {
     );
 }
 
-/// 冀's own key ring checks its signature (what 京 does with 冀's
-/// published key).
+/// 京's key ring (its trust list holding 冀's published key) checks a
+/// signature of 冀's.
 fn beijing_keys_check(
-    he: &TestApp,
+    bj: &TestApp,
     kid: &str,
     input: &str,
     signature: &[u8],
 ) -> app::ports::KeyCheck {
-    he.platform
+    bj.platform
         .ports
         .credential_keys
         .verify("冀", kid, input.as_bytes(), signature)
 }
 
-both_backends!(start = crate::roaming_refusals::spawn_with_fake_home;
+both_backends!(start = crate::roaming::refusals::spawn_with_fake_home;
     the_visited_platform_refuses_every_bad_assertion,
 );
-both_backends!(start = crate::roaming::spawn_pair;
+/// 冀 and 京, 冀 trusting 晋 (the test's key) too.
+async fn spawn_pair_hebei_trusting_shanxi(backend: Backend) -> Pair {
+    let key = shanxi().published_keys().remove(0);
+    let extra = peer_entry(
+        "晋",
+        "山西省互联网交通安全综合服务管理平台",
+        "http://127.0.0.1:9",
+        &key.kid,
+        &key.x,
+    );
+    spawn_pair_with(backend, "", &extra).await
+}
+
+both_backends!(start = crate::roaming::refusals::spawn_pair_hebei_trusting_shanxi;
     the_home_platform_answers_only_its_peers_once,
 );

@@ -1,0 +1,99 @@
+//! Notices to the platforms a person roamed to (会话通知): sent when they
+//! log out or are disabled at home, and again by the notices job until
+//! they arrive.
+
+use super::RoamingDesk;
+use crate::domain::roaming::{random_token, Notice, NoticeEvent, MESSAGE_MAX_SECS, TYP_NOTICE};
+use crate::features::roaming::port::{PeerError, PendingNotice};
+use crate::ports::Ports;
+
+/// A notice is tried this many times before it is given up.
+pub const NOTICE_ATTEMPTS: i64 = 8;
+
+/// Tells the platforms the account roamed to (within a session's longest
+/// life) that its sessions there end, without holding up the request.
+pub fn tell_peers_later(ports: &Ports, account_id: i64, event: NoticeEvent) {
+    if ports.profile.peers.is_empty() {
+        return;
+    }
+    let ports = ports.clone();
+    leptos::task::spawn(async move {
+        let desk = RoamingDesk::of(&ports);
+        let since = desk.now_ms - crate::policy::SESSION_ABSOLUTE_SECS * 1000;
+        desk.tell_peers(account_id, event, since).await;
+    });
+}
+
+impl RoamingDesk<'_> {
+    /// The person logged out or was disabled at home: a notice to each
+    /// platform they were let into since `since_ms`, sent now; what does
+    /// not arrive, the notices job sends again.
+    pub async fn tell_peers(&self, account_id: i64, event: NoticeEvent, since_ms: i64) {
+        let queued = match self
+            .ports
+            .roaming
+            .queue_notices(account_id, event, since_ms, self.now_ms)
+            .await
+        {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::error!(error = %e, account_id, "queueing roaming notices failed");
+                return;
+            }
+        };
+        if queued.is_empty() {
+            return;
+        }
+        match self.ports.roaming.notices(&queued).await {
+            Ok(pending) => {
+                self.deliver(pending).await;
+            }
+            Err(e) => tracing::error!(error = %e, "reading queued roaming notices failed"),
+        }
+    }
+
+    /// The notices job: sends what is due; answers how many arrived.
+    pub async fn deliver_due(&self) -> crate::port_error::PortResult<usize> {
+        let due = self.ports.roaming.due_notices(self.now_ms, 100).await?;
+        Ok(self.deliver(due).await)
+    }
+
+    async fn deliver(&self, pending: Vec<PendingNotice>) -> usize {
+        let mut sent = 0;
+        for n in pending {
+            let outcome = match self.peer(&n.audience) {
+                None => Err(PeerError::Refused("no longer trusted".into())),
+                Some(peer) => {
+                    let now = self.now_secs();
+                    let notice = Notice {
+                        iss: self.me(),
+                        aud: n.audience.clone(),
+                        iat: now,
+                        exp: now + MESSAGE_MAX_SECS,
+                        jti: random_token(rand::random()),
+                        sub: n.subject.clone(),
+                        event: n.event,
+                    };
+                    let token = self.sign(TYP_NOTICE, &notice);
+                    self.ports.peer_link.notify(&peer.base_url, &token).await
+                }
+            };
+            let stored = match outcome {
+                Ok(()) => {
+                    sent += 1;
+                    self.ports.roaming.notice_sent(n.id, self.now_ms).await
+                }
+                Err(e) => {
+                    tracing::warn!(audience = %n.audience, error = ?e, "a roaming notice did not arrive");
+                    let retry = (n.attempts + 1 < NOTICE_ATTEMPTS)
+                        .then(|| self.now_ms + 60_000 * (1 << n.attempts.min(6)));
+                    self.ports.roaming.notice_failed(n.id, retry).await
+                }
+            };
+            if let Err(e) = stored {
+                tracing::error!(error = %e, "recording a roaming notice's outcome failed");
+            }
+        }
+        sent
+    }
+}

@@ -1,0 +1,205 @@
+//! The visited platform's roaming accounts in the store (漫游账户): made
+//! on the first visit, brought up to date on each, and bound anew to what
+//! the person may see here.
+
+use crate::store::{Store, StoreResult, Tx};
+use app::domain::roaming::MAX_VEHICLES;
+use app::ports::{HomeFacts, OpenRefused};
+
+/// The password of a roaming account: no hash, so no password opens it.
+const NO_PASSWORD: &str = "!roaming";
+
+impl Store {
+    /// The roaming account of `home`'s `subject`, made on the first visit
+    /// and brought up to date with the assertion on each.
+    pub(super) async fn roaming_account(
+        &self,
+        tx: &mut Tx,
+        home: &str,
+        subject: &str,
+        facts: &HomeFacts,
+    ) -> StoreResult<Result<i64, OpenRefused>> {
+        let p = &facts.person;
+        let now = self.clock.now_ms();
+        let known: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT r.account_id, a.disabled_at FROM roaming_accounts r
+             JOIN accounts a ON a.id = r.account_id
+             WHERE r.home_province = $1 AND r.home_subject = $2",
+        )
+        .bind(home)
+        .bind(subject)
+        .fetch_optional(&mut **tx)
+        .await?;
+        // The account of the ID number, if any (roaming: from which home).
+        let by_person: Option<(i64, Option<i64>, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.disabled_at, r.home_province FROM accounts a
+             LEFT JOIN roaming_accounts r ON r.account_id = a.id
+             WHERE a.id_number = $1",
+        )
+        .bind(&p.id_number)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let (id, disabled) = match (known, by_person) {
+            // The known account, still the same person.
+            (Some((id, disabled)), Some((same, _, _))) if same == id => (id, disabled),
+            // The known account would become another person's, or the
+            // person has another account here: refused, never merged.
+            (Some(_), _) => return Ok(Err(OpenRefused::IdentityChanged)),
+            (None, Some((_, _, None))) => return Ok(Err(OpenRefused::LocalAccount)),
+            // The same person under a new account at the same home
+            // (registered again there): the roaming account follows it,
+            // and its sessions opened as the old one end.
+            (None, Some((id, disabled, Some(from)))) if from == home => {
+                sqlx::query("UPDATE roaming_accounts SET home_subject = $1 WHERE account_id = $2")
+                    .bind(subject)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                (id, disabled)
+            }
+            // Another province's account roams here as this person.
+            (None, Some(_)) => return Ok(Err(OpenRefused::IdentityChanged)),
+            (None, None) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO accounts (kind, channel, individual_kind, id_number, display_name, phone, password_hash, created_at)
+                     VALUES ('individual', 'online', $1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(&p.kind)
+                .bind(&p.id_number)
+                .bind(&p.name)
+                .bind(&p.phone)
+                .bind(NO_PASSWORD)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO roaming_accounts (account_id, home_province, home_subject, home_channel, first_seen_at, last_login_at)
+                     VALUES ($1, $2, $3, $4, $5, $5)",
+                )
+                .bind(id)
+                .bind(home)
+                .bind(subject)
+                .bind(&p.channel)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                (id, None)
+            }
+        };
+        if disabled.is_some() {
+            return Ok(Err(OpenRefused::Disabled));
+        }
+        sqlx::query(
+            "UPDATE accounts SET individual_kind = $1, display_name = $2, phone = $3 WHERE id = $4",
+        )
+        .bind(&p.kind)
+        .bind(&p.name)
+        .bind(&p.phone)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "UPDATE roaming_accounts SET home_channel = $1, last_login_at = $2 WHERE account_id = $3",
+        )
+        .bind(&p.channel)
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(Ok(id))
+    }
+
+    /// Binds anew what a roaming person may see here: their own vehicles
+    /// on this registry, the vehicles bound at home that this registry
+    /// knows (in their name here, or not in their name within the three a
+    /// window registration allows), and their licence if it was issued
+    /// here. Answers (vehicles bound, licence bound).
+    pub(super) async fn bind_for_roaming(
+        &self,
+        tx: &mut Tx,
+        account_id: i64,
+        facts: &HomeFacts,
+    ) -> StoreResult<(usize, bool)> {
+        let p = &facts.person;
+        let now = self.clock.now_ms();
+        sqlx::query("DELETE FROM vehicle_bindings WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM licence_bindings WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut **tx)
+            .await?;
+        let mut own: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM vehicles WHERE owner_kind = 'person' AND owner_id = $1 AND plate IS NOT NULL
+             ORDER BY id LIMIT $2",
+        )
+        .bind(&p.id_number)
+        .bind(MAX_VEHICLES as i64)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut others: Vec<i64> = Vec::new();
+        for v in &facts.vehicles {
+            let found: Option<(i64, String, String)> = sqlx::query_as(
+                "SELECT id, owner_kind, owner_id FROM vehicles WHERE plate = $1 AND vin = $2",
+            )
+            .bind(&v.plate)
+            .bind(&v.vin)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let Some((id, owner_kind, owner_id)) = found else {
+                continue;
+            };
+            let in_their_name = owner_kind == "person" && owner_id == p.id_number;
+            if in_their_name {
+                if !own.contains(&id) {
+                    own.push(id);
+                }
+            } else if !v.own && p.channel == "window" && others.len() < 3 && !others.contains(&id) {
+                others.push(id);
+            }
+        }
+        for id in &own {
+            sqlx::query(
+                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at)
+                 VALUES ($1, $2, 1, NULL, $3)",
+            )
+            .bind(account_id)
+            .bind(id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (slot, id) in others.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at)
+                 VALUES ($1, $2, 0, $3, $4)",
+            )
+            .bind(account_id)
+            .bind(id)
+            .bind(slot as i64 + 1)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+        // The licence, unless someone's account here has it bound already.
+        let licence = sqlx::query(
+            "INSERT INTO licence_bindings (account_id, id_number, bound_at)
+             SELECT $1, l.id_number, $2 FROM driving_licences l
+             WHERE l.id_number = $3
+               AND NOT EXISTS (SELECT 1 FROM licence_bindings b WHERE b.id_number = l.id_number)",
+        )
+        .bind(account_id)
+        .bind(now)
+        .bind(&p.id_number)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+            == 1;
+        Ok((own.len() + others.len(), licence))
+    }
+}
