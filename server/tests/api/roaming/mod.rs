@@ -6,6 +6,7 @@
 //! issued there; logging out or being disabled at home ends the session in
 //! 京. The exchange's refusals are in `refusals.rs`.
 
+mod exchange;
 mod pair;
 mod refusals;
 
