@@ -276,6 +276,19 @@ async fn a_window_registered_person_of_hebei_applies_for_a_licence_issued_in_bei
     assert!(err.to_string().contains("注册地平台"), "{bj}: {err}");
 }
 
+/// The browser's session at `app` ends within ten seconds (a notice from
+/// home arrives).
+async fn assert_session_ends(app: &TestApp, browser: &reqwest::Client, after: &str) {
+    let ended = crate::helpers::eventually(10, || async {
+        app.me(browser).await.is_none().then_some(())
+    })
+    .await;
+    assert!(
+        ended.is_some(),
+        "{app}: the roaming session outlived {after}"
+    );
+}
+
 async fn logging_out_or_being_disabled_at_home_ends_the_session_there(pair: Pair) {
     let (he, bj) = (&pair.hebei, &pair.beijing);
     let browser = logged_in(he, "Online-registered individual").await;
@@ -285,14 +298,7 @@ async fn logging_out_or_being_disabled_at_home_ends_the_session_there(pair: Pair
     he.call_fn(&browser, app::features::accounts::api::Logout {})
         .await
         .unwrap();
-    let ended = crate::helpers::eventually(10, || async {
-        bj.me(&browser).await.is_none().then_some(())
-    })
-    .await;
-    assert!(
-        ended.is_some(),
-        "{bj}: the roaming session outlived the home logout"
-    );
+    assert_session_ends(bj, &browser, "the home logout").await;
     assert_eq!(
         bj.count("SELECT COUNT(*) FROM audit_log WHERE action = 'roaming.notice' AND detail LIKE '%event=logged_out sessions_ended=1%'")
             .await,
@@ -327,14 +333,7 @@ async fn logging_out_or_being_disabled_at_home_ends_the_session_there(pair: Pair
     )
     .await
     .unwrap();
-    let ended = crate::helpers::eventually(10, || async {
-        bj.me(&browser).await.is_none().then_some(())
-    })
-    .await;
-    assert!(
-        ended.is_some(),
-        "{bj}: the roaming session outlived the disabling"
-    );
+    assert_session_ends(bj, &browser, "the disabling").await;
     // And the disabled person cannot come back: the session 冀 had is
     // over, and 冀 grants nothing to it.
     let authorize = start_at(bj, &browser, "冀").await;
