@@ -12,7 +12,7 @@
 
 use super::WebState;
 use app::domain::roaming::{Refusal, MAX_CHARS, STATE_SECS};
-use app::features::accounts::session::site_cookie_name;
+use app::features::accounts::session::{site_cookie, site_cookie_name};
 use app::features::request::ClientIp;
 use app::features::roaming::service::RoamingDesk;
 use app::policy::SESSION_ABSOLUTE_SECS;
@@ -42,13 +42,8 @@ fn actor(ip: &ClientIp) -> Actor {
 /// A cookie for the whole site as the platform writes them (HttpOnly,
 /// SameSite=Lax; Secure with `__Host-` in production).
 fn cookie(state: &WebState, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
-    let secure = state.ports.secure_cookies;
-    let name = site_cookie_name(name, secure);
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    let text = site_cookie(state.ports.secure_cookies, name, value, max_age_secs, "Lax");
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// A 303 to `location`, with cookies.

@@ -395,14 +395,26 @@ pub fn site_cookie_name(name: &str, secure: bool) -> String {
     }
 }
 
+/// The `Set-Cookie` text of an HttpOnly cookie for the whole site: Secure
+/// and named with `__Host-` when `secure` ([`site_cookie_name`]).
+pub fn site_cookie(
+    secure: bool,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    same_site: &str,
+) -> String {
+    let name = site_cookie_name(name, secure);
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
+    )
+}
+
 /// Writes an HttpOnly cookie for the whole site (Secure over HTTPS, and
 /// then named with `__Host-`: [`site_cookie_name`]).
 pub fn set_cookie(ports: &Ports, name: &str, value: &str, max_age_secs: i64, same_site: &str) {
-    let secure = if ports.secure_cookies { "; Secure" } else { "" };
-    let name = site_cookie_name(name, ports.secure_cookies);
-    let cookie = format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_secs}{secure}"
-    );
+    let cookie = site_cookie(ports.secure_cookies, name, value, max_age_secs, same_site);
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(value) = http::HeaderValue::from_str(&cookie) {
             response.append_header(http::header::SET_COOKIE, value);
