@@ -72,6 +72,8 @@ impl From<ReceiptRow> for Receipt {
             bank_ref: row.bank_ref.unwrap_or_default(),
             payer: row.display_name,
             same_order: Vec::new(),
+            verify_url: None,
+            qr_svg: None,
         }
     }
 }

@@ -41,7 +41,7 @@ async fn licence_code(app: &TestApp, client: &reqwest::Client) -> LicenceCode {
     }
 }
 
-async fn verify(app: &TestApp, credential: &str) -> Verification {
+pub(crate) async fn verify(app: &TestApp, credential: &str) -> Verification {
     // Anyone may check: a client that never logged in.
     let answer = app
         .call_fn(
@@ -55,14 +55,14 @@ async fn verify(app: &TestApp, credential: &str) -> Verification {
     serde_json::from_value(answer).unwrap()
 }
 
-async fn genuine(app: &TestApp, credential: &str) -> Verified {
+pub(crate) async fn genuine(app: &TestApp, credential: &str) -> Verified {
     match verify(app, credential).await {
         Verification::Genuine(v) => *v,
         Verification::Refused(r) => panic!("{app}: refused ({}): {credential}", r.code()),
     }
 }
 
-async fn refusal(app: &TestApp, credential: &str) -> Refusal {
+pub(crate) async fn refusal(app: &TestApp, credential: &str) -> Refusal {
     match verify(app, credential).await {
         Verification::Refused(r) => r,
         Verification::Genuine(v) => panic!("{app}: passed: {v:?}"),
@@ -74,7 +74,7 @@ fn token_of(code: &LicenceCode) -> String {
 }
 
 /// The token with its claims replaced (the signature kept).
-fn with_claims(token: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
+pub(crate) fn with_claims(token: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
     let parts: Vec<&str> = token.split('.').collect();
     let mut claims: serde_json::Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();

@@ -7,8 +7,8 @@ use super::port::{CredentialKeys, Credentials, KeyCheck, NewCredential};
 use super::{ElectronicLicence, LicenceCode, Verification, Verified};
 use crate::domain::credential::{
     assemble, check_dates, credential_id, end_of_day_secs, extract, parse, signing_input, Claims,
-    CredentialKind, Facts, LicenceFacts, PlateFacts, Refusal, LICENCE_HOURS,
-    LICENCE_REISSUE_BELOW_HOURS, MAX_CHARS,
+    CredentialKind, Facts, LicenceFacts, PlateFacts, ReceiptFacts, Refusal, LICENCE_HOURS,
+    LICENCE_REISSUE_BELOW_HOURS, MAX_CHARS, RECEIPT_HOLDS_DAYS,
 };
 use crate::domain::identity::ResidentId;
 use crate::error::AppError;
@@ -16,6 +16,7 @@ use crate::features::accounts::SessionAccount;
 use crate::features::bindings::port::OwnerKey;
 use crate::features::bindings::service::BindingDesk;
 use crate::features::bindings::MyLicence;
+use crate::features::fines::Receipt;
 use crate::features::port::Actor;
 use crate::features::temporary_plates::TemporaryPlate;
 use crate::i18n::Text;
@@ -149,35 +150,69 @@ impl<'a> CredentialDesk<'a> {
         plate: &TemporaryPlate,
         verify_base: &str,
     ) -> Result<String, AppError> {
-        let kind = CredentialKind::TemporaryPlate;
+        let facts = Facts::TemporaryPlate(PlateFacts {
+            number: plate.number.clone(),
+            vin: plate.vin.clone(),
+            model: plate.model.clone(),
+            vehicle_type: plate.vehicle_type.code().to_string(),
+            valid_from: plate.valid_from.to_iso(),
+            valid_until: plate.valid_until.to_iso(),
+            dealer: plate.dealer.clone(),
+        });
+        let exp = end_of_day_secs(plate.valid_until);
         let subject = plate.id.to_string();
+        let token = self
+            .kept_or_signed(dealer_account_id, &subject, facts, exp)
+            .await?;
+        Ok(format!("{verify_base}?c={token}"))
+    }
+
+    /// The signed credential a fine payment receipt (罚款缴纳凭证) carries
+    /// in its QR code, signed once and kept; answers the verification
+    /// address. (Only money paid twice is refunded, and that payment has
+    /// no receipt, so a receipt is never revoked.)
+    pub async fn receipt_url(
+        &self,
+        payer_account_id: i64,
+        receipt: &Receipt,
+        payee: &str,
+        verify_base: &str,
+    ) -> Result<String, AppError> {
+        let facts = Facts::FineReceipt(ReceiptFacts {
+            receipt_no: receipt.receipt_no.clone(),
+            decision_no: receipt.decision_no.clone(),
+            plate: receipt.plate.clone(),
+            payer: receipt.payer.clone(),
+            amount_fen: receipt.amount_fen,
+            paid_at: receipt.paid_at_ms.div_euclid(1000),
+            payee: payee.to_string(),
+        });
+        let exp = self.now_ms.div_euclid(1000) + RECEIPT_HOLDS_DAYS * 86_400;
+        let token = self
+            .kept_or_signed(payer_account_id, &receipt.receipt_no, facts, exp)
+            .await?;
+        Ok(format!("{verify_base}?c={token}"))
+    }
+
+    /// The holder's kept credential of these facts' kind about `subject`,
+    /// or a new one signed (holding until `exp`) and kept.
+    async fn kept_or_signed(
+        &self,
+        account_id: i64,
+        subject: &str,
+        facts: Facts,
+        exp: i64,
+    ) -> Result<String, AppError> {
         let held = self
             .credentials
-            .held_credential(dealer_account_id, kind, &subject, self.now_ms)
+            .held_credential(account_id, facts.kind(), subject, self.now_ms)
             .await?;
-        let token = match held {
-            Some(held) => held.token,
-            None => {
-                let facts = Facts::TemporaryPlate(PlateFacts {
-                    number: plate.number.clone(),
-                    vin: plate.vin.clone(),
-                    model: plate.model.clone(),
-                    vehicle_type: plate.vehicle_type.code().to_string(),
-                    valid_from: plate.valid_from.to_iso(),
-                    valid_until: plate.valid_until.to_iso(),
-                    dealer: plate.dealer.clone(),
-                });
-                let new = self.sign(
-                    dealer_account_id,
-                    &subject,
-                    facts,
-                    end_of_day_secs(plate.valid_until),
-                );
-                self.credentials.record_credential(&new).await?;
-                new.token
-            }
-        };
-        Ok(format!("{verify_base}?c={token}"))
+        if let Some(held) = held {
+            return Ok(held.token);
+        }
+        let new = self.sign(account_id, subject, facts, exp);
+        self.credentials.record_credential(&new).await?;
+        Ok(new.token)
     }
 
     /// Signs a new credential with the current key, holding until `exp`.

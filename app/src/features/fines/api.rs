@@ -107,11 +107,25 @@ pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
         ))
     };
     let receipt_no = crate::domain::text::reference_number(&receipt_no).ok_or_else(not_found)?;
-    ports()?
+    let ports = ports()?;
+    let mut receipt = ports
         .fine_payments
         .receipt(account.account_id, &receipt_no)
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(not_found)?;
+    // Its QR code carries a credential signed by the platform.
+    let verify_base = format!(
+        "{}{}",
+        crate::features::request::site_origin(&ports),
+        crate::domain::credential::VERIFY_PATH
+    );
+    let payee = ports.profile.seat().payee_zh.clone();
+    let url = crate::features::credentials::service::CredentialDesk::of(&ports)
+        .receipt_url(account.account_id, &receipt, &payee, &verify_base)
+        .await?;
+    receipt.qr_svg = Some(crate::features::request::qr_svg(&url));
+    receipt.verify_url = Some(url);
+    Ok(receipt)
 }
 
 /// Business-centre clerks: money owed back (default) or refunds recorded,

@@ -128,6 +128,12 @@ pub struct Receipt {
     /// its own receipt; empty for an order of one fine.
     #[serde(default)]
     pub same_order: Vec<PaidWithIt>,
+    /// The verification address the receipt's QR code carries (a signed
+    /// credential, `domain::credential`), and that QR code as SVG.
+    #[serde(default)]
+    pub verify_url: Option<String>,
+    #[serde(default)]
+    pub qr_svg: Option<String>,
 }
 
 /// Another fine paid by the same combined order: its receipt, plate and

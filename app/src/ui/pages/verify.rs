@@ -4,9 +4,12 @@
 //! the credential, and sees whether it is genuine, unchanged and in force.
 //! A plain GET form: it works without the WASM.
 
-use crate::domain::credential::{Facts, LicenceFacts, PlateFacts, Refusal, VERIFY_PATH};
+use crate::domain::credential::{
+    Facts, LicenceFacts, PlateFacts, ReceiptFacts, Refusal, VERIFY_PATH,
+};
 use crate::domain::date::cst_date_time;
 use crate::domain::temporary_plate::dotted;
+use crate::domain::violation::yuan_text;
 use crate::domain::{Date, LicenceClass, LicenceStatus, VehicleType};
 use crate::features::credentials::{verify_credential, Verification, Verified};
 use crate::i18n::{use_lang, Lang, Text};
@@ -147,6 +150,7 @@ fn genuine(lang: Lang, v: Verified) -> AnyView {
     let (warning, facts) = match v.claims.facts.clone() {
         Facts::DrivingLicence(f) => licence(lang, &v, f),
         Facts::TemporaryPlate(p) => plate(lang, p),
+        Facts::FineReceipt(r) => (None, receipt(lang, r)),
     };
     view! {
         <div class="notice notice--success" role="status" data-testid="verify-genuine">
@@ -251,4 +255,21 @@ fn plate(lang: Lang, p: PlateFacts) -> (Option<Text>, AnyView) {
         </dl>
     };
     (warning, rows.into_any())
+}
+
+/// A fine payment receipt's facts as printed.
+fn receipt(lang: Lang, r: ReceiptFacts) -> AnyView {
+    let row = summary_row(lang);
+    view! {
+        <dl class="summary-list" data-testid="verified-receipt">
+            {row("凭证编号", "Receipt number", r.receipt_no.clone())}
+            {row("缴款人", "Payer", r.payer.clone())}
+            {row("处罚决定书编号", "Decision number", r.decision_no.clone())}
+            {row("号牌号码", "Plate", r.plate.clone())}
+            {row("实缴金额", "Amount paid", format!("¥{}", yuan_text(r.amount_fen)))}
+            {row("缴款时间", "Paid at", cst_date_time(r.paid_at * 1000))}
+            {row("收款单位", "Payee", r.payee.clone())}
+        </dl>
+    }
+    .into_any()
 }

@@ -353,6 +353,15 @@ fn receipt_view(lang: Lang, r: crate::features::fines::Receipt) -> impl IntoView
             {row("收款单位", "Payee", { let p = crate::ui::profile(); lang.pick(&p.seat().payee_zh, &p.seat().payee_en).to_string() })}
         </dl>
         {same_order(lang, &r)}
+        {r.qr_svg.clone().map(|svg| view! {
+            <div class="receipt__check">
+                <div class="qr receipt__qr" role="img" data-testid="receipt-qr"
+                    aria-label=lang.pick("核验二维码：交管部门签名的凭证，扫描可查验本凭证的真伪", "Check code: a credential signed by the traffic authority; scan it to check this receipt is genuine")
+                    inner_html=svg></div>
+                <p class="hint">{lang.pick("扫描二维码或打开下面的核验地址，可查验本凭证是否为交管部门出具、内容是否被改动。", "Scan the code or open the address below to check that the traffic authority issued this receipt and that nothing in it was changed.")}</p>
+                {r.verify_url.clone().map(|url| view! { <p class="verify"><a href=url.clone() data-testid="receipt-verify">{lang.pick("核验本凭证", "Check this receipt")}</a></p> })}
+            </div>
+        })}
         <p class="hint">{lang.pick("本凭证可用浏览器的“打印”功能打印或保存为PDF。", "Print this receipt or save it as PDF with your browser's Print command.")}</p>
         <crate::ui::components::print::PrintButton lang />
     }
