@@ -10,13 +10,11 @@
 const http = require('http');
 
 const BUDGET_KB = 180;
-// The line held until the module is back under the budget: with every
-// island in one module (splitting them out with `--split` builds chunks
-// that fail to load with wasm-bindgen 0.2.130, see TOOLCHAIN.md) it
-// measured 183.4 KB on 2026-11-29 (builds of the same code differ by about
-// half a kilobyte); above the line the check fails, so it cannot grow
-// unnoticed.
-const LINE_KB = 186;
+// The line the check holds: the budget itself. The module measured 165.6
+// KB (JS and WASM, brotli, as served) on 2026-11-30, once the staff
+// console's registration forms stopped being islands; above the budget the
+// check fails, so it cannot grow unnoticed.
+const LINE_KB = BUDGET_KB;
 
 /** GET without decompressing: status, headers and the body's bytes as sent. */
 function get(url, headers = {}) {

@@ -9,14 +9,14 @@ test('a clerk registers a unit at the unit window', async ({ page }, info) => {
   await staffLogIn(page, clerk);
   await page.getByRole('link', { name: '单位用户窗口注册' }).click();
 
-  await page.getByLabel('汽车销售商').check();
+  await page.getByRole('radio', { name: '汽车销售商' }).check();
   await page.getByLabel('单位名称').fill(`石家庄市示例汽车销售有限公司${seed}`);
   await page.getByLabel('统一社会信用代码').fill(code);
   await page.getByLabel('委托书编号').fill(`WTS-E2E-${seed}`);
   await page.getByLabel('代理人公民身份号码').fill(residentId(seed));
   await page.getByLabel('代理人姓名').fill('李文静');
   await page.getByLabel('代理人手机号码').fill(`1380311${seed}`);
-  await page.getByLabel('临时号牌核发').check();
+  await page.getByRole('checkbox', { name: /临时号牌核发/ }).check();
   await page.getByLabel('单位账户登录密码').fill('Xiaoshou-2026!');
   await page.getByLabel('再次输入密码').fill('Xiaoshou-2026!');
   await page.getByRole('button', { name: '确认注册' }).click();

@@ -53,6 +53,33 @@ pub fn form_error_from_url(server_fn_path: &str) -> Option<crate::error::AppErro
     }
 }
 
+/// A form's error handed to its island as a prop: the error's JSON in a
+/// string, decoded from bytes as a server function's error answer is. The
+/// browser's module then holds one decoder of `AppError` (islands' props
+/// are read from text, server answers from bytes, and each reader would
+/// carry a copy of every error type's decoder).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InitialError(pub Option<crate::error::AppError>);
+
+impl serde::Serialize for InitialError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = match &self.0 {
+            Some(e) => Some(serde_json::to_string(e).map_err(serde::ser::Error::custom)?),
+            None => None,
+        };
+        json.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for InitialError {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+        Ok(InitialError(
+            json.and_then(|j| serde_json::from_slice(j.as_bytes()).ok()),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +94,23 @@ mod tests {
         assert_eq!(encoded_error_for(&value, "/api/logout"), None);
         assert_eq!(encoded_error_for("/api/login", "/api/login"), None);
         assert_eq!(encoded_error_for("/api/login|", "/api/login"), None);
+    }
+
+    #[test]
+    fn an_islands_error_prop_travels_as_text_and_comes_back_whole() {
+        use crate::error::AppError;
+        use crate::i18n::Text;
+        let error = AppError::field(
+            "phone",
+            Text::new("请输入手机号码", "Enter the phone number"),
+        );
+        let prop = InitialError(Some(error.clone()));
+        let json = serde_json::to_string(&prop).unwrap();
+        assert!(json.starts_with('"'), "a string: {json}");
+        let back: InitialError = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, prop);
+        let none: InitialError =
+            serde_json::from_str(&serde_json::to_string(&InitialError(None)).unwrap()).unwrap();
+        assert_eq!(none, InitialError(None));
     }
 }

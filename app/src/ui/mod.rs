@@ -9,7 +9,7 @@ pub mod components;
 pub mod form_error;
 pub mod pages;
 
-pub use form_error::form_error_from_url;
+pub use form_error::{form_error_from_url, InitialError};
 
 use crate::features::accounts::SessionAccount;
 use crate::i18n::use_lang;
@@ -157,8 +157,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/windows/:id") view=staff_windows::WindowPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/exams/:id") view=staff_exams::ExamSessionPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/admin/staff/:id") view=staff_admin::StaffAccountPage ssr=SsrMode::Async />
-                <Route path=path!("/staff/register/individual") view=staff::RegisterIndividualPage ssr=SsrMode::Async />
-                <Route path=path!("/staff/register/unit") view=staff::RegisterUnitPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/register/individual") view=staff_register::RegisterIndividualPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/register/unit") view=staff_register::RegisterUnitPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

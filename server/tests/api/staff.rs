@@ -17,7 +17,7 @@ fn credit(first17: &str) -> String {
         .to_string()
 }
 
-async fn clerk_client(app: &TestApp, unit_window: bool) -> reqwest::Client {
+pub(crate) async fn clerk_client(app: &TestApp, unit_window: bool) -> reqwest::Client {
     let sql = if unit_window {
         "SELECT a.staff_username FROM accounts a JOIN registration_windows w ON w.id = a.window_id WHERE a.kind = 'staff' AND w.serves = 'unit' ORDER BY a.id LIMIT 1"
     } else {
@@ -144,7 +144,11 @@ fn unit_form(code: &str, kind: &str, granted: &str) -> RegisterUnit {
         agent_phone: "13912345672".into(),
         password: "Danwei-zhanghu-2026".into(),
         password_confirm: "Danwei-zhanghu-2026".into(),
-        granted: Some(granted.into()),
+        granted: granted
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect(),
     }
 }
 
@@ -254,3 +258,94 @@ async fn the_unit_window_finds_a_unit_by_its_organisation_code(app: TestApp) {
     assert!(err.to_string().contains("校验码不正确"), "{app}: {err}");
 }
 both_backends!(the_unit_window_finds_a_unit_by_its_organisation_code);
+
+/// The unit window's form as the browser posts it (no script: the console
+/// sends none): several services as `granted[]`. Refused, the page comes
+/// back with the problem and what was typed; registered, with the new
+/// account's number, once.
+async fn the_unit_form_posted_by_the_browser_registers_or_comes_back_filled_in(app: TestApp) {
+    let clerk = clerk_client(&app, true).await;
+    let page_url = format!("{}/staff/register/unit", app.base);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let clerk = clerk.clone();
+        let (base, page_url) = (app.base.clone(), page_url.clone());
+        async move {
+            let res = clerk
+                .post(format!("{base}/api/staff/register_unit"))
+                .header("origin", base.clone())
+                .header("accept", "text/html")
+                .header("referer", page_url.clone())
+                .form(&fields)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("transport error {e}"));
+            assert!(res.status().is_redirection(), "{}", res.status());
+            let back = res.headers()["location"].to_str().unwrap().to_string();
+            let url = if back.starts_with("http") {
+                back
+            } else {
+                format!("{base}{back}")
+            };
+            assert_eq!(url.split('?').next(), Some(page_url.as_str()));
+            clerk.get(url).send().await.unwrap().text().await.unwrap()
+        }
+    };
+    let code = credit("12130100MB0000051");
+    let fields = |name: &str, password: &str| {
+        vec![
+            ("unit_kind", "hospital".to_string()),
+            ("unit_name", name.to_string()),
+            ("credit_code", code.clone()),
+            ("attorney_ref", "WTS-2026-0051".into()),
+            ("agent_id_number", with_check("13010219800101001")),
+            ("agent_name", "孙代理".into()),
+            ("agent_phone", "13912345672".into()),
+            ("granted[]", "physical_exam".into()),
+            ("granted[]", "submit_physical_certificate".into()),
+            ("password", password.into()),
+            ("password_confirm", password.into()),
+        ]
+    };
+    // Refused (the passwords differ): the problem, and what was typed.
+    let mut refused = fields("石家庄市第九十九医院", "Yiyuan-zhanghu-2026");
+    refused.last_mut().unwrap().1 = "Yiyuan-zhanghu-2027".into();
+    let html = post(refused).await;
+    assert!(html.contains("两次输入的密码不一致"), "{app}");
+    assert!(
+        html.contains("value=\"石家庄市第九十九医院\""),
+        "{app}: the name typed"
+    );
+    assert!(
+        !html.contains("Yiyuan-zhanghu"),
+        "{app}: never the password"
+    );
+    assert!(html.contains("id=\"granted-physical_exam\""), "{app}");
+    // Registered: both services granted, the number shown once.
+    let html = post(fields("石家庄市第九十九医院", "Yiyuan-zhanghu-2026")).await;
+    let id: i64 = app
+        .scalar(
+            "SELECT id FROM accounts WHERE credit_code = $1",
+            code.as_str(),
+        )
+        .await;
+    assert!(html.contains("注册成功"), "{app}");
+    assert!(html.contains(&format!("账户编号 {id}")), "{app}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM unit_special_services WHERE account_id = {id}"
+        ))
+        .await,
+        2,
+        "{app}"
+    );
+    let again = clerk
+        .get(&page_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains("注册成功"), "{app}: shown once");
+}
+both_backends!(the_unit_form_posted_by_the_browser_registers_or_comes_back_filled_in);

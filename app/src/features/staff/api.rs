@@ -30,16 +30,58 @@ pub async fn register_individual(
     password: String,
     password_confirm: String,
 ) -> Result<i64, AppError> {
+    let ports = ports()?;
     let identity = [kind, id_number, name, phone];
-    service::register_individual(
-        &ports()?,
+    let registered = service::register_individual(
+        &ports,
         &require_account()?,
         &identity,
         &password,
         &password_confirm,
         &actor(),
     )
-    .await
+    .await;
+    let [kind, id_number, name, phone] = &identity;
+    back_to_form(
+        &ports,
+        registered,
+        "/staff/register/individual",
+        &[
+            ("kind", kind),
+            ("id_number", id_number),
+            ("name", name),
+            ("phone", phone),
+        ],
+    )
+}
+
+/// A plain form's way back to its page: the new account's number in
+/// [`REGISTERED_COOKIE`](super::REGISTERED_COOKIE) (one minute, HttpOnly,
+/// SameSite=Strict: no link can show a registration that did not happen),
+/// or what was typed (no password) beside the error.
+#[cfg(feature = "ssr")]
+fn back_to_form(
+    ports: &crate::ports::Ports,
+    registered: Result<i64, AppError>,
+    page: &str,
+    typed: &[(&str, &str)],
+) -> Result<i64, AppError> {
+    match &registered {
+        Ok(id) => {
+            if crate::features::request::is_plain_form_post() {
+                set_cookie(
+                    ports,
+                    super::REGISTERED_COOKIE,
+                    &id.to_string(),
+                    60,
+                    "Strict",
+                );
+            }
+            redirect_to(page);
+        }
+        Err(_) => crate::features::request::keep_typed(ports, typed),
+    }
+    registered
 }
 
 /// Registers a unit at the unit window on its credit code, power of attorney
@@ -56,8 +98,22 @@ pub async fn register_unit(
     agent_phone: String,
     password: String,
     password_confirm: String,
-    granted: Option<String>,
+    /// The special services ticked: `granted[]` in a plain form.
+    #[server(default)]
+    granted: Vec<String>,
 ) -> Result<i64, AppError> {
+    let ports = ports()?;
+    let typed_granted = granted.join(",");
+    let typed = [
+        ("unit_kind", unit_kind.clone()),
+        ("unit_name", unit_name.clone()),
+        ("credit_code", credit_code.clone()),
+        ("attorney_ref", attorney_ref.clone()),
+        ("agent_id_number", agent_id_number.clone()),
+        ("agent_name", agent_name.clone()),
+        ("agent_phone", agent_phone.clone()),
+        ("granted", typed_granted),
+    ];
     let form = UnitForm {
         unit_kind,
         unit_name,
@@ -70,7 +126,9 @@ pub async fn register_unit(
         password_confirm,
         granted,
     };
-    service::register_unit(&ports()?, &require_account()?, form, &actor()).await
+    let registered = service::register_unit(&ports, &require_account()?, form, &actor()).await;
+    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    back_to_form(&ports, registered, "/staff/register/unit", &typed)
 }
 
 /// The second step of a staff login, as its page shows it.

@@ -17,6 +17,10 @@ pub mod windows;
 
 pub use api::*;
 
+/// The cookie that carries a window registration's new account number to
+/// the form's page after a plain form post (read once, then cleared).
+pub const REGISTERED_COOKIE: &str = "jgregistered";
+
 use crate::domain::StaffRole;
 use serde::{Deserialize, Serialize};
 

@@ -28,8 +28,8 @@ pub struct UnitForm {
     pub agent_phone: String,
     pub password: String,
     pub password_confirm: String,
-    /// The special services ticked, comma-separated codes.
-    pub granted: Option<String>,
+    /// The special services ticked, by code.
+    pub granted: Vec<String>,
 }
 
 /// Registers an individual on their identity document (kind, ID number,
@@ -162,13 +162,16 @@ pub async fn register_unit(
     let mut services = Vec::new();
     for code in form
         .granted
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
+        .iter()
+        .map(|c| c.trim())
         .filter(|c| !c.is_empty())
     {
         match (SpecialService::from_code(code), kind) {
-            (Some(service), Some(kind)) if service.allowed_for(kind) => services.push(service),
+            (Some(service), Some(kind)) if service.allowed_for(kind) => {
+                if !services.contains(&service) {
+                    services.push(service);
+                }
+            }
             (Some(service), Some(kind)) => check.push(
                 "granted",
                 Text::new(

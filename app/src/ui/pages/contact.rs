@@ -8,7 +8,7 @@ use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField
 use crate::ui::components::layout::Page;
 use crate::ui::components::sms_code::{CodeField, PhoneField};
 use crate::ui::pages::vehicles::AccountNav;
-use crate::ui::{form_error_from_url, require_login_redirect};
+use crate::ui::{form_error_from_url, require_login_redirect, InitialError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -35,7 +35,7 @@ pub fn ContactChangePage() -> impl IntoView {
         <Page title_zh="变更联系方式" title_en="Change contact details">
             <AccountNav lang current="/account" />
             <p class="lead">{what}</p>
-            <ContactChangeForm lang target initial_error />
+            <ContactChangeForm lang target initial_error=InitialError(initial_error) />
         </Page>
     }
 }
@@ -58,18 +58,14 @@ fn labels() -> Vec<(&'static str, Text)> {
 }
 
 #[island]
-pub fn ContactChangeForm(
-    lang: Lang,
-    target: String,
-    initial_error: Option<AppError>,
-) -> impl IntoView {
+pub fn ContactChangeForm(lang: Lang, target: String, initial_error: InitialError) -> impl IntoView {
     let request = ServerAction::<RequestContactChange>::new();
     let confirm = ServerAction::<ConfirmContactChange>::new();
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let sent_to = RwSignal::new(None::<String>);
-    let error = RwSignal::new(initial_error);
+    let error = RwSignal::new(initial_error.0);
     Effect::new(move |_| match request.value().get() {
         Some(Ok(masked)) => {
             error.set(None);

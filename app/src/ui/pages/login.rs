@@ -1,11 +1,10 @@
 //! Login (登录) for citizens, units and staff.
 
-use crate::error::AppError;
 use crate::features::accounts::Login;
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
-use crate::ui::form_error_from_url;
+use crate::ui::{form_error_from_url, InitialError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -20,14 +19,24 @@ pub fn LoginPage() -> impl IntoView {
     });
     let reset_done = query.with_untracked(|q| q.get("reset").is_some());
     let roaming_refused = query.with_untracked(|q| {
+        use crate::domain::roaming::Refusal;
         q.get("roaming")
-            .and_then(|code| crate::domain::roaming::Refusal::from_code(&code))
+            .and_then(|code| Refusal::from_code(&code))
+            .map(|refusal| match refusal {
+                Refusal::Internal(_) => {
+                    Refusal::internal_from_reference(&q.get("ref").unwrap_or_default())
+                }
+                other => other,
+            })
     });
     let notice = if let Some(refusal) = roaming_refused {
         Some(view! {
             <div class="notice notice--warning" role="alert" data-testid="login-notice">
                 <p class="heading-m">{lang.pick("漫游登录未成功", "The roaming login did not go through")}</p>
                 <p>{lang.pick(refusal.zh(), refusal.en())}</p>
+                {refusal.reference().filter(|r| r != "E-00000000").map(|r| view! {
+                    <p>{lang.pick("错误编号：", "Error reference: ")} <strong data-testid="error-reference">{r}</strong></p>
+                })}
             </div>
         }
         .into_any())
@@ -57,7 +66,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Page title_zh="登录" title_en="Log in">
             {notice}
-            <LoginForm lang next initial_error=form_error_from_url(Login::PATH) />
+            <LoginForm lang next initial_error=InitialError(form_error_from_url(Login::PATH)) />
             <p>
                 <a href="/password-reset">{lang.pick("忘记密码？", "Forgotten your password?")}</a>
             </p>
@@ -85,12 +94,12 @@ pub fn LoginForm(
     lang: Lang,
     /// Where to go after login (already checked to be a path on this site).
     next: Option<String>,
-    initial_error: Option<AppError>,
+    initial_error: InitialError,
 ) -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let identifier = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = latest_error(action, initial_error);
+    let error = latest_error(action, initial_error.0);
     Effect::new(move |_| {
         if let Some(Ok(home)) = action.value().get() {
             go_to(&home);

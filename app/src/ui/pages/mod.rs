@@ -31,6 +31,7 @@ pub mod staff_login;
 pub mod staff_plates;
 pub mod staff_queue;
 pub mod staff_refunds;
+pub mod staff_register;
 pub mod staff_supervision;
 pub mod staff_windows;
 pub mod temporary_plate_sheet;

@@ -6,7 +6,6 @@
 //! time; without it, step 1 comes back as `?sent=1` and the page shows the
 //! identity fields together with the code and the new password.
 
-use crate::error::AppError;
 use crate::features::accounts::{RequestPasswordReset, ResetPassword};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
@@ -15,8 +14,8 @@ use crate::ui::components::sms_code::{
     refused_at_code_step, CodeField, NewPasswordFields, PhoneField, ResendCodeButton,
 };
 use crate::ui::components::tab_memory::now_ms;
-use crate::ui::form_error_from_url;
 use crate::ui::pages::register::ID_CHECK;
+use crate::ui::{form_error_from_url, InitialError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
@@ -57,7 +56,7 @@ pub fn PasswordResetPage() -> impl IntoView {
             <p>
                 <a href="/windows">{lang.pick("查看注册窗口地址和电话", "Registration windows: addresses and phone numbers")}</a>
             </p>
-            <PasswordResetForm lang sent initial_error />
+            <PasswordResetForm lang sent initial_error=InitialError(initial_error) />
             <p>
                 <a href="/login">{lang.pick("想起密码了？返回登录", "Remembered it? Back to log in")}</a>
             </p>
@@ -87,7 +86,7 @@ pub fn PasswordResetForm(
     lang: Lang,
     /// Step 1 was posted without JavaScript (`?sent=1`).
     sent: bool,
-    initial_error: Option<AppError>,
+    initial_error: InitialError,
 ) -> impl IntoView {
     let request = ServerAction::<RequestPasswordReset>::new();
     let reset = ServerAction::<ResetPassword>::new();
@@ -101,7 +100,7 @@ pub fn PasswordResetForm(
     let identity_in_step_two = RwSignal::new(sent);
     let resend_until_ms = RwSignal::new(0i64);
     let sent_to = RwSignal::new(String::new());
-    let last_error = RwSignal::new(initial_error);
+    let last_error = RwSignal::new(initial_error.0);
 
     Effect::new(move |_| {
         if let Some(result) = request.value().get() {

@@ -13,8 +13,8 @@ use crate::ui::components::sms_code::{
 };
 use crate::ui::components::tab_memory;
 use crate::ui::components::window_cards::suggested_windows;
-use crate::ui::form_error_from_url;
 use crate::ui::pages::public::WindowList;
+use crate::ui::{form_error_from_url, InitialError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -101,7 +101,7 @@ pub fn OnlineRegistrationPage() -> impl IntoView {
                     let windows = windows.await.unwrap_or_default();
                     let initial_error = form_error_from_url(SendRegistrationCode::PATH)
                         .or_else(|| form_error_from_url(CompleteRegistration::PATH));
-                    view! { <OnlineRegistrationForm lang kind=kind.code().to_string() windows initial_error typed /> }
+                    view! { <OnlineRegistrationForm lang kind=kind.code().to_string() windows initial_error=InitialError(initial_error) typed /> }
                 })
                 }}
             </Suspense>
@@ -186,7 +186,7 @@ pub fn OnlineRegistrationForm(
     lang: Lang,
     kind: String,
     windows: Vec<RegistrationWindow>,
-    initial_error: Option<AppError>,
+    initial_error: InitialError,
     /// What was typed before the script ran (a plain post sent back): ID
     /// number, name and phone joined by [`TYPED_SEPARATOR`] (one string
     /// prop costs the module nothing new).
@@ -207,7 +207,7 @@ pub fn OnlineRegistrationForm(
     // When a new code may be asked for (the countdown runs from it).
     let resend_until_ms = RwSignal::new(0i64);
     let sent_to = RwSignal::new(String::new());
-    let last_error = RwSignal::new(initial_error);
+    let last_error = RwSignal::new(initial_error.0);
     let already_sent = RwSignal::new(false);
 
     // After a reload: what was typed, and the step, come back from this tab.

@@ -3,7 +3,6 @@
 //! before (and without) the WASM.
 
 use crate::domain::BindingKind;
-use crate::error::AppError;
 use crate::features::bindings::{
     my_vehicles, vehicle_hints, BindOwnVehicle, ConfirmOtherVehicle, RequestOtherVehicle,
     UnbindVehicle,
@@ -16,7 +15,7 @@ pub use crate::ui::components::page_data::{
 };
 use crate::ui::components::sms_code::CodeField;
 use crate::ui::components::table::DataTable;
-use crate::ui::{form_error_from_url, require_login_redirect, today};
+use crate::ui::{form_error_from_url, require_login_redirect, today, InitialError};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -212,7 +211,7 @@ fn vehicles_view(
                     lang.pick("辆。绑定需车主手机号码接收的验证码确认。", " more. The owner confirms with a code sent to the owner's phone."),
                 )}
             </p>
-            <OtherVehicleForm lang initial_error=form_error_from_url(RequestOtherVehicle::PATH) plate_hint=plate_hint() />
+            <OtherVehicleForm lang initial_error=InitialError(form_error_from_url(RequestOtherVehicle::PATH)) plate_hint=plate_hint() />
         }
         .into_any(),
     };
@@ -257,13 +256,13 @@ fn plate_hint() -> Text {
 #[island]
 pub fn OtherVehicleForm(
     lang: Lang,
-    initial_error: Option<AppError>,
+    initial_error: InitialError,
     plate_hint: Text,
 ) -> impl IntoView {
     let action = ServerAction::<RequestOtherVehicle>::new();
     let plate = RwSignal::new(String::new());
     let vin_suffix = RwSignal::new(String::new());
-    let error = latest_error(action, initial_error);
+    let error = latest_error(action, initial_error.0);
     Effect::new(move |_| {
         if let Some(Ok(phone)) = action.value().get() {
             go_to(&format!(
@@ -332,7 +331,7 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
                     Lang::En => format!("A code was sent to the owner's phone on record for {plate} ({phone}). Ask the owner for it; it is valid for 5 minutes."),
                 }}
             </p>
-            <ConfirmOtherVehicleForm lang plate initial_error=form_error_from_url(ConfirmOtherVehicle::PATH) />
+            <ConfirmOtherVehicleForm lang plate initial_error=InitialError(form_error_from_url(ConfirmOtherVehicle::PATH)) />
             <p><a href="/account/vehicles">{lang.pick("返回我的机动车", "Back to my vehicles")}</a></p>
         </Page>
     }
@@ -342,11 +341,11 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
 pub fn ConfirmOtherVehicleForm(
     lang: Lang,
     plate: String,
-    initial_error: Option<AppError>,
+    initial_error: InitialError,
 ) -> impl IntoView {
     let action = ServerAction::<ConfirmOtherVehicle>::new();
     let code = RwSignal::new(String::new());
-    let error = latest_error(action, initial_error);
+    let error = latest_error(action, initial_error.0);
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             go_to("/account/vehicles?bound=1");

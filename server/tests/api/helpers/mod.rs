@@ -267,10 +267,17 @@ impl TestApp {
         path: &str,
         form: &T,
     ) -> Answer {
+        // As the browser's server-function client encodes them (serde_qs,
+        // which writes a list as `name[0]=…`); plain pairs as they are.
+        let body = serde_urlencoded::to_string(form)
+            .ok()
+            .or_else(|| serde_qs::to_string(&form).ok())
+            .expect("an encodable form");
         let res = client
             .post(format!("{}{path}", self.base))
             .header("accept", "application/json")
-            .form(form)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
             .send()
             .await
             .expect("request");
