@@ -25,7 +25,9 @@
 //! exchange and the sessions are the server's.
 
 use super::account::{IndividualKind, RegistrationChannel};
+use super::binding::{may_bind_vehicle, Binder};
 use super::credential::CLOCK_SKEW_SECS;
+use super::violation::BindingKind;
 use serde::{Deserialize, Serialize};
 
 mod refusal;
@@ -53,7 +55,27 @@ pub const STATE_SECS: i64 = 600;
 pub const MAX_VEHICLES: usize = 50;
 /// Vehicles not in the person's name a window registration may bind
 /// (SPEC §3): no assertion carries more.
-pub const MAX_NOT_OWN: usize = 3;
+pub use super::services::MAX_NON_OWN_BINDINGS as MAX_NOT_OWN;
+
+/// How a vehicle the home platform asserted is bound on the visited
+/// platform, if at all: as the person's own when this registry has it in
+/// their name; as not their own when it was bound so at home, only for a
+/// window registration and within its three (`binding::may_bind_vehicle`,
+/// counting the `non_own_bound` here already); else not at all (home and
+/// this registry disagree on whose it is).
+pub fn binding_here(
+    channel: RegistrationChannel,
+    own_at_home: bool,
+    in_their_name_here: bool,
+    non_own_bound: usize,
+) -> Option<BindingKind> {
+    if in_their_name_here {
+        return Some(BindingKind::Own);
+    }
+    let binder = Binder::Individual(channel);
+    (!own_at_home && may_bind_vehicle(binder, BindingKind::NonOwn, non_own_bound).is_ok())
+        .then_some(BindingKind::NonOwn)
+}
 
 /// The visited platform's page that sends the browser home
 /// (`?home=冀`): "用其他省份账号登录".
@@ -415,5 +437,24 @@ mod tests {
             check_assertion(&odd, "冀", "京", &a.nonce, a.iat),
             Err(Refusal::Malformed)
         );
+    }
+
+    #[test]
+    fn what_a_roaming_login_binds_here() {
+        use RegistrationChannel::{Online, Window};
+        // In their name here: their own, whatever home said.
+        assert_eq!(binding_here(Online, true, true, 0), Some(BindingKind::Own));
+        assert_eq!(binding_here(Online, false, true, 3), Some(BindingKind::Own));
+        // Not theirs here though home says it is: home and this registry
+        // disagree, so nothing.
+        assert_eq!(binding_here(Window, true, false, 0), None);
+        // Bound at home as not theirs: only a window registration, within
+        // three counting what is bound here already.
+        assert_eq!(binding_here(Online, false, false, 0), None);
+        assert_eq!(
+            binding_here(Window, false, false, 2),
+            Some(BindingKind::NonOwn)
+        );
+        assert_eq!(binding_here(Window, false, false, 3), None);
     }
 }

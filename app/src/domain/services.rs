@@ -109,6 +109,10 @@ pub enum Actor {
     Individual {
         kind: IndividualKind,
         channel: RegistrationChannel,
+        /// Roaming here with an account of another province's platform
+        /// (漫游用户): `channel` is the home registration's.
+        #[serde(default)]
+        roaming: bool,
     },
     Unit {
         kind: UnitKind,
@@ -157,7 +161,17 @@ pub fn may_use(actor: &Actor, service: ServiceCode, today: Date) -> Result<(), R
         ));
     }
     match actor {
-        Actor::Individual { channel, .. } => {
+        Actor::Individual {
+            channel, roaming, ..
+        } => {
+            if *roaming && matches!(service, V4 | D3) {
+                return Err(Refusal::new(
+                    "漫游登录用户的联系方式以注册地平台为准，不能在本平台变更。",
+                    "A person roaming here keeps the contact details of their home platform; they cannot be changed here.",
+                    "请在注册地平台变更；下次漫游登录时，本平台即使用新的联系方式。",
+                    "Change them on your home platform; your next roaming login here brings the new details.",
+                ));
+            }
             if service == D8 {
                 return Err(Refusal::new(
                     "驾驶人体检由经授权的医院办理。",
@@ -167,7 +181,16 @@ pub fn may_use(actor: &Actor, service: ServiceCode, today: Date) -> Result<(), R
                 ));
             }
             if service.needs_window_registration() && *channel == RegistrationChannel::Online {
-                return Err(window_only());
+                return Err(if *roaming {
+                    Refusal::new(
+                        "该业务仅限窗口注册用户办理；您在注册地平台是网上注册用户。",
+                        "Only users registered at a window can use this service; you registered online on your home platform.",
+                        "请到注册地的个人用户注册窗口办理注册，下次漫游登录时即可办理；也可以携带本人身份证明到本平台的注册窗口注册本平台账户。",
+                        "Register at an individual registration window of your home province and roam here again, or register an account of this platform at one of its windows with your identity document.",
+                    )
+                } else {
+                    window_only()
+                });
             }
             Ok(())
         }
@@ -223,6 +246,7 @@ pub fn audience(service: ServiceCode) -> (String, String) {
     let person = |channel| Actor::Individual {
         kind: IndividualKind::OwnerOrDriver,
         channel,
+        roaming: false,
     };
     let unit = |granted: &[SpecialService]| {
         UnitKind::ALL.iter().any(|kind| {
@@ -315,7 +339,48 @@ mod tests {
         Actor::Individual {
             kind: IndividualKind::OwnerOrDriver,
             channel,
+            roaming: false,
         }
+    }
+
+    #[test]
+    fn roaming_people_keep_their_home_contact_and_channel() {
+        let roaming = |channel| Actor::Individual {
+            kind: IndividualKind::OwnerOrDriver,
+            channel,
+            roaming: true,
+        };
+        for channel in [RegistrationChannel::Online, RegistrationChannel::Window] {
+            for s in [ServiceCode::V4, ServiceCode::D3] {
+                let refused = may_use(&roaming(channel), s, today()).unwrap_err();
+                assert!(refused.rule_zh.contains("注册地平台"), "{s:?}");
+            }
+            for s in [ServiceCode::V7, ServiceCode::V8, ServiceCode::D4] {
+                assert_eq!(may_use(&roaming(channel), s, today()), Ok(()), "{s:?}");
+            }
+        }
+        // A home window registration carries its rights; an online one is
+        // told where to register, not sent to a window here only.
+        assert_eq!(
+            may_use(
+                &roaming(RegistrationChannel::Window),
+                ServiceCode::D1,
+                today()
+            ),
+            Ok(())
+        );
+        let refused = may_use(
+            &roaming(RegistrationChannel::Online),
+            ServiceCode::D1,
+            today(),
+        )
+        .unwrap_err();
+        assert!(
+            refused.remedy_zh.contains("注册地"),
+            "{}",
+            refused.remedy_zh
+        );
+        assert_ne!(refused, window_only());
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! Server to server, a message travels as the body, `application/jose`;
 //! an answer is the signed message (200, `application/jose`), or a refusal
 //! as JSON `{"error": "<code>"}` (400 malformed, 403 not trusted or not
-//! authentic, 409 replayed, 410 code used or expired).
+//! authentic, 409 replayed, 410 code used or expired, 500 with a
+//! `reference` when this platform failed).
 
 use super::WebState;
 use app::domain::roaming::{Refusal, MAX_CHARS, STATE_SECS};
@@ -62,8 +63,12 @@ fn see_other(location: &str, cookies: Vec<HeaderValue>) -> Response {
 }
 
 fn to_login(state: &WebState, refusal: Refusal) -> Response {
+    let reference = refusal
+        .reference()
+        .map(|r| format!("&ref={r}"))
+        .unwrap_or_default();
     see_other(
-        &format!("/login?roaming={}", refusal.code()),
+        &format!("/login?roaming={}{reference}", refusal.code()),
         vec![cookie(state, STATE_COOKIE, "", 0)],
     )
 }
@@ -145,10 +150,13 @@ pub async fn callback(
                 ),
             ],
         ),
-        Err(e) => {
-            tracing::error!(error = %e, account_id, "opening a roaming session failed");
-            to_login(&state, Refusal::HomeUnreachable)
-        }
+        Err(e) => to_login(
+            &state,
+            Refusal::internal(
+                &format!("opening a roaming session of account {account_id}"),
+                e,
+            ),
+        ),
     }
 }
 
@@ -158,16 +166,17 @@ fn status_of(refusal: Refusal) -> StatusCode {
         Refusal::Replayed => StatusCode::CONFLICT,
         Refusal::CodeRefused => StatusCode::GONE,
         Refusal::HomeUnreachable => StatusCode::SERVICE_UNAVAILABLE,
+        Refusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::FORBIDDEN,
     }
 }
 
 fn refused(refusal: Refusal) -> Response {
-    (
-        status_of(refusal),
-        axum::Json(serde_json::json!({ "error": refusal.code() })),
-    )
-        .into_response()
+    let body = match refusal.reference() {
+        Some(reference) => serde_json::json!({ "error": refusal.code(), "reference": reference }),
+        None => serde_json::json!({ "error": refusal.code() }),
+    };
+    (status_of(refusal), axum::Json(body)).into_response()
 }
 
 /// The body as a signed message: text no longer than the protocol's

@@ -13,10 +13,15 @@ use async_trait::async_trait;
 impl Accounts for Store {
     async fn has_account(&self, id_number: &ResidentId) -> PortResult<bool> {
         port("has_account", async {
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts WHERE id_number = $1")
-                .bind(id_number.as_str())
-                .fetch_one(&self.pool)
-                .await?;
+            // A roaming account (漫游账户) does not count: registering
+            // here makes it this platform's own (`create_individual`).
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM accounts a WHERE a.id_number = $1
+                 AND NOT EXISTS (SELECT 1 FROM roaming_accounts r WHERE r.account_id = a.id)",
+            )
+            .bind(id_number.as_str())
+            .fetch_one(&self.pool)
+            .await?;
             Ok(n > 0)
         })
         .await
@@ -64,6 +69,10 @@ impl Accounts for Store {
                 Some((w, c)) => (Some(w), Some(c)),
                 None => (None, None),
             };
+            if let Some(id) = self.make_roaming_account_local(&mut tx, &new, actor).await? {
+                tx.commit().await?;
+                return Ok(id);
+            }
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO accounts (kind, channel, individual_kind, id_number, display_name, phone, password_hash, window_id, registered_by, created_at)
                  VALUES ('individual', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",

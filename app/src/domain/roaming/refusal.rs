@@ -46,10 +46,13 @@ pub enum Refusal {
     /// The assertion names another person than the roaming account it
     /// opens, or a person another province's account roams as.
     IdentityChanged,
+    /// This platform failed (its database, say): logged with this
+    /// reference number, which the person is shown (`E-` and 8 hex digits).
+    Internal(u32),
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 17] = [
+    pub const ALL: [Refusal; 18] = [
         Refusal::Malformed,
         Refusal::Algorithm,
         Refusal::UnknownIssuer,
@@ -67,7 +70,36 @@ impl Refusal {
         Refusal::Disabled,
         Refusal::NotIndividual,
         Refusal::IdentityChanged,
+        Refusal::Internal(0),
     ];
+
+    /// An internal failure, logged with `context` and a new reference.
+    #[cfg(feature = "ssr")]
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Refusal {
+        let n: u32 = rand::random();
+        let refusal = Refusal::Internal(n);
+        tracing::error!(reference = %refusal.reference().unwrap_or_default(), context, %error, "roaming: internal error");
+        refusal
+    }
+
+    /// The reference of an internal failure, as the person is shown it.
+    pub fn reference(self) -> Option<String> {
+        match self {
+            Refusal::Internal(n) => Some(format!("E-{n:08X}")),
+            _ => None,
+        }
+    }
+
+    /// An internal failure's reference as written in an address
+    /// (`E-` and 8 hex digits), or `Internal(0)` when unreadable.
+    pub fn internal_from_reference(reference: &str) -> Refusal {
+        let n = reference
+            .strip_prefix("E-")
+            .filter(|hex| hex.len() == 8)
+            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .unwrap_or(0);
+        Refusal::Internal(n)
+    }
 
     /// The stable code (audit detail, the login page's `?roaming=`).
     pub fn code(self) -> &'static str {
@@ -89,6 +121,7 @@ impl Refusal {
             Refusal::Disabled => "disabled",
             Refusal::NotIndividual => "not_individual",
             Refusal::IdentityChanged => "identity_changed",
+            Refusal::Internal(_) => "internal",
         }
     }
 
@@ -134,6 +167,9 @@ impl Refusal {
             Refusal::IdentityChanged => {
                 "注册地平台发来的身份信息与您在本平台的漫游账户不一致，本次漫游登录未成功。请携带身份证件到本平台的注册窗口核实。"
             }
+            Refusal::Internal(_) => {
+                "本平台处理漫游登录时出错，本次登录未成功。请稍后重新选择“用其他省份账号登录”；如多次出现，请拨打122并告知下面的错误编号。"
+            }
         }
     }
 
@@ -174,6 +210,9 @@ impl Refusal {
             }
             Refusal::IdentityChanged => {
                 "The identity your home platform sent does not match your roaming account here, so this login did not go through. Bring your ID to one of this platform's registration windows."
+            }
+            Refusal::Internal(_) => {
+                "Something went wrong on this platform, so this roaming login did not go through. Choose \"Log in with another province's account\" again in a while; if it keeps happening, call 122 and give the error reference below."
             }
         }
     }

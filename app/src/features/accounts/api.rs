@@ -77,16 +77,18 @@ pub async fn login(
 pub async fn logout() -> Result<(), AppError> {
     let ports = ports()?;
     if let Some(session) = current_session() {
+        // Its roaming sessions on other platforms end too (SPEC §6).
+        let notices = crate::features::roaming::service::queue_peer_notices(
+            &ports,
+            session.account.account_id,
+            crate::domain::roaming::NoticeEvent::LoggedOut,
+        )
+        .await;
         ports
             .accounts
             .end_session(&session.token_hash, &actor())
             .await?;
-        // Its roaming sessions on other platforms end too (SPEC §6).
-        crate::features::roaming::service::tell_peers_later(
-            &ports,
-            session.account.account_id,
-            crate::domain::roaming::NoticeEvent::LoggedOut,
-        );
+        notices.send_later(&ports);
     }
     set_session_cookie(&ports, "", 0);
     redirect_to("/");

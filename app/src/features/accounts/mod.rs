@@ -139,6 +139,7 @@ impl SessionAccount {
             AccountRole::Individual { kind, channel, .. } => Some(Actor::Individual {
                 kind: *kind,
                 channel: *channel,
+                roaming: self.roaming_from.is_some(),
             }),
             AccountRole::Unit { kind, granted, .. } => Some(Actor::Unit {
                 kind: *kind,

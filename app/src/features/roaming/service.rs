@@ -7,7 +7,7 @@
 
 mod notices;
 
-pub use notices::{tell_peers_later, NOTICE_ATTEMPTS};
+pub use notices::{queue_peer_notices, QueuedNotices, NOTICE_ATTEMPTS};
 
 use super::port::{HomeFacts, OpenRefused, PeerError};
 use super::ConsentView;
@@ -24,6 +24,7 @@ use crate::features::accounts::{AccountRole, SessionAccount};
 use crate::features::credentials::port::KeyCheck;
 use crate::features::port::Actor;
 use crate::i18n::Text;
+use crate::port_error::PortError;
 use crate::ports::Ports;
 use crate::profile::Peer;
 use serde::de::DeserializeOwned;
@@ -131,10 +132,7 @@ impl<'a> RoamingDesk<'a> {
         {
             Ok(true) => Ok(()),
             Ok(false) => Err(Refusal::Replayed),
-            Err(e) => {
-                tracing::error!(error = %e, "recording a roaming message id failed");
-                Err(Refusal::HomeUnreachable)
-            }
+            Err(e) => Err(Refusal::internal("recording a roaming message id", e)),
         }
     }
 
@@ -190,12 +188,18 @@ impl<'a> RoamingDesk<'a> {
             self.audit_refusal(&home, refusal, actor).await;
         }
         let (subject, facts) = result?;
-        match self
-            .ports
-            .roaming
-            .open_roaming_account(&home, &subject, &facts, actor)
-            .await
-        {
+        let open = || {
+            self.ports
+                .roaming
+                .open_roaming_account(&home, &subject, &facts, actor)
+        };
+        // Two first logins of one person at once (two tabs): the second
+        // to write finds the account the first made when it tries again.
+        let opened = match open().await {
+            Err(PortError::Conflict(_)) => open().await,
+            other => other,
+        };
+        match opened {
             Ok(Ok(account_id)) => Ok(account_id),
             Ok(Err(refused)) => {
                 let refusal = match refused {
@@ -206,10 +210,10 @@ impl<'a> RoamingDesk<'a> {
                 self.audit_refusal(&home, refusal, actor).await;
                 Err(refusal)
             }
-            Err(e) => {
-                tracing::error!(error = %e, "opening a roaming account failed");
-                Err(Refusal::HomeUnreachable)
-            }
+            Err(e) => Err(Refusal::internal(
+                &format!("opening the roaming account of {home}:{subject}"),
+                e,
+            )),
         }
     }
 
@@ -284,8 +288,13 @@ impl<'a> RoamingDesk<'a> {
             .end_roaming_sessions(&notice.iss, &notice.sub, notice.event, actor)
             .await
             .map_err(|e| {
-                tracing::error!(error = %e, "ending roaming sessions failed");
-                Refusal::HomeUnreachable
+                Refusal::internal(
+                    &format!(
+                        "ending the roaming sessions of {}:{}",
+                        notice.iss, notice.sub
+                    ),
+                    e,
+                )
             })
     }
 
@@ -402,10 +411,8 @@ impl<'a> RoamingDesk<'a> {
         let now = self.now_secs();
         check_window(r.iat, r.exp, now, MESSAGE_MAX_SECS)?;
         self.first_time(&r.iss, &r.jti, r.exp).await?;
-        let internal = |e: crate::port_error::PortError| {
-            tracing::error!(error = %e, "answering a roaming exchange failed");
-            Refusal::HomeUnreachable
-        };
+        let internal =
+            |e: PortError| Refusal::internal(&format!("answering {}'s roaming exchange", r.iss), e);
         let (account_id, nonce) = self
             .ports
             .roaming

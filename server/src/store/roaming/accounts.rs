@@ -3,8 +3,11 @@
 //! the person may see here.
 
 use crate::store::{Store, StoreResult, Tx};
-use app::domain::roaming::MAX_VEHICLES;
-use app::ports::{HomeFacts, OpenRefused};
+use app::domain::binding::{may_bind_vehicle, Binder};
+use app::domain::roaming::{binding_here, MAX_NOT_OWN, MAX_VEHICLES};
+use app::domain::violation::BindingKind;
+use app::domain::RegistrationChannel;
+use app::ports::{Actor, HomeFacts, NewIndividual, OpenRefused};
 
 /// The password of a roaming account: no hash, so no password opens it.
 const NO_PASSWORD: &str = "!roaming";
@@ -113,11 +116,11 @@ impl Store {
         Ok(Ok(id))
     }
 
-    /// Binds anew what a roaming person may see here: their own vehicles
-    /// on this registry, the vehicles bound at home that this registry
-    /// knows (in their name here, or not in their name within the three a
-    /// window registration allows), and their licence if it was issued
-    /// here. Answers (vehicles bound, licence bound).
+    /// Binds anew what a roaming person may see here, from what home
+    /// asserted (`from_home`): their own vehicles on this registry, the
+    /// vehicles bound at home that this registry knows (`roaming::
+    /// binding_here`), and their licence if it was issued here. What they
+    /// bound here themselves stays. Answers (vehicles bound, licence bound).
     pub(super) async fn bind_for_roaming(
         &self,
         tx: &mut Tx,
@@ -125,15 +128,28 @@ impl Store {
         facts: &HomeFacts,
     ) -> StoreResult<(usize, bool)> {
         let p = &facts.person;
+        let channel =
+            RegistrationChannel::from_code(&p.channel).unwrap_or(RegistrationChannel::Online);
         let now = self.clock.now_ms();
-        sqlx::query("DELETE FROM vehicle_bindings WHERE account_id = $1")
+        sqlx::query("DELETE FROM vehicle_bindings WHERE account_id = $1 AND from_home = 1")
             .bind(account_id)
             .execute(&mut **tx)
             .await?;
-        sqlx::query("DELETE FROM licence_bindings WHERE account_id = $1")
+        sqlx::query("DELETE FROM licence_bindings WHERE account_id = $1 AND from_home = 1")
             .bind(account_id)
             .execute(&mut **tx)
             .await?;
+        // What the person bound here (vehicle, slot if not their own).
+        let kept: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT vehicle_id, non_own_slot FROM vehicle_bindings WHERE account_id = $1",
+        )
+        .bind(account_id)
+        .fetch_all(&mut **tx)
+        .await?;
+        let bound_here = |id: &i64| kept.iter().any(|(v, _)| v == id);
+        let mut free_slots =
+            (1..=MAX_NOT_OWN as i64).filter(|slot| !kept.iter().any(|(_, s)| *s == Some(*slot)));
+        let mut non_own_bound = kept.iter().filter(|(_, slot)| slot.is_some()).count();
         let mut own: Vec<i64> = sqlx::query_scalar(
             "SELECT id FROM vehicles WHERE owner_kind = 'person' AND owner_id = $1 AND plate IS NOT NULL
              ORDER BY id LIMIT $2",
@@ -142,7 +158,7 @@ impl Store {
         .bind(MAX_VEHICLES as i64)
         .fetch_all(&mut **tx)
         .await?;
-        let mut others: Vec<i64> = Vec::new();
+        let mut others: Vec<(i64, i64)> = Vec::new();
         for v in &facts.vehicles {
             let found: Option<(i64, String, String)> = sqlx::query_as(
                 "SELECT id, owner_kind, owner_id FROM vehicles WHERE plate = $1 AND vin = $2",
@@ -154,19 +170,27 @@ impl Store {
             let Some((id, owner_kind, owner_id)) = found else {
                 continue;
             };
+            if own.contains(&id) || others.iter().any(|(o, _)| *o == id) {
+                continue;
+            }
             let in_their_name = owner_kind == "person" && owner_id == p.id_number;
-            if in_their_name {
-                if !own.contains(&id) {
-                    own.push(id);
+            match binding_here(channel, v.own, in_their_name, non_own_bound) {
+                Some(BindingKind::Own) => own.push(id),
+                Some(BindingKind::NonOwn) if !bound_here(&id) => {
+                    let Some(slot) = free_slots.next() else {
+                        continue;
+                    };
+                    others.push((id, slot));
+                    non_own_bound += 1;
                 }
-            } else if !v.own && p.channel == "window" && others.len() < 3 && !others.contains(&id) {
-                others.push(id);
+                _ => {}
             }
         }
+        own.retain(|id| !bound_here(id));
         for id in &own {
             sqlx::query(
-                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at)
-                 VALUES ($1, $2, 1, NULL, $3)",
+                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at, from_home)
+                 VALUES ($1, $2, 1, NULL, $3, 1)",
             )
             .bind(account_id)
             .bind(id)
@@ -174,32 +198,122 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         }
-        for (slot, id) in others.iter().enumerate() {
+        for (id, slot) in &others {
             sqlx::query(
-                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at)
-                 VALUES ($1, $2, 0, $3, $4)",
+                "INSERT INTO vehicle_bindings (account_id, vehicle_id, own, non_own_slot, bound_at, from_home)
+                 VALUES ($1, $2, 0, $3, $4, 1)",
             )
             .bind(account_id)
             .bind(id)
-            .bind(slot as i64 + 1)
+            .bind(slot)
             .bind(now)
             .execute(&mut **tx)
             .await?;
         }
-        // The licence, unless someone's account here has it bound already.
-        let licence = sqlx::query(
-            "INSERT INTO licence_bindings (account_id, id_number, bound_at)
-             SELECT $1, l.id_number, $2 FROM driving_licences l
+        // The licence, unless an account here has it bound already (this
+        // one included, bound here by the person).
+        sqlx::query(
+            "INSERT INTO licence_bindings (account_id, id_number, bound_at, from_home)
+             SELECT $1, l.id_number, $2, 1 FROM driving_licences l
              WHERE l.id_number = $3
-               AND NOT EXISTS (SELECT 1 FROM licence_bindings b WHERE b.id_number = l.id_number)",
+               AND NOT EXISTS (SELECT 1 FROM licence_bindings b WHERE b.id_number = l.id_number)
+               AND NOT EXISTS (SELECT 1 FROM licence_bindings b WHERE b.account_id = $1)",
         )
         .bind(account_id)
         .bind(now)
         .bind(&p.id_number)
         .execute(&mut **tx)
-        .await?
-        .rows_affected()
-            == 1;
-        Ok((own.len() + others.len(), licence))
+        .await?;
+        let licence: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM licence_bindings WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&mut **tx)
+                .await?;
+        let vehicles: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM vehicle_bindings WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_one(&mut **tx)
+                .await?;
+        Ok((vehicles as usize, licence == 1))
+    }
+
+    /// Registration here (online, or at a window) of a person who has a
+    /// roaming account: the account becomes this platform's own, with its
+    /// history (paid fines, applications) kept. Their roaming sessions
+    /// end, and the bindings from home stay as theirs here only where the
+    /// new registration allows them. Answers the account, or `None` when
+    /// the ID number has no roaming account here. A disabled one is left
+    /// as it is (the registration then finds the ID number taken).
+    pub(crate) async fn make_roaming_account_local(
+        &self,
+        tx: &mut Tx,
+        new: &NewIndividual,
+        actor: &Actor,
+    ) -> StoreResult<Option<i64>> {
+        let found: Option<(i64, String)> = sqlx::query_as(
+            "SELECT a.id, r.home_province FROM accounts a
+             JOIN roaming_accounts r ON r.account_id = a.id
+             WHERE a.id_number = $1 AND a.disabled_at IS NULL",
+        )
+        .bind(new.id_number.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some((id, home)) = found else {
+            return Ok(None);
+        };
+        let (window_id, clerk) = new.window.unzip();
+        sqlx::query(
+            "UPDATE accounts SET channel = $1, individual_kind = $2, display_name = $3, phone = $4,
+                    password_hash = $5, window_id = $6, registered_by = $7
+             WHERE id = $8",
+        )
+        .bind(new.channel.code())
+        .bind(new.kind.code())
+        .bind(new.name.as_str())
+        .bind(new.phone.as_str())
+        .bind(&new.password_hash)
+        .bind(window_id)
+        .bind(clerk)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        for sql in [
+            "DELETE FROM roaming_accounts WHERE account_id = $1",
+            "DELETE FROM sessions WHERE account_id = $1",
+            "UPDATE licence_bindings SET from_home = 0 WHERE account_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+        }
+        // Vehicles not in their name bound from home stay only for a
+        // window registration (`binding::may_bind_vehicle`).
+        let non_own_allowed =
+            may_bind_vehicle(Binder::Individual(new.channel), BindingKind::NonOwn, 0).is_ok();
+        if !non_own_allowed {
+            sqlx::query(
+                "DELETE FROM vehicle_bindings WHERE account_id = $1 AND own = 0 AND from_home = 1",
+            )
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        sqlx::query("UPDATE vehicle_bindings SET from_home = 0 WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        let detail = format!(
+            "account {id}; kind {}; channel {}; window {:?}; was roaming from {home}",
+            new.kind.code(),
+            new.channel.code(),
+            window_id
+        );
+        self.audit_in(
+            tx,
+            actor,
+            "account.registered",
+            new.id_number.as_str(),
+            &detail,
+        )
+        .await?;
+        Ok(Some(id))
     }
 }

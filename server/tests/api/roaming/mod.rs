@@ -7,6 +7,8 @@
 //! 京. The exchange's refusals are in `refusals.rs`.
 
 mod exchange;
+mod local;
+mod notices;
 mod pair;
 mod refusals;
 
@@ -17,8 +19,8 @@ use app::domain::roaming::random_token;
 use app::domain::RegistrationChannel;
 use app::features::accounts::AccountRole;
 use app::features::applications::api::SubmitApplication;
-use app::features::fines::api::{MyViolations, PayFine};
-use app::features::fines::ViolationsOverview;
+use app::features::fines::api::{FineReceipt, MyViolations, PayFine};
+use app::features::fines::{Receipt, ViolationsOverview};
 
 /// The whole journey in one browser already logged in at 冀: 京's start,
 /// 冀's consent page and agreement, 京's return. Answers where 京 sends
@@ -170,6 +172,7 @@ async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) 
         )
         .await;
     assert_eq!(payer, account_id, "{bj}: paid by the roaming account");
+    receipt_checks_on_both_platforms(&pair, &browser, fine.id).await;
     // 冀 knows nothing of it, and its own records are untouched.
     assert_eq!(
         he.count(&format!(
@@ -205,6 +208,70 @@ async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) 
         1,
         "{bj}"
     );
+}
+
+/// The receipt of a fine paid at 京 carries a credential 京 signed: 京
+/// finds it genuine on its records, 冀 through its trust list; changed, it
+/// is refused on both.
+async fn receipt_checks_on_both_platforms(pair: &Pair, browser: &reqwest::Client, fine: i64) {
+    use crate::credentials::{genuine, refusal, with_claims};
+    use app::domain::credential::{Facts, Refusal};
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let receipt_no: String = bj
+        .scalar(
+            "SELECT receipt_no FROM fine_payments WHERE violation_id = $1 AND status = 'paid'",
+            fine,
+        )
+        .await;
+    let receipt: Receipt = serde_json::from_value(
+        bj.call_fn(
+            browser,
+            FineReceipt {
+                receipt_no: receipt_no.clone(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: the receipt: {e}")),
+    )
+    .unwrap();
+    assert!(receipt.qr_svg.is_some(), "{bj}");
+    let url = receipt.verify_url.clone().expect("the receipt's QR code");
+    assert!(
+        url.starts_with(&format!("{}/verify?c=", bj.base)),
+        "{bj}: {url}"
+    );
+    for (app, own) in [(bj, true), (he, false)] {
+        let v = genuine(app, &url).await;
+        assert_eq!(v.own, own, "{app}");
+        let Facts::FineReceipt(facts) = &v.claims.facts else {
+            panic!("{app}: not a receipt: {v:?}")
+        };
+        assert_eq!(
+            (
+                facts.receipt_no.as_str(),
+                facts.amount_fen,
+                facts.plate.as_str()
+            ),
+            (
+                receipt_no.as_str(),
+                receipt.amount_fen,
+                receipt.plate.as_str()
+            ),
+            "{app}"
+        );
+        assert_eq!(v.claims.iss, "京", "{app}");
+        let token = url.split_once("?c=").unwrap().1;
+        let halved = with_claims(token, |c| c["amount_fen"] = (receipt.amount_fen / 2).into());
+        assert_eq!(refusal(app, &halved).await, Refusal::BadSignature, "{app}");
+    }
+    // Shown again: the same credential, signed once.
+    let again: Receipt = serde_json::from_value(
+        bj.call_fn(browser, FineReceipt { receipt_no })
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(again.verify_url, Some(url), "{bj}");
 }
 
 async fn a_window_registered_person_of_hebei_applies_for_a_licence_issued_in_beijing(pair: Pair) {

@@ -37,14 +37,14 @@ pub(super) fn signed<T: serde::Serialize>(ring: &KeyRing, typ: &str, claims: &T)
 }
 
 /// What the fake home answers to its next token request: a status and a body.
-type Answers = Arc<Mutex<VecDeque<(u16, String)>>>;
+pub(super) type Answers = Arc<Mutex<VecDeque<(u16, String)>>>;
 
-struct Fake {
-    pair: Pair,
-    answers: Answers,
+pub(super) struct Fake {
+    pub(super) pair: Pair,
+    pub(super) answers: Answers,
 }
 
-async fn spawn_with_fake_home(backend: Backend) -> Fake {
+pub(super) async fn spawn_with_fake_home(backend: Backend) -> Fake {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let answers: Answers = Arc::default();
@@ -88,7 +88,7 @@ fn person(id_number: &str) -> RoamingPerson {
     }
 }
 
-fn assertion(app: &TestApp, nonce: &str) -> Assertion {
+pub(super) fn assertion(app: &TestApp, nonce: &str) -> Assertion {
     let now = app.clock.now_ms() / 1000;
     Assertion {
         iss: "晋".into(),
@@ -105,7 +105,7 @@ fn assertion(app: &TestApp, nonce: &str) -> Assertion {
 
 /// A browser's start at 京 for 晋: (the state cookie as `Cookie` sends it,
 /// the state, the nonce).
-async fn start(app: &TestApp) -> (String, String, String) {
+pub(super) async fn start(app: &TestApp) -> (String, String, String) {
     let client = new_client();
     let res = get(
         &client,
@@ -130,7 +130,7 @@ async fn start(app: &TestApp) -> (String, String, String) {
 
 /// The return to 京 with a cookie header of our own: where 京 sends the
 /// browser (`/account`, or the login page with the refusal).
-async fn back(app: &TestApp, cookie: Option<&str>, state: &str) -> String {
+pub(super) async fn back(app: &TestApp, cookie: Option<&str>, state: &str) -> String {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -278,6 +278,19 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
                 )
             }),
         ),
+        (
+            Refusal::NotYetValid,
+            Box::new(|app, n| {
+                // Issued five minutes ahead: past the minute of skew.
+                let a = assertion(app, n);
+                let early = Assertion {
+                    iat: a.iat + 300,
+                    exp: a.iat + 300 + ASSERTION_MAX_SECS,
+                    ..a
+                };
+                signed(shanxi(), TYP_ASSERTION, &early)
+            }),
+        ),
         (Refusal::Malformed, Box::new(|_, _| "not.a.jws".into())),
         (
             Refusal::Malformed,
@@ -350,6 +363,26 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
     );
     refused += 1;
 
+    // The roaming account disabled here (by this platform's supervisor):
+    // 晋's genuine word does not open it.
+    sqlx::query(
+        "UPDATE accounts SET disabled_at = 1 WHERE id = (SELECT account_id FROM roaming_accounts)",
+    )
+    .execute(&bj.platform.store.pool)
+    .await
+    .unwrap();
+    let (cookie, state, nonce) = start(bj).await;
+    let disabled = Assertion {
+        sub: "903".into(),
+        ..assertion(bj, &nonce)
+    };
+    answer(200, signed(shanxi(), TYP_ASSERTION, &disabled));
+    assert_eq!(
+        back(bj, Some(&cookie), &state).await,
+        refused_with(Refusal::Disabled)
+    );
+    refused += 1;
+
     // Every refusal is in the audit log, with its reason; one login went in.
     assert_eq!(
         bj.count("SELECT COUNT(*) FROM audit_log WHERE action = 'roaming.refused'")
@@ -366,6 +399,8 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
         "unknown_key",
         "state_mismatch",
         "local_account",
+        "not_yet_valid",
+        "disabled",
     ] {
         assert!(
             bj.count(&format!(

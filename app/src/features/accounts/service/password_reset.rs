@@ -141,16 +141,18 @@ pub async fn reset(
         }
     };
     let password_hash = ports.passwords.hash(password.expose()).await?;
+    // Every session ends here: so do the ones on the platforms it roamed to.
+    let notices = crate::features::roaming::service::queue_peer_notices(
+        ports,
+        account_id,
+        crate::domain::roaming::NoticeEvent::LoggedOut,
+    )
+    .await;
     ports
         .accounts
         .reset_password(account_id, &password_hash, actor, now)
         .await?;
-    // Every session ended here: so do the ones on the platforms it roamed to.
-    crate::features::roaming::service::tell_peers_later(
-        ports,
-        account_id,
-        crate::domain::roaming::NoticeEvent::LoggedOut,
-    );
+    notices.send_later(ports);
     // A done reset clears the reset counts and the login delay for this ID
     // number and phone from this address: the owner proved who they are.
     let login_keys = [

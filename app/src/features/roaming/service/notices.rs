@@ -10,48 +10,59 @@ use crate::ports::Ports;
 /// A notice is tried this many times before it is given up.
 pub const NOTICE_ATTEMPTS: i64 = 8;
 
-/// Tells the platforms the account roamed to (within a session's longest
-/// life) that its sessions there end, without holding up the request.
-pub fn tell_peers_later(ports: &Ports, account_id: i64, event: NoticeEvent) {
+/// The notices queued for one change (logged out, disabled), to send.
+#[must_use = "send them with send_later once the change is written"]
+pub struct QueuedNotices(Vec<i64>);
+
+/// Queues a notice to each platform the account was let into within a
+/// session's longest life, before the change it announces is written.
+/// That order is the safe one: should the change fail, a notice ends
+/// sessions that could have stayed; should the process stop after the
+/// change, the notices job still sends them.
+pub async fn queue_peer_notices(
+    ports: &Ports,
+    account_id: i64,
+    event: NoticeEvent,
+) -> QueuedNotices {
     if ports.profile.peers.is_empty() {
-        return;
+        return QueuedNotices(Vec::new());
     }
-    let ports = ports.clone();
-    leptos::task::spawn(async move {
-        let desk = RoamingDesk::of(&ports);
-        let since = desk.now_ms - crate::policy::SESSION_ABSOLUTE_SECS * 1000;
-        desk.tell_peers(account_id, event, since).await;
-    });
+    let desk = RoamingDesk::of(ports);
+    let since = desk.now_ms - crate::policy::SESSION_ABSOLUTE_SECS * 1000;
+    match ports
+        .roaming
+        .queue_notices(account_id, event, since, desk.now_ms)
+        .await
+    {
+        Ok(ids) => QueuedNotices(ids),
+        Err(e) => {
+            tracing::error!(error = %e, account_id, "queueing roaming notices failed");
+            QueuedNotices(Vec::new())
+        }
+    }
+}
+
+impl QueuedNotices {
+    /// Sends them now, without holding up the request; what does not
+    /// arrive, the notices job sends again.
+    pub fn send_later(self, ports: &Ports) {
+        if self.0.is_empty() {
+            return;
+        }
+        let ports = ports.clone();
+        leptos::task::spawn(async move {
+            let desk = RoamingDesk::of(&ports);
+            match ports.roaming.notices(&self.0).await {
+                Ok(pending) => {
+                    desk.deliver(pending).await;
+                }
+                Err(e) => tracing::error!(error = %e, "reading queued roaming notices failed"),
+            }
+        });
+    }
 }
 
 impl RoamingDesk<'_> {
-    /// The person logged out or was disabled at home: a notice to each
-    /// platform they were let into since `since_ms`, sent now; what does
-    /// not arrive, the notices job sends again.
-    pub async fn tell_peers(&self, account_id: i64, event: NoticeEvent, since_ms: i64) {
-        let queued = match self
-            .ports
-            .roaming
-            .queue_notices(account_id, event, since_ms, self.now_ms)
-            .await
-        {
-            Ok(ids) => ids,
-            Err(e) => {
-                tracing::error!(error = %e, account_id, "queueing roaming notices failed");
-                return;
-            }
-        };
-        if queued.is_empty() {
-            return;
-        }
-        match self.ports.roaming.notices(&queued).await {
-            Ok(pending) => {
-                self.deliver(pending).await;
-            }
-            Err(e) => tracing::error!(error = %e, "reading queued roaming notices failed"),
-        }
-    }
-
     /// The notices job: sends what is due; answers how many arrived.
     pub async fn deliver_due(&self) -> crate::port_error::PortResult<usize> {
         let due = self.ports.roaming.due_notices(self.now_ms, 100).await?;

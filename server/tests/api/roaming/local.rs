@@ -1,0 +1,196 @@
+//! A roaming account and what is made here: the bindings a person makes on
+//! the visited platform outlive their next roaming login (only those from
+//! home are replaced), and registering here — at a window — makes the
+//! roaming account this platform's own, with its records.
+
+use super::{roam, Pair};
+use crate::helpers::{logged_in, new_client, TestApp};
+use app::domain::RegistrationChannel;
+use app::features::accounts::AccountRole;
+use app::features::bindings::api::{ConfirmOtherVehicle, RequestOtherVehicle};
+use app::features::staff::api::RegisterIndividual;
+
+/// A 京 vehicle in someone else's name: (plate, vin, owner's phone).
+async fn someone_elses_car(app: &TestApp, id_number: &str) -> (String, String, String) {
+    let row = sqlx::query(
+        "SELECT v.plate, v.vin, p.phone FROM vehicles v JOIN persons p ON p.id_number = v.owner_id
+         WHERE v.owner_kind = 'person' AND v.owner_id <> $1 AND v.plate IS NOT NULL
+         ORDER BY v.id LIMIT 1",
+    )
+    .bind(id_number)
+    .fetch_one(&app.platform.store.pool)
+    .await
+    .unwrap_or_else(|e| panic!("{app}: no vehicle of someone else: {e}"));
+    use sqlx::Row;
+    (row.get(0), row.get(1), row.get(2))
+}
+
+async fn bindings(app: &TestApp, account_id: i64) -> Vec<(String, i64, i64)> {
+    sqlx::query_as(
+        "SELECT v.plate, b.own, b.from_home FROM vehicle_bindings b JOIN vehicles v ON v.id = b.vehicle_id
+         WHERE b.account_id = $1 ORDER BY v.plate",
+    )
+    .bind(account_id)
+    .fetch_all(&app.platform.store.pool)
+    .await
+    .unwrap()
+}
+
+async fn a_binding_made_here_outlives_the_next_roaming_login(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let role = "Window-registered individual (owner)";
+    let browser = logged_in(he, role).await;
+    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let id_number: String = bj
+        .scalar(
+            "SELECT id_number FROM accounts WHERE id = $1",
+            me.account_id,
+        )
+        .await;
+    // What the login bound from home (their licence 京 issued, here) is
+    // marked so.
+    let from_home = bindings(bj, me.account_id).await;
+    assert!(
+        from_home.iter().all(|(_, _, home)| *home == 1),
+        "{bj}: {from_home:?}"
+    );
+    let licence_from_home =
+        "SELECT COUNT(*) FROM licence_bindings WHERE account_id = $1 AND from_home = 1";
+    assert_eq!(
+        bj.scalar::<i64, _>(licence_from_home, me.account_id).await,
+        1,
+        "{bj}"
+    );
+    // At 京 they bind a 京 car not in their name, by its owner's code.
+    let (plate, vin, owner_phone) = someone_elses_car(bj, &id_number).await;
+    bj.call_fn(
+        &browser,
+        RequestOtherVehicle {
+            plate: plate.clone(),
+            vin_suffix: vin[vin.len() - 6..].to_string(),
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{bj}: asking the owner: {e}"));
+    let code = bj.latest_code(&owner_phone).await;
+    bj.call_fn(
+        &browser,
+        ConfirmOtherVehicle {
+            plate: plate.clone(),
+            code,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{bj}: binding by the owner's code: {e}"));
+    let made_here = (plate.clone(), 0, 0);
+    assert!(
+        bindings(bj, me.account_id).await.contains(&made_here),
+        "{bj}"
+    );
+
+    // The next roaming login replaces what came from home, and only that.
+    let again = logged_in(he, role).await;
+    assert_eq!(roam(&pair, &again).await, "/account", "{bj}");
+    let after = bindings(bj, me.account_id).await;
+    assert!(after.contains(&made_here), "{bj}: lost: {after:?}");
+    let mut expected = from_home.clone();
+    expected.push(made_here);
+    expected.sort();
+    assert_eq!(after, expected, "{bj}");
+    assert_eq!(
+        bj.scalar::<i64, _>(licence_from_home, me.account_id).await,
+        1,
+        "{bj}"
+    );
+}
+
+async fn a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let browser = logged_in(he, "Online-registered individual").await;
+    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let bound_before = bindings(bj, me.account_id).await;
+    assert!(!bound_before.is_empty(), "{bj}");
+    let name: String = bj
+        .scalar(
+            "SELECT display_name FROM accounts WHERE id = $1",
+            me.account_id,
+        )
+        .await;
+
+    // A 京 clerk registers them at the window on their identity document.
+    let clerk = crate::staff::clerk_client(bj, false).await;
+    let password = "Jinghua-chuxing-2026";
+    let registered = bj
+        .call_fn(
+            &clerk,
+            RegisterIndividual {
+                kind: "owner_or_driver".into(),
+                id_number: pair.owner.0.clone(),
+                name,
+                phone: "13911223344".into(),
+                password: password.into(),
+                password_confirm: password.into(),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: registering a person who roamed here: {e}"));
+    assert_eq!(
+        registered.as_i64(),
+        Some(me.account_id),
+        "{bj}: the same account, made this platform's own"
+    );
+    assert!(
+        bj.me(&browser).await.is_none(),
+        "{bj}: the roaming session ended"
+    );
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM roaming_accounts").await,
+        0,
+        "{bj}"
+    );
+    // They log in here with the password set at the window, as a window
+    // registration of this platform, with what was bound kept as theirs.
+    let local = new_client();
+    bj.login(&local, &pair.owner.0, password)
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: local login: {e}"));
+    let me_here = bj.me(&local).await.expect("logged in at 京");
+    assert_eq!(me_here.account_id, me.account_id, "{bj}");
+    assert_eq!(me_here.roaming_from, None, "{bj}");
+    assert!(
+        matches!(
+            me_here.role,
+            AccountRole::Individual {
+                channel: RegistrationChannel::Window,
+                ..
+            }
+        ),
+        "{bj}: {:?}",
+        me_here.role
+    );
+    let kept: Vec<_> = bound_before
+        .iter()
+        .map(|(plate, own, _)| (plate.clone(), *own, 0))
+        .collect();
+    assert_eq!(bindings(bj, me.account_id).await, kept, "{bj}");
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM audit_log WHERE action = 'account.registered' AND detail LIKE '%was roaming from 冀%'")
+            .await,
+        1,
+        "{bj}"
+    );
+    // Roaming in from 冀 now points them to their own account here.
+    let again = logged_in(he, "Online-registered individual").await;
+    assert_eq!(
+        roam(&pair, &again).await,
+        "/login?roaming=local_account",
+        "{bj}"
+    );
+}
+
+both_backends!(start = crate::roaming::spawn_pair;
+    a_binding_made_here_outlives_the_next_roaming_login,
+    a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records,
+);
