@@ -5,6 +5,7 @@
 // owner, car and window user.
 const { test, expect, account, ownerCar, latestCode } = require('./helpers');
 
+
 async function logIn(page, user) {
   await page.goto('/login');
   await page.getByLabel('账号').fill(user.login);
@@ -38,6 +39,15 @@ async function handleAndPay(page, code) {
   await expect(page.getByText('¥100.00').first()).toBeVisible();
   // The print button appears once the page is interactive (hydrated).
   await expect(page.getByRole('button', { name: '打印凭证' })).toBeVisible();
+  // Its QR code carries a credential the platform signed; the address it
+  // opens says the receipt is genuine and what it states.
+  await expect(page.getByTestId('receipt-qr').locator('svg')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('receipt.png'), fullPage: true });
+  const receipt = page.url();
+  await page.getByTestId('receipt-verify').click();
+  await expect(page.getByTestId('verify-genuine')).toContainText('罚款缴纳凭证');
+  await expect(page.getByTestId('verified-receipt')).toContainText('¥100.00');
+  await page.goto(receipt);
 
   // Coming back to the bank page (another tab, a bookmark) never charges twice.
   await page.goto(bank);

@@ -17,6 +17,16 @@ test('a clerk registers a unit at the unit window', async ({ page }, info) => {
   await page.getByLabel('代理人姓名').fill('李文静');
   await page.getByLabel('代理人手机号码').fill(`1380311${seed}`);
   await page.getByRole('checkbox', { name: /临时号牌核发/ }).check();
+  // The passwords differ: the form comes back with the problem and what
+  // was typed (never a password).
+  await page.getByLabel('单位账户登录密码').fill('Xiaoshou-2026!');
+  await page.getByLabel('再次输入密码').fill('Xiaoshou-2027!');
+  await page.getByRole('button', { name: '确认注册' }).click();
+  await expect(page.getByRole('alert')).toContainText('两次输入的密码不一致');
+  await expect(page.getByLabel('单位名称')).toHaveValue(`石家庄市示例汽车销售有限公司${seed}`);
+  await expect(page.getByRole('checkbox', { name: /临时号牌核发/ })).toBeChecked();
+  await expect(page.getByLabel('单位账户登录密码')).toHaveValue('');
+  await page.screenshot({ path: test.info().outputPath('unit-form-refused.png'), fullPage: true });
   await page.getByLabel('单位账户登录密码').fill('Xiaoshou-2026!');
   await page.getByLabel('再次输入密码').fill('Xiaoshou-2026!');
   await page.getByRole('button', { name: '确认注册' }).click();
