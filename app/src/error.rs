@@ -270,6 +270,12 @@ impl FieldCheck {
 #[cfg(feature = "ssr")]
 pub use server::internal;
 
+/// An error report's reference as shown: `E-` and 8 hex digits
+/// ("E-7F3A9C21").
+pub fn reference_text(n: u32) -> String {
+    format!("E-{n:08X}")
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     //! The server's side of errors: the reference ids, adapter failures,
@@ -299,8 +305,7 @@ mod server {
 
     /// A short reference id for an error report, e.g. "E-7F3A9C21".
     pub fn reference_id() -> String {
-        let n: u32 = rand::random();
-        format!("E-{n:08X}")
+        super::reference_text(rand::random())
     }
 
     /// Sets the status (and `Retry-After`) of the server function's

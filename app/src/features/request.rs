@@ -37,6 +37,16 @@ pub(crate) fn qr_svg(text: &str) -> String {
 /// This site's public address: `PLATFORM_PUBLIC_URL` when set (always
 /// in production, which takes payments), else as the browser reached it
 /// (development): what a printed QR code links to.
+/// The verification page's address (电子凭证核验), which a credential's
+/// QR code opens with the credential in `?c=`.
+pub(crate) fn verify_base(ports: &Ports) -> String {
+    format!(
+        "{}{}",
+        site_origin(ports),
+        crate::domain::credential::VERIFY_PATH
+    )
+}
+
 pub(crate) fn site_origin(ports: &Ports) -> String {
     if let Some(url) = &ports.public_url {
         return url.trim_end_matches('/').to_string();

@@ -9,15 +9,25 @@ use app::features::accounts::AccountOnRecord;
 use app::ports::*;
 use async_trait::async_trait;
 
+/// The end of a registration's audit detail that names the form posted
+/// (`Accounts::registered_from_form` looks for it), if there was one.
+pub(super) fn form_note(form: &Option<String>) -> String {
+    form.as_deref()
+        .map(|f| format!("; form {f}"))
+        .unwrap_or_default()
+}
+
 #[async_trait]
 impl Accounts for Store {
     async fn has_account(&self, id_number: &ResidentId) -> PortResult<bool> {
         port("has_account", async {
-            // A roaming account (漫游账户) does not count: registering
-            // here makes it this platform's own (`create_individual`).
+            // A roaming account (漫游账户) does not count, unless this
+            // platform disabled it: registering here makes it this
+            // platform's own (`create_individual`).
             let n: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM accounts a WHERE a.id_number = $1
-                 AND NOT EXISTS (SELECT 1 FROM roaming_accounts r WHERE r.account_id = a.id)",
+                 AND (a.disabled_at IS NOT NULL
+                      OR NOT EXISTS (SELECT 1 FROM roaming_accounts r WHERE r.account_id = a.id))",
             )
             .bind(id_number.as_str())
             .fetch_one(&self.pool)
@@ -34,6 +44,32 @@ impl Accounts for Store {
                 .fetch_one(&self.pool)
                 .await?;
             Ok(n > 0)
+        })
+        .await
+    }
+
+    async fn registered_from_form(
+        &self,
+        key: &str,
+        clerk: i64,
+        form: &str,
+    ) -> PortResult<Option<i64>> {
+        port("registered_from_form", async {
+            // The registration's audit record names the form it came from.
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT a.id FROM accounts a
+                 WHERE (a.id_number = $1 OR a.credit_code = $1) AND a.registered_by = $2
+                   AND EXISTS (SELECT 1 FROM audit_log l
+                               WHERE l.action IN ('account.registered', 'account.unit_registered')
+                                 AND l.subject = $1 AND l.actor_account_id = $2
+                                 AND l.detail LIKE $3)",
+            )
+            .bind(key)
+            .bind(clerk)
+            .bind(format!("%; form {form}"))
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(id)
         })
         .await
     }
@@ -89,10 +125,11 @@ impl Accounts for Store {
             .fetch_one(&mut *tx)
             .await?;
             let detail = format!(
-                "account {id}; kind {}; channel {}; window {:?}",
+                "account {id}; kind {}; channel {}; window {:?}{}",
                 new.kind.code(),
                 new.channel.code(),
-                window_id
+                window_id,
+                form_note(&new.form)
             );
             self.audit_in(
                 &mut tx,
@@ -152,12 +189,13 @@ impl Accounts for Store {
             }
             let granted: Vec<&str> = new.granted.iter().map(|s| s.code()).collect();
             let detail = format!(
-                "account {id}; unit kind {}; attorney {}; agent {}; granted [{}]; window {}",
+                "account {id}; unit kind {}; attorney {}; agent {}; granted [{}]; window {}{}",
                 new.kind.code(),
                 new.attorney_ref,
                 new.agent_id_number.masked(),
                 granted.join(","),
-                new.window_id
+                new.window_id,
+                form_note(&new.form)
             );
             self.audit_in(
                 &mut tx,

@@ -46,6 +46,7 @@ async fn a_clerk_registers_an_individual_and_the_account_records_window_and_cler
         phone: "13812345670".into(),
         password: "Xuexi-kaoshi-2026".into(),
         password_confirm: "Xuexi-kaoshi-2026".into(),
+        form: String::new(),
     };
     let account_id = app.call_fn(&clerk, form.clone()).await.expect("registered");
     let row = sqlx::query("SELECT channel, window_id, registered_by FROM accounts WHERE id = $1")
@@ -110,6 +111,7 @@ async fn only_clerks_at_the_right_window_may_register(app: TestApp) {
         phone: "13812345671".into(),
         password: "Xuexi-kaoshi-2026".into(),
         password_confirm: "Xuexi-kaoshi-2026".into(),
+        form: String::new(),
     };
     // Anonymous.
     let err = app.call_fn(&app.client, form.clone()).await.unwrap_err();
@@ -149,6 +151,7 @@ fn unit_form(code: &str, kind: &str, granted: &str) -> RegisterUnit {
             .filter(|c| !c.is_empty())
             .map(String::from)
             .collect(),
+        form: String::new(),
     }
 }
 
@@ -287,11 +290,12 @@ async fn the_unit_form_posted_by_the_browser_registers_or_comes_back_filled_in(a
                 format!("{base}{back}")
             };
             assert_eq!(url.split('?').next(), Some(page_url.as_str()));
-            clerk.get(url).send().await.unwrap().text().await.unwrap()
+            html(&clerk, &url).await
         }
     };
     let code = credit("12130100MB0000051");
-    let fields = |name: &str, password: &str| {
+    // Each showing of the form has its own one-time token.
+    let fields = |name: &str, password: &str, form: &str| {
         vec![
             ("unit_kind", "hospital".to_string()),
             ("unit_name", name.to_string()),
@@ -304,32 +308,53 @@ async fn the_unit_form_posted_by_the_browser_registers_or_comes_back_filled_in(a
             ("granted[]", "submit_physical_certificate".into()),
             ("password", password.into()),
             ("password_confirm", password.into()),
+            ("form", form.into()),
         ]
     };
     // Refused (the passwords differ): the problem, and what was typed.
-    let mut refused = fields("石家庄市第九十九医院", "Yiyuan-zhanghu-2026");
-    refused.last_mut().unwrap().1 = "Yiyuan-zhanghu-2027".into();
-    let html = post(refused).await;
-    assert!(html.contains("两次输入的密码不一致"), "{app}");
+    let (first, second) = ("0".repeat(31) + "1", "0".repeat(31) + "2");
+    let mut refused = fields("石家庄市第九十九医院", "Yiyuan-zhanghu-2026", &first);
+    for field in refused.iter_mut().filter(|(k, _)| *k == "password_confirm") {
+        field.1 = "Yiyuan-zhanghu-2027".into();
+    }
+    let page = post(refused).await;
+    assert!(page.contains("两次输入的密码不一致"), "{app}");
     assert!(
-        html.contains("value=\"石家庄市第九十九医院\""),
+        page.contains("value=\"石家庄市第九十九医院\""),
         "{app}: the name typed"
     );
     assert!(
-        !html.contains("Yiyuan-zhanghu"),
+        !page.contains("Yiyuan-zhanghu"),
         "{app}: never the password"
     );
-    assert!(html.contains("id=\"granted-physical_exam\""), "{app}");
+    // The services ticked come back ticked (and only they).
+    let ticked = |code: &str| {
+        let at = page
+            .find(&format!("id=\"granted-{code}\""))
+            .expect("the box");
+        let tag = &page[page[..at].rfind('<').unwrap()..];
+        tag[..tag.find('>').unwrap()].contains("checked")
+    };
+    assert!(
+        ticked("physical_exam") && ticked("submit_physical_certificate"),
+        "{app}"
+    );
+    assert!(!ticked("temporary_plates"), "{app}");
     // Registered: both services granted, the number shown once.
-    let html = post(fields("石家庄市第九十九医院", "Yiyuan-zhanghu-2026")).await;
+    let page = post(fields(
+        "石家庄市第九十九医院",
+        "Yiyuan-zhanghu-2026",
+        &second,
+    ))
+    .await;
     let id: i64 = app
         .scalar(
             "SELECT id FROM accounts WHERE credit_code = $1",
             code.as_str(),
         )
         .await;
-    assert!(html.contains("注册成功"), "{app}");
-    assert!(html.contains(&format!("账户编号 {id}")), "{app}");
+    assert!(page.contains("注册成功"), "{app}");
+    assert!(page.contains(&format!("账户编号 {id}")), "{app}");
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM unit_special_services WHERE account_id = {id}"
@@ -338,14 +363,35 @@ async fn the_unit_form_posted_by_the_browser_registers_or_comes_back_filled_in(a
         2,
         "{app}"
     );
-    let again = clerk
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = html(&clerk, &page_url).await;
     assert!(!again.contains("注册成功"), "{app}: shown once");
+    // The same form posted again (a double click): the account its first
+    // post made, not "already registered"; another form of the same unit
+    // is refused.
+    let page = post(fields(
+        "石家庄市第九十九医院",
+        "Yiyuan-zhanghu-2026",
+        &second,
+    ))
+    .await;
+    assert!(
+        page.contains(&format!("账户编号 {id}")),
+        "{app}: a double click"
+    );
+    let page = post(fields(
+        "石家庄市第九十九医院",
+        "Yiyuan-zhanghu-2026",
+        &first,
+    ))
+    .await;
+    assert!(page.contains("已注册为单位用户"), "{app}: another form");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM accounts WHERE credit_code = '{code}'"
+        ))
+        .await,
+        1,
+        "{app}"
+    );
 }
 both_backends!(the_unit_form_posted_by_the_browser_registers_or_comes_back_filled_in);

@@ -85,7 +85,7 @@ impl Refusal {
     /// The reference of an internal failure, as the person is shown it.
     pub fn reference(self) -> Option<String> {
         match self {
-            Refusal::Internal(n) => Some(format!("E-{n:08X}")),
+            Refusal::Internal(n) => Some(crate::error::reference_text(n)),
             _ => None,
         }
     }

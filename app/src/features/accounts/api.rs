@@ -78,17 +78,13 @@ pub async fn logout() -> Result<(), AppError> {
     let ports = ports()?;
     if let Some(session) = current_session() {
         // Its roaming sessions on other platforms end too (SPEC §6).
-        let notices = crate::features::roaming::service::queue_peer_notices(
+        crate::features::roaming::service::announcing(
             &ports,
             session.account.account_id,
             crate::domain::roaming::NoticeEvent::LoggedOut,
+            ports.accounts.end_session(&session.token_hash, &actor()),
         )
-        .await;
-        ports
-            .accounts
-            .end_session(&session.token_hash, &actor())
-            .await?;
-        notices.send_later(&ports);
+        .await?;
     }
     set_session_cookie(&ports, "", 0);
     redirect_to("/");

@@ -31,6 +31,9 @@ pub struct NewIndividual {
     pub password_hash: String,
     /// For window registration: the window and the clerk's account.
     pub window: Option<(i64, i64)>,
+    /// The one-time token of the form posted (`registration::form_token`),
+    /// kept in the audit record so that the same post again is known.
+    pub form: Option<String>,
 }
 
 /// A new unit account (单位用户), always registered at the unit window.
@@ -47,6 +50,8 @@ pub struct NewUnit {
     pub granted: Vec<SpecialService>,
     pub window_id: i64,
     pub clerk_account_id: i64,
+    /// The one-time token of the form posted, as for [`NewIndividual`].
+    pub form: Option<String>,
 }
 
 /// What a login identifier can be.
@@ -94,6 +99,15 @@ pub trait Registry: Send + Sync {
 pub trait Accounts: Send + Sync {
     async fn has_account(&self, id_number: &ResidentId) -> PortResult<bool>;
     async fn unit_registered(&self, credit_code: &CreditCode) -> PortResult<bool>;
+    /// The account of this ID number or credit code that `clerk`
+    /// registered (or made this platform's own) from the form whose
+    /// one-time token is `form`.
+    async fn registered_from_form(
+        &self,
+        key: &str,
+        clerk: i64,
+        form: &str,
+    ) -> PortResult<Option<i64>>;
     /// Creates the account and its audit record in one transaction.
     async fn create_individual(&self, new: NewIndividual, actor: &Actor) -> PortResult<i64>;
     async fn create_unit(&self, new: NewUnit, actor: &Actor) -> PortResult<i64>;

@@ -138,22 +138,13 @@ pub fn require_individual() -> Result<SessionAccount, AppError> {
     Ok(account)
 }
 
-/// Refuses what only the home platform may change for a person roaming
-/// here (漫游用户): the account's contact details and password are the
-/// home platform's.
+/// Refuses a change of contact details to a person roaming here (漫游
+/// 用户): it is confirmed with the account's password, and a roaming
+/// account has none (`services::roaming_contact_refused`).
 pub fn not_roaming(account: &SessionAccount) -> Result<(), AppError> {
     match &account.roaming_from {
         None => Ok(()),
-        Some(home) => Err(AppError::not_allowed(
-            Text::new(
-                format!("您是使用“{home}”平台账户漫游登录的，账户的手机号码和密码以注册地平台为准，不能在本平台变更。"),
-                format!("You are roaming here with your account on the {home} platform: its phone number and password are that platform's and cannot be changed here."),
-            ),
-            Text::new(
-                "请在注册地平台办理；下次漫游登录时，本平台即使用新的信息。",
-                "Change them on your home platform; your next roaming login here brings the new details.",
-            ),
-        )),
+        Some(_) => Err(crate::domain::services::roaming_contact_refused().into()),
     }
 }
 
@@ -424,6 +415,16 @@ pub fn set_cookie(ports: &Ports, name: &str, value: &str, max_age_secs: i64, sam
 
 /// A cookie the request carries (one [`set_cookie`] wrote: by its name as
 /// sent, [`site_cookie_name`]).
+/// A one-minute cookie a plain form's answer left for its page (what was
+/// typed, the account just registered): read once, then cleared.
+pub fn take_cookie(name: &str) -> Option<String> {
+    let value = request_cookie(name)?;
+    if let Some(ports) = use_context::<Ports>() {
+        set_cookie(&ports, name, "", 0, "Strict");
+    }
+    Some(value)
+}
+
 pub fn request_cookie(name: &str) -> Option<String> {
     let secure = use_context::<Ports>().is_some_and(|p| p.secure_cookies);
     let name = site_cookie_name(name, secure);

@@ -113,18 +113,26 @@ pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
         .receipt(account.account_id, &receipt_no)
         .await?
         .ok_or_else(not_found)?;
-    // Its QR code carries a credential signed by the platform.
-    let verify_base = format!(
-        "{}{}",
-        crate::features::request::site_origin(&ports),
-        crate::domain::credential::VERIFY_PATH
-    );
+    // Its QR code carries a credential signed by the platform; should that
+    // fail, the receipt is shown without it (and the failure logged).
     let payee = ports.profile.seat().payee_zh.clone();
-    let url = crate::features::credentials::service::CredentialDesk::of(&ports)
-        .receipt_url(account.account_id, &receipt, &payee, &verify_base)
-        .await?;
-    receipt.qr_svg = Some(crate::features::request::qr_svg(&url));
-    receipt.verify_url = Some(url);
+    let signed = crate::features::credentials::service::CredentialDesk::of(&ports)
+        .receipt_url(
+            account.account_id,
+            &receipt,
+            &payee,
+            &crate::features::request::verify_base(&ports),
+        )
+        .await;
+    match signed {
+        Ok(url) => {
+            receipt.qr_svg = Some(crate::features::request::qr_svg(&url));
+            receipt.verify_url = Some(url);
+        }
+        Err(e) => {
+            tracing::error!(error = ?e, receipt = %receipt.receipt_no, "a receipt's credential could not be signed")
+        }
+    }
     Ok(receipt)
 }
 

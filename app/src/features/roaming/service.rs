@@ -7,7 +7,7 @@
 
 mod notices;
 
-pub use notices::{queue_peer_notices, QueuedNotices, NOTICE_ATTEMPTS};
+pub use notices::{announcing, NOTICE_ATTEMPTS};
 
 use super::port::{HomeFacts, OpenRefused, PeerError};
 use super::ConsentView;
@@ -143,10 +143,15 @@ impl<'a> RoamingDesk<'a> {
         if issuer.is_empty() {
             return;
         }
+        // An internal failure's reference goes with it, to find its log.
+        let reason = match refusal.reference() {
+            Some(reference) => format!("{} ref={reference}", refusal.code()),
+            None => refusal.code().to_string(),
+        };
         if let Err(e) = self
             .ports
             .roaming
-            .record_refusal(issuer, refusal.code(), actor)
+            .record_refusal(issuer, &reason, actor)
             .await
         {
             tracing::error!(error = %e, "recording a roaming refusal failed");

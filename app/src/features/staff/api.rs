@@ -23,12 +23,17 @@ use {
 /// The person chooses the password on the counter keypad.
 #[server(prefix = "/api", endpoint = "staff/register_individual")]
 pub async fn register_individual(
+    /// A radio group: a plain form leaves it out when nothing is ticked.
+    #[server(default)]
     kind: String,
     id_number: String,
     name: String,
     phone: String,
     password: String,
     password_confirm: String,
+    /// The form's one-time token: the same form posted twice registers once.
+    #[server(default)]
+    form: String,
 ) -> Result<i64, AppError> {
     let ports = ports()?;
     let identity = [kind, id_number, name, phone];
@@ -38,6 +43,7 @@ pub async fn register_individual(
         &identity,
         &password,
         &password_confirm,
+        &form,
         &actor(),
     )
     .await;
@@ -89,6 +95,8 @@ fn back_to_form(
 /// (only those the unit's kind may have).
 #[server(prefix = "/api", endpoint = "staff/register_unit")]
 pub async fn register_unit(
+    /// A radio group: a plain form leaves it out when nothing is ticked.
+    #[server(default)]
     unit_kind: String,
     unit_name: String,
     credit_code: String,
@@ -101,6 +109,9 @@ pub async fn register_unit(
     /// The special services ticked: `granted[]` in a plain form.
     #[server(default)]
     granted: Vec<String>,
+    /// The form's one-time token: the same form posted twice registers once.
+    #[server(default)]
+    form: String,
 ) -> Result<i64, AppError> {
     let ports = ports()?;
     let typed_granted = granted.join(",");
@@ -125,6 +136,7 @@ pub async fn register_unit(
         password,
         password_confirm,
         granted,
+        form,
     };
     let registered = service::register_unit(&ports, &require_account()?, form, &actor()).await;
     let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();

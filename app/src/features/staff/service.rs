@@ -30,6 +30,8 @@ pub struct UnitForm {
     pub password_confirm: String,
     /// The special services ticked, by code.
     pub granted: Vec<String>,
+    /// The form's one-time token (`registration::form_token`).
+    pub form: String,
 }
 
 /// Registers an individual on their identity document (kind, ID number,
@@ -40,9 +42,11 @@ pub async fn register_individual(
     [kind, id_number, name, phone]: &[String; 4],
     password: &str,
     password_confirm: &str,
+    form: &str,
     actor: &Actor,
 ) -> Result<i64, AppError> {
     let window = clerk_at_window(ports, clerk, false).await?;
+    let form = registration::posted_form_token(form);
     let who = registration::parse_identity(kind, id_number, name, phone)?;
     let mut check = FieldCheck::new();
     let password = new_password(&mut check, password, password_confirm, &who);
@@ -62,15 +66,46 @@ pub async fn register_individual(
         .passwords
         .hash(password.expect("checked").expose())
         .await?;
-    registration::create_individual(
+    let key = who.id.as_str().to_string();
+    let created = registration::create_individual(
         ports,
         who,
         RegistrationChannel::Window,
         password_hash,
         Some((window, clerk.account_id)),
+        form.clone(),
         actor,
     )
-    .await
+    .await;
+    match created {
+        Err(AppError::Conflict(_)) => {
+            same_registration(ports, clerk, &key, form.as_deref(), created).await
+        }
+        other => other,
+    }
+}
+
+/// The same form posted again (a double click on the plain form): answered
+/// with the account its first post registered; any other registration of
+/// a taken ID number or code keeps its refusal.
+async fn same_registration(
+    ports: &Ports,
+    clerk: &SessionAccount,
+    key: &str,
+    form: Option<&str>,
+    refused: Result<i64, AppError>,
+) -> Result<i64, AppError> {
+    let Some(form) = form else {
+        return refused;
+    };
+    match ports
+        .accounts
+        .registered_from_form(key, clerk.account_id, form)
+        .await?
+    {
+        Some(id) => Ok(id),
+        None => refused,
+    }
 }
 
 /// The unit's credit code from what the clerk typed: the 18-character
@@ -190,13 +225,17 @@ pub async fn register_unit(
     }
     check.finish()?;
     let code = code.expect("checked");
+    let form_token = registration::posted_form_token(&form.form);
     if ports.accounts.unit_registered(&code).await? {
-        return Err(unit_already_registered());
+        let key = code.as_str();
+        let refused = Err(unit_already_registered());
+        return same_registration(ports, clerk, key, form_token.as_deref(), refused).await;
     }
     let password_hash = ports
         .passwords
         .hash(password.expect("checked").expose())
         .await?;
+    let key = code.as_str().to_string();
     let new = NewUnit {
         kind: kind.expect("checked"),
         name: unit_name,
@@ -209,10 +248,14 @@ pub async fn register_unit(
         granted: services,
         window_id: window,
         clerk_account_id: clerk.account_id,
+        form: form_token.clone(),
     };
     match ports.accounts.create_unit(new, actor).await {
         Ok(id) => Ok(id),
-        Err(PortError::Conflict(constraint::ACCOUNT_CREDIT_CODE)) => Err(unit_already_registered()),
+        Err(PortError::Conflict(constraint::ACCOUNT_CREDIT_CODE)) => {
+            let refused = Err(unit_already_registered());
+            same_registration(ports, clerk, &key, form_token.as_deref(), refused).await
+        }
         Err(e) => Err(e.into()),
     }
 }

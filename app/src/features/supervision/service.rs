@@ -98,24 +98,20 @@ pub async fn set_disabled(
             Text::new("该账户未停用", "The account is not disabled")
         }));
     }
-    // Its sessions on the platforms it roamed to end too.
-    let notices = match disable {
-        true => Some(
-            crate::features::roaming::service::queue_peer_notices(
-                ports,
-                account_id,
-                crate::domain::roaming::NoticeEvent::Disabled,
-            )
-            .await,
-        ),
-        false => None,
-    };
-    ports
+    let change = ports
         .supervision
-        .set_account_disabled(account_id, disable, &reason, actor)
+        .set_account_disabled(account_id, disable, &reason, actor);
+    if disable {
+        // Its sessions on the platforms it roamed to end too.
+        crate::features::roaming::service::announcing(
+            ports,
+            account_id,
+            crate::domain::roaming::NoticeEvent::Disabled,
+            change,
+        )
         .await?;
-    if let Some(notices) = notices {
-        notices.send_later(ports);
+    } else {
+        change.await?;
     }
     Ok(())
 }

@@ -150,10 +150,16 @@ pub async fn reset_password(
     check.finish()?;
     use_code(ports, &phone, RESET, &subject, &code.expect("checked")).await?;
     let hash = ports.passwords.hash(new.expect("checked").expose()).await?;
-    ports
-        .accounts
-        .reset_password(account_id, &hash, actor, ports.clock.now_ms())
-        .await?;
+    // Every session ends, here and on the platforms it roamed to.
+    crate::features::roaming::service::announcing(
+        ports,
+        account_id,
+        crate::domain::roaming::NoticeEvent::LoggedOut,
+        ports
+            .accounts
+            .reset_password(account_id, &hash, actor, ports.clock.now_ms()),
+    )
+    .await?;
     Ok(())
 }
 

@@ -15,14 +15,15 @@ use leptos::prelude::*;
 use {
     super::service::{PlateForm, TemporaryPlateDesk},
     super::PLATE_PAGE_ROWS,
-    crate::domain::credential::VERIFY_PATH,
     crate::domain::SpecialService,
     crate::features::accounts::session::{require_individual, require_unit_granted},
     crate::features::bindings::port::OwnerKey,
     crate::features::bindings::service::BindingDesk,
     crate::features::credentials::service::CredentialDesk,
     crate::features::paging::PageRequest,
-    crate::features::request::{actor, keep_typed, ports, qr_svg, redirect_to, site_origin},
+    crate::features::request::{
+        actor, keep_typed, ports, qr_svg, redirect_to, site_origin, verify_base,
+    },
     crate::ui::encode_query_value,
 };
 
@@ -60,11 +61,7 @@ pub async fn unit_temporary_plate(id: i64) -> Result<PlateSheet, AppError> {
     let verify_url = match plate.issued_at_ms {
         Some(_) => Some(
             CredentialDesk::of(&ports)
-                .temporary_plate_url(
-                    account.account_id,
-                    &plate,
-                    &format!("{origin}{VERIFY_PATH}"),
-                )
+                .temporary_plate_url(account.account_id, &plate, &verify_base(&ports))
                 .await?,
         ),
         None => None,

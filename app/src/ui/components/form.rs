@@ -364,14 +364,10 @@ pub fn go_to(path: &str) {
 pub fn typed_values() -> Vec<(String, String)> {
     #[cfg(feature = "ssr")]
     {
-        use crate::features::accounts::session::{request_cookie, set_cookie};
         use crate::features::request::TYPED_FORM_COOKIE;
-        let Some(value) = request_cookie(TYPED_FORM_COOKIE) else {
+        let Some(value) = crate::features::accounts::session::take_cookie(TYPED_FORM_COOKIE) else {
             return Vec::new();
         };
-        if let Ok(ports) = crate::features::request::ports() {
-            set_cookie(&ports, TYPED_FORM_COOKIE, "", 0, "Strict");
-        }
         form_urlencoded::parse(value.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect()

@@ -119,11 +119,8 @@ fn typed_before_script(kind: &str) -> Option<String> {
     #[cfg(feature = "ssr")]
     {
         use crate::features::accounts::service::registration::{TypedIdentity, TYPED_COOKIE};
-        use crate::features::accounts::session::{request_cookie, set_cookie};
-        let typed = request_cookie(TYPED_COOKIE).and_then(|v| TypedIdentity::from_cookie(&v))?;
-        if let Some(ports) = use_context::<crate::ports::Ports>() {
-            set_cookie(&ports, TYPED_COOKIE, "", 0, "Strict");
-        }
+        use crate::features::accounts::session::take_cookie;
+        let typed = take_cookie(TYPED_COOKIE).and_then(|v| TypedIdentity::from_cookie(&v))?;
         (typed.kind == kind)
             .then(|| [typed.id_number, typed.name, typed.phone].join(&TYPED_SEPARATOR.to_string()))
     }

@@ -10,7 +10,8 @@ use crate::domain::{IndividualKind, SpecialService, StaffPower, UnitKind};
 use crate::features::staff::{RegisterIndividual, RegisterUnit};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::{
-    group_class, server_problem, typed_value, typed_values, ErrorSummary, RadioGroup, TextField,
+    group_class, server_problem, typed, typed_value, typed_values, ErrorSummary, RadioGroup,
+    TextField,
 };
 use crate::ui::components::layout::Page;
 use crate::ui::form_error_from_url;
@@ -58,18 +59,25 @@ fn other_window(lang: Lang, units: bool) -> AnyView {
         .into_any()
 }
 
+/// A new one-time token for the form (`registration::form_token`).
+fn form_token() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::features::accounts::service::registration::form_token()
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
+}
+
 /// The account just registered from this browser, if the last post did
 /// (read once from its cookie, then cleared).
 fn just_registered() -> Option<i64> {
     #[cfg(feature = "ssr")]
     {
-        use crate::features::accounts::session::{request_cookie, set_cookie};
-        use crate::features::staff::REGISTERED_COOKIE;
-        let id = request_cookie(REGISTERED_COOKIE)?.parse().ok()?;
-        if let Ok(ports) = crate::features::request::ports() {
-            set_cookie(&ports, REGISTERED_COOKIE, "", 0, "Strict");
-        }
-        Some(id)
+        use crate::features::accounts::session::take_cookie;
+        take_cookie(crate::features::staff::REGISTERED_COOKIE)?
+            .parse()
+            .ok()
     }
     #[cfg(not(feature = "ssr"))]
     None
@@ -91,11 +99,6 @@ fn success_panel(lang: Lang, what: Text) -> Option<AnyView> {
         }
         .into_any(),
     )
-}
-
-/// A text field filled with what was typed before a refusal.
-fn typed(values: &[(String, String)], name: &str) -> RwSignal<String> {
-    RwSignal::new(typed_value(values, name))
 }
 
 fn individual_form(lang: Lang) -> AnyView {
@@ -126,6 +129,7 @@ fn individual_form(lang: Lang) -> AnyView {
     view! {
         {success_panel(lang, Text::new("个人用户", "individual"))}
         <form class="form" method="post" action=RegisterIndividual::PATH novalidate>
+            <input type="hidden" name="form" value=form_token() />
             <ErrorSummary lang error labels=labels.clone() />
             <RadioGroup lang name="kind" legend=labels[0].1.clone() options=kinds value=RwSignal::new(kind) server_error=server_problem(error, "kind") />
             <TextField lang name="id_number" label=labels[1].1.clone() hint=Text::new("按申请人身份证件录入", "As on the applicant's identity document") value=typed(&values, "id_number") server_error=server_problem(error, "id_number") width_class="input--w20" />
@@ -213,6 +217,7 @@ fn unit_form(lang: Lang) -> AnyView {
     view! {
         {success_panel(lang, Text::new("单位用户", "unit"))}
         <form class="form" method="post" action=RegisterUnit::PATH novalidate>
+            <input type="hidden" name="form" value=form_token() />
             <ErrorSummary lang error labels=labels.clone() />
             <RadioGroup lang name="unit_kind" legend=labels[0].1.clone() options=kinds value=typed(&values, "unit_kind") server_error=server_problem(error, "unit_kind") />
             <TextField lang name="unit_name" label=labels[1].1.clone() hint=Text::new("与营业执照或组织机构代码证一致", "As on the business licence or organisation code certificate") value=typed(&values, "unit_name") server_error=server_problem(error, "unit_name") />

@@ -12,6 +12,12 @@ use app::ports::{Actor, HomeFacts, NewIndividual, OpenRefused};
 /// The password of a roaming account: no hash, so no password opens it.
 const NO_PASSWORD: &str = "!roaming";
 
+/// The lock a person's account is changed under: roaming logins and
+/// registrations of the same ID number wait for each other on PostgreSQL.
+fn person_key(id_number: &str) -> String {
+    format!("person:{id_number}")
+}
+
 impl Store {
     /// The roaming account of `home`'s `subject`, made on the first visit
     /// and brought up to date with the assertion on each.
@@ -24,6 +30,8 @@ impl Store {
     ) -> StoreResult<Result<i64, OpenRefused>> {
         let p = &facts.person;
         let now = self.clock.now_ms();
+        // One person at a time (two first logins, a registration here).
+        self.lock_keys(tx, &[&person_key(&p.id_number)]).await?;
         let known: Option<(i64, Option<i64>)> = sqlx::query_as(
             "SELECT r.account_id, a.disabled_at FROM roaming_accounts r
              JOIN accounts a ON a.id = r.account_id
@@ -240,8 +248,9 @@ impl Store {
     /// Registration here (online, or at a window) of a person who has a
     /// roaming account: the account becomes this platform's own, with its
     /// history (paid fines, applications) kept. Their roaming sessions
-    /// end, and the bindings from home stay as theirs here only where the
-    /// new registration allows them. Answers the account, or `None` when
+    /// end; their own vehicles and licence stay bound; vehicles not in
+    /// their name stay only if they bound them here and register at a
+    /// window. Answers the account, or `None` when
     /// the ID number has no roaming account here. A disabled one is left
     /// as it is (the registration then finds the ID number taken).
     pub(crate) async fn make_roaming_account_local(
@@ -250,6 +259,10 @@ impl Store {
         new: &NewIndividual,
         actor: &Actor,
     ) -> StoreResult<Option<i64>> {
+        // One person at a time (a roaming login of theirs, a second
+        // registration): on PostgreSQL the rows read here are not locked.
+        self.lock_keys(tx, &[&person_key(new.id_number.as_str())])
+            .await?;
         let found: Option<(i64, String)> = sqlx::query_as(
             "SELECT a.id, r.home_province FROM accounts a
              JOIN roaming_accounts r ON r.account_id = a.id
@@ -284,27 +297,30 @@ impl Store {
         ] {
             sqlx::query(sql).bind(id).execute(&mut **tx).await?;
         }
-        // Vehicles not in their name bound from home stay only for a
-        // window registration (`binding::may_bind_vehicle`).
+        // Vehicles not in their name: those bound from home were confirmed
+        // by their owners at home, not here, so they go; those bound here
+        // stay for a window registration only (`binding::may_bind_vehicle`).
         let non_own_allowed =
             may_bind_vehicle(Binder::Individual(new.channel), BindingKind::NonOwn, 0).is_ok();
-        if !non_own_allowed {
-            sqlx::query(
-                "DELETE FROM vehicle_bindings WHERE account_id = $1 AND own = 0 AND from_home = 1",
-            )
+        let drop_non_own = if non_own_allowed {
+            "DELETE FROM vehicle_bindings WHERE account_id = $1 AND own = 0 AND from_home = 1"
+        } else {
+            "DELETE FROM vehicle_bindings WHERE account_id = $1 AND own = 0"
+        };
+        sqlx::query(drop_non_own)
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        }
         sqlx::query("UPDATE vehicle_bindings SET from_home = 0 WHERE account_id = $1")
             .bind(id)
             .execute(&mut **tx)
             .await?;
         let detail = format!(
-            "account {id}; kind {}; channel {}; window {:?}; was roaming from {home}",
+            "account {id}; kind {}; channel {}; window {:?}; was roaming from {home}{}",
             new.kind.code(),
             new.channel.code(),
-            window_id
+            window_id,
+            crate::store::accounts::form_note(&new.form)
         );
         self.audit_in(
             tx,

@@ -77,26 +77,12 @@ async fn no_page_shows_an_error_written_into_its_address(app: TestApp) {
         cookie_pair(&set_cookies(&res), "jgformerr").is_some(),
         "{app}: the error waits in a cookie"
     );
-    let page = client
-        .get(&back)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = crate::helpers::html(&client, &back).await;
     assert!(
         page.contains("账号或密码不正确"),
         "{app}: the error is shown"
     );
-    let again = client
-        .get(&back)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let again = crate::helpers::html(&client, &back).await;
     assert!(!again.contains("账号或密码不正确"), "{app}: once only");
 }
 both_backends!(no_page_shows_an_error_written_into_its_address);

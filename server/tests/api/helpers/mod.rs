@@ -234,6 +234,18 @@ pub fn new_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A page's HTML as `client` gets it (a transport error fails the test).
+pub async fn html(client: &reqwest::Client, url: &str) -> String {
+    let res = client
+        .get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    res.text()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: reading the page: {e}"))
+}
+
 /// What a server function answered: Ok(JSON) or Err(AppError as JSON).
 pub type Answer = Result<serde_json::Value, serde_json::Value>;
 

@@ -329,7 +329,8 @@ async fn a_window_registered_person_of_hebei_applies_for_a_licence_issued_in_bei
         0,
         "{he}: nothing reaches the home platform"
     );
-    // The phone is the home platform's: not changed here.
+    // A contact change is confirmed with a password here, and a roaming
+    // account has none: refused, with the way to do it.
     let err = bj
         .call_fn(
             &browser,
@@ -340,7 +341,10 @@ async fn a_window_registered_person_of_hebei_applies_for_a_licence_issued_in_bei
         )
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("注册地平台"), "{bj}: {err}");
+    assert!(
+        err.to_string().contains("没有本平台的登录密码"),
+        "{bj}: {err}"
+    );
 }
 
 /// The browser's session at `app` ends within ten seconds (a notice from

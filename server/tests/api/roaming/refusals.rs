@@ -366,7 +366,7 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
     // The roaming account disabled here (by this platform's supervisor):
     // 晋's genuine word does not open it.
     sqlx::query(
-        "UPDATE accounts SET disabled_at = 1 WHERE id = (SELECT account_id FROM roaming_accounts)",
+        "UPDATE accounts SET disabled_at = 1 WHERE id IN (SELECT account_id FROM roaming_accounts)",
     )
     .execute(&bj.platform.store.pool)
     .await

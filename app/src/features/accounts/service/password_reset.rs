@@ -142,17 +142,15 @@ pub async fn reset(
     };
     let password_hash = ports.passwords.hash(password.expose()).await?;
     // Every session ends here: so do the ones on the platforms it roamed to.
-    let notices = crate::features::roaming::service::queue_peer_notices(
+    crate::features::roaming::service::announcing(
         ports,
         account_id,
         crate::domain::roaming::NoticeEvent::LoggedOut,
+        ports
+            .accounts
+            .reset_password(account_id, &password_hash, actor, now),
     )
-    .await;
-    ports
-        .accounts
-        .reset_password(account_id, &password_hash, actor, now)
-        .await?;
-    notices.send_later(ports);
+    .await?;
     // A done reset clears the reset counts and the login delay for this ID
     // number and phone from this address: the owner proved who they are.
     let login_keys = [

@@ -221,9 +221,23 @@ pub async fn register_online(
         RegistrationChannel::Online,
         password_hash,
         None,
+        None,
         actor,
     )
     .await
+}
+
+/// A one-time token for a registration form (表单编号), written into the
+/// form as it is shown and recorded with the account it registers: the
+/// same form posted twice (a double click) is known by it.
+#[cfg(feature = "ssr")]
+pub fn form_token() -> String {
+    crate::domain::roaming::random_token(rand::random())
+}
+
+/// The token a form came back with, when it is one `form_token` makes.
+pub fn posted_form_token(posted: &str) -> Option<String> {
+    crate::domain::roaming::well_formed_token(posted).then(|| posted.to_string())
 }
 
 /// Creates an individual account (online, or at a window with the window
@@ -234,6 +248,7 @@ pub async fn create_individual(
     channel: RegistrationChannel,
     password_hash: String,
     window: Option<(i64, i64)>,
+    form: Option<String>,
     actor: &Actor,
 ) -> Result<i64, AppError> {
     let new = NewIndividual {
@@ -244,6 +259,7 @@ pub async fn create_individual(
         phone: who.phone,
         password_hash,
         window,
+        form,
     };
     match ports.accounts.create_individual(new, actor).await {
         Ok(id) => Ok(id),

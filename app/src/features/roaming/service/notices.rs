@@ -42,6 +42,21 @@ pub async fn queue_peer_notices(
     }
 }
 
+/// Writes `change` (a logout, a password reset, a disabling) with the
+/// notices it means queued first (`queue_peer_notices`), and sends them
+/// once it is written.
+pub async fn announcing<T, E>(
+    ports: &Ports,
+    account_id: i64,
+    event: NoticeEvent,
+    change: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let notices = queue_peer_notices(ports, account_id, event).await;
+    let done = change.await?;
+    notices.send_later(ports);
+    Ok(done)
+}
+
 impl QueuedNotices {
     /// Sends them now, without holding up the request; what does not
     /// arrive, the notices job sends again.
