@@ -149,18 +149,13 @@ pub async fn reset_password(
     }
     check.finish()?;
     use_code(ports, &phone, RESET, &subject, &code.expect("checked")).await?;
-    let hash = ports.passwords.hash(new.expect("checked").expose()).await?;
-    // Every session ends, here and on the platforms it roamed to.
-    crate::features::roaming::service::announcing(
+    crate::features::accounts::service::password_reset::set_new_password(
         ports,
         account_id,
-        crate::domain::roaming::NoticeEvent::LoggedOut,
-        ports
-            .accounts
-            .reset_password(account_id, &hash, actor, ports.clock.now_ms()),
+        &new.expect("checked"),
+        actor,
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Sends a code to the new phone the person gives.

@@ -140,17 +140,7 @@ pub async fn reset(
             return Err(rejection.into_field_error("code"));
         }
     };
-    let password_hash = ports.passwords.hash(password.expose()).await?;
-    // Every session ends here: so do the ones on the platforms it roamed to.
-    crate::features::roaming::service::announcing(
-        ports,
-        account_id,
-        crate::domain::roaming::NoticeEvent::LoggedOut,
-        ports
-            .accounts
-            .reset_password(account_id, &password_hash, actor, now),
-    )
-    .await?;
+    set_new_password(ports, account_id, &password, actor).await?;
     // A done reset clears the reset counts and the login delay for this ID
     // number and phone from this address: the owner proved who they are.
     let login_keys = [
@@ -225,4 +215,25 @@ fn too_many_tries(wait_secs: i64) -> AppError {
             format!("Several codes were wrong. To protect the account, try again in {wait_secs} seconds."),
         ),
     }
+}
+
+/// Sets a person's new password (online, or at a window): every session of
+/// the account ends, here and — by notices — on the platforms it roamed to.
+pub async fn set_new_password(
+    ports: &Ports,
+    account_id: i64,
+    password: &crate::domain::Password,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let hash = ports.passwords.hash(password.expose()).await?;
+    crate::features::roaming::service::announcing(
+        ports,
+        account_id,
+        crate::domain::roaming::NoticeEvent::LoggedOut,
+        ports
+            .accounts
+            .reset_password(account_id, &hash, actor, ports.clock.now_ms()),
+    )
+    .await?;
+    Ok(())
 }
