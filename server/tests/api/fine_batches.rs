@@ -18,29 +18,6 @@ async fn pay_fines(app: &TestApp, client: &reqwest::Client, ids: &[i64]) -> Answ
     app.call_with(client, "pay_fines", &form).await
 }
 
-/// The simulated bank pays the order; answers where it sends the browser.
-async fn bank_pays(app: &TestApp, order_no: &str) -> String {
-    let res = app
-        .client
-        .post(format!("{}/dev/bank/pay", app.base))
-        .form(&[("order_no", order_no)])
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{app}: transport error {e}"));
-    assert_eq!(res.status(), 303, "{app}");
-    res.headers()["location"].to_str().unwrap().to_string()
-}
-
-fn order_of(checkout: &serde_json::Value) -> String {
-    checkout
-        .as_str()
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string()
-}
-
 async fn a_unit_pays_three_fines_in_one_order_with_a_receipt_for_each(app: TestApp) {
     let unit = logged_in(&app, COMPANY).await;
     let mut fines = Vec::new();
@@ -97,11 +74,11 @@ async fn a_unit_pays_three_fines_in_one_order_with_a_receipt_for_each(app: TestA
         .unwrap();
     let alone_no = order_of(&alone);
     assert_ne!(alone_no, order_no, "{app}: the fine's own order");
-    bank_pays(&app, &alone_no).await;
+    app.bank_pays(&alone_no).await;
 
     // Then the combined order is paid: the other two get their receipts,
     // the first one's part is kept for refund.
-    let back = bank_pays(&app, &order_no).await;
+    let back = app.bank_pays(&order_no).await;
     let res = unit
         .get(format!("{}{back}", app.base))
         .send()

@@ -246,6 +246,15 @@ pub async fn html(client: &reqwest::Client, url: &str) -> String {
         .unwrap_or_else(|e| panic!("GET {url}: reading the page: {e}"))
 }
 
+/// The order number in a checkout address (`…?order_no=…`).
+pub fn order_of(checkout: &serde_json::Value) -> String {
+    checkout
+        .as_str()
+        .and_then(|url| url.rsplit('=').next())
+        .unwrap_or_else(|| panic!("not a checkout address: {checkout}"))
+        .to_string()
+}
+
 /// What a server function answered: Ok(JSON) or Err(AppError as JSON).
 pub type Answer = Result<serde_json::Value, serde_json::Value>;
 
@@ -371,6 +380,30 @@ impl TestApp {
             },
         )
         .await
+    }
+
+    /// The simulated bank pays the order; answers where it sends the
+    /// browser.
+    pub async fn bank_pays(&self, order_no: &str) -> String {
+        let res = self
+            .client
+            .post(format!("{}/dev/bank/pay", self.base))
+            .form(&[("order_no", order_no)])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{self}: transport error {e}"));
+        assert_eq!(res.status(), 303, "{self}");
+        res.headers()["location"].to_str().unwrap().to_string()
+    }
+
+    /// Pays a handled violation's fine as its holder does: the order, then
+    /// the simulated bank. Answers where the bank sends the browser.
+    pub async fn pay_through_bank(&self, client: &reqwest::Client, violation_id: i64) -> String {
+        let checkout = self
+            .call_fn(client, app::features::fines::api::PayFine { violation_id })
+            .await
+            .unwrap_or_else(|e| panic!("{self}: paying {violation_id}: {e}"));
+        self.bank_pays(&order_of(&checkout)).await
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

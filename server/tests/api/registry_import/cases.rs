@@ -3,7 +3,6 @@
 
 use super::*;
 use app::features::bindings::api::BindOwnVehicle;
-use app::features::fines::api::PayFine;
 
 async fn a_good_file_of_each_kind_imports(app: TestApp) {
     // Persons: Chinese header, with a byte-order mark.
@@ -245,25 +244,7 @@ async fn a_fine_paid_here_is_not_undone_and_the_conflict_is_reported(app: TestAp
     app.handle_violation(&owner, paid, true)
         .await
         .expect("handle");
-    let checkout = app
-        .call_fn(&owner, PayFine { violation_id: paid })
-        .await
-        .expect("pay");
-    let order_no = checkout
-        .as_str()
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string();
-    let res = app
-        .client
-        .post(format!("{}/dev/bank/pay", app.base))
-        .form(&[("order_no", &order_no)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "{app}");
+    app.pay_through_bank(&owner, paid).await;
     app.handle_violation(&owner, handled, true)
         .await
         .expect("handle");

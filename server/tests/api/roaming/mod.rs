@@ -19,7 +19,7 @@ use app::domain::roaming::random_token;
 use app::domain::RegistrationChannel;
 use app::features::accounts::AccountRole;
 use app::features::applications::api::SubmitApplication;
-use app::features::fines::api::{FineReceipt, MyViolations, PayFine};
+use app::features::fines::api::{FineReceipt, MyViolations};
 use app::features::fines::{Receipt, ViolationsOverview};
 
 /// The whole journey in one browser already logged in at 冀: 京's start,
@@ -137,30 +137,7 @@ async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) 
     bj.handle_violation(&browser, fine.id, true)
         .await
         .unwrap_or_else(|e| panic!("{bj}: handling: {e}"));
-    let checkout = bj
-        .call_fn(
-            &browser,
-            PayFine {
-                violation_id: fine.id,
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{bj}: paying: {e}"));
-    let order_no = checkout
-        .as_str()
-        .unwrap()
-        .rsplit('=')
-        .next()
-        .unwrap()
-        .to_string();
-    let res = bj
-        .client
-        .post(format!("{}/dev/bank/pay", bj.base))
-        .form(&[("order_no", &order_no)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 303, "{bj}");
+    bj.pay_through_bank(&browser, fine.id).await;
     let status: String = bj
         .scalar("SELECT status FROM violations WHERE id = $1", fine.id)
         .await;
