@@ -1,11 +1,13 @@
 //! A roaming account and what is made here: the bindings a person makes on
 //! the visited platform outlive their next roaming login (only those from
-//! home are replaced), and registering here — at a window — makes the
-//! roaming account this platform's own, with its records.
+//! home are replaced), and registering here — at a window or online —
+//! makes the roaming account this platform's own, with its records; a
+//! roaming account disabled here stays disabled.
 
 use super::{roam, Pair};
 use crate::helpers::{logged_in, new_client, TestApp};
 use app::domain::RegistrationChannel;
+use app::features::accounts::api::{CompleteRegistration, SendRegistrationCode};
 use app::features::accounts::AccountRole;
 use app::features::bindings::api::{ConfirmOtherVehicle, RequestOtherVehicle};
 use app::features::staff::api::RegisterIndividual;
@@ -195,7 +197,147 @@ async fn a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records(
     );
 }
 
+/// Online registration at 京 (SMS code to the phone 京's registry has),
+/// from a browser of its own: the refusal of either step, else what
+/// `CompleteRegistration` answered.
+async fn register_online(bj: &TestApp, id_number: &str, password: &str) -> crate::helpers::Answer {
+    let (name, phone): (String, String) =
+        sqlx::query_as("SELECT name, phone FROM persons WHERE id_number = $1")
+            .bind(id_number)
+            .fetch_one(&bj.platform.store.pool)
+            .await
+            .unwrap();
+    let browser = new_client();
+    bj.call_fn(
+        &browser,
+        SendRegistrationCode {
+            kind: "owner_or_driver".into(),
+            id_number: id_number.into(),
+            name: name.clone(),
+            phone: phone.clone(),
+        },
+    )
+    .await?;
+    let code = bj.latest_code(&phone).await;
+    bj.call_fn(
+        &browser,
+        CompleteRegistration {
+            kind: "owner_or_driver".into(),
+            id_number: id_number.into(),
+            name,
+            phone,
+            code,
+            password: password.into(),
+            password_confirm: password.into(),
+        },
+    )
+    .await
+}
+
+async fn a_person_who_roamed_here_registers_online_and_keeps_their_account(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let browser = logged_in(he, "Online-registered individual").await;
+    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let own_before: Vec<_> = bindings(bj, me.account_id)
+        .await
+        .into_iter()
+        .filter(|(_, own, _)| *own == 1)
+        .map(|(plate, own, _)| (plate, own, 0))
+        .collect();
+    assert!(!own_before.is_empty(), "{bj}");
+
+    let password = "Jinghua-wangshang-2026";
+    register_online(bj, &pair.owner.0, password)
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: registering online after roaming: {e}"));
+    assert!(
+        bj.me(&browser).await.is_none(),
+        "{bj}: the roaming session ended"
+    );
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM roaming_accounts").await,
+        0,
+        "{bj}"
+    );
+    assert_eq!(
+        bj.scalar::<i64, _>(
+            "SELECT COUNT(*) FROM accounts WHERE id_number = $1",
+            pair.owner.0.as_str()
+        )
+        .await,
+        1,
+        "{bj}: one account, not a second"
+    );
+    let local = new_client();
+    bj.login(&local, &pair.owner.0, password)
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: local login: {e}"));
+    let me_here = bj.me(&local).await.expect("logged in at 京");
+    assert_eq!(me_here.account_id, me.account_id, "{bj}");
+    assert_eq!(me_here.roaming_from, None, "{bj}");
+    assert!(
+        matches!(
+            me_here.role,
+            AccountRole::Individual {
+                channel: RegistrationChannel::Online,
+                ..
+            }
+        ),
+        "{bj}: {:?}",
+        me_here.role
+    );
+    // Their own vehicles stay, now this platform's bindings; an online
+    // registration binds no one else's.
+    assert_eq!(bindings(bj, me.account_id).await, own_before, "{bj}");
+}
+
+async fn a_roaming_account_disabled_here_cannot_be_registered_away(pair: Pair) {
+    let (he, bj) = (&pair.hebei, &pair.beijing);
+    let browser = logged_in(he, "Online-registered individual").await;
+    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
+    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let hash_before: String = bj
+        .scalar(
+            "SELECT password_hash FROM accounts WHERE id = $1",
+            me.account_id,
+        )
+        .await;
+    // 京 disables the roaming account (as its supervisor would).
+    sqlx::query("UPDATE accounts SET disabled_at = 1 WHERE id = $1")
+        .bind(me.account_id)
+        .execute(&bj.platform.store.pool)
+        .await
+        .unwrap();
+    let codes_before = bj.count("SELECT COUNT(*) FROM sms_codes").await;
+    let err = register_online(bj, &pair.owner.0, "Jinghua-wangshang-2026")
+        .await
+        .expect_err("a disabled account is not registered away");
+    assert_eq!(crate::helpers::kind(&err), "Conflict", "{bj}: {err}");
+    // Refused before any code is sent; nothing changed: still the
+    // disabled roaming account, no second one.
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM sms_codes").await,
+        codes_before,
+        "{bj}: no registration code sent"
+    );
+    assert_eq!(
+        bj.count("SELECT COUNT(*) FROM roaming_accounts").await,
+        1,
+        "{bj}"
+    );
+    let after: (i64, String, Option<i64>) =
+        sqlx::query_as("SELECT id, password_hash, disabled_at FROM accounts WHERE id_number = $1")
+            .bind(pair.owner.0.as_str())
+            .fetch_one(&bj.platform.store.pool)
+            .await
+            .unwrap();
+    assert_eq!(after, (me.account_id, hash_before, Some(1)), "{bj}");
+}
+
 both_backends!(start = crate::roaming::spawn_pair;
     a_binding_made_here_outlives_the_next_roaming_login,
     a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records,
+    a_person_who_roamed_here_registers_online_and_keeps_their_account,
+    a_roaming_account_disabled_here_cannot_be_registered_away,
 );
