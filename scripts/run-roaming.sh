@@ -46,13 +46,14 @@ platform_env() {
 }
 
 # Each platform's trust-list entry (making its signing key on the first
-# run), appended to a copy of the other's configuration file.
-entry() { # NAME FILE ADDR
+# run: 冀's Ed25519, 京's SM2 over SM3), appended to a copy of the other's
+# configuration file.
+entry() { # NAME FILE ADDR ALGORITHM
   env PLATFORM_ENV=development DATABASE_URL="sqlite://$DIR/$1/platform.db" \
-    PLATFORM_PROFILE="$2" "$SERVER" peer-entry --base-url "http://$3"
+    PLATFORM_PROFILE="$2" "$SERVER" peer-entry --base-url "http://$3" --key-algorithm "$4"
 }
-hebei_entry=$(entry hebei config/hebei.toml "$HEBEI_ADDR")
-beijing_entry=$(entry beijing config/beijing.toml "$BEIJING_ADDR")
+hebei_entry=$(entry hebei config/hebei.toml "$HEBEI_ADDR" ed25519)
+beijing_entry=$(entry beijing config/beijing.toml "$BEIJING_ADDR" sm2)
 printf '%s\n\n%s\n' "$(cat config/hebei.toml)" "$beijing_entry" >"$DIR/hebei.toml"
 printf '%s\n\n%s\n' "$(cat config/beijing.toml)" "$hebei_entry" >"$DIR/beijing.toml"
 

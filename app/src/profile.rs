@@ -105,13 +105,29 @@ impl Peer {
     }
 }
 
-/// One public key of a peer (Ed25519).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One public key of a peer, as its key document's JWK gives it: an
+/// Ed25519 key (`crv` left out) or an SM2 key (`crv = "SM2"`, with `y`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeerKey {
     pub kid: String,
-    /// The raw public key, base64url without padding (a JWK's `x`).
+    /// The curve: `Ed25519` (the default) or `SM2`.
+    #[serde(default = "ed25519", skip_serializing_if = "is_ed25519")]
+    pub crv: String,
+    /// base64url without padding: the raw Ed25519 public key, or the SM2
+    /// point's x coordinate (32 bytes, big-endian).
     pub x: String,
+    /// The SM2 point's y coordinate, as `x`; none for Ed25519.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub y: Option<String>,
+}
+
+fn ed25519() -> String {
+    "Ed25519".into()
+}
+
+fn is_ed25519(crv: &str) -> bool {
+    crv == "Ed25519"
 }
 
 /// 省份

@@ -37,6 +37,7 @@ use crate::demo::DemoSize;
 use crate::import::RegistryKind;
 use crate::{prepare, Config, Platform};
 use app::domain::exam::Subject;
+use app::domain::jws::Alg;
 use app::domain::{Date, Password, StaffRole};
 use clap::{Parser, Subcommand};
 
@@ -114,7 +115,19 @@ pub enum Command {
         /// https://he.122.gov.cn
         #[arg(long)]
         base_url: String,
+        /// The algorithm of the key development makes when the folder has
+        /// none: ed25519 or sm2 (SM2 over SM3, the national standard)
+        #[arg(long, value_parser = key_algorithm, default_value = "ed25519")]
+        key_algorithm: Alg,
     },
+}
+
+fn key_algorithm(raw: &str) -> Result<Alg, String> {
+    match raw.to_ascii_lowercase().as_str() {
+        "ed25519" => Ok(Alg::EdDsa),
+        "sm2" => Ok(Alg::Sm2Sm3),
+        _ => Err("the key algorithm is ed25519 or sm2".into()),
+    }
 }
 
 fn registry_kind(raw: &str) -> Result<RegistryKind, String> {
@@ -143,8 +156,12 @@ fn day(raw: &str) -> Result<Date, String> {
 pub async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env();
     // Only the configuration file and the keys: no database, no gateways.
-    if let Some(Command::PeerEntry { base_url }) = &cli.command {
-        print!("{}", peer_entry(&config, base_url)?);
+    if let Some(Command::PeerEntry {
+        base_url,
+        key_algorithm,
+    }) = &cli.command
+    {
+        print!("{}", peer_entry(&config, base_url, *key_algorithm)?);
         return Ok(());
     }
     // Demo accounts share a published password: never in production.
@@ -209,8 +226,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         // (Answered above, before the database.)
-        Command::PeerEntry { base_url } => {
-            print!("{}", peer_entry(&config, &base_url)?);
+        Command::PeerEntry {
+            base_url,
+            key_algorithm,
+        } => {
+            print!("{}", peer_entry(&config, &base_url, key_algorithm)?);
             Ok(())
         }
     }
@@ -401,8 +421,31 @@ mod tests {
             parse(&["peer-entry", "--base-url", "http://127.0.0.1:3001"])
                 .unwrap()
                 .command,
-            Some(Command::PeerEntry { base_url }) if base_url == "http://127.0.0.1:3001"
+            Some(Command::PeerEntry { base_url, key_algorithm: Alg::EdDsa }) if base_url == "http://127.0.0.1:3001"
         ));
+        assert!(matches!(
+            parse(&[
+                "peer-entry",
+                "--base-url",
+                "http://x",
+                "--key-algorithm",
+                "SM2"
+            ])
+            .unwrap()
+            .command,
+            Some(Command::PeerEntry {
+                key_algorithm: Alg::Sm2Sm3,
+                ..
+            })
+        ));
+        assert!(parse(&[
+            "peer-entry",
+            "--base-url",
+            "http://x",
+            "--key-algorithm",
+            "rsa"
+        ])
+        .is_err());
         assert!(parse(&["peer-entry"]).is_err());
         assert!(parse(&["unknown"]).is_err());
     }

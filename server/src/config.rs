@@ -6,6 +6,7 @@
 //! production, which refuses to start while any of them is on or a real
 //! gateway is missing ([`Config::production_problems`]).
 
+use app::domain::jws::Alg;
 use leptos::prelude::LeptosOptions;
 
 /// The list of the site's content-hashed file names, in the site root.
@@ -107,11 +108,11 @@ impl Config {
         let signing_keys = match var("SIGNING_KEYS_DIR") {
             Some(dir) => Some(crate::signing::KeySource::Dir {
                 path: dir.into(),
-                generate: development,
+                generate: development.then_some(Alg::EdDsa),
             }),
             None if development => Some(crate::signing::KeySource::Dir {
                 path: crate::signing::dev_key_dir(&database_url),
-                generate: true,
+                generate: Some(Alg::EdDsa),
             }),
             None => None,
         };
@@ -174,7 +175,7 @@ impl Config {
         config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
         config.fast_hashing = true;
         config.jobs_every = None;
-        config.signing_keys = Some(crate::signing::KeySource::Memory);
+        config.signing_keys = Some(crate::signing::KeySource::Memory(Alg::EdDsa));
         config
     }
 
@@ -316,7 +317,7 @@ mod tests {
             dev.signing_keys,
             Some(crate::signing::KeySource::Dir {
                 path: "data/signing-keys".into(),
-                generate: true
+                generate: Some(Alg::EdDsa)
             })
         );
         assert_eq!(vars(&[]).signing_keys, None, "production names its folder");

@@ -1,7 +1,9 @@
-//! The link to peer platforms (互信平台间通信): posts roaming messages to a
-//! peer's base address, server to server, with a short timeout and no
-//! redirects followed (a peer answers at its own address or not at all).
+//! The link to peer platforms (互信平台间通信): posts roaming messages and
+//! credential status requests to a peer's base address, server to server,
+//! with a short timeout and no redirects followed (a peer answers at its
+//! own address or not at all).
 
+use app::domain::roaming::credential_status::CREDENTIAL_STATUS_PATH;
 use app::domain::roaming::{NOTICE_PATH, TOKEN_PATH};
 use app::ports::{PeerError, PeerLink};
 use async_trait::async_trait;
@@ -80,5 +82,9 @@ impl PeerLink for HttpPeers {
 
     async fn notify(&self, base_url: &str, notice: &str) -> Result<(), PeerError> {
         self.post(base_url, NOTICE_PATH, notice).await.map(|_| ())
+    }
+
+    async fn credential_status(&self, base_url: &str, request: &str) -> Result<String, PeerError> {
+        self.post(base_url, CREDENTIAL_STATUS_PATH, request).await
     }
 }

@@ -2,13 +2,15 @@
 //! check it — the electronic driving licence's QR code (电子驾驶证) today.
 //!
 //! A credential is a JWS in compact form (RFC 7515) signed with Ed25519
-//! (`alg` `EdDSA`, RFC 8037): `header.claims.signature`, each part
+//! (`alg` `EdDSA`, RFC 8037) or SM2 with SM3 (`alg` `SM2SM3`):
+//! `header.claims.signature`, each part
 //! base64url without padding. The header names the signing key (`kid`);
 //! the claims name the issuing platform by its province (`iss`, such as
 //! `冀`), the credential (`jti`), when it was issued and until when it holds
 //! (`iat`, `exp`, seconds since 1970), and what it says (`kind` and the
 //! facts). Anyone with the issuer's public key checks the signature and the
-//! dates offline; the issuer's verification page also knows revocation.
+//! dates offline; the issuer's verification page also knows revocation,
+//! and a trusted peer's asks the issuer (`roaming::credential_status`).
 //! `docs/credentials.md` writes the format down for other implementers.
 //!
 //! This module parses and checks; the keys (signing, and the trust list of
@@ -18,8 +20,8 @@ use super::date::Date;
 use super::licence::{LicenceClass, LicenceStatus};
 use serde::{Deserialize, Serialize};
 
-/// The signature algorithm (Ed25519).
-pub use super::jws::ALG;
+/// The signature algorithms (Ed25519, SM2 with SM3).
+pub use super::jws::Alg;
 /// The header's `typ`: a platform credential.
 pub const TYP: &str = "JG-CRED";
 /// Longer than any credential this format makes: refused unread.
@@ -188,9 +190,10 @@ pub enum Refusal {
     NotYetValid,
     /// Past its `exp`.
     Expired { at_secs: i64 },
-    /// Correctly signed by this platform but not in its records.
+    /// Correctly signed, but not in the issuer's records (this platform's,
+    /// or as a trusted peer answered).
     NotOnRecord,
-    /// Revoked by its holder or the issuer.
+    /// Revoked by its holder or the issuer (as its records say).
     Revoked { at_ms: i64 },
 }
 
@@ -209,7 +212,7 @@ impl Refusal {
                 "凭证已于{}过期。请持证人刷新电子驾驶证后重新出示。",
                 super::date::cst_date_time(at_secs * 1000)
             ),
-            Refusal::NotOnRecord => "签名正确，但本平台没有签发过这份凭证的记录。".into(),
+            Refusal::NotOnRecord => "签名正确，但签发平台没有签发过这份凭证的记录。".into(),
             Refusal::Revoked { at_ms } => format!(
                 "凭证已于{}作废。请持证人重新出示。",
                 super::date::cst_date_time(*at_ms)
@@ -229,7 +232,7 @@ impl Refusal {
                 "The credential expired at {}. Ask the holder to refresh the electronic licence and show it again.",
                 super::date::cst_date_time(at_secs * 1000)
             ),
-            Refusal::NotOnRecord => "The signature is right, but this platform has no record of issuing this credential.".into(),
+            Refusal::NotOnRecord => "The signature is right, but the issuing platform has no record of issuing this credential.".into(),
             Refusal::Revoked { at_ms } => format!(
                 "The credential was revoked at {}. Ask the holder to show a new one.",
                 super::date::cst_date_time(*at_ms)
@@ -256,9 +259,9 @@ impl Refusal {
 /// A credential as presented, parsed but not yet checked.
 pub type Presented = super::jws::Parsed<Claims>;
 
-/// The text to sign for these claims under key `kid`.
-pub fn signing_input(kid: &str, claims: &Claims) -> String {
-    super::jws::signing_input(TYP, kid, claims)
+/// The text to sign for these claims under key `kid` of algorithm `alg`.
+pub fn signing_input(alg: Alg, kid: &str, claims: &Claims) -> String {
+    super::jws::signing_input(alg, TYP, kid, claims)
 }
 
 /// The credential: the signed text and its signature.
@@ -332,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_credential_parses_back_to_what_was_signed() {
-        let input = signing_input("he-1", &claims());
+        let input = signing_input(Alg::EdDsa, "he-1", &claims());
         let token = assemble(&input, &[9; 64]);
         let presented = parse(&token).unwrap();
         assert_eq!(presented.claims, claims());
@@ -361,7 +364,7 @@ mod tests {
             }),
             ..claims()
         };
-        let token = assemble(&signing_input("he-1", &receipt), &[9; 64]);
+        let token = assemble(&signing_input(Alg::EdDsa, "he-1", &receipt), &[9; 64]);
         assert!(token.len() < MAX_CHARS / 2, "{}", token.len());
         let presented = parse(&token).unwrap();
         assert_eq!(presented.claims, receipt);
@@ -374,7 +377,7 @@ mod tests {
 
     #[test]
     fn what_is_not_a_credential_is_malformed() {
-        let good = assemble(&signing_input("he-1", &claims()), &[9; 64]);
+        let good = assemble(&signing_input(Alg::EdDsa, "he-1", &claims()), &[9; 64]);
         let (head, _) = good.rsplit_once('.').unwrap();
         for bad in [
             "",

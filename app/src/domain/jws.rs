@@ -1,6 +1,7 @@
 //! Signed messages between platforms and to anyone (签名报文): a JWS in
-//! compact form (RFC 7515) signed with Ed25519 (`alg` `EdDSA`, RFC 8037),
-//! `header.claims.signature`, each part base64url without padding. The
+//! compact form (RFC 7515), `header.claims.signature`, each part base64url
+//! without padding, signed with Ed25519 (`alg` `EdDSA`, RFC 8037) or with
+//! SM2 and SM3, the national standard (`alg` `SM2SM3`, [`Alg`]). The
 //! header names the signing key (`kid`) and what the message is (`typ`);
 //! it has exactly these members (an unknown one, `crit` included, is
 //! refused, as RFC 7515 asks of `crit`).
@@ -16,8 +17,48 @@ use base64::Engine;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// The signature algorithm (Ed25519).
-pub const ALG: &str = "EdDSA";
+/// A signature algorithm (签名算法). Either signature is 64 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Alg {
+    /// Ed25519 (RFC 8032), `EdDSA` as RFC 8037 names it.
+    EdDsa,
+    /// SM2 signatures (GB/T 32918.2) over SM3 (GB/T 32905), with the
+    /// default distinguishing identifier `1234567812345678` (GB/T 35276);
+    /// the signature is `r‖s`, 32 bytes each, big-endian.
+    Sm2Sm3,
+}
+
+impl Alg {
+    pub const ALL: [Alg; 2] = [Alg::EdDsa, Alg::Sm2Sm3];
+
+    /// Its name in a header's `alg` and a key's JWK.
+    pub fn name(self) -> &'static str {
+        match self {
+            Alg::EdDsa => "EdDSA",
+            Alg::Sm2Sm3 => "SM2SM3",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Alg> {
+        Alg::ALL.into_iter().find(|alg| alg.name() == name)
+    }
+
+    /// The algorithm of keys on this curve (a JWK's `crv`).
+    pub fn from_curve(crv: &str) -> Option<Alg> {
+        Alg::ALL.into_iter().find(|alg| alg.curve() == crv)
+    }
+
+    /// The curve of its keys, as a JWK's `crv` names it.
+    pub fn curve(self) -> &'static str {
+        match self {
+            Alg::EdDsa => "Ed25519",
+            Alg::Sm2Sm3 => "SM2",
+        }
+    }
+}
+
+/// The length of a signature, either algorithm.
+pub const SIGNATURE_BYTES: usize = 64;
 
 /// The protected header.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +74,7 @@ pub struct Header {
 pub enum FormError {
     /// Not three base64url parts of JSON of the expected shape and `typ`.
     Malformed,
-    /// Signed with another algorithm than Ed25519.
+    /// Signed with an algorithm other than Ed25519 and SM2.
     Algorithm,
 }
 
@@ -47,14 +88,22 @@ pub struct Parsed<T> {
     pub signature: Vec<u8>,
 }
 
+impl<T> Parsed<T> {
+    /// The algorithm its header names (a parsed message names a known one).
+    pub fn alg(&self) -> Alg {
+        Alg::from_name(&self.header.alg).unwrap_or(Alg::EdDsa)
+    }
+}
+
 fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The text to sign for these claims, of kind `typ`, under key `kid`.
-pub fn signing_input<T: Serialize>(typ: &str, kid: &str, claims: &T) -> String {
+/// The text to sign for these claims, of kind `typ`, under key `kid` of
+/// algorithm `alg`.
+pub fn signing_input<T: Serialize>(alg: Alg, typ: &str, kid: &str, claims: &T) -> String {
     let header = Header {
-        alg: ALG.into(),
+        alg: alg.name().into(),
         kid: kid.into(),
         typ: typ.into(),
     };
@@ -93,10 +142,10 @@ pub fn parse<T: DeserializeOwned>(
     let header: Header = serde_json::from_slice(&decode(h)?).map_err(|_| FormError::Malformed)?;
     let claims: T = serde_json::from_slice(&decode(c)?).map_err(|_| FormError::Malformed)?;
     let signature = decode(s)?;
-    if header.alg != ALG {
+    if Alg::from_name(&header.alg).is_none() {
         return Err(FormError::Algorithm);
     }
-    if header.typ != typ || header.kid.is_empty() || signature.len() != 64 {
+    if header.typ != typ || header.kid.is_empty() || signature.len() != SIGNATURE_BYTES {
         return Err(FormError::Malformed);
     }
     Ok(Parsed {
@@ -118,11 +167,12 @@ mod tests {
 
     #[test]
     fn a_message_parses_back_only_as_its_own_kind() {
-        let input = signing_input("T-ONE", "k1", &Note { n: 7 });
+        let input = signing_input(Alg::EdDsa, "T-ONE", "k1", &Note { n: 7 });
         let token = assemble(&input, &[9u8; 64]);
         let parsed: Parsed<Note> = parse(&token, "T-ONE", 1000).unwrap();
         assert_eq!(parsed.claims, Note { n: 7 });
         assert_eq!(parsed.header.kid, "k1");
+        assert_eq!(parsed.alg(), Alg::EdDsa);
         assert_eq!(parsed.signing_input, input);
         assert_eq!(parsed.signature, vec![9u8; 64]);
         // Another kind, too long, cut short, a short signature: refused.
@@ -143,6 +193,18 @@ mod tests {
             parse::<Note>(&short, "T-ONE", 1000).unwrap_err(),
             FormError::Malformed
         );
+    }
+
+    #[test]
+    fn an_sm2_message_names_its_algorithm() {
+        let input = signing_input(Alg::Sm2Sm3, "T-ONE", "k2", &Note { n: 1 });
+        let parsed: Parsed<Note> = parse(&assemble(&input, &[1; 64]), "T-ONE", 1000).unwrap();
+        assert_eq!(parsed.header.alg, "SM2SM3");
+        assert_eq!(parsed.alg(), Alg::Sm2Sm3);
+        for alg in Alg::ALL {
+            assert_eq!(Alg::from_name(alg.name()), Some(alg));
+        }
+        assert_eq!(Alg::from_name("sm2sm3"), None);
     }
 
     #[test]

@@ -20,6 +20,9 @@
 //! 4. Logging out or being disabled at home sends a [`Notice`] (typ
 //!    [`TYP_NOTICE`]) to each platform visited, to its [`NOTICE_PATH`].
 //!
+//! Beside the login, a platform checking a peer's signed credential asks
+//! the peer whether it still holds (`credential_status`).
+//!
 //! `docs/roaming.md` writes the protocol down for other implementers. This
 //! module holds the messages and the checks on them; the keys, the
 //! exchange and the sessions are the server's.
@@ -30,6 +33,7 @@ use super::credential::CLOCK_SKEW_SECS;
 use super::violation::BindingKind;
 use serde::{Deserialize, Serialize};
 
+pub mod credential_status;
 mod refusal;
 
 pub use refusal::Refusal;

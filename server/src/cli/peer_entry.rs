@@ -6,16 +6,17 @@
 //! two-platform demo (`make run-roaming`) appends each platform's to the
 //! other's file.
 
-use crate::signing::KeyRing;
+use crate::signing::{KeyRing, KeySource};
 use crate::Config;
+use app::domain::jws::Alg;
 use app::ports::CredentialKeys;
-use app::profile::{Peer, PeerKey};
+use app::profile::Peer;
 
 /// The entry, with a comment saying whose it is. In development the
 /// signing key is made first when the key folder has none (as the server
-/// does on its first start), so the entry names the key the server signs
-/// with.
-pub fn peer_entry(config: &Config, base_url: &str) -> Result<String, String> {
+/// does on its first start, but of algorithm `new_key`), so the entry names
+/// the key the server signs with.
+pub fn peer_entry(config: &Config, base_url: &str, new_key: Alg) -> Result<String, String> {
     let base_url = base_url.trim().trim_end_matches('/');
     if !(base_url.starts_with("https://") || base_url.starts_with("http://"))
         || base_url.contains(char::is_whitespace)
@@ -25,11 +26,23 @@ pub fn peer_entry(config: &Config, base_url: &str) -> Result<String, String> {
         ));
     }
     let profile = crate::profile::load(config)?;
-    let source = config
-        .signing_keys
-        .as_ref()
-        .ok_or("SIGNING_KEYS_DIR is missing: name the folder of the platform's signing keys")?;
-    let ring = KeyRing::load(&profile, source, config.signing_key_id.as_deref())?;
+    let source = match &config.signing_keys {
+        Some(KeySource::Dir {
+            path,
+            generate: Some(_),
+        }) => KeySource::Dir {
+            path: path.clone(),
+            generate: Some(new_key),
+        },
+        Some(source) => source.clone(),
+        None => {
+            return Err(
+                "SIGNING_KEYS_DIR is missing: name the folder of the platform's signing keys"
+                    .into(),
+            )
+        }
+    };
+    let ring = KeyRing::load(&profile, &source, config.signing_key_id.as_deref())?;
     let issuer = ring.issuer();
     let (name_zh, name_en) = ring.issuer_name(&issuer).unwrap_or_default();
     let peer = Peer {
@@ -37,11 +50,7 @@ pub fn peer_entry(config: &Config, base_url: &str) -> Result<String, String> {
         name_zh,
         name_en,
         base_url: base_url.to_string(),
-        keys: ring
-            .published_keys()
-            .into_iter()
-            .map(|k| PeerKey { kid: k.kid, x: k.x })
-            .collect(),
+        keys: ring.published_keys().into_iter().map(|k| k.key).collect(),
     };
     #[derive(serde::Serialize)]
     struct TrustList {
@@ -57,7 +66,6 @@ pub fn peer_entry(config: &Config, base_url: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signing::KeySource;
 
     const BEIJING: &str = include_str!("../../../config/beijing.toml");
 
@@ -65,7 +73,7 @@ mod tests {
         let mut config = Config::for_tests("sqlite::memory:");
         config.signing_keys = Some(KeySource::Dir {
             path: dir.to_path_buf(),
-            generate: true,
+            generate: Some(Alg::EdDsa),
         });
         config
     }
@@ -75,10 +83,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("peer-entry-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let config = config(&dir);
-        let entry = peer_entry(&config, "http://127.0.0.1:3000/").unwrap();
+        let entry = peer_entry(&config, "http://127.0.0.1:3000/", Alg::EdDsa).unwrap();
         assert!(entry.starts_with("# 冀's entry"), "{entry}");
         // The key was made once, and stays the one named.
-        assert_eq!(peer_entry(&config, "http://127.0.0.1:3000").unwrap(), entry);
+        assert_eq!(
+            peer_entry(&config, "http://127.0.0.1:3000", Alg::Sm2Sm3).unwrap(),
+            entry
+        );
         let keys: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
         assert_eq!(keys.len(), 1);
 
@@ -97,7 +108,7 @@ mod tests {
         assert_eq!(peer.keys.len(), 1);
         assert_eq!(peer.keys[0].kid, kid);
         // 京's key ring trusts it.
-        assert!(KeyRing::load(&profile, &KeySource::Memory, None).is_ok());
+        assert!(KeyRing::load(&profile, &KeySource::Memory(Alg::EdDsa), None).is_ok());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -105,7 +116,7 @@ mod tests {
     fn the_address_must_be_a_web_address() {
         let dir = std::env::temp_dir().join(format!("peer-entry-bad-{}", std::process::id()));
         for bad in ["127.0.0.1:3000", "ftp://x", "http://a b"] {
-            let err = peer_entry(&config(&dir), bad).unwrap_err();
+            let err = peer_entry(&config(&dir), bad, Alg::EdDsa).unwrap_err();
             assert!(err.contains("--base-url"), "{err}");
         }
         assert!(!dir.exists(), "no key is made for a refused address");

@@ -1,10 +1,12 @@
 //! This platform's key document (公钥文档,
 //! `/.well-known/platform-keys.json`): its public signing keys as a JSON
-//! Web Key Set (RFC 7517, Ed25519 keys as RFC 8037 writes them), with the
+//! Web Key Set (RFC 7517; Ed25519 keys as RFC 8037 writes them, SM2 keys
+//! as `EC` keys on the curve `SM2` with `x` and `y`), with the
 //! province that signs with them. Peers copy the keys into their trust
 //! lists; anyone may check a credential offline with them.
 
 use super::WebState;
+use app::domain::jws::Alg;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -19,15 +21,20 @@ pub async fn platform_keys(State(state): State<WebState>) -> Response {
         .published_keys()
         .into_iter()
         .map(|k| {
-            json!({
-                "kty": "OKP",
-                "crv": "Ed25519",
-                "alg": app::domain::credential::ALG,
+            let alg = Alg::from_curve(&k.key.crv).unwrap_or(Alg::EdDsa);
+            let mut jwk = json!({
+                "kty": if alg == Alg::EdDsa { "OKP" } else { "EC" },
+                "crv": k.key.crv,
+                "alg": alg.name(),
                 "use": "sig",
-                "kid": k.kid,
-                "x": k.x,
+                "kid": k.key.kid,
+                "x": k.key.x,
                 "current": k.current,
-            })
+            });
+            if let Some(y) = k.key.y {
+                jwk["y"] = y.into();
+            }
+            jwk
         })
         .collect();
     (

@@ -1,9 +1,10 @@
 //! The roaming routes (漫游, `app::domain::roaming` describes the
 //! protocol): the visited platform's start (`GET /roam/start`) and return
 //! (`GET /roam/callback`) for the browser, and the server-to-server
-//! exchange (`POST /roam/token`, on the home platform) and notices
-//! (`POST /roam/notice`, on the visited platform). The consent page in
-//! between is a Leptos page (`/roam/authorize`).
+//! exchange (`POST /roam/token`, on the home platform), notices
+//! (`POST /roam/notice`, on the visited platform) and credential status
+//! requests (`POST /roam/credential-status`, on a credential's issuer). The
+//! consent page in between is a Leptos page (`/roam/authorize`).
 //!
 //! Server to server, a message travels as the body, `application/jose`;
 //! an answer is the signed message (200, `application/jose`), or a refusal
@@ -190,6 +191,18 @@ fn message(body: &Bytes) -> Result<&str, Refusal> {
         .map_err(|_| Refusal::Malformed)
 }
 
+/// A signed answer (200, `application/jose`, never cached).
+fn signed_answer(answer: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, JOSE),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        answer,
+    )
+        .into_response()
+}
+
 /// `POST /roam/token` (home platform): a peer's signed token request,
 /// answered with the assertion.
 pub async fn token(
@@ -205,14 +218,28 @@ pub async fn token(
         .answer_exchange(request, &actor(&ip))
         .await
     {
-        Ok(assertion) => (
-            [
-                (header::CONTENT_TYPE, JOSE),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            assertion,
-        )
-            .into_response(),
+        Ok(assertion) => signed_answer(assertion),
+        Err(r) => refused(r),
+    }
+}
+
+/// `POST /roam/credential-status` (a credential's issuer): a peer's signed
+/// question about a credential this platform issued, answered with what
+/// its records say, signed.
+pub async fn credential_status(
+    State(state): State<WebState>,
+    Extension(ip): Extension<ClientIp>,
+    body: Bytes,
+) -> Response {
+    let request = match message(&body) {
+        Ok(m) => m,
+        Err(r) => return refused(r),
+    };
+    match RoamingDesk::of(&state.ports)
+        .answer_credential_status(request, &actor(&ip))
+        .await
+    {
+        Ok(answer) => signed_answer(answer),
         Err(r) => refused(r),
     }
 }

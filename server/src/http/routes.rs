@@ -164,6 +164,12 @@ pub fn hand_added() -> Vec<RouteEntry> {
             || post(roaming::notice),
         ),
         route(
+            Method::POST,
+            "/roam/credential-status",
+            "credentials, issuing platform (凭证状态查询): a peer's signed question on a credential issued here, answered signed from the records",
+            || post(roaming::credential_status),
+        ),
+        route(
             Method::GET,
             "/lang/{code}",
             "language switch (语言): cookie, then back",

@@ -1,9 +1,11 @@
 //! The platform's signing keys (签名密钥) and trust list (信任列表), behind
-//! the `CredentialKeys` port: Ed25519 (ring), each key named by an id (kid).
+//! the `CredentialKeys` port: Ed25519 or SM2 with SM3 (`key_files`), each
+//! key named by an id (kid).
 //!
 //! - **Production** reads its keys from `SIGNING_KEYS_DIR`: each
 //!   `<kid>.pem` holds a PKCS#8 `PRIVATE KEY` (as `openssl genpkey
-//!   -algorithm ed25519` writes it) or, for a retired key kept only to check
+//!   -algorithm ed25519`, or `-algorithm SM2`, writes it) or, for a retired
+//!   key kept only to check
 //!   what it signed, an SPKI `PUBLIC KEY` (`openssl pkey -pubout`). The key
 //!   named by `SIGNING_KEY_ID` signs (by default the folder's only private
 //!   key); every key in
@@ -16,37 +18,38 @@
 //! - **Peers** (the other provinces' platforms) are listed in the
 //!   platform's configuration file, each with its public keys (`[[peers]]`).
 
+mod key_files;
+
+use app::domain::jws::{Alg, Header};
 use app::ports::{CredentialKeys, KeyCheck, PublishedKey};
 use app::profile::PlatformProfile;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::Engine;
-use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
+pub use key_files::SM2_DISTID;
+use key_files::{generate, generated_kid, pem, read_key_file, KeyFile, PrivateKey, PublicKey};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The DER prefix of an Ed25519 public key in SPKI form (RFC 8410).
-const SPKI_PREFIX: [u8; 12] = [
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-];
-
 /// Where the keys come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeySource {
-    /// A folder of `<kid>.pem` files; `generate`: make a key there when it
-    /// has none (development only).
-    Dir { path: PathBuf, generate: bool },
-    /// A key made at start and never written (the integration tests).
-    Memory,
+    /// A folder of `<kid>.pem` files; `generate`: make a key of this
+    /// algorithm there when it has none (development only).
+    Dir {
+        path: PathBuf,
+        generate: Option<Alg>,
+    },
+    /// A key of this algorithm made at start and never written (the
+    /// integration tests).
+    Memory(Alg),
 }
 
 /// The key ring: this platform's keys and its peers' public keys.
 pub struct KeyRing {
     issuer: String,
     names: BTreeMap<String, (String, String)>,
-    current: (String, Arc<Ed25519KeyPair>),
-    /// issuer → kid → raw public key (32 bytes); this platform's included.
-    keys: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    current: (String, Arc<PrivateKey>),
+    /// issuer → kid → public key; this platform's included.
+    keys: BTreeMap<String, BTreeMap<String, PublicKey>>,
 }
 
 fn valid_kid(kid: &str) -> bool {
@@ -56,80 +59,13 @@ fn valid_kid(kid: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// The body of a PEM block with this label.
-fn pem_body(text: &str, label: &str) -> Option<Vec<u8>> {
-    let begin = format!("-----BEGIN {label}-----");
-    let end = format!("-----END {label}-----");
-    let start = text.find(&begin)? + begin.len();
-    let stop = text[start..].find(&end)? + start;
-    let b64: String = text[start..stop]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    STANDARD.decode(b64).ok()
-}
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let b64 = STANDARD.encode(der);
-    let lines: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap_or_default())
-        .collect();
-    format!(
-        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
-        lines.join("\n")
-    )
-}
-
-/// A key file's contents: a key pair, or a public key only.
-enum KeyFile {
-    Pair(Ed25519KeyPair),
-    Public(Vec<u8>),
-}
-
-fn read_key_file(path: &Path) -> Result<KeyFile, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the signing key {}: {e}", path.display()))?;
-    if let Some(der) = pem_body(&text, "PRIVATE KEY") {
-        return Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der)
-            .map(KeyFile::Pair)
-            .map_err(|_| format!("{} is not an Ed25519 private key (PKCS#8)", path.display()));
-    }
-    match pem_body(&text, "PUBLIC KEY") {
-        Some(der) if der.len() == 44 && der[..12] == SPKI_PREFIX => {
-            Ok(KeyFile::Public(der[12..].to_vec()))
-        }
-        _ => Err(format!(
-            "{} holds neither an Ed25519 PRIVATE KEY nor PUBLIC KEY in PEM",
-            path.display()
-        )),
-    }
-}
-
-fn generate() -> Result<(Vec<u8>, Ed25519KeyPair), String> {
-    let rng = ring::rand::SystemRandom::new();
-    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng)
-        .map_err(|_| "cannot generate a signing key".to_string())?;
-    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref())
-        .map_err(|_| "cannot read the generated signing key".to_string())?;
-    Ok((pkcs8.as_ref().to_vec(), pair))
-}
-
-/// A generated key's id: `dev-` and the start of its public key's SHA-256.
-fn generated_kid(pair: &Ed25519KeyPair) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(pair.public_key().as_ref());
-    format!("dev-{}", &hex::encode(digest)[..12])
-}
-
-/// Key pairs and public-only keys (raw), by kid.
-type OwnKeys = (BTreeMap<String, Ed25519KeyPair>, BTreeMap<String, Vec<u8>>);
+/// Key pairs and public-only keys, by kid.
+type OwnKeys = (BTreeMap<String, PrivateKey>, BTreeMap<String, PublicKey>);
 
 /// This platform's key pairs and public-only keys, read from `dir`
-/// (generating one there first when asked and it has none).
-fn read_dir(dir: &Path, generate_if_empty: bool) -> Result<OwnKeys, String> {
-    if generate_if_empty {
+/// (generating one of `generate_if_empty` there first when it has none).
+fn read_dir(dir: &Path, generate_if_empty: Option<Alg>) -> Result<OwnKeys, String> {
+    if generate_if_empty.is_some() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
@@ -165,8 +101,8 @@ fn read_dir(dir: &Path, generate_if_empty: bool) -> Result<OwnKeys, String> {
             }
         }
     }
-    if pairs.is_empty() && generate_if_empty {
-        let (pkcs8, pair) = generate()?;
+    if let (true, Some(alg)) = (pairs.is_empty(), generate_if_empty) {
+        let (pkcs8, pair) = generate(alg)?;
         let kid = generated_kid(&pair);
         let path = dir.join(format!("{kid}.pem"));
         write_private(&path, &pem("PRIVATE KEY", &pkcs8))?;
@@ -202,8 +138,8 @@ impl KeyRing {
     ) -> Result<KeyRing, String> {
         let (mut pairs, public) = match source {
             KeySource::Dir { path, generate } => read_dir(path, *generate)?,
-            KeySource::Memory => {
-                let (_, pair) = generate()?;
+            KeySource::Memory(alg) => {
+                let (_, pair) = generate(*alg)?;
                 (
                     BTreeMap::from([(generated_kid(&pair), pair)]),
                     BTreeMap::new(),
@@ -230,9 +166,9 @@ impl KeyRing {
             })?,
         };
         let issuer = profile.province.abbreviation.clone();
-        let mut own: BTreeMap<String, Vec<u8>> = public;
+        let mut own: BTreeMap<String, PublicKey> = public;
         for (kid, pair) in &pairs {
-            own.insert(kid.clone(), pair.public_key().as_ref().to_vec());
+            own.insert(kid.clone(), pair.public());
         }
         let mut keys = BTreeMap::from([(issuer.clone(), own)]);
         let mut names = BTreeMap::from([(
@@ -254,13 +190,11 @@ impl KeyRing {
             }
             let mut peer_keys = BTreeMap::new();
             for key in &peer.keys {
-                let raw = URL_SAFE_NO_PAD
-                    .decode(key.x.trim())
-                    .ok()
-                    .filter(|raw| raw.len() == 32 && valid_kid(&key.kid))
+                let raw = PublicKey::from_jwk(key)
+                    .filter(|_| valid_kid(&key.kid))
                     .ok_or_else(|| {
                         format!(
-                            "the trust list's key `{}` of {} is not an Ed25519 public key (32 bytes, base64url)",
+                            "the trust list's key `{}` of {} is neither an Ed25519 public key (`x`, 32 bytes, base64url) nor an SM2 one (crv = \"SM2\", `x` and `y`, 32 bytes each)",
                             key.kid, peer.province
                         )
                     })?;
@@ -296,20 +230,28 @@ impl CredentialKeys for KeyRing {
         self.current.0.clone()
     }
 
-    fn sign(&self, message: &[u8]) -> Vec<u8> {
-        self.current.1.sign(message).as_ref().to_vec()
+    fn current_alg(&self) -> Alg {
+        self.current.1.alg()
     }
 
-    fn verify(&self, issuer: &str, kid: &str, message: &[u8], signature: &[u8]) -> KeyCheck {
+    fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.current.1.sign(message)
+    }
+
+    fn verify(&self, issuer: &str, header: &Header, message: &[u8], signature: &[u8]) -> KeyCheck {
         let Some(keys) = self.keys.get(issuer) else {
             return KeyCheck::UnknownIssuer;
         };
-        let Some(key) = keys.get(kid) else {
+        let Some(key) = keys.get(&header.kid) else {
             return KeyCheck::UnknownKey;
         };
-        match UnparsedPublicKey::new(&ED25519, key).verify(message, signature) {
-            Ok(()) => KeyCheck::Valid,
-            Err(_) => KeyCheck::BadSignature,
+        if Some(key.alg()) != Alg::from_name(&header.alg) {
+            return KeyCheck::WrongAlgorithm;
+        }
+        if key.verify(message, signature) {
+            KeyCheck::Valid
+        } else {
+            KeyCheck::BadSignature
         }
     }
 
@@ -322,9 +264,8 @@ impl CredentialKeys for KeyRing {
             .get(&self.issuer)
             .into_iter()
             .flatten()
-            .map(|(kid, raw)| PublishedKey {
-                kid: kid.clone(),
-                x: URL_SAFE_NO_PAD.encode(raw),
+            .map(|(kid, key)| PublishedKey {
+                key: key.jwk(kid),
                 current: *kid == self.current.0,
             })
             .collect()
@@ -345,6 +286,12 @@ pub fn dev_key_dir(database_url: &str) -> PathBuf {
     }
 }
 
+/// A new private key of `alg` as a `<kid>.pem` file holds it, and its kid
+/// as development would name it (the tests and the two-platform demo).
+pub fn new_key_file(alg: Alg) -> Result<(String, String), String> {
+    let (pkcs8, key) = generate(alg)?;
+    Ok((generated_kid(&key), pem("PRIVATE KEY", &pkcs8)))
+}
+
 #[cfg(test)]
-#[path = "signing_tests.rs"]
 mod tests;

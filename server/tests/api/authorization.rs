@@ -288,6 +288,7 @@ pub(crate) const MATRIX: &[(&str, &str, [O; 11])] = &[
     ("GET", "/roam/callback", [To("/login"), To("/login"), To("/login"), To("/login"), To("/login"), To("/login"), To("/login"), To("/login"), To("/login"), To("/login"), To("/login")]),
     ("POST", "/roam/token", [S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400)]),
     ("POST", "/roam/notice", [S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400)]),
+    ("POST", "/roam/credential-status", [S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400), S(400)]),
     ("GET", "/lang/{code}", [To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/")]),
     ("GET", "/text-size/{size}", [To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/"), To("/")]),
     ("GET", "/payments/checkout", [To("/login"), S(404), S(404), S(404), S(404), S(404), S(404), S(404), S(404), S(404), S(404)]),

@@ -7,12 +7,12 @@
 
 use crate::helpers::*;
 use app::domain::credential::{
-    assemble, credential_id, parse, signing_input, Claims, Facts, Refusal,
+    assemble, credential_id, parse, signing_input, Alg, Claims, Facts, Refusal,
 };
 use app::features::bindings::BindLicence;
 use app::features::credentials::{
-    ElectronicLicence, LicenceCode, MyElectronicLicence, RenewElectronicLicence, Verification,
-    Verified, VerifyCredential,
+    ElectronicLicence, LicenceCode, MyElectronicLicence, RenewElectronicLicence, RevocationCheck,
+    Verification, Verified, VerifyCredential,
 };
 use app::ports::{Clock, CredentialKeys};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -85,7 +85,7 @@ pub(crate) fn with_claims(token: &str, change: impl FnOnce(&mut serde_json::Valu
 
 /// Signs claims with a key ring, as its platform would.
 fn signed(keys: &dyn CredentialKeys, claims: &Claims) -> String {
-    let input = signing_input(&keys.current_kid(), claims);
+    let input = signing_input(keys.current_alg(), &keys.current_kid(), claims);
     assemble(&input, &keys.sign(input.as_bytes()))
 }
 
@@ -102,7 +102,7 @@ async fn the_electronic_licence_is_signed_and_anyone_can_check_it(app: TestApp) 
     assert_eq!(app.count("SELECT COUNT(*) FROM credentials").await, 1);
     // The address in the QR code passes, and says what the licence says.
     let v = genuine(&app, &code.verify_url).await;
-    assert!(v.own, "{v:?}");
+    assert_eq!(v.revocation, RevocationCheck::OurRecords, "{v:?}");
     assert_eq!(v.claims.facts, Facts::DrivingLicence(code.facts.clone()));
     assert_eq!(v.licence_status_now.as_deref(), Some("A"));
     assert_eq!(v.claims.iss, "冀");
@@ -326,13 +326,14 @@ async fn a_temporary_plate_carries_a_signed_credential(app: TestApp) {
     assert!(matches!(refusal(&app, &url).await, Refusal::Revoked { .. }));
 }
 
-/// 京's key ring, in the test's memory; the 冀 platform below trusts it.
+/// 京's key ring, in the test's memory, signing with SM2 (SM3); the 冀
+/// platform below trusts it.
 fn beijing() -> &'static KeyRing {
     static RING: OnceLock<KeyRing> = OnceLock::new();
     RING.get_or_init(|| {
         let text = server::profile::DEVELOPMENT_PROFILE.replace('冀', "京");
         let profile = server::profile::parse("beijing", &text).unwrap();
-        KeyRing::load(&profile, &KeySource::Memory, None).unwrap()
+        KeyRing::load(&profile, &KeySource::Memory(Alg::Sm2Sm3), None).unwrap()
     })
 }
 
@@ -340,10 +341,14 @@ fn beijing() -> &'static KeyRing {
 async fn spawn_trusting_beijing(backend: Backend) -> TestApp {
     let key = beijing().published_keys().remove(0);
     let text = format!(
-        "{}\n[[peers]]\nprovince = \"京\"\nname_zh = \"北京市互联网交通安全综合服务管理平台\"\nname_en = \"Beijing Traffic Safety Service Platform\"\nbase_url = \"http://127.0.0.1:9\"\n[[peers.keys]]\nkid = \"{}\"\nx = \"{}\"\n",
+        "{}{}",
         server::profile::DEVELOPMENT_PROFILE,
-        key.kid,
-        key.x
+        crate::roaming::pair::peer_entry(
+            "京",
+            "北京市互联网交通安全综合服务管理平台",
+            "http://127.0.0.1:9",
+            &key.key
+        )
     );
     let path = std::env::temp_dir().join(format!(
         "trusting-beijing-{}-{}.toml",
@@ -372,7 +377,9 @@ async fn a_trusted_peers_credential_passes(app: TestApp) {
     };
     let from_beijing = signed(beijing(), &claims);
     let v = genuine(&app, &from_beijing).await;
-    assert!(!v.own, "checked with the peer's key, not our records");
+    // Checked with the peer's key; 京 (a closed port here) could not be
+    // asked whether it was revoked (`roaming/credential_status.rs`).
+    assert_eq!(v.revocation, RevocationCheck::IssuerUnreachable, "{v:?}");
     assert_eq!(v.issuer_zh, "北京市互联网交通安全综合服务管理平台");
     assert_eq!(v.licence_status_now, None);
     // Changed on the way, or claimed by a key 京 does not have.
@@ -387,6 +394,10 @@ async fn a_trusted_peers_credential_passes(app: TestApp) {
         },
     );
     assert_eq!(refusal(&app, &posing).await, Refusal::UnknownKey);
+    // 京's SM2 signature under a header claiming Ed25519.
+    let input = signing_input(Alg::EdDsa, &beijing().current_kid(), &claims);
+    let relabelled = assemble(&input, &beijing().sign(input.as_bytes()));
+    assert_eq!(refusal(&app, &relabelled).await, Refusal::Algorithm);
 }
 
 both_backends!(

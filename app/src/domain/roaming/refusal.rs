@@ -30,7 +30,8 @@ pub enum Refusal {
     /// Seen before: each message is accepted once.
     Replayed,
     /// The browser that came back is not the one that left (state cookie
-    /// missing or different), or the nonce does not match.
+    /// missing or different), or the nonce does not match (or an answer
+    /// names another request than the one it came back to).
     StateMismatch,
     /// The home platform did not accept the code (used, expired, for
     /// another platform).

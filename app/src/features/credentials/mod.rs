@@ -1,10 +1,11 @@
 //! Signed credentials anyone can check (电子凭证): the electronic driving
 //! licence (电子驾驶证) on the holder's licence page, its QR code carrying a
 //! credential signed with the platform's key, and the public verification
-//! page (电子凭证核验) that checks the signature, the dates and, for this
-//! platform's own credentials, revocation. The format and its checks are
-//! in `domain::credential`; the keys and the trust list are the server's
-//! (`server::signing`).
+//! page (电子凭证核验) that checks the signature, the dates and revocation:
+//! in this platform's records for its own credentials, by asking the
+//! issuer for a trusted peer's (`roaming::service`). The format and its
+//! checks are in `domain::credential`; the keys and the trust list are the
+//! server's (`server::signing`).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -55,9 +56,34 @@ pub struct Verified {
     pub kid: String,
     pub issuer_zh: String,
     pub issuer_en: String,
-    /// Issued by this platform: revocation and the licence's status now
-    /// were checked in its records.
-    pub own: bool,
-    /// The licence's status now (GA code), when this platform issued it.
+    /// Where revocation (and the licence's status now) was checked.
+    pub revocation: RevocationCheck,
+    /// The licence's status now (GA code), as this platform's records or
+    /// the issuer's answer say it; `None` when neither was asked, or the
+    /// register no longer has the licence.
     pub licence_status_now: Option<String>,
+}
+
+/// Where a genuine credential's revocation was checked (作废核验).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RevocationCheck {
+    /// Issued by this platform: checked in its own records (本平台记录).
+    OurRecords,
+    /// Issued by a trusted peer, which answered (签发平台答复).
+    IssuerAnswered,
+    /// Issued by a trusted peer that could not be asked, refused, or
+    /// answered something that did not check: signature and dates only
+    /// (未能向签发平台核实).
+    IssuerUnreachable,
+}
+
+impl RevocationCheck {
+    /// A stable code (the page's `data-revocation`, the tests).
+    pub fn code(self) -> &'static str {
+        match self {
+            RevocationCheck::OurRecords => "our_records",
+            RevocationCheck::IssuerAnswered => "issuer_answered",
+            RevocationCheck::IssuerUnreachable => "issuer_unreachable",
+        }
+    }
 }

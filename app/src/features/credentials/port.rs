@@ -3,8 +3,10 @@
 //! the verification page knows revocation.
 
 use crate::domain::credential::CredentialKind;
+use crate::domain::jws::{Alg, Header};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
+use crate::profile::PeerKey;
 use async_trait::async_trait;
 
 /// What a key check found.
@@ -15,6 +17,8 @@ pub enum KeyCheck {
     UnknownIssuer,
     /// The issuer is known but has no key by that id.
     UnknownKey,
+    /// The key is of another algorithm than the header names.
+    WrongAlgorithm,
     BadSignature,
 }
 
@@ -26,10 +30,13 @@ pub trait CredentialKeys: Send + Sync {
     fn issuer(&self) -> String;
     /// The id of the key that signs now.
     fn current_kid(&self) -> String;
-    /// Signs with the current key (Ed25519).
+    /// The algorithm of the key that signs now.
+    fn current_alg(&self) -> Alg;
+    /// Signs with the current key.
     fn sign(&self, message: &[u8]) -> Vec<u8>;
-    /// Checks a signature of `issuer`'s key `kid`.
-    fn verify(&self, issuer: &str, kid: &str, message: &[u8], signature: &[u8]) -> KeyCheck;
+    /// Checks a signature of `issuer`'s key that `header` names (`kid`),
+    /// which must be of the algorithm it names (`alg`).
+    fn verify(&self, issuer: &str, header: &Header, message: &[u8], signature: &[u8]) -> KeyCheck;
     /// A trusted issuer's name (Chinese, English), this platform's included.
     fn issuer_name(&self, issuer: &str) -> Option<(String, String)>;
     /// This platform's public keys, for its key document.
@@ -39,9 +46,8 @@ pub trait CredentialKeys: Send + Sync {
 /// One of this platform's public keys, as its key document lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishedKey {
-    pub kid: String,
-    /// The raw Ed25519 public key, base64url (a JWK's `x`).
-    pub x: String,
+    /// The key as a peer's trust list names it (kid, curve, coordinates).
+    pub key: PeerKey,
     /// The key that signs now (the others check older credentials).
     pub current: bool,
 }

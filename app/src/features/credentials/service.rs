@@ -1,16 +1,18 @@
 //! The credential desk: shows the holder's electronic licence (signing a
 //! new credential when the one on record is old or says something no
 //! longer true), revokes it on request, and checks any credential pasted
-//! or scanned on the verification page.
+//! or scanned on the verification page (a trusted peer's revocation asked
+//! of the peer).
 
 use super::port::{CredentialKeys, Credentials, KeyCheck, NewCredential};
-use super::{ElectronicLicence, LicenceCode, Verification, Verified};
+use super::{ElectronicLicence, LicenceCode, RevocationCheck, Verification, Verified};
 use crate::domain::credential::{
     assemble, check_dates, credential_id, end_of_day_secs, extract, parse, signing_input, Claims,
     CredentialKind, Facts, LicenceFacts, PlateFacts, ReceiptFacts, Refusal, LICENCE_HOURS,
     LICENCE_REISSUE_BELOW_HOURS, MAX_CHARS, RECEIPT_HOLDS_DAYS,
 };
 use crate::domain::identity::ResidentId;
+use crate::domain::roaming::credential_status::IssuerSays;
 use crate::error::AppError;
 use crate::features::accounts::SessionAccount;
 use crate::features::bindings::port::OwnerKey;
@@ -18,6 +20,7 @@ use crate::features::bindings::service::BindingDesk;
 use crate::features::bindings::MyLicence;
 use crate::features::fines::Receipt;
 use crate::features::port::Actor;
+use crate::features::roaming::service::RoamingDesk;
 use crate::features::temporary_plates::TemporaryPlate;
 use crate::i18n::Text;
 use crate::ports::Ports;
@@ -29,6 +32,8 @@ pub struct CredentialDesk<'a> {
     pub keys: &'a dyn CredentialKeys,
     pub credentials: &'a dyn Credentials,
     pub bindings: BindingDesk<'a>,
+    /// Asks a peer's credential's issuer about it.
+    pub roaming: RoamingDesk<'a>,
     pub now_ms: i64,
 }
 
@@ -52,6 +57,7 @@ impl<'a> CredentialDesk<'a> {
             keys: &*ports.credential_keys,
             credentials: &*ports.credentials,
             bindings: BindingDesk::of(ports),
+            roaming: RoamingDesk::of(ports),
             now_ms: ports.clock.now_ms(),
         }
     }
@@ -225,7 +231,7 @@ impl<'a> CredentialDesk<'a> {
             exp,
             facts,
         };
-        let input = signing_input(&self.keys.current_kid(), &claims);
+        let input = signing_input(self.keys.current_alg(), &self.keys.current_kid(), &claims);
         let token = assemble(&input, &self.keys.sign(input.as_bytes()));
         NewCredential {
             jti: claims.jti.clone(),
@@ -257,8 +263,11 @@ impl<'a> CredentialDesk<'a> {
     }
 
     /// Checks a credential as pasted or scanned: its form, the issuer and
-    /// key on the trust list, the signature, the dates, and for this
-    /// platform's own, its record (revoked?) and the licence's status now.
+    /// key on the trust list, the signature, the dates, and its record
+    /// (revoked?) and the licence's status now — in this platform's records
+    /// for its own, as the issuer answers for a trusted peer's. A peer that
+    /// gives no usable answer leaves the credential genuine by signature
+    /// and dates, and the result says revocation was not checked.
     pub async fn verify(&self, pasted: &str) -> Result<Verification, AppError> {
         let token = extract(pasted);
         if token.is_empty() {
@@ -286,13 +295,14 @@ impl<'a> CredentialDesk<'a> {
         let claims = &presented.claims;
         let refusal = match self.keys.verify(
             &claims.iss,
-            &presented.header.kid,
+            &presented.header,
             presented.signing_input.as_bytes(),
             &presented.signature,
         ) {
             KeyCheck::Valid => None,
             KeyCheck::UnknownIssuer => Some(Refusal::UnknownIssuer),
             KeyCheck::UnknownKey => Some(Refusal::UnknownKey),
+            KeyCheck::WrongAlgorithm => Some(Refusal::Algorithm),
             KeyCheck::BadSignature => Some(Refusal::BadSignature),
         };
         if let Some(refusal) =
@@ -301,21 +311,30 @@ impl<'a> CredentialDesk<'a> {
             return Ok(Verification::Refused(refusal));
         }
         let own = claims.iss == self.keys.issuer();
-        let mut licence_status_now = None;
-        if own {
-            match self.credentials.credential_on_record(&claims.jti).await? {
-                None => return Ok(Verification::Refused(Refusal::NotOnRecord)),
-                Some(record) if record.kind != claims.facts.kind() => {
-                    return Ok(Verification::Refused(Refusal::NotOnRecord))
-                }
-                Some(record) => {
-                    if let Some(at_ms) = record.revoked_at_ms {
-                        return Ok(Verification::Refused(Refusal::Revoked { at_ms }));
-                    }
-                    licence_status_now = record.licence_status_now;
-                }
+        let said = if own {
+            Some(self.on_record(claims).await?)
+        } else {
+            // None: no usable answer (logged by the roaming desk, with why).
+            self.roaming
+                .ask_issuer(&claims.iss, &claims.jti, claims.facts.kind())
+                .await
+                .ok()
+        };
+        let (revocation, licence_status_now) = match said {
+            Some(IssuerSays::NotOnRecord) => {
+                return Ok(Verification::Refused(Refusal::NotOnRecord))
             }
-        }
+            Some(IssuerSays::Revoked { at_ms }) => {
+                return Ok(Verification::Refused(Refusal::Revoked { at_ms }))
+            }
+            Some(IssuerSays::Valid { licence_status_now }) if own => {
+                (RevocationCheck::OurRecords, licence_status_now)
+            }
+            Some(IssuerSays::Valid { licence_status_now }) => {
+                (RevocationCheck::IssuerAnswered, licence_status_now)
+            }
+            None => (RevocationCheck::IssuerUnreachable, None),
+        };
         let (issuer_zh, issuer_en) = self
             .keys
             .issuer_name(&claims.iss)
@@ -325,8 +344,24 @@ impl<'a> CredentialDesk<'a> {
             kid: presented.header.kid.clone(),
             issuer_zh,
             issuer_en,
-            own,
+            revocation,
             licence_status_now,
         })))
+    }
+
+    /// What this platform's records say of a credential it signed: a
+    /// record of another kind is no record of it (as a peer answers,
+    /// `domain::roaming::credential_status`).
+    async fn on_record(&self, claims: &Claims) -> Result<IssuerSays, AppError> {
+        let record = self.credentials.credential_on_record(&claims.jti).await?;
+        Ok(match record {
+            Some(record) if record.kind == claims.facts.kind() => match record.revoked_at_ms {
+                Some(at_ms) => IssuerSays::Revoked { at_ms },
+                None => IssuerSays::Valid {
+                    licence_status_now: record.licence_status_now,
+                },
+            },
+            _ => IssuerSays::NotOnRecord,
+        })
     }
 }

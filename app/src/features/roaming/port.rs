@@ -128,4 +128,7 @@ pub trait PeerLink: Send + Sync {
     async fn exchange(&self, base_url: &str, request: &str) -> Result<String, PeerError>;
     /// Posts a notice to `base_url`'s notice address.
     async fn notify(&self, base_url: &str, notice: &str) -> Result<(), PeerError>;
+    /// Posts a credential status request to `base_url`'s credential status
+    /// address; answers the issuer's signed answer.
+    async fn credential_status(&self, base_url: &str, request: &str) -> Result<String, PeerError>;
 }

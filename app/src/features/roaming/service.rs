@@ -3,8 +3,11 @@
 //! home, exchanges the code for an assertion, checks it and opens the
 //! roaming account; as the home platform it asks the person to agree,
 //! grants the code, answers the exchange and tells visited platforms when
-//! the person logs out or is disabled.
+//! the person logs out or is disabled. Between platforms it also asks a
+//! credential's issuer whether it still holds, and answers such questions
+//! (`credential_status`).
 
+mod credential_status;
 mod notices;
 
 pub use notices::{announcing, NOTICE_ATTEMPTS};
@@ -90,7 +93,7 @@ impl<'a> RoamingDesk<'a> {
 
     fn sign<T: Serialize>(&self, typ: &str, claims: &T) -> String {
         let keys = &self.ports.credential_keys;
-        let input = jws::signing_input(typ, &keys.current_kid(), claims);
+        let input = jws::signing_input(keys.current_alg(), typ, &keys.current_kid(), claims);
         let signature = keys.sign(input.as_bytes());
         jws::assemble(&input, &signature)
     }
@@ -110,13 +113,14 @@ impl<'a> RoamingDesk<'a> {
         }
         match self.ports.credential_keys.verify(
             issuer,
-            &parsed.header.kid,
+            &parsed.header,
             parsed.signing_input.as_bytes(),
             &parsed.signature,
         ) {
             KeyCheck::Valid => Ok(parsed),
             KeyCheck::UnknownIssuer => Err(Refusal::UnknownIssuer),
             KeyCheck::UnknownKey => Err(Refusal::UnknownKey),
+            KeyCheck::WrongAlgorithm => Err(Refusal::Algorithm),
             KeyCheck::BadSignature => Err(Refusal::BadSignature),
         }
     }

@@ -11,7 +11,7 @@ use crate::domain::date::cst_date_time;
 use crate::domain::temporary_plate::dotted;
 use crate::domain::violation::yuan_text;
 use crate::domain::{Date, LicenceClass, LicenceStatus, VehicleType};
-use crate::features::credentials::{verify_credential, Verification, Verified};
+use crate::features::credentials::{verify_credential, RevocationCheck, Verification, Verified};
 use crate::i18n::{use_lang, Lang, Text};
 use crate::ui::components::form::ErrorSummary;
 use crate::ui::components::layout::Page;
@@ -131,16 +131,28 @@ fn genuine(lang: Lang, v: Verified) -> AnyView {
         Lang::En => v.issuer_en.clone(),
     };
     let kind = v.claims.facts.kind();
-    let scope = if v.own {
-        Text::new(
+    let scope = match v.revocation {
+        RevocationCheck::OurRecords => Text::new(
             "签名与本平台公钥相符，凭证在有效期内，且未被作废。",
             "The signature matches this platform's public key, the credential is within its dates, and it has not been revoked.",
-        )
+        ),
+        RevocationCheck::IssuerAnswered => Text::new(
+            format!("签名与签发平台的公钥（本平台信任列表中）相符，凭证在有效期内；经向签发平台（{}）核实，未被作废。", v.issuer_zh),
+            format!("The signature matches the issuing platform's public key (on this platform's trust list), the credential is within its dates, and the issuing platform ({}) confirms it has not been revoked.", v.issuer_en),
+        ),
+        RevocationCheck::IssuerUnreachable => Text::new(
+            format!("签名和有效期核验通过；未能向签发平台（{}）核实凭证是否已被作废，请稍后再试。", v.issuer_zh),
+            format!("The signature and the dates check out, but we could not ask the issuing platform ({}) whether the credential has been revoked. Try again later.", v.issuer_en),
+        ),
+    };
+    // Revocation not checked: said as a warning of its own, under the
+    // heading, rather than as one more line of the success box.
+    let unchecked = v.revocation == RevocationCheck::IssuerUnreachable;
+    let scope = scope.get(lang).to_string();
+    let (said, unchecked_said) = if unchecked {
+        (None, Some(scope))
     } else {
-        Text::new(
-            "签名与签发平台的公钥（本平台信任列表中）相符，凭证在有效期内。是否已被作废，请到签发平台核验。",
-            "The signature matches the issuing platform's public key (on this platform's trust list) and the credential is within its dates. Whether it has been revoked is known to the issuing platform.",
-        )
+        (Some(scope), None)
     };
     let common = view! {
         {row("凭证签发时间", "Credential issued", cst_date_time(v.claims.iat * 1000))}
@@ -153,13 +165,17 @@ fn genuine(lang: Lang, v: Verified) -> AnyView {
         Facts::FineReceipt(r) => (None, receipt(lang, r)),
     };
     view! {
-        <div class="notice notice--success" role="status" data-testid="verify-genuine">
+        <div class="notice notice--success" role="status" data-testid="verify-genuine"
+            data-revocation=v.revocation.code()>
             <h2 class="heading-m">{match lang {
                 Lang::Zh => format!("凭证有效：{}签发的{}", issuer, kind.zh()),
                 Lang::En => format!("Genuine: {} issued by the {}", kind.en(), issuer),
             }}</h2>
-            <p>{scope.get(lang).to_string()}</p>
+            {said.map(|said| view! { <p>{said}</p> })}
         </div>
+        {unchecked_said.map(|said| view! {
+            <p class="notice notice--warning" data-testid="verify-revocation-unchecked">{said}</p>
+        })}
         {warning.map(|w| view! { <p class="notice notice--warning">{w.get(lang).to_string()}</p> })}
         {facts}
         <dl class="summary-list">{common}</dl>
@@ -190,10 +206,15 @@ fn licence(lang: Lang, v: &Verified, f: LicenceFacts) -> (Option<Text>, AnyView)
             "注意：这本驾驶证已超过有效期。",
             "Note: this licence is past its validity.",
         ))
-    } else if v.own && v.licence_status_now.is_none() {
+    } else if v.licence_status_now.is_none() && v.revocation == RevocationCheck::OurRecords {
         Some(Text::new(
             "注意：本平台的驾驶证登记中已查不到这本驾驶证，请持证人到车辆管理所核实。",
             "Note: this platform's licence register no longer has this licence; the holder should check with the vehicle administration office.",
+        ))
+    } else if v.licence_status_now.is_none() && v.revocation == RevocationCheck::IssuerAnswered {
+        Some(Text::new(
+            "注意：签发平台的驾驶证登记中已查不到这本驾驶证，请持证人到发证地车辆管理所核实。",
+            "Note: the issuing platform's licence register no longer has this licence; the holder should check with the vehicle administration office that issued it.",
         ))
     } else if changed || v.licence_status_now.as_deref().is_some_and(|s| s != "A") {
         Some(Text::new(

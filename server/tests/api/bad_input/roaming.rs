@@ -1,6 +1,6 @@
 //! The bad-input cases of roaming (漫游): the home platform's consent and
 //! agreement, the visited platform's start and return, and the
-//! server-to-server exchange and notices. The test platform trusts no
+//! server-to-server exchange, notices and credential status requests. The test platform trusts no
 //! peer, so every province asked for is refused by name.
 
 use super::E::*;
@@ -20,4 +20,6 @@ pub(super) const ROAMING_CASES: &[Case] = &[
     ("/roam/token", ANON, &[("request", "BIG")], Status(400, "malformed")),
     ("/roam/notice", ANON, &[], Status(400, "malformed")),
     ("/roam/notice", ANON, &[("notice", "a.b.c")], Status(400, "malformed")),
+    ("/roam/credential-status", ANON, &[], Status(400, "malformed")),
+    ("/roam/credential-status", ANON, &[("request", "BIG")], Status(400, "malformed")),
 ];

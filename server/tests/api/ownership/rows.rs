@@ -246,6 +246,7 @@ pub const NAMES_NO_OBJECT: &[(&str, &str, &str)] = &[
     ("GET", "/roam/callback", ROAM),
     ("POST", "/roam/token", ROAM),
     ("POST", "/roam/notice", ROAM),
+    ("POST", "/roam/credential-status", CREDENTIAL_STATUS),
     ("GET", "/lang/{code}", PUBLIC),
     ("GET", "/text-size/{size}", PUBLIC),
     ("POST", "/payments/notify", GATEWAY),
@@ -294,6 +295,7 @@ const DEV: &str = "development only (DEV_SMS_OUTBOX=1): the outbox by phone";
 const KEY: &str = "a unit's open API key: listed and revoked only among the unit's own (WHERE account_id = the unit), another's is not found (api_keys.rs)";
 const SHARE: &str = "a holder's licence share code: listed and revoked only among the holder's own (WHERE account_id = the holder), another's is not found (share_codes.rs)";
 const ROAM: &str = "roaming: a code is granted only to the session's own account, for a trusted peer, and redeemed only by that peer's signed request; an assertion or notice names the person by its home platform's signature, and the return must reach the browser that started (docs/roaming.md, roaming/refusals.rs)";
+const CREDENTIAL_STATUS: &str = "a credential's status, asked by a trusted peer in a signed request: it names a credential by its id (128 random bits, known only to whoever holds it) and the answer says only valid, revoked or not on record, signed for that peer (docs/credentials.md, roaming/credential_status.rs)";
 const SHARE_CHECK: &str = "the public licence check: the code the holder gave out, with the licence number's last four characters, is the permission; wrong ones are limited per address (licence_sharing/)";
 const OPEN_API: &str = "the open API: by the key's unit, never a session; each call goes through the unit page's own desk, so a learner, plate or examination is found only among the unit's own (open_api.rs, bad_input/open_api.rs)";
 

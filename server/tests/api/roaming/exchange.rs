@@ -22,7 +22,7 @@ fn beijing_ring(pair: &Pair) -> KeyRing {
         &profile,
         &KeySource::Dir {
             path: pair.beijing_keys.clone(),
-            generate: false,
+            generate: None,
         },
         None,
     )
@@ -129,7 +129,7 @@ async fn the_home_platform_answers_only_its_peers_once(pair: Pair) {
     assert_eq!(
         beijing_keys_check(
             &pair.beijing,
-            &parsed.header.kid,
+            &parsed.header,
             &parsed.signing_input,
             &parsed.signature
         ),
@@ -163,14 +163,14 @@ async fn the_home_platform_answers_only_its_peers_once(pair: Pair) {
 /// signature of 冀's.
 fn beijing_keys_check(
     bj: &TestApp,
-    kid: &str,
+    header: &jws::Header,
     input: &str,
     signature: &[u8],
 ) -> app::ports::KeyCheck {
     bj.platform
         .ports
         .credential_keys
-        .verify("冀", kid, input.as_bytes(), signature)
+        .verify("冀", header, input.as_bytes(), signature)
 }
 
 /// 冀 and 京, 冀 trusting 晋 (the test's key) too.
@@ -180,8 +180,7 @@ async fn spawn_pair_hebei_trusting_shanxi(backend: Backend) -> Pair {
         "晋",
         "山西省互联网交通安全综合服务管理平台",
         "http://127.0.0.1:9",
-        &key.kid,
-        &key.x,
+        &key.key,
     );
     spawn_pair_with(backend, "", &extra).await
 }

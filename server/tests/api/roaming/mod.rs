@@ -4,12 +4,16 @@
 //! in at 京 with their 冀 account (from 京's login page, and from a link on
 //! 冀), handles and pays a violation recorded in 京, and sees their licence
 //! issued there; logging out or being disabled at home ends the session in
-//! 京. The exchange's refusals are in `refusals.rs`.
+//! 京. The exchange's refusals are in `refusals.rs`; a credential's issuer
+//! asked whether it still holds, in `credential_status.rs` and
+//! `issuer_unreachable.rs`.
 
+mod credential_status;
 mod exchange;
+mod issuer_unreachable;
 mod local;
 mod notices;
-mod pair;
+pub(crate) mod pair;
 mod refusals;
 
 pub use pair::*;
@@ -188,11 +192,12 @@ async fn a_person_of_hebei_roams_into_beijing_and_pays_a_fine_there(pair: Pair) 
 }
 
 /// The receipt of a fine paid at 京 carries a credential 京 signed: 京
-/// finds it genuine on its records, 冀 through its trust list; changed, it
-/// is refused on both.
+/// finds it genuine on its records, 冀 through its trust list and by
+/// asking 京; changed, it is refused on both.
 async fn receipt_checks_on_both_platforms(pair: &Pair, browser: &reqwest::Client, fine: i64) {
     use crate::credentials::{genuine, refusal, with_claims};
     use app::domain::credential::{Facts, Refusal};
+    use app::features::credentials::RevocationCheck;
     let (he, bj) = (&pair.hebei, &pair.beijing);
     let receipt_no: String = bj
         .scalar(
@@ -217,9 +222,12 @@ async fn receipt_checks_on_both_platforms(pair: &Pair, browser: &reqwest::Client
         url.starts_with(&format!("{}/verify?c=", bj.base)),
         "{bj}: {url}"
     );
-    for (app, own) in [(bj, true), (he, false)] {
+    for (app, checked) in [
+        (bj, RevocationCheck::OurRecords),
+        (he, RevocationCheck::IssuerAnswered),
+    ] {
         let v = genuine(app, &url).await;
-        assert_eq!(v.own, own, "{app}");
+        assert_eq!(v.revocation, checked, "{app}");
         let Facts::FineReceipt(facts) = &v.claims.facts else {
             panic!("{app}: not a receipt: {v:?}")
         };

@@ -86,11 +86,12 @@ async fn the_visited_platform_acts_only_on_a_genuine_notice_once(fake: Fake) {
             sub: "999".into(),
             ..notice(bj)
         };
-        parts[1] = app::domain::jws::signing_input(TYP_NOTICE, "x", &other)
-            .split('.')
-            .nth(1)
-            .unwrap()
-            .to_string();
+        parts[1] =
+            app::domain::jws::signing_input(app::domain::jws::Alg::Sm2Sm3, TYP_NOTICE, "x", &other)
+                .split('.')
+                .nth(1)
+                .unwrap()
+                .to_string();
         parts.join(".")
     };
     let n = notice(bj);

@@ -4,8 +4,10 @@
 //! starts; and the requests a browser makes between them.
 
 use crate::helpers::{logged_in, spawn_on, Backend, TestApp};
+use app::domain::jws::Alg;
 use app::features::bindings::api::BindOwnVehicle;
 use app::ports::{Clock, CredentialKeys};
+use app::profile::{Peer, PeerKey};
 use server::demo::visited::{load_visitors, Visitor};
 use server::signing::{KeyRing, KeySource};
 use std::path::PathBuf;
@@ -26,32 +28,48 @@ pub struct Pair {
     pub beijing_keys: PathBuf,
 }
 
-/// A folder with one development signing key: (folder, kid, x).
-pub fn key_dir(profile_text: &str, name: &str) -> (PathBuf, String, String) {
+/// A folder with one signing key of `alg`, and the key as peers list it.
+pub fn key_dir(profile_text: &str, name: &str, alg: Alg) -> (PathBuf, PeerKey) {
     let path = std::env::temp_dir().join(format!(
         "roaming-keys-{name}-{}-{}",
         std::process::id(),
         app::domain::roaming::random_token(rand::random())
     ));
+    std::fs::create_dir_all(&path).unwrap();
+    let (kid, pem) = server::signing::new_key_file(alg).unwrap();
+    std::fs::write(path.join(format!("{kid}.pem")), pem).unwrap();
     let profile = server::profile::parse(name, profile_text).unwrap();
     let ring = KeyRing::load(
         &profile,
         &KeySource::Dir {
             path: path.clone(),
-            generate: true,
+            generate: None,
         },
         None,
     )
     .unwrap();
-    let key = ring.published_keys().remove(0);
-    (path, key.kid, key.x)
+    assert_eq!(ring.current_alg(), alg);
+    (path, ring.published_keys().remove(0).key)
 }
 
-/// A trust-list entry.
-pub fn peer_entry(province: &str, name_zh: &str, base_url: &str, kid: &str, x: &str) -> String {
-    format!(
-        "\n[[peers]]\nprovince = \"{province}\"\nname_zh = \"{name_zh}\"\nname_en = \"{province} platform\"\nbase_url = \"{base_url}\"\n[[peers.keys]]\nkid = \"{kid}\"\nx = \"{x}\"\n"
-    )
+/// A trust-list entry, as `server peer-entry` writes one.
+pub fn peer_entry(province: &str, name_zh: &str, base_url: &str, key: &PeerKey) -> String {
+    let entry = toml::to_string(&TrustList {
+        peers: vec![Peer {
+            province: province.into(),
+            name_zh: name_zh.into(),
+            name_en: format!("{province} platform"),
+            base_url: base_url.into(),
+            keys: vec![key.clone()],
+        }],
+    })
+    .unwrap();
+    format!("\n{entry}")
+}
+
+#[derive(serde::Serialize)]
+struct TrustList {
+    peers: Vec<Peer>,
 }
 
 pub fn write_profile(name: &str, text: &str) -> String {
@@ -77,8 +95,9 @@ pub fn beijing_profile() -> String {
 pub async fn spawn_pair_with(backend: Backend, extra_peers: &str, hebei_extra: &str) -> Pair {
     let hebei_text = server::profile::DEVELOPMENT_PROFILE.to_string();
     let beijing_text = beijing_profile();
-    let (he_keys, he_kid, he_x) = key_dir(&hebei_text, "hebei");
-    let (bj_keys, bj_kid, bj_x) = key_dir(&beijing_text, "beijing");
+    // 冀 signs with Ed25519, 京 with SM2 (SM3): each checks the other's.
+    let (he_keys, he_key) = key_dir(&hebei_text, "hebei", Alg::EdDsa);
+    let (bj_keys, bj_key) = key_dir(&beijing_text, "beijing", Alg::Sm2Sm3);
     let he_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let bj_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let he_url = format!("http://{}", he_listener.local_addr().unwrap());
@@ -91,8 +110,7 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str, hebei_extra: &
                 "京",
                 "北京市互联网交通安全综合服务管理平台",
                 &bj_url,
-                &bj_kid,
-                &bj_x
+                &bj_key
             )
         ),
     );
@@ -100,7 +118,7 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str, hebei_extra: &
         "beijing",
         &format!(
             "{beijing_text}{}{extra_peers}",
-            peer_entry("冀", HEBEI_NAME, &he_url, &he_kid, &he_x)
+            peer_entry("冀", HEBEI_NAME, &he_url, &he_key)
         ),
     );
     let hebei = spawn_platform(backend, he_listener, he_profile, &he_keys).await;
@@ -177,7 +195,7 @@ async fn spawn_platform(
         config.profile_path = Some(profile);
         config.signing_keys = Some(KeySource::Dir {
             path: keys,
-            generate: false,
+            generate: None,
         });
     })
     .await

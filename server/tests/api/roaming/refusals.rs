@@ -3,12 +3,14 @@
 //! As the visited platform, 京 is sent crafted assertions by a fake home
 //! platform (晋, on 京's trust list, run by the test): forged, tampered,
 //! expired, too long, for another platform, from an issuer not trusted,
-//! under an unknown key, for another browser, replayed, for another person.
+//! under an unknown key or an algorithm not the key's, for another browser,
+//! replayed, for another person. 晋 signs with SM2 (SM3), 冀 and 京 with
+//! Ed25519.
 //! The home platform's side is in `exchange.rs`.
 
 use crate::helpers::{new_client, Backend, TestApp};
 use crate::roaming::{get, location, param, peer_entry, spawn_pair_with, urlencode, Pair};
-use app::domain::jws;
+use app::domain::jws::{self, Alg};
 use app::domain::roaming::{
     random_token, Assertion, Refusal, RoamingPerson, ASSERTION_MAX_SECS, TYP_ASSERTION, TYP_REQUEST,
 };
@@ -20,19 +22,23 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// A platform's key ring made in memory, for a province.
 pub(super) fn ring_of(province: &str) -> KeyRing {
+    ring_signing_with(province, Alg::EdDsa)
+}
+
+fn ring_signing_with(province: &str, alg: Alg) -> KeyRing {
     let text = server::profile::DEVELOPMENT_PROFILE.replace('冀', province);
     let profile = server::profile::parse(province, &text).unwrap();
-    KeyRing::load(&profile, &KeySource::Memory, None).unwrap()
+    KeyRing::load(&profile, &KeySource::Memory(alg), None).unwrap()
 }
 
 /// 晋, the fake home platform, and a stranger's key that 晋 never published.
 pub(super) fn shanxi() -> &'static KeyRing {
     static RING: OnceLock<KeyRing> = OnceLock::new();
-    RING.get_or_init(|| ring_of("晋"))
+    RING.get_or_init(|| ring_signing_with("晋", Alg::Sm2Sm3))
 }
 
 pub(super) fn signed<T: serde::Serialize>(ring: &KeyRing, typ: &str, claims: &T) -> String {
-    let input = jws::signing_input(typ, &ring.current_kid(), claims);
+    let input = jws::signing_input(ring.current_alg(), typ, &ring.current_kid(), claims);
     jws::assemble(&input, &ring.sign(input.as_bytes()))
 }
 
@@ -69,8 +75,7 @@ pub(super) async fn spawn_with_fake_home(backend: Backend) -> Fake {
         "晋",
         "山西省互联网交通安全综合服务管理平台",
         &base,
-        &key.kid,
-        &key.x,
+        &key.key,
     );
     Fake {
         pair: spawn_pair_with(backend, &extra, "").await,
@@ -197,7 +202,7 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
     assert_eq!(subject, "903", "{bj}");
 
     // Each crafted answer to a fresh start.
-    let stranger = ring_of("晋");
+    let stranger = ring_signing_with("晋", Alg::Sm2Sm3);
     type Craft = Box<dyn Fn(&TestApp, &str) -> String>;
     let cases: Vec<(Refusal, Craft)> = vec![
         (
@@ -209,7 +214,7 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
                     sub: "1".into(),
                     ..assertion(app, n)
                 };
-                parts[1] = jws::signing_input(TYP_ASSERTION, "x", &changed)
+                parts[1] = jws::signing_input(Alg::Sm2Sm3, TYP_ASSERTION, "x", &changed)
                     .split('.')
                     .nth(1)
                     .unwrap()
@@ -264,7 +269,12 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
             Refusal::UnknownKey,
             Box::new(move |app, n| {
                 // 晋's name, a key 晋 never published (same kid scheme).
-                let input = jws::signing_input(TYP_ASSERTION, "jin-unknown", &assertion(app, n));
+                let input = jws::signing_input(
+                    Alg::Sm2Sm3,
+                    TYP_ASSERTION,
+                    "jin-unknown",
+                    &assertion(app, n),
+                );
                 jws::assemble(&input, &stranger.sign(input.as_bytes()))
             }),
         ),
@@ -289,6 +299,20 @@ async fn the_visited_platform_refuses_every_bad_assertion(fake: Fake) {
                     ..a
                 };
                 signed(shanxi(), TYP_ASSERTION, &early)
+            }),
+        ),
+        (
+            Refusal::Algorithm,
+            Box::new(|app, n| {
+                // 晋's SM2 key, its header claiming Ed25519.
+                let keys = shanxi();
+                let input = jws::signing_input(
+                    Alg::EdDsa,
+                    TYP_ASSERTION,
+                    &keys.current_kid(),
+                    &assertion(app, n),
+                );
+                jws::assemble(&input, &keys.sign(input.as_bytes()))
             }),
         ),
         (Refusal::Malformed, Box::new(|_, _| "not.a.jws".into())),
