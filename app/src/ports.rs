@@ -89,6 +89,9 @@ pub struct Ports {
     pub roaming: Arc<dyn Roaming>,
     /// The link to peer platforms (server to server).
     pub peer_link: Arc<dyn PeerLink>,
+    /// What peers said lately of their credentials (this app server's
+    /// memory, shared by its requests).
+    pub peer_answers: Arc<crate::features::roaming::peer_answers::PeerAnswers>,
     /// Staff accounts and their second factor (民警账户).
     pub staff: Arc<dyn StaffAccounts>,
     /// Security events and the audit log's hash chain (审计日志).

@@ -164,6 +164,7 @@ pub async fn prepare_with_clock(
         credential_keys: Arc::new(key_ring),
         roaming: shared.clone(),
         peer_link: Arc::new(peer_link::HttpPeers::new()?),
+        peer_answers: Arc::default(),
         unit_operators: shared.clone(),
         supervision: shared.clone(),
         refunds: shared.clone(),

@@ -43,6 +43,23 @@ pub fn peer_entry(config: &Config, base_url: &str, new_key: Alg) -> Result<Strin
         }
     };
     let ring = KeyRing::load(&profile, &source, config.signing_key_id.as_deref())?;
+    let generating = matches!(
+        source,
+        KeySource::Dir {
+            generate: Some(_),
+            ..
+        }
+    );
+    if generating && ring.current_alg() != new_key {
+        // The folder had a key already: it stays (a key is never replaced
+        // behind the peers' backs), and the entry names it.
+        eprintln!(
+            "note: {issuer} signs with its {} key {}, already in the key folder (--key-algorithm makes a key only when there is none)",
+            ring.current_alg().name(),
+            ring.current_kid(),
+            issuer = ring.issuer()
+        );
+    }
     let issuer = ring.issuer();
     let (name_zh, name_en) = ring.issuer_name(&issuer).unwrap_or_default();
     let peer = Peer {

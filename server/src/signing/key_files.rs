@@ -184,9 +184,11 @@ pub fn private_from_pkcs8(der: &[u8]) -> Option<PrivateKey> {
         return Some(PrivateKey::Ed25519(pair));
     }
     let secret = sm2::SecretKey::from_pkcs8_der(der).ok()?;
-    sm2::dsa::SigningKey::new(SM2_DISTID, &secret)
-        .ok()
-        .map(|key| PrivateKey::Sm2(Box::new(key)))
+    let key = sm2::dsa::SigningKey::new(SM2_DISTID, &secret).ok()?;
+    // GB/T 32918 asks 1 ≤ d ≤ n−2: with d = n−1, which the crate reads,
+    // every signature would fail. A key that cannot sign is no key.
+    let probe: Result<sm2::dsa::Signature, _> = key.try_sign(b"probe");
+    probe.ok().map(|_| PrivateKey::Sm2(Box::new(key)))
 }
 
 pub fn read_key_file(path: &Path) -> Result<KeyFile, String> {

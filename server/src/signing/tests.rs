@@ -293,10 +293,33 @@ fn an_sm2_key_made_by_openssl_signs_checks_and_accepts_openssls_signature() {
         ring.verify("京", &sm2, b"messagf", &signature),
         KeyCheck::BadSignature
     );
-    // The header must name the key's own algorithm.
+    // The header must name the key's own algorithm, either way round.
     assert_eq!(
         ring.verify("京", &ed("bj-sm2-2026-12"), b"message", &signature),
         KeyCheck::WrongAlgorithm
+    );
+    let ed_ring = KeyRing::load(&profile(), &KeySource::Memory(Alg::EdDsa), None).unwrap();
+    let ed_signature = ed_ring.sign(b"message");
+    assert_eq!(
+        ed_ring.verify(
+            "冀",
+            &header(Alg::Sm2Sm3, &ed_ring.current_kid()),
+            b"message",
+            &ed_signature
+        ),
+        KeyCheck::WrongAlgorithm
+    );
+    // A DER signature (as OpenSSL writes it) is not r‖s: refused.
+    let der = [
+        vec![0x30, 0x44, 0x02, 0x20],
+        signature[..32].to_vec(),
+        vec![0x02, 0x20],
+        signature[32..].to_vec(),
+    ]
+    .concat();
+    assert_eq!(
+        ring.verify("京", &sm2, b"message", &der),
+        KeyCheck::BadSignature
     );
     // OpenSSL's own SM2 signature (SM3, the default distinguishing id) of
     // this message, r‖s (`tests/fixtures/signing/README.md`).
@@ -393,6 +416,31 @@ fn a_peer_signing_with_sm2_is_checked_with_its_jwk() {
     ] {
         assert!(err.contains("nor an SM2 one"), "{err:?}");
     }
+}
+
+#[test]
+fn an_sm2_key_that_cannot_sign_is_refused() {
+    // d = n − 1 (GB/T 32918 asks d ≤ n − 2): every signature would fail.
+    let n_minus_1 =
+        hex::decode("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54122").unwrap();
+    let secret = sm2::SecretKey::from_slice(&n_minus_1).unwrap();
+    use sm2::pkcs8::EncodePrivateKey;
+    let der = secret.to_pkcs8_der().unwrap();
+    assert!(private_from_pkcs8(der.as_bytes()).is_none());
+    let dir = temp_dir("sm2-degenerate");
+    std::fs::write(dir.join("bad.pem"), pem("PRIVATE KEY", der.as_bytes())).unwrap();
+    let err = KeyRing::load(
+        &profile(),
+        &KeySource::Dir {
+            path: dir.clone(),
+            generate: None,
+        },
+        None,
+    )
+    .err()
+    .unwrap();
+    assert!(err.contains("bad.pem"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

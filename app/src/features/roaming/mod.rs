@@ -7,6 +7,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod peer_answers;
+#[cfg(feature = "ssr")]
 pub mod port;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -141,19 +141,33 @@ fn genuine(lang: Lang, v: Verified) -> AnyView {
             format!("The signature matches the issuing platform's public key (on this platform's trust list), the credential is within its dates, and the issuing platform ({}) confirms it has not been revoked.", v.issuer_en),
         ),
         RevocationCheck::IssuerUnreachable => Text::new(
-            format!("签名和有效期核验通过；未能向签发平台（{}）核实凭证是否已被作废，请稍后再试。", v.issuer_zh),
-            format!("The signature and the dates check out, but we could not ask the issuing platform ({}) whether the credential has been revoked. Try again later.", v.issuer_en),
+            format!("签名和有效期核验通过；未能向签发平台（{}）核实凭证是否已被作废。请稍后再试，或到签发平台的网站核验。", v.issuer_zh),
+            format!("The signature and the dates check out, but we could not ask the issuing platform ({}) whether the credential has been revoked. Try again later, or check it on the issuing platform's own site.", v.issuer_en),
         ),
     };
-    // Revocation not checked: said as a warning of its own, under the
-    // heading, rather than as one more line of the success box.
+    // Revocation not checked: never the success box. A warning box with
+    // a heading of its own says what was checked and what was not.
     let unchecked = v.revocation == RevocationCheck::IssuerUnreachable;
-    let scope = scope.get(lang).to_string();
-    let (said, unchecked_said) = if unchecked {
-        (None, Some(scope))
+    let (box_class, testid) = if unchecked {
+        ("notice notice--warning", "verify-revocation-unchecked")
     } else {
-        (Some(scope), None)
+        ("notice notice--success", "verify-genuine")
     };
+    let heading = match (lang, unchecked) {
+        (Lang::Zh, false) => format!("凭证有效：{}签发的{}", issuer, kind.zh()),
+        (Lang::En, false) => format!("Genuine: {} issued by the {}", kind.en(), issuer),
+        (Lang::Zh, true) => format!(
+            "签名真实，未能核实是否已作废：{}签发的{}",
+            issuer,
+            kind.zh()
+        ),
+        (Lang::En, true) => format!(
+            "Genuine signature, revocation not checked: {} issued by the {}",
+            kind.en(),
+            issuer
+        ),
+    };
+    let scope = scope.get(lang).to_string();
     let common = view! {
         {row("凭证签发时间", "Credential issued", cst_date_time(v.claims.iat * 1000))}
         {row("凭证有效至", "Credential holds until", cst_date_time(v.claims.exp * 1000))}
@@ -165,17 +179,11 @@ fn genuine(lang: Lang, v: Verified) -> AnyView {
         Facts::FineReceipt(r) => (None, receipt(lang, r)),
     };
     view! {
-        <div class="notice notice--success" role="status" data-testid="verify-genuine"
+        <div class=box_class role="status" data-testid=testid
             data-revocation=v.revocation.code()>
-            <h2 class="heading-m">{match lang {
-                Lang::Zh => format!("凭证有效：{}签发的{}", issuer, kind.zh()),
-                Lang::En => format!("Genuine: {} issued by the {}", kind.en(), issuer),
-            }}</h2>
-            {said.map(|said| view! { <p>{said}</p> })}
+            <h2 class="heading-m">{heading}</h2>
+            <p>{scope}</p>
         </div>
-        {unchecked_said.map(|said| view! {
-            <p class="notice notice--warning" data-testid="verify-revocation-unchecked">{said}</p>
-        })}
         {warning.map(|w| view! { <p class="notice notice--warning">{w.get(lang).to_string()}</p> })}
         {facts}
         <dl class="summary-list">{common}</dl>

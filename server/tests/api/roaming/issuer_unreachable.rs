@@ -113,13 +113,19 @@ async fn a_peer_that_gives_no_usable_answer_leaves_revocation_unchecked(peers: P
     assert_eq!(v.revocation, RevocationCheck::IssuerUnreachable, "{he}");
     assert_eq!(v.licence_status_now, None, "{he}");
     let zh = page(he, &from_henan, "zh").await;
-    assert!(zh.contains("data-testid=\"verify-genuine\""), "{he}: {zh}");
+    // Never the success box: a warning with a heading of its own.
+    assert!(!zh.contains("data-testid=\"verify-genuine\""), "{he}: {zh}");
+    assert!(!zh.contains("凭证有效："), "{he}: {zh}");
     assert!(
         zh.contains("data-testid=\"verify-revocation-unchecked\""),
         "{he}: {zh}"
     );
     assert!(
-        zh.contains("签名和有效期核验通过；未能向签发平台（河南省互联网交通安全综合服务管理平台）核实凭证是否已被作废，请稍后再试。"),
+        zh.contains("签名真实，未能核实是否已作废：河南省互联网交通安全综合服务管理平台签发的"),
+        "{he}: {zh}"
+    );
+    assert!(
+        zh.contains("签名和有效期核验通过；未能向签发平台（河南省互联网交通安全综合服务管理平台）核实凭证是否已被作废。请稍后再试，或到签发平台的网站核验。"),
         "{he}: {zh}"
     );
     let en = page(he, &from_henan, "en").await;
@@ -163,6 +169,25 @@ async fn a_peer_that_gives_no_usable_answer_leaves_revocation_unchecked(peers: P
         ),
         KeyCheck::Valid
     );
+    // Checked again within the minute: the answer is reused, 晋 is not
+    // asked (the public page cannot make 冀 ask a peer at every visit).
+    let again = genuine(he, &token).await;
+    assert_eq!(again.revocation, RevocationCheck::IssuerAnswered, "{he}");
+    assert!(peers.asked.lock().unwrap().is_empty(), "{he}: asked again");
+    // A minute later it is asked again (晋's answers, dated at the start,
+    // hold two minutes).
+    he.clock.advance_secs(61);
+    push(reply(Box::new(move |r: &StatusRequest| {
+        answer(r, Some((None, Some("A".into()))))
+    })));
+    assert_eq!(
+        genuine(he, &token).await.revocation,
+        RevocationCheck::IssuerAnswered,
+        "{he}"
+    );
+    assert_eq!(peers.asked.lock().unwrap().len(), 1, "{he}: asked anew");
+    let forget = || he.platform.ports.peer_answers.forget();
+    forget();
     push(reply(Box::new(move |r: &StatusRequest| {
         answer(r, Some((Some(1_795_000_000_000), None)))
     })));
@@ -172,6 +197,7 @@ async fn a_peer_that_gives_no_usable_answer_leaves_revocation_unchecked(peers: P
             at_ms: 1_795_000_000_000
         }
     );
+    forget();
     push(reply(Box::new(move |r: &StatusRequest| answer(r, None))));
     assert_eq!(refusal(he, &token).await, Refusal::NotOnRecord);
 
@@ -224,9 +250,26 @@ async fn a_peer_that_gives_no_usable_answer_leaves_revocation_unchecked(peers: P
             }),
         ),
         (
-            "signed with a key that is not 晋's",
+            "under a key 晋 never published",
             Box::new(move |r: &StatusRequest| {
                 (200, signed(&ring_of("晋"), TYP_STATUS, &answer(r, None)))
+            }),
+        ),
+        (
+            "under 晋's key id, signed by another key",
+            Box::new(move |r: &StatusRequest| {
+                let input = app::domain::jws::signing_input(
+                    app::domain::jws::Alg::Sm2Sm3,
+                    TYP_STATUS,
+                    &shanxi().current_kid(),
+                    &answer(r, None),
+                );
+                let forger =
+                    super::refusals::ring_signing_with("晋", app::domain::jws::Alg::Sm2Sm3);
+                (
+                    200,
+                    app::domain::jws::assemble(&input, &forger.sign(input.as_bytes())),
+                )
             }),
         ),
         (
@@ -250,6 +293,7 @@ async fn a_peer_that_gives_no_usable_answer_leaves_revocation_unchecked(peers: P
         ),
     ];
     for (what, craft) in crafted {
+        forget();
         push(craft);
         let v = genuine(he, &token).await;
         assert_eq!(

@@ -4,7 +4,7 @@
 //! platform (晋, on 京's trust list, run by the test): forged, tampered,
 //! expired, too long, for another platform, from an issuer not trusted,
 //! under an unknown key or an algorithm not the key's, for another browser,
-//! replayed, for another person. 晋 signs with SM2 (SM3), 冀 and 京 with
+//! replayed, for another person. 晋 and 京 sign with SM2 (SM3), 冀 with
 //! Ed25519.
 //! The home platform's side is in `exchange.rs`.
 
@@ -25,7 +25,7 @@ pub(super) fn ring_of(province: &str) -> KeyRing {
     ring_signing_with(province, Alg::EdDsa)
 }
 
-fn ring_signing_with(province: &str, alg: Alg) -> KeyRing {
+pub(super) fn ring_signing_with(province: &str, alg: Alg) -> KeyRing {
     let text = server::profile::DEVELOPMENT_PROFILE.replace('冀', province);
     let profile = server::profile::parse(province, &text).unwrap();
     KeyRing::load(&profile, &KeySource::Memory(alg), None).unwrap()

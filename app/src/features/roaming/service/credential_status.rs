@@ -17,15 +17,25 @@ use crate::features::roaming::port::PeerError;
 impl RoamingDesk<'_> {
     /// As the verifier: asks `issuer`, a trusted peer, what its records say
     /// of its credential `credential` of `kind`. `Err` says why there is no
-    /// usable answer (unreachable, refused, or an answer that does not
-    /// check); it is logged here.
+    /// usable answer (unreachable, refused, an answer that does not check,
+    /// or too many questions under way); it is logged here. What was learnt
+    /// is reused for a while (`peer_answers`), so the public page cannot
+    /// make this platform ask a peer at every visit.
     pub async fn ask_issuer(
         &self,
         issuer: &str,
         credential: &str,
         kind: CredentialKind,
     ) -> Result<IssuerSays, String> {
-        let result = self.ask_issuer_checked(issuer, credential, kind).await;
+        let answers = &self.ports.peer_answers;
+        if let Some(known) = answers.recall(issuer, credential, kind.code(), self.now_ms) {
+            return known;
+        }
+        let result = match answers.begin() {
+            Some(_slot) => self.ask_issuer_checked(issuer, credential, kind).await,
+            None => Err("too many status questions to peers under way".to_string()),
+        };
+        answers.remember(issuer, credential, kind.code(), &result, self.now_ms);
         if let Err(why) = &result {
             tracing::warn!(issuer = %issuer, credential = %credential, why = %why,
                 "the issuer's answer on a credential's status was not usable");
@@ -69,7 +79,9 @@ impl RoamingDesk<'_> {
     }
 
     /// As the issuer: a peer's signed status request answered from the
-    /// records. Refusals are audited.
+    /// records. Refusals of a request in a trusted peer's name are audited;
+    /// one naming no peer is only traced (anyone can send text, and it
+    /// must not fill the audit log).
     pub async fn answer_credential_status(
         &self,
         token: &str,
@@ -80,7 +92,12 @@ impl RoamingDesk<'_> {
             let issuer = jws::parse::<StatusRequest>(token, TYP_STATUS_REQUEST, MAX_CHARS)
                 .map(|p| p.claims.iss)
                 .unwrap_or_default();
-            self.audit_refusal(&issuer, refusal, actor).await;
+            if self.peer(&issuer).is_some() {
+                self.audit_refusal(&issuer, refusal, actor).await;
+            } else {
+                tracing::info!(issuer = %issuer, refusal = refusal.code(),
+                    "a credential status request naming no trusted peer was refused");
+            }
         }
         result
     }
