@@ -159,24 +159,14 @@ async fn a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records(
     );
     // They log in here with the password set at the window, as a window
     // registration of this platform, with what was bound kept as theirs.
-    let local = new_client();
-    bj.login(&local, &pair.owner.0, password)
-        .await
-        .unwrap_or_else(|e| panic!("{bj}: local login: {e}"));
-    let me_here = bj.me(&local).await.expect("logged in at 京");
-    assert_eq!(me_here.account_id, me.account_id, "{bj}");
-    assert_eq!(me_here.roaming_from, None, "{bj}");
-    assert!(
-        matches!(
-            me_here.role,
-            AccountRole::Individual {
-                channel: RegistrationChannel::Window,
-                ..
-            }
-        ),
-        "{bj}: {:?}",
-        me_here.role
-    );
+    logs_in_here_as(
+        bj,
+        &pair.owner.0,
+        password,
+        me.account_id,
+        RegistrationChannel::Window,
+    )
+    .await;
     let kept: Vec<_> = bound_before
         .iter()
         .map(|(plate, own, _)| (plate.clone(), *own, 0))
@@ -194,6 +184,32 @@ async fn a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records(
         roam(&pair, &again).await,
         "/login?roaming=local_account",
         "{bj}"
+    );
+}
+
+/// They log in at 京 with `password`: the same account, this platform's
+/// own (not roaming), registered through `channel`.
+async fn logs_in_here_as(
+    bj: &TestApp,
+    id_number: &str,
+    password: &str,
+    account_id: i64,
+    channel: RegistrationChannel,
+) {
+    let local = new_client();
+    bj.login(&local, id_number, password)
+        .await
+        .unwrap_or_else(|e| panic!("{bj}: local login: {e}"));
+    let me_here = bj.me(&local).await.expect("logged in at 京");
+    assert_eq!(me_here.account_id, account_id, "{bj}");
+    assert_eq!(me_here.roaming_from, None, "{bj}");
+    assert!(
+        matches!(
+            &me_here.role,
+            AccountRole::Individual { channel: c, .. } if *c == channel
+        ),
+        "{bj}: {:?}",
+        me_here.role
     );
 }
 
@@ -269,24 +285,14 @@ async fn a_person_who_roamed_here_registers_online_and_keeps_their_account(pair:
         1,
         "{bj}: one account, not a second"
     );
-    let local = new_client();
-    bj.login(&local, &pair.owner.0, password)
-        .await
-        .unwrap_or_else(|e| panic!("{bj}: local login: {e}"));
-    let me_here = bj.me(&local).await.expect("logged in at 京");
-    assert_eq!(me_here.account_id, me.account_id, "{bj}");
-    assert_eq!(me_here.roaming_from, None, "{bj}");
-    assert!(
-        matches!(
-            me_here.role,
-            AccountRole::Individual {
-                channel: RegistrationChannel::Online,
-                ..
-            }
-        ),
-        "{bj}: {:?}",
-        me_here.role
-    );
+    logs_in_here_as(
+        bj,
+        &pair.owner.0,
+        password,
+        me.account_id,
+        RegistrationChannel::Online,
+    )
+    .await;
     // Their own vehicles stay, now this platform's bindings; an online
     // registration binds no one else's.
     assert_eq!(bindings(bj, me.account_id).await, own_before, "{bj}");
