@@ -155,13 +155,24 @@ pub async fn spawn_on(
     listener: tokio::net::TcpListener,
     configure: impl FnOnce(&mut Config, SocketAddr),
 ) -> TestApp {
+    spawn_on_at(backend, listener, beijing_noon_today(), configure).await
+}
+
+/// As [`spawn_on`], its clock starting at `start_ms` (two platforms on one
+/// noon, even when they are made on either side of midnight in Beijing).
+pub async fn spawn_on_at(
+    backend: Backend,
+    listener: tokio::net::TcpListener,
+    start_ms: i64,
+    configure: impl FnOnce(&mut Config, SocketAddr),
+) -> TestApp {
     let (url, guard) = database_for(backend).await;
     let mut config = Config::for_tests(&url);
     config.dev_sms_outbox = true;
     config.max_connections = 5;
     let addr = listener.local_addr().unwrap();
     configure(&mut config, addr);
-    let clock = TestClock::at(beijing_noon_today());
+    let clock = TestClock::at(start_ms);
     let platform = prepare_with_clock(&config, clock.clone())
         .await
         .expect("prepare platform");

@@ -3,7 +3,7 @@
 //! list) and signing keys, answering on listeners bound before either
 //! starts; and the requests a browser makes between them.
 
-use crate::helpers::{logged_in, spawn_on, Backend, TestApp};
+use crate::helpers::{beijing_noon_today, logged_in, spawn_on_at, Backend, TestApp};
 use app::domain::jws::Alg;
 use app::features::bindings::api::BindOwnVehicle;
 use app::ports::{Clock, CredentialKeys};
@@ -121,8 +121,9 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str, hebei_extra: &
             peer_entry("冀", HEBEI_NAME, &he_url, &he_key)
         ),
     );
-    let hebei = spawn_platform(backend, he_listener, he_profile, &he_keys).await;
-    let beijing = spawn_platform(backend, bj_listener, bj_profile, &bj_keys).await;
+    let noon = beijing_noon_today();
+    let hebei = spawn_platform(backend, he_listener, noon, he_profile, &he_keys).await;
+    let beijing = spawn_platform(backend, bj_listener, noon, bj_profile, &bj_keys).await;
     // Both clocks start at the same noon.
     assert_eq!(beijing.clock.now_ms(), hebei.clock.now_ms());
     let owner = hebei.demo_login("Online-registered individual");
@@ -187,11 +188,12 @@ pub async fn spawn_pair_with(backend: Backend, extra_peers: &str, hebei_extra: &
 async fn spawn_platform(
     backend: Backend,
     listener: tokio::net::TcpListener,
+    noon: i64,
     profile: String,
     keys: &std::path::Path,
 ) -> TestApp {
     let keys = keys.to_path_buf();
-    spawn_on(backend, listener, move |config, _| {
+    spawn_on_at(backend, listener, noon, move |config, _| {
         config.profile_path = Some(profile);
         config.signing_keys = Some(KeySource::Dir {
             path: keys,
