@@ -191,6 +191,21 @@ fn message(body: &Bytes) -> Result<&str, Refusal> {
         .map_err(|_| Refusal::Malformed)
 }
 
+/// A peer's signed request (the body) answered with a signed message, or
+/// refused.
+async fn answered(
+    body: &Bytes,
+    answer: impl AsyncFnOnce(&str) -> Result<String, Refusal>,
+) -> Response {
+    match message(body) {
+        Ok(request) => match answer(request).await {
+            Ok(signed) => signed_answer(signed),
+            Err(r) => refused(r),
+        },
+        Err(r) => refused(r),
+    }
+}
+
 /// A signed answer (200, `application/jose`, never cached).
 fn signed_answer(answer: String) -> Response {
     (
@@ -210,17 +225,11 @@ pub async fn token(
     Extension(ip): Extension<ClientIp>,
     body: Bytes,
 ) -> Response {
-    let request = match message(&body) {
-        Ok(m) => m,
-        Err(r) => return refused(r),
-    };
-    match RoamingDesk::of(&state.ports)
-        .answer_exchange(request, &actor(&ip))
-        .await
-    {
-        Ok(assertion) => signed_answer(assertion),
-        Err(r) => refused(r),
-    }
+    let desk = RoamingDesk::of(&state.ports);
+    answered(&body, async |request| {
+        desk.answer_exchange(request, &actor(&ip)).await
+    })
+    .await
 }
 
 /// `POST /roam/credential-status` (a credential's issuer): a peer's signed
@@ -231,17 +240,11 @@ pub async fn credential_status(
     Extension(ip): Extension<ClientIp>,
     body: Bytes,
 ) -> Response {
-    let request = match message(&body) {
-        Ok(m) => m,
-        Err(r) => return refused(r),
-    };
-    match RoamingDesk::of(&state.ports)
-        .answer_credential_status(request, &actor(&ip))
-        .await
-    {
-        Ok(answer) => signed_answer(answer),
-        Err(r) => refused(r),
-    }
+    let desk = RoamingDesk::of(&state.ports);
+    answered(&body, async |request| {
+        desk.answer_credential_status(request, &actor(&ip)).await
+    })
+    .await
 }
 
 /// `POST /roam/notice` (visited platform): a home platform's signed

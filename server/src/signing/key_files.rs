@@ -20,7 +20,7 @@ use std::path::Path;
 pub const SM2_DISTID: &str = "1234567812345678";
 
 /// The DER prefix of an Ed25519 public key in SPKI form (RFC 8410).
-const ED25519_SPKI_PREFIX: [u8; 12] = [
+pub(super) const ED25519_SPKI_PREFIX: [u8; 12] = [
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
 ];
 

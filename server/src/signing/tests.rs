@@ -1,4 +1,4 @@
-use super::key_files::private_from_pkcs8;
+use super::key_files::{private_from_pkcs8, ED25519_SPKI_PREFIX};
 use super::*;
 use app::profile::{Peer, PeerKey};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -127,10 +127,7 @@ fn a_folder_gives_its_keys_and_the_named_key_signs() {
     std::fs::write(dir.join("he-2026-12.pem"), new_pem).unwrap();
     // A retired key, public part only (SPKI, as `openssl pkey -pubout`).
     let (_, retired) = key_pem();
-    let spki_prefix = [
-        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-    ];
-    let spki = [spki_prefix.to_vec(), retired].concat();
+    let spki = [ED25519_SPKI_PREFIX.to_vec(), retired].concat();
     std::fs::write(dir.join("he-2025-12.pem"), pem("PUBLIC KEY", &spki)).unwrap();
     std::fs::write(dir.join("README.txt"), "not a key").unwrap();
     let source = KeySource::Dir {

@@ -8,9 +8,22 @@ use super::{roam, Pair};
 use crate::helpers::{logged_in, new_client, TestApp};
 use app::domain::RegistrationChannel;
 use app::features::accounts::api::{CompleteRegistration, SendRegistrationCode};
-use app::features::accounts::AccountRole;
+use app::features::accounts::{AccountRole, SessionAccount};
 use app::features::bindings::api::{ConfirmOtherVehicle, RequestOtherVehicle};
 use app::features::staff::api::RegisterIndividual;
+
+/// The 冀 demo login `role` logs in at home and roams into 京: the browser
+/// and its roaming session there.
+async fn roamed_in(pair: &Pair, role: &str) -> (reqwest::Client, SessionAccount) {
+    let browser = logged_in(&pair.hebei, role).await;
+    assert_eq!(roam(pair, &browser).await, "/account", "{}", pair.beijing);
+    let me = pair
+        .beijing
+        .me(&browser)
+        .await
+        .expect("a roaming session at 京");
+    (browser, me)
+}
 
 /// A 京 vehicle in someone else's name: (plate, vin, owner's phone).
 async fn someone_elses_car(app: &TestApp, id_number: &str) -> (String, String, String) {
@@ -45,9 +58,7 @@ async fn bindings(app: &TestApp, account_id: i64) -> Vec<(String, i64, i64)> {
 async fn a_binding_made_here_outlives_the_next_roaming_login(pair: Pair) {
     let (he, bj) = (&pair.hebei, &pair.beijing);
     let role = "Window-registered individual (owner)";
-    let browser = logged_in(he, role).await;
-    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
-    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let (browser, me) = roamed_in(&pair, role).await;
     let id_number: String = bj
         .scalar(
             "SELECT id_number FROM accounts WHERE id = $1",
@@ -112,10 +123,8 @@ async fn a_binding_made_here_outlives_the_next_roaming_login(pair: Pair) {
 }
 
 async fn a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records(pair: Pair) {
-    let (he, bj) = (&pair.hebei, &pair.beijing);
-    let browser = logged_in(he, "Online-registered individual").await;
-    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
-    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let bj = &pair.beijing;
+    let (browser, me) = roamed_in(&pair, "Online-registered individual").await;
     let bound_before = bindings(bj, me.account_id).await;
     assert!(!bound_before.is_empty(), "{bj}");
     let name: String = bj
@@ -179,7 +188,7 @@ async fn a_person_who_roamed_here_registers_at_a_window_and_keeps_their_records(
         "{bj}"
     );
     // Roaming in from 冀 now points them to their own account here.
-    let again = logged_in(he, "Online-registered individual").await;
+    let again = logged_in(&pair.hebei, "Online-registered individual").await;
     assert_eq!(
         roam(&pair, &again).await,
         "/login?roaming=local_account",
@@ -251,10 +260,8 @@ async fn register_online(bj: &TestApp, id_number: &str, password: &str) -> crate
 }
 
 async fn a_person_who_roamed_here_registers_online_and_keeps_their_account(pair: Pair) {
-    let (he, bj) = (&pair.hebei, &pair.beijing);
-    let browser = logged_in(he, "Online-registered individual").await;
-    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
-    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let bj = &pair.beijing;
+    let (browser, me) = roamed_in(&pair, "Online-registered individual").await;
     let own_before: Vec<_> = bindings(bj, me.account_id)
         .await
         .into_iter()
@@ -299,10 +306,8 @@ async fn a_person_who_roamed_here_registers_online_and_keeps_their_account(pair:
 }
 
 async fn a_roaming_account_disabled_here_cannot_be_registered_away(pair: Pair) {
-    let (he, bj) = (&pair.hebei, &pair.beijing);
-    let browser = logged_in(he, "Online-registered individual").await;
-    assert_eq!(roam(&pair, &browser).await, "/account", "{bj}");
-    let me = bj.me(&browser).await.expect("a roaming session at 京");
+    let bj = &pair.beijing;
+    let (_browser, me) = roamed_in(&pair, "Online-registered individual").await;
     let hash_before: String = bj
         .scalar(
             "SELECT password_hash FROM accounts WHERE id = $1",

@@ -31,11 +31,16 @@ impl RoamingDesk<'_> {
         if let Some(known) = answers.recall(issuer, credential, kind.code(), self.now_ms) {
             return known;
         }
+        // Only what the peer was asked is remembered: being busy here says
+        // nothing of the peer.
         let result = match answers.begin() {
-            Some(_slot) => self.ask_issuer_checked(issuer, credential, kind).await,
+            Some(_slot) => {
+                let learnt = self.ask_issuer_checked(issuer, credential, kind).await;
+                answers.remember(issuer, credential, kind.code(), &learnt, self.now_ms);
+                learnt
+            }
             None => Err("too many status questions to peers under way".to_string()),
         };
-        answers.remember(issuer, credential, kind.code(), &result, self.now_ms);
         if let Err(why) = &result {
             tracing::warn!(issuer = %issuer, credential = %credential, why = %why,
                 "the issuer's answer on a credential's status was not usable");
