@@ -40,9 +40,28 @@ pub use crate::features::supervision::{AccountFile, Appeal, AppealDecision};
 
 use std::sync::Arc;
 
-/// Everything the server functions need, provided as Leptos context.
+/// Everything the server functions need, provided as Leptos context: one
+/// shared [`PortSet`], so each request's copy costs one reference count
+/// (forty counts, on every request from every core, cost a tenth of the
+/// plate rush's CPU).
 #[derive(Clone)]
-pub struct Ports {
+pub struct Ports(Arc<PortSet>);
+
+impl Ports {
+    pub fn new(set: PortSet) -> Ports {
+        Ports(Arc::new(set))
+    }
+}
+
+impl std::ops::Deref for Ports {
+    type Target = PortSet;
+    fn deref(&self) -> &PortSet {
+        &self.0
+    }
+}
+
+/// The ports themselves (see [`Ports`]).
+pub struct PortSet {
     pub registry: Arc<dyn Registry>,
     pub accounts: Arc<dyn Accounts>,
     pub bindings: Arc<dyn Bindings>,

@@ -22,7 +22,7 @@ pub mod store;
 
 pub use config::{Config, DEV_PAYMENT_KEY};
 
-use app::ports::{Clock, Ports};
+use app::ports::{Clock, PortSet, Ports};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -140,7 +140,7 @@ pub async fn prepare_with_clock(
         clock.clone(),
         config.is_development(),
     );
-    let ports = Ports {
+    let ports = Ports::new(PortSet {
         registry: shared.clone(),
         accounts: shared.clone(),
         bindings: shared.clone(),
@@ -183,7 +183,7 @@ pub async fn prepare_with_clock(
         public_url: config.alipay.public_url.clone(),
         development: config.is_development(),
         profile,
-    };
+    });
     Ok(Platform {
         store,
         ports,
@@ -296,7 +296,7 @@ pub async fn serve_until(
     platform: &Platform,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let state = http::WebState {
+    let state = http::WebState::new(http::WebShared {
         leptos: config.leptos_options(),
         ports: platform.ports.clone(),
         dev_outbox: (config.is_development() && config.dev_sms_outbox)
@@ -304,7 +304,7 @@ pub async fn serve_until(
         bank: platform.bank.clone(),
         trusted_proxies: std::sync::Arc::new(config.trusted_proxies.clone()),
         request_timeout: config.request_timeout,
-    };
+    });
     jobs::start(platform.ports.clone(), config.jobs_every);
     let app = http::router(state);
     // Without TCP_NODELAY a response written in two parts (headers, then

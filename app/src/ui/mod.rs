@@ -170,7 +170,7 @@ pub fn profile() -> std::sync::Arc<crate::profile::PlatformProfile> {
     #[cfg(feature = "ssr")]
     {
         use_context::<crate::ports::Ports>()
-            .map(|p| p.profile)
+            .map(|p| p.profile.clone())
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -17,14 +17,14 @@ pub struct OutboxQuery {
 pub async fn sms_outbox(State(state): State<WebState>, Query(q): Query<OutboxQuery>) -> Response {
     use crate::store::sms_outbox::sms_of_row;
     use sqlx::Row;
-    let Some(pool) = state.dev_outbox else {
+    let Some(pool) = &state.dev_outbox else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let rows = sqlx::query(
         "SELECT template, params, status, created_at FROM sms_outbox WHERE phone = $1 ORDER BY id DESC LIMIT 10",
     )
     .bind(q.phone.trim())
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await;
     match rows {
         Ok(rows) => {

@@ -52,9 +52,27 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// What every handler can reach.
+/// What every handler can reach: one shared [`WebShared`], so that each
+/// middleware's copy of the state, on every request, costs one reference
+/// count.
 #[derive(Clone)]
-pub struct WebState {
+pub struct WebState(std::sync::Arc<WebShared>);
+
+impl WebState {
+    pub fn new(shared: WebShared) -> WebState {
+        WebState(std::sync::Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for WebState {
+    type Target = WebShared;
+    fn deref(&self) -> &WebShared {
+        &self.0
+    }
+}
+
+/// The state itself (see [`WebState`]).
+pub struct WebShared {
     pub leptos: LeptosOptions,
     pub ports: Ports,
     /// The development SMS gateway's outbox, readable over HTTP only when
