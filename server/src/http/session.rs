@@ -68,14 +68,13 @@ pub async fn session_layer(
 async fn resolve(state: &WebState, token: &str, renders_page: bool) -> Option<CurrentSession> {
     let token_hash = sha256_hex(token);
     let now = state.ports.clock.now_ms();
-    let (account_id, operator_id) =
-        match state.ports.accounts.resolve_session(&token_hash, now).await {
-            Ok(found) => found?,
-            Err(e) => {
-                tracing::error!(error = %e, "resolving session failed");
-                return None;
-            }
-        };
+    let (record, operator_id) = match state.ports.accounts.resolve_session(&token_hash, now).await {
+        Ok(found) => found?,
+        Err(e) => {
+            tracing::error!(error = %e, "resolving session failed");
+            return None;
+        }
+    };
     // An operator's session holds only while the operator is active.
     let operator = match operator_id {
         None => None,
@@ -87,37 +86,28 @@ async fn resolve(state: &WebState, token: &str, renders_page: bool) -> Option<Cu
             }
         },
     };
-    match state.ports.accounts.account_on_record(account_id).await {
-        Ok(Some(record)) => {
-            let mut account = session_account_of(record);
-            account.operator = operator;
-            // The message centre is the unit's own account's.
-            let unread_messages =
-                if account.is_staff() || account.operator.is_some() || !renders_page {
-                    0
-                } else {
-                    state
-                        .ports
-                        .messages
-                        .unread_count(account_id)
-                        .await
-                        .unwrap_or_else(|e| {
-                            tracing::error!(error = %e, "counting unread messages failed");
-                            0
-                        })
-                };
-            Some(CurrentSession {
-                token_hash,
-                account,
-                unread_messages,
+    let account_id = record.account_id;
+    let mut account = session_account_of(record);
+    account.operator = operator;
+    // The message centre is the unit's own account's.
+    let unread_messages = if account.is_staff() || account.operator.is_some() || !renders_page {
+        0
+    } else {
+        state
+            .ports
+            .messages
+            .unread_count(account_id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "counting unread messages failed");
+                0
             })
-        }
-        Ok(None) => None,
-        Err(e) => {
-            tracing::error!(error = %e, "loading session account failed");
-            None
-        }
-    }
+    };
+    Some(CurrentSession {
+        token_hash,
+        account,
+        unread_messages,
+    })
 }
 
 #[cfg(test)]

@@ -305,7 +305,7 @@ impl Accounts for Store {
         &self,
         token_hash: &str,
         now_ms: i64,
-    ) -> PortResult<Option<(i64, Option<i64>)>> {
+    ) -> PortResult<Option<(AccountOnRecord, Option<i64>)>> {
         port("resolve_session", self.live_session(token_hash, now_ms)).await
     }
 

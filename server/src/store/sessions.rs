@@ -80,25 +80,60 @@ impl AccountRow {
     }
 }
 
+/// The columns of an [`AccountRow`] (after `$columns`), from `$from`, which
+/// names the account `a`; the caller adds the WHERE. A macro, so the
+/// queries stay static text.
+macro_rules! account_select {
+    ($columns:literal, $from:literal) => {
+        concat!(
+            "SELECT ",
+            $columns,
+            "a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
+                    a.display_name, a.phone, a.window_id, w.name AS window_name, w.serves AS window_serves, u.unit_kind,
+                    r.home_province, r.home_channel
+             FROM ",
+            $from,
+            " LEFT JOIN roaming_accounts r ON r.account_id = a.id
+             LEFT JOIN registration_windows w ON w.id = a.window_id
+             LEFT JOIN unit_accounts u ON u.account_id = a.id"
+        )
+    };
+}
+
+/// A session as its token finds it, with its account's row.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: i64,
+    created_at: i64,
+    last_seen_at: i64,
+    operator_id: Option<i64>,
+    #[sqlx(flatten)]
+    account: AccountRow,
+}
+
 impl Store {
     pub(super) async fn load_account(
         &self,
         account_id: i64,
     ) -> StoreResult<Option<AccountOnRecord>> {
-        let row: Option<AccountRow> = sqlx::query_as(
-            "SELECT a.kind, a.channel, a.individual_kind, a.id_number, a.credit_code, a.staff_role,
-                    a.display_name, a.phone, a.window_id, w.name AS window_name, w.serves AS window_serves, u.unit_kind,
-                    r.home_province, r.home_channel
-             FROM accounts a
-             LEFT JOIN roaming_accounts r ON r.account_id = a.id
-             LEFT JOIN registration_windows w ON w.id = a.window_id
-             LEFT JOIN unit_accounts u ON u.account_id = a.id
-             WHERE a.id = $1 AND a.disabled_at IS NULL",
-        )
+        let row: Option<AccountRow> = sqlx::query_as(concat!(
+            account_select!("", "accounts a"),
+            " WHERE a.id = $1 AND a.disabled_at IS NULL"
+        ))
         .bind(account_id)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        self.account_record(account_id, row).await.map(Some)
+    }
+
+    /// The record of an account from its row (a unit's granted services
+    /// read beside it).
+    async fn account_record(
+        &self,
+        account_id: i64,
+        row: AccountRow,
+    ) -> StoreResult<AccountOnRecord> {
         let granted = if row.kind == "unit" {
             let codes: Vec<String> = sqlx::query_scalar(
                 "SELECT service FROM unit_special_services WHERE account_id = $1 ORDER BY service",
@@ -113,7 +148,7 @@ impl Store {
         } else {
             Vec::new()
         };
-        row.into_record(account_id, granted).map(Some)
+        row.into_record(account_id, granted)
     }
 
     pub(super) async fn open_session(
@@ -154,14 +189,25 @@ impl Store {
         &self,
         token_hash: &str,
         now_ms: i64,
-    ) -> StoreResult<Option<(i64, Option<i64>)>> {
-        let row: Option<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT account_id, created_at, last_seen_at, operator_id FROM sessions WHERE token_hash = $1",
-        )
+    ) -> StoreResult<Option<(AccountOnRecord, Option<i64>)>> {
+        let row: Option<SessionRow> = sqlx::query_as(concat!(
+            account_select!(
+                "s.account_id, s.created_at, s.last_seen_at, s.operator_id, ",
+                "sessions s JOIN accounts a ON a.id = s.account_id"
+            ),
+            " WHERE s.token_hash = $1 AND a.disabled_at IS NULL"
+        ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let Some((account_id, created, last_seen, operator_id)) = row else {
+        let Some(SessionRow {
+            account_id,
+            created_at: created,
+            last_seen_at: last_seen,
+            operator_id,
+            account,
+        }) = row
+        else {
             return Ok(None);
         };
         if !policy::session_alive(created, last_seen, now_ms) {
@@ -179,7 +225,8 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(Some((account_id, operator_id)))
+        let record = self.account_record(account_id, account).await?;
+        Ok(Some((record, operator_id)))
     }
 
     pub(super) async fn close_session(&self, token_hash: &str, actor: &Actor) -> StoreResult<()> {

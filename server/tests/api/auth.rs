@@ -158,12 +158,16 @@ async fn sessions_expire_when_idle(app: TestApp) {
     let t0 = 1_800_000_000_000;
     let token = store.create_session(1, &actor, "test", t0).await.unwrap();
     let hash = server::store::sha256_hex(&token);
+    let (record, operator) = store
+        .resolve_session(&hash, t0 + 29 * 60 * 1000)
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert_eq!((record.account_id, operator), (1, None));
     assert_eq!(
-        store
-            .resolve_session(&hash, t0 + 29 * 60 * 1000)
-            .await
-            .unwrap(),
-        Some((1, None))
+        Some(record),
+        store.account_on_record(1).await.unwrap(),
+        "the session's account is the account on record"
     );
     assert_eq!(
         store

@@ -140,14 +140,15 @@ pub trait Accounts: Send + Sync {
         user_agent: &str,
         now_ms: i64,
     ) -> PortResult<String>;
-    /// The account of a live session, refreshing its idle timer; ends dead ones.
-    /// The account of a live session, and the unit's operator it belongs
-    /// to (经办人), if any.
+    /// The account of a live session, as on record (none when it is
+    /// disabled), and the unit's operator it belongs to (经办人), if any;
+    /// refreshes the idle timer and ends dead sessions. One query for the
+    /// session and the account: every logged-in request asks.
     async fn resolve_session(
         &self,
         token_hash: &str,
         now_ms: i64,
-    ) -> PortResult<Option<(i64, Option<i64>)>>;
+    ) -> PortResult<Option<(AccountOnRecord, Option<i64>)>>;
     async fn end_session(&self, token_hash: &str, actor: &Actor) -> PortResult<()>;
     async fn record_login(
         &self,
