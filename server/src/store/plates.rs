@@ -62,6 +62,28 @@ where
     })
 }
 
+/// The columns of a [`PlateVehicleRow`] and what they come from; `$3` is
+/// the current instant (a live hold). A macro, so the queries stay static
+/// text.
+macro_rules! plate_vehicle_select {
+    () => {
+        "SELECT v.vin, v.vehicle_type, v.brand,
+                (SELECT COUNT(*) FROM plate_batches b WHERE b.vin = v.vin) AS batches,
+                (SELECT s.plate FROM plate_selections s WHERE s.vin = v.vin) AS selected,
+                h.plate AS held, h.until_ms, h.extended
+         FROM vehicles v
+         LEFT JOIN plate_pool h ON h.vin = v.vin AND h.status = 'held' AND h.until_ms >= $3"
+    };
+}
+
+/// How `vehicles.owner_kind` and `owner_id` name an owner.
+fn owner_key(owner: &OwnerKey) -> (&'static str, &str) {
+    match owner {
+        OwnerKey::Person(id) => ("person", id),
+        OwnerKey::Organisation(code) => ("organisation", code),
+    }
+}
+
 /// A new vehicle of the owner, with its batches, hold and selection.
 #[derive(sqlx::FromRow)]
 struct PlateVehicleRow {
@@ -102,26 +124,44 @@ impl PlateSelection for Store {
     ) -> PortResult<Vec<PlateVehicle>> {
         port("vehicles", async {
             let _ = account_id;
-            let (kind, id) = match owner {
-                OwnerKey::Person(id) => ("person", id),
-                OwnerKey::Organisation(code) => ("organisation", code),
-            };
-            let rows: Vec<PlateVehicleRow> = sqlx::query_as(
-                "SELECT v.vin, v.vehicle_type, v.brand,
-                        (SELECT COUNT(*) FROM plate_batches b WHERE b.vin = v.vin) AS batches,
-                        (SELECT s.plate FROM plate_selections s WHERE s.vin = v.vin) AS selected,
-                        h.plate AS held, h.until_ms, h.extended
-                 FROM vehicles v
-                 LEFT JOIN plate_pool h ON h.vin = v.vin AND h.status = 'held' AND h.until_ms >= $3
-                 WHERE v.owner_kind = $1 AND v.owner_id = $2 AND v.plate IS NULL
-                 ORDER BY v.id",
-            )
+            let (kind, id) = owner_key(owner);
+            // COALESCE: with `plate IS NULL` SQLite walks the plate index
+            // through every new vehicle in the province instead of the
+            // owner's index.
+            let rows: Vec<PlateVehicleRow> = sqlx::query_as(concat!(
+                plate_vehicle_select!(),
+                " WHERE v.owner_kind = $1 AND v.owner_id = $2 AND COALESCE(v.plate, '') = ''
+                 ORDER BY v.id"
+            ))
             .bind(kind)
             .bind(id)
             .bind(now_ms)
             .fetch_all(&self.pool)
             .await?;
             Ok(rows.into_iter().map(Into::into).collect())
+        })
+        .await
+    }
+
+    async fn vehicle(
+        &self,
+        owner: &OwnerKey,
+        vin: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<PlateVehicle>> {
+        port("vehicle", async {
+            let (kind, id) = owner_key(owner);
+            let row: Option<PlateVehicleRow> = sqlx::query_as(concat!(
+                plate_vehicle_select!(),
+                " WHERE v.vin = $4 AND v.owner_kind = $1 AND v.owner_id = $2 AND v.plate IS NULL"
+            ))
+            .bind(kind)
+            .bind(id)
+            .bind(now_ms)
+            .bind(vin)
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(Into::into))
         })
         .await
     }

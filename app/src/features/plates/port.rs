@@ -18,6 +18,14 @@ pub trait PlateSelection: Send + Sync {
         owner: &OwnerKey,
         now_ms: i64,
     ) -> PortResult<Vec<PlateVehicle>>;
+    /// One of them, by VIN: what a hold, a draw or a confirmation acts on
+    /// (one row read, however many new vehicles the owner has).
+    async fn vehicle(
+        &self,
+        owner: &OwnerKey,
+        vin: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<PlateVehicle>>;
     /// Takes one of the vehicle's three batch slots and stores the seed.
     async fn prepare(
         &self,

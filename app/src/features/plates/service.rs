@@ -79,18 +79,20 @@ impl<'a> PlateDesk<'a> {
     ) -> Result<PlateVehicle, AppError> {
         let owner = self.selector(account).await?;
         let vin = typed_vin(vin);
-        let vehicle = self
-            .plates
-            .vehicles(account.account_id, &owner, self.now_ms)
-            .await?
-            .into_iter()
-            .find(|v| v.vin == vin)
-            .ok_or_else(|| {
-                AppError::NotFound(Text::new(
-                    "没有找到登记在您名下、尚未注册的这辆新车。",
-                    "No new, unregistered vehicle with that VIN is in your name.",
-                ))
-            })?;
+        // A registry VIN is letters and digits: anything else (a control
+        // character, which PostgreSQL refuses to compare) is no vehicle.
+        let well_formed = !vin.is_empty() && vin.bytes().all(|b| b.is_ascii_alphanumeric());
+        let found = if well_formed {
+            self.plates.vehicle(&owner, &vin, self.now_ms).await?
+        } else {
+            None
+        };
+        let vehicle = found.ok_or_else(|| {
+            AppError::NotFound(Text::new(
+                "没有找到登记在您名下、尚未注册的这辆新车。",
+                "No new, unregistered vehicle with that VIN is in your name.",
+            ))
+        })?;
         vehicle_service_allowed(ServiceCode::V7, vehicle.vehicle_type)?;
         if let Some(p) = &vehicle.selected {
             return Err(PlateRefusal::AlreadySelected(p.clone()).into_error());

@@ -26,6 +26,11 @@ enum Step {
         owner: OwnerKey,
         now_ms: i64,
     },
+    Vehicle {
+        owner: OwnerKey,
+        vin: String,
+        now_ms: i64,
+    },
     Prepare {
         vin: String,
         city: String,
@@ -75,7 +80,7 @@ impl FakePlates {
     fn changes(&self) -> Vec<Step> {
         self.steps()
             .into_iter()
-            .filter(|s| !matches!(s, Step::Vehicles { .. }))
+            .filter(|s| !matches!(s, Step::Vehicles { .. } | Step::Vehicle { .. }))
             .collect()
     }
     fn answer<T>(&self, ok: T) -> PortResult<Result<T, PlateRefusal>> {
@@ -108,6 +113,19 @@ impl PlateSelection for FakePlates {
             now_ms,
         });
         Ok(self.vehicles.clone())
+    }
+    async fn vehicle(
+        &self,
+        owner: &OwnerKey,
+        vin: &str,
+        now_ms: i64,
+    ) -> PortResult<Option<PlateVehicle>> {
+        self.record(Step::Vehicle {
+            owner: owner.clone(),
+            vin: vin.into(),
+            now_ms,
+        });
+        Ok(self.vehicles.iter().find(|v| v.vin == vin).cloned())
     }
     async fn prepare(
         &self,

@@ -107,6 +107,15 @@ fn a_custom_number_is_composed_under_the_citys_pattern() {
     // Typed with the city prefix, lower case and the dot on the plate.
     let hold = block_on(desk.hold_custom(&owner(), NEW_CAR, "冀a·2b3c4", &actor())).expect("held");
     assert_eq!(hold.plate, "冀A2B3C4");
+    // Only the named vehicle is looked up, as the owner's.
+    assert_eq!(
+        plates.steps()[0],
+        Step::Vehicle {
+            owner: OwnerKey::Person(HOLDER_ID.into()),
+            vin: NEW_CAR.into(),
+            now_ms: NOW
+        }
+    );
     assert_eq!(
         plates.changes(),
         [Step::Hold {
@@ -190,4 +199,14 @@ fn nothing_to_confirm_once_the_hold_lapsed() {
         ))),
         "没有保留中的号码，可能已超时，请重新选号。"
     );
+}
+
+#[test]
+fn a_vin_with_control_characters_is_no_vehicle_and_is_not_looked_up() {
+    let (plates, registry, city) = (plates(), holder(), city());
+    let desk = desk(&plates, &registry, &city);
+    let typed = format!("{NEW_CAR}\u{0}");
+    let refused = block_on(desk.hold_custom(&owner(), &typed, "2B3C4", &actor()));
+    assert!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
+    assert_eq!(plates.steps(), []);
 }
