@@ -61,7 +61,10 @@ pub async fn start_with(name: &str, change: impl FnOnce(&mut Config)) -> Bench {
         }
     };
     let mut config = Config::for_tests(&url);
-    config.max_connections = if backend == "postgres" { 32 } else { 8 };
+    config.max_connections = env_num(
+        "DATABASE_MAX_CONNECTIONS",
+        if backend == "postgres" { 32 } else { 8 },
+    ) as u32;
     // Measured as production keeps commits: synced to disk at each one.
     config.durability = Some(server::db::Durability::PowerLoss);
     change(&mut config);
