@@ -421,23 +421,24 @@ mod tests {
                 })
             })
         };
+        // Queues the write and returns once it waits in the writer's queue.
+        let queue = |n: i64, panics: bool, place: usize| {
+            let store = store.clone();
+            let work = insert(n, panics);
+            async move {
+                let waiting = tokio::spawn({
+                    let store = store.clone();
+                    async move { store.write_grouped(work).await }
+                });
+                while queued(&store) < place {
+                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                }
+                waiting
+            }
+        };
         let hold = hold_writer(&store).await;
-        let first = tokio::spawn({
-            let store = store.clone();
-            let work = insert(1, false);
-            async move { store.write_grouped(work).await }
-        });
-        while queued(&store) < 1 {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-        let second = tokio::spawn({
-            let store = store.clone();
-            let work = insert(2, true);
-            async move { store.write_grouped(work).await }
-        });
-        while queued(&store) < 2 {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        let first = queue(1, false, 1).await;
+        let second = queue(2, true, 2).await;
         drop(hold);
         let first = first.await.unwrap().unwrap_err().to_string();
         assert!(first.contains("abandoned"), "{first}");
