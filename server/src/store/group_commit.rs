@@ -303,6 +303,23 @@ mod tests {
         go
     }
 
+    /// Sends a write and returns once it is the `place`th waiting in the
+    /// writer's queue.
+    async fn queue_write(
+        store: &Store,
+        work: GroupWork<i64>,
+        place: usize,
+    ) -> tokio::task::JoinHandle<StoreResult<i64>> {
+        let waiting = tokio::spawn({
+            let store = store.clone();
+            async move { store.write_grouped(work).await }
+        });
+        while queued(store) < place {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        waiting
+    }
+
     fn queued(store: &Store) -> usize {
         store.group.tally.queued.load(Ordering::SeqCst)
     }
@@ -421,24 +438,9 @@ mod tests {
                 })
             })
         };
-        // Queues the write and returns once it waits in the writer's queue.
-        let queue = |n: i64, panics: bool, place: usize| {
-            let store = store.clone();
-            let work = insert(n, panics);
-            async move {
-                let waiting = tokio::spawn({
-                    let store = store.clone();
-                    async move { store.write_grouped(work).await }
-                });
-                while queued(&store) < place {
-                    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                }
-                waiting
-            }
-        };
         let hold = hold_writer(&store).await;
-        let first = queue(1, false, 1).await;
-        let second = queue(2, true, 2).await;
+        let first = queue_write(&store, insert(1, false), 1).await;
+        let second = queue_write(&store, insert(2, true), 2).await;
         drop(hold);
         let first = first.await.unwrap().unwrap_err().to_string();
         assert!(first.contains("abandoned"), "{first}");
