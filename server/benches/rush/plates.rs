@@ -154,8 +154,9 @@ pub async fn run() {
     );
     if commits > 0 {
         println!(
-            " writes kept {kept} in {commits} commits ({:.1} per commit)",
-            kept as f64 / commits as f64
+            " writes kept {kept} in {commits} commits ({:.1} per commit); {} took a turn and undid it",
+            kept as f64 / commits as f64,
+            bench.platform.store.grouped_writes_undone()
         );
     }
     println!(" holds (/api/plates/custom)");

@@ -71,10 +71,11 @@ struct Tally {
     /// Writes sent to the writer and not yet taken up: while there are
     /// some, the group stays open for them.
     queued: AtomicUsize,
-    /// Commits made so far, and the writes they kept (a benchmark reports
-    /// writes per commit).
+    /// Commits made so far, the writes they kept, and the writes that
+    /// took a turn and undid it (a benchmark reports them).
     commits: AtomicUsize,
     kept: AtomicUsize,
+    undone: AtomicUsize,
 }
 
 /// The open group: its transaction and the members waiting for its commit.
@@ -140,6 +141,12 @@ impl Store {
         )
     }
 
+    /// Grouped writes that took their turn and undid it (a refusal found
+    /// in the shared transaction, or a failure).
+    pub fn grouped_writes_undone(&self) -> usize {
+        self.group.tally.undone.load(Ordering::Relaxed)
+    }
+
     /// One member's turn on the shared transaction, begun when there is
     /// none: its work in a savepoint of its own. A savepoint that cannot be
     /// released or rolled back breaks the transaction: it is rolled back
@@ -171,8 +178,14 @@ impl Store {
                 open.members.push(tell);
                 (Ok(value), Some(committed))
             }
-            Ok(Finish::Undo(value)) => (Ok(value), None),
-            Err(e) => (Err(e), None),
+            Ok(Finish::Undo(value)) => {
+                self.group.tally.undone.fetch_add(1, Ordering::Relaxed);
+                (Ok(value), None)
+            }
+            Err(e) => {
+                self.group.tally.undone.fetch_add(1, Ordering::Relaxed);
+                (Err(e), None)
+            }
         }
     }
 }
@@ -372,6 +385,7 @@ mod tests {
             .unwrap();
         assert_eq!(kept, (0..60).filter(|n| n % 3 == 0).collect::<Vec<_>>());
         assert_eq!(store.grouped_writes(), (20, 20usize.div_ceil(MAX_MEMBERS)));
+        assert_eq!(store.grouped_writes_undone(), 40);
         store.pool.close().await;
         let _ = std::fs::remove_dir_all(dir);
     }
