@@ -22,7 +22,7 @@ use leptos::server_fn::ServerFn;
 use rand::seq::SliceRandom;
 use sqlx::Row;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 /// One round of the benchmark; exits non-zero when its audit fails.
@@ -74,6 +74,9 @@ pub async fn run() {
                 let (mut holds, mut confirms) = (Tally::default(), Tally::default());
                 let mut rng = client_rng(i);
                 let mut held = false;
+                // When each answered request started (since the rush
+                // began) and how long it took.
+                let mut timeline = Vec::new();
                 for _ in 0..6 {
                     let plate = pool.choose(&mut rng).expect("pool seeded");
                     let serial = plate.trim_start_matches("冀A").to_string();
@@ -87,6 +90,7 @@ pub async fn run() {
                     )
                     .await;
                     holds.record(&answer, t.elapsed());
+                    timeline.push((t - started, t.elapsed()));
                     match answer {
                         Outcome::Done(_) => {
                             held = true;
@@ -102,17 +106,20 @@ pub async fn run() {
                     let answer =
                         outcome(post(ConfirmPlate::PATH, vec![("vin", vin.clone())]).await).await;
                     confirms.record(&answer, t.elapsed());
+                    timeline.push((t - started, t.elapsed()));
                     if let Outcome::Done(plate) = answer {
                         told = plate.as_str().map(|p| (vin.clone(), p.to_string()));
                     }
                 }
-                (holds, confirms, told)
+                (holds, confirms, told, timeline)
             })
         })
         .collect();
     let (mut holds, mut confirms, mut told) = (Tally::default(), Tally::default(), Vec::new());
+    let mut timeline = Vec::new();
     for t in tasks {
-        let (h, c, plate) = t.await.unwrap();
+        let (h, c, plate, when) = t.await.unwrap();
+        timeline.extend(when);
         holds.merge(h);
         confirms.merge(c);
         told.extend(plate);
@@ -152,6 +159,7 @@ pub async fn run() {
         attempts as f64 / elapsed,
         holds.done as f64 / elapsed
     );
+    report_opening(&timeline, p99, elapsed);
     if commits > 0 {
         println!(
             " writes kept {kept} in {commits} commits ({:.1} per commit); {} took a turn and undid it",
@@ -186,6 +194,30 @@ pub async fn run() {
         format!("{} selections, {} taken", recorded.len(), taken.len()),
     );
     bench.finish(ok).await;
+}
+
+/// Where the slowest hundredth of the requests lies: how many of them
+/// started in the first tenth of the rush (when most numbers are still
+/// free, so most holds are writes), and the p99 of the requests that
+/// started after it.
+fn report_opening(timeline: &[(Duration, Duration)], p99_ms: f64, elapsed: f64) {
+    let opening = Duration::from_secs_f64(elapsed / 10.0);
+    let slow = |took: &Duration| took.as_secs_f64() * 1000.0 >= p99_ms;
+    let slowest = timeline.iter().filter(|(_, took)| slow(took)).count();
+    let early = timeline
+        .iter()
+        .filter(|(at, took)| *at < opening && slow(took))
+        .count();
+    let (_, later_p99) = percentiles(
+        timeline
+            .iter()
+            .filter(|(at, _)| *at >= opening)
+            .map(|(_, took)| *took)
+            .collect(),
+    );
+    println!(
+        " the slowest 1% ({slowest} requests, from {p99_ms:.1} ms): {early} started in the first tenth of the rush; p99 of the requests after it {later_p99:.1} ms"
+    );
 }
 
 /// Owners with a session and one new car each; the pool of numbers.

@@ -123,25 +123,20 @@ impl Store {
         now_ms: i64,
         actor: &Actor,
     ) -> Answer<String> {
-        let plate: Option<String> = sqlx::query_scalar(
+        // The number and, for a drawn one, its batch (a custom number has
+        // none), in the one statement that takes it.
+        let taken: Option<(String, Option<i64>)> = sqlx::query_as(
             "UPDATE plate_pool SET status = 'taken', until_ms = 0, updated_at = $1
-             WHERE vin = $2 AND status = 'held' AND until_ms >= $1 RETURNING plate",
+             WHERE vin = $2 AND status = 'held' AND until_ms >= $1 RETURNING plate, batch_id",
         )
         .bind(now_ms)
         .bind(vin)
         .fetch_optional(&mut **tx)
         .await?;
-        let Some(plate) = plate else {
+        let Some((plate, batch)) = taken else {
             return Ok(Finish::Undo(Err(PlateRefusal::NoHold)));
         };
-        let from_batch = sqlx::query(
-            "SELECT batch_id FROM plate_pool WHERE plate = $1 AND batch_id IS NOT NULL",
-        )
-        .bind(&plate)
-        .fetch_optional(&mut **tx)
-        .await?
-        .is_some();
-        let way = if from_batch { "random" } else { "custom" };
+        let way = if batch.is_some() { "random" } else { "custom" };
         sqlx::query("INSERT INTO plate_selections (vin, plate, account_id, way, confirmed_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(vin)
             .bind(&plate)

@@ -58,6 +58,16 @@ async fn held_by(app: &TestApp, vin: &str) -> (Vec<(String, String)>, Option<Str
     (numbers, selected)
 }
 
+/// How the vehicle's confirmed number was chosen, as recorded: `random`
+/// (from a drawn batch) or `custom` (自编自选).
+async fn selection_way(app: &TestApp, vin: &str) -> Option<String> {
+    sqlx::query_scalar("SELECT way FROM plate_selections WHERE vin = $1")
+        .bind(vin)
+        .fetch_optional(&app.platform.store.pool)
+        .await
+        .unwrap()
+}
+
 async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: TestApp) {
     let (client, vin) = new_car_owner(&app).await;
     let prepared = app
@@ -232,6 +242,11 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
         "{app}: the database holds the number the owner was told"
     );
     assert_eq!(
+        selection_way(&app, &vin).await.as_deref(),
+        Some("random"),
+        "{app}: a number from a drawn batch is recorded as drawn"
+    );
+    assert_eq!(
         held_by(&app, &other_vin).await,
         (vec![], None),
         "{app}: the refused vehicle holds nothing"
@@ -346,6 +361,16 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
         held_by(&app, &other_vin).await,
         (vec![(free.clone(), "held".into())], None),
         "{app}: the database holds what the new holder was told"
+    );
+    assert_eq!(
+        store.confirm(1, &other_vin, later, &actor).await.unwrap(),
+        Ok(free.clone()),
+        "{app}"
+    );
+    assert_eq!(
+        selection_way(&app, &other_vin).await.as_deref(),
+        Some("custom"),
+        "{app}: a number of the owner's composing is recorded as such"
     );
 }
 both_backends!(batch_limits_custom_patterns_and_hold_expiry);
