@@ -89,8 +89,9 @@ pub async fn run() {
                         .await,
                     )
                     .await;
-                    holds.record(&answer, t.elapsed());
-                    timeline.push((t - started, t.elapsed()));
+                    let took = t.elapsed();
+                    holds.record(&answer, took);
+                    timeline.push((t - started, took));
                     match answer {
                         Outcome::Done(_) => {
                             held = true;
@@ -105,8 +106,9 @@ pub async fn run() {
                     let t = Instant::now();
                     let answer =
                         outcome(post(ConfirmPlate::PATH, vec![("vin", vin.clone())]).await).await;
-                    confirms.record(&answer, t.elapsed());
-                    timeline.push((t - started, t.elapsed()));
+                    let took = t.elapsed();
+                    confirms.record(&answer, took);
+                    timeline.push((t - started, took));
                     if let Outcome::Done(plate) = answer {
                         told = plate.as_str().map(|p| (vin.clone(), p.to_string()));
                     }

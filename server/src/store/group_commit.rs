@@ -327,14 +327,15 @@ mod tests {
             let store = store.clone();
             async move { store.write_grouped(work).await }
         });
-        while queued(store) < place {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        until_queued(store, place).await;
         waiting
     }
 
-    fn queued(store: &Store) -> usize {
-        store.group.tally.queued.load(Ordering::SeqCst)
+    /// Returns once `count` writes wait in the writer's queue.
+    async fn until_queued(store: &Store, count: usize) {
+        while store.group.tally.queued.load(Ordering::SeqCst) < count {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
     }
 
     /// Sixty writes queue at once: each inserts its number, then a third
@@ -367,9 +368,7 @@ mod tests {
                 })
             })
             .collect();
-        while queued(&store) < 60 {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        until_queued(&store, 60).await;
         drop(hold);
         for (n, task) in (0..60i64).zip(tasks) {
             match (n % 3, task.await.unwrap()) {
@@ -397,24 +396,19 @@ mod tests {
     async fn a_caller_that_gives_up_leaves_no_half_done_group() {
         let (store, dir) = sqlite_store("dropped").await;
         let hold = hold_writer(&store).await;
-        let waiting = {
-            let store = store.clone();
-            tokio::spawn(async move {
-                store
-                    .write_grouped(Box::new(|_, tx| {
-                        Box::pin(async move {
-                            sqlx::query("INSERT INTO grouped (n) VALUES (7)")
-                                .execute(&mut **tx)
-                                .await?;
-                            Ok(Finish::Keep(()))
-                        })
-                    }))
-                    .await
-            })
-        };
-        while queued(&store) < 1 {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        let waiting = queue_write(
+            &store,
+            Box::new(|_, tx| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO grouped (n) VALUES (7)")
+                        .execute(&mut **tx)
+                        .await?;
+                    Ok(Finish::Keep(7))
+                })
+            }),
+            1,
+        )
+        .await;
         waiting.abort();
         drop(hold);
         let mut seen = 0;
