@@ -63,15 +63,15 @@ pub async fn upload(
         return Redirect::to("/login").into_response();
     };
     let account_id = session.account.account_id;
-    let holder = match app::features::photos::service::photo_holder(&state.ports, account_id).await
-    {
-        Ok(Some(id)) => id,
-        Ok(None) => return Redirect::to(PAGE).into_response(),
-        Err(err) => {
-            tracing::error!(?err, "photo upload: holder");
-            return Redirect::to(&format!("{PAGE}?error=internal")).into_response();
-        }
-    };
+    let holder =
+        match app::features::photos::service::photo_holder(&state.ports, &session.account).await {
+            Ok(Some(id)) => id,
+            Ok(None) => return Redirect::to(PAGE).into_response(),
+            Err(err) => {
+                tracing::error!(?err, "photo upload: holder");
+                return Redirect::to(&format!("{PAGE}?error=internal")).into_response();
+            }
+        };
     let info = match check_photo(&bytes) {
         Ok(info) => info,
         Err(e) => return refused(e),
@@ -242,15 +242,11 @@ pub async fn image(
     let Some(Extension(session)) = session else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let holder = match app::features::photos::service::photo_holder(
-        &state.ports,
-        session.account.account_id,
-    )
-    .await
-    {
-        Ok(Some(id)) => id,
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
+    let holder =
+        match app::features::photos::service::photo_holder(&state.ports, &session.account).await {
+            Ok(Some(id)) => id,
+            _ => return StatusCode::NOT_FOUND.into_response(),
+        };
     match state.ports.photos.photo(&holder).await {
         Ok(Some((mime, bytes))) => (
             [

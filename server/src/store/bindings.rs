@@ -109,26 +109,6 @@ impl LicenceRow {
 
 #[async_trait]
 impl Bindings for Store {
-    async fn account_owner(&self, account_id: i64) -> PortResult<Option<OwnerKey>> {
-        port("account_owner", async {
-            let row: Option<(String, Option<String>, Option<String>)> =
-                sqlx::query_as("SELECT kind, id_number, credit_code FROM accounts WHERE id = $1")
-                    .bind(account_id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-            Ok(match row {
-                Some((kind, id_number, _)) if kind == "individual" => {
-                    id_number.map(OwnerKey::Person)
-                }
-                Some((kind, _, credit_code)) if kind == "unit" => {
-                    credit_code.map(OwnerKey::Organisation)
-                }
-                _ => None,
-            })
-        })
-        .await
-    }
-
     async fn bound_vehicles(&self, account_id: i64) -> PortResult<Vec<MyVehicle>> {
         port("bound_vehicles", async {
             let rows: Vec<BoundVehicleRow> = sqlx::query_as(

@@ -48,6 +48,13 @@ pub struct SessionAccount {
     /// platform's province. None for this platform's own accounts.
     #[serde(default)]
     pub roaming_from: Option<String>,
+    /// Who the account is in the registry, numbers in full: an
+    /// individual's resident ID number, a unit's credit code; None for
+    /// staff. The session layer reads it with the account, so a service
+    /// needs no lookup of its own. Server-side only: never serialised to a
+    /// browser, and its `Debug` masks the ID number.
+    #[serde(skip)]
+    pub owner: Option<crate::domain::OwnerKey>,
 }
 
 /// The unit's operator a session belongs to (经办人).
@@ -147,6 +154,20 @@ impl SessionAccount {
             }),
             AccountRole::Staff { .. } => None,
         }
+    }
+
+    /// Who the account is in the registry (its ID number or credit code),
+    /// or `NotLoggedIn` when the session holds no one (a staff account,
+    /// an individual account without its number).
+    pub fn registry_owner(&self) -> Result<crate::domain::OwnerKey, crate::error::AppError> {
+        self.owner
+            .clone()
+            .ok_or(crate::error::AppError::NotLoggedIn)
+    }
+
+    /// The resident ID number in full, for an individual's account.
+    pub fn person_id(&self) -> Option<&str> {
+        self.owner.as_ref().and_then(|o| o.person())
     }
 
     /// The clerk's window id, when this is a clerk at a window.

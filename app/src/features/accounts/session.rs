@@ -4,7 +4,7 @@
 use super::{AccountOnRecord, SessionAccount};
 use crate::domain::audit::SecurityEvent;
 use crate::domain::unit_operator::OperatorService;
-use crate::domain::{PhoneNumber, ResidentId, StaffPower};
+use crate::domain::{OwnerKey, PhoneNumber, ResidentId, StaffPower};
 use crate::error::AppError;
 use crate::features::port::Actor;
 use crate::features::request::{client_ip, parts, user_agent};
@@ -28,6 +28,13 @@ pub struct CurrentSession {
 /// The account as a session shows it: the phone and the ID number masked.
 /// A value the domain does not accept is shown as stars, never in full.
 pub fn session_account_of(record: AccountOnRecord) -> SessionAccount {
+    let owner = match &record.role {
+        super::AccountRole::Individual { .. } => record.id_number.clone().map(OwnerKey::Person),
+        super::AccountRole::Unit { credit_code, .. } => {
+            Some(OwnerKey::Organisation(credit_code.clone()))
+        }
+        super::AccountRole::Staff { .. } => None,
+    };
     SessionAccount {
         account_id: record.account_id,
         display_name: record.display_name,
@@ -36,6 +43,7 @@ pub fn session_account_of(record: AccountOnRecord) -> SessionAccount {
         role: record.role,
         operator: None,
         roaming_from: record.roaming_from,
+        owner,
     }
 }
 
@@ -477,5 +485,42 @@ mod tests {
             session_account_of(record("13800001234", None)).id_number_masked,
             None
         );
+    }
+
+    #[test]
+    fn the_session_knows_who_the_account_is_but_never_shows_it() {
+        let person = session_account_of(record("13800001234", Some("110101199003071233")));
+        assert_eq!(person.person_id(), Some("110101199003071233"));
+        // Not to a browser, and not to a log line.
+        let json = serde_json::to_string(&person).expect("serialises");
+        assert!(!json.contains("199003071233"), "{json}");
+        assert!(!format!("{person:?}").contains("199003071233"));
+        let back: SessionAccount = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(back.owner, None);
+
+        let mut unit = record("13800001234", None);
+        unit.role = AccountRole::Unit {
+            kind: crate::domain::UnitKind::CarDealer,
+            credit_code: "91130100MA0A0B0C0D".into(),
+            granted: Vec::new(),
+            window: None,
+        };
+        assert_eq!(
+            session_account_of(unit).registry_owner().ok(),
+            Some(OwnerKey::Organisation("91130100MA0A0B0C0D".into()))
+        );
+        let mut staff = record("13800001234", None);
+        staff.role = AccountRole::Staff {
+            role: crate::domain::StaffRole::WindowClerk,
+            window_id: Some(1),
+            window: None,
+            serves_units: false,
+        };
+        assert!(matches!(
+            session_account_of(staff).registry_owner(),
+            Err(AppError::NotLoggedIn)
+        ));
+        // An individual's account without its number is no one.
+        assert_eq!(session_account_of(record("13800001234", None)).owner, None);
     }
 }

@@ -234,7 +234,7 @@ impl<'a> Desk<'a> {
             .key
             .strip_prefix("v:")
             .and_then(|id| id.parse::<i64>().ok());
-        let licence_id_number = match (&vehicle_id, self.owner_id(account.account_id).await?) {
+        let licence_id_number = match (&vehicle_id, account.person_id().map(String::from)) {
             (None, Some(id)) => Some(id),
             _ => None,
         };
@@ -320,7 +320,7 @@ impl<'a> Desk<'a> {
                     notice: None,
                 });
             }
-        } else if let Some(id) = self.owner_id(account.account_id).await? {
+        } else if let Some(id) = account.person_id().map(String::from) {
             let licence = self
                 .bindings
                 .licence(account.account_id, &id)
@@ -396,14 +396,6 @@ impl<'a> Desk<'a> {
                 .map(|c| Text::new(c.address_zh.clone(), c.address_en.clone()))
                 .unwrap_or_else(|| Text::new("", "")),
             drafts: 0,
-        })
-    }
-
-    /// The ID number of the account's holder, for a person.
-    async fn owner_id(&self, account_id: i64) -> Result<Option<String>, AppError> {
-        Ok(match self.bindings.account_owner(account_id).await? {
-            Some(OwnerKey::Person(id)) => Some(id),
-            _ => None,
         })
     }
 }

@@ -2,19 +2,11 @@
 //! its bound vehicles and licence, and contact changes on registry records.
 
 use super::{MyLicence, MyVehicle, UnboundVehicle};
+pub use crate::domain::OwnerKey;
 use crate::domain::{BindingKind, PhoneNumber, PlateNumber, VehicleType};
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
 use async_trait::async_trait;
-
-/// Whose name a vehicle is registered in (机动车所有人), or who an account is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum OwnerKey {
-    /// A person, by resident ID number.
-    Person(String),
-    /// An organisation, by unified social credit code.
-    Organisation(String),
-}
 
 /// A vehicle as the registry holds it, for the binding rules.
 #[derive(Clone, Debug)]
@@ -47,8 +39,6 @@ pub enum BindRejection {
 /// Bindings (绑定) and the holder's view of the registry (我的机动车/驾驶证).
 #[async_trait]
 pub trait Bindings: Send + Sync {
-    /// Who the account is in the registry (its ID number or credit code).
-    async fn account_owner(&self, account_id: i64) -> PortResult<Option<OwnerKey>>;
     /// The vehicles bound to the account, with unhandled-violation counts.
     async fn bound_vehicles(&self, account_id: i64) -> PortResult<Vec<MyVehicle>>;
     /// Registered vehicles in the owner's name that the account has not bound.

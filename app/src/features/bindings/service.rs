@@ -51,7 +51,7 @@ impl<'a> BindingDesk<'a> {
     /// The binding context of the account.
     pub async fn context(&self, account: SessionAccount) -> Result<BindingContext, AppError> {
         let binder = binder_of(&account)?;
-        let owner = self.owner_of(account.account_id).await?;
+        let owner = account.registry_owner()?;
         let bound = self.bindings.bound_vehicles(account.account_id).await?;
         Ok(BindingContext {
             account,
@@ -90,7 +90,7 @@ impl<'a> BindingDesk<'a> {
         actor: &Actor,
     ) -> Result<(), AppError> {
         binder_of(account)?;
-        let owner = self.owner_of(account.account_id).await?;
+        let owner = account.registry_owner()?;
         let vehicle = self
             .bindings
             .vehicle_by_id(vehicle_id)
@@ -240,7 +240,7 @@ impl<'a> BindingDesk<'a> {
 
     /// The person's licence, if the registry has one for their ID number.
     pub async fn licence(&self, account: &SessionAccount) -> Result<Option<MyLicence>, AppError> {
-        match self.owner_of(account.account_id).await? {
+        match account.registry_owner()? {
             OwnerKey::Person(id) => Ok(self.bindings.licence(account.account_id, &id).await?),
             OwnerKey::Organisation(_) => Ok(None),
         }
@@ -252,7 +252,7 @@ impl<'a> BindingDesk<'a> {
         account: &SessionAccount,
         actor: &Actor,
     ) -> Result<(), AppError> {
-        let OwnerKey::Person(id) = self.owner_of(account.account_id).await? else {
+        let OwnerKey::Person(id) = account.registry_owner()? else {
             return Err(AppError::not_allowed(
                 Text::new(
                     "单位用户没有驾驶证。",
@@ -287,14 +287,6 @@ impl<'a> BindingDesk<'a> {
             .unbind_licence(account.account_id, actor)
             .await?;
         Ok(())
-    }
-
-    /// Who the account is in the registry (its ID number or credit code).
-    pub async fn owner_of(&self, account_id: i64) -> Result<OwnerKey, AppError> {
-        self.bindings
-            .account_owner(account_id)
-            .await?
-            .ok_or(AppError::NotLoggedIn)
     }
 
     async fn bind(

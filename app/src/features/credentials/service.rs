@@ -94,7 +94,7 @@ impl<'a> CredentialDesk<'a> {
                 ),
             )));
         }
-        let OwnerKey::Person(number) = self.bindings.owner_of(account.account_id).await? else {
+        let OwnerKey::Person(number) = account.registry_owner()? else {
             return Err(AppError::NotLoggedIn);
         };
         let name = self

@@ -48,8 +48,8 @@ impl<'a> ExamDesk<'a> {
             )
         })?;
         may_use(&actor, ServiceCode::D12, self.today)?;
-        match self.bindings.account_owner(account.account_id).await? {
-            Some(OwnerKey::Person(id)) => Ok(id),
+        match account.person_id() {
+            Some(id) => Ok(id.to_string()),
             _ => Err(AppError::not_allowed(
                 Text::new(
                     "驾考预约只面向学员本人。",

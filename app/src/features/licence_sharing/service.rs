@@ -94,8 +94,7 @@ impl<'a> ShareDesk<'a> {
             .licence(holder)
             .await?
             .is_some_and(|l| l.bound);
-        let OwnerKey::Person(licence_number) = self.bindings.owner_of(holder.account_id).await?
-        else {
+        let OwnerKey::Person(licence_number) = holder.registry_owner()? else {
             return Err(AppError::NotLoggedIn);
         };
         if !bound {

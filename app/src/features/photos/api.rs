@@ -15,7 +15,7 @@ use {
 pub async fn licence_photo_status() -> Result<PhotoStatus, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
-    let Some(id) = photo_holder(&ports, account.account_id).await? else {
+    let Some(id) = photo_holder(&ports, &account).await? else {
         return Ok(PhotoStatus {
             licence_bound: false,
             photo: None,

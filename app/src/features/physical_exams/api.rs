@@ -132,7 +132,7 @@ pub async fn unit_submit_certificate(exam_id: i64) -> Result<String, AppError> {
 pub async fn licence_physical() -> Result<Option<DriverPhysical>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
-    match BindingDesk::of(&ports).owner_of(account.account_id).await? {
+    match account.registry_owner()? {
         OwnerKey::Person(id) => Ok(Some(ExamDesk::of(&ports).driver_view(&account, &id).await?)),
         OwnerKey::Organisation(_) => Ok(None),
     }
@@ -144,7 +144,7 @@ pub async fn licence_physical() -> Result<Option<DriverPhysical>, AppError> {
 pub async fn licence_submit_certificate(certificate_no: String) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
-    let OwnerKey::Person(id) = BindingDesk::of(&ports).owner_of(account.account_id).await? else {
+    let OwnerKey::Person(id) = account.registry_owner()? else {
         return Err(individuals_only());
     };
     let next = ExamDesk::of(&ports)

@@ -54,10 +54,7 @@ impl<'a> PlateDesk<'a> {
             )
         })?;
         may_use(&actor, ServiceCode::V7, self.today)?;
-        self.bindings
-            .account_owner(account.account_id)
-            .await?
-            .ok_or(AppError::NotLoggedIn)
+        account.registry_owner()
     }
 
     /// The person's new (unregistered) vehicles and their pre-selection

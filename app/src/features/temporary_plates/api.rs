@@ -195,7 +195,7 @@ pub async fn check_temporary_plate(
 pub async fn my_temporary_plates() -> Result<Vec<TemporaryPlate>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
-    match BindingDesk::of(&ports).owner_of(account.account_id).await? {
+    match account.registry_owner()? {
         OwnerKey::Person(id) => TemporaryPlateDesk::of(&ports).buyer_plates(&id).await,
         OwnerKey::Organisation(_) => Ok(Vec::new()),
     }

@@ -31,8 +31,7 @@ pub async fn target_label(
     let today = ports.clock.today();
     if target == "licence" {
         may_use(&actor, ServiceCode::D3, today)?;
-        let Some(OwnerKey::Person(id)) = ports.bindings.account_owner(account.account_id).await?
-        else {
+        let Some(id) = account.person_id().map(String::from) else {
             return Err(not_yours());
         };
         let licence = ports

@@ -89,9 +89,6 @@ impl Blacklists for Fake {
 
 #[async_trait]
 impl Bindings for Fake {
-    async fn account_owner(&self, _: i64) -> PortResult<Option<OwnerKey>> {
-        Ok(Some(OwnerKey::Person("110101199001011237".into())))
-    }
     async fn bound_vehicles(&self, _: i64) -> PortResult<Vec<MyVehicle>> {
         Ok(self.vehicles.clone())
     }
@@ -185,6 +182,7 @@ fn owner() -> SessionAccount {
         },
         operator: None,
         roaming_from: None,
+        owner: Some(OwnerKey::Person("110101199001011237".into())),
     }
 }
 

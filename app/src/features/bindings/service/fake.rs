@@ -75,8 +75,6 @@ pub(crate) enum Call {
 /// The registry as a test sets it up, and what was asked of it.
 #[derive(Default)]
 pub(crate) struct FakeRegistry {
-    /// Who the account is (None: the account is gone).
-    pub owner: Option<OwnerKey>,
     pub bound: Vec<MyVehicle>,
     pub unbound_own: Vec<UnboundVehicle>,
     pub vehicles: Vec<RegistryVehicle>,
@@ -115,9 +113,6 @@ const UNUSED: &str = "not used by the services under test";
 
 #[async_trait]
 impl Bindings for FakeRegistry {
-    async fn account_owner(&self, _: i64) -> PortResult<Option<OwnerKey>> {
-        Ok(self.owner.clone())
-    }
     async fn bound_vehicles(&self, _: i64) -> PortResult<Vec<MyVehicle>> {
         Ok(self.bound.clone())
     }
@@ -285,7 +280,14 @@ pub(crate) fn actor() -> Actor {
     }
 }
 
+/// An account as the session layer shows it: a person is the holder of
+/// [`HOLDER_ID`], a unit is its credit code, staff are no one.
 fn account(role: AccountRole) -> SessionAccount {
+    let owner = match &role {
+        AccountRole::Individual { .. } => Some(OwnerKey::Person(HOLDER_ID.into())),
+        AccountRole::Unit { credit_code, .. } => Some(OwnerKey::Organisation(credit_code.clone())),
+        AccountRole::Staff { .. } => None,
+    };
     SessionAccount {
         account_id: 1,
         display_name: "张三丰".into(),
@@ -294,6 +296,7 @@ fn account(role: AccountRole) -> SessionAccount {
         role,
         operator: None,
         roaming_from: None,
+        owner,
     }
 }
 

@@ -171,13 +171,6 @@ fn store(record: Option<LearnerRecord>) -> FakeExams {
     }
 }
 
-fn holder() -> FakeRegistry {
-    FakeRegistry {
-        owner: Some(OwnerKey::Person(HOLDER_ID.into())),
-        ..FakeRegistry::default()
-    }
-}
-
 fn desk<'a>(exams: &'a FakeExams, registry: &'a FakeRegistry) -> ExamDesk<'a> {
     ExamDesk {
         exams,
@@ -200,20 +193,18 @@ fn refusal<T: std::fmt::Debug>(result: Result<T, AppError>) -> Refusal {
 
 #[test]
 fn only_a_learner_in_person_books() {
-    let (exams, registry) = (store(Some(new_learner())), holder());
+    let (exams, registry) = (store(Some(new_learner())), FakeRegistry::default());
     let refused = refusal(block_on(desk(&exams, &registry).learner(&clerk())));
     assert_eq!(refused.rule.zh, "民警账户不能预约考试。");
     let refused = refusal(block_on(desk(&exams, &registry).learner(&unit())));
     assert_eq!(refused.rule.zh, "该业务只面向个人用户。");
-    // An account the registry knows as an organisation, or not at all.
+    // An account the session knows as an organisation, or as no one.
     let for_learners = "驾考预约只面向学员本人。";
     for owner in [Some(OwnerKey::Organisation("x".into())), None] {
-        let registry = FakeRegistry {
-            owner,
-            ..FakeRegistry::default()
-        };
+        let mut account = learner();
+        account.owner = owner;
         let refused = refusal(block_on(desk(&exams, &registry).book(
-            &learner(),
+            &account,
             1,
             &actor(),
         )));
@@ -232,7 +223,7 @@ fn only_a_learner_in_person_books() {
 
 #[test]
 fn without_a_permit_every_session_says_why() {
-    let (exams, registry) = (store(None), holder());
+    let (exams, registry) = (store(None), FakeRegistry::default());
     let overview = block_on(desk(&exams, &registry).overview(&learner(), PageRequest::first(20)))
         .expect("overview");
     assert_eq!(overview.record, None);
@@ -246,7 +237,7 @@ fn without_a_permit_every_session_says_why() {
 
 #[test]
 fn each_open_session_is_checked_against_the_learners_file() {
-    let (exams, registry) = (store(Some(new_learner())), holder());
+    let (exams, registry) = (store(Some(new_learner())), FakeRegistry::default());
     let overview = block_on(desk(&exams, &registry).overview(&learner(), PageRequest::first(20)))
         .expect("overview");
     assert_eq!(overview.record, Some(new_learner()));
@@ -267,7 +258,7 @@ fn each_open_session_is_checked_against_the_learners_file() {
 
 #[test]
 fn a_closed_or_unknown_session_is_not_booked() {
-    let (exams, registry) = (store(Some(new_learner())), holder());
+    let (exams, registry) = (store(Some(new_learner())), FakeRegistry::default());
     let Err(AppError::Conflict(text)) =
         block_on(desk(&exams, &registry).book(&learner(), 9, &actor()))
     else {
@@ -284,7 +275,7 @@ fn the_rules_refuse_with_the_day_booking_opens() {
         failed: vec![(Subject::One, failed_on)],
         ..new_learner()
     };
-    let (exams, registry) = (store(Some(record)), holder());
+    let (exams, registry) = (store(Some(record)), FakeRegistry::default());
     let refused = refusal(block_on(desk(&exams, &registry).book(
         &learner(),
         1,
@@ -310,7 +301,7 @@ fn the_rules_refuse_with_the_day_booking_opens() {
 
 #[test]
 fn subject_one_queues_by_the_permits_date() {
-    let (exams, registry) = (store(Some(new_learner())), holder());
+    let (exams, registry) = (store(Some(new_learner())), FakeRegistry::default());
     let id = block_on(desk(&exams, &registry).book(&learner(), 1, &actor())).expect("booked");
     assert_eq!(id, 77);
     assert_eq!(
@@ -332,7 +323,7 @@ fn later_subjects_queue_by_the_day_the_one_before_was_passed() {
         passed: vec![(Subject::One, day(2026, 11, 20))],
         ..new_learner()
     };
-    let (exams, registry) = (store(Some(record)), holder());
+    let (exams, registry) = (store(Some(record)), FakeRegistry::default());
     block_on(desk(&exams, &registry).book(&learner(), 3, &actor())).expect("booked");
     let changes = exams.changes();
     let [Asked::Book {
@@ -352,7 +343,7 @@ fn a_booking_made_meanwhile_for_the_subject_is_refused() {
         booked: None,
         ..store(Some(new_learner()))
     };
-    let registry = holder();
+    let registry = FakeRegistry::default();
     let refused = refusal(block_on(desk(&exams, &registry).book(
         &learner(),
         1,
@@ -363,7 +354,7 @@ fn a_booking_made_meanwhile_for_the_subject_is_refused() {
 
 #[test]
 fn only_a_waiting_booking_is_cancelled() {
-    let (exams, registry) = (store(Some(new_learner())), holder());
+    let (exams, registry) = (store(Some(new_learner())), FakeRegistry::default());
     block_on(desk(&exams, &registry).cancel(&learner(), 5, &actor())).expect("cancelled");
     let allocated = FakeExams {
         cancelled: false,

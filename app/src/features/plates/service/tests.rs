@@ -240,13 +240,6 @@ fn plates() -> FakePlates {
     }
 }
 
-fn holder() -> FakeRegistry {
-    FakeRegistry {
-        owner: Some(OwnerKey::Person(HOLDER_ID.into())),
-        ..FakeRegistry::default()
-    }
-}
-
 fn city() -> City {
     City {
         plate_prefix: "冀A".into(),
@@ -301,7 +294,7 @@ mod steps;
 
 #[test]
 fn staff_do_not_choose_plates() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let refused = refusal(block_on(desk(&plates, &registry, &city).vehicles(&clerk())));
     assert_eq!(refused.rule.zh, "民警账户不能选号。");
     assert_eq!(plates.steps(), []);
@@ -309,7 +302,7 @@ fn staff_do_not_choose_plates() {
 
 #[test]
 fn pre_selection_opens_with_the_second_batch_of_services() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let mut desk = desk(&plates, &registry, &city);
     desk.today = ServiceCode::V7.available_from().add_days(-1);
     let refused = refusal(block_on(desk.vehicles(&owner())));
@@ -321,14 +314,10 @@ fn pre_selection_opens_with_the_second_batch_of_services() {
 #[test]
 fn online_owners_and_units_list_their_new_vehicles_as_of_now() {
     let (plates, city) = (plates(), city());
-    let registry = holder();
+    let registry = FakeRegistry::default();
     let listed = block_on(desk(&plates, &registry, &city).vehicles(&owner())).expect("listed");
     assert_eq!(listed, plates.vehicles);
-    let dealer = FakeRegistry {
-        owner: Some(OwnerKey::Organisation("91130100MA0A0B0C0D".into())),
-        ..FakeRegistry::default()
-    };
-    block_on(desk(&plates, &dealer, &city).vehicles(&unit())).expect("listed");
+    block_on(desk(&plates, &registry, &city).vehicles(&unit())).expect("listed");
     assert_eq!(
         plates.steps(),
         [
@@ -347,11 +336,12 @@ fn online_owners_and_units_list_their_new_vehicles_as_of_now() {
 }
 
 #[test]
-fn an_account_gone_from_the_registry_is_logged_out() {
+fn a_session_without_its_holder_is_logged_out() {
     let (plates, city) = (plates(), city());
-    let gone = FakeRegistry::default();
+    let mut no_one = owner();
+    no_one.owner = None;
     assert_eq!(
-        block_on(desk(&plates, &gone, &city).vehicles(&owner())),
+        block_on(desk(&plates, &FakeRegistry::default(), &city).vehicles(&no_one)),
         Err(AppError::NotLoggedIn)
     );
     assert_eq!(plates.steps(), []);
@@ -359,7 +349,7 @@ fn an_account_gone_from_the_registry_is_logged_out() {
 
 #[test]
 fn only_the_owners_new_small_vehicle_without_a_number_qualifies() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     let found = block_on(desk.own_vehicle(&owner(), " lsvab2bj5kn000001 ")).expect("typed");
     assert_eq!(found.vin, NEW_CAR);
@@ -388,7 +378,7 @@ fn only_the_owners_new_small_vehicle_without_a_number_qualifies() {
 
 #[test]
 fn the_draw_is_committed_to_the_seed_for_the_seat_city() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let seed = [7u8; 32];
     let prepared =
         block_on(desk(&plates, &registry, &city).prepare(&owner(), "lsvab2bj5kn000001", &seed))
@@ -419,7 +409,7 @@ fn a_fourth_batch_is_refused_with_the_other_ways_to_choose() {
         refusal: Some(PlateRefusal::BatchesUsed),
         ..plates()
     };
-    let (registry, city) = (holder(), city());
+    let (registry, city) = (FakeRegistry::default(), city());
     let refused = refusal(block_on(desk(&plates, &registry, &city).prepare(
         &owner(),
         NEW_CAR,
@@ -441,7 +431,7 @@ fn a_hold_is_extended_once() {
         refusal: Some(PlateRefusal::AlreadyExtended),
         ..plates()
     };
-    let (registry, city) = (holder(), city());
+    let (registry, city) = (FakeRegistry::default(), city());
     let message = conflict(block_on(
         desk(&plates, &registry, &city).extend(&owner(), " lsvab2bj5kn000001"),
     ));

@@ -126,7 +126,7 @@ pub async fn unit_name_driver_confirm(
 pub async fn licence_unit_ties() -> Result<Vec<DriverTie>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
-    match BindingDesk::of(&ports).owner_of(account.account_id).await? {
+    match account.registry_owner()? {
         OwnerKey::Person(id) => DriverDesk::of(&ports).ties(&id).await,
         OwnerKey::Organisation(_) => Ok(Vec::new()),
     }
@@ -137,7 +137,7 @@ pub async fn licence_unit_ties() -> Result<Vec<DriverTie>, AppError> {
 pub async fn licence_end_unit_tie(tie_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_individual()?;
-    let OwnerKey::Person(id) = BindingDesk::of(&ports).owner_of(account.account_id).await? else {
+    let OwnerKey::Person(id) = account.registry_owner()? else {
         return Err(AppError::NotLoggedIn);
     };
     DriverDesk::of(&ports)

@@ -70,7 +70,6 @@ fn no_licence_on_record_binds_nothing() {
 #[test]
 fn a_unit_has_no_licence_to_see_or_bind() {
     let fake = FakeRegistry {
-        owner: Some(OwnerKey::Organisation("91130100MA0A0B0C0D".into())),
         licence: Some(licence()),
         ..registry()
     };

@@ -5,7 +5,7 @@ use super::*;
 
 #[test]
 fn the_nonce_is_used_as_typed_without_the_outer_spaces() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let drawn = block_on(desk(&plates, &registry, &city).draw(&owner(), 11, "  春眠不觉晓 42 "))
         .expect("drawn");
     assert_eq!(drawn.client_nonce, "春眠不觉晓 42");
@@ -21,7 +21,7 @@ fn the_nonce_is_used_as_typed_without_the_outer_spaces() {
 
 #[test]
 fn a_nonce_nobody_could_check_is_refused_before_the_draw() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     assert_eq!(
         field(block_on(desk.draw(&owner(), 11, "line\nbreak"))),
@@ -42,7 +42,7 @@ fn a_lapsed_or_unknown_batch_is_refused() {
         refusal: Some(PlateRefusal::BatchExpired),
         ..plates()
     };
-    let (registry, city) = (holder(), city());
+    let (registry, city) = (FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     assert_eq!(
         conflict(block_on(desk.draw(&owner(), 11, "x"))),
@@ -56,7 +56,7 @@ fn a_lapsed_or_unknown_batch_is_refused() {
 
 #[test]
 fn a_drawn_number_is_held_from_its_batch() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let hold = block_on(desk(&plates, &registry, &city).hold_drawn(
         &owner(),
         NEW_CAR,
@@ -84,7 +84,7 @@ fn a_number_someone_else_took_is_a_problem_on_the_plate_field() {
         refusal: Some(PlateRefusal::Unavailable),
         ..plates()
     };
-    let (registry, city) = (holder(), city());
+    let (registry, city) = (FakeRegistry::default(), city());
     assert_eq!(
         field(block_on(desk(&plates, &registry, &city).hold_drawn(
             &owner(),
@@ -102,7 +102,7 @@ fn a_number_someone_else_took_is_a_problem_on_the_plate_field() {
 
 #[test]
 fn a_custom_number_is_composed_under_the_citys_pattern() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     // Typed with the city prefix, lower case and the dot on the plate.
     let hold = block_on(desk.hold_custom(&owner(), NEW_CAR, "冀a·2b3c4", &actor())).expect("held");
@@ -130,7 +130,7 @@ fn a_custom_number_is_composed_under_the_citys_pattern() {
 
 #[test]
 fn withheld_and_malformed_custom_numbers_are_refused_on_the_serial_field() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     let withheld = "该号码属于保留号段（五位相同或顺序连号），不对外发放".to_string();
     for serial in ["88123", "12345", "77777"] {
@@ -171,7 +171,7 @@ fn withheld_and_malformed_custom_numbers_are_refused_on_the_serial_field() {
 
 #[test]
 fn the_held_number_is_confirmed_for_the_vehicle() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let plate = block_on(desk(&plates, &registry, &city).confirm(&owner(), NEW_CAR, &actor()))
         .expect("confirmed");
     assert_eq!(plate, "冀A2B3C4");
@@ -190,7 +190,7 @@ fn nothing_to_confirm_once_the_hold_lapsed() {
         refusal: Some(PlateRefusal::NoHold),
         ..plates()
     };
-    let (registry, city) = (holder(), city());
+    let (registry, city) = (FakeRegistry::default(), city());
     assert_eq!(
         conflict(block_on(desk(&plates, &registry, &city).confirm(
             &owner(),
@@ -203,7 +203,7 @@ fn nothing_to_confirm_once_the_hold_lapsed() {
 
 #[test]
 fn a_vin_with_control_characters_is_no_vehicle_and_is_not_looked_up() {
-    let (plates, registry, city) = (plates(), holder(), city());
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     let typed = format!("{NEW_CAR}\u{0}");
     let refused = block_on(desk.hold_custom(&owner(), &typed, "2B3C4", &actor()));
