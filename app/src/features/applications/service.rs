@@ -10,7 +10,7 @@ use crate::domain::fulfilment::Fulfilment;
 use crate::domain::{BindingKind, Date, PersonName, PhoneNumber, ServiceCode};
 use crate::error::{AppError, FieldCheck, Refusal};
 use crate::features::accounts::SessionAccount;
-use crate::features::bindings::port::{Bindings, OwnerKey};
+use crate::features::bindings::port::Bindings;
 use crate::features::paging::PageRequest;
 use crate::i18n::Text;
 use crate::ports::Ports;

@@ -8,7 +8,7 @@ use crate::domain::exam::{may_book, priority_date, BookingRefusal};
 use crate::domain::{may_use, Date, ServiceCode};
 use crate::error::AppError;
 use crate::features::accounts::SessionAccount;
-use crate::features::bindings::port::{Bindings, OwnerKey};
+use crate::features::bindings::port::Bindings;
 use crate::features::paging::PageRequest;
 use crate::features::port::Actor;
 use crate::i18n::Text;

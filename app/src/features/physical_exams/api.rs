@@ -20,7 +20,6 @@ use {
         individuals_only, require_individual, require_unit_granted,
     },
     crate::features::bindings::port::OwnerKey,
-    crate::features::bindings::service::BindingDesk,
     crate::features::paging::PageRequest,
     crate::features::request::{actor, keep_typed, ports, redirect_to},
     crate::ui::encode_query_value,

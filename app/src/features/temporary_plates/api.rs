@@ -18,7 +18,6 @@ use {
     crate::domain::SpecialService,
     crate::features::accounts::session::{require_individual, require_unit_granted},
     crate::features::bindings::port::OwnerKey,
-    crate::features::bindings::service::BindingDesk,
     crate::features::credentials::service::CredentialDesk,
     crate::features::paging::PageRequest,
     crate::features::request::{

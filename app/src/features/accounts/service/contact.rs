@@ -7,7 +7,7 @@ use super::use_code;
 use crate::domain::{may_use, BindingKind, PhoneNumber, ServiceCode};
 use crate::error::AppError;
 use crate::features::accounts::SessionAccount;
-use crate::features::bindings::port::{ContactTarget, OwnerKey};
+use crate::features::bindings::port::ContactTarget;
 use crate::features::port::Actor;
 use crate::i18n::Text;
 use crate::ports::Ports;

@@ -3,7 +3,9 @@
 //! staff account changes, and what a checked form stores.
 
 use super::*;
-use crate::domain::{IndividualKind, PlateNumber, RegistrationChannel, VehicleStatus, VehicleType};
+use crate::domain::{
+    IndividualKind, OwnerKey, PlateNumber, RegistrationChannel, VehicleStatus, VehicleType,
+};
 use crate::features::accounts::AccountRole;
 use crate::features::applications::port::DraftSaved;
 use crate::features::applications::{

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::domain::exam::{LearnerRecord, Subject, DAYS_AFTER_FAILURE};
-use crate::domain::{IndividualKind, RegistrationChannel};
+use crate::domain::{IndividualKind, OwnerKey, RegistrationChannel};
 use crate::error::Refusal;
 use crate::features::bindings::service::fake::{
     actor, block_on, clerk, person, unit, FakeRegistry, HOLDER_ID,

@@ -14,7 +14,6 @@ use {
     crate::domain::unit_operator::OperatorService,
     crate::features::accounts::session::{require_individual, require_unit_for},
     crate::features::bindings::port::OwnerKey,
-    crate::features::bindings::service::BindingDesk,
     crate::features::paging::PageRequest,
     crate::features::request::{actor, ports, redirect_to},
     crate::features::units::UNIT_PAGE_ROWS,
