@@ -108,6 +108,22 @@ pub enum AccountRole {
     },
 }
 
+impl AccountRole {
+    /// Who an account of this role is in the registry: an individual by
+    /// the resident ID number on record, a unit by its credit code, staff
+    /// no one.
+    pub fn registry_owner(&self, id_number: Option<&str>) -> Option<crate::domain::OwnerKey> {
+        use crate::domain::OwnerKey;
+        match self {
+            AccountRole::Individual { .. } => id_number.map(|id| OwnerKey::Person(id.into())),
+            AccountRole::Unit { credit_code, .. } => {
+                Some(OwnerKey::Organisation(credit_code.clone()))
+            }
+            AccountRole::Staff { .. } => None,
+        }
+    }
+}
+
 impl SessionAccount {
     /// The staff role, for a staff account.
     pub fn staff_role(&self) -> Option<StaffRole> {

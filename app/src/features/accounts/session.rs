@@ -4,7 +4,7 @@
 use super::{AccountOnRecord, SessionAccount};
 use crate::domain::audit::SecurityEvent;
 use crate::domain::unit_operator::OperatorService;
-use crate::domain::{OwnerKey, PhoneNumber, ResidentId, StaffPower};
+use crate::domain::{PhoneNumber, ResidentId, StaffPower};
 use crate::error::AppError;
 use crate::features::port::Actor;
 use crate::features::request::{client_ip, parts, user_agent};
@@ -28,13 +28,7 @@ pub struct CurrentSession {
 /// The account as a session shows it: the phone and the ID number masked.
 /// A value the domain does not accept is shown as stars, never in full.
 pub fn session_account_of(record: AccountOnRecord) -> SessionAccount {
-    let owner = match &record.role {
-        super::AccountRole::Individual { .. } => record.id_number.clone().map(OwnerKey::Person),
-        super::AccountRole::Unit { credit_code, .. } => {
-            Some(OwnerKey::Organisation(credit_code.clone()))
-        }
-        super::AccountRole::Staff { .. } => None,
-    };
+    let owner = record.role.registry_owner(record.id_number.as_deref());
     SessionAccount {
         account_id: record.account_id,
         display_name: record.display_name,

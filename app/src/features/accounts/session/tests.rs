@@ -1,7 +1,7 @@
 //! The session's account: what it shows and what it keeps to the server.
 
 use super::*;
-use crate::domain::{IndividualKind, RegistrationChannel};
+use crate::domain::{IndividualKind, OwnerKey, RegistrationChannel};
 use crate::features::accounts::AccountRole;
 
 fn record(phone: &str, id_number: Option<&str>) -> AccountOnRecord {

@@ -283,11 +283,7 @@ pub(crate) fn actor() -> Actor {
 /// An account as the session layer shows it: a person is the holder of
 /// [`HOLDER_ID`], a unit is its credit code, staff are no one.
 fn account(role: AccountRole) -> SessionAccount {
-    let owner = match &role {
-        AccountRole::Individual { .. } => Some(OwnerKey::Person(HOLDER_ID.into())),
-        AccountRole::Unit { credit_code, .. } => Some(OwnerKey::Organisation(credit_code.clone())),
-        AccountRole::Staff { .. } => None,
-    };
+    let owner = role.registry_owner(Some(HOLDER_ID));
     SessionAccount {
         account_id: 1,
         display_name: "张三丰".into(),
