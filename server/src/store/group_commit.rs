@@ -163,8 +163,12 @@ impl Store {
             return (Err(abandon(open, e.into()).await), None);
         }
         let outcome = work(self, tx).await;
+        // A kept member's savepoint stays open: the group's commit releases
+        // every savepoint, and a later member's ROLLBACK TO undoes back to
+        // its own (the innermost of the name) only. Releasing it would cost
+        // the writer one more statement per member.
         let end: &[&str] = match outcome {
-            Ok(Finish::Keep(_)) => &["RELEASE SAVEPOINT member"],
+            Ok(Finish::Keep(_)) => &[],
             _ => &["ROLLBACK TO SAVEPOINT member", "RELEASE SAVEPOINT member"],
         };
         for sql in end {

@@ -21,15 +21,7 @@ impl Store {
         now_ms: i64,
     ) -> StoreResult<Option<String>> {
         Store::message_in(tx, &[account_id], sms, link, now_ms).await?;
-        let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM accounts WHERE id = $1")
-            .bind(account_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-        let phone = phone.filter(|p| !p.is_empty());
-        if let Some(phone) = &phone {
-            Store::sms_in(tx, phone, sms, now_ms).await?;
-        }
-        Ok(phone)
+        super::sms_outbox::enqueue_for_account_in(tx, account_id, sms, now_ms).await
     }
 
     /// The same message-centre entry (站内消息) for each of the accounts,

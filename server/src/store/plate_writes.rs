@@ -6,7 +6,7 @@
 //! hands only by a conditional UPDATE, a vehicle holds or takes one number.
 
 use super::group_commit::Finish;
-use super::plates::{free_at, standing_refusal};
+use super::plates::{free_at, no_number_yet, standing};
 use super::{Store, StoreError, StoreResult, Tx};
 use app::domain::plate_selection::HOLD_SECS;
 use app::features::plates::{PlateHold, PlateRefusal};
@@ -15,57 +15,68 @@ use app::ports::Actor;
 
 type Answer<T> = StoreResult<Finish<Result<T, PlateRefusal>>>;
 
+/// A hold to take in the shared transaction: what the owner asked for,
+/// at the instant the read before it was made.
+pub(super) struct HoldAttempt {
+    pub account_id: i64,
+    pub vin: String,
+    pub plate: String,
+    /// The batch it was drawn in; None for a number of the owner's choosing.
+    pub batch_id: Option<i64>,
+    pub now_ms: i64,
+    /// The read before found a hold of this vehicle's that has run out
+    /// (only time makes one, so none appears between the read and the
+    /// write, which share `now_ms`).
+    pub lapsed_hold: bool,
+}
+
 impl Store {
-    /// Holds `plate` for `vin` (from a batch, or a number of the owner's
-    /// choosing when `batch_id` is None), unless the vehicle has its
-    /// number, holds one, or the number is not free.
-    #[allow(clippy::too_many_arguments)]
+    /// Holds the attempt's number for its vehicle (from a batch, or a
+    /// number of the owner's choosing), unless the vehicle has its number,
+    /// holds one, or the number is not free. The success path is one
+    /// conditional UPDATE that says all of it; a refusal is explained by a
+    /// read after it.
     pub(super) async fn hold_in(
         &self,
         tx: &mut Tx,
-        account_id: i64,
-        vin: &str,
-        plate: &str,
-        batch_id: Option<i64>,
-        now_ms: i64,
+        attempt: &HoldAttempt,
         actor: &Actor,
     ) -> Answer<PlateHold> {
-        // The vehicle's lapsed hold goes back to the pool first.
-        sqlx::query(
-            "UPDATE plate_pool SET status = 'available', vin = NULL, batch_id = NULL, updated_at = $1
-             WHERE vin = $2 AND status = 'held' AND until_ms < $1",
-        )
-        .bind(now_ms)
-        .bind(vin)
-        .execute(&mut **tx)
-        .await?;
-        if let Some(refusal) = standing_refusal(&mut **tx, vin, None, now_ms).await? {
-            return Ok(Finish::Undo(Err(refusal)));
+        let HoldAttempt {
+            account_id,
+            ref vin,
+            ref plate,
+            batch_id,
+            now_ms,
+            lapsed_hold,
+        } = *attempt;
+        if lapsed_hold {
+            // The vehicle's lapsed hold goes back to the pool first.
+            sqlx::query(
+                "UPDATE plate_pool SET status = 'available', vin = NULL, batch_id = NULL, updated_at = $1
+                 WHERE vin = $2 AND status = 'held' AND until_ms < $1",
+            )
+            .bind(now_ms)
+            .bind(vin)
+            .execute(&mut **tx)
+            .await?;
         }
         let until = now_ms + HOLD_SECS * 1000;
         let changed = match batch_id {
             Some(batch) => {
-                let live = sqlx::query(
-                    "SELECT 1 AS one FROM plate_batches WHERE id = $1 AND account_id = $2 AND vin = $3 AND expires_at >= $4",
-                )
-                .bind(batch)
-                .bind(account_id)
-                .bind(vin)
-                .bind(now_ms)
-                .fetch_optional(&mut **tx)
-                .await?;
-                if live.is_none() {
-                    return Ok(Finish::Undo(Err(PlateRefusal::BatchExpired)));
-                }
-                sqlx::query(
+                sqlx::query(concat!(
                     "UPDATE plate_pool SET status = 'held', vin = $1, until_ms = $2, extended = 0, updated_at = $3
-                     WHERE plate = $4 AND status = 'shown' AND batch_id = $5 AND until_ms >= $3",
-                )
+                     WHERE plate = $4 AND status = 'shown' AND batch_id = $5 AND until_ms >= $3
+                       AND EXISTS (SELECT 1 FROM plate_batches b WHERE b.id = $5 AND b.account_id = $6 AND b.vin = $1 AND b.expires_at >= $3)
+                       AND ",
+                    no_number_yet!("$1", "$3")
+                ))
                 .bind(vin)
                 .bind(until)
                 .bind(now_ms)
                 .bind(plate)
                 .bind(batch)
+                .bind(account_id)
                 .execute(&mut **tx)
                 .await
             }
@@ -73,7 +84,9 @@ impl Store {
                 sqlx::query(concat!(
                     "UPDATE plate_pool SET status = 'held', vin = $1, batch_id = NULL, until_ms = $2, extended = 0, updated_at = $3
                      WHERE plate = $4 AND ",
-                    free_at!("$3")
+                    free_at!("$3"),
+                    " AND ",
+                    no_number_yet!("$1", "$3")
                 ))
                 .bind(vin)
                 .bind(until)
@@ -85,13 +98,16 @@ impl Store {
         };
         match changed.map_err(StoreError::from) {
             Ok(r) if r.rows_affected() == 1 => {}
-            Ok(_) => return Ok(Finish::Undo(Err(PlateRefusal::Unavailable))),
+            Ok(_) => {
+                let refusal = self.why_not_held(tx, attempt).await?;
+                return Ok(Finish::Undo(Err(refusal)));
+            }
             // Another request held a number for this vehicle at the same
             // moment; the index waited for it to commit (PostgreSQL), so
             // this transaction is void and the number it holds is there to
             // read.
             Err(StoreError::Conflict(constraint::PLATE_ONE_PER_VIN)) => {
-                let refusal = standing_refusal(&self.pool, vin, None, now_ms).await?;
+                let refusal = standing(&self.pool, vin, None, now_ms).await?.refusal;
                 return Ok(Finish::Undo(Err(
                     refusal.unwrap_or(PlateRefusal::Unavailable)
                 )));
@@ -107,10 +123,35 @@ impl Store {
         )
         .await?;
         Ok(Finish::Keep(Ok(PlateHold {
-            plate: plate.to_string(),
+            plate: plate.clone(),
             until_ms: until,
             extended: false,
         })))
+    }
+
+    /// Why the hold's UPDATE changed nothing, read in its transaction: the
+    /// vehicle has or holds a number, the batch has run out, or the number
+    /// is not free (anymore).
+    async fn why_not_held(&self, tx: &mut Tx, attempt: &HoldAttempt) -> StoreResult<PlateRefusal> {
+        let now = attempt.now_ms;
+        if let Some(refusal) = standing(&mut **tx, &attempt.vin, None, now).await?.refusal {
+            return Ok(refusal);
+        }
+        if let Some(batch) = attempt.batch_id {
+            let live = sqlx::query(
+                "SELECT 1 AS one FROM plate_batches WHERE id = $1 AND account_id = $2 AND vin = $3 AND expires_at >= $4",
+            )
+            .bind(batch)
+            .bind(attempt.account_id)
+            .bind(&attempt.vin)
+            .bind(now)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if live.is_none() {
+                return Ok(PlateRefusal::BatchExpired);
+            }
+        }
+        Ok(PlateRefusal::Unavailable)
     }
 
     /// Takes the number `vin` holds (确认选号): the selection is recorded,

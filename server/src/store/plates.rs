@@ -5,6 +5,7 @@
 //! three batches (unique `(vin, seq)` with `seq` 1..3); a confirmed choice is
 //! one per vehicle and per number (`plate_selections`).
 
+use super::plate_writes::HoldAttempt;
 use super::{port, Store, StoreResult};
 use app::domain::plate_selection::{EXTENSION_SECS, MAX_BATCHES_PER_VIN};
 use app::domain::VehicleType;
@@ -26,32 +27,42 @@ macro_rules! free_at {
 }
 pub(super) use free_at;
 
+/// Where a vehicle stands before a hold (`$1` its VIN, `$2` the current
+/// instant): a refusal, if it has one, and whether a hold of its has run
+/// out and still names it (to be put back before it takes another).
+pub(super) struct Standing {
+    pub refusal: Option<PlateRefusal>,
+    pub lapsed_hold: bool,
+}
+
 /// Why a hold for `vin` is refused before trying, if it is: the vehicle
 /// already has its number, or holds one that is still live, or (for a
 /// custom number) the number is not free now. One read, so it works on the
 /// pool and inside a transaction alike.
-pub(super) async fn standing_refusal<'e, E>(
+pub(super) async fn standing<'e, E>(
     db: E,
     vin: &str,
     custom: Option<&str>,
     now_ms: i64,
-) -> StoreResult<Option<PlateRefusal>>
+) -> StoreResult<Standing>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let (selected, holding, free_now): (Option<String>, Option<String>, i64) = sqlx::query_as(concat!(
-        "SELECT (SELECT plate FROM plate_selections WHERE vin = $1) AS selected,
+    let (selected, holding, lapsed, free_now): (Option<String>, Option<String>, i64, i64) =
+        sqlx::query_as(concat!(
+            "SELECT (SELECT plate FROM plate_selections WHERE vin = $1) AS selected,
                 (SELECT plate FROM plate_pool WHERE vin = $1 AND status = 'held' AND until_ms >= $2) AS holding,
+                (SELECT COUNT(*) FROM plate_pool WHERE vin = $1 AND status = 'held' AND until_ms < $2) AS lapsed,
                 (SELECT COUNT(*) FROM plate_pool WHERE plate = $3 AND ",
-        free_at!("$2"),
-        ") AS free_now"
-    ))
-    .bind(vin)
-    .bind(now_ms)
-    .bind(custom.unwrap_or(""))
-    .fetch_one(db)
-    .await?;
-    Ok(if let Some(plate) = selected {
+            free_at!("$2"),
+            ") AS free_now"
+        ))
+        .bind(vin)
+        .bind(now_ms)
+        .bind(custom.unwrap_or(""))
+        .fetch_one(db)
+        .await?;
+    let refusal = if let Some(plate) = selected {
         Some(PlateRefusal::AlreadySelected(plate))
     } else if let Some(plate) = holding {
         Some(PlateRefusal::AlreadyHolding(plate))
@@ -59,8 +70,30 @@ where
         Some(PlateRefusal::Unavailable)
     } else {
         None
+    };
+    Ok(Standing {
+        refusal,
+        lapsed_hold: lapsed > 0,
     })
 }
+
+/// The vehicle (`$vin`) has no number and holds none that is live at
+/// `$now`: the condition a hold is taken on, in the statement that takes
+/// it (where [`standing`] is the read that explains a refusal).
+macro_rules! no_number_yet {
+    ($vin:literal, $now:literal) => {
+        concat!(
+            "NOT EXISTS (SELECT 1 FROM plate_selections s WHERE s.vin = ",
+            $vin,
+            ") AND NOT EXISTS (SELECT 1 FROM plate_pool h WHERE h.vin = ",
+            $vin,
+            " AND h.status = 'held' AND h.until_ms >= ",
+            $now,
+            ")"
+        )
+    };
+}
+pub(super) use no_number_yet;
 
 /// The columns of a [`PlateVehicleRow`] and what they come from; `$3` is
 /// the current instant (a live hold). A macro, so the queries stay static
@@ -243,20 +276,23 @@ impl PlateSelection for Store {
         // In a rush most attempts are for numbers already gone: refuse those
         // from a read, without queueing for the write lock. Only refusals
         // are decided here; a hold is given by the conditional update below.
-        if let Some(refusal) =
-            port("hold", standing_refusal(&self.pool, vin, custom, now_ms)).await?
-        {
+        let before = port("hold", standing(&self.pool, vin, custom, now_ms)).await?;
+        if let Some(refusal) = before.refusal {
             return Ok(Err(refusal));
         }
-        let (vin, plate, actor) = (vin.to_string(), plate.to_string(), actor.clone());
+        let attempt = HoldAttempt {
+            account_id,
+            vin: vin.to_string(),
+            plate: plate.to_string(),
+            batch_id,
+            now_ms,
+            lapsed_hold: before.lapsed_hold,
+        };
+        let actor = actor.clone();
         port(
             "hold",
             self.write_grouped(Box::new(move |store, tx| {
-                Box::pin(async move {
-                    store
-                        .hold_in(tx, account_id, &vin, &plate, batch_id, now_ms, &actor)
-                        .await
-                })
+                Box::pin(async move { store.hold_in(tx, &attempt, &actor).await })
             })),
         )
         .await

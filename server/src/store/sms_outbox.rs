@@ -52,6 +52,29 @@ pub(crate) async fn enqueue_in(
     Ok(())
 }
 
+/// Queues `sms` for the phone of account `account_id`, if it has one,
+/// inside the caller's transaction, due at once: the number is read in the
+/// statement that queues it. Returns the number texted.
+pub(crate) async fn enqueue_for_account_in(
+    tx: &mut Tx,
+    account_id: i64,
+    sms: &Sms,
+    now_ms: i64,
+) -> StoreResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO sms_outbox (phone, template, params, status, attempts, next_attempt_at, created_at)
+         SELECT phone, $2, $3, 'pending', 0, $4, $5 FROM accounts WHERE id = $1 AND phone <> ''
+         RETURNING phone",
+    )
+    .bind(account_id)
+    .bind(sms.template().name())
+    .bind(params_json(sms))
+    .bind(now_ms)
+    .bind(now_ms)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 /// A row a worker has claimed.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ClaimedSms {

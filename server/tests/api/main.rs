@@ -38,6 +38,7 @@ mod pages;
 mod password_reset;
 mod payments_alipay;
 mod physical_exams;
+mod plate_holds;
 mod plate_series;
 mod plates;
 mod profile;

@@ -12,7 +12,7 @@ use app::features::plates::PlateRefusal;
 use app::ports::{Actor, PlateSelection};
 use sqlx::Row;
 
-async fn new_car_owner(app: &TestApp) -> (reqwest::Client, String) {
+pub(crate) async fn new_car_owner(app: &TestApp) -> (reqwest::Client, String) {
     let (login, password) = app.demo_login("New-car owner");
     let client = new_client();
     app.login(&client, &login, &password).await.unwrap();
@@ -24,7 +24,7 @@ async fn new_car_owner(app: &TestApp) -> (reqwest::Client, String) {
     (client, vin)
 }
 
-async fn unregistered_vins(app: &TestApp) -> Vec<String> {
+pub(crate) async fn unregistered_vins(app: &TestApp) -> Vec<String> {
     sqlx::query("SELECT vin FROM vehicles WHERE plate IS NULL ORDER BY id")
         .fetch_all(&app.platform.store.pool)
         .await
@@ -37,7 +37,7 @@ async fn unregistered_vins(app: &TestApp) -> Vec<String> {
 /// What the database holds for a vehicle: its held or taken numbers (with
 /// their status) and its confirmed selection — compared with what the
 /// clients were told.
-async fn held_by(app: &TestApp, vin: &str) -> (Vec<(String, String)>, Option<String>) {
+pub(crate) async fn held_by(app: &TestApp, vin: &str) -> (Vec<(String, String)>, Option<String>) {
     let pool = &app.platform.store.pool;
     let numbers = sqlx::query(
         "SELECT plate, status FROM plate_pool WHERE vin = $1 AND status IN ('held', 'taken') ORDER BY plate",
