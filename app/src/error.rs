@@ -6,7 +6,6 @@
 
 use crate::domain::Rule;
 use crate::i18n::{Lang, Text};
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -193,7 +192,7 @@ impl std::fmt::Display for AppError {
 impl std::error::Error for AppError {}
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::wire::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
@@ -213,9 +212,10 @@ impl FromServerFnError for AppError {
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
         server::set_response_status(self);
+        use crate::wire::JsonText;
         use leptos::server_fn::Encodes;
-        JsonEncoding::encode(self).unwrap_or_else(|e| {
-            JsonEncoding::encode(&AppError::Transport(e.to_string()))
+        JsonText::encode(self).unwrap_or_else(|e| {
+            JsonText::encode(&AppError::Transport(e.to_string()))
                 .expect("a plain error variant always encodes")
         })
     }

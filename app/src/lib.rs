@@ -11,7 +11,8 @@
 //!   `#[server]` functions. See [`features`].
 //! - `ports` (ssr) — every feature's port in one place and the [`ports::Ports`]
 //!   value the server provides as context.
-//! - `error` — the one error type that crosses the wire, its HTTP status.
+//! - `error` — the one error type that crosses the wire, its HTTP status;
+//!   `wire` — how answers are encoded (JSON read as text).
 //! - `ui/` — pages and components. The app is rendered on the server; only
 //!   the interactive parts (`#[island]`) are hydrated in WASM.
 //!
@@ -29,6 +30,7 @@ pub mod port_error;
 pub mod ports;
 pub mod profile;
 pub mod ui;
+pub mod wire;
 
 pub use ui::{shell, App};
 

@@ -54,10 +54,8 @@ pub fn form_error_from_url(server_fn_path: &str) -> Option<crate::error::AppErro
 }
 
 /// A form's error handed to its island as a prop: the error's JSON in a
-/// string, decoded from bytes as a server function's error answer is. The
-/// browser's module then holds one decoder of `AppError` (islands' props
-/// are read from text, server answers from bytes, and each reader would
-/// carry a copy of every error type's decoder).
+/// string, decoded as a server function's error answer is, from text (see
+/// [`crate::wire`]: the browser's module carries one JSON reader).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InitialError(pub Option<crate::error::AppError>);
 
@@ -75,7 +73,7 @@ impl<'de> serde::Deserialize<'de> for InitialError {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let json: Option<String> = serde::Deserialize::deserialize(deserializer)?;
         Ok(InitialError(
-            json.and_then(|j| serde_json::from_slice(j.as_bytes()).ok()),
+            json.and_then(|j| serde_json::from_str(&j).ok()),
         ))
     }
 }

@@ -21,7 +21,7 @@ use {
 };
 
 /// The logged-in account, if any.
-#[server(prefix = "/api", endpoint = "my_account")]
+#[server(prefix = "/api", endpoint = "my_account", output = crate::wire::JsonAnswer)]
 pub async fn my_account() -> Result<Option<SessionAccount>, AppError> {
     Ok(current_account())
 }
@@ -31,7 +31,7 @@ pub async fn my_account() -> Result<Option<SessionAccount>, AppError> {
 /// does not say which part was wrong; repeated failures slow down (never lock).
 /// Answers where to go: `next` (the page the person was sent here from)
 /// when it is a path on this site, otherwise the account's home page.
-#[server(prefix = "/api", endpoint = "login")]
+#[server(prefix = "/api", endpoint = "login", output = crate::wire::JsonAnswer)]
 pub async fn login(
     identifier: String,
     password: String,
@@ -73,7 +73,7 @@ pub async fn login(
 }
 
 /// Ends the session.
-#[server(prefix = "/api", endpoint = "logout")]
+#[server(prefix = "/api", endpoint = "logout", output = crate::wire::JsonAnswer)]
 pub async fn logout() -> Result<(), AppError> {
     let ports = ports()?;
     if let Some(session) = current_session() {
@@ -92,14 +92,14 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The registration windows (注册窗口), individual windows first.
-#[server(prefix = "/api", endpoint = "registration_windows")]
+#[server(prefix = "/api", endpoint = "registration_windows", output = crate::wire::JsonAnswer)]
 pub async fn registration_windows() -> Result<Vec<RegistrationWindow>, AppError> {
     Ok(ports()?.registry.windows().await?)
 }
 
 /// Online registration, step 1: checks kind, ID number, name and phone
 /// against the registry, then sends the code to the phone on record.
-#[server(prefix = "/api", endpoint = "send_registration_code")]
+#[server(prefix = "/api", endpoint = "send_registration_code", output = crate::wire::JsonAnswer)]
 pub async fn send_registration_code(
     kind: String,
     id_number: String,
@@ -135,7 +135,7 @@ pub async fn send_registration_code(
 
 /// Online registration, step 2: checks the code and the password, creates
 /// the account and logs in.
-#[server(prefix = "/api", endpoint = "complete_registration")]
+#[server(prefix = "/api", endpoint = "complete_registration", output = crate::wire::JsonAnswer)]
 pub async fn complete_registration(
     kind: String,
     id_number: String,
@@ -158,7 +158,7 @@ pub async fn complete_registration(
 
 /// Forgotten password, step 1: sends a code when the ID number and the
 /// phone match an account (and answers the same when they do not).
-#[server(prefix = "/api", endpoint = "request_password_reset")]
+#[server(prefix = "/api", endpoint = "request_password_reset", output = crate::wire::JsonAnswer)]
 pub async fn request_password_reset(
     id_number: String,
     phone: String,
@@ -173,7 +173,7 @@ pub async fn request_password_reset(
 
 /// Forgotten password, step 2: checks the code, sets the new password and
 /// ends every session. Answers where to go next (the login page).
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = crate::wire::JsonAnswer)]
 pub async fn reset_password(
     id_number: String,
     phone: String,
@@ -190,7 +190,7 @@ pub async fn reset_password(
 
 /// Contact change, step 1: the new mobile number; a code goes to it.
 /// Answers the masked number.
-#[server(prefix = "/api", endpoint = "request_contact_change")]
+#[server(prefix = "/api", endpoint = "request_contact_change", output = crate::wire::JsonAnswer)]
 pub async fn request_contact_change(target: String, phone: String) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_citizen()?;
@@ -200,7 +200,7 @@ pub async fn request_contact_change(target: String, phone: String) -> Result<Str
 
 /// Contact change, step 2: the code from the new number and the login
 /// password again. Changes the record; the old number is told.
-#[server(prefix = "/api", endpoint = "confirm_contact_change")]
+#[server(prefix = "/api", endpoint = "confirm_contact_change", output = crate::wire::JsonAnswer)]
 pub async fn confirm_contact_change(
     target: String,
     phone: String,
@@ -226,7 +226,7 @@ pub async fn confirm_contact_change(
 
 /// Who viewed my record (谁查看过我的信息): the staff reads of the
 /// account's record, newest first (the latest 200).
-#[server(prefix = "/api", endpoint = "my_record_views")]
+#[server(prefix = "/api", endpoint = "my_record_views", output = crate::wire::JsonAnswer)]
 pub async fn my_record_views() -> Result<Vec<super::RecordView>, AppError> {
     let ports = ports()?;
     let account = require_citizen()?;

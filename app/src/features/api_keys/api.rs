@@ -19,7 +19,7 @@ const PAGE: &str = "/unit/api-keys";
 
 /// The unit's keys, and the key just created, shown this once (the cookie
 /// that carried it is cleared).
-#[server(prefix = "/api", endpoint = "unit/api_keys")]
+#[server(prefix = "/api", endpoint = "unit/api_keys", output = crate::wire::JsonAnswer)]
 pub async fn unit_api_keys() -> Result<ApiKeysPage, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_agent()?;
@@ -36,7 +36,7 @@ pub async fn unit_api_keys() -> Result<ApiKeysPage, AppError> {
 
 /// Creates a key. The key goes back to the page once, in a cookie that
 /// lasts a minute; the answer carries only its public part.
-#[server(prefix = "/api", endpoint = "unit/create_api_key")]
+#[server(prefix = "/api", endpoint = "unit/create_api_key", output = crate::wire::JsonAnswer)]
 pub async fn create_api_key(
     name: String,
     #[server(default)] scopes: Vec<String>,
@@ -70,7 +70,7 @@ pub async fn create_api_key(
 }
 
 /// Revokes a key at once.
-#[server(prefix = "/api", endpoint = "unit/revoke_api_key")]
+#[server(prefix = "/api", endpoint = "unit/revoke_api_key", output = crate::wire::JsonAnswer)]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_agent()?;

@@ -28,7 +28,7 @@ use {
 
 /// One page (`page` from 1, 20 a page) of the person's applications,
 /// newest first; their drafts; what they may apply for; any blacklisting.
-#[server(prefix = "/api", endpoint = "applications_overview")]
+#[server(prefix = "/api", endpoint = "applications_overview", output = crate::wire::JsonAnswer)]
 pub async fn applications_overview(
     #[server(default)] page: Option<String>,
 ) -> Result<MyApplications, AppError> {
@@ -40,7 +40,7 @@ pub async fn applications_overview(
 
 /// The form's options for one service: eligible subjects and fees, and how
 /// many drafts the person has.
-#[server(prefix = "/api", endpoint = "application_form")]
+#[server(prefix = "/api", endpoint = "application_form", output = crate::wire::JsonAnswer)]
 pub async fn application_form(service: String) -> Result<ApplyOptions, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -57,7 +57,7 @@ pub async fn application_form(service: String) -> Result<ApplyOptions, AppError>
 /// Submits an application in one call (for unit systems and tests; the
 /// browser goes through a draft and the check-your-answers page).
 /// Answers the application number.
-#[server(prefix = "/api", endpoint = "submit_application")]
+#[server(prefix = "/api", endpoint = "submit_application", output = crate::wire::JsonAnswer)]
 pub async fn submit_application(
     service: String,
     subject: String,
@@ -95,7 +95,7 @@ pub async fn submit_application(
 /// Saves what the form holds as a draft (草稿), then goes to the
 /// check-your-answers page, or back to the form with the problems and
 /// everything typed. Answers the draft id.
-#[server(prefix = "/api", endpoint = "save_application_draft")]
+#[server(prefix = "/api", endpoint = "save_application_draft", output = crate::wire::JsonAnswer)]
 pub async fn save_application_draft(
     service: String,
     draft: Option<i64>,
@@ -143,7 +143,7 @@ pub async fn save_application_draft(
 
 /// Deletes one of the person's drafts (草稿), then back to the
 /// applications page.
-#[server(prefix = "/api", endpoint = "delete_application_draft")]
+#[server(prefix = "/api", endpoint = "delete_application_draft", output = crate::wire::JsonAnswer)]
 pub async fn delete_application_draft(draft: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -162,7 +162,7 @@ pub async fn delete_application_draft(draft: i64) -> Result<(), AppError> {
 }
 
 /// A draft of this account, with the form's options and its problems.
-#[server(prefix = "/api", endpoint = "load_application_draft")]
+#[server(prefix = "/api", endpoint = "load_application_draft", output = crate::wire::JsonAnswer)]
 pub async fn load_application_draft(draft: i64) -> Result<ApplicationDraft, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -180,7 +180,7 @@ pub async fn load_application_draft(draft: i64) -> Result<ApplicationDraft, AppE
 
 /// Submits a checked draft. Twice (a double click, a second tab) submits
 /// once: the draft is used up in the same transaction.
-#[server(prefix = "/api", endpoint = "confirm_application")]
+#[server(prefix = "/api", endpoint = "confirm_application", output = crate::wire::JsonAnswer)]
 pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -202,7 +202,7 @@ pub async fn confirm_application(draft: i64) -> Result<String, AppError> {
 }
 
 /// One of the person's applications with its status history.
-#[server(prefix = "/api", endpoint = "my_application")]
+#[server(prefix = "/api", endpoint = "my_application", output = crate::wire::JsonAnswer)]
 pub async fn my_application(application_no: String) -> Result<ApplicationDetail, AppError> {
     let account = require_individual()?;
     let application_no =
@@ -220,7 +220,7 @@ pub async fn my_application(application_no: String) -> Result<ApplicationDetail,
 /// (`order` = "newest" reverses); a page of 50 (`page` from 1; past the
 /// end: the last page; not a number: a field problem). Unknown filter
 /// values are ignored.
-#[server(prefix = "/api", endpoint = "staff/applications")]
+#[server(prefix = "/api", endpoint = "staff/applications", output = crate::wire::JsonAnswer)]
 pub async fn staff_applications(
     #[server(default)] status: Option<String>,
     #[server(default)] service: Option<String>,
@@ -247,7 +247,7 @@ pub async fn staff_applications(
 
 /// One application for a clerk: details, the events possible now, the
 /// applicant's blacklist entries and audit trail.
-#[server(prefix = "/api", endpoint = "staff/application")]
+#[server(prefix = "/api", endpoint = "staff/application", output = crate::wire::JsonAnswer)]
 pub async fn staff_application(application_no: String) -> Result<StaffApplicationView, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ReadApplications)?;
@@ -258,7 +258,7 @@ pub async fn staff_application(application_no: String) -> Result<StaffApplicatio
 
 /// A clerk records what happened (accept, reject with reason, produced,
 /// posted, ready, delivered, delivery refused, collected).
-#[server(prefix = "/api", endpoint = "staff/application_event")]
+#[server(prefix = "/api", endpoint = "staff/application_event", output = crate::wire::JsonAnswer)]
 pub async fn staff_application_event(
     application_no: String,
     event: String,
@@ -273,7 +273,7 @@ pub async fn staff_application_event(
 }
 
 /// A clerk lifts a blacklisting, with the reason recorded.
-#[server(prefix = "/api", endpoint = "staff/lift_blacklist")]
+#[server(prefix = "/api", endpoint = "staff/lift_blacklist", output = crate::wire::JsonAnswer)]
 pub async fn staff_lift_blacklist(
     entry_id: i64,
     reason: String,

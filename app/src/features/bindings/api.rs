@@ -14,7 +14,7 @@ use {
 
 /// The vehicles page: bound vehicles, own vehicles still to bind, and the
 /// allowance for vehicles not in the holder's name.
-#[server(prefix = "/api", endpoint = "my_vehicles")]
+#[server(prefix = "/api", endpoint = "my_vehicles", output = crate::wire::JsonAnswer)]
 pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
     BindingDesk::of(&ports()?)
         .overview(require_individual()?)
@@ -22,7 +22,7 @@ pub async fn my_vehicles() -> Result<VehiclesOverview, AppError> {
 }
 
 /// Binds a vehicle registered in the holder's name (the registry decides).
-#[server(prefix = "/api", endpoint = "bind_own_vehicle")]
+#[server(prefix = "/api", endpoint = "bind_own_vehicle", output = crate::wire::JsonAnswer)]
 pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
         .bind_own(
@@ -38,7 +38,7 @@ pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 /// Step 1 of binding a vehicle not in the holder's name (window-registered
 /// individuals): the plate and the VIN's last six characters; the owner
 /// gets an SMS code on the phone on record. Answers the masked phone.
-#[server(prefix = "/api", endpoint = "request_other_vehicle")]
+#[server(prefix = "/api", endpoint = "request_other_vehicle", output = crate::wire::JsonAnswer)]
 pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<String, AppError> {
     let account = require_individual()?;
     let (plate, masked) = BindingDesk::of(&ports()?)
@@ -52,7 +52,7 @@ pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<
 }
 
 /// Step 2: the code the owner passed on. Binds into a free slot (of three).
-#[server(prefix = "/api", endpoint = "confirm_other_vehicle")]
+#[server(prefix = "/api", endpoint = "confirm_other_vehicle", output = crate::wire::JsonAnswer)]
 pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
         .confirm_other(&require_individual()?, &plate, &code, &actor())
@@ -62,7 +62,7 @@ pub async fn confirm_other_vehicle(plate: String, code: String) -> Result<(), Ap
 }
 
 /// Unbinds a vehicle (解绑).
-#[server(prefix = "/api", endpoint = "unbind_vehicle")]
+#[server(prefix = "/api", endpoint = "unbind_vehicle", output = crate::wire::JsonAnswer)]
 pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
     let account = require_citizen_for(OperatorService::Vehicles)?;
     BindingDesk::of(&ports()?)
@@ -73,7 +73,7 @@ pub async fn unbind_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 }
 
 /// The person's licence, if the registry has one for their ID number.
-#[server(prefix = "/api", endpoint = "licence_overview")]
+#[server(prefix = "/api", endpoint = "licence_overview", output = crate::wire::JsonAnswer)]
 pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
     BindingDesk::of(&ports()?)
         .licence(&require_individual()?)
@@ -81,7 +81,7 @@ pub async fn licence_overview() -> Result<Option<MyLicence>, AppError> {
 }
 
 /// Binds the person's own driving licence (绑定驾驶证).
-#[server(prefix = "/api", endpoint = "bind_licence")]
+#[server(prefix = "/api", endpoint = "bind_licence", output = crate::wire::JsonAnswer)]
 pub async fn bind_licence() -> Result<(), AppError> {
     BindingDesk::of(&ports()?)
         .bind_licence(&require_individual()?, &actor())
@@ -91,7 +91,7 @@ pub async fn bind_licence() -> Result<(), AppError> {
 }
 
 /// Unbinds the licence.
-#[server(prefix = "/api", endpoint = "unbind_licence")]
+#[server(prefix = "/api", endpoint = "unbind_licence", output = crate::wire::JsonAnswer)]
 pub async fn unbind_licence() -> Result<(), AppError> {
     let account = require_individual()?;
     BindingDesk::of(&ports()?)

@@ -15,7 +15,7 @@ use {
 
 /// The holder's electronic driving licence (电子驾驶证): a QR code with a
 /// credential signed by this platform, new when the one on record is old.
-#[server(prefix = "/api", endpoint = "licence/electronic")]
+#[server(prefix = "/api", endpoint = "licence/electronic", output = crate::wire::JsonAnswer)]
 pub async fn my_electronic_licence() -> Result<ElectronicLicence, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -27,7 +27,7 @@ pub async fn my_electronic_licence() -> Result<ElectronicLicence, AppError> {
 
 /// Revokes the holder's electronic licence codes at once (作废并重新生成):
 /// a screenshot or printout of an earlier one no longer passes.
-#[server(prefix = "/api", endpoint = "licence/renew_electronic")]
+#[server(prefix = "/api", endpoint = "licence/renew_electronic", output = crate::wire::JsonAnswer)]
 pub async fn renew_electronic_licence() -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -40,7 +40,7 @@ pub async fn renew_electronic_licence() -> Result<(), AppError> {
 
 /// Checks a credential (电子凭证核验), for anyone: the credential itself
 /// or the address its QR code carries.
-#[server(prefix = "/api", endpoint = "credentials/verify")]
+#[server(prefix = "/api", endpoint = "credentials/verify", output = crate::wire::JsonAnswer)]
 pub async fn verify_credential(credential: String) -> Result<Verification, AppError> {
     CredentialDesk::of(&ports()?).verify(&credential).await
 }

@@ -15,7 +15,7 @@ use {
 
 /// The learner's file, the open sessions and one page (`page` from 1, 20
 /// a page) of the learner's bookings, newest first.
-#[server(prefix = "/api", endpoint = "exams/overview")]
+#[server(prefix = "/api", endpoint = "exams/overview", output = crate::wire::JsonAnswer)]
 pub async fn my_exams(#[server(default)] page: Option<String>) -> Result<ExamOverview, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -24,7 +24,7 @@ pub async fn my_exams(#[server(default)] page: Option<String>) -> Result<ExamOve
 }
 
 /// Books a session; checked against the learner's file on the server.
-#[server(prefix = "/api", endpoint = "exams/book")]
+#[server(prefix = "/api", endpoint = "exams/book", output = crate::wire::JsonAnswer)]
 pub async fn book_exam(session_id: i64) -> Result<i64, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -36,7 +36,7 @@ pub async fn book_exam(session_id: i64) -> Result<i64, AppError> {
 }
 
 /// Cancels a booking that is still waiting for allocation.
-#[server(prefix = "/api", endpoint = "exams/cancel")]
+#[server(prefix = "/api", endpoint = "exams/cancel", output = crate::wire::JsonAnswer)]
 pub async fn cancel_exam(booking_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -49,7 +49,7 @@ pub async fn cancel_exam(booking_id: i64) -> Result<(), AppError> {
 
 /// The administrator closes a session's booking now and allocates its
 /// seats.
-#[server(prefix = "/api", endpoint = "staff/exams/allocate")]
+#[server(prefix = "/api", endpoint = "staff/exams/allocate", output = crate::wire::JsonAnswer)]
 pub async fn staff_allocate_session(session_id: i64) -> Result<usize, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageExamSessions)?;
@@ -63,7 +63,7 @@ pub async fn staff_allocate_session(session_id: i64) -> Result<usize, AppError> 
 
 /// The administrator's sessions from today on, by day, one page (`page`
 /// from 1, 50 a page); with the centres.
-#[server(prefix = "/api", endpoint = "staff/exams/sessions")]
+#[server(prefix = "/api", endpoint = "staff/exams/sessions", output = crate::wire::JsonAnswer)]
 pub async fn staff_exam_sessions(
     #[server(default)] page: Option<String>,
 ) -> Result<ExamSessionsDesk, AppError> {
@@ -80,7 +80,7 @@ pub async fn staff_exam_sessions(
 }
 
 /// The administrator adds a session (新增考试场次).
-#[server(prefix = "/api", endpoint = "staff/exams/add")]
+#[server(prefix = "/api", endpoint = "staff/exams/add", output = crate::wire::JsonAnswer)]
 pub async fn staff_add_exam_session(
     centre_id: String,
     subject: String,
@@ -104,7 +104,7 @@ pub async fn staff_add_exam_session(
 
 /// One session with one page (`page` from 1, 50 a page) of its bookings
 /// and ranks.
-#[server(prefix = "/api", endpoint = "staff/exams/session")]
+#[server(prefix = "/api", endpoint = "staff/exams/session", output = crate::wire::JsonAnswer)]
 pub async fn staff_exam_session(
     session_id: i64,
     #[server(default)] page: Option<String>,

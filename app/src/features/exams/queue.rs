@@ -41,7 +41,7 @@ pub struct SessionQueue {
 }
 
 /// One page of the sessions from a month back on, by day.
-#[server(prefix = "/api", endpoint = "exams/queue_sessions")]
+#[server(prefix = "/api", endpoint = "exams/queue_sessions", output = crate::wire::JsonAnswer)]
 pub async fn queue_sessions(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<SessionForAdmin>, AppError> {
@@ -52,7 +52,7 @@ pub async fn queue_sessions(
 }
 
 /// One session's queue by priority date.
-#[server(prefix = "/api", endpoint = "exams/queue")]
+#[server(prefix = "/api", endpoint = "exams/queue", output = crate::wire::JsonAnswer)]
 pub async fn open_queue(session_id: i64) -> Result<SessionQueue, AppError> {
     let ports = ports()?;
     let Some((session, days)) = ports.exam_admin.session_queue(session_id).await? else {

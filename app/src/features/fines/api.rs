@@ -18,7 +18,7 @@ use {
 
 /// One page (`page` from 1, 20 a page) of the violations of the account's
 /// bound vehicles, newest first.
-#[server(prefix = "/api", endpoint = "my_violations")]
+#[server(prefix = "/api", endpoint = "my_violations", output = crate::wire::JsonAnswer)]
 pub async fn my_violations(
     #[server(default)] page: Option<String>,
 ) -> Result<ViolationsOverview, AppError> {
@@ -31,7 +31,7 @@ pub async fn my_violations(
 /// One violation, if it is on one of the account's bound vehicles. On a
 /// vehicle not in the person's name, one they may not handle is refused
 /// with the rule (its details stay private).
-#[server(prefix = "/api", endpoint = "violation_detail")]
+#[server(prefix = "/api", endpoint = "violation_detail", output = crate::wire::JsonAnswer)]
 pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppError> {
     service::detail(
         &ports()?,
@@ -44,7 +44,7 @@ pub async fn violation_detail(violation_id: i64) -> Result<ViolationItem, AppErr
 /// Handles (acknowledges) a violation: the person confirms the facts and
 /// the penalty decision is issued (处理). Refused with the rule when the
 /// account may not handle it.
-#[server(prefix = "/api", endpoint = "handle_violation")]
+#[server(prefix = "/api", endpoint = "handle_violation", output = crate::wire::JsonAnswer)]
 pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Result<(), AppError> {
     let account = require_citizen_for(OperatorService::Violations)?;
     let by_unit = matches!(
@@ -68,7 +68,7 @@ pub async fn handle_violation(violation_id: i64, confirm: Option<String>) -> Res
 
 /// Starts paying a handled fine: opens (or reuses) the payment order and
 /// answers the gateway's checkout address (the browser goes there).
-#[server(prefix = "/api", endpoint = "pay_fine")]
+#[server(prefix = "/api", endpoint = "pay_fine", output = crate::wire::JsonAnswer)]
 pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
     let account = require_citizen_for(OperatorService::Violations)?;
     match service::pay(&ports()?, account.account_id, violation_id, &actor()).await? {
@@ -88,7 +88,7 @@ pub async fn pay_fine(violation_id: i64) -> Result<String, AppError> {
 /// Pays several handled fines in one payment order (合并缴款): the fines
 /// ticked (`violation_ids[]`); answers the gateway's checkout address (the
 /// browser goes there).
-#[server(prefix = "/api", endpoint = "pay_fines")]
+#[server(prefix = "/api", endpoint = "pay_fines", output = crate::wire::JsonAnswer)]
 pub async fn pay_fines(#[server(default)] violation_ids: Vec<i64>) -> Result<String, AppError> {
     let account = require_citizen_for(OperatorService::Violations)?;
     let url = service::pay_several(&ports()?, account.account_id, violation_ids, &actor()).await?;
@@ -97,7 +97,7 @@ pub async fn pay_fines(#[server(default)] violation_ids: Vec<i64>) -> Result<Str
 }
 
 /// A receipt of the account's own payment.
-#[server(prefix = "/api", endpoint = "fine_receipt")]
+#[server(prefix = "/api", endpoint = "fine_receipt", output = crate::wire::JsonAnswer)]
 pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
     let account = require_citizen_for(OperatorService::Violations)?;
     let not_found = || {
@@ -138,7 +138,7 @@ pub async fn fine_receipt(receipt_no: String) -> Result<Receipt, AppError> {
 
 /// Business-centre clerks: money owed back (default) or refunds recorded,
 /// one page (`page` from 1, 50 a page).
-#[server(prefix = "/api", endpoint = "staff/refunds")]
+#[server(prefix = "/api", endpoint = "staff/refunds", output = crate::wire::JsonAnswer)]
 pub async fn staff_refunds(
     #[server(default)] done: Option<String>,
     #[server(default)] page: Option<String>,
@@ -153,7 +153,7 @@ pub async fn staff_refunds(
 }
 
 /// Business-centre clerks record a refund with its reference.
-#[server(prefix = "/api", endpoint = "staff/record_refund")]
+#[server(prefix = "/api", endpoint = "staff/record_refund", output = crate::wire::JsonAnswer)]
 pub async fn staff_record_refund(payment_id: i64, reference: String) -> Result<(), AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::RecordRefunds)?;

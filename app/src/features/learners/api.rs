@@ -25,7 +25,7 @@ const PAGE: &str = "/unit/learners";
 
 /// One page of the school's learners with their bookings, ranks and
 /// results.
-#[server(prefix = "/api", endpoint = "unit/learners")]
+#[server(prefix = "/api", endpoint = "unit/learners", output = crate::wire::JsonAnswer)]
 pub async fn unit_learners(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<LearnerEntry>, AppError> {
@@ -36,7 +36,7 @@ pub async fn unit_learners(
 }
 
 /// Pre-entry: the learner gets a code. Answers the entry's id.
-#[server(prefix = "/api", endpoint = "unit/enter_learner")]
+#[server(prefix = "/api", endpoint = "unit/enter_learner", output = crate::wire::JsonAnswer)]
 pub async fn enter_learner(
     id_number: String,
     name: String,
@@ -75,7 +75,7 @@ pub async fn enter_learner(
 }
 
 /// Sends the learner another code. Answers the masked phone.
-#[server(prefix = "/api", endpoint = "unit/resend_learner_code")]
+#[server(prefix = "/api", endpoint = "unit/resend_learner_code", output = crate::wire::JsonAnswer)]
 pub async fn resend_learner_code(id: i64) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::LearnerPreEntry)?;
@@ -87,7 +87,7 @@ pub async fn resend_learner_code(id: i64) -> Result<String, AppError> {
 }
 
 /// The learner's code confirms the entry.
-#[server(prefix = "/api", endpoint = "unit/confirm_learner")]
+#[server(prefix = "/api", endpoint = "unit/confirm_learner", output = crate::wire::JsonAnswer)]
 pub async fn confirm_learner(id: i64, code: String) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::LearnerPreEntry)?;
@@ -100,7 +100,7 @@ pub async fn confirm_learner(id: i64, code: String) -> Result<(), AppError> {
 
 /// Registers the confirmed learner's platform account at the school, with
 /// the password the learner typed. Answers the account's id.
-#[server(prefix = "/api", endpoint = "unit/register_learner")]
+#[server(prefix = "/api", endpoint = "unit/register_learner", output = crate::wire::JsonAnswer)]
 pub async fn register_learner(
     id: i64,
     password: String,
@@ -116,7 +116,7 @@ pub async fn register_learner(
 }
 
 /// Withdraws an entry not yet registered.
-#[server(prefix = "/api", endpoint = "unit/withdraw_learner")]
+#[server(prefix = "/api", endpoint = "unit/withdraw_learner", output = crate::wire::JsonAnswer)]
 pub async fn withdraw_learner(id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::LearnerPreEntry)?;

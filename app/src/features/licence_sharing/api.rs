@@ -18,14 +18,14 @@ const PAGE: &str = "/account/licence/share";
 const CHECK_PAGE: &str = "/licence-check";
 
 /// The holder's share codes with their uses.
-#[server(prefix = "/api", endpoint = "licence/share_codes")]
+#[server(prefix = "/api", endpoint = "licence/share_codes", output = crate::wire::JsonAnswer)]
 pub async fn my_share_codes() -> Result<SharePage, AppError> {
     let ports = ports()?;
     ShareDesk::of(&ports).page(&require_individual()?).await
 }
 
 /// Makes a share code for a named party (生成分享码).
-#[server(prefix = "/api", endpoint = "licence/create_share_code")]
+#[server(prefix = "/api", endpoint = "licence/create_share_code", output = crate::wire::JsonAnswer)]
 pub async fn create_share_code(party: String, days: String) -> Result<String, AppError> {
     let ports = ports()?;
     let holder = require_individual()?;
@@ -43,7 +43,7 @@ pub async fn create_share_code(party: String, days: String) -> Result<String, Ap
 }
 
 /// Revokes one of the holder's codes at once (撤销).
-#[server(prefix = "/api", endpoint = "licence/revoke_share_code")]
+#[server(prefix = "/api", endpoint = "licence/revoke_share_code", output = crate::wire::JsonAnswer)]
 pub async fn revoke_share_code(id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let holder = require_individual()?;
@@ -54,7 +54,7 @@ pub async fn revoke_share_code(id: i64) -> Result<(), AppError> {
 
 /// Checks a licence with a share code (驾驶证信息核查), for anyone: the
 /// result page follows, by a key (the code never travels in an address).
-#[server(prefix = "/api", endpoint = "licence_check")]
+#[server(prefix = "/api", endpoint = "licence_check", output = crate::wire::JsonAnswer)]
 pub async fn check_licence(
     code: String,
     licence_tail: String,
@@ -86,7 +86,7 @@ pub async fn check_licence(
 }
 
 /// A check's result, by its key (for a quarter of an hour).
-#[server(prefix = "/api", endpoint = "licence_check_result")]
+#[server(prefix = "/api", endpoint = "licence_check_result", output = crate::wire::JsonAnswer)]
 pub async fn licence_check_result(result: String) -> Result<CheckedLicence, AppError> {
     ShareDesk::of(&ports()?).result(&result).await
 }

@@ -14,7 +14,7 @@ use {
 
 /// One page (`page` from 1, 20 a page) of the messages, newest first;
 /// showing a page marks its messages read (they still show as new on it).
-#[server(prefix = "/api", endpoint = "my_messages")]
+#[server(prefix = "/api", endpoint = "my_messages", output = crate::wire::JsonAnswer)]
 pub async fn my_messages(
     #[server(default)] page: Option<String>,
 ) -> Result<ListPage<Message>, AppError> {
@@ -34,7 +34,7 @@ pub async fn my_messages(
 
 /// How many messages the logged-in person has not read (0 when nobody is
 /// logged in or for staff, who get no messages). Shown in the menu.
-#[server(prefix = "/api", endpoint = "unread_message_count")]
+#[server(prefix = "/api", endpoint = "unread_message_count", output = crate::wire::JsonAnswer)]
 pub async fn unread_message_count() -> Result<i64, AppError> {
     // Staff and a unit's operators have no message centre.
     let Some(account) = current_account().filter(|a| !a.is_staff() && a.operator.is_none()) else {

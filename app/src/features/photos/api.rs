@@ -11,7 +11,7 @@ use {
 };
 
 /// Whether the person can submit a photo, and the photo on record.
-#[server(prefix = "/api", endpoint = "licence_photo_status")]
+#[server(prefix = "/api", endpoint = "licence_photo_status", output = crate::wire::JsonAnswer)]
 pub async fn licence_photo_status() -> Result<PhotoStatus, AppError> {
     let ports = ports()?;
     let account = require_individual()?;

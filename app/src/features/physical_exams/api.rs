@@ -26,7 +26,7 @@ use {
 };
 
 /// One page (50 rows) of the examinations the hospital recorded.
-#[server(prefix = "/api", endpoint = "unit/exams")]
+#[server(prefix = "/api", endpoint = "unit/exams", output = crate::wire::JsonAnswer)]
 pub async fn unit_exams(
     #[server(default)] person: Option<String>,
     #[server(default)] page: Option<String>,
@@ -41,7 +41,7 @@ pub async fn unit_exams(
 
 /// D8: the hospital records an examination on the official form. Answers
 /// the certificate number.
-#[server(prefix = "/api", endpoint = "unit/record_exam")]
+#[server(prefix = "/api", endpoint = "unit/record_exam", output = crate::wire::JsonAnswer)]
 pub async fn record_exam(
     id_number: String,
     name: String,
@@ -112,7 +112,7 @@ pub async fn record_exam(
 
 /// D9 by the hospital: submits the certificate of one of its examinations
 /// for the driver. Answers the date the next one is owed.
-#[server(prefix = "/api", endpoint = "unit/submit_certificate")]
+#[server(prefix = "/api", endpoint = "unit/submit_certificate", output = crate::wire::JsonAnswer)]
 pub async fn unit_submit_certificate(exam_id: i64) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::SubmitPhysicalCertificate)?;
@@ -127,7 +127,7 @@ pub async fn unit_submit_certificate(exam_id: i64) -> Result<String, AppError> {
 }
 
 /// The holder's examinations, certificates and the date owed.
-#[server(prefix = "/api", endpoint = "licence/physical")]
+#[server(prefix = "/api", endpoint = "licence/physical", output = crate::wire::JsonAnswer)]
 pub async fn licence_physical() -> Result<Option<DriverPhysical>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -139,7 +139,7 @@ pub async fn licence_physical() -> Result<Option<DriverPhysical>, AppError> {
 
 /// D9 by a window-registered holder, with the certificate's number.
 /// Answers the date the next one is owed.
-#[server(prefix = "/api", endpoint = "licence/submit_certificate")]
+#[server(prefix = "/api", endpoint = "licence/submit_certificate", output = crate::wire::JsonAnswer)]
 pub async fn licence_submit_certificate(certificate_no: String) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_individual()?;

@@ -14,7 +14,7 @@ use {
 };
 
 /// The person's new (unregistered) vehicles and their pre-selection state.
-#[server(prefix = "/api", endpoint = "plates/vehicles")]
+#[server(prefix = "/api", endpoint = "plates/vehicles", output = crate::wire::JsonAnswer)]
 pub async fn plate_vehicles() -> Result<Vec<PlateVehicle>, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -23,7 +23,7 @@ pub async fn plate_vehicles() -> Result<Vec<PlateVehicle>, AppError> {
 
 /// Step 1 of a random draw: the server commits to a secret seed and shows
 /// its SHA-256 before anything is drawn.
-#[server(prefix = "/api", endpoint = "plates/prepare")]
+#[server(prefix = "/api", endpoint = "plates/prepare", output = crate::wire::JsonAnswer)]
 pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -36,7 +36,7 @@ pub async fn prepare_plate_draw(vin: String) -> Result<PreparedDraw, AppError> {
 /// Step 2: the person's nonce (any text, sent after seeing the commitment)
 /// is mixed in as typed (`domain::plate_selection::client_nonce`), the
 /// batch is drawn and the seed revealed.
-#[server(prefix = "/api", endpoint = "plates/draw")]
+#[server(prefix = "/api", endpoint = "plates/draw", output = crate::wire::JsonAnswer)]
 pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<DrawnBatch, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -48,14 +48,14 @@ pub async fn draw_plate_batch(batch_id: i64, client_nonce: String) -> Result<Dra
 }
 
 /// A batch of the person's: prepared (commitment only) or drawn.
-#[server(prefix = "/api", endpoint = "plates/batch")]
+#[server(prefix = "/api", endpoint = "plates/batch", output = crate::wire::JsonAnswer)]
 pub async fn plate_batch(batch_id: i64) -> Result<BatchView, AppError> {
     let account = require_citizen_for(OperatorService::Plates)?;
     PlateDesk::of(&ports()?).batch(&account, batch_id).await
 }
 
 /// Holds a number from a live batch (随机选号) for the vehicle.
-#[server(prefix = "/api", endpoint = "plates/hold")]
+#[server(prefix = "/api", endpoint = "plates/hold", output = crate::wire::JsonAnswer)]
 pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<PlateHold, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -67,7 +67,7 @@ pub async fn hold_plate(vin: String, plate: String, batch_id: i64) -> Result<Pla
 }
 
 /// Holds a custom number (自编自选) composed under the city's pattern.
-#[server(prefix = "/api", endpoint = "plates/custom")]
+#[server(prefix = "/api", endpoint = "plates/custom", output = crate::wire::JsonAnswer)]
 pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -79,7 +79,7 @@ pub async fn hold_custom_plate(vin: String, serial: String) -> Result<PlateHold,
 }
 
 /// Asks for more time once.
-#[server(prefix = "/api", endpoint = "plates/extend")]
+#[server(prefix = "/api", endpoint = "plates/extend", output = crate::wire::JsonAnswer)]
 pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -92,7 +92,7 @@ pub async fn extend_plate_hold(vin: String) -> Result<PlateHold, AppError> {
 }
 
 /// Confirms the held number: final, one per vehicle.
-#[server(prefix = "/api", endpoint = "plates/confirm")]
+#[server(prefix = "/api", endpoint = "plates/confirm", output = crate::wire::JsonAnswer)]
 pub async fn confirm_plate(vin: String) -> Result<String, AppError> {
     let ports = ports()?;
     let account = require_citizen_for(OperatorService::Plates)?;
@@ -105,7 +105,7 @@ pub async fn confirm_plate(vin: String) -> Result<String, AppError> {
 
 /// The administrator's plate pools: every configured city's counts and
 /// withheld series.
-#[server(prefix = "/api", endpoint = "staff/plates/pools")]
+#[server(prefix = "/api", endpoint = "staff/plates/pools", output = crate::wire::JsonAnswer)]
 pub async fn staff_plate_pools() -> Result<Vec<super::PoolCity>, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManagePlatePools)?;
@@ -114,7 +114,7 @@ pub async fn staff_plate_pools() -> Result<Vec<super::PoolCity>, AppError> {
 
 /// The administrator loads a series (3 or 4 leading characters) into a
 /// city's pool.
-#[server(prefix = "/api", endpoint = "staff/plates/load_series")]
+#[server(prefix = "/api", endpoint = "staff/plates/load_series", output = crate::wire::JsonAnswer)]
 pub async fn staff_load_plate_series(city: String, series: String) -> Result<usize, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManagePlatePools)?;
@@ -124,7 +124,7 @@ pub async fn staff_load_plate_series(city: String, series: String) -> Result<usi
 }
 
 /// The administrator withholds a series from issue, with the reason.
-#[server(prefix = "/api", endpoint = "staff/plates/withhold_series")]
+#[server(prefix = "/api", endpoint = "staff/plates/withhold_series", output = crate::wire::JsonAnswer)]
 pub async fn staff_withhold_plate_series(
     city: String,
     series: String,

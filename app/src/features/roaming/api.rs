@@ -14,7 +14,7 @@ use {
 };
 
 /// What the platform `aud` asks to be told (the consent page, step 2).
-#[server(prefix = "/api", endpoint = "roaming/consent")]
+#[server(prefix = "/api", endpoint = "roaming/consent", output = crate::wire::JsonAnswer)]
 pub async fn roaming_consent(
     aud: String,
     state: String,
@@ -28,7 +28,7 @@ pub async fn roaming_consent(
 }
 
 /// Agrees: the browser goes back to `aud` with a one-time code (同意并登录).
-#[server(prefix = "/api", endpoint = "roaming/grant")]
+#[server(prefix = "/api", endpoint = "roaming/grant", output = crate::wire::JsonAnswer)]
 pub async fn grant_roaming(aud: String, state: String, nonce: String) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_account()?;
@@ -41,7 +41,7 @@ pub async fn grant_roaming(aud: String, state: String, nonce: String) -> Result<
 
 /// The provinces whose platforms this one trusts: their accounts may log
 /// in here (the login page's "用其他省份账号登录").
-#[server(prefix = "/api", endpoint = "roaming/homes")]
+#[server(prefix = "/api", endpoint = "roaming/homes", output = crate::wire::JsonAnswer)]
 pub async fn roaming_homes() -> Result<Vec<RoamingHome>, AppError> {
     let ports = ports()?;
     Ok(ports

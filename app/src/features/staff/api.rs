@@ -21,7 +21,7 @@ use {
 
 /// Registers an individual on their identity document at the clerk's window.
 /// The person chooses the password on the counter keypad.
-#[server(prefix = "/api", endpoint = "staff/register_individual")]
+#[server(prefix = "/api", endpoint = "staff/register_individual", output = crate::wire::JsonAnswer)]
 pub async fn register_individual(
     /// A radio group: a plain form leaves it out when nothing is ticked.
     #[server(default)]
@@ -93,7 +93,7 @@ fn back_to_form(
 /// Registers a unit at the unit window on its credit code, power of attorney
 /// (委托书) and agent's identity; grants the special services ticked
 /// (only those the unit's kind may have).
-#[server(prefix = "/api", endpoint = "staff/register_unit")]
+#[server(prefix = "/api", endpoint = "staff/register_unit", output = crate::wire::JsonAnswer)]
 pub async fn register_unit(
     /// A radio group: a plain form leaves it out when nothing is ticked.
     #[server(default)]
@@ -160,7 +160,7 @@ pub struct Enrolment {
 }
 
 /// What the waiting staff login shows: enrol a key, or type a code.
-#[server(prefix = "/api", endpoint = "staff/second_factor_step")]
+#[server(prefix = "/api", endpoint = "staff/second_factor_step", output = crate::wire::JsonAnswer)]
 pub async fn second_factor_step() -> Result<SecondFactorView, AppError> {
     let ports = ports()?;
     let token = waiting_login()?;
@@ -176,7 +176,7 @@ pub async fn second_factor_step() -> Result<SecondFactorView, AppError> {
 }
 
 /// Checks the staff member's one-time code and starts the session.
-#[server(prefix = "/api", endpoint = "staff/confirm_second_factor")]
+#[server(prefix = "/api", endpoint = "staff/confirm_second_factor", output = crate::wire::JsonAnswer)]
 pub async fn confirm_second_factor(
     code: String,
     #[server(default)] next: Option<String>,
@@ -221,7 +221,7 @@ fn waiting_login() -> Result<String, AppError> {
 /// The administrator's list of staff accounts, one page (`page` from 1,
 /// 50 a page), with the windows a clerk can be placed at (one answer: a
 /// page loads one resource).
-#[server(prefix = "/api", endpoint = "staff/admin/members")]
+#[server(prefix = "/api", endpoint = "staff/admin/members", output = crate::wire::JsonAnswer)]
 pub async fn staff_roster(
     #[server(default)] page: Option<String>,
 ) -> Result<super::StaffRoster, AppError> {
@@ -235,7 +235,7 @@ pub async fn staff_roster(
 }
 
 /// One staff account, for the administrator.
-#[server(prefix = "/api", endpoint = "staff/admin/member")]
+#[server(prefix = "/api", endpoint = "staff/admin/member", output = crate::wire::JsonAnswer)]
 pub async fn staff_member(account_id: i64) -> Result<super::StaffMember, AppError> {
     let ports = ports()?;
     require_staff_power(StaffPower::ManageStaff)?;
@@ -248,7 +248,7 @@ pub async fn staff_member(account_id: i64) -> Result<super::StaffMember, AppErro
 
 /// The administrator creates a staff account (the officer sets up the
 /// second factor at first login).
-#[server(prefix = "/api", endpoint = "staff/admin/create_staff")]
+#[server(prefix = "/api", endpoint = "staff/admin/create_staff", output = crate::wire::JsonAnswer)]
 pub async fn create_staff_member(
     username: String,
     display_name: String,
@@ -278,7 +278,7 @@ pub async fn create_staff_member(
 
 /// The administrator disables (`disable` = "1", with a reason) or
 /// re-enables a staff account.
-#[server(prefix = "/api", endpoint = "staff/admin/set_disabled")]
+#[server(prefix = "/api", endpoint = "staff/admin/set_disabled", output = crate::wire::JsonAnswer)]
 pub async fn set_staff_disabled(
     account_id: i64,
     disable: String,
@@ -297,7 +297,7 @@ pub async fn set_staff_disabled(
 }
 
 /// The administrator sets a new password for a staff account.
-#[server(prefix = "/api", endpoint = "staff/admin/reset_password")]
+#[server(prefix = "/api", endpoint = "staff/admin/reset_password", output = crate::wire::JsonAnswer)]
 pub async fn reset_staff_password(
     account_id: i64,
     password: String,
@@ -319,7 +319,7 @@ pub async fn reset_staff_password(
 }
 
 /// The administrator adds a registration window.
-#[server(prefix = "/api", endpoint = "staff/windows/add")]
+#[server(prefix = "/api", endpoint = "staff/windows/add", output = crate::wire::JsonAnswer)]
 pub async fn add_window(
     code: String,
     name: String,
@@ -336,7 +336,7 @@ pub async fn add_window(
 }
 
 /// The administrator changes a window's name, address and telephone.
-#[server(prefix = "/api", endpoint = "staff/windows/update")]
+#[server(prefix = "/api", endpoint = "staff/windows/update", output = crate::wire::JsonAnswer)]
 pub async fn update_window(
     window_id: i64,
     name: String,

@@ -25,7 +25,7 @@ const FINDERS: &[StaffPower] = &[StaffPower::ServeAtWindow, StaffPower::DisableA
 
 /// Finds individual and unit accounts by ID number, credit code or phone;
 /// the answer is masked.
-#[server(prefix = "/api", endpoint = "staff/accounts/find")]
+#[server(prefix = "/api", endpoint = "staff/accounts/find", output = crate::wire::JsonAnswer)]
 pub async fn find_accounts(query: String) -> Result<Vec<AccountHit>, AppError> {
     let ports = ports()?;
     require_any_staff_power(FINDERS)?;
@@ -33,7 +33,7 @@ pub async fn find_accounts(query: String) -> Result<Vec<AccountHit>, AppError> {
 }
 
 /// Opens an account's file in full: recorded as a view the holder sees.
-#[server(prefix = "/api", endpoint = "staff/accounts/open")]
+#[server(prefix = "/api", endpoint = "staff/accounts/open", output = crate::wire::JsonAnswer)]
 pub async fn open_account_file(account_id: i64) -> Result<AccountFile, AppError> {
     let ports = ports()?;
     let me = require_any_staff_power(FINDERS)?;
@@ -47,7 +47,7 @@ pub async fn open_account_file(account_id: i64) -> Result<AccountFile, AppError>
 
 /// A supervisor disables (`disable` = "1") or re-enables an account, with
 /// the reason the holder is told.
-#[server(prefix = "/api", endpoint = "staff/accounts/set_disabled")]
+#[server(prefix = "/api", endpoint = "staff/accounts/set_disabled", output = crate::wire::JsonAnswer)]
 pub async fn set_account_disabled(
     account_id: i64,
     disable: String,
@@ -65,7 +65,7 @@ pub async fn set_account_disabled(
 }
 
 /// My blacklist entries (黑名单) with my appeals.
-#[server(prefix = "/api", endpoint = "my_blacklist")]
+#[server(prefix = "/api", endpoint = "my_blacklist", output = crate::wire::JsonAnswer)]
 pub async fn my_blacklist() -> Result<Vec<MyBlacklistEntry>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -74,7 +74,7 @@ pub async fn my_blacklist() -> Result<Vec<MyBlacklistEntry>, AppError> {
 }
 
 /// Appeals against one of my blacklist entries, with my reason.
-#[server(prefix = "/api", endpoint = "appeal_blacklist")]
+#[server(prefix = "/api", endpoint = "appeal_blacklist", output = crate::wire::JsonAnswer)]
 pub async fn appeal_blacklist(entry_id: i64, reason: String) -> Result<i64, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -94,7 +94,7 @@ pub async fn appeal_blacklist(entry_id: i64, reason: String) -> Result<i64, AppE
 
 /// The supervisor's appeal queue: waiting (default, oldest first) or
 /// decided (newest first), one page (`page` from 1, 20 a page).
-#[server(prefix = "/api", endpoint = "staff/appeals")]
+#[server(prefix = "/api", endpoint = "staff/appeals", output = crate::wire::JsonAnswer)]
 pub async fn appeal_queue(
     #[server(default)] decided: Option<String>,
     #[server(default)] page: Option<String>,
@@ -110,7 +110,7 @@ pub async fn appeal_queue(
 
 /// A supervisor decides an appeal: `decision` "lift" or "uphold", with the
 /// reason the appellant is told.
-#[server(prefix = "/api", endpoint = "staff/decide_appeal")]
+#[server(prefix = "/api", endpoint = "staff/decide_appeal", output = crate::wire::JsonAnswer)]
 pub async fn decide_appeal(
     appeal_id: i64,
     #[server(default)] decision: String,

@@ -20,7 +20,7 @@ fn back(account_id: i64, done: &str) {
 }
 
 /// Upgrades an online registration to a window registration (转为窗口注册).
-#[server(prefix = "/api", endpoint = "staff/window/upgrade")]
+#[server(prefix = "/api", endpoint = "staff/window/upgrade", output = crate::wire::JsonAnswer)]
 pub async fn upgrade_at_window(
     account_id: i64,
     #[server(default)] identity_checked: Option<String>,
@@ -40,7 +40,7 @@ pub async fn upgrade_at_window(
 }
 
 /// Sends a password-reset code to the phone on the account.
-#[server(prefix = "/api", endpoint = "staff/window/send_reset_code")]
+#[server(prefix = "/api", endpoint = "staff/window/send_reset_code", output = crate::wire::JsonAnswer)]
 pub async fn send_window_reset_code(
     account_id: i64,
     #[server(default)] identity_checked: Option<String>,
@@ -60,7 +60,7 @@ pub async fn send_window_reset_code(
 }
 
 /// The person types the code and a new password on the counter keypad.
-#[server(prefix = "/api", endpoint = "staff/window/reset_password")]
+#[server(prefix = "/api", endpoint = "staff/window/reset_password", output = crate::wire::JsonAnswer)]
 pub async fn reset_password_at_window(
     account_id: i64,
     code: String,
@@ -84,7 +84,7 @@ pub async fn reset_password_at_window(
 }
 
 /// Sends a code to the new phone number the person gives.
-#[server(prefix = "/api", endpoint = "staff/window/send_phone_code")]
+#[server(prefix = "/api", endpoint = "staff/window/send_phone_code", output = crate::wire::JsonAnswer)]
 pub async fn send_window_phone_code(
     account_id: i64,
     new_phone: String,
@@ -106,7 +106,7 @@ pub async fn send_window_phone_code(
 }
 
 /// Changes the phone once the code sent to the new number is typed.
-#[server(prefix = "/api", endpoint = "staff/window/change_phone")]
+#[server(prefix = "/api", endpoint = "staff/window/change_phone", output = crate::wire::JsonAnswer)]
 pub async fn change_phone_at_window(
     account_id: i64,
     new_phone: String,

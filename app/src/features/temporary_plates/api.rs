@@ -31,7 +31,7 @@ const PAGE: &str = "/unit/temporary-plates";
 
 /// One page (50 rows) of the plates the dealer entered; `query`: a plate
 /// number, a VIN or a buyer's ID number.
-#[server(prefix = "/api", endpoint = "unit/temporary_plates")]
+#[server(prefix = "/api", endpoint = "unit/temporary_plates", output = crate::wire::JsonAnswer)]
 pub async fn unit_temporary_plates(
     #[server(default)] query: Option<String>,
     #[server(default)] page: Option<String>,
@@ -46,7 +46,7 @@ pub async fn unit_temporary_plates(
 
 /// One of the dealer's plates (the code step and the printed plate), with
 /// the QR code once issued.
-#[server(prefix = "/api", endpoint = "unit/temporary_plate")]
+#[server(prefix = "/api", endpoint = "unit/temporary_plate", output = crate::wire::JsonAnswer)]
 pub async fn unit_temporary_plate(id: i64) -> Result<PlateSheet, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::TemporaryPlates)?;
@@ -75,7 +75,7 @@ pub async fn unit_temporary_plate(id: i64) -> Result<PlateSheet, AppError> {
 
 /// Step 1: the vehicle, its buyer and the dates; the buyer gets a code.
 /// Answers the plate's id.
-#[server(prefix = "/api", endpoint = "unit/enter_temporary_plate")]
+#[server(prefix = "/api", endpoint = "unit/enter_temporary_plate", output = crate::wire::JsonAnswer)]
 pub async fn enter_temporary_plate(
     vin: String,
     buyer_id_number: String,
@@ -123,7 +123,7 @@ pub async fn enter_temporary_plate(
 }
 
 /// Sends the buyer another code. Answers the masked phone.
-#[server(prefix = "/api", endpoint = "unit/resend_temporary_plate_code")]
+#[server(prefix = "/api", endpoint = "unit/resend_temporary_plate_code", output = crate::wire::JsonAnswer)]
 pub async fn resend_temporary_plate_code(id: i64) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::TemporaryPlates)?;
@@ -135,7 +135,7 @@ pub async fn resend_temporary_plate_code(id: i64) -> Result<String, AppError> {
 }
 
 /// Step 2: the buyer's code issues the plate. Answers its number.
-#[server(prefix = "/api", endpoint = "unit/issue_temporary_plate")]
+#[server(prefix = "/api", endpoint = "unit/issue_temporary_plate", output = crate::wire::JsonAnswer)]
 pub async fn issue_temporary_plate(id: i64, code: String) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::TemporaryPlates)?;
@@ -147,7 +147,7 @@ pub async fn issue_temporary_plate(id: i64, code: String) -> Result<String, AppE
 }
 
 /// Withdraws a plate still waiting for its buyer.
-#[server(prefix = "/api", endpoint = "unit/withdraw_temporary_plate")]
+#[server(prefix = "/api", endpoint = "unit/withdraw_temporary_plate", output = crate::wire::JsonAnswer)]
 pub async fn withdraw_temporary_plate(id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::TemporaryPlates)?;
@@ -160,7 +160,7 @@ pub async fn withdraw_temporary_plate(id: i64) -> Result<(), AppError> {
 
 /// Revokes an issued plate (注销); the buyer is told why. Answers its
 /// number.
-#[server(prefix = "/api", endpoint = "unit/revoke_temporary_plate")]
+#[server(prefix = "/api", endpoint = "unit/revoke_temporary_plate", output = crate::wire::JsonAnswer)]
 pub async fn revoke_temporary_plate(id: i64, reason: String) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_granted(SpecialService::TemporaryPlates)?;
@@ -177,7 +177,7 @@ pub async fn revoke_temporary_plate(id: i64, reason: String) -> Result<String, A
 
 /// The public check (临时号牌查验), for anyone: by the QR code's seal, or
 /// by the number and the VIN's last six characters.
-#[server(prefix = "/api", endpoint = "temporary_plates/check")]
+#[server(prefix = "/api", endpoint = "temporary_plates/check", output = crate::wire::JsonAnswer)]
 pub async fn check_temporary_plate(
     number: String,
     #[server(default)] vin_tail: Option<String>,
@@ -190,7 +190,7 @@ pub async fn check_temporary_plate(
 }
 
 /// The temporary plates issued to the holder (我的临时号牌).
-#[server(prefix = "/api", endpoint = "account/temporary_plates")]
+#[server(prefix = "/api", endpoint = "account/temporary_plates", output = crate::wire::JsonAnswer)]
 pub async fn my_temporary_plates() -> Result<Vec<TemporaryPlate>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;

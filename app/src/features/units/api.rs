@@ -17,7 +17,7 @@ use {
 };
 
 /// The dashboard: the unit and its numbers.
-#[server(prefix = "/api", endpoint = "unit/dashboard")]
+#[server(prefix = "/api", endpoint = "unit/dashboard", output = crate::wire::JsonAnswer)]
 pub async fn unit_dashboard() -> Result<UnitOverview, AppError> {
     let ports = ports()?;
     let (account, code) = require_unit()?;
@@ -26,7 +26,7 @@ pub async fn unit_dashboard() -> Result<UnitOverview, AppError> {
 
 /// One page (50 rows) of the vehicles registered to the unit, searched,
 /// filtered and sorted as the address says.
-#[server(prefix = "/api", endpoint = "unit/vehicles")]
+#[server(prefix = "/api", endpoint = "unit/vehicles", output = crate::wire::JsonAnswer)]
 pub async fn unit_vehicles(
     #[server(default)] plate: Option<String>,
     #[server(default)] binding: Option<String>,
@@ -52,7 +52,7 @@ pub async fn unit_vehicles(
 
 /// Binds the vehicles ticked (`vehicle_ids[]`), or with `all=1` every
 /// vehicle of the unit not bound yet; answers how many were bound.
-#[server(prefix = "/api", endpoint = "unit/bind_vehicles")]
+#[server(prefix = "/api", endpoint = "unit/bind_vehicles", output = crate::wire::JsonAnswer)]
 pub async fn unit_bind_vehicles(
     #[server(default)] vehicle_ids: Vec<i64>,
     #[server(default)] all: Option<String>,
@@ -69,7 +69,7 @@ pub async fn unit_bind_vehicles(
 }
 
 /// Unbinds the vehicles ticked; answers how many were bound.
-#[server(prefix = "/api", endpoint = "unit/unbind_vehicles")]
+#[server(prefix = "/api", endpoint = "unit/unbind_vehicles", output = crate::wire::JsonAnswer)]
 pub async fn unit_unbind_vehicles(
     #[server(default)] vehicle_ids: Vec<i64>,
     #[server(default)] back: Option<String>,
@@ -85,7 +85,7 @@ pub async fn unit_unbind_vehicles(
 }
 
 /// One page (50 rows) of the violations of the unit's bound vehicles.
-#[server(prefix = "/api", endpoint = "unit/violations")]
+#[server(prefix = "/api", endpoint = "unit/violations", output = crate::wire::JsonAnswer)]
 pub async fn unit_violations(
     #[server(default)] plate: Option<String>,
     #[server(default)] status: Option<String>,

@@ -21,7 +21,7 @@ use {
 };
 
 /// One page (50 rows) of the drivers whose licences the unit has bound.
-#[server(prefix = "/api", endpoint = "unit/drivers")]
+#[server(prefix = "/api", endpoint = "unit/drivers", output = crate::wire::JsonAnswer)]
 pub async fn unit_drivers(
     #[server(default)] show: Option<String>,
     #[server(default)] page: Option<String>,
@@ -37,7 +37,7 @@ pub async fn unit_drivers(
 
 /// Step 1 of binding a driver's licence: the driver's ID number and name;
 /// the driver gets a code. Answers the masked phone.
-#[server(prefix = "/api", endpoint = "unit/driver_request")]
+#[server(prefix = "/api", endpoint = "unit/driver_request", output = crate::wire::JsonAnswer)]
 pub async fn unit_driver_request(id_number: String, name: String) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
@@ -52,7 +52,7 @@ pub async fn unit_driver_request(id_number: String, name: String) -> Result<Stri
 }
 
 /// Step 2: the code the driver passed on binds the licence.
-#[server(prefix = "/api", endpoint = "unit/driver_confirm")]
+#[server(prefix = "/api", endpoint = "unit/driver_confirm", output = crate::wire::JsonAnswer)]
 pub async fn unit_driver_confirm(id_number: String, code: String) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
@@ -64,7 +64,7 @@ pub async fn unit_driver_confirm(id_number: String, code: String) -> Result<(), 
 }
 
 /// The unit ends the binding of a driver's licence.
-#[server(prefix = "/api", endpoint = "unit/driver_unbind")]
+#[server(prefix = "/api", endpoint = "unit/driver_unbind", output = crate::wire::JsonAnswer)]
 pub async fn unit_driver_unbind(driver_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_for(&[OperatorService::Drivers])?;
@@ -78,7 +78,7 @@ pub async fn unit_driver_unbind(driver_id: i64) -> Result<(), AppError> {
 /// Step 1 of naming a driver for a violation with points: the driver (by
 /// ID number, bound to the unit) gets a code with the facts and the
 /// points. Answers the masked phone.
-#[server(prefix = "/api", endpoint = "unit/name_driver_request")]
+#[server(prefix = "/api", endpoint = "unit/name_driver_request", output = crate::wire::JsonAnswer)]
 pub async fn unit_name_driver_request(
     violation_id: i64,
     id_number: String,
@@ -97,7 +97,7 @@ pub async fn unit_name_driver_request(
 
 /// Step 2: the unit confirms and enters the driver's code; the decision is
 /// issued and the points go on the driver's licence.
-#[server(prefix = "/api", endpoint = "unit/name_driver_confirm")]
+#[server(prefix = "/api", endpoint = "unit/name_driver_confirm", output = crate::wire::JsonAnswer)]
 pub async fn unit_name_driver_confirm(
     violation_id: i64,
     id_number: String,
@@ -121,7 +121,7 @@ pub async fn unit_name_driver_confirm(
 }
 
 /// The units that have bound the person's licence (the driver's view).
-#[server(prefix = "/api", endpoint = "licence/unit_ties")]
+#[server(prefix = "/api", endpoint = "licence/unit_ties", output = crate::wire::JsonAnswer)]
 pub async fn licence_unit_ties() -> Result<Vec<DriverTie>, AppError> {
     let ports = ports()?;
     let account = require_individual()?;
@@ -132,7 +132,7 @@ pub async fn licence_unit_ties() -> Result<Vec<DriverTie>, AppError> {
 }
 
 /// The driver ends a unit's binding of their licence.
-#[server(prefix = "/api", endpoint = "licence/end_unit_tie")]
+#[server(prefix = "/api", endpoint = "licence/end_unit_tie", output = crate::wire::JsonAnswer)]
 pub async fn licence_end_unit_tie(tie_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let account = require_individual()?;

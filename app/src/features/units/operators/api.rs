@@ -22,7 +22,7 @@ use {
 };
 
 /// Every operator of the unit.
-#[server(prefix = "/api", endpoint = "unit/operators")]
+#[server(prefix = "/api", endpoint = "unit/operators", output = crate::wire::JsonAnswer)]
 pub async fn unit_operators() -> Result<Vec<UnitOperator>, AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_agent()?;
@@ -31,7 +31,7 @@ pub async fn unit_operators() -> Result<Vec<UnitOperator>, AppError> {
 
 /// Adds an operator (登记经办人): the operator's phone gets the activation
 /// code. The login name defaults to the name.
-#[server(prefix = "/api", endpoint = "unit/add_operator")]
+#[server(prefix = "/api", endpoint = "unit/add_operator", output = crate::wire::JsonAnswer)]
 pub async fn add_operator(
     #[server(default)] login_name: String,
     full_name: String,
@@ -80,7 +80,7 @@ pub async fn add_operator(
 }
 
 /// Sends a pending operator a new activation code.
-#[server(prefix = "/api", endpoint = "unit/resend_operator_code")]
+#[server(prefix = "/api", endpoint = "unit/resend_operator_code", output = crate::wire::JsonAnswer)]
 pub async fn resend_operator_code(operator_id: i64) -> Result<String, AppError> {
     let ports = ports()?;
     let (account, credit_code) = require_unit_agent()?;
@@ -101,7 +101,7 @@ pub async fn resend_operator_code(operator_id: i64) -> Result<String, AppError> 
 
 /// Sends an active operator (a forgotten password) or a disabled one
 /// (enabled again) back to activation with a new code (重新激活).
-#[server(prefix = "/api", endpoint = "unit/reactivate_operator")]
+#[server(prefix = "/api", endpoint = "unit/reactivate_operator", output = crate::wire::JsonAnswer)]
 pub async fn reactivate_operator(operator_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, credit_code) = require_unit_agent()?;
@@ -124,7 +124,7 @@ pub async fn reactivate_operator(operator_id: i64) -> Result<(), AppError> {
 }
 
 /// Changes what an operator may use (经办业务).
-#[server(prefix = "/api", endpoint = "unit/operator_services")]
+#[server(prefix = "/api", endpoint = "unit/operator_services", output = crate::wire::JsonAnswer)]
 pub async fn operator_services(
     operator_id: i64,
     #[server(default)] services: Vec<String>,
@@ -139,7 +139,7 @@ pub async fn operator_services(
 }
 
 /// Disables an operator at once (停用): their sessions end now.
-#[server(prefix = "/api", endpoint = "unit/disable_operator")]
+#[server(prefix = "/api", endpoint = "unit/disable_operator", output = crate::wire::JsonAnswer)]
 pub async fn disable_operator(operator_id: i64) -> Result<(), AppError> {
     let ports = ports()?;
     let (account, _) = require_unit_agent()?;
@@ -151,7 +151,7 @@ pub async fn disable_operator(operator_id: i64) -> Result<(), AppError> {
 }
 
 /// One page of the unit's audit (操作记录), one operator's when chosen.
-#[server(prefix = "/api", endpoint = "unit/audit")]
+#[server(prefix = "/api", endpoint = "unit/audit", output = crate::wire::JsonAnswer)]
 pub async fn unit_audit(
     #[server(default)] operator: Option<String>,
     #[server(default)] page: Option<String>,
@@ -165,7 +165,7 @@ pub async fn unit_audit(
 
 /// The operator activates the login (经办人激活): the unit's code, the
 /// login name, the code from the SMS and a password of their own.
-#[server(prefix = "/api", endpoint = "operator_activate")]
+#[server(prefix = "/api", endpoint = "operator_activate", output = crate::wire::JsonAnswer)]
 pub async fn operator_activate(
     unit_code: String,
     login_name: String,
@@ -199,7 +199,7 @@ pub async fn operator_activate(
 /// organisation code), the login name and the password. Wrong credentials
 /// get one message that does not say which part was wrong; failures slow
 /// down like every login.
-#[server(prefix = "/api", endpoint = "operator_login")]
+#[server(prefix = "/api", endpoint = "operator_login", output = crate::wire::JsonAnswer)]
 pub async fn operator_login(
     unit_code: String,
     login_name: String,
