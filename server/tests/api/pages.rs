@@ -125,6 +125,12 @@ async fn every_page_renders_without_leaked_source_for_every_visitor(app: TestApp
                     "{app} {visitor:?} {path}: cache-control {cache:?}"
                 );
             }
+            let link = res
+                .headers()
+                .get("link")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
             let html = res.text().await.unwrap();
             // A page loads the JS and WASM exactly when it has an island
             // to hydrate (a phone downloads no WASM for a page to read).
@@ -140,6 +146,24 @@ async fn every_page_renders_without_leaked_source_for_every_visitor(app: TestApp
                 hydration, [islands; 4],
                 "{app} {visitor:?} {path}: islands {islands}, hydration tags {hydration:?}"
             );
+            // ... and names them (as its head does) in its Link header,
+            // for the browser to fetch before it parses the head.
+            assert_eq!(
+                link.contains(".wasm>; rel=preload"),
+                islands,
+                "{app} {visitor:?} {path}: Link {link:?}"
+            );
+            for named in link.split(", ").filter(|_| islands) {
+                let href = named
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap_or("");
+                assert!(
+                    html.contains(&format!(" href=\"{href}\"")),
+                    "{app} {visitor:?} {path}: Link names {href}, the page does not"
+                );
+            }
             let text = visible_text(&html);
             for leak in LEAKS {
                 assert!(
