@@ -27,9 +27,9 @@ macro_rules! free_at {
 }
 pub(super) use free_at;
 
-/// Where a vehicle stands before a hold (`$1` its VIN, `$2` the current
-/// instant): a refusal, if it has one, and whether a hold of its has run
-/// out and still names it (to be put back before it takes another).
+/// Where a vehicle stands before a hold: a refusal, if it has one, and
+/// whether a hold of its has run out and still names it (to be put back
+/// before it takes another).
 pub(super) struct Standing {
     pub refusal: Option<PlateRefusal>,
     pub lapsed_hold: bool,
