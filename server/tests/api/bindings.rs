@@ -8,7 +8,7 @@ use app::features::bindings::api::{
     RequestOtherVehicle, UnbindVehicle,
 };
 use app::features::messages::api::MyMessages;
-use app::ports::{Actor, BindRejection, Bindings};
+use app::ports::{BindRejection, Bindings};
 use sqlx::Row;
 
 async fn own_vehicles_and_licence_bind_once_and_online_users_cannot_bind_others(app: TestApp) {
@@ -234,12 +234,7 @@ async fn concurrent_bindings_never_exceed_three_vehicles_not_in_ones_name(app: T
             let store = store.clone();
             let id = *id;
             tokio::spawn(async move {
-                let actor = Actor {
-                    account_id: Some(account),
-                    ip: "test".into(),
-                    operator_id: None,
-                    api_key: None,
-                };
+                let actor = test_actor(Some(account));
                 store
                     .bind_vehicle(account, id, BindingKind::NonOwn, &actor)
                     .await

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use app::domain::Date;
 use app::features::exams::api::{BookExam, CancelExam, MyExams, StaffAllocateSession};
-use app::ports::{Actor, ExamBookings};
+use app::ports::ExamBookings;
 use sqlx::Row;
 
 async fn learner(app: &TestApp) -> (reqwest::Client, i64) {
@@ -136,12 +136,7 @@ async fn seats_go_by_priority_date_never_above_capacity_and_once(app: TestApp) {
         .into_iter()
         .find(|s| s.id == session_id)
         .unwrap();
-    let actor = Actor {
-        account_id: Some(account),
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    };
+    let actor = test_actor(Some(account));
     // Eight learners; learner k was accepted k days after the first one,
     // but they book in reverse order.
     let base = Date::new(2026, 1, 1).unwrap();

@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use app::features::bindings::api::BindOwnVehicle;
 use app::features::fines::api::{MyViolations, PayFine, ViolationDetail};
-use app::ports::{Actor, FinePayments, PayRejection};
+use app::ports::{FinePayments, PayRejection};
 use sqlx::Row;
 
 async fn logged_in_owner(app: &TestApp) -> (reqwest::Client, i64, i64, String) {
@@ -82,12 +82,7 @@ async fn a_handled_warning_is_done_with_nothing_to_pay(app: TestApp) {
         .unwrap_err();
     assert_eq!(kind(&err), "Conflict", "{app}: {err}");
     assert!(err.to_string().contains("无需缴款"), "{app}: {err}");
-    let actor = Actor {
-        account_id: Some(account),
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    };
+    let actor = test_actor(Some(account));
     let order = app
         .platform
         .store

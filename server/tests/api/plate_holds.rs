@@ -9,17 +9,8 @@ use crate::plates::{held_by, new_car_owner, unregistered_vins};
 use app::domain::plate_selection::HOLD_SECS;
 use app::features::plates::api::{DrawPlateBatch, PreparePlateDraw};
 use app::features::plates::PlateRefusal;
-use app::ports::{Actor, PlateSelection};
+use app::ports::PlateSelection;
 use sqlx::Row;
-
-fn actor() -> Actor {
-    Actor {
-        account_id: None,
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    }
-}
 
 /// The status of a number in the pool, and the vehicle it names.
 async fn pool_row(app: &TestApp, plate: &str) -> (String, Option<String>) {
@@ -71,7 +62,7 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
                 &shown[0],
                 Some(batch_id),
                 now,
-                &actor()
+                &test_actor(None)
             )
             .await
             .unwrap(),
@@ -81,7 +72,14 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
     assert_eq!(held_by(&app, &vin).await, (vec![], None), "{app}");
 
     let first = store
-        .hold(account_id, &vin, &shown[0], Some(batch_id), now, &actor())
+        .hold(
+            account_id,
+            &vin,
+            &shown[0],
+            Some(batch_id),
+            now,
+            &test_actor(None),
+        )
         .await
         .unwrap()
         .expect("a hold from the live batch");
@@ -98,14 +96,21 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
     .unwrap();
     assert_eq!(
         store
-            .hold(account_id, &vin, &shown[1], Some(batch_id), later, &actor())
+            .hold(
+                account_id,
+                &vin,
+                &shown[1],
+                Some(batch_id),
+                later,
+                &test_actor(None)
+            )
             .await
             .unwrap(),
         Err(PlateRefusal::BatchExpired),
         "{app}: the batch's time is up"
     );
     let second = store
-        .hold(account_id, &vin, &free, None, later, &actor())
+        .hold(account_id, &vin, &free, None, later, &test_actor(None))
         .await
         .unwrap()
         .expect("the lapsed hold makes way for a new one");
@@ -129,7 +134,14 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
         .unwrap();
     assert_eq!(
         store
-            .hold(account_id, &other_vin, &free, None, later, &actor())
+            .hold(
+                account_id,
+                &other_vin,
+                &free,
+                None,
+                later,
+                &test_actor(None)
+            )
             .await
             .unwrap(),
         Err(PlateRefusal::Unavailable),
@@ -137,7 +149,7 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
     );
     assert_eq!(
         store
-            .hold(account_id, &vin, &shown[0], None, later, &actor())
+            .hold(account_id, &vin, &shown[0], None, later, &test_actor(None))
             .await
             .unwrap(),
         Err(PlateRefusal::AlreadyHolding(free.clone())),

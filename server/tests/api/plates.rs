@@ -9,7 +9,7 @@ use app::features::plates::api::{
     PreparePlateDraw,
 };
 use app::features::plates::PlateRefusal;
-use app::ports::{Actor, PlateSelection};
+use app::ports::PlateSelection;
 use sqlx::Row;
 
 pub(crate) async fn new_car_owner(app: &TestApp) -> (reqwest::Client, String) {
@@ -158,12 +158,7 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
         .into_iter()
         .find(|v| *v != vin)
         .unwrap();
-    let actor = Actor {
-        account_id: None,
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    };
+    let actor = test_actor(None);
     let now = app.clock.now_ms();
     let taken = store
         .hold(1, &other_vin, &plates[0], None, now, &actor)
@@ -325,12 +320,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
         .into_iter()
         .find(|v| *v != vin)
         .unwrap();
-    let actor = Actor {
-        account_id: None,
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    };
+    let actor = test_actor(None);
     let now = app.clock.now_ms();
     assert_eq!(
         store
@@ -390,12 +380,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
         .map(|vin| {
             let (store, vin, target) = (store.clone(), vin.clone(), target.clone());
             tokio::spawn(async move {
-                let actor = Actor {
-                    account_id: None,
-                    ip: "test".into(),
-                    operator_id: None,
-                    api_key: None,
-                };
+                let actor = test_actor(None);
                 let answer = store.hold(1, &vin, &target, None, now, &actor).await;
                 (vin, answer)
             })
@@ -448,12 +433,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
         .map(|plate| {
             let (store, vin, plate) = (store.clone(), vin.clone(), plate.clone());
             tokio::spawn(async move {
-                let actor = Actor {
-                    account_id: None,
-                    ip: "test".into(),
-                    operator_id: None,
-                    api_key: None,
-                };
+                let actor = test_actor(None);
                 store.hold(1, &vin, &plate, None, now, &actor).await
             })
         })

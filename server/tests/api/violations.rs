@@ -7,7 +7,7 @@ use app::features::bindings::api::{BindOwnVehicle, ConfirmOtherVehicle, RequestO
 use app::features::fines::api::{
     FineReceipt, MyViolations, PayFine, StaffRecordRefund, StaffRefunds, ViolationDetail,
 };
-use app::ports::{Actor, FinePayments, PaymentNotice, Settlement};
+use app::ports::{FinePayments, PaymentNotice, Settlement};
 
 async fn violation_rules_small_vehicles_this_province_and_the_200_yuan_rule(app: TestApp) {
     let owner = logged_in(&app, "Online-registered individual").await;
@@ -280,12 +280,7 @@ async fn concurrent_and_late_bank_notices_record_one_payment_and_keep_the_rest_f
     app.handle_violation(&owner, v, true).await.unwrap();
 
     let store = app.platform.store.clone();
-    let actor = Actor {
-        account_id: Some(account),
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    };
+    let actor = test_actor(Some(account));
     let now = app.clock.now_ms();
     let old = store
         .open_payment(account, v, 10000, 0, now, &actor)

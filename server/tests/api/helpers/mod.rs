@@ -20,6 +20,17 @@ pub use database::*;
 pub use logins::*;
 pub use paging::*;
 
+/// Who did it, for a test that calls a store port directly: the account
+/// (None: no one logged in), from the address "test".
+pub fn test_actor(account_id: Option<i64>) -> app::ports::Actor {
+    app::ports::Actor {
+        account_id,
+        ip: "test".into(),
+        operator_id: None,
+        api_key: None,
+    }
+}
+
 /// The clock a test app runs on (测试时钟): it stands still unless a test
 /// moves it, so no rule depends on how fast the machine is, and it starts
 /// at noon in Beijing ([`beijing_noon_today`]), so no date a test compares

@@ -24,7 +24,7 @@ use app::features::exams::api::BookExam;
 use app::features::fines::api::PayFine;
 use app::features::plates::api::{DrawPlateBatch, HoldPlate, PreparePlateDraw};
 use app::features::supervision::api::{AppealBlacklist, DecideAppeal};
-use app::ports::{Actor, LicencePhotos};
+use app::ports::LicencePhotos;
 use sqlx::Row;
 
 /// Which owner a matrix row's objects belong to, with the logins of the
@@ -332,12 +332,7 @@ pub async fn objects(app: &TestApp) -> (Objects, [reqwest::Client; 3]) {
         width: 358,
         height: 441,
     };
-    let actor = Actor {
-        account_id: Some(owner_account),
-        ip: "test".into(),
-        operator_id: None,
-        api_key: None,
-    };
+    let actor = test_actor(Some(owner_account));
     app.platform
         .store
         .save_photo(owner_account, &owner_id_number, info, &png, &actor)
