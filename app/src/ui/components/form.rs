@@ -324,10 +324,31 @@ pub fn adopt_typed_value(
     });
 }
 
+/// A server function called from an island's form: its last answer and
+/// whether a call is under way. Leptos's `ServerAction` would also look for
+/// an error carried in the page's address (`?__err=`, Base64 of JSON), and
+/// so put a Base64 decoder into every phone's download; the platform never
+/// reads an error from the address ([`crate::ui::form_error`]), so an
+/// island calls its server function through a plain action.
+pub type FormAction<S> = Action<
+    S,
+    Result<<S as leptos::server_fn::ServerFn>::Output, <S as leptos::server_fn::ServerFn>::Error>,
+>;
+
+/// A new [`FormAction`] for the server function `S`.
+pub fn form_action<S>() -> FormAction<S>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Action::new(|input: &S| S::run_on_client(input.clone()))
+}
+
 /// The error to show: the last answer of the action, or — before any —
 /// the error a no-JavaScript post came back with.
 pub fn latest_error<A, T>(
-    action: ServerAction<A>,
+    action: FormAction<A>,
     initial: Option<AppError>,
 ) -> Signal<Option<AppError>>
 where

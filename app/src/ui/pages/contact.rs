@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::features::accounts::{ConfirmContactChange, RequestContactChange};
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{form_action, go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 use crate::ui::components::sms_code::{CodeField, PhoneField};
 use crate::ui::pages::vehicles::AccountNav;
@@ -59,8 +59,8 @@ fn labels() -> Vec<(&'static str, Text)> {
 
 #[island]
 pub fn ContactChangeForm(lang: Lang, target: String, initial_error: InitialError) -> impl IntoView {
-    let request = ServerAction::<RequestContactChange>::new();
-    let confirm = ServerAction::<ConfirmContactChange>::new();
+    let request = form_action::<RequestContactChange>();
+    let confirm = form_action::<ConfirmContactChange>();
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

@@ -2,7 +2,9 @@
 
 use crate::features::accounts::Login;
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{
+    form_action, go_to, latest_error, server_problem, ErrorSummary, TextField,
+};
 use crate::ui::components::layout::Page;
 use crate::ui::{form_error_from_url, InitialError};
 use leptos::prelude::*;
@@ -96,7 +98,7 @@ pub fn LoginForm(
     next: Option<String>,
     initial_error: InitialError,
 ) -> impl IntoView {
-    let action = ServerAction::<Login>::new();
+    let action = form_action::<Login>();
     let identifier = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = latest_error(action, initial_error.0);

@@ -8,7 +8,7 @@
 
 use crate::features::accounts::{RequestPasswordReset, ResetPassword};
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{form_action, go_to, server_problem, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 use crate::ui::components::sms_code::{
     refused_at_code_step, CodeField, NewPasswordFields, PhoneField, ResendCodeButton,
@@ -88,8 +88,8 @@ pub fn PasswordResetForm(
     sent: bool,
     initial_error: InitialError,
 ) -> impl IntoView {
-    let request = ServerAction::<RequestPasswordReset>::new();
-    let reset = ServerAction::<ResetPassword>::new();
+    let request = form_action::<RequestPasswordReset>();
+    let reset = form_action::<ResetPassword>();
     let id_number = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());

@@ -6,7 +6,9 @@ use crate::error::AppError;
 use crate::features::accounts::RegistrationWindow;
 use crate::features::accounts::{registration_windows, CompleteRegistration, SendRegistrationCode};
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, server_problem, ErrorSummary, LiveCheck, TextField};
+use crate::ui::components::form::{
+    form_action, go_to, server_problem, ErrorSummary, LiveCheck, TextField,
+};
 use crate::ui::components::layout::Page;
 use crate::ui::components::sms_code::{
     refused_at_code_step, CodeField, NewPasswordFields, PhoneField, ResendCodeButton,
@@ -189,8 +191,8 @@ pub fn OnlineRegistrationForm(
     /// prop costs the module nothing new).
     typed: Option<String>,
 ) -> impl IntoView {
-    let send = ServerAction::<SendRegistrationCode>::new();
-    let complete = ServerAction::<CompleteRegistration>::new();
+    let send = form_action::<SendRegistrationCode>();
+    let complete = form_action::<CompleteRegistration>();
     let typed = typed.unwrap_or_default();
     let mut typed = typed.split(TYPED_SEPARATOR).map(str::to_string);
     let id_number = RwSignal::new(typed.next().unwrap_or_default());

@@ -8,7 +8,9 @@ use crate::features::bindings::{
     UnbindVehicle,
 };
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{go_to, latest_error, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{
+    form_action, go_to, latest_error, server_problem, ErrorSummary, TextField,
+};
 use crate::ui::components::layout::Page;
 pub use crate::ui::components::page_data::{
     load_failed, summary_row, when_loaded, DoneBanner, PostedError,
@@ -259,7 +261,7 @@ pub fn OtherVehicleForm(
     initial_error: InitialError,
     plate_hint: Text,
 ) -> impl IntoView {
-    let action = ServerAction::<RequestOtherVehicle>::new();
+    let action = form_action::<RequestOtherVehicle>();
     let plate = RwSignal::new(String::new());
     let vin_suffix = RwSignal::new(String::new());
     let error = latest_error(action, initial_error.0);
@@ -343,7 +345,7 @@ pub fn ConfirmOtherVehicleForm(
     plate: String,
     initial_error: InitialError,
 ) -> impl IntoView {
-    let action = ServerAction::<ConfirmOtherVehicle>::new();
+    let action = form_action::<ConfirmOtherVehicle>();
     let code = RwSignal::new(String::new());
     let error = latest_error(action, initial_error.0);
     Effect::new(move |_| {
