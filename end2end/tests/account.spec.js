@@ -4,7 +4,7 @@
 // messages in the menu. Every journey that changes an account uses its own
 // account per viewport (window-registered here by a clerk, or registered
 // online from the demo registry).
-const { test, expect, demo, latestCode, residentId, staffApiLogIn } = require('./helpers');
+const { test, expect, demo, account, latestCode, residentId, staffApiLogIn } = require('./helpers');
 
 /** A fresh window-registered individual, registered by a clerk over the API. */
 async function windowUser(playwright, baseURL, seed, name) {
@@ -106,6 +106,37 @@ test('a page opened while logged out comes back after login; the home page shows
   await expect(page.getByText('先注册，再登录办理')).toHaveCount(0);
   await page.getByRole('link', { name: '进入我的账户' }).click();
   await expect(page).toHaveURL(/\/account$/);
+});
+
+// Plain forms (no island): the number is refused beside its field and kept,
+// the code goes to the new number, and the change needs the password too.
+test('a driver changes the phone on the licence record', async ({ page, request }, info) => {
+  const driver = account(info, 'Window-registered driver (licence due for renewal)');
+  const phone = info.project.name === 'phone' ? '13912345601' : '13912345602';
+  await page.goto('/account/licence');
+  await logIn(page, driver.login, driver.password);
+  await expect(page).toHaveURL(/\/account\/licence$/);
+  const bind = page.getByRole('button', { name: '绑定本人驾驶证' });
+  if (await bind.count()) {
+    await bind.click();
+    await expect(page.getByRole('status')).toContainText('绑定成功');
+  }
+  await page.getByRole('link', { name: '变更驾驶人联系方式' }).click();
+  await expect(page).toHaveURL(/\/account\/contact\?target=licence$/);
+  await page.getByLabel('新的手机号码').fill('1391234');
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.getByRole('alert')).toContainText('新的手机号码');
+  await expect(page.getByLabel('新的手机号码')).toHaveValue('1391234');
+
+  await page.getByLabel('新的手机号码').fill(phone);
+  await page.getByRole('button', { name: '发送验证码' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '验证码已发送到' })).toContainText(`验证码已发送到${phone.slice(0, 3)}****${phone.slice(7)}`);
+  await expect(page.getByLabel('新的手机号码')).toHaveValue(phone);
+  await page.getByLabel('短信验证码').fill(await latestCode(request, phone));
+  await page.getByLabel('登录密码（再次确认是您本人）').fill(driver.password);
+  await page.getByRole('button', { name: '确认变更' }).click();
+  await expect(page).toHaveURL(/\/account\?contact=1$/);
+  await expect(page.getByText('联系方式已变更')).toBeVisible();
 });
 
 test.describe('without JavaScript', () => {

@@ -17,7 +17,7 @@ use {
     super::session::{current_account, current_session, require_citizen},
     super::session::{set_cookie, set_session_cookie},
     super::AFTER_RESET,
-    crate::features::request::{actor, client_ip, ports, redirect_to},
+    crate::features::request::{actor, client_ip, keep_typed, ports, redirect_to},
 };
 
 /// The logged-in account, if any.
@@ -195,7 +195,15 @@ pub async fn request_contact_change(target: String, phone: String) -> Result<Str
     let ports = ports()?;
     let account = require_citizen()?;
     super::session::not_roaming(&account)?;
-    contact::request_change(&ports, &account, &target, &phone, &actor()).await
+    // The number goes back to the form either way (never in the address).
+    keep_typed(&ports, &[("phone", &phone)]);
+    let masked = contact::request_change(&ports, &account, &target, &phone, &actor()).await?;
+    redirect_to(&format!(
+        "/account/contact?target={}&sent={}",
+        crate::ui::encode_query_value(&target),
+        crate::ui::encode_query_value(&masked)
+    ));
+    Ok(masked)
 }
 
 /// Contact change, step 2: the code from the new number and the login
@@ -219,7 +227,8 @@ pub async fn confirm_contact_change(
         &password,
         &actor(),
     )
-    .await?;
+    .await
+    .inspect_err(|_| keep_typed(&ports, &[("phone", &phone)]))?;
     redirect_to("/account?contact=1");
     Ok(())
 }

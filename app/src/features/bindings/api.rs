@@ -9,7 +9,7 @@ use {
     super::service::BindingDesk,
     crate::domain::unit_operator::OperatorService,
     crate::features::accounts::session::{require_citizen_for, require_individual},
-    crate::features::request::{actor, ports, redirect_to},
+    crate::features::request::{actor, keep_typed, ports, redirect_to},
 };
 
 /// The vehicles page: bound vehicles, own vehicles still to bind, and the
@@ -41,12 +41,17 @@ pub async fn bind_own_vehicle(vehicle_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "request_other_vehicle", output = crate::wire::JsonAnswer)]
 pub async fn request_other_vehicle(plate: String, vin_suffix: String) -> Result<String, AppError> {
     let account = require_individual()?;
-    let (plate, masked) = BindingDesk::of(&ports()?)
+    let ports = ports()?;
+    let requested = BindingDesk::of(&ports)
         .request_other(account, &plate, &vin_suffix, &actor())
-        .await?;
+        .await;
+    let (plate, masked) = requested.inspect_err(|_| {
+        keep_typed(&ports, &[("plate", &plate), ("vin_suffix", &vin_suffix)]);
+    })?;
     redirect_to(&format!(
-        "/account/vehicles/confirm?plate={}",
-        crate::ui::encode_query_value(plate.as_str())
+        "/account/vehicles/confirm?plate={}&phone={}",
+        crate::ui::encode_query_value(plate.as_str()),
+        crate::ui::encode_query_value(&masked)
     ));
     Ok(masked)
 }

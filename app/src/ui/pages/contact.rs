@@ -1,14 +1,15 @@
 //! Changing contact details (变更联系方式, V4/D3): the new number, then the
 //! code sent to it.
 
-use crate::error::AppError;
 use crate::features::accounts::{ConfirmContactChange, RequestContactChange};
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{form_action, go_to, server_problem, ErrorSummary, TextField};
+use crate::ui::components::form::{
+    server_problem, typed, typed_value, typed_values, ErrorSummary, TextField,
+};
 use crate::ui::components::layout::Page;
 use crate::ui::components::sms_code::{CodeField, PhoneField};
 use crate::ui::pages::vehicles::AccountNav;
-use crate::ui::{form_error_from_url, require_login_redirect, InitialError};
+use crate::ui::{form_error_from_url, require_login_redirect};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -17,7 +18,13 @@ use leptos_router::hooks::use_query_map;
 pub fn ContactChangePage() -> impl IntoView {
     require_login_redirect();
     let lang = use_lang();
-    let target = use_query_map().with_untracked(|q| q.get("target").unwrap_or_default());
+    let (target, sent_to) =
+        use_query_map().with_untracked(|q| (q.get("target").unwrap_or_default(), q.get("sent")));
+    // Only a masked number is ever shown from the address (a link can not
+    // make the page say a code went somewhere else).
+    let sent_to = sent_to.filter(|m| {
+        m.len() == 11 && m.bytes().all(|b| b.is_ascii_digit() || b == b'*') && m.contains("****")
+    });
     let what = if target == "licence" {
         lang.pick(
             "变更驾驶证档案登记的驾驶人联系电话。",
@@ -29,13 +36,11 @@ pub fn ContactChangePage() -> impl IntoView {
             "Change the owner's phone on this vehicle's record (any vehicle type).",
         )
     };
-    let initial_error = form_error_from_url(RequestContactChange::PATH)
-        .or_else(|| form_error_from_url(ConfirmContactChange::PATH));
     view! {
         <Page title_zh="变更联系方式" title_en="Change contact details">
             <AccountNav lang current="/account" />
             <p class="lead">{what}</p>
-            <ContactChangeForm lang target initial_error=InitialError(initial_error) />
+            <ContactChangeForms lang target sent_to />
         </Page>
     }
 }
@@ -57,82 +62,60 @@ fn labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-#[island]
-pub fn ContactChangeForm(lang: Lang, target: String, initial_error: InitialError) -> impl IntoView {
-    let request = form_action::<RequestContactChange>();
-    let confirm = form_action::<ConfirmContactChange>();
-    let phone = RwSignal::new(String::new());
-    let code = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let sent_to = RwSignal::new(None::<String>);
-    let error = RwSignal::new(initial_error.0);
-    Effect::new(move |_| match request.value().get() {
-        Some(Ok(masked)) => {
-            error.set(None);
-            sent_to.set(Some(masked));
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    Effect::new(move |_| match confirm.value().get() {
-        Some(Ok(())) => go_to("/account?contact=1"),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
-    let error: Signal<Option<AppError>> = Signal::from(error);
+/// The two steps as plain forms, as rarely used as they are (every phone
+/// would otherwise download their code with the login page's): the new
+/// number, then — once a code went to it (`sent_to`, masked, from the
+/// address the first step went on to) — the code and the password. A
+/// refused form comes back with each problem beside its field and the
+/// number typed (never the code or the password).
+#[component]
+fn ContactChangeForms(lang: Lang, target: String, sent_to: Option<String>) -> impl IntoView {
+    let error = Signal::stored(
+        form_error_from_url(RequestContactChange::PATH)
+            .or_else(|| form_error_from_url(ConfirmContactChange::PATH)),
+    );
+    let values = typed_values();
+    let phone = typed_value(&values, "phone");
     let labels = labels();
-    let target_for_request = target.clone();
-    let target_for_confirm = target.clone();
+    let second = sent_to.map(|masked| {
+        view! {
+            <p role="status">
+                {match lang {
+                    Lang::Zh => format!("验证码已发送到{masked}，5分钟内有效。"),
+                    Lang::En => format!("A code was sent to {masked}; it is valid for 5 minutes."),
+                }}
+            </p>
+            <form class="form" method="post" action=ConfirmContactChange::PATH novalidate>
+                <input type="hidden" name="target" value=target.clone() />
+                <input type="hidden" name="phone" value=phone.clone() />
+                <CodeField lang label=labels[1].1.clone() value=RwSignal::new(String::new()) error />
+                <TextField
+                    lang
+                    name="password"
+                    label=labels[2].1.clone()
+                    value=RwSignal::new(String::new())
+                    server_error=server_problem(error, "password")
+                    input_type="password"
+                    autocomplete="current-password"
+                />
+                <button class="button" type="submit">
+                    {lang.pick("确认变更", "Confirm the change")}
+                </button>
+            </form>
+        }
+    });
+    let send = if second.is_some() {
+        lang.pick("重新发送验证码", "Send the code again")
+    } else {
+        lang.pick("发送验证码", "Send a code")
+    };
     view! {
         <ErrorSummary lang error labels=labels.clone() />
-        <form
-            class="form"
-            method="post"
-            action=RequestContactChange::PATH
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                request.dispatch(RequestContactChange { target: target_for_request.clone(), phone: phone.get_untracked() });
-            }
-        >
+        <form class="form" method="post" action=RequestContactChange::PATH novalidate>
             <input type="hidden" name="target" value=target.clone() />
-            <PhoneField lang label=labels[0].1.clone() value=phone error />
-            <button class="button button--secondary" type="submit" disabled=move || request.pending().get()>
-                {move || if sent_to.get().is_some() { lang.pick("重新发送验证码", "Send the code again") } else { lang.pick("发送验证码", "Send a code") }}
-            </button>
+            <PhoneField lang label=labels[0].1.clone() value=typed(&values, "phone") error />
+            <button class="button button--secondary" type="submit">{send}</button>
         </form>
-        <div role="status" aria-live="polite">
-            {move || sent_to.get().map(|m| match lang {
-                Lang::Zh => format!("验证码已发送到{m}，5分钟内有效。"),
-                Lang::En => format!("A code was sent to {m}; it is valid for 5 minutes."),
-            })}
-        </div>
-        <form
-            class="form"
-            method="post"
-            action=ConfirmContactChange::PATH
-            novalidate
-            hidden=move || sent_to.get().is_none()
-            on:submit=move |ev| {
-                ev.prevent_default();
-                confirm.dispatch(ConfirmContactChange { target: target_for_confirm.clone(), phone: phone.get_untracked(), code: code.get_untracked(), password: password.get_untracked() });
-            }
-        >
-            <input type="hidden" name="target" value=target.clone() />
-            <input type="hidden" name="phone" value=move || phone.get() />
-            <CodeField lang label=labels[1].1.clone() value=code error />
-            <TextField
-                lang
-                name="password"
-                label=labels[2].1.clone()
-                value=password
-                server_error=server_problem(error, "password")
-                input_type="password"
-                autocomplete="current-password"
-            />
-            <button class="button" type="submit" disabled=move || confirm.pending().get()>
-                {lang.pick("确认变更", "Confirm the change")}
-            </button>
-        </form>
+        {second}
     }
 }

@@ -8,16 +8,14 @@ use crate::features::bindings::{
     UnbindVehicle,
 };
 use crate::i18n::{use_lang, Lang, Text};
-use crate::ui::components::form::{
-    form_action, go_to, latest_error, server_problem, ErrorSummary, TextField,
-};
+use crate::ui::components::form::{server_problem, typed, typed_values, ErrorSummary, TextField};
 use crate::ui::components::layout::Page;
 pub use crate::ui::components::page_data::{
     load_failed, summary_row, when_loaded, DoneBanner, PostedError,
 };
 use crate::ui::components::sms_code::CodeField;
 use crate::ui::components::table::DataTable;
-use crate::ui::{form_error_from_url, require_login_redirect, today, InitialError};
+use crate::ui::{form_error_from_url, require_login_redirect, today};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
@@ -213,7 +211,7 @@ fn vehicles_view(
                     lang.pick("辆。绑定需车主手机号码接收的验证码确认。", " more. The owner confirms with a code sent to the owner's phone."),
                 )}
             </p>
-            <OtherVehicleForm lang initial_error=InitialError(form_error_from_url(RequestOtherVehicle::PATH)) plate_hint=plate_hint() />
+            <OtherVehicleForm lang plate_hint=plate_hint() />
         }
         .into_any(),
     };
@@ -240,61 +238,32 @@ fn other_labels() -> Vec<(&'static str, Text)> {
     ]
 }
 
-fn check_plate(v: &str) -> Option<Text> {
-    use crate::domain::Rule;
-    crate::domain::PlateNumber::parse(v)
-        .err()
-        .map(|e| Text::new(e.zh(), e.en()))
-}
-
 /// The plate field's hint with this platform's example plate (冀A12345).
 fn plate_hint() -> Text {
     let example = format!("{}12345", crate::ui::profile().seat().plate_prefix);
     Text::new(format!("例如：{example}"), format!("For example {example}"))
 }
 
-/// Step 1 of binding someone else's vehicle: plate and VIN suffix. The
-/// hint's example plate is this platform's, made on the server.
-#[island]
-pub fn OtherVehicleForm(
-    lang: Lang,
-    initial_error: InitialError,
-    plate_hint: Text,
-) -> impl IntoView {
-    let action = form_action::<RequestOtherVehicle>();
-    let plate = RwSignal::new(String::new());
-    let vin_suffix = RwSignal::new(String::new());
-    let error = latest_error(action, initial_error.0);
-    Effect::new(move |_| {
-        if let Some(Ok(phone)) = action.value().get() {
-            go_to(&format!(
-                "/account/vehicles/confirm?plate={}&phone={}",
-                plate.get_untracked().trim().to_ascii_uppercase(),
-                phone
-            ));
-        }
-    });
+/// Step 1 of binding someone else's vehicle: plate and VIN suffix. A
+/// plain form, as rarely used as it is: every phone would otherwise
+/// download its code with the login page's. A refused form comes back with
+/// each problem beside its field and what was typed; an accepted one goes
+/// on to the owner's code. The hint's example plate is this platform's.
+#[component]
+fn OtherVehicleForm(lang: Lang, plate_hint: Text) -> impl IntoView {
+    let error = Signal::stored(form_error_from_url(RequestOtherVehicle::PATH));
+    let values = typed_values();
     let labels = other_labels();
     view! {
-        <form
-            class="form"
-            method="post"
-            action=RequestOtherVehicle::PATH
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                action.dispatch(RequestOtherVehicle { plate: plate.get_untracked(), vin_suffix: vin_suffix.get_untracked() });
-            }
-        >
+        <form class="form" method="post" action=RequestOtherVehicle::PATH novalidate>
             <ErrorSummary lang error labels=labels.clone() />
             <TextField
                 lang
                 name="plate"
                 label=labels[0].1.clone()
                 hint=plate_hint
-                value=plate
+                value=typed(&values, "plate")
                 server_error=server_problem(error, "plate")
-                live_check=check_plate
                 width_class="input--w10"
             />
             <TextField
@@ -302,11 +271,11 @@ pub fn OtherVehicleForm(
                 name="vin_suffix"
                 label=labels[1].1.clone()
                 hint=Text::new("见机动车行驶证“车辆识别代号”栏", "See \"VIN\" on the vehicle licence")
-                value=vin_suffix
+                value=typed(&values, "vin_suffix")
                 server_error=server_problem(error, "vin_suffix")
                 width_class="input--w5"
             />
-            <button class="button" type="submit" disabled=move || action.pending().get()>
+            <button class="button" type="submit">
                 {lang.pick("向车主发送验证码", "Send a code to the owner")}
             </button>
         </form>
@@ -333,43 +302,23 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
                     Lang::En => format!("A code was sent to the owner's phone on record for {plate} ({phone}). Ask the owner for it; it is valid for 5 minutes."),
                 }}
             </p>
-            <ConfirmOtherVehicleForm lang plate initial_error=InitialError(form_error_from_url(ConfirmOtherVehicle::PATH)) />
+            <ConfirmOtherVehicleForm lang plate />
             <p><a href="/account/vehicles">{lang.pick("返回我的机动车", "Back to my vehicles")}</a></p>
         </Page>
     }
 }
 
-#[island]
-pub fn ConfirmOtherVehicleForm(
-    lang: Lang,
-    plate: String,
-    initial_error: InitialError,
-) -> impl IntoView {
-    let action = form_action::<ConfirmOtherVehicle>();
-    let code = RwSignal::new(String::new());
-    let error = latest_error(action, initial_error.0);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            go_to("/account/vehicles?bound=1");
-        }
-    });
+/// The owner's code: a plain form (see [`OtherVehicleForm`]).
+#[component]
+fn ConfirmOtherVehicleForm(lang: Lang, plate: String) -> impl IntoView {
+    let error = Signal::stored(form_error_from_url(ConfirmOtherVehicle::PATH));
     let labels = other_labels();
-    let plate_for_submit = plate.clone();
     view! {
-        <form
-            class="form"
-            method="post"
-            action=ConfirmOtherVehicle::PATH
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                action.dispatch(ConfirmOtherVehicle { plate: plate_for_submit.clone(), code: code.get_untracked() });
-            }
-        >
+        <form class="form" method="post" action=ConfirmOtherVehicle::PATH novalidate>
             <ErrorSummary lang error labels=labels.clone() />
             <input type="hidden" name="plate" value=plate />
-            <CodeField lang label=labels[2].1.clone() value=code error />
-            <button class="button" type="submit" disabled=move || action.pending().get()>
+            <CodeField lang label=labels[2].1.clone() value=RwSignal::new(String::new()) error />
+            <button class="button" type="submit">
                 {lang.pick("确认绑定", "Confirm binding")}
             </button>
         </form>
