@@ -235,6 +235,14 @@ impl PhoneNumber {
         format!("{}****{}", &self.0[0..3], &self.0[7..11])
     }
 
+    /// True for a number as [`PhoneNumber::masked`] writes it (138****2233):
+    /// a page that names the number a code went to from its address shows
+    /// only such a text, so a link can not make it name anything else.
+    pub fn is_masked(text: &str) -> bool {
+        let b = text.as_bytes();
+        b.len() == 11 && b[3..7] == *b"****" && b[..3].iter().chain(&b[7..]).all(u8::is_ascii_digit)
+    }
+
     /// A stored number for display: masked, or stars when it is not a valid
     /// number (never shown in full).
     pub fn masked_or_stars(stored: &str) -> String {
@@ -309,6 +317,23 @@ mod tests {
     use super::*;
     use crate::domain::Rule;
     use proptest::prelude::*;
+
+    #[test]
+    fn only_a_masked_number_counts_as_masked() {
+        let masked = PhoneNumber::parse("13812342233").unwrap().masked();
+        assert!(PhoneNumber::is_masked(&masked));
+        for text in [
+            "13812342233",
+            "138****223",
+            "138****22333",
+            "1a8****2233",
+            "138*2**2233",
+            "",
+            "验证码****2233",
+        ] {
+            assert!(!PhoneNumber::is_masked(text), "{text}");
+        }
+    }
 
     #[test]
     fn ids_and_phones_are_taken_as_people_paste_and_type_them() {

@@ -20,11 +20,8 @@ pub fn ContactChangePage() -> impl IntoView {
     let lang = use_lang();
     let (target, sent_to) =
         use_query_map().with_untracked(|q| (q.get("target").unwrap_or_default(), q.get("sent")));
-    // Only a masked number is ever shown from the address (a link can not
-    // make the page say a code went somewhere else).
-    let sent_to = sent_to.filter(|m| {
-        m.len() == 11 && m.bytes().all(|b| b.is_ascii_digit() || b == b'*') && m.contains("****")
-    });
+    // Only a masked number is ever shown from the address.
+    let sent_to = sent_to.filter(|m| crate::domain::PhoneNumber::is_masked(m));
     let what = if target == "licence" {
         lang.pick(
             "变更驾驶证档案登记的驾驶人联系电话。",

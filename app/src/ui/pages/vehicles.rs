@@ -290,7 +290,10 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
     let (plate, phone) = use_query_map().with_untracked(|q| {
         (
             q.get("plate").unwrap_or_default(),
-            q.get("phone").unwrap_or_default(),
+            // Only a masked number is ever shown from the address.
+            q.get("phone")
+                .filter(|m| crate::domain::PhoneNumber::is_masked(m))
+                .unwrap_or_default(),
         )
     });
     view! {
@@ -299,7 +302,10 @@ pub fn ConfirmOtherVehiclePage() -> impl IntoView {
             <p class="lead">
                 {match lang {
                     Lang::Zh => format!("验证码已发送到机动车{plate}登记的车主手机{phone}。请向车主索取验证码，5分钟内有效。"),
-                    Lang::En => format!("A code was sent to the owner's phone on record for {plate} ({phone}). Ask the owner for it; it is valid for 5 minutes."),
+                    Lang::En => format!(
+                        "A code was sent to the owner's phone on record for {plate}{}. Ask the owner for it; it is valid for 5 minutes.",
+                        if phone.is_empty() { String::new() } else { format!(" ({phone})") }
+                    ),
                 }}
             </p>
             <ConfirmOtherVehicleForm lang plate />
