@@ -11,7 +11,49 @@ use async_trait::async_trait;
 
 mod chain;
 
+/// The start of an audit entry's INSERT, up to its values, which follow
+/// in the column order [`AuditEntry::bind`] binds them: `VALUES (…)`, or
+/// a `SELECT` in a statement that writes the entry only when a change it
+/// records was made (the plate rush's writes).
+macro_rules! into_audit_log {
+    () => {
+        "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip, actor_operator_id, actor_api_key) "
+    };
+}
+pub(super) use into_audit_log;
+
+/// An audit entry's values, in the order [`into_audit_log`] names
+/// them: the time it is written, who, what, of what and how (ID
+/// numbers masked).
+pub(super) struct AuditEntry<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub detail: &'a str,
+}
+
+impl AuditEntry<'_> {
+    /// Binds the entry's eight values, in [`into_audit_log`]'s column
+    /// order, after those `query` has already.
+    pub(super) fn bind<'q>(&self, store: &Store, query: AnyQuery<'q>) -> AnyQuery<'q> {
+        query
+            .bind(store.clock.now_ms())
+            .bind(self.actor.account_id)
+            .bind(self.action.to_string())
+            .bind(mask_id_numbers(self.subject))
+            .bind(mask_id_numbers(self.detail))
+            .bind(self.actor.ip.clone())
+            .bind(self.actor.operator_id)
+            .bind(self.actor.api_key.clone())
+    }
+}
+
+/// A query of the store's database, its arguments owned.
+pub(super) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 impl Store {
+    /// Records `action` on `subject` in the audit log, inside the caller's
+    /// transaction (ID numbers in the subject and detail are masked).
     pub(super) async fn audit_in(
         &self,
         tx: &mut Tx,
@@ -20,19 +62,22 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor_account_id, action, subject, detail, ip, actor_operator_id, actor_api_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(self.clock.now_ms())
-        .bind(actor.account_id)
-        .bind(action)
-        .bind(mask_id_numbers(subject))
-        .bind(mask_id_numbers(detail))
-        .bind(&actor.ip)
-        .bind(actor.operator_id)
-        .bind(actor.api_key.as_deref())
-        .execute(&mut **tx)
-        .await?;
+        let entry = AuditEntry {
+            actor,
+            action,
+            subject,
+            detail,
+        };
+        entry
+            .bind(
+                self,
+                sqlx::query(concat!(
+                    into_audit_log!(),
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                )),
+            )
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 }

@@ -11,6 +11,15 @@
 //! of a change before it is on disk; a failed commit fails every member,
 //! and none of their changes stays.
 //!
+//! A write whose refusal changes nothing needs no savepoint
+//! ([`Undoing::NothingToUndo`]): the plate rush's holds and confirmations,
+//! each a conditional UPDATE that either makes the change and records it
+//! or makes none. Their turns skip the savepoint's statement, so each
+//! takes the writer one round trip instead of two or three; if one fails
+//! after changing something, what it changed cannot be undone alone, and
+//! the group is lost with it (rolled back, every member told), as when a
+//! member panics.
+//!
 //! The group is run by a writer of its own: one thread with its own
 //! runtime, fed the members' work through a channel. Each statement of a
 //! shared transaction waits for the previous one's answer; on the request
@@ -37,6 +46,17 @@ use tokio::sync::oneshot;
 /// group lengthens the tail. In the plate rush (200 connections) 64 gave a
 /// p99 of 87–123 ms, 16 gave 70–102 ms, 8 no better than 16.
 const MAX_MEMBERS: usize = 16;
+
+/// How a member's changes are undone when it does not keep them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Undoing {
+    /// Its work runs in a savepoint of its own, rolled back when it ends
+    /// in [`Finish::Undo`] or fails: only its own changes go.
+    Savepoint,
+    /// Its work promises that ending in [`Finish::Undo`] means it changed
+    /// nothing; a failure loses the whole group (see the module).
+    NothingToUndo,
+}
 
 /// How a grouped write ends: its changes kept (committed with the group)
 /// or undone (only its own), with what it answers either way.
@@ -94,9 +114,11 @@ type Turn<T> = (
 
 impl Store {
     /// Runs `work` in a write transaction, committed together with the
-    /// writes queued behind it on SQLite (see the module).
+    /// writes queued behind it on SQLite (see the module), its changes
+    /// undone as `undoing` says when it does not keep them.
     pub(crate) async fn write_grouped<T: Send + 'static>(
         &self,
+        undoing: Undoing,
         work: GroupWork<T>,
     ) -> StoreResult<T> {
         if self.backend != Backend::Sqlite {
@@ -116,7 +138,7 @@ impl Store {
         let store = self.clone();
         self.group.send(Box::new(move |mut open| {
             Box::pin(async move {
-                let turn = store.member(&mut open, work).await;
+                let turn = store.member(&mut open, undoing, work).await;
                 let _ = tell.send(turn);
                 open
             })
@@ -148,10 +170,11 @@ impl Store {
     }
 
     /// One member's turn on the shared transaction, begun when there is
-    /// none: its work in a savepoint of its own. A savepoint that cannot be
-    /// released or rolled back breaks the transaction: it is rolled back
+    /// none: its work, in a savepoint of its own unless it has nothing to
+    /// undo. A savepoint that cannot be released or rolled back breaks the
+    /// transaction, as does a failure with no savepoint: it is rolled back
     /// and everyone waiting on it is told.
-    async fn member<T>(&self, open: &mut Open, work: GroupWork<T>) -> Turn<T> {
+    async fn member<T>(&self, open: &mut Open, undoing: Undoing, work: GroupWork<T>) -> Turn<T> {
         if open.tx.is_none() {
             match self.begin_write().await {
                 Ok(tx) => open.tx = Some(tx),
@@ -159,17 +182,27 @@ impl Store {
             }
         }
         let tx = open.tx.as_mut().expect("begun");
-        if let Err(e) = sqlx::query("SAVEPOINT member").execute(&mut **tx).await {
-            return (Err(abandon(open, e.into()).await), None);
+        if undoing == Undoing::Savepoint {
+            if let Err(e) = sqlx::query("SAVEPOINT member").execute(&mut **tx).await {
+                return (Err(abandon(open, e.into()).await), None);
+            }
         }
-        let outcome = work(self, tx).await;
+        let outcome = match (work(self, tx).await, undoing) {
+            (Err(e), Undoing::NothingToUndo) => {
+                self.group.tally.undone.fetch_add(1, Ordering::Relaxed);
+                return (Err(abandon(open, e).await), None);
+            }
+            (outcome, _) => outcome,
+        };
         // A kept member's savepoint stays open: the group's commit releases
         // every savepoint, and a later member's ROLLBACK TO undoes back to
         // its own (the innermost of the name) only. Releasing it would cost
         // the writer one more statement per member.
-        let end: &[&str] = match outcome {
-            Ok(Finish::Keep(_)) => &[],
-            _ => &["ROLLBACK TO SAVEPOINT member", "RELEASE SAVEPOINT member"],
+        let end: &[&str] = match (&outcome, undoing) {
+            (Ok(Finish::Keep(_)), _) | (_, Undoing::NothingToUndo) => &[],
+            (_, Undoing::Savepoint) => {
+                &["ROLLBACK TO SAVEPOINT member", "RELEASE SAVEPOINT member"]
+            }
         };
         for sql in end {
             if let Err(e) = sqlx::query(sql).execute(&mut **tx).await {
@@ -279,192 +312,4 @@ async fn abandon(open: &mut Open, error: StoreError) -> StoreError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::db::{connect_with, migrate, Durability};
-
-    async fn sqlite_store(name: &str) -> (Store, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("group-commit-{}-{name}", std::process::id()));
-        let url = format!("sqlite://{}/g.db", dir.display());
-        let (pool, backend) = connect_with(&url, 4, Durability::ProcessCrash)
-            .await
-            .unwrap();
-        migrate(&pool, backend).await.unwrap();
-        let (writer, _) = connect_with(&url, 1, Durability::ProcessCrash)
-            .await
-            .unwrap();
-        sqlx::query("CREATE TABLE grouped (n BIGINT NOT NULL)")
-            .execute(&pool)
-            .await
-            .unwrap();
-        let clock = std::sync::Arc::new(crate::clock::SystemClock);
-        (Store::new(pool, Some(writer), backend, clock), dir)
-    }
-
-    /// Holds the writer on a turn of its own until the answer is sent or
-    /// dropped; returns once the writer has taken that turn up.
-    async fn hold_writer(store: &Store) -> oneshot::Sender<()> {
-        let (go, wait) = oneshot::channel::<()>();
-        let (started, running) = oneshot::channel::<()>();
-        store
-            .group
-            .send(Box::new(move |open| {
-                Box::pin(async move {
-                    let _ = started.send(());
-                    let _ = wait.await;
-                    open
-                })
-            }))
-            .unwrap();
-        running.await.unwrap();
-        go
-    }
-
-    /// Sends a write and returns once it is the `place`th waiting in the
-    /// writer's queue.
-    async fn queue_write(
-        store: &Store,
-        work: GroupWork<i64>,
-        place: usize,
-    ) -> tokio::task::JoinHandle<StoreResult<i64>> {
-        let waiting = tokio::spawn({
-            let store = store.clone();
-            async move { store.write_grouped(work).await }
-        });
-        until_queued(store, place).await;
-        waiting
-    }
-
-    /// Returns once `count` writes wait in the writer's queue.
-    async fn until_queued(store: &Store, count: usize) {
-        while store.group.tally.queued.load(Ordering::SeqCst) < count {
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-    }
-
-    /// Sixty writes queue at once: each inserts its number, then a third
-    /// keep it, a third undo it and a third fail. Only the kept numbers
-    /// stay, every write is told its own outcome, and the twenty kept take
-    /// as few commits as the group's size allows.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn each_write_keeps_or_undoes_only_its_own_changes_in_shared_commits() {
-        let (store, dir) = sqlite_store("members").await;
-        let hold = hold_writer(&store).await;
-        let tasks: Vec<_> = (0..60i64)
-            .map(|n| {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    store
-                        .write_grouped(Box::new(move |_, tx| {
-                            Box::pin(async move {
-                                sqlx::query("INSERT INTO grouped (n) VALUES ($1)")
-                                    .bind(n)
-                                    .execute(&mut **tx)
-                                    .await?;
-                                match n % 3 {
-                                    0 => Ok(Finish::Keep(n)),
-                                    1 => Ok(Finish::Undo(-n)),
-                                    _ => Err(StoreError::BadValue(format!("write {n} fails"))),
-                                }
-                            })
-                        }))
-                        .await
-                })
-            })
-            .collect();
-        until_queued(&store, 60).await;
-        drop(hold);
-        for (n, task) in (0..60i64).zip(tasks) {
-            match (n % 3, task.await.unwrap()) {
-                (0, Ok(told)) => assert_eq!(told, n),
-                (1, Ok(told)) => assert_eq!(told, -n),
-                (2, Err(e)) => assert!(e.to_string().contains(&format!("write {n} fails")), "{e}"),
-                (_, other) => panic!("write {n}: {other:?}"),
-            }
-        }
-        let kept: Vec<i64> = sqlx::query_scalar("SELECT n FROM grouped ORDER BY n")
-            .fetch_all(&store.pool)
-            .await
-            .unwrap();
-        assert_eq!(kept, (0..60).filter(|n| n % 3 == 0).collect::<Vec<_>>());
-        assert_eq!(store.grouped_writes(), (20, 20usize.div_ceil(MAX_MEMBERS)));
-        assert_eq!(store.grouped_writes_undone(), 40);
-        store.pool.close().await;
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    /// A write that waits in the queue and is then dropped by its caller
-    /// (a client gone) still runs its turn whole: the group commits, and
-    /// what it kept is there.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_caller_that_gives_up_leaves_no_half_done_group() {
-        let (store, dir) = sqlite_store("dropped").await;
-        let hold = hold_writer(&store).await;
-        let waiting = queue_write(
-            &store,
-            Box::new(|_, tx| {
-                Box::pin(async move {
-                    sqlx::query("INSERT INTO grouped (n) VALUES (7)")
-                        .execute(&mut **tx)
-                        .await?;
-                    Ok(Finish::Keep(7))
-                })
-            }),
-            1,
-        )
-        .await;
-        waiting.abort();
-        drop(hold);
-        let mut seen = 0;
-        for _ in 0..100 {
-            seen = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM grouped")
-                .fetch_one(&store.pool)
-                .await
-                .unwrap();
-            if seen == 1 && store.grouped_writes() == (1, 1) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        assert_eq!(seen, 1);
-        assert_eq!(store.grouped_writes(), (1, 1), "the group was committed");
-        store.pool.close().await;
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    /// A write whose work panics loses its group: the member queued with
-    /// it is told its commit was abandoned, nothing of the group stays, and
-    /// the writer goes on with the next write.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_panicking_write_fails_its_group_and_the_writer_goes_on() {
-        let (store, dir) = sqlite_store("panic").await;
-        let insert = |n: i64, panics: bool| -> GroupWork<i64> {
-            Box::new(move |_, tx| {
-                Box::pin(async move {
-                    sqlx::query("INSERT INTO grouped (n) VALUES ($1)")
-                        .bind(n)
-                        .execute(&mut **tx)
-                        .await?;
-                    assert!(!panics, "write {n} panics on purpose");
-                    Ok(Finish::Keep(n))
-                })
-            })
-        };
-        let hold = hold_writer(&store).await;
-        let first = queue_write(&store, insert(1, false), 1).await;
-        let second = queue_write(&store, insert(2, true), 2).await;
-        drop(hold);
-        let first = first.await.unwrap().unwrap_err().to_string();
-        assert!(first.contains("abandoned"), "{first}");
-        let second = second.await.unwrap().unwrap_err().to_string();
-        assert!(second.contains("gave up"), "{second}");
-        assert_eq!(store.write_grouped(insert(3, false)).await.unwrap(), 3);
-        let kept: Vec<i64> = sqlx::query_scalar("SELECT n FROM grouped ORDER BY n")
-            .fetch_all(&store.pool)
-            .await
-            .unwrap();
-        assert_eq!(kept, vec![3]);
-        store.pool.close().await;
-        let _ = std::fs::remove_dir_all(dir);
-    }
-}
+mod tests;

@@ -8,6 +8,15 @@ use app::features::paging::{ListPage, PageRequest};
 use app::ports::*;
 use async_trait::async_trait;
 
+/// The start of a message-centre entry's INSERT, up to its values:
+/// account_id, created_at, title, body, link.
+macro_rules! into_messages {
+    () => {
+        "INSERT INTO messages (account_id, created_at, title, body, link) "
+    };
+}
+pub(super) use into_messages;
+
 impl Store {
     /// Tells the account holder: a message-centre entry (the template's
     /// title and text) and the SMS to the account's phone, inside the
@@ -35,16 +44,14 @@ impl Store {
     ) -> StoreResult<()> {
         let (title, body) = (sms.title(), sms.text());
         for account_id in account_ids {
-            sqlx::query(
-                "INSERT INTO messages (account_id, created_at, title, body, link) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(account_id)
-            .bind(now_ms)
-            .bind(title)
-            .bind(&body)
-            .bind(link)
-            .execute(&mut **tx)
-            .await?;
+            sqlx::query(concat!(into_messages!(), "VALUES ($1, $2, $3, $4, $5)"))
+                .bind(account_id)
+                .bind(now_ms)
+                .bind(title)
+                .bind(&body)
+                .bind(link)
+                .execute(&mut **tx)
+                .await?;
         }
         Ok(())
     }

@@ -5,6 +5,7 @@
 //! three batches (unique `(vin, seq)` with `seq` 1..3); a confirmed choice is
 //! one per vehicle and per number (`plate_selections`).
 
+use super::group_commit::Undoing;
 use super::plate_writes::HoldAttempt;
 use super::{port, Store, StoreResult};
 use app::domain::plate_selection::{EXTENSION_SECS, MAX_BATCHES_PER_VIN};
@@ -289,11 +290,20 @@ impl PlateSelection for Store {
             lapsed_hold: before.lapsed_hold,
         };
         let actor = actor.clone();
+        // Putting a lapsed hold back is a change a refusal must undo.
+        let undoing = if attempt.lapsed_hold {
+            Undoing::Savepoint
+        } else {
+            Undoing::NothingToUndo
+        };
         port(
             "hold",
-            self.write_grouped(Box::new(move |store, tx| {
-                Box::pin(async move { store.hold_in(tx, &attempt, &actor).await })
-            })),
+            self.write_grouped(
+                undoing,
+                Box::new(move |store, tx| {
+                    Box::pin(async move { store.hold_in(tx, &attempt, &actor).await })
+                }),
+            ),
         )
         .await
     }
@@ -342,11 +352,14 @@ impl PlateSelection for Store {
         let (vin, actor) = (vin.to_string(), actor.clone());
         port(
             "confirm",
-            self.write_grouped(Box::new(move |store, tx| {
-                Box::pin(
-                    async move { store.confirm_in(tx, account_id, &vin, now_ms, &actor).await },
-                )
-            })),
+            self.write_grouped(
+                Undoing::NothingToUndo,
+                Box::new(move |store, tx| {
+                    Box::pin(
+                        async move { store.confirm_in(tx, account_id, &vin, now_ms, &actor).await },
+                    )
+                }),
+            ),
         )
         .await
     }

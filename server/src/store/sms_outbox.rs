@@ -52,6 +52,20 @@ pub(crate) async fn enqueue_in(
     Ok(())
 }
 
+/// The INSERT that queues a message, due at `$now`, for the phone of
+/// account `$account` if it has one (placeholders, as literals; the
+/// template's name and its parameters as JSON).
+macro_rules! sms_to_account {
+    ($account:literal, $template:literal, $params:literal, $now:literal) => {
+        concat!(
+            "INSERT INTO sms_outbox (phone, template, params, status, attempts, next_attempt_at, created_at) SELECT phone, ",
+            $template, ", ", $params, ", 'pending', 0, ", $now, ", ", $now,
+            " FROM accounts WHERE id = ", $account, " AND phone <> ''"
+        )
+    };
+}
+pub(crate) use sms_to_account;
+
 /// Queues `sms` for the phone of account `account_id`, if it has one,
 /// inside the caller's transaction, due at once: the number is read in the
 /// statement that queues it. Returns the number texted.
@@ -61,15 +75,13 @@ pub(crate) async fn enqueue_for_account_in(
     sms: &Sms,
     now_ms: i64,
 ) -> StoreResult<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO sms_outbox (phone, template, params, status, attempts, next_attempt_at, created_at)
-         SELECT phone, $2, $3, 'pending', 0, $4, $5 FROM accounts WHERE id = $1 AND phone <> ''
-         RETURNING phone",
-    )
+    Ok(sqlx::query_scalar(concat!(
+        sms_to_account!("$1", "$2", "$3", "$4"),
+        " RETURNING phone"
+    ))
     .bind(account_id)
     .bind(sms.template().name())
     .bind(params_json(sms))
-    .bind(now_ms)
     .bind(now_ms)
     .fetch_optional(&mut **tx)
     .await?)

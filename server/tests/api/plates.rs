@@ -241,6 +241,57 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
         Some("random"),
         "{app}: a number from a drawn batch is recorded as drawn"
     );
+    let number = &plates[0];
+    let subject = format!("vin:{vin}");
+    let audited = |action: &'static str| {
+        let (app, subject) = (&app, subject.clone());
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT detail FROM audit_log WHERE action = $1 AND subject = $2 ORDER BY id",
+            )
+            .bind(action)
+            .bind(subject)
+            .fetch_all(&app.platform.store.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let holds = audited("plate.hold").await;
+    assert_eq!(
+        holds.len(),
+        1,
+        "{app}: one hold audited, none for the refusals: {holds:?}"
+    );
+    assert!(
+        holds[0].starts_with(&format!("{number} until ")),
+        "{app}: {holds:?}"
+    );
+    assert_eq!(
+        audited("plate.confirm").await,
+        vec![format!("{number} (random)")],
+        "{app}"
+    );
+    let suffix = &vin[vin.len() - 6..];
+    let body: String = app
+        .scalar(
+            "SELECT body FROM messages WHERE link = '/account' AND title = '号牌预选成功' AND account_id = (SELECT account_id FROM plate_selections WHERE vin = $1)",
+            vin.clone(),
+        )
+        .await;
+    assert!(
+        body.contains(suffix) && body.contains(number.as_str()),
+        "{app}: {body}"
+    );
+    let texted: String = app
+        .scalar(
+            "SELECT params FROM sms_outbox WHERE template = 'plate_preselected' AND phone = (SELECT a.phone FROM accounts a JOIN plate_selections s ON s.account_id = a.id WHERE s.vin = $1)",
+            vin.clone(),
+        )
+        .await;
+    assert!(
+        texted.contains(number.as_str()),
+        "{app}: the SMS names the number: {texted}"
+    );
     assert_eq!(
         held_by(&app, &other_vin).await,
         (vec![], None),
