@@ -21,6 +21,25 @@ async fn sqlite_store(name: &str) -> (Store, std::path::PathBuf) {
     (Store::new(pool, Some(writer), backend, clock), dir)
 }
 
+/// A write that inserts `n` into the test table (nothing when `n` is
+/// negative), then ends as `end` says.
+fn insert(
+    n: i64,
+    end: impl FnOnce(i64) -> StoreResult<Finish<i64>> + Send + 'static,
+) -> GroupWork<i64> {
+    Box::new(move |_, tx| {
+        Box::pin(async move {
+            if n >= 0 {
+                sqlx::query("INSERT INTO grouped (n) VALUES ($1)")
+                    .bind(n)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            end(n)
+        })
+    })
+}
+
 /// Holds the writer on a turn of its own until the answer is sent or
 /// dropped; returns once the writer has taken that turn up.
 async fn hold_writer(store: &Store) -> oneshot::Sender<()> {
@@ -44,12 +63,13 @@ async fn hold_writer(store: &Store) -> oneshot::Sender<()> {
 /// writer's queue.
 async fn queue_write(
     store: &Store,
+    undoing: Undoing,
     work: GroupWork<i64>,
     place: usize,
 ) -> tokio::task::JoinHandle<StoreResult<i64>> {
     let waiting = tokio::spawn({
         let store = store.clone();
-        async move { store.write_grouped(Undoing::Savepoint, work).await }
+        async move { store.write_grouped(undoing, work).await }
     });
     until_queued(store, place).await;
     waiting
@@ -77,18 +97,10 @@ async fn each_write_keeps_or_undoes_only_its_own_changes_in_shared_commits() {
                 store
                     .write_grouped(
                         Undoing::Savepoint,
-                        Box::new(move |_, tx| {
-                            Box::pin(async move {
-                                sqlx::query("INSERT INTO grouped (n) VALUES ($1)")
-                                    .bind(n)
-                                    .execute(&mut **tx)
-                                    .await?;
-                                match n % 3 {
-                                    0 => Ok(Finish::Keep(n)),
-                                    1 => Ok(Finish::Undo(-n)),
-                                    _ => Err(StoreError::BadValue(format!("write {n} fails"))),
-                                }
-                            })
+                        insert(n, |n| match n % 3 {
+                            0 => Ok(Finish::Keep(n)),
+                            1 => Ok(Finish::Undo(-n)),
+                            _ => Err(StoreError::BadValue(format!("write {n} fails"))),
                         }),
                     )
                     .await
@@ -124,40 +136,15 @@ async fn each_write_keeps_or_undoes_only_its_own_changes_in_shared_commits() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_with_nothing_to_undo_skips_the_savepoint_and_a_failure_loses_its_group() {
     let (store, dir) = sqlite_store("nothing-to-undo").await;
-    let insert = |n: i64, end: fn(i64) -> StoreResult<Finish<i64>>| -> GroupWork<i64> {
-        Box::new(move |_, tx| {
-            Box::pin(async move {
-                if n >= 0 {
-                    sqlx::query("INSERT INTO grouped (n) VALUES ($1)")
-                        .bind(n)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                end(n)
-            })
-        })
-    };
     let keep: fn(i64) -> StoreResult<Finish<i64>> = |n| Ok(Finish::Keep(n));
     let refuse: fn(i64) -> StoreResult<Finish<i64>> = |n| Ok(Finish::Undo(n));
     let fail: fn(i64) -> StoreResult<Finish<i64>> =
         |n| Err(StoreError::BadValue(format!("write {n} fails")));
-    let queue = |undoing, work, place| {
-        let store = store.clone();
-        async move {
-            let waiting = tokio::spawn({
-                let store = store.clone();
-                async move { store.write_grouped(undoing, work).await }
-            });
-            until_queued(&store, place).await;
-            waiting
-        }
-    };
-
     let hold = hold_writer(&store).await;
-    let kept = queue(Undoing::NothingToUndo, insert(1, keep), 1).await;
-    let refused = queue(Undoing::NothingToUndo, insert(-2, refuse), 2).await;
-    let undone = queue(Undoing::Savepoint, insert(3, refuse), 3).await;
-    let after = queue(Undoing::Savepoint, insert(4, keep), 4).await;
+    let kept = queue_write(&store, Undoing::NothingToUndo, insert(1, keep), 1).await;
+    let refused = queue_write(&store, Undoing::NothingToUndo, insert(-2, refuse), 2).await;
+    let undone = queue_write(&store, Undoing::Savepoint, insert(3, refuse), 3).await;
+    let after = queue_write(&store, Undoing::Savepoint, insert(4, keep), 4).await;
     drop(hold);
     assert_eq!(kept.await.unwrap().unwrap(), 1);
     assert_eq!(refused.await.unwrap().unwrap(), -2);
@@ -166,8 +153,8 @@ async fn a_write_with_nothing_to_undo_skips_the_savepoint_and_a_failure_loses_it
     assert_eq!(store.grouped_writes(), (2, 1), "two kept, in one commit");
 
     let hold = hold_writer(&store).await;
-    let before = queue(Undoing::Savepoint, insert(5, keep), 1).await;
-    let failing = queue(Undoing::NothingToUndo, insert(6, fail), 2).await;
+    let before = queue_write(&store, Undoing::Savepoint, insert(5, keep), 1).await;
+    let failing = queue_write(&store, Undoing::NothingToUndo, insert(6, fail), 2).await;
     drop(hold);
     let before = before.await.unwrap().unwrap_err().to_string();
     assert!(before.contains("write 6 fails"), "{before}");
@@ -199,14 +186,8 @@ async fn a_caller_that_gives_up_leaves_no_half_done_group() {
     let hold = hold_writer(&store).await;
     let waiting = queue_write(
         &store,
-        Box::new(|_, tx| {
-            Box::pin(async move {
-                sqlx::query("INSERT INTO grouped (n) VALUES (7)")
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(Finish::Keep(7))
-            })
-        }),
+        Undoing::Savepoint,
+        insert(7, |n| Ok(Finish::Keep(n))),
         1,
     )
     .await;
@@ -235,21 +216,15 @@ async fn a_caller_that_gives_up_leaves_no_half_done_group() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_write_fails_its_group_and_the_writer_goes_on() {
     let (store, dir) = sqlite_store("panic").await;
-    let insert = |n: i64, panics: bool| -> GroupWork<i64> {
-        Box::new(move |_, tx| {
-            Box::pin(async move {
-                sqlx::query("INSERT INTO grouped (n) VALUES ($1)")
-                    .bind(n)
-                    .execute(&mut **tx)
-                    .await?;
-                assert!(!panics, "write {n} panics on purpose");
-                Ok(Finish::Keep(n))
-            })
+    let insert = |n: i64, panics: bool| {
+        insert(n, move |n| {
+            assert!(!panics, "write {n} panics on purpose");
+            Ok(Finish::Keep(n))
         })
     };
     let hold = hold_writer(&store).await;
-    let first = queue_write(&store, insert(1, false), 1).await;
-    let second = queue_write(&store, insert(2, true), 2).await;
+    let first = queue_write(&store, Undoing::Savepoint, insert(1, false), 1).await;
+    let second = queue_write(&store, Undoing::Savepoint, insert(2, true), 2).await;
     drop(hold);
     let first = first.await.unwrap().unwrap_err().to_string();
     assert!(first.contains("abandoned"), "{first}");
