@@ -14,8 +14,9 @@
 //! A write whose refusal changes nothing needs no savepoint
 //! ([`Undoing::NothingToUndo`]): the plate rush's holds and confirmations,
 //! each a conditional UPDATE that either makes the change and records it
-//! or makes none. Their turns skip the savepoint's statement, so each
-//! takes the writer one round trip instead of two or three; if one fails
+//! or makes none. Their turns skip the savepoint's statement (with the
+//! rest of [`super::plate_writes`], a hold takes the writer one round trip
+//! instead of three, a confirmation two instead of six); if one fails
 //! after changing something, what it changed cannot be undone alone, and
 //! the group is lost with it (rolled back, every member told), as when a
 //! member panics.
