@@ -5,7 +5,6 @@
 //! that is not the account's, holds nothing.
 
 use crate::helpers::*;
-use crate::plates::{held_by, new_car_owner, unregistered_vins};
 use app::domain::plate_selection::HOLD_SECS;
 use app::features::plates::api::{DrawPlateBatch, PreparePlateDraw};
 use app::features::plates::PlateRefusal;

@@ -5,68 +5,11 @@
 use crate::helpers::*;
 use app::domain::plate_selection::{commitment, draw_batch, effective_seed, parse_seed, HOLD_SECS};
 use app::features::plates::api::{
-    ConfirmPlate, DrawPlateBatch, ExtendPlateHold, HoldCustomPlate, HoldPlate, PlateVehicles,
-    PreparePlateDraw,
+    ConfirmPlate, DrawPlateBatch, ExtendPlateHold, HoldCustomPlate, HoldPlate, PreparePlateDraw,
 };
 use app::features::plates::PlateRefusal;
 use app::ports::PlateSelection;
 use sqlx::Row;
-
-pub(crate) async fn new_car_owner(app: &TestApp) -> (reqwest::Client, String) {
-    let (login, password) = app.demo_login("New-car owner");
-    let client = new_client();
-    app.login(&client, &login, &password).await.unwrap();
-    let vehicles = app.call_fn(&client, PlateVehicles {}).await.unwrap();
-    let vin = vehicles[0]["vin"]
-        .as_str()
-        .expect("the new-car owner has a new car")
-        .to_string();
-    (client, vin)
-}
-
-pub(crate) async fn unregistered_vins(app: &TestApp) -> Vec<String> {
-    sqlx::query("SELECT vin FROM vehicles WHERE plate IS NULL ORDER BY id")
-        .fetch_all(&app.platform.store.pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("vin"))
-        .collect()
-}
-
-/// What the database holds for a vehicle: its held or taken numbers (with
-/// their status) and its confirmed selection — compared with what the
-/// clients were told.
-pub(crate) async fn held_by(app: &TestApp, vin: &str) -> (Vec<(String, String)>, Option<String>) {
-    let pool = &app.platform.store.pool;
-    let numbers = sqlx::query(
-        "SELECT plate, status FROM plate_pool WHERE vin = $1 AND status IN ('held', 'taken') ORDER BY plate",
-    )
-    .bind(vin)
-    .fetch_all(pool)
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| (r.get("plate"), r.get("status")))
-    .collect();
-    let selected = sqlx::query("SELECT plate FROM plate_selections WHERE vin = $1")
-        .bind(vin)
-        .fetch_optional(pool)
-        .await
-        .unwrap()
-        .map(|r| r.get("plate"));
-    (numbers, selected)
-}
-
-/// How the vehicle's confirmed number was chosen, as recorded: `random`
-/// (from a drawn batch) or `custom` (自编自选).
-async fn selection_way(app: &TestApp, vin: &str) -> Option<String> {
-    sqlx::query_scalar("SELECT way FROM plate_selections WHERE vin = $1")
-        .bind(vin)
-        .fetch_optional(&app.platform.store.pool)
-        .await
-        .unwrap()
-}
 
 async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: TestApp) {
     let (client, vin) = new_car_owner(&app).await;
@@ -241,57 +184,7 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
         Some("random"),
         "{app}: a number from a drawn batch is recorded as drawn"
     );
-    let number = &plates[0];
-    let subject = format!("vin:{vin}");
-    let audited = |action: &'static str| {
-        let (app, subject) = (&app, subject.clone());
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT detail FROM audit_log WHERE action = $1 AND subject = $2 ORDER BY id",
-            )
-            .bind(action)
-            .bind(subject)
-            .fetch_all(&app.platform.store.pool)
-            .await
-            .unwrap()
-        }
-    };
-    let holds = audited("plate.hold").await;
-    assert_eq!(
-        holds.len(),
-        1,
-        "{app}: one hold audited, none for the refusals: {holds:?}"
-    );
-    assert!(
-        holds[0].starts_with(&format!("{number} until ")),
-        "{app}: {holds:?}"
-    );
-    assert_eq!(
-        audited("plate.confirm").await,
-        vec![format!("{number} (random)")],
-        "{app}"
-    );
-    let suffix = &vin[vin.len() - 6..];
-    let body: String = app
-        .scalar(
-            "SELECT body FROM messages WHERE link = '/account' AND title = '号牌预选成功' AND account_id = (SELECT account_id FROM plate_selections WHERE vin = $1)",
-            vin.clone(),
-        )
-        .await;
-    assert!(
-        body.contains(suffix) && body.contains(number.as_str()),
-        "{app}: {body}"
-    );
-    let texted: String = app
-        .scalar(
-            "SELECT params FROM sms_outbox WHERE template = 'plate_preselected' AND phone = (SELECT a.phone FROM accounts a JOIN plate_selections s ON s.account_id = a.id WHERE s.vin = $1)",
-            vin.clone(),
-        )
-        .await;
-    assert!(
-        texted.contains(number.as_str()),
-        "{app}: the SMS names the number: {texted}"
-    );
+    told_and_audited(&app, &vin, &plates[0], "random").await;
     assert_eq!(
         held_by(&app, &other_vin).await,
         (vec![], None),

@@ -16,9 +16,11 @@ use std::sync::Arc;
 mod database;
 mod logins;
 mod paging;
+mod plates;
 pub use database::*;
 pub use logins::*;
 pub use paging::*;
+pub use plates::*;
 
 /// Who did it, for a test that calls a store port directly: the account
 /// (None: no one logged in), from the address "test".
