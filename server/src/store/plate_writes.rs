@@ -16,7 +16,7 @@
 use super::audit::{into_audit_log, AuditEntry};
 use super::group_commit::Finish;
 use super::messages::into_messages;
-use super::plates::{free_at, no_number_yet, standing};
+use super::plates::{free_at, no_number_yet, vehicle_refusal};
 use super::sms_outbox::{params_json, sms_to_account};
 use super::{Store, StoreError, StoreResult, Tx};
 use crate::db::Backend;
@@ -37,8 +37,8 @@ pub(super) struct HoldAttempt {
     pub batch_id: Option<i64>,
     pub now_ms: i64,
     /// The read before found a hold of this vehicle's that has run out
-    /// (only time makes one, so none appears between the read and the
-    /// write, which share `now_ms`).
+    /// ([`app::features::plates::HoldStanding`]; only time makes one, so
+    /// none appears between the read and the write, which share `now_ms`).
     pub lapsed_hold: bool,
 }
 
@@ -182,7 +182,7 @@ impl Store {
             // this transaction is void and the number it holds is there to
             // read.
             Err(StoreError::Conflict(constraint::PLATE_ONE_PER_VIN)) => {
-                let refusal = standing(&self.pool, vin, None, now_ms).await?.refusal;
+                let refusal = vehicle_refusal(&self.pool, vin, now_ms).await?;
                 return Ok(Finish::Undo(Err(
                     refusal.unwrap_or(PlateRefusal::Unavailable)
                 )));
@@ -201,7 +201,7 @@ impl Store {
     /// is not free (anymore).
     async fn why_not_held(&self, tx: &mut Tx, attempt: &HoldAttempt) -> StoreResult<PlateRefusal> {
         let now = attempt.now_ms;
-        if let Some(refusal) = standing(&mut **tx, &attempt.vin, None, now).await?.refusal {
+        if let Some(refusal) = vehicle_refusal(&mut **tx, &attempt.vin, now).await? {
             return Ok(refusal);
         }
         if let Some(batch) = attempt.batch_id {

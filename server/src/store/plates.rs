@@ -10,7 +10,7 @@ use super::plate_writes::HoldAttempt;
 use super::{port, Store, StoreResult};
 use app::domain::plate_selection::{EXTENSION_SECS, MAX_BATCHES_PER_VIN};
 use app::domain::VehicleType;
-use app::features::plates::{DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
+use app::features::plates::{DrawnBatch, HoldStanding, PlateHold, PlateRefusal, PlateVehicle};
 use app::ports::*;
 use async_trait::async_trait;
 
@@ -28,59 +28,35 @@ macro_rules! free_at {
 }
 pub(super) use free_at;
 
-/// Where a vehicle stands before a hold: a refusal, if it has one, and
-/// whether a hold of its has run out and still names it (to be put back
-/// before it takes another).
-pub(super) struct Standing {
-    pub refusal: Option<PlateRefusal>,
-    pub lapsed_hold: bool,
-}
-
-/// Why a hold for `vin` is refused before trying, if it is: the vehicle
-/// already has its number, or holds one that is still live, or (for a
-/// custom number) the number is not free now. One read, so it works on the
-/// pool and inside a transaction alike.
-pub(super) async fn standing<'e, E>(
+/// Why a hold for `vin` was refused, if the vehicle is why: it already
+/// has its number, or holds one that is still live. One read, so it works
+/// on the pool and inside a transaction alike.
+pub(super) async fn vehicle_refusal<'e, E>(
     db: E,
     vin: &str,
-    custom: Option<&str>,
     now_ms: i64,
-) -> StoreResult<Standing>
+) -> StoreResult<Option<PlateRefusal>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let (selected, holding, lapsed, free_now): (Option<String>, Option<String>, i64, i64) =
-        sqlx::query_as(concat!(
-            "SELECT (SELECT plate FROM plate_selections WHERE vin = $1) AS selected,
-                (SELECT plate FROM plate_pool WHERE vin = $1 AND status = 'held' AND until_ms >= $2) AS holding,
-                (SELECT COUNT(*) FROM plate_pool WHERE vin = $1 AND status = 'held' AND until_ms < $2) AS lapsed,
-                (SELECT COUNT(*) FROM plate_pool WHERE plate = $3 AND ",
-            free_at!("$2"),
-            ") AS free_now"
-        ))
-        .bind(vin)
-        .bind(now_ms)
-        .bind(custom.unwrap_or(""))
-        .fetch_one(db)
-        .await?;
-    let refusal = if let Some(plate) = selected {
-        Some(PlateRefusal::AlreadySelected(plate))
-    } else if let Some(plate) = holding {
-        Some(PlateRefusal::AlreadyHolding(plate))
-    } else if custom.is_some() && free_now == 0 {
-        Some(PlateRefusal::Unavailable)
-    } else {
-        None
-    };
-    Ok(Standing {
-        refusal,
-        lapsed_hold: lapsed > 0,
+    let (selected, holding): (Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT plate FROM plate_selections WHERE vin = $1) AS selected,
+            (SELECT plate FROM plate_pool WHERE vin = $1 AND status = 'held' AND until_ms >= $2) AS holding",
+    )
+    .bind(vin)
+    .bind(now_ms)
+    .fetch_one(db)
+    .await?;
+    Ok(match (selected, holding) {
+        (Some(plate), _) => Some(PlateRefusal::AlreadySelected(plate)),
+        (None, Some(plate)) => Some(PlateRefusal::AlreadyHolding(plate)),
+        (None, None) => None,
     })
 }
 
 /// The vehicle (`$vin`) has no number and holds none that is live at
 /// `$now`: the condition a hold is taken on, in the statement that takes
-/// it (where [`standing`] is the read that explains a refusal).
+/// it (where [`vehicle_refusal`] is the read that explains a refusal).
 macro_rules! no_number_yet {
     ($vin:literal, $now:literal) => {
         concat!(
@@ -96,17 +72,23 @@ macro_rules! no_number_yet {
 }
 pub(super) use no_number_yet;
 
-/// The columns of a [`PlateVehicleRow`] and what they come from; `$3` is
-/// the current instant (a live hold). A macro, so the queries stay static
-/// text.
+/// The columns of a [`PlateVehicleRow`] and what they come from, and any
+/// more given (text that starts with a comma); `$3` is the current instant
+/// (a live hold). A macro, so the queries stay static text.
 macro_rules! plate_vehicle_select {
     () => {
-        "SELECT v.vin, v.vehicle_type, v.brand,
+        plate_vehicle_select!("")
+    };
+    ($($more:tt)+) => {
+        concat!(
+            "SELECT v.vin, v.vehicle_type, v.brand,
                 (SELECT COUNT(*) FROM plate_batches b WHERE b.vin = v.vin) AS batches,
                 (SELECT s.plate FROM plate_selections s WHERE s.vin = v.vin) AS selected,
-                h.plate AS held, h.until_ms, h.extended
-         FROM vehicles v
+                h.plate AS held, h.until_ms, h.extended",
+            $($more)+,
+            " FROM vehicles v
          LEFT JOIN plate_pool h ON h.vin = v.vin AND h.status = 'held' AND h.until_ms >= $3"
+        )
     };
 }
 
@@ -129,6 +111,16 @@ struct PlateVehicleRow {
     held: Option<String>,
     until_ms: Option<i64>,
     extended: Option<i64>,
+}
+
+/// A [`PlateVehicleRow`] with what a hold of it meets: its lapsed holds,
+/// and whether the number asked for (`$5`) is free.
+#[derive(sqlx::FromRow)]
+struct HoldStandingRow {
+    #[sqlx(flatten)]
+    vehicle: PlateVehicleRow,
+    lapsed: i64,
+    asked_free: i64,
 }
 
 impl From<PlateVehicleRow> for PlateVehicle {
@@ -196,6 +188,42 @@ impl PlateSelection for Store {
             .fetch_optional(&self.pool)
             .await?;
             Ok(row.map(Into::into))
+        })
+        .await
+    }
+
+    async fn vehicle_for_hold(
+        &self,
+        owner: &OwnerKey,
+        vin: &str,
+        asked: Option<&str>,
+        now_ms: i64,
+    ) -> PortResult<Option<(PlateVehicle, HoldStanding)>> {
+        port("vehicle_for_hold", async {
+            let (kind, id) = owner_key(owner);
+            let row: Option<HoldStandingRow> = sqlx::query_as(concat!(
+                plate_vehicle_select!(concat!(
+                    ", (SELECT COUNT(*) FROM plate_pool l WHERE l.vin = v.vin AND l.status = 'held' AND l.until_ms < $3) AS lapsed,
+                     (SELECT COUNT(*) FROM plate_pool WHERE plate = $5 AND ",
+                    free_at!("$3"),
+                    ") AS asked_free"
+                )),
+                " WHERE v.vin = $4 AND v.owner_kind = $1 AND v.owner_id = $2 AND v.plate IS NULL"
+            ))
+            .bind(kind)
+            .bind(id)
+            .bind(now_ms)
+            .bind(vin)
+            .bind(asked.unwrap_or(""))
+            .fetch_optional(&self.pool)
+            .await?;
+            Ok(row.map(|row| {
+                let standing = HoldStanding {
+                    lapsed_hold: row.lapsed > 0,
+                    asked_free: asked.is_none() || row.asked_free > 0,
+                };
+                (row.vehicle.into(), standing)
+            }))
         })
         .await
     }
@@ -270,24 +298,17 @@ impl PlateSelection for Store {
         vin: &str,
         plate: &str,
         batch_id: Option<i64>,
+        lapsed_hold: bool,
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<PlateHold, PlateRefusal>> {
-        let custom = batch_id.is_none().then_some(plate);
-        // In a rush most attempts are for numbers already gone: refuse those
-        // from a read, without queueing for the write lock. Only refusals
-        // are decided here; a hold is given by the conditional update below.
-        let before = port("hold", standing(&self.pool, vin, custom, now_ms)).await?;
-        if let Some(refusal) = before.refusal {
-            return Ok(Err(refusal));
-        }
         let attempt = HoldAttempt {
             account_id,
             vin: vin.to_string(),
             plate: plate.to_string(),
             batch_id,
             now_ms,
-            lapsed_hold: before.lapsed_hold,
+            lapsed_hold,
         };
         let actor = actor.clone();
         // Putting a lapsed hold back is a change a refusal must undo.

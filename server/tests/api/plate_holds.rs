@@ -6,8 +6,9 @@
 
 use crate::helpers::*;
 use app::domain::plate_selection::HOLD_SECS;
+use app::features::bindings::port::OwnerKey;
 use app::features::plates::api::{DrawPlateBatch, PreparePlateDraw};
-use app::features::plates::PlateRefusal;
+use app::features::plates::{HoldStanding, PlateRefusal};
 use app::ports::PlateSelection;
 use sqlx::Row;
 
@@ -60,6 +61,7 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
                 &vin,
                 &shown[0],
                 Some(batch_id),
+                false,
                 now,
                 &test_actor(None)
             )
@@ -76,6 +78,7 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
             &vin,
             &shown[0],
             Some(batch_id),
+            false,
             now,
             &test_actor(None),
         )
@@ -100,6 +103,7 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
                 &vin,
                 &shown[1],
                 Some(batch_id),
+                true,
                 later,
                 &test_actor(None)
             )
@@ -108,8 +112,43 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
         Err(PlateRefusal::BatchExpired),
         "{app}: the batch's time is up"
     );
+    assert_eq!(
+        pool_row(&app, &shown[0]).await,
+        ("held".to_string(), Some(vin.clone())),
+        "{app}: the refused hold undid putting the lapsed hold back"
+    );
+    // The read before the hold finds the vehicle's lapsed hold, and the
+    // number free.
+    let (owner_kind, owner_id): (String, String) =
+        sqlx::query_as("SELECT owner_kind, owner_id FROM vehicles WHERE vin = $1")
+            .bind(&vin)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(owner_kind, "person", "{app}");
+    let (_, standing) = store
+        .vehicle_for_hold(&OwnerKey::Person(owner_id), &vin, Some(&free), later)
+        .await
+        .unwrap()
+        .expect("the owner's new vehicle");
+    assert_eq!(
+        standing,
+        HoldStanding {
+            lapsed_hold: true,
+            asked_free: true
+        },
+        "{app}"
+    );
     let second = store
-        .hold(account_id, &vin, &free, None, later, &test_actor(None))
+        .hold(
+            account_id,
+            &vin,
+            &free,
+            None,
+            true,
+            later,
+            &test_actor(None),
+        )
         .await
         .unwrap()
         .expect("the lapsed hold makes way for a new one");
@@ -138,6 +177,7 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
                 &other_vin,
                 &free,
                 None,
+                false,
                 later,
                 &test_actor(None)
             )
@@ -148,7 +188,15 @@ async fn a_lapsed_hold_makes_way_and_a_lapsed_or_foreign_batch_holds_nothing(app
     );
     assert_eq!(
         store
-            .hold(account_id, &vin, &shown[0], None, later, &test_actor(None))
+            .hold(
+                account_id,
+                &vin,
+                &shown[0],
+                None,
+                false,
+                later,
+                &test_actor(None)
+            )
             .await
             .unwrap(),
         Err(PlateRefusal::AlreadyHolding(free.clone())),

@@ -104,7 +104,7 @@ async fn a_new_car_owner_draws_a_verifiable_batch_holds_and_confirms_once(app: T
     let actor = test_actor(None);
     let now = app.clock.now_ms();
     let taken = store
-        .hold(1, &other_vin, &plates[0], None, now, &actor)
+        .hold(1, &other_vin, &plates[0], None, false, now, &actor)
         .await
         .unwrap();
     assert_eq!(taken, Err(PlateRefusal::Unavailable), "{app}");
@@ -268,7 +268,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
     let now = app.clock.now_ms();
     assert_eq!(
         store
-            .hold(1, &other_vin, &free, None, now, &actor)
+            .hold(1, &other_vin, &free, None, false, now, &actor)
             .await
             .unwrap(),
         Err(PlateRefusal::Unavailable),
@@ -276,7 +276,7 @@ async fn batch_limits_custom_patterns_and_hold_expiry(app: TestApp) {
     );
     let later = now + (HOLD_SECS + 1) * 1000;
     let rehold = store
-        .hold(1, &other_vin, &free, None, later, &actor)
+        .hold(1, &other_vin, &free, None, false, later, &actor)
         .await
         .unwrap()
         .expect("lapsed hold is free again");
@@ -325,7 +325,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
             let (store, vin, target) = (store.clone(), vin.clone(), target.clone());
             tokio::spawn(async move {
                 let actor = test_actor(None);
-                let answer = store.hold(1, &vin, &target, None, now, &actor).await;
+                let answer = store.hold(1, &vin, &target, None, false, now, &actor).await;
                 (vin, answer)
             })
         })
@@ -378,7 +378,7 @@ async fn a_rush_on_one_number_and_on_one_vehicle_gives_one_each(app: TestApp) {
             let (store, vin, plate) = (store.clone(), vin.clone(), plate.clone());
             tokio::spawn(async move {
                 let actor = test_actor(None);
-                store.hold(1, &vin, &plate, None, now, &actor).await
+                store.hold(1, &vin, &plate, None, false, now, &actor).await
             })
         })
         .collect();

@@ -37,6 +37,17 @@ pub struct PlateVehicle {
     pub selected: Option<String>,
 }
 
+/// What a hold of a vehicle meets, read with the vehicle (so a hold in a
+/// rush reads once before it queues for the write): whether a hold of its
+/// has run out and still names it (put back before it takes another), and
+/// whether the number asked for is free now (待选). A number from a batch
+/// is asked for by none (the hold's statement checks the batch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HoldStanding {
+    pub lapsed_hold: bool,
+    pub asked_free: bool,
+}
+
 /// A prepared draw: the commitment is shown before the draw.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreparedDraw {

@@ -1,6 +1,6 @@
 //! The port of plate pre-selection.
 
-use super::{BatchView, DrawnBatch, PlateHold, PlateRefusal, PlateVehicle};
+use super::{BatchView, DrawnBatch, HoldStanding, PlateHold, PlateRefusal, PlateVehicle};
 use crate::features::bindings::port::OwnerKey;
 use crate::features::port::Actor;
 use crate::port_error::PortResult;
@@ -26,6 +26,15 @@ pub trait PlateSelection: Send + Sync {
         vin: &str,
         now_ms: i64,
     ) -> PortResult<Option<PlateVehicle>>;
+    /// The same vehicle with what a hold of it meets, in one read: a
+    /// number of the owner's choosing is `asked` (None for a batch's).
+    async fn vehicle_for_hold(
+        &self,
+        owner: &OwnerKey,
+        vin: &str,
+        asked: Option<&str>,
+        now_ms: i64,
+    ) -> PortResult<Option<(PlateVehicle, HoldStanding)>>;
     /// Takes one of the vehicle's three batch slots and stores the seed.
     async fn prepare(
         &self,
@@ -44,13 +53,18 @@ pub trait PlateSelection: Send + Sync {
         now_ms: i64,
     ) -> PortResult<Result<DrawnBatch, PlateRefusal>>;
     /// Holds a number for the vehicle: from a live batch (Some) or, for a
-    /// custom number, straight from the pool (None).
+    /// custom number, straight from the pool (None). `lapsed_hold` is what
+    /// the read before found ([`HoldStanding`]): the vehicle's lapsed hold
+    /// goes back to the pool first. A hold the number's state or the
+    /// vehicle's refuses changes nothing and says why.
+    #[allow(clippy::too_many_arguments)]
     async fn hold(
         &self,
         account_id: i64,
         vin: &str,
         plate: &str,
         batch_id: Option<i64>,
+        lapsed_hold: bool,
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<PlateHold, PlateRefusal>>;

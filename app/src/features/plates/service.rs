@@ -3,7 +3,9 @@
 //! Unit-tested against in-memory fakes of the ports (`service/tests.rs`).
 
 use super::port::PlateSelection;
-use super::{BatchView, DrawnBatch, PlateHold, PlateRefusal, PlateVehicle, PreparedDraw};
+use super::{
+    BatchView, DrawnBatch, HoldStanding, PlateHold, PlateRefusal, PlateVehicle, PreparedDraw,
+};
 use crate::domain::plate_selection::{check_custom_serial, client_nonce, commitment, hex_of};
 use crate::domain::services::vehicle_service_allowed;
 use crate::domain::{may_use, Date, ServiceCode};
@@ -76,25 +78,34 @@ impl<'a> PlateDesk<'a> {
     ) -> Result<PlateVehicle, AppError> {
         let owner = self.selector(account).await?;
         let vin = typed_vin(vin);
-        // A registry VIN is letters and digits: anything else (a control
-        // character, which PostgreSQL refuses to compare) is no vehicle.
-        let well_formed = !vin.is_empty() && vin.bytes().all(|b| b.is_ascii_alphanumeric());
-        let found = if well_formed {
+        let found = if is_registry_vin(&vin) {
             self.plates.vehicle(&owner, &vin, self.now_ms).await?
         } else {
             None
         };
-        let vehicle = found.ok_or_else(|| {
-            AppError::NotFound(Text::new(
-                "没有找到登记在您名下、尚未注册的这辆新车。",
-                "No new, unregistered vehicle with that VIN is in your name.",
-            ))
-        })?;
-        vehicle_service_allowed(ServiceCode::V7, vehicle.vehicle_type)?;
-        if let Some(p) = &vehicle.selected {
-            return Err(PlateRefusal::AlreadySelected(p.clone()).into_error());
-        }
-        Ok(vehicle)
+        may_choose_for(found.ok_or_else(no_such_vehicle)?)
+    }
+
+    /// The account's own vehicle as [`Self::own_vehicle`] finds it, and
+    /// what a hold of it meets (`asked`: a number of the owner's
+    /// choosing), in one read.
+    async fn vehicle_for_hold(
+        &self,
+        account: &SessionAccount,
+        vin: &str,
+        asked: Option<&str>,
+    ) -> Result<(PlateVehicle, HoldStanding), AppError> {
+        let owner = self.selector(account).await?;
+        let vin = typed_vin(vin);
+        let found = if is_registry_vin(&vin) {
+            self.plates
+                .vehicle_for_hold(&owner, &vin, asked, self.now_ms)
+                .await?
+        } else {
+            None
+        };
+        let (vehicle, standing) = found.ok_or_else(no_such_vehicle)?;
+        Ok((may_choose_for(vehicle)?, standing))
     }
 
     /// Step 1 of a random draw (随机选号): one of the vehicle's batches,
@@ -164,9 +175,16 @@ impl<'a> PlateDesk<'a> {
         batch_id: i64,
         actor: &Actor,
     ) -> Result<PlateHold, AppError> {
-        let vehicle = self.own_vehicle(account, vin).await?;
-        self.hold(account, &vehicle, plate.trim(), Some(batch_id), actor)
-            .await
+        let (vehicle, standing) = self.vehicle_for_hold(account, vin, None).await?;
+        self.hold(
+            account,
+            &vehicle,
+            standing,
+            plate.trim(),
+            Some(batch_id),
+            actor,
+        )
+        .await
     }
 
     /// Holds a custom number (自编自选) composed under the city's pattern,
@@ -178,12 +196,22 @@ impl<'a> PlateDesk<'a> {
         serial: &str,
         actor: &Actor,
     ) -> Result<PlateHold, AppError> {
-        let vehicle = self.own_vehicle(account, vin).await?;
-        let serial =
-            check_custom_serial(serial, &self.city.plate_prefix, &self.city.withheld_series)
-                .map_err(|p| AppError::field("serial", Text::new(p.zh(), p.en())))?;
-        let plate = format!("{}{serial}", self.city.plate_prefix);
-        self.hold(account, &vehicle, &plate, None, actor).await
+        let plate = match check_custom_serial(
+            serial,
+            &self.city.plate_prefix,
+            &self.city.withheld_series,
+        ) {
+            Ok(serial) => Ok(format!("{}{serial}", self.city.plate_prefix)),
+            Err(p) => Err(AppError::field("serial", Text::new(p.zh(), p.en()))),
+        };
+        // A well-formed number is read with the vehicle; the vehicle's
+        // refusals come before the number's.
+        let (vehicle, standing) = self
+            .vehicle_for_hold(account, vin, plate.as_deref().ok())
+            .await?;
+        let plate = plate?;
+        self.hold(account, &vehicle, standing, &plate, None, actor)
+            .await
     }
 
     /// Asks for more time once (延长保留).
@@ -210,24 +238,58 @@ impl<'a> PlateDesk<'a> {
             .map_err(PlateRefusal::into_error)
     }
 
+    /// In a rush most attempts are for numbers already gone: those are
+    /// refused from the read, without queueing for the write. A hold is
+    /// given only by the store's conditional update.
     async fn hold(
         &self,
         account: &SessionAccount,
         vehicle: &PlateVehicle,
+        standing: HoldStanding,
         plate: &str,
         batch_id: Option<i64>,
         actor: &Actor,
     ) -> Result<PlateHold, AppError> {
+        if let Some(hold) = &vehicle.hold {
+            return Err(PlateRefusal::AlreadyHolding(hold.plate.clone()).into_error());
+        }
+        if !standing.asked_free {
+            return Err(PlateRefusal::Unavailable.into_error());
+        }
         self.plates
             .hold(
                 account.account_id,
                 &vehicle.vin,
                 plate,
                 batch_id,
+                standing.lapsed_hold,
                 self.now_ms,
                 actor,
             )
             .await?
             .map_err(PlateRefusal::into_error)
     }
+}
+
+/// A registry VIN is letters and digits: anything else (a control
+/// character, which PostgreSQL refuses to compare) is no vehicle.
+fn is_registry_vin(vin: &str) -> bool {
+    !vin.is_empty() && vin.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn no_such_vehicle() -> AppError {
+    AppError::NotFound(Text::new(
+        "没有找到登记在您名下、尚未注册的这辆新车。",
+        "No new, unregistered vehicle with that VIN is in your name.",
+    ))
+}
+
+/// The owner's new vehicle, if a number may be chosen for it: a small
+/// vehicle (V7) whose number is not chosen yet.
+fn may_choose_for(vehicle: PlateVehicle) -> Result<PlateVehicle, AppError> {
+    vehicle_service_allowed(ServiceCode::V7, vehicle.vehicle_type)?;
+    if let Some(p) = &vehicle.selected {
+        return Err(PlateRefusal::AlreadySelected(p.clone()).into_error());
+    }
+    Ok(vehicle)
 }

@@ -17,6 +17,7 @@ const NOW: i64 = 1_795_000_000_000;
 const NEW_CAR: &str = "LSVAB2BJ5KN000001";
 const BUS: &str = "LSVAB2BJ5KN000002";
 const CHOSEN: &str = "LSVAB2BJ5KN000003";
+const OTHER_CAR: &str = "LSVAB2BJ5KN000004";
 
 /// What the desk asked the selection store to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +30,12 @@ enum Step {
     Vehicle {
         owner: OwnerKey,
         vin: String,
+        now_ms: i64,
+    },
+    VehicleForHold {
+        owner: OwnerKey,
+        vin: String,
+        asked: Option<String>,
         now_ms: i64,
     },
     Prepare {
@@ -47,6 +54,7 @@ enum Step {
         vin: String,
         plate: String,
         batch_id: Option<i64>,
+        lapsed_hold: bool,
         now_ms: i64,
         ip: String,
     },
@@ -60,11 +68,14 @@ enum Step {
     },
 }
 
-/// The selection store: the owner's new vehicles, and one refusal that
+/// The selection store: the owner's new vehicles, the numbers that are
+/// not free, whether the vehicles have a lapsed hold, and one refusal that
 /// every step meets when set.
 #[derive(Default)]
 struct FakePlates {
     vehicles: Vec<PlateVehicle>,
+    gone: Vec<String>,
+    lapsed_hold: bool,
     refusal: Option<PlateRefusal>,
     steps: Mutex<Vec<Step>>,
 }
@@ -80,7 +91,12 @@ impl FakePlates {
     fn changes(&self) -> Vec<Step> {
         self.steps()
             .into_iter()
-            .filter(|s| !matches!(s, Step::Vehicles { .. } | Step::Vehicle { .. }))
+            .filter(|s| {
+                !matches!(
+                    s,
+                    Step::Vehicles { .. } | Step::Vehicle { .. } | Step::VehicleForHold { .. }
+                )
+            })
             .collect()
     }
     fn answer<T>(&self, ok: T) -> PortResult<Result<T, PlateRefusal>> {
@@ -126,6 +142,26 @@ impl PlateSelection for FakePlates {
             now_ms,
         });
         Ok(self.vehicles.iter().find(|v| v.vin == vin).cloned())
+    }
+    async fn vehicle_for_hold(
+        &self,
+        owner: &OwnerKey,
+        vin: &str,
+        asked: Option<&str>,
+        now_ms: i64,
+    ) -> PortResult<Option<(PlateVehicle, HoldStanding)>> {
+        self.record(Step::VehicleForHold {
+            owner: owner.clone(),
+            vin: vin.into(),
+            asked: asked.map(str::to_string),
+            now_ms,
+        });
+        let standing = HoldStanding {
+            lapsed_hold: self.lapsed_hold,
+            asked_free: asked.is_none_or(|plate| !self.gone.iter().any(|g| g == plate)),
+        };
+        let found = self.vehicles.iter().find(|v| v.vin == vin).cloned();
+        Ok(found.map(|vehicle| (vehicle, standing)))
     }
     async fn prepare(
         &self,
@@ -174,6 +210,7 @@ impl PlateSelection for FakePlates {
         vin: &str,
         plate: &str,
         batch_id: Option<i64>,
+        lapsed_hold: bool,
         now_ms: i64,
         actor: &Actor,
     ) -> PortResult<Result<PlateHold, PlateRefusal>> {
@@ -181,6 +218,7 @@ impl PlateSelection for FakePlates {
             vin: vin.into(),
             plate: plate.into(),
             batch_id,
+            lapsed_hold,
             now_ms,
             ip: actor.ip.clone(),
         });

@@ -72,6 +72,7 @@ fn a_drawn_number_is_held_from_its_batch() {
             vin: NEW_CAR.into(),
             plate: "冀A2B3C4".into(),
             batch_id: Some(11),
+            lapsed_hold: false,
             now_ms: NOW,
             ip: actor().ip
         }]
@@ -107,12 +108,14 @@ fn a_custom_number_is_composed_under_the_citys_pattern() {
     // Typed with the city prefix, lower case and the dot on the plate.
     let hold = block_on(desk.hold_custom(&owner(), NEW_CAR, "冀a·2b3c4", &actor())).expect("held");
     assert_eq!(hold.plate, "冀A2B3C4");
-    // Only the named vehicle is looked up, as the owner's.
+    // Only the named vehicle is looked up, as the owner's, and the
+    // number with it.
     assert_eq!(
         plates.steps()[0],
-        Step::Vehicle {
+        Step::VehicleForHold {
             owner: OwnerKey::Person(HOLDER_ID.into()),
             vin: NEW_CAR.into(),
+            asked: Some("冀A2B3C4".into()),
             now_ms: NOW
         }
     );
@@ -122,10 +125,108 @@ fn a_custom_number_is_composed_under_the_citys_pattern() {
             vin: NEW_CAR.into(),
             plate: "冀A2B3C4".into(),
             batch_id: None,
+            lapsed_hold: false,
             now_ms: NOW,
             ip: actor().ip
         }]
     );
+}
+
+#[test]
+fn a_number_gone_or_a_vehicle_holding_one_is_refused_from_the_read() {
+    let mut plates = plates();
+    plates.gone = vec!["冀A2B3C4".into()];
+    plates.vehicles[0].hold = Some(hold_of("冀A5D6E7"));
+    plates
+        .vehicles
+        .push(vehicle(OTHER_CAR, VehicleType::K33, None));
+    let (registry, city) = (FakeRegistry::default(), city());
+    let desk = desk(&plates, &registry, &city);
+    assert_eq!(
+        field(block_on(desk.hold_custom(
+            &owner(),
+            OTHER_CAR,
+            "2B3C4",
+            &actor()
+        ))),
+        (
+            "plate".to_string(),
+            "该号码已被他人选用或正在被他人选择，请换一个号码".to_string()
+        )
+    );
+    // The vehicle's own hold comes before the number's state.
+    for held in [
+        desk.hold_custom(&owner(), NEW_CAR, "2B3C4", &actor()),
+        desk.hold_custom(&owner(), NEW_CAR, "5F6G7", &actor()),
+    ] {
+        assert_eq!(
+            conflict(block_on(held)),
+            "该车已保留号码冀A5D6E7，请先确认或等待保留到期。"
+        );
+    }
+    assert_eq!(
+        conflict(block_on(desk.hold_drawn(
+            &owner(),
+            NEW_CAR,
+            "冀A5F6G7",
+            11,
+            &actor()
+        ))),
+        "该车已保留号码冀A5D6E7，请先确认或等待保留到期。"
+    );
+    assert_eq!(plates.changes(), [], "nothing was asked of the writer");
+    // A number the read found free is held: the read asked about it.
+    block_on(desk.hold_custom(&owner(), OTHER_CAR, "5F6G7", &actor())).expect("held");
+    assert_eq!(plates.changes().len(), 1);
+}
+
+#[test]
+fn a_lapsed_hold_found_by_the_read_is_put_back_by_the_hold() {
+    let plates = FakePlates {
+        lapsed_hold: true,
+        ..plates()
+    };
+    let (registry, city) = (FakeRegistry::default(), city());
+    block_on(desk(&plates, &registry, &city).hold_custom(&owner(), NEW_CAR, "2B3C4", &actor()))
+        .expect("held");
+    assert_eq!(
+        plates.changes(),
+        [Step::Hold {
+            vin: NEW_CAR.into(),
+            plate: "冀A2B3C4".into(),
+            batch_id: None,
+            lapsed_hold: true,
+            now_ms: NOW,
+            ip: actor().ip
+        }]
+    );
+}
+
+#[test]
+fn a_malformed_number_is_not_read_and_the_vehicle_is_refused_first() {
+    let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
+    let desk = desk(&plates, &registry, &city);
+    assert_eq!(
+        field(block_on(desk.hold_custom(
+            &owner(),
+            NEW_CAR,
+            "1O234",
+            &actor()
+        )))
+        .0,
+        "serial"
+    );
+    assert_eq!(
+        plates.steps(),
+        [Step::VehicleForHold {
+            owner: OwnerKey::Person(HOLDER_ID.into()),
+            vin: NEW_CAR.into(),
+            asked: None,
+            now_ms: NOW
+        }]
+    );
+    let refused = block_on(desk.hold_custom(&owner(), "LSVAB2BJ5KN999999", "1O234", &actor()));
+    assert!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
 }
 
 #[test]
