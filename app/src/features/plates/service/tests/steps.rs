@@ -106,7 +106,7 @@ fn a_custom_number_is_composed_under_the_citys_pattern() {
     let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     // Typed with the city prefix, lower case and the dot on the plate.
-    let hold = block_on(desk.hold_custom(&owner(), NEW_CAR, "冀a·2b3c4", &actor())).expect("held");
+    let hold = custom(&desk, NEW_CAR, "冀a·2b3c4").expect("held");
     assert_eq!(hold.plate, "冀A2B3C4");
     // Only the named vehicle is looked up, as the owner's, and the
     // number with it.
@@ -143,25 +143,18 @@ fn a_number_gone_or_a_vehicle_holding_one_is_refused_from_the_read() {
     let (registry, city) = (FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     assert_eq!(
-        field(block_on(desk.hold_custom(
-            &owner(),
-            OTHER_CAR,
-            "2B3C4",
-            &actor()
-        ))),
+        field(custom(&desk, OTHER_CAR, "2B3C4")),
         (
             "plate".to_string(),
             "该号码已被他人选用或正在被他人选择，请换一个号码".to_string()
         )
     );
     // The vehicle's own hold comes before the number's state.
-    for held in [
-        desk.hold_custom(&owner(), NEW_CAR, "2B3C4", &actor()),
-        desk.hold_custom(&owner(), NEW_CAR, "5F6G7", &actor()),
-    ] {
+    for serial in ["2B3C4", "5F6G7"] {
         assert_eq!(
-            conflict(block_on(held)),
-            "该车已保留号码冀A5D6E7，请先确认或等待保留到期。"
+            conflict(custom(&desk, NEW_CAR, serial)),
+            "该车已保留号码冀A5D6E7，请先确认或等待保留到期。",
+            "{serial}"
         );
     }
     assert_eq!(
@@ -176,7 +169,7 @@ fn a_number_gone_or_a_vehicle_holding_one_is_refused_from_the_read() {
     );
     assert_eq!(plates.changes(), [], "nothing was asked of the writer");
     // A number the read found free is held: the read asked about it.
-    block_on(desk.hold_custom(&owner(), OTHER_CAR, "5F6G7", &actor())).expect("held");
+    custom(&desk, OTHER_CAR, "5F6G7").expect("held");
     assert_eq!(plates.changes().len(), 1);
 }
 
@@ -206,16 +199,7 @@ fn a_lapsed_hold_found_by_the_read_is_put_back_by_the_hold() {
 fn a_malformed_number_is_not_read_and_the_vehicle_is_refused_first() {
     let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
-    assert_eq!(
-        field(block_on(desk.hold_custom(
-            &owner(),
-            NEW_CAR,
-            "1O234",
-            &actor()
-        )))
-        .0,
-        "serial"
-    );
+    assert_eq!(field(custom(&desk, NEW_CAR, "1O234")).0, "serial");
     assert_eq!(
         plates.steps(),
         [Step::VehicleForHold {
@@ -225,7 +209,7 @@ fn a_malformed_number_is_not_read_and_the_vehicle_is_refused_first() {
             now_ms: NOW
         }]
     );
-    let refused = block_on(desk.hold_custom(&owner(), "LSVAB2BJ5KN999999", "1O234", &actor()));
+    let refused = custom(&desk, "LSVAB2BJ5KN999999", "1O234");
     assert!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
 }
 
@@ -236,32 +220,17 @@ fn withheld_and_malformed_custom_numbers_are_refused_on_the_serial_field() {
     let withheld = "该号码属于保留号段（五位相同或顺序连号），不对外发放".to_string();
     for serial in ["88123", "12345", "77777"] {
         assert_eq!(
-            field(block_on(desk.hold_custom(
-                &owner(),
-                NEW_CAR,
-                serial,
-                &actor()
-            ))),
+            field(custom(&desk, NEW_CAR, serial)),
             ("serial".to_string(), withheld.clone()),
             "{serial}"
         );
     }
     assert_eq!(
-        field(block_on(desk.hold_custom(
-            &owner(),
-            NEW_CAR,
-            "AB3C4",
-            &actor()
-        ))),
+        field(custom(&desk, NEW_CAR, "AB3C4")),
         ("serial".to_string(), "自编号码最多包含2个字母".to_string())
     );
     assert_eq!(
-        field(block_on(desk.hold_custom(
-            &owner(),
-            NEW_CAR,
-            "1O234",
-            &actor()
-        ))),
+        field(custom(&desk, NEW_CAR, "1O234")),
         (
             "serial".to_string(),
             "只能使用数字和字母，不能使用I和O".to_string()
@@ -307,7 +276,12 @@ fn a_vin_with_control_characters_is_no_vehicle_and_is_not_looked_up() {
     let (plates, registry, city) = (plates(), FakeRegistry::default(), city());
     let desk = desk(&plates, &registry, &city);
     let typed = format!("{NEW_CAR}\u{0}");
-    let refused = block_on(desk.hold_custom(&owner(), &typed, "2B3C4", &actor()));
+    let refused = custom(&desk, &typed, "2B3C4");
     assert!(matches!(refused, Err(AppError::NotFound(_))), "{refused:?}");
     assert_eq!(plates.steps(), []);
+}
+
+/// The owner's custom hold through the desk.
+fn custom(desk: &PlateDesk, vin: &str, serial: &str) -> Result<PlateHold, AppError> {
+    block_on(desk.hold_custom(&owner(), vin, serial, &actor()))
 }
