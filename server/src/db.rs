@@ -7,7 +7,7 @@
 use crate::config::RunMode;
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::{Migrate, MigrateError, Migrator};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::time::Duration;
 
 /// Which database is behind the pool.
@@ -83,6 +83,16 @@ const SQLITE_MMAP: &str = "PRAGMA mmap_size = 1073741824";
 /// SQLite: each connection's own page cache, 16 MiB (the default is 2).
 const SQLITE_CACHE: &str = "PRAGMA cache_size = -16384";
 
+/// A pooled connection idle this long is tested (pinged) before it is
+/// handed out; one used more recently is not. sqlx tests every connection
+/// as it goes back to the pool, so one idle for less than this was found
+/// working a moment ago; testing it again at every acquire made each
+/// query three round trips to the database (on SQLite, to the
+/// connection's own thread) instead of two: test, query, test on return
+/// (`make bench`, the plate rush). A connection the database dropped since (a restart)
+/// fails the one query that finds it out, and is then replaced.
+pub const TEST_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 /// Opens a pool that keeps commits through power loss
 /// ([`Durability::PowerLoss`]); see [`connect_with`].
 pub async fn connect(url: &str, max_connections: u32) -> Result<(AnyPool, Backend), String> {
@@ -123,6 +133,15 @@ pub async fn connect_with(
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(10))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= TEST_IDLE_AFTER {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

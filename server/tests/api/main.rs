@@ -17,6 +17,7 @@ mod contacts;
 mod crash;
 mod credentials;
 mod csrf;
+mod db_pool;
 mod delivery;
 mod demo_data;
 mod exam_queue;
