@@ -86,11 +86,12 @@ const SQLITE_CACHE: &str = "PRAGMA cache_size = -16384";
 /// A pooled connection idle this long is tested (pinged) before it is
 /// handed out; one used more recently is not. sqlx tests every connection
 /// as it goes back to the pool, so one idle for less than this was found
-/// working a moment ago; testing it again at every acquire made each
+/// working a moment ago. Testing it again at every acquire made each
 /// query three round trips to the database (on SQLite, to the
 /// connection's own thread) instead of two: test, query, test on return
-/// (`make bench`, the plate rush). A connection the database dropped since (a restart)
-/// fails the one query that finds it out, and is then replaced.
+/// (`make bench`, the plate rush). A connection the database dropped
+/// within the second (a restart) fails the one query that meets it, and
+/// sqlx's test on return then closes it.
 pub const TEST_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 /// Opens a pool that keeps commits through power loss
